@@ -1,0 +1,97 @@
+"""Load settings from TOML plus ``--set`` overrides; every failure becomes one :class:`ConfigError`
+line naming the key path and what was expected."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from config.settings import Settings
+
+DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line a technician can act on."""
+
+    code = "config.invalid"
+
+
+def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Settings:
+    """Read ``path`` (default ``config/default.toml``), apply ``a.b.c=value`` overrides, validate.
+
+    Raises ConfigError with a one-line, key-specific message.
+    """
+    file = Path(path) if path else DEFAULT_CONFIG
+    data = _read_toml(file)
+    for item in overrides:
+        _apply_override(data, item)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{file}: {_describe(exc)}") from None
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read config file ({exc.__class__.__name__})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+
+
+def _parse_value(raw: str) -> Any:
+    """A TOML literal when it is one (``5``, ``true``, ``"x"``, ``[1, 2]``), else the plain string."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _apply_override(data: dict[str, Any], item: str) -> None:
+    key, sep, raw = item.partition("=")
+    parts = key.strip().split(".")
+    if not sep or not all(parts):
+        raise ConfigError(f"--set {item!r}: expected the form a.b.c=value")
+    node = data
+    for depth, part in enumerate(parts[:-1]):
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            path = ".".join(parts[: depth + 1])
+            raise ConfigError(f"--set {key}: {path} is a value, not a table")
+        node = child
+    node[parts[-1]] = _parse_value(raw.strip())
+
+
+def _describe(exc: ValidationError) -> str:
+    err = exc.errors(include_url=False)[0]
+    path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind, msg = err["type"], err["msg"]
+    if kind == "extra_forbidden":
+        expected = _known_keys(err["loc"][:-1])
+        return f"{path}: unknown key; expected one of {', '.join(expected)}"
+    if kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    got = err.get("input")
+    shown = "" if isinstance(got, Mapping) or got is None else f" (got {got!r})"
+    more = len(exc.errors()) - 1
+    return f"{path}: {msg}{shown}" + (f" [+{more} more]" if more > 0 else "")
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Settings
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        if field is None or not hasattr(field.annotation, "model_fields"):
+            return []
+        model = field.annotation
+    return sorted(model.model_fields)

@@ -1,0 +1,98 @@
+"""The settings tree. Every table forbids unknown keys so typos are caught at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from devices.camera.settings import CameraSettings
+from devices.code_scanner.settings import CodeScannerSettings
+from devices.doc_camera.settings import DocCameraSettings
+from devices.id_card.settings import IdCardSettings
+from devices.printer.settings import PrinterSettings
+from devices.ss_card.settings import SsCardSettings
+from devices.voice.settings import VoiceSettings
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HallSettings(_Table):
+    name_zh: str = "示范区政务服务中心"
+    name_en: str = "Demo District Government Service Center"
+    # Where terminals reach the hall server.
+    server_url: str = "http://127.0.0.1:8700"
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("server_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/")
+
+
+class ServerSettings(_Table):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8700, ge=1, le=65535)
+    db: str = "sqlite:///var/hall.db"
+    data_dir: Path = Path("var/hall-data")
+    # Demo mode accepts the built-in default secrets; production refuses them.
+    demo_mode: bool = False
+
+
+class TerminalSettings(_Table):
+    id: str = Field(default="K1", pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    # Offline tickets are numbered "<prefix>-A005" so they never collide with the server's.
+    offline_prefix: str = Field(default="K1", pattern=r"^[A-Z0-9]{1,4}$")
+    token: str = ""
+    token_file: Path | None = None
+
+
+class KioskSettings(_Table):
+    fullscreen: bool = True
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    elderly_mode: bool = False
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    idle_timeout_s: int = Field(default=60, ge=10, le=3600)
+    idle_countdown_s: int = Field(default=10, ge=3, le=60)
+    technician_pin: str = Field(default="", pattern=r"^(\d{4,12})?$")
+
+
+class DevicesSettings(_Table):
+    id_card: IdCardSettings = IdCardSettings()
+    ss_card: SsCardSettings = SsCardSettings()
+    camera: CameraSettings = CameraSettings()
+    code_scanner: CodeScannerSettings = CodeScannerSettings()
+    doc_camera: DocCameraSettings = DocCameraSettings()
+    printer: PrinterSettings = PrinterSettings()
+    voice: VoiceSettings = VoiceSettings()
+
+
+class CacheSettings(_Table):
+    db_path: Path = Path("var/outbox.db")
+    attachments_dir: Path = Path("var/outbox-files")
+    # The AES key: from this environment variable if set, else this file (created 0600).
+    key_env: str = "HALL_OUTBOX_KEY"
+    key_file: Path = Path("var/outbox.key")
+    max_mb: int = Field(default=2048, ge=16)
+    purge_grace_s: int = Field(default=600, ge=0)
+
+
+class LoggingSettings(_Table):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    file: Path | None = None
+    json_lines: bool = False
+
+
+class Settings(_Table):
+    hall: HallSettings = HallSettings()
+    server: ServerSettings = ServerSettings()
+    terminal: TerminalSettings = TerminalSettings()
+    kiosk: KioskSettings = KioskSettings()
+    devices: DevicesSettings = DevicesSettings()
+    cache: CacheSettings = CacheSettings()
+    logging: LoggingSettings = LoggingSettings()

@@ -1,0 +1,1 @@
+"""QR / barcode scanners: from camera frames, serial line scanners, keyboard-wedge scanners."""

@@ -1,0 +1,1 @@
+"""Document cameras (高拍仪): capture, page detection, perspective correction, PDF."""

@@ -1,0 +1,1 @@
+"""Receipt / ticket printers speaking ESC/POS."""

@@ -1,0 +1,105 @@
+"""Driver registry: ``devices.<kind>.driver`` strings map to ``"module:Class"``, imported lazily.
+
+Modelled on python-can's interface table: a plain dict, extended by the entry-point group
+``hall_suite.drivers`` (entry names ``"<kind>.<driver>"``). A driver whose vendor library is
+missing fails only when chosen, with :class:`DriverImportFailed`; an unknown name raises
+:class:`DriverNotFound` naming the valid choices.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any
+
+from devices.errors import DriverImportFailed, DriverNotFound
+
+ENTRY_POINT_GROUP = "hall_suite.drivers"
+
+KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice")
+
+# kind -> driver name -> "module:factory". The factory is called with keyword options.
+BUILTIN_DRIVERS: dict[str, dict[str, str]] = {
+    "id_card": {
+        "ga467": "devices.id_card.ga467_driver:Ga467Reader",
+        "ga467-emulator": "devices.id_card.emulated:EmulatedGa467Reader",
+    },
+    "ss_card": {
+        "pcsc": "devices.ss_card.pcsc_driver:PcscSocialSecurityReader",
+        "pcsc-emulator": "devices.ss_card.emulated:EmulatedPcscReader",
+    },
+    "camera": {
+        "opencv": "devices.camera.opencv_driver:OpenCvCamera",
+        "file": "devices.camera.file_camera:FileCamera",
+    },
+    "code_scanner": {
+        "camera": "devices.code_scanner.camera_scanner:CameraCodeScanner",
+        "serial": "devices.code_scanner.serial_scanner:SerialCodeScanner",
+        "keyboard": "devices.code_scanner.keyboard_scanner:KeyboardWedgeScanner",
+        "simulated": "devices.code_scanner.simulated:SimulatedCodeScanner",
+    },
+    "doc_camera": {
+        "opencv": "devices.doc_camera.opencv_driver:OpenCvDocCamera",
+        "file": "devices.doc_camera.file_doc_camera:FileDocCamera",
+    },
+    "printer": {
+        "escpos": "devices.printer.escpos_driver:EscposPrinter",
+        "capture": "devices.printer.capture:CapturePrinter",
+    },
+    "voice": {
+        "espeak": "devices.voice.espeak:EspeakVoice",
+        "clips": "devices.voice.clips:ClipVoice",
+        "wav": "devices.voice.wav_writer:WavFileVoice",
+    },
+}
+
+
+@cache
+def _plugin_drivers() -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        kind, _, name = ep.name.partition(".")
+        if kind in KINDS and name:
+            found.setdefault(kind, {})[name] = ep.value
+    return found
+
+
+def available(kind: str) -> dict[str, str]:
+    """All driver names for ``kind`` (built-in and plug-in) with their ``module:Class`` targets."""
+    if kind not in KINDS:
+        raise DriverNotFound(f"unknown device kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return {**BUILTIN_DRIVERS.get(kind, {}), **_plugin_drivers().get(kind, {})}
+
+
+def all_drivers() -> dict[str, dict[str, str]]:
+    """The whole table, for ``devices list``."""
+    return {kind: available(kind) for kind in KINDS}
+
+
+def resolve(kind: str, name: str) -> Any:
+    """Import and return the factory registered as ``name`` for ``kind``.
+
+    Raises DriverNotFound for an unknown name, DriverImportFailed when its module fails to import.
+    """
+    drivers = available(kind)
+    target = drivers.get(name)
+    if target is None:
+        raise DriverNotFound(
+            f"devices.{kind}.driver: unknown driver {name!r}; expected one of {', '.join(sorted(drivers))}"
+        )
+    module_name, _, attr = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, attr)
+    except (ImportError, AttributeError, OSError) as exc:
+        raise DriverImportFailed(
+            f"devices.{kind}.driver={name!r} could not be loaded ({exc.__class__.__name__}: {exc}); "
+            f"choose another of {', '.join(sorted(drivers))} or install what it needs"
+        ) from exc
+
+
+def open_device(kind: str, name: str, **options: Any) -> Any:
+    """Build the driver ``name`` for ``kind`` with its options (not yet started)."""
+    factory = resolve(kind, name)
+    return factory(**options)

@@ -1,0 +1,41 @@
+"""Device health as reported by every driver: ok / degraded / offline with a stable code."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+class Health(enum.StrEnum):
+    OK = "ok"
+    DEGRADED = "degraded"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """One reading of a device's health; messages in zh_CN and en for people."""
+
+    kind: str
+    driver: str
+    health: Health
+    code: str = "ok"
+    message_zh: str = "正常"
+    message_en: str = "OK"
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def ok(self) -> bool:
+        return self.health is Health.OK
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "driver": self.driver,
+            "health": self.health.value,
+            "code": self.code,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "at": self.at.isoformat(),
+        }

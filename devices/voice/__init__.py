@@ -1,0 +1,1 @@
+"""Voice announcements for calls and prompts."""

@@ -1,0 +1,1 @@
+"""The hall side: server, its typed client, counter terminal, calling display, dashboard."""

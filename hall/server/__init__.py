@@ -1,0 +1,1 @@
+"""The hall server: FastAPI app, SQLAlchemy models, queue engine. Imports nothing from kiosk or devices."""

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Entry point of the hall terminal suite: argument parsing only, then dispatch to the packages.
+
+Each subcommand names its handler as ``"module:function"``; the handler is imported only when
+that subcommand runs, so ``--help`` is instant and one broken program never blocks another.
+Handlers take ``(args, settings)`` and return an exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+from typing import Any
+
+EXIT_USAGE = 2
+
+# subcommand -> handler; sub-subcommands are resolved by their own parsers below.
+HANDLERS: dict[str, str] = {
+    "hall-server": "hall.server.cli:serve",
+    "hall": "hall.server.cli:admin",
+    "kiosk": "kiosk.app:run_kiosk",
+    "devices": "kiosk.technician.cli:main",
+    "demo": "hall.demo:run_demo",
+    "counter": "hall.counter.app:run_counter",
+    "evaluator": "hall.evaluator.app:run_evaluator",
+    "display": "hall.display.app:run_display",
+    "cache": "offline_cache.cli:main",
+    "loadgen": "hall.loadgen.cli:main",
+}
+
+
+def _common(*, top: bool) -> argparse.ArgumentParser:
+    # Sub-parsers suppress their defaults so `--config` given before the subcommand survives.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", default=None if top else argparse.SUPPRESS,
+                        help="settings file (TOML); default config/default.toml")
+    common.add_argument(
+        "--set", dest="overrides", metavar="KEY=VALUE", action="append",
+        default=[] if top else argparse.SUPPRESS,
+        help="override one setting, e.g. --set devices.id_card.port=/dev/ttyUSB0 (repeatable)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="政务服务大厅终端套件 / Government service hall terminal suite.",
+        parents=[_common(top=True)],
+    )
+    common = _common(top=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=help_, parents=[common])
+
+    p = add("hall-server", "Run the hall server (HTTP API, events, dashboard) until SIGTERM.")
+    p.add_argument("--db", metavar="URL", help="database URL (sqlite:///FILE or postgresql://…)")
+    p.add_argument("--host", help="address to listen on (default from config: server.host)")
+    p.add_argument("--port", type=int, help="port to listen on (default from config: server.port)")
+
+    p = add("hall", "Hall server administration: schema, demo data, tokens.")
+    admin = p.add_subparsers(dest="hall_command", metavar="ACTION", required=True)
+    a = admin.add_parser("admin", help="administration tasks", parents=[common])
+    tasks = a.add_subparsers(dest="admin_command", metavar="TASK", required=True)
+    t = tasks.add_parser("init", help="create or migrate the schema", parents=[common])
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("seed-demo", help="load the demo hall (categories, service items, e-licenses)",
+                         parents=[common])
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("create-token", help="create an API token; prints it alone on the last line",
+                         parents=[common])
+    t.add_argument("--role", required=True, choices=["terminal", "clerk", "manager", "admin"])
+    t.add_argument("--name", required=True, help="who or what the token is for")
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("revoke-token", help="revoke a token by name", parents=[common])
+    t.add_argument("--name", required=True)
+    t.add_argument("--db", metavar="URL", help="database URL")
+
+    p = add("kiosk", "Run the self-service kiosk (touch screen).")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--exit-after-paint", action="store_true",
+                   help="exit once the home screen is painted (start-up benchmark)")
+    p.add_argument("--screenshot", metavar="PNG", help="save the home screen to PNG and exit")
+
+    p = add("devices", "Technician tools: list, diagnose and exercise this terminal's devices (JSON).")
+    dev = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    dev.add_parser("list", help="the driver registry", parents=[common])
+    dev.add_parser("diagnose", help="open every configured device and report its status", parents=[common])
+    r = dev.add_parser("read", help="read a card once", parents=[common])
+    r.add_argument("kind", choices=["id_card", "ss_card"])
+    r.add_argument("--reveal", action="store_true", help="print the full ID number (masked otherwise)")
+    r.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a card")
+    s = dev.add_parser("scan", help="decode codes from an image file or the scanner", parents=[common])
+    s.add_argument("--image", metavar="FILE", help="image file to decode")
+    s.add_argument("--timeout", type=float, default=15.0)
+    c = dev.add_parser("capture", help="capture a frame (camera) or a page (doc_camera)", parents=[common])
+    c.add_argument("--device", choices=["camera", "doc_camera"], default="doc_camera")
+    c.add_argument("--output", metavar="FILE", help="where to write the JPEG")
+    pt = dev.add_parser("print-test", help="print a test page", parents=[common])
+    pt.add_argument("--output", metavar="FILE", help="write the ESC/POS bytes here instead of printing")
+    pt.add_argument("--png", metavar="FILE", help="write a PNG preview of the page")
+    sy = dev.add_parser("say", help="announce a text through the voice device", parents=[common])
+    sy.add_argument("text")
+
+    add("demo", "Everything on one laptop: in-process hall server, kiosk with simulated devices.")
+
+    for name, help_ in (("counter", "Run the clerk's counter terminal."),
+                        ("evaluator", "Run the citizen-facing evaluation pad of a counter.")):
+        p = add(name, help_)
+        p.add_argument("--window", type=int, required=True, help="window (counter) number")
+        p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+
+    p = add("display", "Run the calling display (number → window, with voice).")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+
+    p = add("cache", "The terminal's offline outbox (JSON, no personal data).")
+    cache = p.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    cache.add_parser("status", help="counts by state, oldest pending age, size", parents=[common])
+    ls = cache.add_parser("list", help="records (no personal data)", parents=[common])
+    ls.add_argument("--state", choices=["pending", "in_flight", "acked", "dead"])
+    cache.add_parser("sync", help="deliver the backlog now and report", parents=[common])
+    rt = cache.add_parser("retry", help="put dead records back to pending", parents=[common])
+    rt.add_argument("keys", nargs="*", help="idempotency keys (default: all dead records)")
+    cache.add_parser("purge", help="purge personal data of acknowledged records past the grace period",
+                     parents=[common])
+
+    p = add("loadgen", "Capacity planning: simulated kiosks, counters and displays against a server.")
+    p.add_argument("--server", required=True, metavar="URL")
+    p.add_argument("--terminals", type=int, default=100)
+    p.add_argument("--counters", type=int, default=20)
+    p.add_argument("--displays", type=int, default=20)
+    p.add_argument("--minutes", type=float, default=1.0)
+    p.add_argument("--admin-token", help="admin token (else taken from HALL_ADMIN_TOKEN)")
+    return parser
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace, Any], int]:
+    module_name, _, attr = HANDLERS[command].partition(":")
+    return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from config import ConfigError, load_settings
+    from config.logsetup import setup_logging
+
+    try:
+        settings = load_settings(args.config, args.overrides)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(level=settings.logging.level, file=settings.logging.file,
+                  json_lines=settings.logging.json_lines)
+    return int(_handler(args.command)(args, settings) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

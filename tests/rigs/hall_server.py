@@ -1,0 +1,83 @@
+"""``hall_server``: a real hall server process (uvicorn via main.py) on a free port, temp database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.rigs import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class HallServer:
+    url: str
+    db_url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> int:
+        """SIGTERM and wait: the server drains and exits 0."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(20)
+        return self.process.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``python main.py ARGS`` to completion and return its output."""
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
+def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
+                      extra_env: dict[str, str] | None = None) -> HallServer:
+    port = port or free_port()
+    log_path = workdir / f"{name}.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    with log_path.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}"],
+            cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+        )
+    server = HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)
+    wait_healthy(server)
+    return server
+
+
+def wait_healthy(server: HallServer, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"hall server exited with {server.process.returncode}:\n{server.log()}")
+        try:
+            if httpx.get(f"{server.url}/api/v1/health", timeout=0.5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"hall server did not become healthy:\n{server.log()}")
+
+
+@pytest.fixture
+def hall_server(tmp_path: Path) -> Iterator[HallServer]:
+    server = start_hall_server(f"sqlite:///{tmp_path / 'hall.db'}", tmp_path)
+    yield server
+    server.stop()

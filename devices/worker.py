@@ -125,7 +125,7 @@ class DeviceWorker:
             return
         try:
             fut.set_result(fn())
-        except BaseException as exc:  # handed to the caller through the Future
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the Future
             fut.set_exception(exc)
 
     def _run(self) -> None:

@@ -1,0 +1,38 @@
+"""English (every key of the zh_CN table, same placeholders)."""
+
+TABLE: dict[str, str] = {
+    # chrome
+    "app.title": "Government Services Self-Service Kiosk",
+    "lang.zh": "中文",
+    "lang.en": "English",
+    "elderly.on": "Senior mode",
+    "elderly.off": "Standard mode",
+    "clock.date": "{weekday}, {iso}",
+    "weekday.0": "Monday", "weekday.1": "Tuesday", "weekday.2": "Wednesday", "weekday.3": "Thursday",
+    "weekday.4": "Friday", "weekday.5": "Saturday", "weekday.6": "Sunday",
+    "banner.offline": "Network connection lost: tickets, submissions and ratings still work and are sent later",
+    "banner.closed": "The hall is closed. It opens at {opens}. No tickets are issued now.",
+    # home
+    "home.welcome": "Welcome. Please choose a service",
+    "home.tile.take_number": "Take a number",
+    "home.tile.take_number.sub": "Choose a service and print your ticket",
+    "home.tile.checkin": "Check in",
+    "home.tile.checkin.sub": "Booked online? Scan the code or tap your card",
+    "home.tile.submit": "Apply",
+    "home.tile.submit.sub": "Find a service, fill in, scan, submit",
+    "home.tile.query": "Track a case",
+    "home.tile.query.sub": "See the progress of an application",
+    "home.tile.rate": "Rate us",
+    "home.tile.rate.sub": "Tell us how we did",
+    "home.tile.fallback": "Not solved?",
+    "home.tile.fallback.sub": "Couldn't get it done? We will sort it out",
+    "home.tile.help": "Call for help",
+    "home.tile.help.sub": "A member of staff will come to you",
+    "home.queue.title": "Waiting now",
+    "home.queue.item": "{code} {name}  {count} waiting",
+    "home.queue.loading": "Loading queue information…",
+    "home.queue.unavailable": "Queue information unavailable",
+    "home.footer": "Touch a tile to begin  ·  Need help? Press \"Call for help\"",
+    "attract.line1": "Welcome to {hall}",
+    "attract.line2": "Touch the screen to begin",
+}

@@ -1,0 +1,38 @@
+"""简体中文 (the reference table: every key starts here)."""
+
+TABLE: dict[str, str] = {
+    # chrome
+    "app.title": "政务服务自助终端",
+    "lang.zh": "中文",
+    "lang.en": "English",
+    "elderly.on": "长辈模式",
+    "elderly.off": "标准模式",
+    "clock.date": "{year}年{month}月{day}日 {weekday}",
+    "weekday.0": "星期一", "weekday.1": "星期二", "weekday.2": "星期三", "weekday.3": "星期四",
+    "weekday.4": "星期五", "weekday.5": "星期六", "weekday.6": "星期日",
+    "banner.offline": "网络连接中断：取号、申报、评价可照常办理，恢复后自动上传",
+    "banner.closed": "大厅已下班，{opens}开始办理。今日暂停取号。",
+    # home
+    "home.welcome": "您好，请选择要办理的业务",
+    "home.tile.take_number": "取号",
+    "home.tile.take_number.sub": "选择业务类别，打印排队号",
+    "home.tile.checkin": "预约签到",
+    "home.tile.checkin.sub": "已网上预约，扫码或刷证签到",
+    "home.tile.submit": "自助申报",
+    "home.tile.submit.sub": "查找事项，填表、拍材料、提交",
+    "home.tile.query": "办件查询",
+    "home.tile.query.sub": "查看办理进度",
+    "home.tile.rate": "好差评",
+    "home.tile.rate.sub": "评价本次服务",
+    "home.tile.fallback": "办不成事",
+    "home.tile.fallback.sub": "反映问题，专人帮您办",
+    "home.tile.help": "呼叫帮助",
+    "home.tile.help.sub": "工作人员马上过来",
+    "home.queue.title": "当前排队",
+    "home.queue.item": "{code} {name}  等候 {count} 人",
+    "home.queue.loading": "正在获取排队信息…",
+    "home.queue.unavailable": "排队信息暂不可用",
+    "home.footer": "请触摸屏幕选择业务  ·  如需帮助请按“呼叫帮助”",
+    "attract.line1": "欢迎来到{hall}",
+    "attract.line2": "请触摸屏幕开始",
+}

@@ -1,0 +1,48 @@
+"""What every screen shares: the UI context (language, mode, theme) and the Screen base class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from kiosk.i18n import tr
+from kiosk.theme import Theme, theme_for
+
+
+@dataclass(slots=True)
+class UiContext:
+    """The citizen's current choices of language and mode; screens read it when they render."""
+
+    lang: str = "zh_CN"
+    elderly: bool = False
+
+    @property
+    def theme(self) -> Theme:
+        return theme_for(elderly=self.elderly)
+
+    def tr(self, key: str, /, **values: object) -> str:
+        return tr(self.lang, key, **values)
+
+
+class Screen(QWidget):
+    """A page of the kiosk. ``retranslate`` re-reads every text from the tables."""
+
+    screen_id = "screen"
+
+    def retranslate(self, ui: UiContext) -> None:
+        raise NotImplementedError
+
+
+def label(object_name: str, *, wrap: bool = False, passthrough: bool = False,
+          align: Qt.AlignmentFlag | None = None) -> QLabel:
+    """A QLabel styled by ``object_name``; ``passthrough`` lets touches reach the button under it."""
+    lab = QLabel()
+    lab.setObjectName(object_name)
+    lab.setWordWrap(wrap)
+    if passthrough:
+        lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    if align is not None:
+        lab.setAlignment(align)
+    return lab

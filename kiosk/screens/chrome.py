@@ -1,0 +1,120 @@
+"""The frame around every screen: top bar (hall name, clock, language, elderly mode) and banner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.screens.base import UiContext, label
+
+
+def chrome_button(*, checkable: bool = False) -> QPushButton:
+    b = QPushButton()
+    b.setObjectName("ChromeButton")
+    b.setCheckable(checkable)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return b
+
+
+class TopBar(QWidget):
+    """Always visible: the citizen can switch language or elderly mode on any screen."""
+
+    language_chosen = Signal(str)
+    elderly_toggled = Signal(bool)
+
+    def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, portrait: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("TopBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._hall = {"zh_CN": hall_zh, "en": hall_en}
+        self._tz = ZoneInfo(timezone)
+        self._ui = UiContext()
+        self.hall_name = label("HallName", wrap=True)
+        self.hall_sub = label("HallNameSub")
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.hall_name)
+        names.addWidget(self.hall_sub)
+        self.clock = label("Clock", align=Qt.AlignmentFlag.AlignRight)
+        self.clock_date = label("ClockDate", align=Qt.AlignmentFlag.AlignRight)
+        clock = QVBoxLayout()
+        clock.setSpacing(0)
+        clock.addWidget(self.clock)
+        clock.addWidget(self.clock_date)
+        self.btn_zh = chrome_button(checkable=True)
+        self.btn_en = chrome_button(checkable=True)
+        self.btn_elderly = chrome_button(checkable=True)
+        self.btn_zh.clicked.connect(lambda: self.language_chosen.emit("zh_CN"))
+        self.btn_en.clicked.connect(lambda: self.language_chosen.emit("en"))
+        self.btn_elderly.clicked.connect(lambda on: self.elderly_toggled.emit(bool(on)))
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 14, 40, 14)
+        outer.setSpacing(10)
+        first = QHBoxLayout()
+        first.setSpacing(16)
+        first.addLayout(names, 1)
+        first.addLayout(clock)
+        outer.addLayout(first)
+        # portrait is narrow: the switches get their own row so elderly text never overflows
+        row = first
+        if portrait:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            outer.addLayout(row)
+        else:
+            row.addSpacing(24)
+        row.addWidget(self.btn_zh)
+        row.addWidget(self.btn_en)
+        row.addSpacing(8)
+        row.addWidget(self.btn_elderly)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)
+
+    def retranslate(self, ui: UiContext) -> None:
+        self._ui = ui
+        other = "en" if ui.lang == "zh_CN" else "zh_CN"
+        self.hall_name.setText(self._hall[ui.lang])
+        self.hall_sub.setText(self._hall[other] if ui.lang == "zh_CN" else ui.tr("app.title"))
+        self.hall_sub.setVisible(not ui.elderly)
+        self.btn_zh.setText(ui.tr("lang.zh"))
+        self.btn_en.setText(ui.tr("lang.en"))
+        self.btn_zh.setChecked(ui.lang == "zh_CN")
+        self.btn_en.setChecked(ui.lang == "en")
+        self.btn_elderly.setText(ui.tr("elderly.on"))
+        self.btn_elderly.setChecked(ui.elderly)
+        self._tick()
+
+    def hall_name_for(self, lang: str) -> str:
+        return self._hall.get(lang, self._hall["zh_CN"])
+
+    def _tick(self) -> None:
+        now = datetime.now(self._tz)
+        self.clock.setText(now.strftime("%H:%M"))
+        self.clock_date.setText(self._ui.tr(
+            "clock.date", year=now.year, month=now.month, day=now.day, iso=now.date().isoformat(),
+            weekday=self._ui.tr(f"weekday.{now.weekday()}")))
+
+
+class Banner(QWidget):
+    """A one-line notice under the top bar (offline, closed); hidden when there is nothing to say."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = label("Banner", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.text)
+        self.hide()
+
+    def show_text(self, text: str | None) -> None:
+        if text:
+            self.text.setText(text)
+            self.show()
+        else:
+            self.text.clear()
+            self.hide()

@@ -1,0 +1,71 @@
+"""The kiosk window: top bar, banner and a stack of screens that share one UI context."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.screens.base import Screen, UiContext
+from kiosk.screens.chrome import Banner, TopBar
+from kiosk.screens.home import HomeScreen
+from kiosk.theme import stylesheet
+
+
+class KioskWindow(QWidget):
+    """Owns the widgets only; what happens on a touch is decided by the controller."""
+
+    def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, lang: str = "zh_CN",
+                 elderly: bool = False, portrait: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("KioskRoot")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.ui = UiContext(lang=lang, elderly=elderly)
+        self.portrait = portrait
+        self.top = TopBar(hall_zh=hall_zh, hall_en=hall_en, timezone=timezone, portrait=portrait)
+        self.banner = Banner()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("ScreenStack")
+        self.screens: dict[str, Screen] = {}
+        self.home = HomeScreen(portrait=portrait)
+        self.add_screen(self.home)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.top)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.stack, 1)
+        self.top.language_chosen.connect(self.set_language)
+        self.top.elderly_toggled.connect(self.set_elderly)
+        self.apply_ui()
+
+    def add_screen(self, screen: Screen) -> None:
+        self.screens[screen.screen_id] = screen
+        self.stack.addWidget(screen)
+
+    def show_screen(self, screen_id: str) -> Screen:
+        screen = self.screens[screen_id]
+        self.stack.setCurrentWidget(screen)
+        return screen
+
+    def current_screen(self) -> Screen:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def set_language(self, lang: str) -> None:
+        if lang != self.ui.lang:
+            self.ui.lang = lang
+            self.apply_ui()
+        else:
+            self.top.retranslate(self.ui)  # keep the toggle buttons in step
+
+    def set_elderly(self, on: bool) -> None:
+        if on != self.ui.elderly:
+            self.ui.elderly = on
+            self.apply_ui()
+
+    def apply_ui(self) -> None:
+        """Re-style and re-translate everything (language or mode changed)."""
+        self.setStyleSheet(stylesheet(self.ui.theme))
+        self.setWindowTitle(self.ui.tr("app.title"))
+        self.top.retranslate(self.ui)
+        for screen in self.screens.values():
+            screen.retranslate(self.ui)

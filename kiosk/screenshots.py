@@ -1,0 +1,58 @@
+"""``python -m kiosk.screenshots``: render kiosk screens offscreen into docs/screenshots/*.png.
+
+The README's home screenshot (docs/screenshots/home_zh.png) comes from here, never drawn by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+
+
+def render_home(out_dir: Path) -> list[Path]:
+    """Home in both languages, elderly mode, and portrait."""
+    from config import load_settings
+    from kiosk.app import build_window, make_application
+
+    app = make_application()
+    settings = load_settings()
+    variants = [
+        ("home_zh.png", {"lang": "zh_CN"}),
+        ("home_en.png", {"lang": "en"}),
+        ("home_zh_elderly.png", {"lang": "zh_CN", "elderly": True}),
+        ("home_en_elderly.png", {"lang": "en", "elderly": True}),
+        ("home_zh_portrait.png", {"lang": "zh_CN", "orientation": "portrait"}),
+    ]
+    written = []
+    for name, opts in variants:
+        win = build_window(settings, **opts)  # type: ignore[arg-type]
+        win.show()
+        app.processEvents()
+        path = out_dir / name
+        if not win.grab().save(str(path)):
+            raise OSError(f"cannot write {path}")
+        written.append(path)
+        win.close()
+        win.deleteLater()
+    app.processEvents()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.screenshots", description=__doc__)
+    parser.add_argument("--out", type=Path, default=OUT, help="output directory (default docs/screenshots)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in render_home(args.out):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Look of the kiosk: colours, type sizes and the Qt style sheet, for standard and elderly mode.
+
+Pure data (no Qt import) so sizes can be checked in tests. Elderly mode scales every text size by
+1.5 and switches to a high-contrast palette (black on white, white on deep blue: ≥ 7:1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FONT_FAMILY = "Noto Sans CJK SC"
+MIN_TOUCH_PX = 72
+ELDERLY_SCALE = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    elderly: bool
+    scale: float
+    bg: str
+    surface: str
+    text: str
+    muted: str
+    primary: str
+    primary_dark: str
+    on_primary: str
+    accent: str
+    danger: str
+    border: str
+    banner_bg: str
+    banner_text: str
+    # base sizes in px before the elderly scale
+    body_px: int = 26
+
+    def px(self, base: int) -> int:
+        """A text size scaled for the mode."""
+        return round(base * self.scale)
+
+    @property
+    def touch_px(self) -> int:
+        return max(MIN_TOUCH_PX, round(MIN_TOUCH_PX * (1.25 if self.elderly else 1.0)))
+
+
+STANDARD = Theme(
+    elderly=False, scale=1.0,
+    bg="#EEF2F7", surface="#FFFFFF", text="#14213D", muted="#51607A",
+    primary="#0B4EA2", primary_dark="#083A7A", on_primary="#FFFFFF", accent="#C8102E",
+    danger="#B3261E", border="#D5DDE8", banner_bg="#FFF4D6", banner_text="#5C3D00",
+)
+ELDERLY = Theme(
+    elderly=True, scale=ELDERLY_SCALE,
+    bg="#FFFFFF", surface="#FFFFFF", text="#000000", muted="#1F1F1F",
+    primary="#002E6D", primary_dark="#001C44", on_primary="#FFFFFF", accent="#A00000",
+    danger="#8C0000", border="#000000", banner_bg="#FFE14D", banner_text="#000000",
+)
+
+
+def theme_for(*, elderly: bool) -> Theme:
+    return ELDERLY if elderly else STANDARD
+
+
+def stylesheet(t: Theme) -> str:
+    """The whole app's Qt style sheet; widgets pick roles by objectName / dynamic properties."""
+    bw = 3 if t.elderly else 1
+    return f"""
+    QWidget {{ font-family: "{FONT_FAMILY}"; color: {t.text}; font-size: {t.px(t.body_px)}px; }}
+    #KioskRoot, #ScreenStack, #ScreenStack > QWidget {{ background: {t.bg}; }}
+    #TopBar {{ background: {t.primary}; }}
+    #TopBar QLabel {{ color: {t.on_primary}; }}
+    #HallName {{ font-size: {t.px(34)}px; font-weight: 700; }}
+    #HallNameSub {{ font-size: {t.px(18)}px; color: #DCE6F5; }}
+    #Clock {{ font-size: {t.px(40)}px; font-weight: 700; }}
+    #ClockDate {{ font-size: {t.px(18)}px; color: #DCE6F5; }}
+    QPushButton#ChromeButton {{
+        background: transparent; color: {t.on_primary}; border: 2px solid rgba(255,255,255,0.55);
+        border-radius: 12px; padding: 0 22px; font-size: {t.px(24)}px; font-weight: 600;
+        min-height: {t.touch_px}px; min-width: {t.touch_px}px; }}
+    QPushButton#ChromeButton:checked {{ background: {t.on_primary}; color: {t.primary}; border-color: {t.on_primary}; }}
+    #Welcome {{ font-size: {t.px(34)}px; font-weight: 700; color: {t.text}; }}
+    QPushButton#Tile {{
+        background: {t.surface}; border: {bw}px solid {t.border}; border-radius: 20px;
+        min-height: {t.touch_px * 2}px; min-width: {t.touch_px * 2}px; text-align: left; }}
+    QPushButton#Tile:pressed {{ background: #DCE8F8; }}
+    QPushButton#Tile[primary="true"] {{ background: {t.primary}; border-color: {t.primary_dark}; }}
+    QPushButton#Tile[primary="true"]:pressed {{ background: {t.primary_dark}; }}
+    QPushButton#Tile[help="true"] {{ border: {bw + 1}px solid {t.accent}; }}
+    #TileTitle {{ font-size: {t.px(40)}px; font-weight: 700; color: {t.text}; background: transparent; }}
+    #TileSub {{ font-size: {t.px(21)}px; color: {t.muted}; background: transparent; }}
+    QPushButton#Tile[primary="true"] #TileTitle {{ font-size: {t.px(64)}px; color: {t.on_primary}; }}
+    QPushButton#Tile[primary="true"] #TileSub {{ font-size: {t.px(26)}px; color: #DCE6F5; }}
+    #QueueStrip {{ background: {t.surface}; border: {bw}px solid {t.border}; border-radius: 16px; }}
+    #QueueTitle {{ font-size: {t.px(22)}px; font-weight: 700; color: {t.primary}; }}
+    #QueueItem {{ font-size: {t.px(22)}px; color: {t.text}; }}
+    #Footer {{ font-size: {t.px(20)}px; color: {t.muted}; }}
+    #Banner {{ background: {t.banner_bg}; color: {t.banner_text}; font-size: {t.px(22)}px;
+               font-weight: 600; padding: 10px 24px; }}
+    """

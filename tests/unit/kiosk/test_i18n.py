@@ -1,0 +1,75 @@
+"""Every citizen-facing string lives in the translation tables, in both languages."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+from kiosk.i18n import TABLES, tr
+
+KIOSK = Path(__file__).resolve().parents[3] / "kiosk"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+KEY_CALL = re.compile(r"""\btr\(\s*(?:[a-z_.]+,\s*)?["']([a-z0-9_.]+)["']""")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_tables_have_the_same_keys() -> None:
+    zh, en = TABLES["zh_CN"], TABLES["en"]
+    assert sorted(set(zh) - set(en)) == [], "keys missing in en"
+    assert sorted(set(en) - set(zh)) == [], "keys missing in zh_CN"
+
+
+def test_placeholders_match_and_no_empty_text() -> None:
+    zh, en = TABLES["zh_CN"], TABLES["en"]
+    for key in zh:
+        assert zh[key].strip() and en[key].strip(), key
+        if key != "clock.date":  # date formats legitimately use different parts
+            assert _fields(zh[key]) == _fields(en[key]), key
+
+
+def test_english_table_has_no_chinese_except_the_language_name() -> None:
+    offenders = [k for k, v in TABLES["en"].items() if CJK.search(v) and k != "lang.zh"]
+    assert offenders == []
+
+
+def _sources() -> list[Path]:
+    return [p for p in KIOSK.rglob("*.py") if "i18n" not in p.parts]
+
+
+def test_every_literal_key_used_in_code_exists() -> None:
+    missing = []
+    for path in _sources():
+        for key in KEY_CALL.findall(path.read_text(encoding="utf-8")):
+            if key not in TABLES["zh_CN"]:
+                missing.append(f"{path.name}: {key}")
+    assert missing == []
+
+
+def _string_constants(tree: ast.AST) -> list[ast.Constant]:
+    docstrings = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant):
+            docstrings.add(id(body[0].value))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and id(n) not in docstrings]
+
+
+def test_no_chinese_text_in_code_outside_the_tables() -> None:
+    offenders = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offenders += [f"{path.relative_to(KIOSK)}:{n.lineno}: {n.value!r}" for n in _string_constants(tree)
+                      if CJK.search(n.value)]
+    assert offenders == []
+
+
+def test_missing_key_shows_the_key_not_a_crash() -> None:
+    assert tr("en", "no.such.key") == "no.such.key"
+    assert tr("zh_CN", "home.queue.item", code="A", name="综合", count=3) == "A 综合  等候 3 人"

@@ -1,0 +1,113 @@
+"""One serial link to a GA 467 reader over any pyserial URL, with a deadline on every exchange.
+
+pyserial's exceptions are translated here, and only here: a bad URL or option is a
+DeviceConfigError, a port that cannot be opened or vanishes is DeviceOffline, silence is DeviceTimeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import serial
+
+from devices.errors import DeviceConfigError, DeviceOffline, DeviceTimeout
+from devices.id_card.errors import FrameChecksumError, FrameError
+from devices.id_card.frames import Frame, FrameDecoder, Response, encode_request
+
+log = logging.getLogger(__name__)
+
+BAUDRATES = (9600, 19200, 38400, 57600, 115200)
+# Short enough that a deadline is honoured closely, long enough not to spin.
+_READ_SLICE_S = 0.02
+
+
+def wire_time_s(n_bytes: int, baudrate: int) -> float:
+    """Time ``n_bytes`` take on the line: 10 bits a byte (start, 8 data, stop)."""
+    return n_bytes * 10 / baudrate
+
+
+class SerialLink:
+    """Request/response over one port. Not thread-safe: the device worker thread owns it."""
+
+    def __init__(self, url: str, *, baudrate: int, timeout_s: float) -> None:
+        if not url:
+            raise DeviceConfigError(
+                "devices.id_card.port is empty; expected a pyserial URL such as /dev/ttyUSB0, "
+                "spy:///dev/ttyUSB0?file=trace.txt or socket://host:port")
+        if baudrate not in BAUDRATES:
+            raise DeviceConfigError(
+                f"devices.id_card.baudrate={baudrate}; expected one of {', '.join(map(str, BAUDRATES))}")
+        self.url, self.baudrate, self.timeout_s = url, baudrate, timeout_s
+        self._port: serial.SerialBase | None = None
+        self._decoder = FrameDecoder()
+
+    @property
+    def is_open(self) -> bool:
+        return self._port is not None and self._port.is_open
+
+    def open(self) -> None:
+        """Open the port. Raises DeviceConfigError for a bad URL, DeviceOffline if it cannot open."""
+        if self.is_open:
+            return
+        try:
+            self._port = serial.serial_for_url(
+                self.url, baudrate=self.baudrate, timeout=_READ_SLICE_S, write_timeout=self.timeout_s)
+        except ValueError as exc:
+            raise DeviceConfigError(f"devices.id_card.port={self.url!r}: {exc}") from exc
+        except (serial.SerialException, OSError) as exc:
+            raise DeviceOffline(f"cannot open {self.url!r}: {exc}") from exc
+        self._decoder.reset()
+
+    def close(self) -> None:
+        port, self._port = self._port, None
+        if port is not None:
+            try:
+                port.close()
+            except (serial.SerialException, OSError):  # closing a vanished port: nothing left to do
+                log.debug("closing %s failed", self.url, exc_info=True)
+
+    def transact(self, cmd: int, para: int, data: bytes = b"", *, timeout_s: float | None = None) -> Response:
+        """Send one request and return the reader's response frame.
+
+        Raises DeviceOffline (port gone), DeviceTimeout (no complete answer in time),
+        FrameChecksumError / FrameError (the answer was corrupt).
+        """
+        port = self._port
+        if port is None or not port.is_open:
+            raise DeviceOffline(f"{self.url!r} is not open")
+        frame = encode_request(cmd, para, data)
+        try:
+            # Stale bytes of an answer that came too late must not pass as this command's answer.
+            port.reset_input_buffer()
+            self._decoder.reset()
+            port.write(frame)
+            port.flush()
+            return self._receive(port, timeout_s if timeout_s is not None else self.timeout_s)
+        except serial.SerialTimeoutException as exc:
+            raise DeviceTimeout(f"writing to {self.url!r} timed out") from exc
+        except (serial.SerialException, OSError) as exc:
+            self.close()
+            raise DeviceOffline(f"{self.url!r} failed: {exc}") from exc
+
+    def _receive(self, port: serial.SerialBase, timeout_s: float) -> Response:
+        deadline = time.monotonic() + timeout_s
+        last_error: FrameError | None = None
+        while True:
+            chunk = port.read(max(1, port.in_waiting))
+            if chunk:
+                items = self._decoder.feed(chunk)
+                frames = [i for i in items if isinstance(i, Frame)]
+                if frames:
+                    return frames[0].as_response()
+                errors = [i for i in items if isinstance(i, FrameError)]
+                if errors:
+                    last_error = errors[-1]
+                    if isinstance(last_error, FrameChecksumError):
+                        raise last_error
+            if time.monotonic() >= deadline:
+                if last_error is not None:
+                    raise last_error
+                raise DeviceTimeout(
+                    f"no complete answer from {self.url!r} within {timeout_s:.2f} s "
+                    f"({self._decoder.pending} bytes of a frame pending)")

@@ -1,0 +1,28 @@
+"""Status texts of the ID-card reader for people: zh_CN first, en second."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from devices.status import Health
+
+
+class StatusText(NamedTuple):
+    health: Health
+    code: str
+    zh: str
+    en: str
+
+
+STATUS: dict[str, StatusText] = {
+    "not_started": StatusText(Health.OFFLINE, "id_card.closed", "身份证阅读器未启动", "ID card reader not started"),
+    "ok": StatusText(Health.OK, "ok", "正常", "OK"),
+    "offline": StatusText(Health.OFFLINE, "device.offline", "身份证阅读器未连接，正在重连",
+                          "ID card reader not connected; reconnecting"),
+    "no_answer": StatusText(Health.OFFLINE, "device.timeout", "身份证阅读器无响应",
+                            "ID card reader does not answer"),
+    "sam_fault": StatusText(Health.DEGRADED, "id_card.sam.fault", "身份证阅读器安全模块故障",
+                            "ID card reader SAM module fault"),
+    "photo_decoder": StatusText(Health.DEGRADED, "id_card.photo_decoder", "身份证照片解码库不可用，仅读取文字信息",
+                                "ID card photo decoder unavailable; reading text only"),
+}

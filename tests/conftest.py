@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 # Qt must be told before it is first imported anywhere in the test process.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,3 +16,17 @@ pytest_plugins = [
     "tests.rigs.postgres",
     "tests.rigs.qt",
 ]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--hardware", action="store_true", default=False,
+                     help="also run tests marked 'hardware' (real devices attached; never in CI)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--hardware"):
+        return
+    skip = pytest.mark.skip(reason="needs real hardware: run with --hardware")
+    for item in items:
+        if "hardware" in item.keywords:
+            item.add_marker(skip)

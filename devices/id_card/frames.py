@@ -45,8 +45,8 @@ def xor(data: bytes) -> int:
 
 def encode(body: bytes) -> bytes:
     """Wrap a request or response body in a frame."""
-    if not body or len(body) + 1 > MAX_LEN:
-        raise FrameLengthError(f"frame body of {len(body)} bytes; expected 1..{MAX_LEN - 1}")
+    if not MIN_LEN <= len(body) + 1 <= MAX_LEN:
+        raise FrameLengthError(f"frame body of {len(body)} bytes; expected {MIN_LEN - 1}..{MAX_LEN - 1}")
     length = (len(body) + 1).to_bytes(2, "big")
     return PREAMBLE + length + body + bytes([xor(length + body)])
 
@@ -109,14 +109,14 @@ def decode(raw: bytes) -> Frame:
     """Decode exactly one complete frame; raises a FrameError subclass on anything else."""
     decoder = FrameDecoder()
     items = decoder.feed(raw)
+    for item in items:
+        if isinstance(item, FrameError):
+            raise item
     if decoder.pending or decoder.discarded:
         raise FrameFormatError("bytes outside one complete frame")
-    if len(items) != 1:
+    if len(items) != 1 or not isinstance(items[0], Frame):
         raise FrameFormatError(f"{len(items)} frames; expected exactly one")
-    item = items[0]
-    if isinstance(item, FrameError):
-        raise item
-    return item
+    return items[0]
 
 
 class FrameDecoder:

@@ -49,7 +49,7 @@ class FileCamera(WorkerCamera):
         self._files: list[Path] = []
         self._position = 0
         self._video: cv2.VideoCapture | None = None
-        self._images: dict[Path, np.ndarray] = {}
+        self._images: dict[tuple[Path, int, int], np.ndarray] = {}
         self._next_at = 0.0
 
     def _connect(self) -> None:
@@ -60,6 +60,11 @@ class FileCamera(WorkerCamera):
 
     def _grab(self) -> np.ndarray | None:
         self._pace()
+        if self._position >= len(self._files) and self._video is None:
+            # Each loop re-reads the folder: files dropped in (by a demo or a test) are shown next.
+            self._files, self._position = list_media(self.source), 0
+            if not self._files:
+                return None
         for _ in range(len(self._files) + 1):
             path = self._files[self._position % len(self._files)]
             image = self._from_video(path) if path.suffix.lower() in VIDEO_SUFFIXES else self._from_image(path)
@@ -76,12 +81,19 @@ class FileCamera(WorkerCamera):
 
     def _from_image(self, path: Path) -> np.ndarray | None:
         self._position += 1
-        image = self._images.get(path)
+        try:
+            stat = path.stat()
+        except OSError:  # removed since the folder was listed
+            return None
+        key = (path, stat.st_mtime_ns, stat.st_size)  # a replaced file is read again
+        image = self._images.get(key)
         if image is None:
             image = cv2.imread(str(path), cv2.IMREAD_COLOR)
             if image is None:
                 return None
-            self._images[path] = image
+            if len(self._images) > 64:
+                self._images.clear()
+            self._images[key] = image
         return image.copy()
 
     def _from_video(self, path: Path) -> np.ndarray | None:

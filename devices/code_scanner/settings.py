@@ -14,6 +14,8 @@ class CodeScannerSettings(DeviceSettings):
 
     driver: str = "simulated"
     backend: Literal["zxing", "pyzbar"] = "zxing"
+    # camera driver: camera index ("0"), device path, stream URL, video file, or image files/dir/glob.
+    source: str = ""
     # serial driver: a pyserial URL and the line terminator the scanner sends.
     port: str = ""
     baudrate: int = Field(default=9600, ge=1200, le=921600)

@@ -80,6 +80,18 @@ class CacheSettings(_Table):
     key_file: Path = Path("var/outbox.key")
     max_mb: int = Field(default=2048, ge=16)
     purge_grace_s: int = Field(default=600, ge=0)
+    # Submissions are refused (tickets still work) when the disk has less free space than this.
+    min_free_mb: int = Field(default=64, ge=0)
+    tombstone_days: int = Field(default=30, ge=1)
+    # Sync: health probe cadence while offline (a returning server is seen within 2 s), capped
+    # exponential backoff with jitter, parallel sends while draining, per-request timeout.
+    probe_interval_s: float = Field(default=0.5, gt=0, le=1.5)
+    retry_base_s: float = Field(default=1.0, gt=0)
+    retry_cap_s: float = Field(default=60.0, gt=0)
+    parallel_sends: int = Field(default=4, ge=1, le=16)
+    send_timeout_s: float = Field(default=15.0, gt=0)
+    # The longest a citizen waits for the server before getting an offline ticket.
+    ticket_budget_s: float = Field(default=0.9, gt=0, le=1.0)
 
 
 class LoggingSettings(_Table):

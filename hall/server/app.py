@@ -1,30 +1,112 @@
-"""FastAPI application factory."""
+"""FastAPI application factory: routes, error shape, and the background tasks (snapshots, LISTEN)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI
+
+from hall.server.auth import FailureLimiter, TokenCache
+from hall.server.context import HallContext
+from hall.server.errors import install_error_handlers
+from hall.server.events import libpq_dsn, listen_forever, make_event
+from hall.server.options import ServerOptions
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 VERSION = "0.1.0"
 
 
-def create_app(*, db_url: str) -> FastAPI:
-    """Build the hall server app bound to the database at ``db_url``."""
+async def _snapshots(hall: HallContext) -> None:
+    """Every few seconds: refresh wait estimates and push ``queue.snapshot`` to this replica's clients."""
+    from hall.server.services.stats import refresh_estimates, snapshot
+
+    while True:
+        try:
+            await asyncio.to_thread(refresh_estimates, hall)
+            event = make_event("queue.snapshot", await asyncio.to_thread(snapshot, hall))
+            hall.last_snapshot = event  # type: ignore[attr-defined]
+            hall.hub.fanout(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the loop must survive a DB hiccup; it is logged
+            log.warning("queue snapshot failed: %s", exc.__class__.__name__)
+        await asyncio.sleep(hall.options.snapshot_interval_s)
+
+
+def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bool = True) -> FastAPI:
+    """Build the hall server app bound to the database at ``db_url`` (migrated to head at start-up)."""
+    options = options or ServerOptions()
+    hall = HallContext(db_url=db_url, options=options)
+    hall.token_cache = TokenCache(options.token_cache_s)  # type: ignore[attr-defined]
+    hall.auth_limiter = FailureLimiter(options.auth_failures_per_min)  # type: ignore[attr-defined]
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            from hall.server.migrate import upgrade
+
+            await asyncio.to_thread(upgrade, hall.db.engine)
+        hall.hub.bind(asyncio.get_running_loop())
+        tasks = [asyncio.create_task(_snapshots(hall), name="snapshots")]
+        if not hall.db.is_sqlite:
+            ready = asyncio.Event()
+            tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),
+                                             name="listen"))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ready.wait(), 5)
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            hall.db.dispose()
+
     app = FastAPI(
         title="Hall server",
         version=VERSION,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.hall = hall
     app.state.db_url = db_url
+    install_error_handlers(app)
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["health"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": VERSION, "time": datetime.now(UTC).isoformat()}
 
+    from hall.server.routes import catalogue, events, public, tickets, windows
+
+    for module in (catalogue, tickets, windows, events):
+        router.include_router(module.router)
+    for module in _optional_routers():
+        router.include_router(module.router)
     app.include_router(router)
+    app.include_router(public.router)
     return app
+
+
+def _optional_routers() -> list[object]:
+    """Routers of the later areas (submissions, appointments, …); listed here so app.py stays short."""
+    import importlib
+
+    names = ["submissions", "appointments", "feedback", "terminals", "stats", "admin"]
+    found = []
+    for name in names:
+        try:
+            found.append(importlib.import_module(f"hall.server.routes.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"hall.server.routes.{name}":
+                raise
+    return found

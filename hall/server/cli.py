@@ -5,14 +5,23 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import uvicorn
-
     from config import Settings
+    from hall.server.db import Database
+    from hall.server.options import ServerOptions
 
 log = logging.getLogger(__name__)
+
+
+def options_from(settings: Settings) -> ServerOptions:
+    from hall.server.options import ServerOptions
+
+    return ServerOptions(data_dir=settings.server.data_dir, hall_name_zh=settings.hall.name_zh,
+                         hall_name_en=settings.hall.name_en, timezone=settings.hall.timezone,
+                         demo_mode=settings.server.demo_mode)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -20,45 +29,116 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from hall.server.app import create_app
+    from hall.server.db import DatabaseUrlError
 
     db_url = args.db or settings.server.db
     host = args.host or settings.server.host
     port = args.port or settings.server.port
-    app = create_app(db_url=db_url)
+    try:
+        app = create_app(db_url=db_url, options=options_from(settings))
+    except DatabaseUrlError as exc:
+        print(f"hall-server: {exc}", file=sys.stderr)
+        return 2
     log.info("hall server listening on http://%s:%s (dashboard at /dashboard)", host, port)
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
-                            timeout_graceful_shutdown=10)
-    _run_draining(config)
+                            timeout_graceful_shutdown=10, loop="uvloop", http="httptools",
+                            ws="websockets-sansio", backlog=2048)
+    uvicorn.Server(config).run()
     return 0
 
 
-def _run_draining(config: uvicorn.Config) -> None:
-    """Run uvicorn, stopping on SIGTERM/SIGINT after draining.
-
-    uvicorn re-raises the signal after a graceful shutdown (exit status -15); a hall server that
-    drained cleanly must exit 0 so systemd and the tests see a clean stop.
-    """
-    import contextlib
-    import signal
-
-    import uvicorn
-
-    class DrainingServer(uvicorn.Server):
-        @contextlib.contextmanager
-        def capture_signals(self):  # type: ignore[no-untyped-def]
-            def stop(signum: int, frame: object) -> None:
-                self.should_exit = True
-
-            previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-            try:
-                yield
-            finally:
-                for sig, handler in previous.items():
-                    signal.signal(sig, handler)
-
-    DrainingServer(config).run()
-
-
 def admin(args: argparse.Namespace, settings: Settings) -> int:
-    print(f"hall admin {args.admin_command}: not available in this build yet", file=sys.stderr)
-    return 1
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hall.server.db import Database, DatabaseUrlError
+
+    db_url = getattr(args, "db", None) or settings.server.db
+    try:
+        db = Database(db_url)
+    except DatabaseUrlError as exc:
+        print(f"hall admin: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _ADMIN[args.admin_command](db, args, settings)
+    except SQLAlchemyError as exc:
+        print(f"hall admin {args.admin_command}: database error ({exc.__class__.__name__})", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+
+
+def _init(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.migrate import upgrade
+
+    upgrade(db.engine)
+    print("schema is up to date")
+    return 0
+
+
+def _seed(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.migrate import upgrade
+    from hall.server.seed import seed_demo
+
+    upgrade(db.engine)
+    counts = seed_demo(db)
+    print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return 0
+
+
+class TokenExists(Exception):
+    code = "token.exists"
+
+
+def create_token(db: Database, *, role: str, name: str) -> str:
+    """Store the hash of a new token and return the token (shown once). Raises TokenExists."""
+    from sqlalchemy import select
+
+    from hall.server.auth import ROLES
+    from hall.server.models import ApiToken
+    from hall.server.security import hash_token, new_token
+
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    token = new_token()
+    with db.write() as s:
+        row = s.scalar(select(ApiToken).where(ApiToken.name == name))
+        if row is not None and row.revoked_at is None:
+            raise TokenExists(name)
+        if row is None:
+            row = ApiToken(name=name, role=role, token_hash="")
+            s.add(row)
+        row.role, row.token_hash, row.revoked_at = role, hash_token(token), None
+        row.created_at = datetime.now(UTC)
+    return token
+
+
+def _create_token(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.migrate import upgrade
+
+    upgrade(db.engine)
+    try:
+        token = create_token(db, role=args.role, name=args.name)
+    except TokenExists:
+        print(f"a token named {args.name!r} exists; revoke it first", file=sys.stderr)
+        return 1
+    print(f"created {args.role} token {args.name!r}; it is shown once:")
+    print(token)
+    return 0
+
+
+def _revoke_token(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from hall.server.models import ApiToken
+
+    with db.write() as s:
+        row = s.scalar(select(ApiToken).where(ApiToken.name == args.name))
+        if row is None or row.revoked_at is not None:
+            print(f"no active token named {args.name!r}", file=sys.stderr)
+            return 1
+        row.revoked_at = datetime.now(UTC)
+    print(f"revoked token {args.name!r}")
+    return 0
+
+
+_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token}

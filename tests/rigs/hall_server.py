@@ -61,6 +61,35 @@ def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, na
     return server
 
 
+ROLES = ("terminal", "clerk", "manager", "admin")
+
+
+def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str = "test") -> dict[str, str]:
+    """``hall admin init`` + ``seed-demo`` + one token per role, done in-process (a subprocess per step
+    would cost seconds per test); the CLI itself is tested through ``run_main``."""
+    from hall.server.cli import create_token
+    from hall.server.db import Database
+    from hall.server.migrate import upgrade
+    from hall.server.seed import seed_demo
+
+    db = Database(db_url)
+    try:
+        upgrade(db.engine)
+        if seed:
+            seed_demo(db)
+        return {role: create_token(db, role=role, name=f"{token_prefix}-{role}") for role in ROLES}
+    finally:
+        db.dispose()
+
+
+def start_prepared(db_url: str, workdir: Path, **kwargs: object) -> HallServer:
+    """A running server on a migrated, seeded database with ``server.tokens[role]`` set."""
+    tokens = prepare_hall(db_url)
+    server = start_hall_server(db_url, workdir, **kwargs)  # type: ignore[arg-type]
+    server.tokens = tokens
+    return server
+
+
 def wait_healthy(server: HallServer, timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -78,6 +107,16 @@ def wait_healthy(server: HallServer, timeout_s: float = 30) -> None:
 
 @pytest.fixture
 def hall_server(tmp_path: Path) -> Iterator[HallServer]:
-    server = start_hall_server(f"sqlite:///{tmp_path / 'hall.db'}", tmp_path)
+    """A fresh server per test: SQLite, demo hall seeded, ``server.tokens[role]`` for every role."""
+    server = start_prepared(f"sqlite:///{tmp_path / 'hall.db'}", tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hall_server_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
+    """Like ``hall_server`` but shared by a test module (tests must not depend on an empty queue)."""
+    workdir = tmp_path_factory.mktemp("hall")
+    server = start_prepared(f"sqlite:///{workdir / 'hall.db'}", workdir)
     yield server
     server.stop()

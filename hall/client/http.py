@@ -1,0 +1,164 @@
+"""Synchronous httpx client with short timeouts: a kiosk must notice a dead server within a second.
+
+Every method raises a :class:`~hall.client.errors.HallError` subclass, never an httpx exception.
+Writes a terminal may retry take ``idempotency_key``; pass the outbox record's key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from hall.client import models as m
+from hall.client.errors import HallError, HallServerError, HallTimeout, HallUnreachable, from_response
+
+API = "/api/v1"
+UPLOAD_TIMEOUT_S = 60.0
+
+
+class HallClient:
+    """``HallClient("http://127.0.0.1:8700", token)``; use as a context manager or call ``close()``."""
+
+    def __init__(self, base_url: str, token: str = "", *, connect_timeout: float = 0.5,
+                 read_timeout: float = 0.8, transport: httpx.BaseTransport | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=self._timeout,
+                                  transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HallClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- transport --------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+                files: Any = None, data: dict[str, Any] | None = None, idempotency_key: str | None = None,
+                timeout: float | None = None) -> Any:
+        """Send one request; returns the decoded JSON (None for 204). Raises HallError subclasses."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        t = httpx.Timeout(timeout, connect=self._timeout.connect) if timeout else self._timeout
+        try:
+            resp = self._http.request(method, API + path, json=json, params=params, files=files, data=data,
+                                      headers=headers, timeout=t)
+        except httpx.TimeoutException as exc:
+            raise HallTimeout(f"{method} {path}: timed out") from exc
+        except (httpx.TransportError, OSError) as exc:
+            raise HallUnreachable(f"{method} {path}: {exc.__class__.__name__}") from exc
+        if resp.status_code == 204:
+            return None
+        try:
+            body = resp.json()
+        except ValueError:
+            if resp.status_code >= 400:
+                raise from_response(resp.status_code, None) from None
+            raise HallServerError(f"{method} {path}: response is not JSON", status=resp.status_code) from None
+        if resp.status_code >= 400:
+            raise from_response(resp.status_code, body)
+        return body
+
+    # --- public -----------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.request("GET", "/health")
+        return result
+
+    def is_up(self) -> bool:
+        try:
+            self.health()
+        except HallError:
+            return False
+        return True
+
+    # --- catalogue --------------------------------------------------------------------------
+    def categories(self) -> list[m.Category]:
+        return [m.Category.model_validate(c) for c in self.request("GET", "/categories")]
+
+    def items(self, category: str | None = None) -> list[m.ServiceItem]:
+        params = {"category": category} if category else None
+        return [m.ServiceItem.model_validate(i) for i in self.request("GET", "/items", params=params)]
+
+    def item(self, code: str) -> m.ServiceItem:
+        return m.ServiceItem.model_validate(self.request("GET", f"/items/{code}"))
+
+    # --- tickets ----------------------------------------------------------------------------
+    def issue_ticket(self, category: str, *, id_number: str | None = None, priority: str | None = None,
+                     source: str = "kiosk", terminal_id: str | None = None,
+                     idempotency_key: str | None = None) -> m.Ticket:
+        body: dict[str, Any] = {"category": category, "source": source}
+        for key, value in (("id_number", id_number), ("priority", priority), ("terminal_id", terminal_id)):
+            if value is not None:
+                body[key] = value
+        return m.Ticket.model_validate(self.request("POST", "/tickets", json=body, idempotency_key=idempotency_key))
+
+    def submit_offline_ticket(self, *, category: str, offline_number: str, issued_at: datetime, terminal_id: str,
+                              id_number: str | None = None, priority: str | None = None,
+                              idempotency_key: str | None = None) -> m.Ticket:
+        body: dict[str, Any] = {"category": category, "source": "offline", "offline_number": offline_number,
+                                "issued_at": issued_at.isoformat(), "terminal_id": terminal_id}
+        if id_number is not None:
+            body["id_number"] = id_number
+        if priority is not None:
+            body["priority"] = priority
+        return m.Ticket.model_validate(self.request("POST", "/tickets", json=body, idempotency_key=idempotency_key))
+
+    def ticket(self, ticket_id: int) -> m.Ticket:
+        return m.Ticket.model_validate(self.request("GET", f"/tickets/{ticket_id}"))
+
+    def explain(self, ticket_id: int) -> m.Explanation:
+        return m.Explanation.model_validate(self.request("GET", f"/tickets/{ticket_id}/explain"))
+
+    def cancel_ticket(self, ticket_id: int, *, idempotency_key: str | None = None) -> m.Ticket:
+        return m.Ticket.model_validate(self.request("POST", f"/tickets/{ticket_id}/cancel",
+                                                    idempotency_key=idempotency_key))
+
+    def reinstate(self, ticket_id: int) -> m.Ticket:
+        return m.Ticket.model_validate(self.request("POST", f"/tickets/{ticket_id}/reinstate"))
+
+    def transfer(self, ticket_id: int, *, category: str | None = None, window: int | None = None) -> m.Ticket:
+        body = {k: v for k, v in (("category", category), ("window", window)) if v is not None}
+        return m.Ticket.model_validate(self.request("POST", f"/tickets/{ticket_id}/transfer", json=body))
+
+    # --- windows ----------------------------------------------------------------------------
+    def windows(self) -> list[m.Window]:
+        return [m.Window.model_validate(w) for w in self.request("GET", "/windows")]
+
+    def call_next(self, window: int, *, idempotency_key: str | None = None) -> m.Ticket | None:
+        body = self.request("POST", f"/windows/{window}/call-next", idempotency_key=idempotency_key)
+        return None if body is None else m.Ticket.model_validate(body)
+
+    def call_number(self, window: int, number: str) -> m.Ticket:
+        return m.Ticket.model_validate(self.request("POST", f"/windows/{window}/call", json={"number": number}))
+
+    def _window_ticket(self, window: int, action: str) -> m.Ticket:
+        return m.Ticket.model_validate(self.request("POST", f"/windows/{window}/{action}"))
+
+    def recall(self, window: int) -> m.Ticket:
+        return self._window_ticket(window, "recall")
+
+    def start(self, window: int) -> m.Ticket:
+        return self._window_ticket(window, "start")
+
+    def finish(self, window: int) -> m.Ticket:
+        return self._window_ticket(window, "finish")
+
+    def no_show(self, window: int) -> m.Ticket:
+        return self._window_ticket(window, "no-show")
+
+    def open_window(self, window: int, *, clerk: str = "") -> m.Window:
+        return m.Window.model_validate(self.request("POST", f"/windows/{window}/open", json={"clerk": clerk}))
+
+    def pause(self, window: int, reason: str) -> m.Window:
+        return m.Window.model_validate(self.request("POST", f"/windows/{window}/pause", json={"reason": reason}))
+
+    def resume(self, window: int) -> m.Window:
+        return m.Window.model_validate(self.request("POST", f"/windows/{window}/resume"))
+
+    def close_window(self, window: int) -> m.Window:
+        return m.Window.model_validate(self.request("POST", f"/windows/{window}/close"))

@@ -1,0 +1,85 @@
+"""The server's shared state (database, keys, event hub, caches) and the unit of work for writes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from hall.server.db import Database
+from hall.server.events import CHANNEL, EventHub, make_event
+from hall.server.models import Category
+from hall.server.options import ServerOptions
+from hall.server.security import Keyring, load_master_key
+
+
+@dataclass
+class Tx:
+    """A write transaction plus the events it will publish once (and only if) it commits."""
+
+    session: Session
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def emit(self, kind: str, data: dict[str, Any]) -> None:
+        self.events.append(make_event(kind, data))
+
+
+class CategoryCache:
+    """Categories change a few times a year; reading them on every ticket would cost a query."""
+
+    def __init__(self, ttl_s: float = 5.0) -> None:
+        self._ttl = ttl_s
+        self._at = 0.0
+        self._rows: dict[str, Category] = {}
+        self._lock = threading.Lock()
+
+    def get(self, db: Database) -> dict[str, Category]:
+        now = time.monotonic()
+        if now - self._at > self._ttl:
+            with self._lock, db.read() as s:
+                rows = list(s.scalars(select(Category).order_by(Category.sort, Category.code)))
+                for row in rows:
+                    s.expunge(row)
+                self._rows = {c.code: c for c in rows}
+                self._at = now
+        return self._rows
+
+    def invalidate(self) -> None:
+        self._at = 0.0
+
+
+class HallContext:
+    def __init__(self, *, db_url: str, options: ServerOptions) -> None:
+        self.options = options
+        self.db = Database(db_url)
+        self.hub = EventHub()
+        self.keyring = Keyring(load_master_key(options.data_dir))
+        self.categories = CategoryCache()
+        # Service-time statistics for wait estimates, refreshed by the snapshot task.
+        self.service_seconds: dict[str, float] = {}
+        self.open_windows: dict[str, int] = {}
+
+    @contextmanager
+    def unit(self) -> Iterator[Tx]:
+        """Write transaction; events go out after commit (SQLite) or via NOTIFY inside it (PostgreSQL)."""
+        with self.db.write() as session:
+            tx = Tx(session)
+            yield tx
+            if not self.db.is_sqlite:
+                for event in tx.events:
+                    session.execute(text("SELECT pg_notify(:c, :p)"),
+                                    {"c": CHANNEL, "p": json.dumps(event, ensure_ascii=False)})
+        if self.db.is_sqlite:
+            self.hub.publish(tx.events)
+
+    def notify_now(self, kind: str, data: dict[str, Any]) -> None:
+        """An event with no write behind it (e.g. the emergency alert's echo): straight out."""
+        with self.unit() as tx:
+            tx.emit(kind, data)

@@ -1,0 +1,14 @@
+"""All ORM models, imported here so ``Base.metadata`` knows every table (Alembic relies on it)."""
+
+from hall.server.models.auth import ApiToken, IdempotencyKey
+from hall.server.models.base import Base, utcnow
+from hall.server.models.catalogue import Category, ServiceItem
+from hall.server.models.queue import Ticket, TicketCounter, Window
+from hall.server.models.service import Appointment, Evaluation, FollowUp, Terminal
+from hall.server.models.submissions import Blob, Submission, SubmissionMaterial, SubmissionStatus
+
+__all__ = [
+    "ApiToken", "Appointment", "Base", "Blob", "Category", "Evaluation", "FollowUp", "IdempotencyKey",
+    "ServiceItem", "Submission", "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket",
+    "TicketCounter", "Window", "utcnow",
+]

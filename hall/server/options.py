@@ -1,0 +1,48 @@
+"""Server options that are not part of the shared settings file (limits, timings, queue policy)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    data_dir: Path = Path("var/hall-data")
+    hall_name_zh: str = "示范区政务服务中心"
+    hall_name_en: str = "Demo District Government Service Center"
+    timezone: str = "Asia/Shanghai"
+    demo_mode: bool = False
+    # Uploads (413 beyond these).
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_submission_bytes: int = 40 * 1024 * 1024
+    max_files: int = 30
+    # Events.
+    snapshot_interval_s: float = field(default_factory=lambda: _env_float("HALL_SNAPSHOT_INTERVAL_S", 3.0))
+    # A terminal whose heartbeat is older than this is shown offline.
+    terminal_offline_after_s: float = 90.0
+    # Tokens are looked up at most once a second per process, so a revocation applies within 1 s.
+    token_cache_s: float = field(default_factory=lambda: _env_float("HALL_TOKEN_CACHE_S", 1.0))
+    # Failed authentications per client address per minute before it gets 429.
+    auth_failures_per_min: int = 20
+    # Queue rules (defaults from the issue).
+    max_recalls: int = 2
+    reinstate_minutes: int = 30
+    elderly_age: int = 70
+    daily_quota_per_id: int = 3
+    blacklist_misses: int = 2
+    blacklist_days: int = 90
+    checkin_early_min: int = 30
+    checkin_late_min: int = 15
+    # "priority_first" or "ratio" (N priority : 1 normal, with aging).
+    policy_mode: str = "priority_first"
+    policy_ratio: int = 3
+    aging_minutes: int = 30

@@ -1,0 +1,75 @@
+"""Tickets: issue (also offline tickets from terminals), read, explain, cancel, reinstate, transfer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+
+from hall.server.auth import AnyRole, ClerkRole, HallDep, TerminalRole
+from hall.server.context import Tx
+from hall.server.domain import errors as derr
+from hall.server.idempotency import run_idempotent
+from hall.server.schemas import ERRORS, TicketIn, TicketOut, TransferIn
+from hall.server.services import explain as explain_svc
+from hall.server.services import tickets as svc
+from hall.server.services import windows as wsvc
+
+router = APIRouter(tags=["tickets"], responses=ERRORS)
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+@router.post("/tickets", status_code=201, response_model=TicketOut)
+def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+    """Issue a ticket. ``source="offline"`` accepts a ticket a terminal printed while the server was down."""
+    req = body.model_dump()
+    status, out = run_idempotent(hall, scope="POST /tickets", key=key, payload=body.model_dump(mode="json"),
+                                 action=lambda tx: svc.issue(hall, tx, req))
+    return JSONResponse(out, status_code=status)
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketOut)
+def read_ticket(ticket_id: int, hall: HallDep, who: AnyRole) -> JSONResponse:
+    with hall.db.read() as s:
+        t = svc.get_ticket(s, ticket_id)
+        ahead = svc.waiting_ahead(s, t) if t.status == "waiting" else 0
+        return JSONResponse(svc.ticket_view(t, waiting_ahead=ahead,
+                                            estimated_wait_s=svc.estimate(hall, t.category, ahead)))
+
+
+@router.get("/tickets/{ticket_id}/explain")
+def explain_ticket(ticket_id: int, hall: HallDep, who: AnyRole) -> JSONResponse:
+    """Why the ticket is where it is: its position and the rule that puts each ticket ahead of it."""
+    with hall.db.read() as s:
+        return JSONResponse(explain_svc.explain(hall, s, svc.get_ticket(s, ticket_id)))
+
+
+@router.post("/tickets/{ticket_id}/reinstate", response_model=TicketOut)
+def reinstate(ticket_id: int, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> JSONResponse:
+    status, out = run_idempotent(hall, scope=f"reinstate {ticket_id}", key=key, payload={},
+                                 action=lambda tx: (200, wsvc.reinstate(hall, tx, ticket_id)))
+    return JSONResponse(out, status_code=status)
+
+
+@router.post("/tickets/{ticket_id}/transfer", response_model=TicketOut)
+def transfer(ticket_id: int, body: TransferIn, hall: HallDep, who: ClerkRole, key: IdemKey = None
+             ) -> JSONResponse:
+    status, out = run_idempotent(
+        hall, scope=f"transfer {ticket_id}", key=key, payload=body.model_dump(mode="json"),
+        action=lambda tx: (200, wsvc.transfer(hall, tx, ticket_id, category=body.category, window=body.window)))
+    return JSONResponse(out, status_code=status)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response_model=TicketOut)
+def cancel(ticket_id: int, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+    def action(tx: Tx) -> tuple[int, dict[str, Any]]:
+        t = svc.get_ticket(tx.session, ticket_id)
+        if t.status != "waiting":
+            raise derr.InvalidTransition(current=t.status, target="cancelled")
+        t.status = "cancelled"
+        tx.emit("ticket.cancelled", {"id": t.id, "number": t.number, "category": t.category})
+        return 200, svc.ticket_view(t)
+
+    status, out = run_idempotent(hall, scope=f"cancel {ticket_id}", key=key, payload={}, action=action)
+    return JSONResponse(out, status_code=status)

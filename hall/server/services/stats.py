@@ -1,0 +1,66 @@
+"""Queue counts, wait estimates and the periodic snapshot; day statistics for the dashboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hall.server.context import HallContext
+from hall.server.domain.hallday import hall_day
+from hall.server.models import Ticket, Window
+from hall.server.services import rules
+
+_EWMA_ALPHA = 0.3
+
+
+def queue_counts(hall: HallContext) -> dict[str, dict[str, Any]]:
+    """Per category today: waiting count, longest current wait, estimated wait for a new ticket."""
+    now = datetime.now(UTC)
+    day = hall_day(now).isoformat()
+    with hall.db.read() as s:
+        rows = s.execute(select(Ticket.category, func.count(), func.min(Ticket.issued_at)).where(
+            Ticket.hall_day == day, Ticket.status == "waiting").group_by(Ticket.category)).all()
+    out: dict[str, dict[str, Any]] = {}
+    for cat, n, oldest in rows:
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        out[cat] = {"waiting": int(n), "longest_wait_s": int((now - oldest).total_seconds()) if oldest else 0,
+                    "estimated_wait_s": rules.estimate_wait_s(int(n), service_s=hall.service_seconds.get(cat),
+                                                              windows=hall.open_windows.get(cat, 1))}
+    for code in hall.categories.get(hall.db):
+        out.setdefault(code, {"waiting": 0, "longest_wait_s": 0, "estimated_wait_s": 0})
+    return out
+
+
+def refresh_estimates(hall: HallContext) -> None:
+    """Exponentially weighted handling time per category from today's finished tickets, and open windows."""
+    now = datetime.now(UTC)
+    with hall.db.read() as s:
+        rows = s.execute(select(Ticket.category, Ticket.started_at, Ticket.finished_at).where(
+            Ticket.status == "done", Ticket.finished_at >= now - timedelta(hours=8),
+            Ticket.started_at.is_not(None)).order_by(Ticket.finished_at).limit(2000)).all()
+        windows = list(s.scalars(select(Window).where(Window.status == "open")))
+    ewma: dict[str, float] = {}
+    for cat, started, finished in rows:
+        secs = max(1.0, (finished - started).total_seconds())
+        ewma[cat] = secs if cat not in ewma else _EWMA_ALPHA * secs + (1 - _EWMA_ALPHA) * ewma[cat]
+    hall.service_seconds = ewma
+    open_by_cat: dict[str, int] = {}
+    for w in windows:
+        for cat in w.categories or []:
+            open_by_cat[cat] = open_by_cat.get(cat, 0) + 1
+    hall.open_windows = open_by_cat
+
+
+def snapshot(hall: HallContext) -> dict[str, Any]:
+    counts = queue_counts(hall)
+    with hall.db.read() as s:
+        windows = [{"number": w.number, "status": w.status, "current_ticket_id": w.current_ticket_id,
+                    "categories": list(w.categories or [])} for w in s.scalars(select(Window).order_by(Window.number))]
+    cats = hall.categories.get(hall.db)
+    categories = [{"code": code, "name": cats[code].name_zh if code in cats else code,
+                   "sla_minutes": cats[code].sla_minutes if code in cats else None, **v}
+                  for code, v in sorted(counts.items())]
+    return {"categories": categories, "windows": windows}

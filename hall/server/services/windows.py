@@ -1,0 +1,244 @@
+"""Window (counter) actions: call next, recall, start, finish, no-show, reinstate, transfer, pause."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from hall.server.context import HallContext, Tx
+from hall.server.domain import errors as derr
+from hall.server.domain.hallday import hall_day
+from hall.server.errors import ApiError
+from hall.server.models import Ticket, Window
+from hall.server.services import rules
+from hall.server.services.tickets import get_ticket, ticket_view
+
+_CANDIDATES = 50
+
+
+def announce_text(number: str, window: int) -> str:
+    return f"请 {number} 号 到 {window} 号窗口 办理"
+
+
+def window_view(w: Window) -> dict[str, Any]:
+    return {"number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
+            "pause_reason": w.pause_reason, "clerk": w.clerk, "current_ticket_id": w.current_ticket_id,
+            "cannot_do_desk": w.cannot_do_desk, "updated_at": w.updated_at.isoformat()}
+
+
+def get_window(tx: Tx, number: int, *, lock: bool = True) -> Window:
+    q = select(Window).where(Window.number == number)
+    if lock and tx.session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update()
+    w = tx.session.scalar(q)
+    if w is None:
+        raise ApiError(404, "window.not_found", f"no window {number}")
+    return w
+
+
+def _emit_window(tx: Tx, w: Window) -> None:
+    tx.emit("window.changed", window_view(w))
+
+
+def _emit_called(tx: Tx, t: Ticket, w: Window, *, recall: bool) -> None:
+    tx.emit("ticket.called", {"id": t.id, "number": t.number, "category": t.category, "window": w.number,
+                              "text": announce_text(t.number, w.number), "recall": recall,
+                              "call_count": t.call_count, "priority": t.priority})
+
+
+def _close_current(tx: Tx, w: Window, now: datetime) -> None:
+    """Calling the next citizen ends the current one: served tickets are done, never-started ones too."""
+    if w.current_ticket_id is None:
+        return
+    cur = tx.session.get(Ticket, w.current_ticket_id)
+    if cur is not None and cur.status in ("called", "serving"):
+        cur.status, cur.finished_at = "done", now
+        tx.emit("ticket.finished", {"id": cur.id, "number": cur.number, "window": w.number})
+    w.current_ticket_id = None
+
+
+def _candidates(tx: Tx, w: Window, day: str) -> list[rules.Candidate]:
+    cats = list(w.categories or [])
+    base = select(Ticket.id, Ticket.number, Ticket.category, Ticket.priority, Ticket.queue_at,
+                  Ticket.target_window).where(Ticket.hall_day == day, Ticket.status == "waiting")
+    in_scope = (Ticket.category.in_(cats) & Ticket.target_window.is_(None)) | (Ticket.target_window == w.number)
+    if w.cannot_do_desk:
+        in_scope = in_scope | (Ticket.priority == "cannot_do")
+    rows = []
+    for pri in (Ticket.priority.is_(None), Ticket.priority.is_not(None)):
+        q = base.where(in_scope, pri).order_by(Ticket.queue_at).limit(_CANDIDATES)
+        rows.extend(tx.session.execute(q).all())
+    return [rules.Candidate(r.id, r.number, r.category, r.priority, r.queue_at, r.target_window) for r in rows]
+
+
+def _take(tx: Tx, ticket_id: int, w: Window, now: datetime) -> Ticket | None:
+    """Claim a waiting ticket; a concurrent claim by another window or replica makes this return None."""
+    res = tx.session.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting").values(
+        status="called", called_at=now, call_count=1, window=w.number, target_window=None))
+    if not res.rowcount:  # type: ignore[attr-defined]
+        return None
+    t = tx.session.get(Ticket, ticket_id)
+    if t is not None:
+        tx.session.refresh(t)
+    return t
+
+
+def call_next(hall: HallContext, tx: Tx, number: int) -> dict[str, Any] | None:
+    now = datetime.now(UTC)
+    w = get_window(tx, number)
+    if w.status == "paused":
+        raise ApiError(409, "window.paused", f"window {number} is paused; resume it first")
+    _close_current(tx, w, now)
+    if w.status != "open":
+        w.status = "open"
+    day = hall_day(now).isoformat()
+    o = hall.options
+    for _attempt in range(5):
+        cands = _candidates(tx, w, day)
+        choice = rules.choose_next(cands, window=w.number, cannot_do_desk=w.cannot_do_desk, mode=o.policy_mode,
+                                   ratio=o.policy_ratio, streak=w.priority_streak, aging_minutes=o.aging_minutes,
+                                   now=now)
+        if choice is None:
+            break
+        t = _take(tx, choice.id, w, now)
+        if t is None:
+            continue
+        w.priority_streak = w.priority_streak + 1 if t.priority else 0
+        w.current_ticket_id, w.updated_at = t.id, now
+        _emit_called(tx, t, w, recall=False)
+        _emit_window(tx, w)
+        return ticket_view(t)
+    w.updated_at = now
+    _emit_window(tx, w)
+    return None
+
+
+def call_number(hall: HallContext, tx: Tx, number: int, ticket_number: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    w = get_window(tx, number)
+    day = hall_day(now).isoformat()
+    t = tx.session.scalar(select(Ticket).where(Ticket.hall_day == day, Ticket.number == ticket_number.upper()))
+    if t is None:
+        raise ApiError(404, "ticket.not_found", f"no ticket {ticket_number} today")
+    if t.status != "waiting":
+        raise derr.InvalidTransition(current=t.status, target="called")
+    _close_current(tx, w, now)
+    taken = _take(tx, t.id, w, now)
+    if taken is None:
+        raise derr.InvalidTransition(current="called", target="called")
+    w.status, w.current_ticket_id, w.updated_at = "open", taken.id, now
+    _emit_called(tx, taken, w, recall=False)
+    _emit_window(tx, w)
+    return ticket_view(taken)
+
+
+def _current(tx: Tx, w: Window, *states: str) -> Ticket:
+    if w.current_ticket_id is None:
+        raise ApiError(409, "window.idle", f"window {w.number} has no current ticket")
+    t = get_ticket(tx.session, w.current_ticket_id)
+    if t.status not in states:
+        raise derr.InvalidTransition(current=t.status, target="/".join(states))
+    return t
+
+
+def recall(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
+    """Call the current ticket again; past the recall limit it becomes a no-show."""
+    now = datetime.now(UTC)
+    w = get_window(tx, number)
+    t = _current(tx, w, "called")
+    if t.call_count > hall.options.max_recalls:
+        return _no_show(tx, w, t, now)
+    t.call_count += 1
+    t.called_at = now
+    _emit_called(tx, t, w, recall=True)
+    return ticket_view(t)
+
+
+def start(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
+    w = get_window(tx, number)
+    t = _current(tx, w, "called")
+    t.status, t.started_at = "serving", datetime.now(UTC)
+    tx.emit("ticket.serving", {"id": t.id, "number": t.number, "window": w.number})
+    return ticket_view(t)
+
+
+def finish(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    w = get_window(tx, number)
+    t = _current(tx, w, "called", "serving")
+    t.status, t.finished_at = "done", now
+    t.started_at = t.started_at or t.called_at
+    w.current_ticket_id, w.updated_at = None, now
+    tx.emit("ticket.finished", {"id": t.id, "number": t.number, "window": w.number})
+    _emit_window(tx, w)
+    return ticket_view(t)
+
+
+def _no_show(tx: Tx, w: Window, t: Ticket, now: datetime) -> dict[str, Any]:
+    t.status, t.no_show_at = "no_show", now
+    w.current_ticket_id, w.updated_at = None, now
+    tx.emit("ticket.no_show", {"id": t.id, "number": t.number, "window": w.number})
+    _emit_window(tx, w)
+    return ticket_view(t)
+
+
+def no_show(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
+    w = get_window(tx, number)
+    return _no_show(tx, w, _current(tx, w, "called"), datetime.now(UTC))
+
+
+def reinstate(hall: HallContext, tx: Tx, ticket_id: int) -> dict[str, Any]:
+    """A no-show returns at the head of its queue within the reinstatement period."""
+    now = datetime.now(UTC)
+    t = get_ticket(tx.session, ticket_id)
+    if t.status != "no_show":
+        raise derr.InvalidTransition(current=t.status, target="waiting")
+    minutes = hall.options.reinstate_minutes
+    if t.no_show_at is None or now - t.no_show_at > timedelta(minutes=minutes):
+        raise derr.ReinstateExpired(minutes=minutes)
+    head = tx.session.execute(select(func.min(Ticket.queue_at)).where(
+        Ticket.hall_day == t.hall_day, Ticket.category == t.category, Ticket.status == "waiting")).scalar()
+    t.status, t.window, t.call_count = "waiting", None, 0
+    t.queue_at = min(head - timedelta(milliseconds=1), t.queue_at) if head else t.queue_at
+    tx.emit("ticket.reinstated", {"id": t.id, "number": t.number, "category": t.category})
+    return ticket_view(t)
+
+
+def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None, window: int | None
+             ) -> dict[str, Any]:
+    """Move a ticket to another queue or window keeping its number, priority and place in time."""
+    if (category is None) == (window is None):
+        raise ApiError(422, "transfer.target", "give exactly one of category or window")
+    t = get_ticket(tx.session, ticket_id)
+    if t.status not in ("waiting", "called", "serving"):
+        raise derr.InvalidTransition(current=t.status, target="transferred")
+    if category is not None and category not in hall.categories.get(hall.db):
+        raise derr.UnknownCategory(category=category)
+    if window is not None:
+        get_window(tx, window, lock=False)
+    if t.window is not None:
+        w = tx.session.get(Window, t.window)
+        if w is not None and w.current_ticket_id == t.id:
+            w.current_ticket_id = None
+            _emit_window(tx, w)
+    t.transferred_from = t.category
+    t.category = category or t.category
+    t.status, t.window, t.target_window, t.call_count = "waiting", None, window, 0
+    tx.emit("ticket.transferred", {"id": t.id, "number": t.number, "category": t.category,
+                                   "from_category": t.transferred_from, "window": window})
+    return ticket_view(t)
+
+
+def set_status(hall: HallContext, tx: Tx, number: int, *, status: str, reason: str = "",
+               clerk: str | None = None) -> dict[str, Any]:
+    w = get_window(tx, number)
+    if status == "paused" and not reason:
+        raise ApiError(422, "window.reason_required", "a pause needs a reason")
+    w.status, w.pause_reason = status, reason if status == "paused" else ""
+    if clerk is not None:
+        w.clerk = clerk
+    w.updated_at = datetime.now(UTC)
+    _emit_window(tx, w)
+    return window_view(w)

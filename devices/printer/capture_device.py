@@ -184,7 +184,9 @@ class CaptureServer(socketserver.ThreadingTCPServer):
         self.device = device
         self.stopping = threading.Event()
         super().__init__((host, port), _Handler)
-        self._thread = threading.Thread(target=self.serve_forever, name="capture-printer-tcp", daemon=True)
+        # a short poll interval so stop() (shutdown) returns quickly
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="capture-printer-tcp", daemon=True)
 
     @property
     def connection(self) -> str:
@@ -203,14 +205,20 @@ class CaptureServer(socketserver.ThreadingTCPServer):
 
 
 class SerialCaptureServer:
-    """The twin on a serial line: a pty whose other end a driver opens as ``serial:PATH``."""
+    """The twin on a serial line. Without ``peer`` it makes a pty whose other end a driver opens as
+    ``serial:PATH``; with ``peer`` it answers on that tty (e.g. one end of a socat pty pair)."""
 
-    def __init__(self, device: CaptureDevice) -> None:
+    def __init__(self, device: CaptureDevice, *, peer: str | None = None) -> None:
         self.device = device
-        self._master, self._slave = os.openpty()
+        if peer is None:
+            self._master, self._slave = os.openpty()
+            tty.setraw(self._slave)
+            self.path = os.ttyname(self._slave)
+        else:
+            self._master = os.open(peer, os.O_RDWR | os.O_NOCTTY)
+            self._slave = -1
+            self.path = ""
         tty.setraw(self._master)
-        tty.setraw(self._slave)
-        self.path = os.ttyname(self._slave)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="capture-printer-pty", daemon=True)
 
@@ -239,6 +247,8 @@ class SerialCaptureServer:
         self._stop.set()
         self._thread.join(5)
         for fd in (self._master, self._slave):
+            if fd < 0:
+                continue
             try:
                 os.close(fd)
             except OSError:

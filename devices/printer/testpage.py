@@ -1,7 +1,8 @@
 """The technician's test page and ``print_test_page`` behind ``devices print-test [--output F] [--png F]``.
 
-With ``output``/``png`` nothing is printed: the exact ESC/POS bytes the printer would receive and
-their PNG preview are written instead, so a page can be checked on a laptop with no printer.
+With ``output``/``png`` nothing is printed: the exact ESC/POS bytes the printer would receive (the
+same page at the same time prints byte for byte the same) and their PNG preview are written instead,
+so a page can be checked on a laptop with no printer.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ TEST_QR = "https://hall.invalid/print-test"
 TEST_BARCODE = "TEST-0123"
 
 
-def test_page(*, paper_mm: int, qr_mode: str, driver: str, at: datetime, status_code: str = "") -> Document:
+def build_test_page(*, paper_mm: int, qr_mode: str, driver: str, at: datetime) -> Document:
     """Everything a technician checks by eye: width, Chinese, sizes, bold, alignment, QR, barcode, cut."""
     cols = columns_for(paper_mm)
     ruler = "".join(str(i % 10) for i in range(1, cols + 1))
@@ -37,8 +38,6 @@ def test_page(*, paper_mm: int, qr_mode: str, driver: str, at: datetime, status_
         Text(f"QR: {qr_mode}"),
         Text(f"time: {_time(at)}"),
     ]
-    if status_code:
-        els.append(Text(f"status: {status_code}"))
     els += [
         Separator(),
         Text(ruler),
@@ -81,7 +80,7 @@ def print_test_page(
     result: dict[str, Any] = {"driver": driver, "paper_mm": paper_mm, "qr_mode": qr_mode,
                               "printed": False, "output": None, "png": None}
     if output is not None or png is not None:
-        data = render(test_page(paper_mm=paper_mm, qr_mode=qr_mode, driver=driver, at=at),
+        data = render(build_test_page(paper_mm=paper_mm, qr_mode=qr_mode, driver=driver, at=at),
                       paper_mm=paper_mm, qr_mode=qr_mode)  # type: ignore[arg-type]
         if output is not None:
             Path(output).write_bytes(data)
@@ -93,9 +92,7 @@ def print_test_page(
         return result
     printer, owned = _printer(target)
     try:
-        state = printer.printer_state()
-        doc = test_page(paper_mm=paper_mm, qr_mode=qr_mode, driver=driver, at=at, status_code=state.code)
-        job = printer.print_document(doc)
+        job = printer.print_document(build_test_page(paper_mm=paper_mm, qr_mode=qr_mode, driver=driver, at=at))
     finally:
         if owned:
             printer.close()

@@ -143,4 +143,5 @@ def close_quietly(printer: Escpos | None) -> None:
     try:
         printer.close()
     except Exception:  # noqa: BLE001 - the connection is being dropped either way
-        return
+        # forget the broken handle, or python-escpos' __del__ would try to close it again
+        printer._device = False

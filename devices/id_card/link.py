@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 import serial
+
+try:
+    from termios import error as _TermiosError  # pyserial lets tcflush's error through on posix
+except ImportError:  # pragma: no cover - not posix
+    class _TermiosError(Exception):  # type: ignore[no-redef]
+        pass
 
 from devices.errors import DeviceConfigError, DeviceOffline, DeviceTimeout
 from devices.id_card.errors import FrameChecksumError, FrameError
@@ -27,6 +34,19 @@ def wire_time_s(n_bytes: int, baudrate: int) -> float:
     return n_bytes * 10 / baudrate
 
 
+def _check_network_url(url: str) -> None:
+    """pyserial's own message for a bad ``socket://`` port is garbled; say what is expected."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("socket", "rfc2217"):
+        return
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None:
+        raise DeviceConfigError(f"devices.id_card.port={url!r}; expected {parts.scheme}://HOST:PORT")
+
+
 class SerialLink:
     """Request/response over one port. Not thread-safe: the device worker thread owns it."""
 
@@ -38,6 +58,7 @@ class SerialLink:
         if baudrate not in BAUDRATES:
             raise DeviceConfigError(
                 f"devices.id_card.baudrate={baudrate}; expected one of {', '.join(map(str, BAUDRATES))}")
+        _check_network_url(url)
         self.url, self.baudrate, self.timeout_s = url, baudrate, timeout_s
         self._port: serial.SerialBase | None = None
         self._decoder = FrameDecoder()
@@ -56,6 +77,9 @@ class SerialLink:
         except ValueError as exc:
             raise DeviceConfigError(f"devices.id_card.port={self.url!r}: {exc}") from exc
         except (serial.SerialException, OSError) as exc:
+            # pyserial's URL handlers report malformed URLs/options as SerialException with this text.
+            if "expected a string in the form" in str(exc):
+                raise DeviceConfigError(f"devices.id_card.port={self.url!r}: {exc}") from exc
             raise DeviceOffline(f"cannot open {self.url!r}: {exc}") from exc
         self._decoder.reset()
 
@@ -86,7 +110,7 @@ class SerialLink:
             return self._receive(port, timeout_s if timeout_s is not None else self.timeout_s)
         except serial.SerialTimeoutException as exc:
             raise DeviceTimeout(f"writing to {self.url!r} timed out") from exc
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, OSError, _TermiosError) as exc:
             self.close()
             raise DeviceOffline(f"{self.url!r} failed: {exc}") from exc
 

@@ -14,6 +14,12 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 KEY_CALL = re.compile(r"""\btr\(\s*(?:[a-z_.]+,\s*)?["']([a-z0-9_.]+)["']""")
 
 
+KEY_LITERAL = re.compile(
+    r"""["']((?:busy|error|identify|keypad|categories|take_number|refused|ticket|checkin|face|catalogue|submit"""
+    r"""|guide|form|materials|material|capture|notice|signature|review|receipt|cases|query|rate|comment|help"""
+    r"""|fallback|closed|print|home|action|idle|status|camera|tech)\.[a-z0-9_.]+)["']""")
+
+
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -48,6 +54,30 @@ def test_every_literal_key_used_in_code_exists() -> None:
             if key not in TABLES["zh_CN"]:
                 missing.append(f"{path.name}: {key}")
     assert missing == []
+
+
+def test_every_key_shaped_literal_in_code_exists() -> None:
+    missing = sorted({f"{p.name}: {k}" for p in _sources() for k in KEY_LITERAL.findall(p.read_text("utf-8"))
+                      if k not in TABLES["zh_CN"]})
+    assert missing == []
+
+
+def test_dynamic_keys_exist() -> None:
+    from devices.camera.protocol import QualityReason
+    from kiosk.flows.assist import PROBLEMS
+    from kiosk.flows.checkin import REFUSALS
+    from kiosk.flows.identify import METHODS
+    from kiosk.flows.rate import COMMENTS, LEVELS, REASONS
+    from kiosk.screens.home import TILES
+
+    keys = [f"fallback.problem.{p}" for p in PROBLEMS] + [f"checkin.refused.{r}" for r in REFUSALS]
+    keys += [f"identify.method.{m}" for m in METHODS] + [f"rate.reason.{r}" for r in REASONS]
+    keys += [c for c in COMMENTS if c] + [f"rate.level.{n}" for n in LEVELS] + [q.value for q in QualityReason]
+    keys += [f"identify.prompt.{p}" for p in ("priority", "checkin", "submit", "query")]
+    keys += [f"home.tile.{t}" for t, _ in TILES] + [f"home.tile.{t}.sub" for t, _ in TILES]
+    keys += [f"materials.status.{s}" for s in ("elicense", "captured", "missing", "waived")]
+    keys += [f"weekday.{d}" for d in range(7)]
+    assert [k for k in keys if k not in TABLES["zh_CN"]] == []
 
 
 def _string_constants(tree: ast.AST) -> list[ast.Constant]:

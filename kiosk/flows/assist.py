@@ -1,0 +1,66 @@
+"""办不成事 (couldn't get it done) and 呼叫帮助 (call staff): record, alert, priority ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.flows.base import Flow, Step, View, Work, message
+from kiosk.flows.ports import Category, PortError, Ticket
+from kiosk.flows.printouts import ticket_document
+from kiosk.flows.take_number import ticket_view
+
+PROBLEMS = ("no_item", "materials", "system", "refused", "other")
+
+
+class HelpFlow(Flow):
+    """One touch: the manager dashboard is alerted and staff come to the kiosk."""
+
+    name = "help"
+
+    def start(self) -> Step:
+        return Work(run=lambda: self.ctx.terminal.help_call(reason="help"), done=lambda _r: self._called(),
+                    failed=lambda _e: self._called(), busy=View("busy", {"key": "busy.calling"}), label="help_call")
+
+    def _called(self) -> Step:
+        return message("help.called", tone="ok")
+
+
+class FallbackFlow(Flow):
+    """Choose what went wrong → alert + a top-priority ticket for the fallback window."""
+
+    name = "fallback"
+
+    def start(self) -> Step:
+        return View("fallback", {"problems": list(PROBLEMS)}, prompt="fallback.prompt")
+
+    def on_problem(self, value: Any) -> Step:
+        problem = str(value) if value in PROBLEMS else "other"
+        self.ctx.session.data["problem"] = problem
+        category = self.ctx.fallback_category
+        identity = self.ctx.session.identity
+        id_number = identity.id_number if identity else None
+
+        def run() -> Ticket:
+            self.ctx.terminal.help_call(reason="fallback", detail=problem)
+            return self.ctx.terminal.issue_ticket(category, id_number=id_number, priority="fallback")
+
+        if not category:
+            return Work(run=lambda: self.ctx.terminal.help_call(reason="fallback", detail=problem),
+                        done=lambda _r: message("fallback.recorded", tone="ok"), failed=self._failed,
+                        busy=View("busy", {"key": "busy.sending"}), label="fallback")
+        return Work(run=run, done=self._issued, failed=self._failed, busy=View("busy", {"key": "busy.ticket"}),
+                    label="fallback")
+
+    def _issued(self, ticket: Ticket) -> Step:
+        self.ctx.session.data["ticket"] = ticket
+        cat = Category(ticket.category, "", "")
+        doc = ticket_document(ticket, None, lang=self.ctx.lang, hall=self.ctx.hall_name(), issued=self.ctx.now())
+
+        def shown(printed: bool) -> Step:
+            view = ticket_view(ticket, None, printed=printed)
+            return View("ticket", {**view.data, "fallback": True, "category": cat.code}, prompt=view.prompt)
+
+        return self.print_then(doc, shown)
+
+    def _failed(self, exc: PortError) -> Step:
+        return message("fallback.failed", actions=("help", "home"), tone="error")

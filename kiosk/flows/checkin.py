@@ -1,0 +1,83 @@
+"""预约签到: scan the booking QR or identify → the booking → a priority ticket, printed.
+
+Early, late and wrong-day check-ins get a clear explanation and an offer of a normal ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
+from kiosk.flows.identify import Identifier
+from kiosk.flows.ports import CheckIn, PortError, Refused, Unavailable
+from kiosk.flows.printouts import ticket_document
+from kiosk.flows.session import Identity
+from kiosk.flows.take_number import ticket_view
+
+# Booking codes as the hall prints them on confirmations: letters/digits, 6–16 characters,
+# optionally as a URL whose last path part is the code.
+_BOOKING = re.compile(r"^(?:https?://\S+/)?(?:appt|booking|appointment)[:/=]?([A-Za-z0-9-]{6,32})$", re.I)
+REFUSALS = ("early", "late", "wrong_day", "not_found", "used")
+
+
+def booking_code(text: str) -> str | None:
+    m = _BOOKING.match(text.strip())
+    return m.group(1) if m else None
+
+
+class CheckInFlow(Flow):
+    name = "checkin"
+
+    def start(self) -> Step:
+        self.sub = Identifier(self, purpose="checkin", then=self._by_identity, codes=self._by_code)
+        return self.sub.view()
+
+    def _by_code(self, text: str) -> Step | None:
+        code = booking_code(text)
+        if code is None:
+            return None  # not a booking: treat as the citizen's service QR
+        self.sub.active = False
+        return self._check_in(code=code)
+
+    def _by_identity(self, identity: Identity | None) -> Step:
+        if identity is None:
+            return Home()
+        return self._check_in(id_number=identity.id_number)
+
+    def _check_in(self, *, code: str | None = None, id_number: str | None = None) -> Step:
+        return Work(run=lambda: self.ctx.terminal.check_in(code=code, id_number=id_number), done=self._checked_in,
+                    failed=self._refused, busy=View("busy", {"key": "busy.checkin"}), label="check_in")
+
+    def _refused(self, exc: PortError) -> Step:
+        if isinstance(exc, Refused):
+            reason = exc.detail.get("reason", "not_found")
+            reason = reason if reason in REFUSALS else "not_found"
+            self.ctx.session.data["checkin_category"] = exc.detail.get("category", "")
+            return View("checkin_refused", {"reason": reason, "slot": exc.detail.get("slot", ""),
+                                            "category": exc.detail.get("category", "")},
+                        prompt=f"checkin.refused.{reason}")
+        if isinstance(exc, Unavailable):
+            return message("checkin.unavailable", actions=("normal_ticket", "home"), tone="warn")
+        return self.failed(exc)
+
+    def _checked_in(self, result: CheckIn) -> Step:
+        appt, ticket = result.appointment, result.ticket
+        self.ctx.session.data["ticket"] = ticket
+        doc = ticket_document(ticket, None, lang=self.ctx.lang, hall=self.ctx.hall_name(), issued=self.ctx.now(),
+                              appointment=True)
+
+        def shown(printed: bool) -> Step:
+            view = ticket_view(ticket, None, printed=printed, appointment=True)
+            data = {**view.data, "slot": f"{appt.slot_start:%H:%M}–{appt.slot_end:%H:%M}",
+                    "item_zh": appt.item_zh, "item_en": appt.item_en}
+            return View("ticket", data, prompt=view.prompt)
+
+        return self.print_then(doc, shown)
+
+    def on_normal_ticket(self, _value: Any = None) -> Step:
+        category = self.ctx.session.data.get("checkin_category") or ""
+        return Goto("take_number", {"category": category} if category else {})
+
+    def on_done(self, _value: Any = None) -> Step:
+        return Home()

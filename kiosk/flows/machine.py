@@ -1,0 +1,174 @@
+"""The kiosk as a state machine: which flow runs, what is on screen, idle and session rules.
+
+No Qt and no threads here. A runner (the Qt app, or :func:`settle` in tests) executes
+:class:`Work` and feeds results back; ``generation`` makes late results of a wiped session land
+nowhere, so the next citizen can never see the previous one's data.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.flows.assist import FallbackFlow, HelpFlow
+from kiosk.flows.base import Flow, FlowContext, Goto, Home, Step, View, Work
+from kiosk.flows.checkin import CheckInFlow
+from kiosk.flows.idle import IdleWatch
+from kiosk.flows.ports import PortError
+from kiosk.flows.query import QueryFlow
+from kiosk.flows.rate import RateFlow
+from kiosk.flows.submission import SubmissionFlow
+from kiosk.flows.take_number import TakeNumberFlow
+from kiosk.i18n import has, tr
+
+log = logging.getLogger(__name__)
+
+FLOWS: dict[str, type[Flow]] = {
+    "take_number": TakeNumberFlow, "checkin": CheckInFlow, "submit": SubmissionFlow, "query": QueryFlow,
+    "rate": RateFlow, "fallback": FallbackFlow, "help": HelpFlow,
+}
+HOME = View("home", prompt="home.welcome")
+ELDERLY_IDLE_FACTOR = 2.0  # seniors get twice the time before the countdown
+
+
+class KioskMachine:
+    def __init__(self, ctx: FlowContext, *, idle_timeout_s: float = 60, idle_countdown_s: float = 10,
+                 monotonic: Callable[[], float] = time.monotonic, default_lang: str = "zh_CN",
+                 default_elderly: bool = False) -> None:
+        self.ctx = ctx
+        self.flow: Flow | None = None
+        self.view: View = HOME
+        self.generation = 0
+        self.countdown: float | None = None
+        self._idle_base = (idle_timeout_s, idle_countdown_s)
+        self.idle = IdleWatch(idle_timeout_s, idle_countdown_s, monotonic())
+        self._now = monotonic
+        self.defaults = (default_lang, default_elderly)
+        self.spoken: list[str] = []  # prompts waiting to be read aloud (elderly mode)
+        self.last_home_reason = ""
+
+    # -- inputs ------------------------------------------------------------------------------------
+    def choose(self, flow_name: str, **options: Any) -> Step | None:
+        """A home tile (or the help button anywhere) was touched."""
+        self.touch()
+        if flow_name not in FLOWS:
+            return None
+        return self.apply(self._start(flow_name, options))
+
+    def input(self, action: str, value: Any = None) -> Step | None:
+        self.touch()
+        if action == "home":
+            return self.apply(Home("citizen"))
+        if action == "continue":
+            return None
+        if action == "help":
+            return self.choose("help")
+        if self.flow is None:
+            return None
+        step = self.flow.handle(action, value)
+        return None if step is None else self.apply(step)
+
+    def device_event(self, kind: str, name: str, payload: Any = None) -> Step | None:
+        identity = self.ctx.session.identity
+        if kind == "ss_card" and name == "card_removed" and identity is not None and identity.source == "ss_card":
+            return self.apply(Home("card_removed"))
+        if self.flow is None:
+            return None
+        step = self.flow.event(kind, name, payload)
+        if step is None:
+            return None
+        self.touch()
+        return self.apply(step)
+
+    def tick(self) -> Step | None:
+        """Called about once a second: countdown, then home with everything wiped."""
+        if self.flow is None and self.ctx.session.is_empty():
+            self.countdown = None
+            return None
+        state, left = self.idle.state(self._now())
+        if state == "expired":
+            return self.apply(Home("idle"))
+        self.countdown = left if state == "countdown" else None
+        return None
+
+    def touch(self) -> None:
+        self.idle.touch(self._now())
+        self.countdown = None
+
+    def set_elderly(self, on: bool) -> None:
+        self.ctx.elderly = on
+        factor = ELDERLY_IDLE_FACTOR if on else 1.0
+        self.idle.timeout_s = self._idle_base[0] * factor
+        self.idle.countdown_s = self._idle_base[1] * factor
+        self._speak(self.view)
+
+    def set_language(self, lang: str) -> None:
+        self.ctx.lang = lang
+
+    # -- steps -------------------------------------------------------------------------------------
+    def apply(self, step: Step) -> Work | None:
+        """Take a step: show a view, go home, switch flow; a Work is returned for the runner."""
+        for _ in range(10):  # Goto chains are short; the bound stops a loop bug from hanging the kiosk
+            if isinstance(step, View):
+                self.view = step
+                if self.flow is not None:
+                    self.flow.view = step
+                self._speak(step)
+                return None
+            if isinstance(step, Home):
+                self.go_home(step.reason)
+                return None
+            if isinstance(step, Goto):
+                step = self._start(step.flow, dict(step.options))
+                continue
+            self.view = step.busy
+            return step
+        self.go_home("loop")
+        return None
+
+    def complete(self, work: Work, generation: int, result: Any = None,
+                 error: BaseException | None = None) -> Work | None:
+        """The runner finished ``work`` (on the GUI thread). Stale results are dropped."""
+        if generation != self.generation:
+            return None
+        if error is not None:
+            if not isinstance(error, PortError):
+                log.error("work %s failed unexpectedly: %s", work.label, error.__class__.__name__)
+                error = PortError(code="kiosk.internal")
+            return self.apply(work.failed(error))
+        return self.apply(work.done(result))
+
+    def go_home(self, reason: str) -> None:
+        """End the visit: wipe the session, forget the flow; an idle end also resets language/mode."""
+        self.ctx.session.wipe()
+        self.flow = None
+        self.generation += 1
+        self.countdown = None
+        self.last_home_reason = reason
+        if reason in ("idle", "card_removed"):
+            self.ctx.lang, elderly = self.defaults
+            self.set_elderly(elderly)
+        self.view = HOME
+
+    def _start(self, name: str, options: dict[str, Any]) -> Step:
+        self.flow = FLOWS[name](self.ctx, **options)
+        return self.flow.start()
+
+    def _speak(self, view: View) -> None:
+        if self.ctx.elderly and view.prompt and has(self.ctx.lang, view.prompt):
+            self.spoken.append(tr(self.ctx.lang, view.prompt))
+
+
+def settle(machine: KioskMachine, step: Work | None) -> View:
+    """Run every Work synchronously until a view is showing (tests and benchmarks without Qt)."""
+    while step is not None:
+        gen = machine.generation
+        try:
+            result = step.run()
+        except Exception as exc:  # noqa: BLE001 (handed to the flow as a typed failure, like the Qt runner)
+            step = machine.complete(step, gen, error=exc)
+            continue
+        step = machine.complete(step, gen, result=result)
+    return machine.view

@@ -1,0 +1,198 @@
+"""自助申报: identify (+ face) → find the item → guide → prefilled form → materials → submit.
+
+Materials the e-license library holds are ticked automatically; everything still missing is
+listed once (一次性告知); where the item allows it the citizen signs a commitment (容缺) instead.
+Submitting goes through the outbox, so it also works while the hall server is down.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
+from kiosk.flows.catalogue import Catalogue
+from kiosk.flows.identify import Identifier
+from kiosk.flows.materials import MaterialsMixin
+from kiosk.flows.ports import PortError, Receipt, ServiceItem, Submission, Unavailable
+from kiosk.flows.printouts import receipt_document
+from kiosk.flows.session import Identity
+
+
+def item_row(item: ServiceItem) -> dict[str, Any]:
+    return {"code": item.code, "name_zh": item.name_zh, "name_en": item.name_en, "category": item.category}
+
+
+class SubmissionFlow(MaterialsMixin, Flow):
+    name = "submit"
+
+    def __init__(self, ctx: Any, **options: Any) -> None:
+        super().__init__(ctx, **options)
+        self.catalogue: Catalogue | None = None
+        self.item: ServiceItem | None = None
+        self.elicenses: set[str] = set()
+        self.query = ""
+
+    # -- identify + face -----------------------------------------------------------------------
+    def start(self) -> Step:
+        if self.ctx.session.identity is not None:
+            return self._identified(self.ctx.session.identity)
+        self.sub = Identifier(self, purpose="submit", then=self._identified)
+        return self.sub.view()
+
+    def _identified(self, identity: Identity | None) -> Step:
+        if identity is None:
+            return Home()
+        if not self.ctx.devices.camera:
+            return message("face.camera_offline", actions=("counter_ticket", "home"), tone="warn")
+        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3}, prompt="face.prompt")
+
+    def on_face_ok(self, photo: Any) -> Step:
+        self.ctx.session.face_photos.append(bytes(photo))
+        return Work(run=self.ctx.hall.catalogue, done=self._catalogue_loaded, failed=self._catalogue_failed,
+                    busy=View("busy", {"key": "busy.loading"}), label="catalogue")
+
+    def on_face_failed(self, _value: Any = None) -> Step:
+        return message("face.camera_offline", actions=("counter_ticket", "home"), tone="warn")
+
+    def on_counter_ticket(self, _value: Any = None) -> Step:
+        return Goto("take_number")
+
+    # -- catalogue and guide -------------------------------------------------------------------
+    def _catalogue_loaded(self, items: list[ServiceItem]) -> Step:
+        self.catalogue = Catalogue(items)
+        return self.view_catalogue()
+
+    def _catalogue_failed(self, exc: PortError) -> Step:
+        return message("submit.no_catalogue", actions=("counter_ticket", "home"), tone="error")
+
+    def view_catalogue(self) -> View:
+        assert self.catalogue is not None
+        results = [item_row(i) for i in self.catalogue.search(self.query)]
+        return View("catalogue", {"query": self.query, "results": results}, prompt="catalogue.prompt")
+
+    def on_search(self, text: Any) -> Step:
+        self.query = str(text or "")[:32]
+        return self.view_catalogue()
+
+    def on_item(self, code: Any) -> Step:
+        assert self.catalogue is not None
+        item = self.catalogue.get(str(code))
+        if item is None:
+            return self.view_catalogue()
+        self.item = item
+        self.ctx.session.data["item"] = item.code
+        return self.view_guide()
+
+    def view_guide(self) -> View:
+        item = self.item
+        assert item is not None
+        return View("guide", {
+            **item_row(item), "conditions_zh": item.conditions_zh, "conditions_en": item.conditions_en,
+            "materials": [self.material_row(m, status="") for m in item.materials],
+            "legal_days": item.legal_days, "promised_days": item.promised_days,
+            "fee_zh": item.fee_zh, "fee_en": item.fee_en}, prompt="guide.prompt")
+
+    def on_back_to_catalogue(self, _value: Any = None) -> Step:
+        return self.view_catalogue()
+
+    def on_start_form(self, _value: Any = None) -> Step:
+        identity = self.ctx.session.identity
+        assert identity is not None
+        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number), done=self._elicensed,
+                    failed=lambda _e: self._elicensed(set()), busy=View("busy", {"key": "busy.elicense"}),
+                    label="elicenses")
+
+    def _elicensed(self, found: set[str]) -> Step:
+        self.elicenses = set(found)
+        self.prefill_form()
+        return self.view_form()
+
+    # -- form ----------------------------------------------------------------------------------
+    def prefill_form(self) -> None:
+        identity = self.ctx.session.identity
+        assert self.item is not None and identity is not None
+        form = self.ctx.session.form
+        for f in self.item.form:
+            if f.prefill and f.key not in form:
+                value = {"name": identity.name, "id_number": identity.masked_id, "phone": identity.phone,
+                         "sex": identity.sex}.get(f.prefill, "")
+                if value:
+                    form[f.key] = value
+
+    def view_form(self, errors: tuple[str, ...] = ()) -> View:
+        assert self.item is not None
+        fields = [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
+                   "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
+                   "locked": bool(f.prefill and f.key in self.ctx.session.form and f.kind == "prefill")}
+                  for f in self.item.form]
+        return View("form", {"fields": fields, "values": dict(self.ctx.session.form), "errors": list(errors)},
+                    prompt="form.prompt")
+
+    def on_set_field(self, value: Any) -> Step:
+        key, text = value
+        assert self.item is not None
+        field = next((f for f in self.item.form if f.key == key), None)
+        if field is not None and field.kind != "prefill":
+            text = str(text)
+            if field.kind == "choice" and text not in {o[0] for o in field.options}:
+                return self.view_form((key,))
+            if field.kind == "digits" and not (text.isdigit() and (not field.max_len or len(text) <= field.max_len)):
+                return self.view_form((key,))
+            self.ctx.session.form[key] = text
+        return self.view_form()
+
+    def on_form_next(self, _value: Any = None) -> Step:
+        assert self.item is not None
+        missing = tuple(f.key for f in self.item.form if f.required and not self.ctx.session.form.get(f.key))
+        if missing:
+            return self.view_form(missing)
+        return self.view_materials()
+
+    # -- review, submit, receipt ---------------------------------------------------------------
+    def view_review(self) -> View:
+        item, identity = self.item, self.ctx.session.identity
+        assert item is not None and identity is not None
+        return View("review", {**item_row(item), "masked_id": identity.masked_id, "name": identity.name,
+                               "form": dict(self.ctx.session.form), "materials": self.material_rows(),
+                               "signed": self.ctx.session.signature is not None}, prompt="review.prompt")
+
+    def on_submit(self, _value: Any = None) -> Step:
+        item, identity, s = self.item, self.ctx.session.identity, self.ctx.session
+        assert item is not None and identity is not None
+        sub = Submission(item_code=item.code, id_number=identity.id_number, name=identity.name, form=dict(s.form),
+                         pages={k: list(v) for k, v in s.pages.items() if v},
+                         elicensed=tuple(self.elicensed_ids()), waived=tuple(self.waived),
+                         missing=tuple(m.id for m in self.missing()), signature=s.signature,
+                         face_photo=s.face_photos[-1] if s.face_photos else None)
+        return Work(run=lambda: self.ctx.terminal.submit(sub), done=self._submitted, failed=self._submit_failed,
+                    busy=View("busy", {"key": "busy.submitting"}), label="submit")
+
+    def _submit_failed(self, exc: PortError) -> Step:
+        if isinstance(exc, Unavailable):
+            return message("submit.outbox_full", actions=("counter_ticket", "home"), tone="error")
+        return self.failed(exc)
+
+    def _submitted(self, receipt: Receipt) -> Step:
+        item, identity = self.item, self.ctx.session.identity
+        assert item is not None and identity is not None
+        self.ctx.session.data["receipt"] = receipt.registration_code
+        by_id = {m.id: m for m in item.materials}
+        received = [by_id[i] for i in [*self.captured_ids(), *self.elicensed_ids()] if i in by_id]
+        doc = receipt_document(receipt, item, lang=self.ctx.lang, hall=self.ctx.hall_name(),
+                               masked_id=identity.masked_id, received=received, missing=[],
+                               waived=[by_id[i] for i in self.waived if i in by_id])
+
+        def shown(printed: bool) -> Step:
+            return View("receipt", {"code": receipt.registration_code, "offline": receipt.offline,
+                                    "printed": printed, "follow_url": receipt.follow_url or receipt.registration_code,
+                                    "promised": receipt.promised_date.isoformat() if receipt.promised_date else "",
+                                    "due": receipt.missing_due.isoformat() if receipt.missing_due else "",
+                                    "item_zh": item.name_zh, "item_en": item.name_en}, prompt="receipt.prompt")
+
+        return self.print_then(doc, shown)
+
+    def on_rate(self, _value: Any = None) -> Step:
+        return Goto("rate", {"target": f"submission:{self.ctx.session.data.get('receipt', '')}"})
+
+    def on_done(self, _value: Any = None) -> Step:
+        return Home()

@@ -1,0 +1,108 @@
+"""取号: choose a category, optionally identify (elderly priority), get and print the ticket.
+
+The ticket is always shown on screen too (number, category, people ahead, estimated wait and a
+QR to follow the queue on a phone), so a printer fault never leaves the citizen without a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.flows.base import Flow, Home, Step, View, Work, message
+from kiosk.flows.identify import Identifier
+from kiosk.flows.ports import Category, Opening, PortError, Refused, Ticket, Unavailable
+from kiosk.flows.printouts import ticket_document
+from kiosk.flows.session import Identity
+from kiosk.i18n import has
+
+
+def category_rows(categories: list[Category]) -> list[dict[str, Any]]:
+    return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "waiting": c.waiting,
+             "wait_min": max(0, round(c.estimated_wait_s / 60)), "full": c.full, "full_reason": c.full_reason}
+            for c in categories]
+
+
+def ticket_view(ticket: Ticket, category: Category | None, *, printed: bool, appointment: bool = False) -> View:
+    data = {"number": ticket.number, "category": ticket.category,
+            "category_zh": category.name_zh if category else ticket.category,
+            "category_en": category.name_en if category else ticket.category,
+            "ahead": ticket.waiting_ahead, "wait_min": max(1, round(ticket.estimated_wait_s / 60)),
+            "follow_url": ticket.follow_url, "offline": ticket.offline, "printed": printed,
+            "appointment": appointment}
+    return View("ticket", data, prompt="ticket.prompt.printed" if printed else "ticket.prompt.not_printed")
+
+
+class TakeNumberFlow(Flow):
+    name = "take_number"
+
+    def __init__(self, ctx: Any, **options: Any) -> None:
+        super().__init__(ctx, **options)
+        self.categories: list[Category] = []
+        self.category: Category | None = None
+        self.priority: str | None = options.get("priority")
+
+    def start(self) -> Step:
+        return Work(run=lambda: (self.ctx.hall.opening(), self.ctx.hall.categories()), done=self._loaded,
+                    failed=self._load_failed, label="categories")
+
+    def _loaded(self, result: tuple[Opening, list[Category]]) -> Step:
+        opening, self.categories = result
+        if not opening.open:
+            return message("closed.message", opens=opening.opens_at, tone="warn")
+        preset = self.options.get("category")
+        if preset:
+            chosen = next((c for c in self.categories if c.code == preset), None)
+            if chosen is not None and not chosen.full:
+                return self.on_category(preset)
+        return self.view_categories()
+
+    def _load_failed(self, exc: PortError) -> Step:
+        return message("take_number.no_categories", tone="error", actions=("help", "home"))
+
+    def view_categories(self, notice: str = "", **values: Any) -> View:
+        return View("categories", {"categories": category_rows(self.categories), "notice": notice,
+                                   "values": values}, prompt="categories.prompt")
+
+    def on_category(self, code: Any) -> Step:
+        chosen = next((c for c in self.categories if c.code == code), None)
+        if chosen is None:
+            return self.view_categories()
+        if chosen.full:
+            reason = f"categories.full.{chosen.full_reason}"
+            return self.view_categories(reason if has(self.ctx.lang, reason) else "categories.full.daily_cap",
+                                        code=chosen.code)
+        self.category = chosen
+        self.ctx.session.data["category"] = chosen.code
+        if self.ctx.session.identity is not None:  # already identified earlier in this visit
+            return self._issue(self.ctx.session.identity)
+        self.sub = Identifier(self, purpose="priority", optional=True, then=self._issue)
+        return self.sub.view()
+
+    def on_back(self, _value: Any = None) -> Step:
+        self.sub = None
+        return self.view_categories()
+
+    def _issue(self, identity: Identity | None) -> Step:
+        assert self.category is not None
+        code = self.category.code
+        id_number = identity.id_number if identity else None
+        return Work(run=lambda: self.ctx.terminal.issue_ticket(code, id_number=id_number, priority=self.priority),
+                    done=self._issued, failed=self._issue_failed,
+                    busy=View("busy", {"key": "busy.ticket"}), label="issue_ticket")
+
+    def _issue_failed(self, exc: PortError) -> Step:
+        if isinstance(exc, Refused):
+            key = f"refused.{exc.code}" if has(self.ctx.lang, f"refused.{exc.code}") else "refused.other"
+            return message(key, actions=("back", "home"), tone="warn")
+        if isinstance(exc, Unavailable):
+            return message("take_number.unavailable", tone="error", actions=("help", "home"))
+        return self.failed(exc)
+
+    def _issued(self, ticket: Ticket) -> Step:
+        self.ctx.session.data["ticket"] = ticket
+        doc = ticket_document(ticket, self.category, lang=self.ctx.lang, hall=self.ctx.hall_name(),
+                              issued=self.ctx.now(), appointment=bool(self.options.get("appointment")))
+        return self.print_then(doc, lambda ok: ticket_view(ticket, self.category, printed=ok))
+
+    def on_done(self, _value: Any = None) -> Step:
+        return Home()

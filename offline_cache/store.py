@@ -1,0 +1,236 @@
+"""The outbox: records committed under a client-generated idempotency key before any network call.
+
+Exactly-once comes from the UNIQUE constraint on ``records.key`` (and the server honouring the
+same key), not from care. State changes are single guarded UPDATEs that name the states they may
+leave (see :mod:`offline_cache.states`), so two workers can never both claim a record.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection, func, insert, select, text
+
+from offline_cache.attachments import AttachmentStore
+from offline_cache.crypto import Cipher
+from offline_cache.errors import CacheFull, DiskFull, InvalidRecord, StorageError
+from offline_cache.numbering import (
+    code_sequence_name,
+    format_local_code,
+    format_ticket,
+    hall_day,
+    ticket_sequence_name,
+)
+from offline_cache.schema import (
+    SCHEMA_VERSION,
+    check_database,
+    guarded,
+    links,
+    make_engine,
+    meta,
+    metadata,
+    records,
+    salvage_sequences,
+    sequences,
+    set_aside,
+)
+from offline_cache.states import SMALL_KINDS, Kind, Record, State
+from offline_cache.transitions import TransitionsMixin
+
+log = logging.getLogger(__name__)
+
+# After an unreadable database, sequences restart this far up so old offline numbers are not reissued.
+SEQUENCE_JUMP = 500
+SALVAGE_MARGIN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A material image to send with a record. ``field`` names the requirement it satisfies."""
+
+    data: bytes
+    name: str = "material.jpg"
+    content_type: str = "image/jpeg"
+    field: str = ""
+
+    def __repr__(self) -> str:
+        return f"Attachment({self.name!r}, {len(self.data)} bytes)"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Ask :meth:`Outbox.add` for a printed reference, written into the body under ``field``."""
+
+    kind: Literal["ticket", "code"]
+    field: str
+    category: str = ""
+
+
+class Outbox(TransitionsMixin):
+    """The durable outbox. Every public call raises only :class:`~offline_cache.errors.CacheError`."""
+
+    def __init__(self, *, db_path: Path, attachments_dir: Path, cipher: Cipher, max_bytes: int,
+                 min_free_bytes: int = 64 * 1024 * 1024, offline_prefix: str = "K1",
+                 tz: str = "Asia/Shanghai", clock: Callable[[], float] = time.time,
+                 lease_s: float = 300.0, horizon_s: float = 120.0) -> None:
+        self.db_path, self.tz, self.prefix = db_path, tz, offline_prefix
+        self.max_bytes, self.min_free_bytes = max_bytes, min_free_bytes
+        self.clock, self.lease_s, self.horizon_s = clock, lease_s, horizon_s
+        self.cipher = cipher
+        self.recovered_from: Path | None = None
+        self.corrupt_reason: str | None = None
+        with guarded():
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        salvaged: dict[str, int] | None = None
+        reason = check_database(db_path)
+        if reason is not None:
+            with guarded():
+                self.recovered_from = set_aside(db_path, attachments_dir)
+            self.corrupt_reason = reason
+            salvaged = salvage_sequences(self.recovered_from)
+            log.error("outbox database unusable (%s): set aside as %s; started a new one",
+                      reason, self.recovered_from.name)
+        self.files = AttachmentStore(attachments_dir, cipher)
+        self.engine = make_engine(db_path)
+        with guarded():
+            metadata.create_all(self.engine)
+            db_path.chmod(0o600)  # ciphertext, but its metadata (kinds, times) is nobody else's business
+            with self._tx() as conn:
+                self._init_meta(conn, salvaged)
+            self.files.sweep(self._referenced_digests())
+
+    # -- plumbing --------------------------------------------------------------------------------
+    @contextmanager
+    def _tx(self, *, promised: bool = False) -> Iterator[Connection]:
+        """One transaction; ``promised`` commits with synchronous=FULL (a citizen holds a receipt)."""
+        with guarded(), self.engine.connect() as conn:
+            # On the driver connection: through SQLAlchemy the PRAGMA would open the transaction.
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA synchronous={'FULL' if promised else 'NORMAL'}")
+            with conn.begin():
+                yield conn
+
+    def _init_meta(self, conn: Connection, salvaged: dict[str, int] | None) -> None:
+        conn.execute(insert(meta).prefix_with("OR IGNORE"), [{"name": "schema_version", "value": SCHEMA_VERSION}])
+        if salvaged is None:
+            return
+        day = hall_day(self.clock(), self.tz).isoformat()
+        conn.execute(insert(meta).prefix_with("OR REPLACE"), [{"name": "sequence_floor_day", "value": day}])
+        floor = SEQUENCE_JUMP if not salvaged else 0
+        conn.execute(insert(meta).prefix_with("OR REPLACE"), [{"name": "sequence_floor", "value": str(floor)}])
+        if salvaged:
+            conn.execute(insert(sequences), [{"name": n, "value": v + SALVAGE_MARGIN} for n, v in salvaged.items()])
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _referenced_digests(self) -> set[str]:
+        with self._tx() as conn:
+            return set(conn.scalars(select(links.c.digest).distinct()))
+
+    def _next_value(self, conn: Connection, name: str) -> int:
+        start = 1
+        floor = dict(conn.execute(select(meta.c.name, meta.c.value).where(
+            meta.c.name.in_(["sequence_floor", "sequence_floor_day"]))).all())
+        if floor and name.split(":")[1] <= floor.get("sequence_floor_day", ""):
+            start = int(floor.get("sequence_floor", "0")) + 1
+        row = conn.execute(text(
+            "INSERT INTO sequences(name, value) VALUES (:n, :s) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value"), {"n": name, "s": start})
+        return int(row.scalar_one())
+
+    def _allocate(self, conn: Connection, ref: Ref, now: float) -> str:
+        day = hall_day(now, self.tz)
+        if ref.kind == "ticket":
+            n = self._next_value(conn, ticket_sequence_name(ref.category, day))
+            return format_ticket(self.prefix, ref.category, n)
+        return format_local_code(self.prefix, day, self._next_value(conn, code_sequence_name(day)))
+
+    def _check_room(self, kind: str, size: int) -> None:
+        if kind in SMALL_KINDS:
+            return
+        with guarded():
+            free = shutil.disk_usage(self.db_path.parent).free
+        if free - size < self.min_free_bytes:
+            raise DiskFull("the outbox disk is nearly full; submissions are paused")
+        if self.stored_bytes() + size > self.max_bytes:
+            raise CacheFull("the outbox reached its size cap; submissions are paused")
+
+    def seal(self, key: str, document: Mapping[str, Any]) -> bytes:
+        try:
+            raw = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRecord("payload is not JSON-serialisable") from exc
+        return self.cipher.encrypt(raw.encode(), context=f"record:{key}")
+
+    # -- writing ---------------------------------------------------------------------------------
+    def add(self, kind: str, body: Mapping[str, Any], *, key: str | None = None,
+            files: Sequence[Attachment] = (), ref: Ref | None = None, claim: bool = False) -> Record:
+        """Commit one record (synchronous=FULL) and return it; ``claim`` stores it already in flight
+        for a caller that sends it at once. Raises DuplicateKey, CacheFull/DiskFull (not for tickets),
+        InvalidRecord, StorageError."""
+        if kind not in set(Kind):
+            raise InvalidRecord(f"unknown record kind {kind!r}")
+        key = key or uuid.uuid4().hex
+        self._check_room(kind, sum(len(f.data) for f in files) + 1024)
+        stored, file_meta = 0, []
+        for f in files:  # files first: a crash before the commit leaves only sweepable orphans
+            digest, size = self.files.put(f.data)
+            stored += size
+            file_meta.append({"digest": digest, "name": f.name, "content_type": f.content_type,
+                              "field": f.field})
+        now = self.clock()
+        with self._tx(promised=True) as conn:
+            local_ref = self._allocate(conn, ref, now) if ref else None
+            doc = {"body": {**body, ref.field: local_ref} if ref else dict(body), "files": file_meta}
+            blob = self.seal(key, doc)
+            seq = conn.execute(insert(records).values(
+                key=key, kind=kind, state=State.IN_FLIGHT if claim else State.PENDING, attempts=1 if claim else 0,
+                created_at=now, next_attempt_at=now + self.lease_s if claim else 0.0, updated_at=now,
+                local_ref=local_ref, payload=blob, size_bytes=len(blob) + stored, purged=0,
+            )).inserted_primary_key[0]
+            if file_meta:
+                conn.execute(insert(links).prefix_with("OR IGNORE"),
+                             [{"seq": seq, "digest": m["digest"]} for m in file_meta])
+        return self.get(key)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def stored_bytes(self) -> int:
+        with self._tx() as conn:
+            return int(conn.scalar(select(func.coalesce(func.sum(records.c.size_bytes), 0))) or 0)
+
+    def document(self, key: str) -> dict[str, Any]:
+        """The decrypted ``{"body", "files"}`` of a record. Raises Purged, DecryptFailed, UnknownRecord."""
+        rec, blob = self._blob(key, records.c.payload)
+        if blob is None:
+            raise self._purged(rec)
+        return json.loads(self.cipher.decrypt(blob, context=f"record:{key}"))  # type: ignore[no-any-return]
+
+    def body(self, key: str) -> dict[str, Any]:
+        return self.document(key)["body"]  # type: ignore[no-any-return]
+
+    def file_data(self, key: str) -> list[tuple[dict[str, str], bytes]]:
+        return [(m, self.files.get(m["digest"])) for m in self.document(key)["files"]]
+
+    def response(self, key: str) -> dict[str, Any] | None:
+        rec, blob = self._blob(key, records.c.response)
+        if blob is None:
+            if rec.purged:
+                raise self._purged(rec)
+            return None
+        return json.loads(self.cipher.decrypt(blob, context=f"response:{key}"))  # type: ignore[no-any-return]
+
+    def sanity(self) -> None:
+        """Raise StorageError unless the database answers (used by health checks)."""
+        with self._tx() as conn:
+            if conn.scalar(text("SELECT 1")) != 1:
+                raise StorageError("outbox database did not answer")

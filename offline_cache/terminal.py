@@ -1,0 +1,205 @@
+"""The facade the kiosk uses: every action is written to the outbox first and sent second.
+
+``issue_ticket`` never keeps a citizen waiting more than about a second: it tries the server within
+a short budget only while the server is believed reachable, and otherwise prints an offline ticket
+from the local sequence at once. Other actions return as soon as the record is committed (with the
+server's answer if it came within its budget); the sync worker delivers the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from offline_cache.errors import OfflineUnavailable, RecordRejected, UnknownRecord
+from offline_cache.link import Link, Listener
+from offline_cache.numbering import iso
+from offline_cache.sender import Delivered, Outcome, Outgoing, Rejected, RetryLater, Sender
+from offline_cache.states import Kind, Record, Stats
+from offline_cache.store import Attachment, Outbox, Ref
+from offline_cache.sync import SyncWorker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTicket:
+    """What the kiosk prints. Offline tickets have no server id, queue position or estimate yet."""
+
+    key: str
+    number: str
+    category: str
+    offline: bool
+    issued_at: str
+    id: int | None = None
+    waiting_ahead: int | None = None
+    estimated_wait_s: int | None = None
+    public_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the kiosk prints for a submission, rating, help call: the code is valid either way."""
+
+    key: str
+    kind: str
+    local_code: str | None
+    server_code: str | None
+    delivered: bool
+
+    @property
+    def code(self) -> str | None:
+        return self.server_code or self.local_code
+
+
+def ticket_timeout(budget_s: float) -> httpx.Timeout:
+    # Connect and read share the budget; a refused connection (server process gone) fails in ms.
+    return httpx.Timeout(budget_s * 0.6, connect=budget_s * 0.35, write=budget_s * 0.35, pool=0.05)
+
+
+class Terminal:
+    def __init__(self, outbox: Outbox, sender: Sender, link: Link, worker: SyncWorker, *,
+                 terminal_id: str, tz: str = "Asia/Shanghai", ticket_budget_s: float = 0.9,
+                 direct_budget_s: float = 5.0) -> None:
+        self.outbox, self.sender, self.link, self.worker = outbox, sender, link, worker
+        self.terminal_id, self.tz = terminal_id, tz
+        self._ticket_timeout = ticket_timeout(ticket_budget_s)
+        self._direct_timeout = httpx.Timeout(direct_budget_s, connect=min(1.0, direct_budget_s))
+
+    # -- state for the kiosk ---------------------------------------------------------------------
+    @property
+    def is_online(self) -> bool:
+        return self.link.online
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]:
+        """``listener(online)`` on every change, called from a background thread."""
+        return self.link.add_listener(listener)
+
+    def backlog(self) -> Stats:
+        """Counts and oldest pending age for the heartbeat and the technician screen."""
+        return self.outbox.stats()
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.sender.close()
+        self.outbox.close()
+
+    # -- tickets ---------------------------------------------------------------------------------
+    def issue_ticket(self, category: str, *, id_number: str | None = None,
+                     priority: str | None = None) -> IssuedTicket:
+        """A server ticket if the server answers within the budget, else an offline one.
+
+        Raises RecordRejected (the server refused: quota, closed category…; nothing is kept),
+        InvalidRecord, StorageError."""
+        body: dict[str, Any] = {"category": category}
+        if id_number:
+            body["id_number"] = id_number
+        if priority:
+            body["priority"] = priority
+        if self.link.online:
+            response = self._try_online(Kind.TICKET, body)
+            if response is not None:
+                return _ticket(response[0], response[1], category)
+        return self._offline_ticket(Kind.TICKET, body, category)
+
+    def check_in(self, *, booking_code: str | None = None, id_number: str | None = None,
+                 category: str | None = None) -> IssuedTicket:
+        """Appointment check-in → a priority ticket. Offline it needs the booking's ``category``
+        (from the booking QR); without it raises OfflineUnavailable so the kiosk offers a normal ticket."""
+        body = {k: v for k, v in (("booking_code", booking_code), ("id_number", id_number)) if v}
+        if self.link.online:
+            response = self._try_online(Kind.CHECK_IN, body)
+            if response is not None:
+                ticket = response[1].get("ticket", response[1])
+                return _ticket(response[0], ticket, category or str(ticket.get("category", "")))
+        if not category:
+            raise OfflineUnavailable("check-in needs the hall server or the booking's category")
+        return self._offline_ticket(Kind.CHECK_IN, {**body, "category": category}, category)
+
+    def _try_online(self, kind: Kind, body: Mapping[str, Any]) -> tuple[Record, dict[str, Any]] | None:
+        rec = self.outbox.add(kind, body, claim=True)
+        outcome = self.sender.deliver(Outgoing(rec.key, kind, body), timeout=self._ticket_timeout)
+        if isinstance(outcome, Delivered):
+            self.outbox.ack(rec.key, response=outcome.response, server_ref=outcome.server_ref)
+            return rec, outcome.response
+        if isinstance(outcome, Rejected):
+            # Refused in front of the citizen, who is told why; nothing was promised, nothing kept.
+            self.outbox.discard(rec.key)
+            raise RecordRejected(f"the server refused the {kind}", code=outcome.code)
+        self._abandon(rec, outcome)
+        return None
+
+    def _abandon(self, rec: Record, outcome: RetryLater) -> None:
+        if outcome.sent is False or outcome.auth:
+            self.outbox.discard(rec.key)  # it never reached the server (or was refused unread)
+        else:
+            # It may exist on the server though the citizen gets an offline number instead: the
+            # worker resends it under its key and cancels whatever ticket that turns out to be.
+            self.outbox.void(rec.key, error=outcome.code)
+        if not outcome.auth:
+            self.link.set(False)  # later citizens go offline at once; the probe brings us back
+
+    def _offline_ticket(self, kind: Kind, body: Mapping[str, Any], category: str) -> IssuedTicket:
+        now = self.outbox.clock()
+        offline = {**body, "source": "offline", "issued_at": iso(now, self.tz), "terminal_id": self.terminal_id}
+        rec = self.outbox.add(kind, offline, ref=Ref("ticket", "offline_number", category))
+        self.worker.kick()
+        assert rec.local_ref is not None
+        return IssuedTicket(key=rec.key, number=rec.local_ref, category=category, offline=True,
+                            issued_at=offline["issued_at"])
+
+    # -- everything else: write first, send second -------------------------------------------------
+    def submit(self, body: Mapping[str, Any], *, materials: Sequence[Attachment] = ()) -> Receipt:
+        """A submission (办件) with its materials; the receipt's local code is valid at once and
+        linked to the server's code on sync. Raises CacheFull/DiskFull (outbox full), RecordRejected."""
+        return self._write_then_send(Kind.SUBMISSION, body, materials, Ref("code", "local_code"))
+
+    def rate(self, body: Mapping[str, Any]) -> Receipt:
+        return self._write_then_send(Kind.RATING, body)
+
+    def help_call(self, body: Mapping[str, Any]) -> Receipt:
+        return self._write_then_send(Kind.HELP_CALL, body)
+
+    def _write_then_send(self, kind: Kind, body: Mapping[str, Any], files: Sequence[Attachment] = (),
+                         ref: Ref | None = None) -> Receipt:
+        online = self.link.online
+        rec = self.outbox.add(kind, body, files=files, ref=ref, claim=online)
+        if not online:
+            self.worker.kick()
+            return Receipt(rec.key, kind, rec.local_ref, None, delivered=False)
+        doc = self.outbox.document(rec.key)
+        data = tuple((m, f.data) for m, f in zip(doc["files"], files, strict=True))
+        outcome: Outcome = self.sender.deliver(Outgoing(rec.key, kind, doc["body"], data),
+                                               timeout=self._direct_timeout)
+        self.worker.apply(rec, outcome)
+        if isinstance(outcome, Rejected):
+            raise RecordRejected(f"the server refused the {kind}", code=outcome.code)
+        if isinstance(outcome, Delivered):
+            return Receipt(rec.key, kind, rec.local_ref, outcome.server_ref, delivered=True)
+        self.worker.kick()
+        return Receipt(rec.key, kind, rec.local_ref, None, delivered=False)
+
+    def reprint(self, ref: str) -> dict[str, Any]:
+        """The stored body behind a printed number or code, within the purge grace period.
+
+        Raises UnknownRecord, Purged."""
+        rec = self.outbox.find_ref(ref)
+        if rec is None:
+            raise UnknownRecord("no record with that number or code")
+        return {"record": rec.public(), "body": self.outbox.body(rec.key), "response": self.outbox.response(rec.key)}
+
+
+def _ticket(rec: Record, response: Mapping[str, Any], category: str) -> IssuedTicket:
+    return IssuedTicket(key=rec.key, number=str(response.get("number", "")),
+                        category=str(response.get("category", category)), offline=False,
+                        issued_at=str(response.get("issued_at", "")), id=response.get("id"),
+                        waiting_ahead=response.get("waiting_ahead"),
+                        estimated_wait_s=response.get("estimated_wait_s"),
+                        public_url=response.get("public_url"))

@@ -176,6 +176,8 @@ class WaiverNotAllowed(DomainError):
 
 
 class InvalidEvaluation(DomainError):
+    """Params: ``problem`` (a stable sub-code) and ``detail_zh`` / ``detail_en``."""
+
     code = "invalid_evaluation"
-    template_zh = "评价无效：{problem}"
-    template_en = "Invalid evaluation: {problem}"
+    template_zh = "评价无效：{detail_zh}"
+    template_en = "Invalid evaluation: {detail_en}"

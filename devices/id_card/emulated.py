@@ -51,6 +51,15 @@ class EmulatedGa467Reader(Ga467Reader):
                          poll_interval_s=poll_interval_s, photo_decoder=photo_decoder,
                          read_fingerprint=read_fingerprint)
 
+    def place_card(self, card: str = "resident") -> None:
+        """Put one of the fictitious cards (``identities.IDENTITIES``) on the emulated reader."""
+        if card not in IDENTITIES:
+            raise DeviceConfigError(f"unknown emulated card {card!r}; expected one of {', '.join(IDENTITIES)}")
+        self.emulator.place_card(card)
+
+    def remove_card(self) -> None:
+        self.emulator.remove_card()
+
     def start(self) -> None:
         self.emulator.start()
         super().start()

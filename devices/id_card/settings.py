@@ -21,3 +21,5 @@ class IdCardSettings(DeviceSettings):
     poll_interval_s: float = Field(default=0.3, gt=0, le=10)
     # Optional vendor WLT photo decoder (shared library loaded by ctypes); empty = keep raw bytes.
     photo_decoder: str = ""
+    # Read with command 30 10 (text + photo + fingerprint templates) instead of 30 01.
+    read_fingerprint: bool = False

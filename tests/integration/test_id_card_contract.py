@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from devices import registry
-from devices.errors import NoCard
+from devices.errors import DeviceConfigError, NoCard
 from devices.id_card.emulated import EmulatedGa467Reader
 from devices.id_card.emulator import Ga467Emulator
 from devices.id_card.ga467_driver import Ga467Reader
@@ -199,5 +199,21 @@ def test_settings_options_build_the_emulated_driver() -> None:
     try:
         assert reader.read_once(2).card_type == "resident"
         assert reader.status().driver == "ga467-emulator"
+    finally:
+        reader.close()
+
+
+def test_emulated_driver_cards_and_fingerprint_option() -> None:
+    settings = IdCardSettings(driver="ga467-emulator", read_fingerprint=True, **FAST)
+    reader = registry.open_device("id_card", settings.driver, **settings.options())
+    try:
+        reader.place_card("foreigner")
+        rec = reader.read_once(2)
+        assert rec.card_type == "foreign_permanent" and rec.fingerprint == IDENTITIES["foreigner"].fingerprint()
+        reader.remove_card()
+        with pytest.raises(NoCard):
+            reader.read_once(0.2)
+        with pytest.raises(DeviceConfigError):
+            reader.place_card("nobody")
     finally:
         reader.close()

@@ -213,12 +213,16 @@ class Ga467Reader:
         if self._decoder is None:
             return record
         try:
-            return dataclasses.replace(record, photo_bmp=self._decoder.decode(record.photo_wlt))
+            decoded = dataclasses.replace(record, photo_bmp=self._decoder.decode(record.photo_wlt))
         except PhotoDecoderError as exc:
             self.photo_decoder_error = exc
             log.error("id_card: %s", exc)
             self._set_status("photo_decoder")
             return record
+        if self.photo_decoder_error is not None:  # one bad photo does not condemn the library
+            self.photo_decoder_error = None
+            self._set_status("ok")
+        return decoded
 
     def _read_present(self, *, found: bool) -> IdCardRecord:
         """Select and read a card that find reported (``found``) or an already-read one still there."""

@@ -108,9 +108,9 @@ def check(sw3: int, *, command: str) -> Sw3:
     try:
         result = Sw3(sw3)
     except ValueError:
-        err = e.SamUnknownStatus(f"{command}: reader answered undefined status 0x{sw3:02X}")
-        err.sw3 = sw3
-        raise err from None
+        unknown = e.SamUnknownStatus(f"{command}: reader answered undefined status 0x{sw3:02X}")
+        unknown.sw3 = sw3
+        raise unknown from None
     cls = result.error_class
     if cls is not None:
         err = cls(f"{command}: {describe(sw3)} (SW3 0x{sw3:02X})", code=result.code)

@@ -112,16 +112,17 @@ class Window:
     """A counter: the categories it serves with their weights (> 0), and whether it is the
     designated 办不成事 window."""
 
-    id: str
+    id: str  # an int window number is accepted and kept as its string
     weights: Mapping[str, float]
     handles_fallback: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "id", str(self.id))
         if any(not isinstance(w, int | float) or w <= 0 for w in self.weights.values()):
             raise InvalidInput(field="window category weight (must be > 0)")
 
     @classmethod
-    def serving(cls, id: str, categories: Iterable[str] | Mapping[str, float], *,
+    def serving(cls, id: str | int, categories: Iterable[str] | Mapping[str, float], *,
                 handles_fallback: bool = False) -> Window:
         weights = dict(categories) if isinstance(categories, Mapping) else dict.fromkeys(categories, 1.0)
         return cls(id=id, weights=weights, handles_fallback=handles_fallback)
@@ -156,8 +157,12 @@ def waited(ticket: QueueTicket, now: datetime) -> timedelta:
 
 
 def appointment_due(ticket: QueueTicket, policy: QueuePolicy, now: datetime) -> bool:
+    """Due from ``lead`` minutes before the slot. A check-in ticket stored without its slot is
+    due at once: check-in itself only happens inside the slot's window."""
     start = ticket.appointment_start
-    return start is not None and now >= start - timedelta(minutes=policy.appointment_lead_minutes)
+    if start is None:
+        return ticket.source is TicketSource.APPOINTMENT
+    return now >= start - timedelta(minutes=policy.appointment_lead_minutes)
 
 
 def priority_reasons(ticket: QueueTicket, policy: QueuePolicy, now: datetime) -> tuple[str, ...]:

@@ -128,6 +128,8 @@ class QueueTicket:
             set_(self, "source", TicketSource(self.source))
         except ValueError as e:
             raise InvalidInput(field="source") from e
+        if self.target_window is not None:
+            set_(self, "target_window", str(self.target_window))  # storage may keep window numbers as int
         for name in ("appointment_start", "appointment_end", "reinstated_at"):
             value = getattr(self, name)
             if value is not None:

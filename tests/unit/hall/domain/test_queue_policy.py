@@ -181,3 +181,11 @@ def test_order_is_a_permutation_and_matches_repeated_call_next(q: list[QueueTick
     if policy.mode is qp.CallMode.PRIORITY_FIRST:
         by_id = {t.id: r for t, r in zip(q, lanes, strict=True)}
         assert [by_id[i] for i in predicted] == sorted(by_id[i] for i in predicted)
+
+
+def test_storage_friendly_values() -> None:
+    # Window numbers stored as integers still match; a check-in ticket without its slot is due.
+    moved = ticket("A001", 0, target_window=5)
+    assert qp.choose_next(qp.Window.serving(5, ["B"]), [moved], POLICY, at(1)).ticket is moved
+    checked_in = ticket("A002", 5, source="appointment")
+    assert qp.classify(checked_in, POLICY, at(6)).lane is qp.Lane.APPOINTMENT

@@ -1,0 +1,48 @@
+"""The functions behind ``devices capture`` and ``devices scan`` on the twins."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import cv2
+
+from devices.camera.capture import capture_frame_json
+from devices.camera.file_camera import FileCamera
+from devices.code_scanner.simulated import SimulatedCodeScanner
+from devices.code_scanner.technician import scan_once_json
+from devices.doc_camera.capture import capture_page_json
+from devices.doc_camera.file_doc_camera import FileDocCamera
+from tests.unit.devices.code_images import in_frame, qr
+
+
+def test_capture_camera_frame_with_face_verdict(tmp_path: Path) -> None:
+    out = tmp_path / "face.jpg"
+    result = capture_frame_json(FileCamera(fps=100), output=out)
+    assert result["face"]["ok"] is True  # type: ignore[index]
+    assert cv2.imread(str(out)).shape == (720, 1280, 3)
+
+
+def test_capture_doc_page_to_jpeg_and_pdf(tmp_path: Path) -> None:
+    jpeg = capture_page_json(FileDocCamera(), output=tmp_path / "page.jpg")
+    assert jpeg["page_found"] is True and jpeg["size_bytes"] <= 500 * 1024  # type: ignore[operator]
+    assert (tmp_path / "page.jpg").read_bytes()[:2] == b"\xff\xd8"
+    capture_page_json(FileDocCamera(), output=tmp_path / "page.pdf")
+    assert (tmp_path / "page.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_scan_once_waits_for_the_first_code() -> None:
+    scanner = SimulatedCodeScanner()
+
+    def citizen_shows_a_code() -> None:
+        deadline = time.monotonic() + 10
+        while not scanner.status().ok and time.monotonic() < deadline:
+            time.sleep(0.01)
+        scanner.present_image(in_frame(qr("WAITED-1")))
+
+    shower = threading.Thread(target=citizen_shows_a_code)
+    shower.start()
+    assert scan_once_json(scanner, timeout_s=10) == [{"type": "qr", "text": "WAITED-1"}]
+    shower.join(10)
+    assert scan_once_json(SimulatedCodeScanner(), timeout_s=0.2) == []

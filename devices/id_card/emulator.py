@@ -25,7 +25,8 @@ from devices.id_card.text import PHOTO_LEN, TEXT_LEN
 
 log = logging.getLogger(__name__)
 
-SAM_ID = bytes.fromhex("0500010083A8320100D1F4FE00F0C39F")
+# Prints as 05.01-20101111-0012345678-1234567890 (little-endian 2+2+4+4+4 bytes, as vendors format it).
+SAM_ID = bytes.fromhex("05000100F7B732014E61BC00D2029649")
 CARD_SERIAL = bytes(8)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 import threading
 import time
@@ -165,6 +166,14 @@ class TestIdCardReaderContract:
         again = rig.reader.read_once(rig.wait_s)  # the SAM says "no card" to find now; select still works
         assert again.id_number == first.id_number
         assert len(events.named("card_placed")) == 1
+
+    def test_sam_id_and_reset(self, rig: CardRig) -> None:
+        sam = rig.reader.sam_id()
+        assert re.fullmatch(r"\d\d\.\d\d-\d{8}-\d{10}-\d{10}", sam), sam
+        if rig.emulator is not None:
+            assert sam == "05.01-20101111-0012345678-1234567890"
+        rig.reader.reset_sam()
+        assert rig.reader.status().ok
 
     def test_unsubscribe_and_restart(self, rig: CardRig) -> None:
         events = Events()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -242,3 +243,18 @@ def test_missing_port_is_offline(tmp_path: Path) -> None:
         reader.read_once(0.2)
     assert reader.status().health is Health.OFFLINE and reader.status().code == "device.offline"
     reader.stop()
+
+
+def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "devices.id_card.emulator_cli", "--port", serial_pty.peer,
+                             "--card", "hk_resident", "--garbage-bytes", "7"], stderr=subprocess.PIPE)
+    try:
+        assert proc.stderr is not None and b"answering" in proc.stderr.readline()
+        reader = Ga467Reader(port=serial_pty.device, **FAST)  # type: ignore[arg-type]
+        try:
+            assert reader.read_once(3) == expected("hk_resident")
+        finally:
+            reader.stop()
+    finally:
+        proc.terminate()
+        assert proc.wait(5) == 0

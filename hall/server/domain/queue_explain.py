@@ -79,10 +79,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
                        "Missed; staff can reinstate it within {minutes} minutes"),
     "status.cancelled": ("号码已作废", "Ticket cancelled"),
 }
-_LANE_WORDS = {
-    Lane.FALLBACK: ("办不成事", "couldn't-get-it-done"), Lane.REINSTATED: ("过号恢复", "reinstated"),
-    Lane.APPOINTMENT: ("预约", "appointment"), Lane.PRIORITY: ("优先", "priority"),
-    Lane.NORMAL: ("普通", "normal"),
+# Groups of people ahead, in call order; "aged" are normal tickets promoted by their long wait.
+_GROUP_WORDS = {
+    "fallback": ("办不成事", "couldn't-get-it-done"), "reinstated": ("过号恢复", "reinstated"),
+    "appointment": ("预约", "appointment"), "priority": ("优先", "priority"),
+    "aged": ("久等普通号", "long-waiting normal"), "normal": ("普通", "normal"),
 }
 
 
@@ -160,9 +161,11 @@ def explain(
     order = line_order(ticket, queue, policy, now, recent_calls)
     index = next(i for i, c in enumerate(order) if c.ticket.id == ticket.id)
     mine = order[index]
-    by_lane: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for c in order[:index]:
-        by_lane[c.record_lane.value] = by_lane.get(c.record_lane.value, 0) + 1
+        key = "aged" if c.placement.aged else c.lane.value
+        counts[key] = counts.get(key, 0) + 1
+    by_lane = {k: counts[k] for k in _GROUP_WORDS if k in counts}
     reasons = _lane_reasons(ticket, mine, policy)
     if policy.mode is CallMode.RATIO:
         reasons.append(reason("mode.ratio", n=policy.ratio_priority))
@@ -171,11 +174,10 @@ def explain(
     if index == 0:
         reasons.append(reason("next"))
     else:
-        ordered = [lane for lane in Lane if lane.value in by_lane]
         reasons.append(reason(
             "ahead", ahead=index,
-            zh_breakdown="、".join(f"{_LANE_WORDS[lane][0]} {by_lane[lane.value]} 人" for lane in ordered),
-            en_breakdown=", ".join(f"{by_lane[lane.value]} {_LANE_WORDS[lane][1]}" for lane in ordered),
+            zh_breakdown="、".join(f"{_GROUP_WORDS[k][0]} {n} 人" for k, n in by_lane.items()),
+            en_breakdown=", ".join(f"{n} {_GROUP_WORDS[k][1]}" for k, n in by_lane.items()),
         ))
     reasons.append(reason("line"))
     return Explanation(**base, lane=mine.lane, position=index + 1, ahead=index, ahead_by_lane=by_lane,

@@ -71,3 +71,30 @@ def test_not_queued_states() -> None:
     assert e.position is None and codes(e) == ["status.no_show"] and "30" in e.reasons[0].zh
     d = qp.explain(ticket("A001", status="done"), QUEUE, POLICY, at(10)).to_dict()
     assert d["status"] == "done" and d["reasons"][0]["en"] == "Finished"
+
+
+def test_worked_example_in_docs_queue_policy_md() -> None:
+    """The example in docs/queue-policy.md, so the document stays true."""
+    from datetime import date, datetime
+
+    from hall.server.domain.hallday import HALL_TZ
+
+    def sh(h: int, m: int) -> datetime:
+        return datetime(2026, 3, 2, h, m, tzinfo=HALL_TZ)
+
+    def t(n: str, h: int, m: int, **kw: object) -> qp.QueueTicket:
+        return qp.QueueTicket(id=n, number=n, category="A", issued_at=sh(h, m), **kw)  # type: ignore[arg-type]
+
+    q = [t("A001", 9, 25), t("A002", 9, 40), t("A003", 9, 45, priorities={"disabled"}),
+         t("A004", 9, 48, birth_date=date(1950, 5, 1)), t("A005", 9, 50, priorities={"pregnant"}),
+         t("A006", 9, 52, appointment_start=sh(10, 0), appointment_end=sh(10, 30)), t("A007", 9, 55)]
+    now = sh(10, 0)
+    first = [c.ticket.number for c in qp.call_order(q, POLICY, now)]
+    assert first == ["A006", "A001", "A003", "A004", "A005", "A002", "A007"]
+    ratio = qp.QueuePolicy(mode="ratio", ratio_priority=2)
+    assert [c.ticket.number for c in qp.call_order(q, ratio, now)] == [
+        "A006", "A001", "A003", "A004", "A002", "A005", "A007"]
+    e = qp.explain(q[1], q, POLICY, now)
+    assert e.reasons[3].zh == "前面还有 5 人（预约 1 人、优先 3 人、久等普通号 1 人）"
+    assert qp.explain(q[1], q, ratio, now).ahead == 4
+    assert qp.explain(q[3], q, POLICY, now).reasons[2].zh == "前面还有 3 人（预约 1 人、优先 1 人、久等普通号 1 人）"

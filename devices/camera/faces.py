@@ -2,9 +2,9 @@
 
 Detector: OpenCV's Haar cascade ``haarcascade_frontalface_alt2.xml`` from the opencv-python-headless
 4.x wheel (``cv2.data.haarcascades``) — nothing is downloaded at run time. Chosen over ``default``
-(misses the small-face sample) and ``alt`` (same verdicts, slower) by measurement; YuNet would need
-an ONNX file no installed package ships (docs/devices/camera.md). Detection runs on a copy scaled to
-``detect_width`` pixels for speed.
+(misses the small-face sample, one false face on the desk photos) and ``alt`` (same verdicts, no
+faster) by measurement; YuNet would need an ONNX file no installed package ships
+(docs/devices/camera.md). Detection runs on a copy scaled to ``detect_width`` pixels for speed.
 """
 
 from __future__ import annotations

@@ -36,7 +36,9 @@ def main(argv: list[str]) -> dict[str, object]:
     finally:
         reader.close()
     answer = FINGERPRINT_ANSWER_LEN if args.fingerprint else READ_ANSWER_LEN
-    # find and select answers carry 4 and 8 data bytes; each request is 10 bytes on the wire
+    # The whole exchange on a real line: three 10-byte requests plus the find (4 data bytes), select
+    # (8) and read answers. Only the emulator's answers are paced here (the driver's requests cross
+    # the pty at once), so p50_s can sit a few milliseconds below wire_s.
     wire_bytes = 3 * (HEADER_LEN + 3) + (HEADER_LEN + 3 + 3 + 4) + (HEADER_LEN + 3 + 3 + 8) + answer
     return {
         "runs": len(timings),

@@ -61,6 +61,7 @@ class Lane(StrEnum):
 
 
 LANE_RANK = {lane: i for i, lane in enumerate(Lane)}
+_REASON_ORDER = tuple(PriorityReason)
 _TOP_LANES = (Lane.FALLBACK, Lane.REINSTATED, Lane.APPOINTMENT)
 
 
@@ -167,11 +168,13 @@ def appointment_due(ticket: QueueTicket, policy: QueuePolicy, now: datetime) -> 
 
 def priority_reasons(ticket: QueueTicket, policy: QueuePolicy, now: datetime) -> tuple[str, ...]:
     """The enabled priority reasons that apply, in a stable order."""
+    if not ticket.priorities and ticket.birth_date is None:
+        return ()  # the common case, kept cheap: call-next classifies every waiting ticket
     found = set(ticket.priorities) & policy.priority_reasons
     if (PriorityReason.ELDERLY in policy.priority_reasons and ticket.birth_date is not None
             and age_on(ticket.birth_date, hall_day(now)) >= policy.elderly_age):
         found.add(PriorityReason.ELDERLY)
-    return tuple(r.value for r in PriorityReason if r in found)
+    return tuple(r.value for r in _REASON_ORDER if r in found)
 
 
 def classify(ticket: QueueTicket, policy: QueuePolicy, now: datetime) -> Placement:

@@ -29,12 +29,12 @@ from .materials import (  # re-exported: the submission API uses both
     Provision,
     check_materials,
 )
-from .workdays import HolidayCalendar, add_working_days
+from .workdays import HolidayCalendar, add_working_days, working_days_between
 
 __all__ = [
     "SUBMISSION_TRANSITIONS", "DueDates", "HistoryEntry", "MaterialCheck", "MissingItem", "Provided",
     "Provision", "RegistrationCode", "SubmissionStatus", "advance", "check_materials", "current_status",
-    "due_dates", "new_registration_code", "parse_registration_code",
+    "due_dates", "new_registration_code", "parse_registration_code", "paused_working_days",
 ]
 
 MAX_DAILY_COUNTER = 9999
@@ -157,11 +157,34 @@ class DueDates:
         return limit is not None and today > limit
 
 
-def due_dates(item: ServiceItem, accepted_at: datetime, *, calendar: HolidayCalendar | None = None) -> DueDates:
-    """Due dates counted in working days from the hall day of acceptance."""
+def paused_working_days(
+    history: Sequence[HistoryEntry], *, today: date | None = None, calendar: HolidayCalendar | None = None
+) -> int:
+    """Working days spent waiting for the citizen's supplement (补正) after acceptance; these do
+    not count against the time limit. An open supplement request counts up to ``today``."""
+    paused = 0
+    accepted = False
+    for i, entry in enumerate(history):
+        accepted = accepted or entry.status is _S.ACCEPTED
+        if not accepted or entry.status is not _S.SUPPLEMENT_REQUIRED:
+            continue
+        start = hall_day(entry.at)
+        end = hall_day(history[i + 1].at) if i + 1 < len(history) else today
+        if end is not None:
+            paused += working_days_between(start, end, calendar=calendar)
+    return paused
+
+
+def due_dates(
+    item: ServiceItem, accepted_at: datetime, *, calendar: HolidayCalendar | None = None,
+    history: Sequence[HistoryEntry] = (), today: date | None = None,
+) -> DueDates:
+    """Due dates counted in working days from the hall day of acceptance, pushed back by the
+    working days spent waiting for supplements (``history``)."""
     day = hall_day(accepted_at)
+    extra = paused_working_days(history, today=today, calendar=calendar)
 
     def due(n: int | None) -> date | None:
-        return None if n is None else add_working_days(day, n, calendar=calendar)
+        return None if n is None else add_working_days(day, n + extra, calendar=calendar)
 
     return DueDates(legal=due(item.legal_limit_days), promised=due(item.promised_limit_days))

@@ -149,3 +149,22 @@ def test_due_dates_in_working_days() -> None:
     assert not dd.overdue(date(2026, 11, 25)) and dd.overdue(date(2026, 11, 26))
     none = sb.due_dates(ServiceItem("X", "即办", "A"), t(1))
     assert none.legal is None and not none.overdue(date(2030, 1, 1))
+
+
+def test_supplement_time_does_not_count() -> None:
+    def d(day: int, h: int = 2) -> datetime:
+        return datetime(2026, 11, day, h, tzinfo=UTC)
+
+    h = sb.advance((), "submitted", at=d(20))
+    h = sb.advance(h, "accepted", at=d(20))  # Friday
+    h = sb.advance(h, "supplement_required", at=d(23))  # Monday
+    assert sb.paused_working_days(h) == 0
+    assert sb.paused_working_days(h, today=date(2026, 11, 25)) == 2
+    h = sb.advance(h, "in_review", at=d(26))  # Thursday: Tue, Wed, Thu paused
+    assert sb.paused_working_days(h) == 3
+    dd = sb.due_dates(ITEM, d(20), history=h)
+    assert dd.promised == date(2026, 11, 30)  # 3 + 3 working days after Friday 20th
+    # A supplement asked before acceptance (pre-review) is not a pause of the time limit.
+    early = sb.advance(sb.advance((), "submitted", at=d(20)), "supplement_required", at=d(20))
+    early = sb.advance(early, "accepted", at=d(24))
+    assert sb.paused_working_days(early) == 0

@@ -91,3 +91,20 @@ def test_missing_port_is_offline_and_bad_options_are_config_errors(tmp_path: Pat
         SerialCodeScanner(port="loop://", terminator=";")
     with pytest.raises(DeviceConfigError):
         SerialCodeScanner(port="nosuchscheme://x").open()
+
+
+@pytest.mark.hardware
+def test_real_serial_scanner() -> None:
+    import os
+
+    port = os.environ.get("HALL_SCANNER_PORT")
+    if not port:
+        pytest.skip("set HALL_SCANNER_PORT (e.g. /dev/ttyACM0) and scan any code within 20 s")
+    scanner = SerialCodeScanner(port=port, terminator=os.environ.get("HALL_SCANNER_TERMINATOR", "\r"))
+    collector = Collector()
+    scanner.subscribe(collector)
+    scanner.open()
+    try:
+        assert collector.wait_codes(1, timeout_s=20)
+    finally:
+        scanner.close()

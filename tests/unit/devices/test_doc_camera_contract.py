@@ -76,3 +76,19 @@ def test_registry_builds_both_drivers_from_settings() -> None:
     for driver, cls in (("file", FileDocCamera), ("opencv", OpenCvDocCamera)):
         settings = DocCameraSettings(driver=driver, source="" if driver == "file" else "0")
         assert isinstance(registry.open_device("doc_camera", settings.driver, **settings.options()), cls)
+
+
+@pytest.mark.hardware
+def test_real_document_camera(tmp_path: Path) -> None:
+    import os
+
+    source = os.environ.get("HALL_DOC_CAMERA_SOURCE")
+    if not source:
+        pytest.skip("set HALL_DOC_CAMERA_SOURCE (e.g. 1 or /dev/video2) with a sheet under the camera")
+    with_camera = OpenCvDocCamera(source=source)
+    with_camera.open()
+    try:
+        page = with_camera.capture_page(timeout_s=10)
+    finally:
+        with_camera.close()
+    assert page.size_bytes <= 500 * 1024

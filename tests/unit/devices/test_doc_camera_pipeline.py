@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devices.doc_camera.file_doc_camera import SAMPLES_DIR
-from devices.doc_camera.make_samples import render_page
+from devices.doc_camera.make_samples import compose, render_page
 from devices.doc_camera.pdf import PdfError, pages_to_pdf
 from devices.doc_camera.pipeline import estimate_skew, process, rotate
 from devices.doc_camera.protocol import Page
@@ -106,3 +106,11 @@ def test_pdf_errors_are_typed() -> None:
 def test_page_repr_hides_the_document() -> None:
     page = Page(jpeg=b"\xff\xd8secret", width=10, height=20, corners=None)
     assert "secret" not in repr(page) and page.to_json()["page_found"] is False
+
+
+@pytest.mark.parametrize("rotation", [35.0, -38.0])
+def test_steeply_rotated_sheets_still_come_out_upright(rotation: float) -> None:
+    frame, quad = compose(("steep", rotation, 800, (960, 540), 0.03, 0.4), 11)
+    page = process(frame)
+    assert np.abs(np.array(page.corners) - quad).max() < 15
+    assert_upright(decode(page), "DOC-SAMPLE-11")

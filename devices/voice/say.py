@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 from typing import Any
 
 from devices import registry
@@ -16,27 +18,31 @@ def say_json(voice: Voice | VoiceSettings, text: str, *, timeout_s: float = 120.
     """Announce ``text`` through an open Voice, or through the driver ``VoiceSettings`` configure
     (opened and closed here; with no ``output_dir`` the WAV goes to a fresh temporary directory
     that is kept so the technician can listen to it). Raises BadAnnouncement, DeviceError."""
-    owned = isinstance(voice, VoiceSettings)
-    if isinstance(voice, VoiceSettings):
-        if not voice.enabled:
-            raise DeviceError("devices.voice.enabled is false on this terminal", code="device.disabled")
-        options = voice.options()
-        if not options.get("output_dir"):
-            options["output_dir"] = tempfile.mkdtemp(prefix="hall-say-")
-        device: Voice = registry.open_device("voice", voice.driver, **options)
-        device.open()
-    else:
-        device = voice
+    if isinstance(voice, VoiceSettings) and not voice.enabled:
+        raise DeviceError("devices.voice.enabled is false on this terminal", code="device.disabled")
+    scratch: Path | None = None
+    device: Voice | None = None if isinstance(voice, VoiceSettings) else voice
     try:
+        if isinstance(voice, VoiceSettings):
+            options = voice.options()
+            if not options.get("output_dir"):
+                scratch = Path(tempfile.mkdtemp(prefix="hall-say-"))
+                options["output_dir"] = str(scratch)
+            device = registry.open_device("voice", voice.driver, **options)
+            device.open()
+        assert device is not None
         utterance = device.utterance(text)
-        future = device.announce(text)
         try:
-            done = future.result(timeout=timeout_s)
+            done = device.announce(text).result(timeout=timeout_s)
         except FutureTimeout as exc:
             raise DeviceTimeout("the announcement did not finish in time") from exc
         status = device.status()
+    except BaseException:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
     finally:
-        if owned:
+        if isinstance(voice, VoiceSettings) and device is not None:
             device.close()
     result: dict[str, Any] = {**done.to_json(), "status": status.to_json()}
     result["spoken"] = " ".join(utterance.tokens)

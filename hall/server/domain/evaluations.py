@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
+from config.privacy import redact
+
 from .errors import InvalidEvaluation
 from .hallday import ensure_utc, hall_day
 from .workdays import HolidayCalendar, add_working_days
@@ -96,9 +98,10 @@ def _invalid(problem: str, **params: object) -> InvalidEvaluation:
 
 
 def clean_comment(text: str) -> str:
-    """NFC, trimmed, control characters dropped (newlines kept as spaces)."""
+    """NFC, trimmed, control characters dropped (newlines kept as spaces), and any ID number a
+    citizen typed into it masked: comments are stored and shown to staff."""
     text = unicodedata.normalize("NFC", text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return "".join(c for c in text if unicodedata.category(c) != "Cc").strip()
+    return redact("".join(c for c in text if unicodedata.category(c) != "Cc").strip())
 
 
 @dataclass(frozen=True)

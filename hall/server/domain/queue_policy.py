@@ -126,7 +126,7 @@ class Window:
     def serving(cls, id: str | int, categories: Iterable[str] | Mapping[str, float], *,
                 handles_fallback: bool = False) -> Window:
         weights = dict(categories) if isinstance(categories, Mapping) else dict.fromkeys(categories, 1.0)
-        return cls(id=id, weights=weights, handles_fallback=handles_fallback)
+        return cls(id=str(id), weights=weights, handles_fallback=handles_fallback)
 
     def serves(self, ticket: QueueTicket) -> bool:
         if ticket.target_window is not None:

@@ -73,3 +73,9 @@ def test_never_crashes_untyped(level: int, reasons: list[str], comment: str) -> 
     except InvalidEvaluation:
         return
     assert len(e.comment) <= ev.MAX_COMMENT_CHARS and (not e.level.low or e.reasons)
+
+
+def test_id_numbers_in_comments_are_masked() -> None:
+    text = "我的身份证11010519491231002X办不了"
+    e = ev.validate_evaluation(level=2, reasons=["other"], comment=text, ticket_id=1, at=AT)
+    assert "11010519491231002X" not in e.comment and "110105********002X" in e.comment

@@ -19,7 +19,7 @@ def main(argv: list[str]) -> dict[str, object]:
     parser.add_argument("--no-enhance", action="store_true")
     args = parser.parse_args(argv)
     cv2.setNumThreads(1)
-    frames = [cv2.imread(str(p)) for p in sorted(SAMPLES_DIR.glob("*.jpg"))]
+    frames = [f for p in sorted(SAMPLES_DIR.glob("*.jpg")) if (f := cv2.imread(str(p))) is not None]
     if not frames:
         raise SystemExit(f"no sample photos in {SAMPLES_DIR}; run python -m devices.doc_camera.make_samples")
     process(frames[0])  # warm-up: first-call allocations are not what a citizen waits for

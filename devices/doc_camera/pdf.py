@@ -22,12 +22,12 @@ def pages_to_pdf(pages: Sequence[Page], *, dpi: float = 150.0, title: str = "") 
     if not pages:
         raise PdfError("no pages to put in the PDF")
     try:
-        images = [Image.open(io.BytesIO(page.jpeg)) for page in pages]
-        for image in images:
+        opened = [Image.open(io.BytesIO(page.jpeg)) for page in pages]
+        for image in opened:
             image.load()
     except (UnidentifiedImageError, OSError) as exc:
         raise PdfError(f"a page is not a readable JPEG: {exc}") from exc
-    images = [im if im.mode in {"RGB", "L"} else im.convert("RGB") for im in images]
+    images: list[Image.Image] = [im if im.mode in {"RGB", "L"} else im.convert("RGB") for im in opened]
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi,
                    title=title or "materials")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from devices.errors import DeviceOffline
 from devices.ss_card.card_model import Fault, Holder, Issuer, VirtualSsCard
 from devices.ss_card.pcsc_driver import PcscSocialSecurityReader
+from devices.ss_card.pcsc_io import wait_reader_empty, wait_reader_present
 from devices.ss_card.pcscd import PcscDaemon, missing_tools, pcscd_alive, vpcd_port
 from devices.ss_card.protocol import SsCardRecord
 from devices.ss_card.psam import PsamKeys
@@ -66,6 +67,7 @@ class EmulatedPcscReader:
         if self._psam_wanted:
             self._psam = VpcdClient(VirtualPsam(), port=vpcd_port() + 1)
             self._psam.insert()
+            wait_reader_present(VIRTUAL_PSAM_READER)
         if self._insert_on_start:
             self.insert_card(generation=self._generation, answer_style=self._answer_style)
 
@@ -108,6 +110,7 @@ class EmulatedPcscReader:
         if self._card is not None:
             self._card.remove()
             self._card = None
+            wait_reader_empty(VIRTUAL_CARD_READER)
 
     @property
     def card_inserted(self) -> bool:

@@ -155,6 +155,7 @@ class PcscSocialSecurityReader:
             names = self._ctx.readers()
             candidates = self._card_readers(names)
             states = self._ctx.states(candidates)
+            psam_missing = bool(self.psam_filter) and self._psam is None and not self._psam_present(names)
         except DeviceOffline as exc:
             self._went_offline(exc)
             return
@@ -163,7 +164,7 @@ class PcscSocialSecurityReader:
             return
         if not candidates:
             self._set_status(Health.OFFLINE, "ss_card.no_reader", self.reader_filter or "any reader")
-        elif self.psam_filter and self._psam is None and not self._card_readers_psam(names):
+        elif psam_missing:
             self._set_status(Health.DEGRADED, "ss_card.no_psam", self.psam_filter)
         else:
             self._set_status(Health.OK, "ok")
@@ -181,6 +182,11 @@ class PcscSocialSecurityReader:
 
     def _card_readers_psam(self, names: list[str]) -> list[str]:
         return [n for n in names if self._matches(n, self.psam_filter)]
+
+    def _psam_present(self, names: list[str]) -> bool:
+        psam_readers = self._card_readers_psam(names)
+        states = self._ctx.states(psam_readers)
+        return any(is_present(states.get(n, (0, b""))[0]) for n in psam_readers)
 
     def _read_and_emit(self, reader: str) -> None:
         try:
@@ -244,7 +250,7 @@ class PcscSocialSecurityReader:
 
         def raw(apdu: bytes) -> bytes:
             try:
-                return card.transmit(apdu)
+                response = card.transmit(apdu)
             except (CardRemoved, DeviceOffline):
                 raise
             except DeviceError as exc:
@@ -252,5 +258,9 @@ class PcscSocialSecurityReader:
                 if self._ctx.wait_removed(card.reader, timeout_ms=500):
                     raise CardRemoved("card removed during the read") from exc
                 raise
+            if len(response) < 2 and self._ctx.wait_removed(card.reader, timeout_ms=500):
+                # vpcd answers an empty R-APDU when the card went away mid-command
+                raise CardRemoved("card removed during the read")
+            return response
 
         return raw

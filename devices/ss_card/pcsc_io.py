@@ -6,6 +6,7 @@ release context" when pcscd has gone first.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -156,3 +157,37 @@ class PcscContext:
 
 def is_present(state: int) -> bool:
     return bool(state & scard.SCARD_STATE_PRESENT) and not state & scard.SCARD_STATE_MUTE
+
+
+def wait_reader_empty(reader: str, *, timeout_s: float = 3.0) -> bool:
+    """Wait until pcscd itself has seen the card leave ``reader`` (its own short-lived context).
+
+    A virtual card swapped faster than pcscd polls would otherwise inherit the previous card's
+    protocol. Returns False on timeout or when pcscd is unreachable.
+    """
+    ctx = PcscContext()
+    try:
+        ctx.establish()
+        return ctx.wait_removed(reader, timeout_ms=int(timeout_s * 1000))
+    except DeviceError:
+        return False
+    finally:
+        ctx.release()
+
+
+def wait_reader_present(reader: str, *, timeout_s: float = 3.0) -> bool:
+    """Wait until pcscd reports a card in ``reader`` (e.g. a PSAM just inserted through vpcd)."""
+    ctx = PcscContext()
+    deadline = time.monotonic() + timeout_s
+    try:
+        ctx.establish()
+        while time.monotonic() < deadline:
+            state = ctx.states([reader]).get(reader)
+            if state is not None and is_present(state[0]):
+                return True
+            time.sleep(0.02)
+        return False
+    except DeviceError:
+        return False
+    finally:
+        ctx.release()

@@ -23,6 +23,7 @@ import pytest
 
 from devices.errors import DeviceOffline
 from devices.ss_card.card_model import Fault, Holder, Issuer, VirtualSsCard
+from devices.ss_card.pcsc_io import wait_reader_empty, wait_reader_present
 from devices.ss_card.pcscd import (
     DEFAULT_SOCKET,
     PcscDaemon,
@@ -101,6 +102,7 @@ class VirtualReaderRig:
         client = self._clients.pop(self.port, None)
         if client is not None:
             client.remove()
+            wait_reader_empty(self.reader_name)
 
     def insert_psam(self, psam: VirtualPsam | None = None) -> VirtualPsam:
         psam = psam or VirtualPsam()
@@ -108,17 +110,18 @@ class VirtualReaderRig:
         client = VpcdClient(psam, port=self.port + 1)
         client.insert()
         self._clients[self.port + 1] = client
+        wait_reader_present(self.psam_reader_name)  # a PSAM sits in its slot before any card comes
         return psam
 
     def remove_psam(self) -> None:
         client = self._clients.pop(self.port + 1, None)
         if client is not None:
             client.remove()
+            wait_reader_empty(self.psam_reader_name)
 
     def remove_all(self) -> None:
-        for client in self._clients.values():
-            client.remove()
-        self._clients.clear()
+        self.remove()
+        self.remove_psam()
 
     def stop_pcscd(self) -> None:
         self.remove_all()

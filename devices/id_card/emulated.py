@@ -60,15 +60,15 @@ class EmulatedGa467Reader(Ga467Reader):
     def remove_card(self) -> None:
         self.emulator.remove_card()
 
-    def start(self) -> None:
+    def open(self) -> None:
         self.emulator.start()
-        super().start()
-
-    def stop(self) -> None:
-        super().stop()
-        self.emulator.stop()
+        super().open()
 
     def close(self) -> None:
-        """Stop and release the pty; the reader cannot be started again."""
-        self.stop()
+        super().close()
+        self.emulator.stop()
+
+    def release(self) -> None:
+        """Close and release the pty; the reader cannot be opened again."""
+        self.close()
         self._finalizer()

@@ -68,11 +68,11 @@ class Ga467Reader:
         self._load_decoder()
 
     # -- public API (any thread) ---------------------------------------------------------------
-    def start(self) -> None:
+    def open(self) -> None:
         self._polling = True
         self._worker.start()
 
-    def stop(self) -> None:
+    def close(self) -> None:
         self._polling = False
         if self._worker.running:
             try:

@@ -24,10 +24,10 @@ EVENT_STATUS_CHANGED = "status_changed"
 class IdCardReader(Protocol):
     """A resident ID card reader (二代证阅读器)."""
 
-    def start(self) -> None:
+    def open(self) -> None:
         """Open the port and begin polling for cards; events follow through ``subscribe``."""
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Stop polling and close the port."""
 
     def status(self) -> DeviceStatus:

@@ -101,7 +101,7 @@ def rig(request: pytest.FixtureRequest) -> Iterator[CardRig]:
         made = CardRig(hw, lambda key: _prompt("place an ID card on the reader"),
                        lambda: _prompt("take the card off the reader"), wait_s=30.0)
     yield made
-    made.reader.stop()
+    made.reader.close()
     for fn in made.cleanup:
         fn()
 
@@ -136,7 +136,7 @@ class TestIdCardReaderContract:
         events = Events()
         rig.reader.subscribe(events)
         rig.remove()
-        rig.reader.start()
+        rig.reader.open()
         rig.place("resident")
         placed = events.wait("card_placed", 1, rig.wait_s)
         assert isinstance(placed[0].payload, IdCardRecord)
@@ -153,14 +153,14 @@ class TestIdCardReaderContract:
         events = Events()
         rig.reader.subscribe(events)
         assert rig.reader.status().health is Health.OFFLINE  # not started yet
-        rig.reader.start()
+        rig.reader.open()
         changed = events.wait("status_changed", 1, rig.wait_s)[0].payload
         assert changed.health is Health.OK and rig.reader.status().ok
 
     def test_read_once_while_polling_reads_the_card_in_the_field(self, rig: CardRig) -> None:
         events = Events()
         rig.reader.subscribe(events)
-        rig.reader.start()
+        rig.reader.open()
         rig.place("resident")
         first = events.wait("card_placed", 1, rig.wait_s)[0].payload
         again = rig.reader.read_once(rig.wait_s)  # the SAM says "no card" to find now; select still works
@@ -178,12 +178,12 @@ class TestIdCardReaderContract:
     def test_unsubscribe_and_restart(self, rig: CardRig) -> None:
         events = Events()
         unsubscribe = rig.reader.subscribe(events)
-        rig.reader.start()
-        rig.reader.stop()
+        rig.reader.open()
+        rig.reader.close()
         unsubscribe()
         count = len(events.items)
         rig.place("resident")
-        rig.reader.start()
+        rig.reader.open()
         assert rig.reader.read_once(rig.wait_s).id_number_valid
         assert len(events.items) == count
 
@@ -195,7 +195,7 @@ def test_every_card_layout_over_the_pty_rig(serial_pty: PtyPair, key: str) -> No
     try:
         rec = reader.read_once(2)
     finally:
-        reader.stop()
+        reader.close()
         emulator.stop()
     fp = IDENTITIES[key].fingerprint()
     assert rec == dataclasses.replace(expected(key), fingerprint=fp or None)

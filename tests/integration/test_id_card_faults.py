@@ -32,7 +32,7 @@ def twin(serial_pty: PtyPair) -> Iterator[tuple[Ga467Reader, Ga467Emulator]]:
     emulator.start()
     reader = Ga467Reader(port=serial_pty.device, **FAST)  # type: ignore[arg-type]
     yield reader, emulator
-    reader.stop()
+    reader.close()
     emulator.stop()
 
 
@@ -76,7 +76,7 @@ def test_card_pulled_mid_read_while_polling_emits_nothing_then_recovers(
     events = Events()
     reader.subscribe(events)
     emulator.faults.pull_mid_read = True
-    reader.start()
+    reader.open()
     events.wait("status_changed")
     time.sleep(0.5)
     assert events.named("card_placed") == [] and emulator.card is None
@@ -90,7 +90,7 @@ def test_slow_line_at_the_configured_baud(serial_pty: PtyPair) -> None:
         try:
             assert reader.read_once(5).card_type == "resident"  # 1295 bytes take 1.35 s at 9600 baud
         finally:
-            reader.stop()
+            reader.close()
 
 
 def test_line_slower_than_configured_times_out(serial_pty: PtyPair) -> None:
@@ -100,7 +100,7 @@ def test_line_slower_than_configured_times_out(serial_pty: PtyPair) -> None:
             with pytest.raises(DeviceTimeout):
                 reader.read_once(1)
         finally:
-            reader.stop()
+            reader.close()
 
 
 def test_silent_reader_is_a_timeout_and_offline(twin: tuple[Ga467Reader, Ga467Emulator]) -> None:
@@ -145,7 +145,7 @@ def test_unplugged_port_goes_offline_and_reconnects(tmp_path: Path) -> None:
     reader.subscribe(events)
     second: PtyPair | None = None
     try:
-        reader.start()
+        reader.open()
         events.wait("card_placed")
         pair.unplug()
         events.wait("card_removed")
@@ -159,7 +159,7 @@ def test_unplugged_port_goes_offline_and_reconnects(tmp_path: Path) -> None:
         assert events.wait("card_placed", 2, 10)[1].payload == expected("hk_resident")
         assert reader.status().ok
     finally:
-        reader.stop()
+        reader.close()
         emulator.stop()
         if second is not None:
             second.unplug()
@@ -172,7 +172,7 @@ def test_spy_url_writes_a_technician_trace(serial_pty: PtyPair, tmp_path: Path) 
         try:
             assert reader.read_once(2).id_number_valid
         finally:
-            reader.stop()
+            reader.close()
     text = trace.read_text()
     assert "TX   0000  AA AA AA 96 69 00 03 20  01 22" in text  # find
     assert "TX   0000  AA AA AA 96 69 00 03 30  01 32" in text  # read
@@ -204,18 +204,18 @@ def test_socket_url_through_a_tcp_bridge(tcp_bridge: tuple[str, int]) -> None:
         reader = Ga467Reader(port=f"socket://127.0.0.1:{port}", **FAST)  # type: ignore[arg-type]
         events = Events()
         reader.subscribe(events)
-        reader.start()  # retries the connection with backoff until socat listens
+        reader.open()  # retries the connection with backoff until socat listens
         try:
             assert events.wait("card_placed")[0].payload == expected("foreigner")
         finally:
-            reader.stop()
+            reader.close()
 
 
 def test_loop_url_echo_is_not_a_reader() -> None:
     reader = Ga467Reader(port="loop://", timeout_s=0.1)
     with pytest.raises(ProtocolError):
         reader.read_once(0.5)
-    reader.stop()
+    reader.close()
 
 
 @pytest.mark.parametrize("options", [
@@ -234,7 +234,7 @@ def test_bad_urls_are_config_errors(url: str) -> None:
     reader = Ga467Reader(port=url, timeout_s=0.1)
     with pytest.raises(DeviceConfigError):
         reader.read_once(0.2)
-    reader.stop()
+    reader.close()
 
 
 def test_missing_port_is_offline(tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ def test_missing_port_is_offline(tmp_path: Path) -> None:
     with pytest.raises(DeviceOffline):
         reader.read_once(0.2)
     assert reader.status().health is Health.OFFLINE and reader.status().code == "device.offline"
-    reader.stop()
+    reader.close()
 
 
 def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
@@ -254,7 +254,7 @@ def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
         try:
             assert reader.read_once(3) == expected("hk_resident")
         finally:
-            reader.stop()
+            reader.close()
     finally:
         proc.terminate()
         assert proc.wait(5) == 0

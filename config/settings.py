@@ -62,6 +62,31 @@ class KioskSettings(_Table):
     technician_pin: str = Field(default="", pattern=r"^(\d{4,12})?$")
 
 
+class CounterSettings(_Table):
+    # The clerk's bearer token (role clerk); empty = asked for at the login screen.
+    token: str = ""
+    token_file: Path | None = None
+    # Shown on the evaluation pad and the dashboard; empty = the token's name.
+    clerk_name: str = Field(default="", max_length=64)
+    # Seconds the evaluation pad waits for a rating before returning to idle.
+    rating_timeout_s: int = Field(default=60, ge=10, le=600)
+
+
+class DisplaySettings(_Table):
+    # Scrolling notice at the bottom of the calling display.
+    notice: str = "请留意叫号，过号请到服务台重新取号。办事请携带有效身份证件。"
+    # Also show each call in English under the Chinese line (spoken English: devices.voice.english).
+    english: bool = True
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    # Latest calls shown large, and how many earlier calls the history keeps.
+    latest: int = Field(default=4, ge=1, le=8)
+    history: int = Field(default=10, ge=0, le=30)
+    # How long the newest call blinks.
+    blink_s: float = Field(default=6.0, ge=0, le=60)
+    # A name, when given at all, is shown masked (张*); off by default.
+    show_names: bool = False
+
+
 class DevicesSettings(_Table):
     id_card: IdCardSettings = IdCardSettings()
     ss_card: SsCardSettings = SsCardSettings()
@@ -105,6 +130,8 @@ class Settings(_Table):
     server: ServerSettings = ServerSettings()
     terminal: TerminalSettings = TerminalSettings()
     kiosk: KioskSettings = KioskSettings()
+    counter: CounterSettings = CounterSettings()
+    display: DisplaySettings = DisplaySettings()
     devices: DevicesSettings = DevicesSettings()
     cache: CacheSettings = CacheSettings()
     logging: LoggingSettings = LoggingSettings()

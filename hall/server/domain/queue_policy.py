@@ -291,9 +291,11 @@ def choose_next(
 ) -> Choice | None:
     """The ticket ``window`` should call now, or ``None`` when nothing it serves is waiting.
 
-    ``recent_calls``: the ``record_lane`` of this window's recent calls, oldest first.
+    ``recent_calls``: the ``record_lane`` of this window's recent calls, oldest first. 办不成事
+    tickets go to windows marked ``handles_fallback`` or named by ``policy.fallback_window``.
     """
-    eligible = [t for t in waiting_tickets if t.status in QUEUED and window.serves(t)]
+    eligible = [t for t in waiting_tickets if t.status in QUEUED and (window.serves(t) or (
+        t.fallback and t.target_window is None and policy.fallback_window == window.id))]
     return next(call_order(eligible, policy, now, recent_calls=recent_calls, weights=window.weights), None)
 
 

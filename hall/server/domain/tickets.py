@@ -168,3 +168,22 @@ def reinstate(ticket: QueueTicket, *, no_show_at: datetime, now: datetime, minut
     check_transition(ticket.status, TicketStatus.WAITING)
     check_reinstate(no_show_at, now, minutes=minutes)
     return replace(ticket, status=S.WAITING, reinstated_at=ensure_utc(now, name="now"))
+
+
+def from_flat(
+    *, id: Hashable, number: str, category: str, issued_at: datetime, priority: str | None = None,
+    status: TicketStatus | str = TicketStatus.WAITING, target_window: str | int | None = None,
+    birth_date: date | None = None, reinstated_at: datetime | None = None,
+    appointment_start: datetime | None = None, appointment_end: datetime | None = None,
+) -> QueueTicket:
+    """Build from storage that keeps one ``priority`` word per ticket: a :class:`PriorityReason`
+    value, ``appointment`` (a check-in ticket) or ``cannot_do`` (办不成事)."""
+    source = TicketSource.APPOINTMENT if priority == "appointment" else TicketSource.KIOSK
+    declared = () if priority in (None, "", "appointment", "cannot_do") else (priority,)
+    return QueueTicket(
+        id=id, number=number, category=category, issued_at=issued_at, status=_status(status),
+        priorities=priority_set(declared), birth_date=birth_date,
+        target_window=None if target_window is None else str(target_window),
+        fallback=priority == "cannot_do", reinstated_at=reinstated_at, source=source,
+        appointment_start=appointment_start, appointment_end=appointment_end,
+    )

@@ -116,6 +116,9 @@ def test_fallback_tickets_only_at_the_designated_window_first() -> None:
     q = [ticket("A001", 0, priorities={"vip"}), fb]
     assert qp.choose_next(qp.Window.serving("9", ["A"], handles_fallback=True), q, POLICY, at(10)).ticket is fb
     assert qp.choose_next(WIN_A, q, POLICY, at(10)).ticket.number == "A001"
+    by_policy = qp.QueuePolicy(fallback_window="8")
+    assert qp.choose_next(qp.Window.serving(8, ["A"]), q, by_policy, at(10)).ticket is fb
+    assert qp.choose_next(qp.Window.serving(8, ["A"]), q, POLICY, at(10)).ticket.number == "A001"
     routed = ticket("Z002", 9, fallback=True, target_window="7")
     assert qp.choose_next(qp.Window.serving("7", []), [routed], POLICY, at(10)).lane is qp.Lane.FALLBACK
 

@@ -92,3 +92,14 @@ def test_ticket_values_are_checked_and_typed() -> None:
 def test_birth_date_stays_out_of_repr() -> None:
     t = ticket("A001", birth_date=at(0).date())
     assert "birth" not in repr(t)
+
+
+def test_from_flat_storage_words() -> None:
+    common = {"id": 1, "number": "A001", "category": "A", "issued_at": at(0)}
+    assert tk.from_flat(**common, priority="veteran").priorities == {tk.PriorityReason.VETERAN}
+    assert tk.from_flat(**common, priority="cannot_do").fallback
+    appt = tk.from_flat(**common, priority="appointment", target_window=3)
+    assert appt.source is tk.TicketSource.APPOINTMENT and appt.target_window == "3" and not appt.priorities
+    assert tk.from_flat(**common).priorities == frozenset()
+    with pytest.raises(InvalidInput):
+        tk.from_flat(**common, priority="royal")

@@ -12,6 +12,7 @@ import argparse
 import logging
 import os
 import select
+import socket
 import socketserver
 import threading
 import tty
@@ -160,6 +161,7 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def handle(self) -> None:
         self.request.settimeout(1.0)
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # answers are single bytes
         while not self.server.stopping.is_set():
             try:
                 data = self.request.recv(65536)

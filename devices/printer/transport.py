@@ -5,6 +5,7 @@ and USB exceptions become :mod:`devices.errors`.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,6 +109,9 @@ def open_transport(conn: Connection, *, timeout_s: float) -> Escpos:
         else:
             raise DeviceConfigError(f"unknown connection scheme {conn.scheme!r}; expected {FORMS}")
         printer.open()
+        if conn.scheme == "tcp":
+            # status queries are 3-byte writes awaiting 1-byte answers: Nagle would delay each by ~40 ms
+            printer.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if conn.scheme == "serial":
             printer.device.write_timeout = timeout_s
     return printer

@@ -32,3 +32,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if hardware:
         config.hook.pytest_deselected(items=hardware)
         items[:] = [item for item in items if "hardware" not in item.keywords]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under CI=true a skipped test is a failed test: every rig must be present there."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and _in_ci():
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true (a missing rig is a failure): {report.longrepr}"
+
+
+def _in_ci() -> bool:
+    from tests.rigs import in_ci
+
+    return in_ci()

@@ -94,4 +94,53 @@ def stylesheet(t: Theme) -> str:
     #Footer {{ font-size: {t.px(20)}px; color: {t.muted}; }}
     #Banner {{ background: {t.banner_bg}; color: {t.banner_text}; font-size: {t.px(22)}px;
                font-weight: 600; padding: 10px 24px; }}
+    #Title {{ font-size: {t.px(38)}px; font-weight: 700; color: {t.text}; }}
+    #Prompt {{ font-size: {t.px(24)}px; color: {t.muted}; }}
+    #Headline {{ font-size: {t.px(30)}px; font-weight: 600; color: {t.text}; }}
+    #Body {{ font-size: {t.px(24)}px; color: {t.text}; }}
+    #Muted, #Status {{ font-size: {t.px(21)}px; color: {t.muted}; }}
+    #Section {{ font-size: {t.px(24)}px; font-weight: 700; color: {t.primary}; }}
+    #Notice {{ font-size: {t.px(24)}px; color: #1B6B34; font-weight: 600; }}
+    #Warn {{ font-size: {t.px(24)}px; color: {t.danger}; font-weight: 600; }}
+    #Accent {{ font-size: {t.px(26)}px; color: {t.accent}; font-weight: 700; }}
+    #Code {{ font-size: {t.px(34)}px; font-weight: 700; color: {t.primary}; }}
+    #BigNumber {{ font-size: {t.px(150)}px; font-weight: 800; color: {t.primary}; }}
+    #KeypadDisplay {{ font-size: {t.px(44)}px; font-weight: 700; background: {t.surface};
+                      border: {bw + 1}px solid {t.border}; border-radius: 14px; padding: 12px;
+                      font-family: "Noto Sans Mono CJK SC", monospace; }}
+    #FieldValue {{ font-size: {t.px(30)}px; font-weight: 600; background: {t.surface};
+                   border: {bw}px solid {t.border}; border-radius: 10px; padding: 8px 16px; }}
+    #Card, #MethodCard, #TicketCard, #Card_info, #Card_ok, #Material_missing, #Material_captured,
+    #Material_elicense, #Material_waived {{
+        background: {t.surface}; border: {bw}px solid {t.border}; border-radius: 18px; }}
+    #Card_warn {{ background: #FFF8E6; border: {bw + 1}px solid #E0A800; border-radius: 18px; }}
+    #Card_error {{ background: #FDECEA; border: {bw + 1}px solid {t.danger}; border-radius: 18px; }}
+    #Material_elicense, #Material_captured {{ border-left: 10px solid #1B7F3B; }}
+    #Material_missing {{ border-left: 10px solid {t.danger}; }}
+    #Material_waived {{ border-left: 10px solid #E0A800; }}
+    #MethodText {{ font-size: {t.px(26)}px; font-weight: 600; }}
+    QPushButton {{ min-height: {t.touch_px}px; min-width: {t.touch_px}px; border-radius: 14px;
+                   font-size: {t.px(26)}px; font-weight: 600; padding: 0 28px; }}
+    QPushButton#Btn_primary {{ background: {t.primary}; color: {t.on_primary}; border: none; }}
+    QPushButton#Btn_primary:pressed {{ background: {t.primary_dark}; }}
+    QPushButton#Btn_secondary {{ background: {t.surface}; color: {t.primary}; border: {bw + 1}px solid {t.primary}; }}
+    QPushButton#Btn_help {{ background: {t.accent}; color: white; border: none;
+                            min-height: {t.touch_px + (24 if t.elderly else 0)}px; padding: 0 40px; }}
+    QPushButton#Btn_choice {{ background: {t.surface}; color: {t.text}; border: {bw + 1}px solid {t.border};
+                              text-align: left; padding: 16px 28px; font-size: {t.px(28)}px; }}
+    QPushButton#Btn_choice:checked {{ background: {t.primary}; color: {t.on_primary}; border-color: {t.primary}; }}
+    QPushButton#Btn_choice[full="true"] {{ color: #8A94A6; background: #F1F3F6; }}
+    QPushButton#Btn_key {{ background: {t.surface}; color: {t.text}; border: {bw + 1}px solid {t.border};
+                           font-size: {t.px(32)}px; padding: 0; }}
+    QPushButton#Btn_key:pressed {{ background: #DCE8F8; }}
+    QPushButton#FaceButton {{ background: {t.surface}; border: {bw + 1}px solid {t.border}; border-radius: 20px; }}
+    #FaceText {{ font-size: {t.px(26)}px; font-weight: 700; background: transparent; }}
+    QScrollArea {{ border: none; background: transparent; }}
+    QScrollArea > QWidget > QWidget {{ background: transparent; }}
+    #IdleOverlay {{ background: rgba(10, 20, 40, 0.72); }}
+    #IdlePanel {{ background: {t.surface}; border-radius: 24px; }}
+    #AttractOverlay {{ background: {t.primary}; }}
+    #AttractOverlay QLabel {{ color: {t.on_primary}; }}
+    #AttractBig {{ font-size: {t.px(64)}px; font-weight: 800; }}
+    #AttractSmall {{ font-size: {t.px(32)}px; }}
     """

@@ -7,6 +7,8 @@ Submitting goes through the outbox, so it also works while the hall server is do
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
@@ -16,6 +18,17 @@ from kiosk.flows.materials import MaterialsMixin
 from kiosk.flows.ports import PortError, Receipt, ServiceItem, Submission, Unavailable
 from kiosk.flows.printouts import receipt_document
 from kiosk.flows.session import Identity
+
+
+def add_workdays(start: date, days: int) -> date:
+    """``days`` working days after ``start`` (weekends skipped; the server's holiday calendar wins
+    when it sends a date of its own)."""
+    d = start
+    while days > 0:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            days -= 1
+    return d
 
 
 def item_row(item: ServiceItem) -> dict[str, Any]:
@@ -178,6 +191,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
         self.ctx.session.data["receipt"] = receipt.registration_code
         by_id = {m.id: m for m in item.materials}
         received = [by_id[i] for i in [*self.captured_ids(), *self.elicensed_ids()] if i in by_id]
+        if receipt.promised_date is None and item.promised_days:
+            receipt = replace(receipt, promised_date=add_workdays(self.ctx.now().date(), item.promised_days))
         doc = receipt_document(receipt, item, lang=self.ctx.lang, hall=self.ctx.hall_name(),
                                masked_id=identity.masked_id, received=received, missing=[],
                                waived=[by_id[i] for i in self.waived if i in by_id])

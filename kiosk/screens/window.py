@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.flows.base import View
 from kiosk.screens.base import Screen, UiContext
 from kiosk.screens.chrome import Banner, TopBar
+from kiosk.screens.flow_screen import FlowScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.theme import stylesheet
 
@@ -15,7 +19,7 @@ class KioskWindow(QWidget):
     """Owns the widgets only; what happens on a touch is decided by the controller."""
 
     def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, lang: str = "zh_CN",
-                 elderly: bool = False, portrait: bool = False) -> None:
+                 elderly: bool = False, portrait: bool = False, services: Any = None) -> None:
         super().__init__()
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -28,6 +32,8 @@ class KioskWindow(QWidget):
         self.screens: dict[str, Screen] = {}
         self.home = HomeScreen(portrait=portrait)
         self.add_screen(self.home)
+        self._flow_screen: FlowScreen | None = None
+        self._services = services
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -37,6 +43,26 @@ class KioskWindow(QWidget):
         self.top.language_chosen.connect(self.set_language)
         self.top.elderly_toggled.connect(self.set_elderly)
         self.apply_ui()
+
+    @property
+    def flow(self) -> FlowScreen:
+        """The screen for every flow view, built on first use so the home screen paints sooner."""
+        if self._flow_screen is None:
+            import kiosk.screens.pages  # noqa: F401  (registers every page builder)
+
+            self._flow_screen = FlowScreen(self._services)
+            self.add_screen(self._flow_screen)
+        return self._flow_screen
+
+    def show_view(self, view: View) -> None:
+        """Render a flow view (``home`` shows the home screen and drops the last page)."""
+        if view.screen == "home":
+            if self._flow_screen is not None:
+                self._flow_screen.clear()
+            self.stack.setCurrentWidget(self.home)
+            return
+        self.flow.render(view, self.ui)
+        self.stack.setCurrentWidget(self.flow)
 
     def add_screen(self, screen: Screen) -> None:
         self.screens[screen.screen_id] = screen

@@ -11,7 +11,7 @@ from kiosk.i18n import TABLES, tr
 
 KIOSK = Path(__file__).resolve().parents[3] / "kiosk"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-KEY_CALL = re.compile(r"""\btr\(\s*(?:[a-z_.]+,\s*)?["']([a-z0-9_.]+)["']""")
+KEY_CALL = re.compile(r"""\btr\(\s*(?:[a-z_.]+,\s*)?["']([a-z0-9_]+\.[a-z0-9_.]+)["']""")
 
 
 KEY_LITERAL = re.compile(

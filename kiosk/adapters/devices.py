@@ -1,0 +1,163 @@
+"""The kiosk's devices: opened from config off the GUI thread, events to the hub, ports for flows.
+
+A device that fails to open is simply absent (its status says why); flows see it as unusable and
+degrade. Vendor and device errors become port errors here, at one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from devices.errors import DeviceError
+from devices.status import DeviceStatus, Health
+from kiosk.flows.base import Devices
+from kiosk.flows.ports import DeviceFault, PrinterFault
+from kiosk.i18n import tr
+
+log = logging.getLogger(__name__)
+
+def _both(key: str) -> tuple[str, str]:
+    return tr("zh_CN", key), tr("en", key)
+
+
+KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
+_STARTERS = ("start", "open")
+_STOPPERS = ("close", "stop")
+
+
+class KioskDevices:
+    """Owns the drivers. ``drivers`` may be handed in (tests, demo) or opened from settings."""
+
+    def __init__(self, settings: Any = None, *, drivers: dict[str, Any] | None = None,
+                 listener: Callable[[str], Callable[[Any], None]] | None = None) -> None:
+        self.settings = settings
+        self.drivers: dict[str, Any] = dict(drivers or {})
+        self.open_errors: dict[str, str] = {}
+        self._listener = listener
+        self._unsubscribe: list[Callable[[], None]] = []
+        self.printed_at: list[float] = []  # perf_counter when a job's bytes were handed over (bench)
+
+    def open_all(self) -> None:
+        """Build and start every enabled device (blocking: call off the GUI thread)."""
+        from devices.registry import open_device
+
+        for kind in KINDS:
+            if kind not in self.drivers and self.settings is not None:
+                cfg = getattr(self.settings, kind)
+                if not cfg.enabled:
+                    continue
+                try:
+                    self.drivers[kind] = open_device(kind, cfg.driver, **cfg.options())
+                except DeviceError as exc:
+                    self.open_errors[kind] = exc.code
+                    log.warning("device %s not available: %s", kind, exc.code)
+                    continue
+            self._start(kind)
+
+    def _start(self, kind: str) -> None:
+        dev = self.drivers[kind]
+        try:
+            for name in _STARTERS:
+                if hasattr(dev, name):
+                    getattr(dev, name)()
+                    break
+            self.open_errors.pop(kind, None)
+        except DeviceError as exc:
+            self.open_errors[kind] = exc.code
+            log.warning("device %s failed to start: %s", kind, exc.code)
+        if self._listener is not None and hasattr(dev, "subscribe"):
+            self._unsubscribe.append(dev.subscribe(self._listener(kind)))
+
+    def close_all(self) -> None:
+        for unsub in self._unsubscribe:
+            unsub()
+        self._unsubscribe.clear()
+        for kind, dev in list(self.drivers.items()):
+            for name in _STOPPERS:
+                if hasattr(dev, name):
+                    try:
+                        getattr(dev, name)()
+                    except DeviceError as exc:
+                        log.warning("device %s failed to close: %s", kind, exc.code)
+                    break
+
+    def status(self, kind: str) -> DeviceStatus:
+        dev = self.drivers.get(kind)
+        if dev is None:
+            code = self.open_errors.get(kind, "device.absent")
+            return DeviceStatus(kind, "-", Health.OFFLINE, code, *_both("tech.not_connected"))
+        try:
+            return dev.status()  # type: ignore[no-any-return]
+        except DeviceError as exc:
+            return DeviceStatus(kind, "-", Health.OFFLINE, exc.code, *_both("tech.fault"))
+
+    def statuses(self) -> dict[str, DeviceStatus]:
+        return {kind: self.status(kind) for kind in KINDS}
+
+    def usable(self, kind: str) -> bool:
+        return kind in self.drivers and kind not in self.open_errors and \
+            self.status(kind).health is not Health.OFFLINE
+
+    def refresh(self, flags: Devices) -> None:
+        """Copy current usability into the flows' view of the devices (status() never blocks)."""
+        for kind in KINDS:
+            setattr(flags, kind, self.usable(kind))
+
+
+class PrinterPortAdapter:
+    """``print_document`` for flows: DeviceErrors and interrupted jobs become PrinterFault."""
+
+    def __init__(self, devices: KioskDevices) -> None:
+        self.devices = devices
+
+    def print_document(self, document: Any) -> None:
+        printer = self.devices.drivers.get("printer")
+        if printer is None:
+            raise PrinterFault(code="device.offline")
+        try:
+            result = printer.print_document(document)
+        except DeviceError as exc:
+            raise PrinterFault(code=exc.code if exc.code.startswith("device.") else "device.printer.error") from exc
+        self.devices.printed_at.append(time.perf_counter())
+        if not getattr(result, "printed", True):
+            raise PrinterFault(code=getattr(result.printer, "code", "device.printer.paper_out"))
+
+
+class DocCameraPortAdapter:
+    def __init__(self, devices: KioskDevices) -> None:
+        self.devices = devices
+
+    def capture_page(self) -> bytes:
+        cam = self.devices.drivers.get("doc_camera")
+        if cam is None:
+            raise DeviceFault(code="device.offline")
+        try:
+            return bytes(cam.capture_page().jpeg)
+        except DeviceError as exc:
+            raise DeviceFault(code=exc.code) from exc
+
+
+class VoicePortAdapter:
+    """Elderly-mode prompts: queued on the voice's own thread, never overlapping."""
+
+    def __init__(self, devices: KioskDevices, *, timeout_s: float = 10.0) -> None:
+        self.devices = devices
+        self.timeout_s = timeout_s
+        self.said: list[str] = []
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        voice = self.devices.drivers.get("voice")
+        if voice is None:
+            return
+        try:
+            voice.announce(text, repeat=1)
+        except DeviceError as exc:
+            log.warning("voice prompt failed: %s", exc.code)
+            return
+        with self._lock:
+            self.said.append(text)

@@ -1,0 +1,177 @@
+"""HallPort over the hall server's typed client, with a small non-personal cache for offline use.
+
+Categories and the catalogue are kept (in memory and in a JSON file) so a kiosk that starts or
+continues while the server is down can still issue offline tickets and show service guides.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hall.client.errors import HallError, HallRejected
+from kiosk.flows.ports import (
+    Case,
+    CaseStatus,
+    Category,
+    FormField,
+    Material,
+    NotFound,
+    Opening,
+    PortError,
+    ServiceItem,
+    Unavailable,
+)
+from kiosk.i18n import tr
+
+log = logging.getLogger(__name__)
+
+# The kiosk's application form: identity fields come from the card (一号申请), the rest are
+# choices and keypads — never free typing.
+def _both(key: str) -> tuple[str, str]:
+    return tr("zh_CN", key), tr("en", key)
+
+
+STANDARD_FORM = (
+    FormField("name", *_both("form.field.name"), kind="prefill", prefill="name", required=False),
+    FormField("id", *_both("form.field.id"), kind="prefill", prefill="id_number", required=False),
+    FormField("phone", *_both("form.field.phone"), kind="digits", max_len=11),
+    FormField("delivery", *_both("form.field.delivery"),
+              options=tuple((v, *_both(f"form.delivery.{v}")) for v in ("hall", "mail", "online"))),
+)
+
+
+def _translate(exc: HallError) -> PortError:
+    if isinstance(exc, HallRejected):
+        if exc.status == 404:
+            return NotFound(code="kiosk.not_found")
+        return PortError(code="kiosk.rejected", detail={"server_code": exc.server_code or ""})
+    return Unavailable()
+
+
+class HallAdapter:
+    def __init__(self, client: Any, *, timezone: str = "Asia/Shanghai", cache_file: Path | None = None) -> None:
+        self.client = client
+        self.tz = ZoneInfo(timezone)
+        self.cache_file = cache_file
+        self._cache: dict[str, Any] = self._load()
+
+    # -- cache ---------------------------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        if self.cache_file is None or not self.cache_file.exists():
+            return {}
+        try:
+            return dict(json.loads(self.cache_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            log.warning("kiosk cache unreadable; starting without it")
+            return {}
+
+    def _store(self, key: str, value: Any) -> None:
+        self._cache[key] = value
+        if self.cache_file is None:
+            return
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".kiosk-cache-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self._cache, f, ensure_ascii=False)
+            os.replace(tmp, self.cache_file)
+        except OSError:
+            log.warning("kiosk cache not written")
+
+    def _get(self, key: str, path: str, **params: Any) -> Any:
+        try:
+            value = self.client.request("GET", path, params=params or None)
+        except HallError as exc:
+            if key and key in self._cache and not isinstance(exc, HallRejected):
+                return self._cache[key]
+            raise _translate(exc) from exc
+        if key:
+            self._store(key, value)
+        return value
+
+    # -- reads ---------------------------------------------------------------------------------
+    def categories(self) -> list[Category]:
+        rows = self._get("categories", "/categories")
+        out = []
+        for c in rows:
+            cap, issued = c.get("daily_cap"), c.get("issued_today")
+            full = bool(c.get("full")) or (bool(cap) and issued is not None and int(issued) >= int(cap))
+            out.append(Category(str(c["code"]), c.get("name_zh") or c.get("name", ""), c.get("name_en", ""),
+                                int(c.get("waiting", 0)), int(c.get("estimated_wait_s", 0)), full=full,
+                                full_reason="daily_cap" if full else ""))
+        return out
+
+    def opening(self) -> Opening:
+        """Open when the current local time is inside any category's hours (from the server)."""
+        rows = self._get("categories", "/categories")
+        now = datetime.now(self.tz).strftime("%H:%M")
+        hours = [(str(c.get("opens") or "00:00"), str(c.get("closes") or "24:00")) for c in rows]
+        if not hours or any(o <= now < c for o, c in hours):
+            return Opening(True)
+        later = sorted(o for o, _ in hours if o > now)
+        return Opening(False, later[0] if later else min(o for o, _ in hours))
+
+    def catalogue(self) -> list[ServiceItem]:
+        return [self._item(i) for i in self._get("items", "/items")]
+
+    @staticmethod
+    def _item(i: dict[str, Any]) -> ServiceItem:
+        materials = tuple(
+            Material(str(m.get("key") or m.get("id")), m.get("name_zh") or m.get("name", ""), m.get("name_en", ""),
+                     count=int(m.get("copies") or m.get("count") or 1), original=bool(m.get("original")),
+                     waivable=bool(m.get("waivable")), elicense=str(m.get("elicense") or ""))
+            for m in i.get("materials") or [])
+        fees = str(i.get("fees") or "")
+        return ServiceItem(str(i["code"]), i.get("name_zh") or i.get("name", ""), i.get("name_en", ""),
+                           str(i.get("category", "")), conditions_zh=str(i.get("conditions") or ""),
+                           conditions_en=str(i.get("conditions_en") or ""), materials=materials,
+                           legal_days=int(i.get("legal_days") or 0), promised_days=int(i.get("promised_days") or 0),
+                           fee_zh=fees, fee_en=str(i.get("fees_en") or fees),
+                           commitment_allowed=bool(i.get("commitment_allowed")), form=STANDARD_FORM)
+
+    def elicenses(self, id_number: str) -> set[str]:
+        try:
+            rows = self.client.request("POST", "/elicenses/lookup", json={"id_number": id_number})
+        except HallError as exc:
+            raise _translate(exc) from exc
+        items = rows.get("licenses", rows) if isinstance(rows, dict) else rows
+        return {str(r.get("type")) for r in items or [] if r.get("type")}
+
+    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]:
+        try:
+            if code:
+                rows = [self.client.request("GET", f"/submissions/{code}")]
+            else:
+                rows = self.client.request("POST", "/submissions/lookup", json={"id_number": id_number})
+        except HallError as exc:
+            err = _translate(exc)
+            if isinstance(err, NotFound):
+                return []
+            raise err from exc
+        if isinstance(rows, dict):
+            rows = rows.get("items", [])
+        return [self._case(r) for r in rows or []]
+
+    def _case(self, r: dict[str, Any]) -> Case:
+        def when(text: Any) -> datetime:
+            return datetime.fromisoformat(str(text)).astimezone(self.tz)
+
+        history = tuple(CaseStatus(str(h.get("status")), when(h.get("at"))) for h in r.get("history") or [])
+        due = r.get("promised_due") or r.get("due_date")
+        return Case(str(r.get("code") or r.get("registration_code")), str(r.get("item_name_zh") or r.get("item_code")),
+                    str(r.get("item_name_en") or r.get("item_code")), str(r.get("status", "received")), history,
+                    datetime.fromisoformat(str(due)).date() if due else None)
+
+    def resolve_service_code(self, text: str) -> dict[str, str]:
+        try:
+            found = self.client.request("POST", "/identity/service-code", json={"code": text})
+        except HallError as exc:
+            raise _translate(exc) from exc
+        return {"id_number": str(found.get("id_number", "")), "name": str(found.get("name", ""))}

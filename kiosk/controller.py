@@ -1,0 +1,155 @@
+"""Qt glue: touches and device events go to the flow machine; its views come back to the window.
+
+Everything here runs on the GUI thread; blocking work goes to the :class:`~kiosk.runner.Runner`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from kiosk.flows.base import Work
+from kiosk.flows.machine import KioskMachine
+from kiosk.runner import DeviceHub, Runner
+from kiosk.screens.home import QueueLine
+from kiosk.screens.overlays import AttractOverlay, IdleOverlay
+
+log = logging.getLogger(__name__)
+
+ATTRACT_AFTER_S = 45.0
+HOME_REFRESH_MS = 15000
+
+
+class KioskController(QObject):
+    def __init__(self, window: Any, machine: KioskMachine, *, runner: Runner, hub: DeviceHub,
+                 services: Any = None) -> None:
+        super().__init__()
+        self.window, self.machine, self.runner, self.hub, self.services = window, machine, runner, hub, services
+        self.rendered: list[Callable[[str], None]] = []  # observers (benchmarks, technician log)
+        self.idle_overlay = IdleOverlay(window)
+        self.attract = AttractOverlay(window)
+        self.online = True
+        self.closed_text = ""
+        self._last_touch = time.monotonic()
+        window.home.chosen.connect(self.choose)
+        window.flow.action.connect(self.act)
+        window.top.language_chosen.connect(self.set_language)
+        window.top.elderly_toggled.connect(self.set_elderly)
+        self.idle_overlay.continued.connect(lambda: self.act("continue", None))
+        self.attract.dismissed.connect(self._touched)
+        hub.event.connect(self.device_event)
+        hub.online_changed.connect(self.set_online)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self.tick)
+        self._tick.start(1000)
+        self._refresh = QTimer(self)
+        self._refresh.timeout.connect(self.refresh_home)
+        self._refresh.start(HOME_REFRESH_MS)
+
+    # -- inputs ------------------------------------------------------------------------------------
+    def choose(self, flow: str) -> None:
+        self._touched()
+        self._follow(self.machine.choose(flow))
+
+    def act(self, action: str, value: Any) -> None:
+        self._touched()
+        self._follow(self.machine.input(action, value))
+
+    def device_event(self, kind: str, name: str, payload: Any) -> None:
+        if kind == "printer" or name == "status_changed":
+            if self.services is not None:
+                self.services.note_event(kind, name, payload)
+            return
+        self._follow(self.machine.device_event(kind, name, payload))
+
+    def set_language(self, lang: str) -> None:
+        self._touched()
+        self.machine.set_language(lang)
+        self.window.set_language(lang)
+        self._render()
+
+    def set_elderly(self, on: bool) -> None:
+        self._touched()
+        self.machine.set_elderly(on)
+        self.window.set_elderly(on)
+        self._render()
+
+    def set_online(self, online: bool) -> None:
+        self.online = online
+        self._banner()
+
+    # -- steps -------------------------------------------------------------------------------------
+    def _follow(self, work: Work | None) -> None:
+        self._render()
+        if work is None:
+            return
+        gen = self.machine.generation
+        self.runner.submit(work.run,
+                           lambda result: self._follow(self.machine.complete(work, gen, result=result)),
+                           lambda exc: self._follow(self.machine.complete(work, gen, error=exc)))
+
+    def _render(self) -> None:
+        m, w = self.machine, self.window
+        if w.ui.lang != m.ctx.lang:
+            w.set_language(m.ctx.lang)
+        if w.ui.elderly != m.ctx.elderly:
+            w.set_elderly(m.ctx.elderly)
+        w.show_view(m.view)
+        if m.countdown is None:
+            self.idle_overlay.hide()
+        self._speak()
+        for observer in self.rendered:
+            observer(m.view.screen)
+
+    def _speak(self) -> None:
+        voice = getattr(self.services, "voice", None)
+        while self.machine.spoken:
+            text = self.machine.spoken.pop(0)
+            if voice is not None:
+                self.runner.fire(lambda t=text: voice.say(t))
+
+    # -- timers ------------------------------------------------------------------------------------
+    def _touched(self) -> None:
+        self._last_touch = time.monotonic()
+        if self.attract.isVisible():
+            self.attract.stop()
+
+    def tick(self) -> None:
+        before = self.machine.view
+        self.machine.tick()
+        if self.machine.view is not before:
+            self.idle_overlay.hide()
+            self._render()
+            return
+        if self.machine.countdown is not None:
+            self.idle_overlay.show_seconds(self.machine.countdown, self.window.ui)
+        else:
+            self.idle_overlay.hide()
+        at_home = self.machine.view.screen == "home"
+        if at_home and time.monotonic() - self._last_touch > ATTRACT_AFTER_S and not self.attract.isVisible():
+            self.attract.start(self.window.ui, self.window.top.hall_name_for(self.window.ui.lang))
+
+    def refresh_home(self) -> None:
+        """Queue lengths and opening hours for the home screen, fetched off the GUI thread."""
+        hall = self.machine.ctx.hall
+        self.runner.submit(lambda: (hall.opening(), hall.categories()), self._home_data,
+                           lambda _exc: self.window.home.set_queue(None, unavailable=True))
+
+    def _home_data(self, result: Any) -> None:
+        opening, categories = result
+        self.window.home.set_queue([QueueLine(c.code, c.name_zh, c.name_en, c.waiting) for c in categories])
+        self.closed_text = "" if opening.open else opening.opens_at or "-"
+        self._banner()
+
+    def _banner(self) -> None:
+        ui = self.window.ui
+        if not self.online:
+            self.window.banner.show_text(ui.tr("banner.offline"))
+        elif self.closed_text:
+            self.window.banner.show_text(ui.tr("banner.closed", opens=self.closed_text))
+        else:
+            self.window.banner.show_text(None)

@@ -1,0 +1,104 @@
+"""Overlays over the whole window: the idle countdown and the attract loop on an unused kiosk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.screens.base import UiContext, label
+from kiosk.screens.widgets import button, text_label
+
+
+class IdleOverlay(QWidget):
+    """"Are you still there?" with the seconds left; a touch anywhere continues."""
+
+    continued = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdleOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        panel = QWidget()
+        panel.setObjectName("IdlePanel")
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        panel.setMaximumWidth(1000)
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(60, 48, 60, 48)
+        inner.setSpacing(24)
+        self.title = text_label("", "Title", align=Qt.AlignmentFlag.AlignCenter)
+        self.message = text_label("", "Headline", align=Qt.AlignmentFlag.AlignCenter)
+        self.button = button("", role="primary", on_click=self.continued.emit)
+        inner.addWidget(self.title)
+        inner.addWidget(self.message)
+        inner.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        lay.addWidget(panel, 0, Qt.AlignmentFlag.AlignCenter)
+        lay.addStretch(1)
+        self.hide()
+
+    def show_seconds(self, seconds: float, ui: UiContext) -> None:
+        self.title.setText(ui.tr("idle.title"))
+        self.message.setText(ui.tr("idle.message", seconds=int(seconds)))
+        self.button.setText(ui.tr("action.continue"))
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.raise_()
+        self.show()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.continued.emit()
+
+
+class AttractOverlay(QWidget):
+    """Shown on the home screen when nobody uses the kiosk: calm rotating lines; a touch dismisses."""
+
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("AttractOverlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.big = label("AttractBig", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.small = label("AttractSmall", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        lay.addWidget(self.big)
+        lay.addSpacing(30)
+        lay.addWidget(self.small)
+        lay.addStretch(1)
+        self._lines: list[tuple[str, str]] = []
+        self._i = 0
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._next)
+        self.hide()
+
+    def start(self, ui: UiContext, hall: str) -> None:
+        self._lines = [(ui.tr("attract.line1", hall=hall), ui.tr("attract.line2")),
+                       (ui.tr("home.tile.take_number"), ui.tr("home.tile.take_number.sub")),
+                       (ui.tr("home.tile.submit"), ui.tr("home.tile.submit.sub")),
+                       (ui.tr("home.tile.help"), ui.tr("home.tile.help.sub"))]
+        self._i = -1
+        self._next()
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.raise_()
+        self.show()
+        self._timer.start(5000)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.hide()
+
+    def _next(self) -> None:
+        self._i = (self._i + 1) % len(self._lines)
+        big, small = self._lines[self._i]
+        self.big.setText(big)
+        self.small.setText(small)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.stop()
+        self.dismissed.emit()

@@ -1,0 +1,243 @@
+"""Pages shared by several flows: busy, message, identify, keypad, categories, ticket, cases…"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.flows.base import View
+from kiosk.i18n import has
+from kiosk.screens.flow_screen import PageEnv, page
+from kiosk.screens.icons import icon_pixmap
+from kiosk.screens.widgets import Keypad, button, card, qr_pixmap, text_label
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+def _name(env: PageEnv, zh: str, en: str) -> str:
+    return zh if env.ui.lang == "zh_CN" else (en or zh)
+
+
+def status_text(env: PageEnv, status: str) -> str:
+    """A case status in words; a status this kiosk does not know yet is shown as sent."""
+    return env.ui.tr(f"status.{status}") if has(env.ui.lang, f"status.{status}") else status
+
+
+def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(20)
+    row.addStretch(1)
+    for action, key, value in actions:
+        role = "primary" if action == primary else "secondary"
+        row.addWidget(button(env.ui.tr(key), role=role, on_click=lambda a=action, v=value: env.emit(a, v)))
+    row.addStretch(1)
+    return row
+
+
+@page("busy")
+def busy_page(view: View, env: PageEnv) -> QWidget:
+    env.show_home = False
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.addStretch(1)
+    lay.addWidget(text_label(env.ui.tr(view.data.get("key") or "busy.default"), "Headline", align=CENTER))
+    lay.addStretch(2)
+    return w
+
+
+@page("message")
+def message_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.addStretch(1)
+    box, inner = card(object_name=f"Card_{d.get('tone', 'info')}")
+    values = dict(d.get("values", {}))
+    if "opens" in values and not values["opens"]:
+        values["opens"] = env.ui.tr("closed.unknown")
+    inner.addWidget(text_label(env.ui.tr(d["key"], **values), "Headline", align=CENTER))
+    lay.addWidget(box)
+    lay.addSpacing(30)
+    keys = {"home": "action.home", "help": "action.help", "back": "action.back", "counter_ticket":
+            "action.counter_ticket", "normal_ticket": "action.normal_ticket",
+            "back_to_materials": "action.back_to_materials"}
+    acts = [a for a in d.get("actions", ("home",)) if a in keys]
+    env.show_home = "home" not in acts
+    lay.addLayout(actions_row(env, [(a, keys[a], None) for a in acts], primary=acts[0] if acts else ""))
+    lay.addStretch(2)
+    return w
+
+
+@page("identify")
+def identify_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    env.title = env.ui.tr("identify.title")
+    env.prompt = env.ui.tr(f"identify.prompt.{d['purpose']}")
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.setSpacing(18)
+    if d.get("notice"):
+        box, inner = card(object_name="Card_warn")
+        inner.addWidget(text_label(env.ui.tr(d["notice"]), "Notice"))
+        lay.addWidget(box)
+    row = QHBoxLayout()
+    row.setSpacing(24)
+    icons = {"id_card": "document", "ss_card": "ticket", "service_code": "search"}
+    for m in d["methods"]:
+        box, inner = card(object_name="MethodCard")
+        pic = QLabel()
+        t = env.ui.theme
+        pic.setPixmap(icon_pixmap(icons[m], 96, fg=t.on_primary, bg=t.primary))
+        inner.addWidget(pic, 0, CENTER)
+        inner.addWidget(text_label(env.ui.tr(f"identify.method.{m}"), "MethodText", align=CENTER))
+        row.addWidget(box, 1)
+    lay.addLayout(row, 1)
+    if d.get("offline_methods"):
+        names = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["offline_methods"])
+        lay.addWidget(text_label(env.ui.tr("identify.offline_methods", methods=names), "Muted"))
+    acts = [("manual", "action.manual", None)]
+    if d.get("optional"):
+        acts.append(("skip", "action.skip", None))
+        if d["purpose"] == "priority":
+            acts.insert(0, ("back", "action.back", None))
+    lay.addLayout(actions_row(env, acts, primary="skip"))
+    return w
+
+
+@page("keypad")
+def keypad_page(view: View, env: PageEnv) -> QWidget:
+    env.title = env.ui.tr("keypad.title")
+    env.prompt = env.ui.tr(view.data["error"]) if view.data.get("error") else env.ui.tr("keypad.prompt")
+    w = QWidget()
+    lay = QHBoxLayout(w)
+    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)))
+    pad.setObjectName("IdKeypad")
+    pad.setMaximumWidth(760)
+    pad.submitted.connect(lambda value: env.emit("keypad_submit", value))
+    lay.addStretch(1)
+    col = QVBoxLayout()
+    col.addWidget(pad, 1)
+    col.addWidget(button(env.ui.tr("action.keypad_cancel"), on_click=lambda: env.emit("keypad_cancel", None)),
+                  0, CENTER)
+    lay.addLayout(col, 3)
+    lay.addStretch(1)
+    return w
+
+
+@page("categories")
+def categories_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    env.title = env.ui.tr("categories.title")
+    env.prompt = env.ui.tr(d["notice"], **d.get("values", {})) if d.get("notice") else ""
+    w = QWidget()
+    grid = QGridLayout(w)
+    grid.setSpacing(22)
+    cols = 1 if env.ui.elderly else 2
+    for i, c in enumerate(d["categories"]):
+        text = f"{c['code']}  {_name(env, c['name_zh'], c['name_en'])}\n"
+        text += env.ui.tr("categories.full") if c["full"] else \
+            env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
+        b = button(text, role="choice", expand=True, on_click=lambda code=c["code"]: env.emit("category", code))
+        b.setProperty("full", c["full"])
+        grid.addWidget(b, i // cols, i % cols)
+    return w
+
+
+@page("ticket")
+def ticket_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    env.title = env.ui.tr("ticket.title")
+    w = QWidget()
+    row = QHBoxLayout(w)
+    row.setSpacing(40)
+    box, inner = card(object_name="TicketCard")
+    if d.get("appointment") and d.get("slot"):
+        inner.addWidget(text_label(env.ui.tr("ticket.appointment", slot=d["slot"]), "Accent", align=CENTER))
+    if d.get("fallback"):
+        inner.addWidget(text_label(env.ui.tr("ticket.fallback"), "Accent", align=CENTER))
+    inner.addWidget(text_label(d["number"], "BigNumber", wrap=False, align=CENTER))
+    inner.addWidget(text_label(env.ui.tr("ticket.category", name=_name(env, d["category_zh"], d["category_en"])),
+                               "Headline", align=CENTER))
+    inner.addWidget(text_label(env.ui.tr("ticket.ahead", count=d["ahead"]), "Body", align=CENTER))
+    inner.addWidget(text_label(env.ui.tr("ticket.wait", minutes=d["wait_min"]), "Body", align=CENTER))
+    if d.get("offline"):
+        inner.addWidget(text_label(env.ui.tr("ticket.offline"), "Muted", align=CENTER))
+    status = text_label(env.ui.tr("ticket.printed" if d["printed"] else "ticket.not_printed"),
+                        "Notice" if d["printed"] else "Warn", align=CENTER)
+    inner.addWidget(status)
+    row.addWidget(box, 3)
+    if d.get("follow_url"):
+        qbox, qin = card()
+        qr = QLabel()
+        qr.setObjectName("FollowQr")
+        qr.setPixmap(qr_pixmap(d["follow_url"], 300))
+        qin.addWidget(qr, 0, CENTER)
+        qin.addWidget(text_label(env.ui.tr("ticket.follow"), "Body", align=CENTER))
+        row.addWidget(qbox, 2)
+    outer = QWidget()
+    lay = QVBoxLayout(outer)
+    lay.addWidget(w, 1)
+    lay.addLayout(actions_row(env, [("done", "action.done", None)], primary="done"))
+    return outer
+
+
+@page("checkin_refused")
+def checkin_refused_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    env.title = env.ui.tr("checkin.refused.title")
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.addStretch(1)
+    box, inner = card(object_name="Card_warn")
+    inner.addWidget(text_label(env.ui.tr(f"checkin.refused.{d['reason']}", slot=d.get("slot", "")), "Headline"))
+    lay.addWidget(box)
+    lay.addSpacing(24)
+    acts = [] if d["reason"] == "used" else [("normal_ticket", "action.normal_ticket", None)]
+    lay.addLayout(actions_row(env, acts, primary="normal_ticket"))
+    lay.addStretch(2)
+    return w
+
+
+@page("fallback")
+def fallback_page(view: View, env: PageEnv) -> QWidget:
+    env.title = env.ui.tr("fallback.title")
+    env.prompt = env.ui.tr("fallback.prompt")
+    w = QWidget()
+    grid = QGridLayout(w)
+    grid.setSpacing(22)
+    cols = 1 if env.ui.elderly else 2
+    for i, p in enumerate(view.data["problems"]):
+        grid.addWidget(button(env.ui.tr(f"fallback.problem.{p}"), role="choice", expand=True,
+                              on_click=lambda v=p: env.emit("problem", v)), i // cols, i % cols)
+    return w
+
+
+@page("cases")
+def cases_page(view: View, env: PageEnv) -> QWidget:
+    cases = view.data["cases"]
+    env.title = env.ui.tr("cases.title")
+    env.prompt = env.ui.tr("cases.prompt" if cases else "cases.none")
+    inner = QWidget()
+    lay = QVBoxLayout(inner)
+    lay.setSpacing(18)
+    for c in cases:
+        box, col = card()
+        col.addWidget(text_label(f"{_name(env, c['item_zh'], c['item_en'])}  ·  {status_text(env, c['status'])}",
+                                 "Headline"))
+        col.addWidget(text_label(env.ui.tr("receipt.code", code=c["code"]), "Body"))
+        if c.get("due"):
+            col.addWidget(text_label(env.ui.tr("cases.due", date=c["due"]), "Body"))
+        for h in c["history"]:
+            col.addWidget(text_label(f"{h['at']}   {status_text(env, h['status'])}", "Muted"))
+        lay.addWidget(box)
+    lay.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(inner)
+    outer = QWidget()
+    ol = QVBoxLayout(outer)
+    ol.addWidget(scroll, 1)
+    ol.addLayout(actions_row(env, [("done", "action.done", None)], primary="done"))
+    return outer

@@ -1,0 +1,62 @@
+"""好差评 pages: five faces, reasons for the two lowest, an optional ready-made comment."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.flows.base import View
+from kiosk.screens.face_icons import face_button
+from kiosk.screens.flow_screen import PageEnv, page
+from kiosk.screens.pages_basic import actions_row
+from kiosk.screens.widgets import button, text_label
+
+
+@page("rate")
+def rate_page(view: View, env: PageEnv) -> QWidget:
+    env.title = env.ui.tr("rate.title")
+    env.prompt = env.ui.tr("rate.prompt")
+    w = QWidget()
+    row = QHBoxLayout(w)
+    row.setSpacing(20)
+    for level in view.data["levels"]:
+        row.addWidget(face_button(level, env.ui.tr(f"rate.level.{level}"), env.ui,
+                                  on_click=lambda n=level: env.emit("level", n)), 1)
+    return w
+
+
+@page("rate_reasons")
+def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    env.title = env.ui.tr("rate.reasons.title")
+    env.prompt = env.ui.tr(d["error"]) if d["error"] else env.ui.tr("rate.reasons.prompt")
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    grid = QGridLayout()
+    grid.setSpacing(18)
+    cols = 2 if env.ui.elderly else 3
+    for i, r in enumerate(d["reasons"]):
+        grid.addWidget(button(env.ui.tr(f"rate.reason.{r}"), role="choice", checkable=True, expand=True,
+                              checked=r in d["chosen"], on_click=lambda v=r: env.emit("toggle_reason", v)),
+                       i // cols, i % cols)
+    lay.addLayout(grid, 1)
+    lay.addLayout(actions_row(env, [("reasons_next", "action.next", None)], primary="reasons_next"))
+    return w
+
+
+@page("rate_comment")
+def rate_comment_page(view: View, env: PageEnv) -> QWidget:
+    d = view.data
+    env.title = env.ui.tr("rate.comment.title")
+    env.prompt = env.ui.tr("rate.comment.prompt")
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.addWidget(text_label(env.ui.tr(f"rate.level.{d['level']}"), "Accent"))
+    grid = QGridLayout()
+    grid.setSpacing(18)
+    for i, c in enumerate(d["comments"]):
+        grid.addWidget(button(env.ui.tr(c or "comment.none"), role="choice", checkable=True, expand=True,
+                              checked=c == d["chosen"], on_click=lambda v=c: env.emit("comment", v)),
+                       i // 2, i % 2)
+    lay.addLayout(grid, 1)
+    lay.addLayout(actions_row(env, [("send", "rate.send", None)], primary="send"))
+    return w

@@ -1,0 +1,224 @@
+"""Touch widgets shared by the pages: buttons, keypads, signature pad, QR images."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.screens.base import UiContext
+
+
+def button(text: str, *, role: str = "secondary", on_click: Callable[[], None] | None = None,
+           checkable: bool = False, checked: bool = False, expand: bool = False) -> QPushButton:
+    """A touch button; ``role`` is primary / secondary / choice / danger / key (styled by the theme)."""
+    b = QPushButton(text)
+    b.setObjectName(f"Btn_{role}")
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    if checkable:
+        b.setCheckable(True)
+        b.setChecked(checked)
+    if expand:
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    if on_click is not None:
+        b.clicked.connect(lambda _=False: on_click())
+    return b
+
+
+def text_label(text: str, object_name: str = "Body", *, wrap: bool = True,
+               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+    lab = QLabel(text)
+    lab.setObjectName(object_name)
+    lab.setWordWrap(wrap)
+    lab.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+    return lab
+
+
+def card(*, object_name: str = "Card") -> tuple[QWidget, QVBoxLayout]:
+    w = QWidget()
+    w.setObjectName(object_name)
+    w.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+    lay = QVBoxLayout(w)
+    lay.setContentsMargins(32, 24, 32, 24)
+    lay.setSpacing(12)
+    return w, lay
+
+
+def qr_pixmap(data: str, size: int) -> QPixmap:
+    """A QR code drawn crisply at ``size`` px (qrcode computes the modules, Qt paints them)."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(data)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    px = QPixmap(size, size)
+    px.fill(QColor("white"))
+    p = QPainter(px)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("black"))
+    cell = size / n
+    for y, row in enumerate(matrix):
+        for x, on in enumerate(row):
+            if on:
+                p.drawRect(QRectF(x * cell, y * cell, cell + 0.5, cell + 0.5))
+    p.end()
+    return px
+
+
+def image_pixmap(data: bytes, width: int, height: int) -> QPixmap:
+    img = QImage.fromData(data)
+    if img.isNull():
+        px = QPixmap(width, height)
+        px.fill(QColor("#DDE3EC"))
+        return px
+    return QPixmap.fromImage(img).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
+                                         Qt.TransformationMode.SmoothTransformation)
+
+
+class Keypad(QWidget):
+    """Digits (and optionally X) with delete/clear: no free typing anywhere on the kiosk.
+
+    The typed value lives only in this widget and in the flow it is handed to; it is masked on
+    screen except for its last four characters.
+    """
+
+    submitted = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, ui: UiContext, *, max_len: int = 18, allow_x: bool = True, mask: bool = True,
+                 submit_text: str | None = None) -> None:
+        super().__init__()
+        self.value = ""
+        self.max_len, self.mask = max_len, mask
+        self.display = text_label("", "KeypadDisplay", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
+        grid = QGridLayout()
+        grid.setSpacing(14)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X" if allow_x else "", "0", "⌫"]
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            text = ui.tr("action.keypad_delete") if key == "⌫" else key
+            b = button(text, role="key", on_click=lambda k=key: self.press(k), expand=True)
+            grid.addWidget(b, i // 3, i % 3)
+        self.clear_btn = button(ui.tr("action.keypad_clear"), role="secondary", on_click=self.clear, expand=True)
+        self.ok_btn = button(submit_text or ui.tr("action.keypad_submit"), role="primary", expand=True,
+                             on_click=lambda: self.submitted.emit(self.value))
+        grid.addWidget(self.clear_btn, 4, 0)
+        grid.addWidget(self.ok_btn, 4, 1, 1, 2)
+        lay = QVBoxLayout(self)
+        lay.setSpacing(18)
+        lay.addWidget(self.display)
+        lay.addLayout(grid, 1)
+        self._show()
+
+    def press(self, key: str) -> None:
+        if key == "⌫":
+            self.value = self.value[:-1]
+        elif len(self.value) < self.max_len:
+            self.value += key
+        self._show()
+
+    def type_text(self, text: str) -> None:
+        for ch in text:
+            self.press(ch.upper())
+
+    def clear(self) -> None:
+        self.value = ""
+        self._show()
+
+    def _show(self) -> None:
+        v = self.value
+        shown = ("•" * max(0, len(v) - 4) + v[-4:]) if self.mask else v
+        self.display.setText(" ".join(shown[i:i + 4] for i in range(0, len(shown), 4)) or "—")
+
+
+class LetterPad(QWidget):
+    """Letters and digits for catalogue search (pinyin initials, item codes); emits the query."""
+
+    changed = Signal(str)
+
+    def __init__(self, ui: UiContext, query: str = "") -> None:
+        super().__init__()
+        self.query = query
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        rows = ["1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM"]
+        for r, row in enumerate(rows):
+            for c, ch in enumerate(row):
+                grid.addWidget(button(ch, role="key", on_click=lambda k=ch: self._press(k), expand=True), r, c)
+        grid.addWidget(button(ui.tr("action.keypad_delete"), role="key", expand=True,
+                              on_click=lambda: self._press("⌫")), 3, 7, 1, 3)
+
+    def _press(self, key: str) -> None:
+        self.query = self.query[:-1] if key == "⌫" else (self.query + key.lower())[:32]
+        self.changed.emit(self.query)
+
+
+class SignaturePad(QWidget):
+    """A touch signature box; ``png()`` gives the strokes as a PNG (empty bytes when unsigned)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("SignaturePad")
+        self.setMinimumHeight(260)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.strokes: list[list[QPointF]] = []
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.strokes.append([event.position()])
+        self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.strokes:
+            self.strokes[-1].append(event.position())
+            self.update()
+
+    def clear(self) -> None:
+        self.strokes.clear()
+        self.update()
+
+    def draw_stroke(self, points: list[tuple[float, float]]) -> None:
+        """Programmatic strokes (tests, demos) take the same path as touches."""
+        self.strokes.append([QPointF(x, y) for x, y in points])
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        p.setPen(QPen(QColor("#9AA8BC"), 2, Qt.PenStyle.DashLine))
+        p.drawRect(self.rect().adjusted(1, 1, -2, -2))
+        self._paint_strokes(p)
+        p.end()
+
+    def _paint_strokes(self, p: QPainter) -> None:
+        p.setPen(QPen(QColor("#111111"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                      Qt.PenJoinStyle.RoundJoin))
+        for stroke in self.strokes:
+            if len(stroke) == 1:
+                p.drawPoint(stroke[0])
+                continue
+            path = QPainterPath(stroke[0])
+            for pt in stroke[1:]:
+                path.lineTo(pt)
+            p.drawPath(path)
+
+    def png(self) -> bytes:
+        if not any(len(s) > 1 for s in self.strokes):
+            return b""
+        img = QImage(self.size(), QImage.Format.Format_ARGB32)
+        img.fill(QColor("white"))
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_strokes(p)
+        p.end()
+        data = QByteArray()
+        buf = QBuffer(data)
+        buf.open(QIODevice.OpenModeFlag.WriteOnly)
+        img.save(buf, "PNG")
+        return bytes(data.data())

@@ -215,7 +215,8 @@ class VirtualSsCard:
         if p1 == 0x04:
             if data != SSSE_AID:
                 return SW_NOT_FOUND
-            self._app, self._ef = True, None
+            # (re)selecting the application starts a new session: security status is lost
+            self._app, self._ef, self._authenticated = True, None, False
             return self._case4(self.fci())
         if p1 == 0x00 and data in (b"", b"\x3f\x00"):
             self._app, self._ef = False, None

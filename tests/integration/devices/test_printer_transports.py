@@ -5,6 +5,8 @@ a file transport and a real printer (``--hardware``, ``PRINTER_CONNECTION=...``)
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from devices.printer.escpos_driver import EscposPrinter
 from devices.printer.protocol import JobState
 from devices.printer.render import render
 from devices.printer.testpage import print_test_page
+from tests.rigs import free_port
 from tests.rigs.serial_pty import PtyPair
 from tests.unit.devices.printer_contract import PrinterContract
 from tests.unit.devices.printer_samples import samples
@@ -117,3 +120,26 @@ def test_real_printer_prints_the_test_page() -> None:
         assert result["printed"] is True
     finally:
         printer.close()
+
+
+def test_capture_printer_process_on_the_network(tmp_path: Path) -> None:
+    """The twin as a separate process (as a bench or the demo runs it), printed to over TCP."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "devices.printer.capture_device", "--listen", f"127.0.0.1:{port}",
+         "--capture-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[3],
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == f"tcp:127.0.0.1:{port}"
+        printer = EscposPrinter(connection=f"tcp:127.0.0.1:{port}", timeout_s=2, status_poll_s=0)
+        try:
+            doc = samples()["notice"]
+            assert printer.print_document(doc, job_id="N-1").printed
+        finally:
+            printer.close()
+        assert (tmp_path / "job-0001.bin").read_bytes() == render(doc)
+    finally:
+        proc.terminate()
+        proc.wait(5)

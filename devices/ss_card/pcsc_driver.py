@@ -86,7 +86,7 @@ class PcscSocialSecurityReader:
     def read_card(self, *, timeout_s: float | None = None) -> SsCardRecord:
         fut = self._worker.submit(self._read_now)
         try:
-            return fut.result(timeout_s if timeout_s is not None else self.timeout_s + 2)
+            return fut.result(timeout_s if timeout_s is not None else self.timeout_s)
         except concurrent.futures.TimeoutError as exc:
             fut.cancel()
             raise DeviceTimeout("social-security card read did not finish in time") from exc

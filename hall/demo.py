@@ -1,0 +1,100 @@
+"""``python main.py demo``: the whole hall on one laptop.
+
+An in-process hall server on a SQLite file (schema migrated, demo hall seeded, tokens made once and
+kept under ``var/``), then the kiosk with simulated devices talking to it over real HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from config import Settings
+
+log = logging.getLogger(__name__)
+
+DEMO_ROLES = ("terminal", "clerk", "manager", "admin")
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    data_dir = Path(settings.server.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tokens = prepare_hall(settings.server.db, data_dir / "demo-tokens.json")
+    server, thread = start_server_thread(settings)
+    base = f"http://{settings.server.host}:{settings.server.port}"
+    print(f"hall server: {base}/api/v1/health", flush=True)
+    print(f"dashboard:   {base}/dashboard  (manager token: {tokens['manager']})", flush=True)
+    print(f"counter:     python main.py counter --window 1 --set counter.token={tokens['clerk']}", flush=True)
+    print("display:     python main.py display", flush=True)
+    kiosk_settings = settings.model_copy(update={
+        "terminal": settings.terminal.model_copy(update={"token": tokens["terminal"]}),
+        "hall": settings.hall.model_copy(update={"server_url": base}),
+    })
+    try:
+        from kiosk.app import run_kiosk
+
+        return run_kiosk(argparse.Namespace(windowed=True, exit_after_paint=False, screenshot=None),
+                         kiosk_settings)
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+def prepare_hall(db_url: str, token_file: Path) -> dict[str, str]:
+    """Migrate and seed the demo database once; make one token per role and remember them."""
+    from hall.server.cli import create_token
+    from hall.server.db import Database
+    from hall.server.migrate import upgrade
+    from hall.server.seed import seed_demo
+
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(db_url)
+    try:
+        upgrade(db.engine)
+        tokens: dict[str, str] = {}
+        if token_file.exists():
+            tokens = json.loads(token_file.read_text(encoding="utf-8"))
+        if set(tokens) != set(DEMO_ROLES):
+            seed_demo(db)
+            tokens = {role: create_token(db, role=role, name=f"demo-{role}-{int(time.time())}")
+                      for role in DEMO_ROLES}
+            token_file.write_text(json.dumps(tokens), encoding="utf-8")
+            token_file.chmod(0o600)
+        return tokens
+    finally:
+        db.dispose()
+
+
+def start_server_thread(settings: Settings) -> tuple[uvicorn.Server, threading.Thread]:
+    """Serve the hall server in a background thread of this process; returns once it is healthy."""
+    import uvicorn
+
+    from hall.server.app import create_app
+    from hall.server.cli import options_from
+
+    app = create_app(db_url=settings.server.db, options=options_from(settings))
+    config = uvicorn.Config(app, host=settings.server.host, port=settings.server.port, log_config=None,
+                            access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="hall-server", daemon=True)
+    thread.start()
+    url = f"http://{settings.server.host}:{settings.server.port}/api/v1/health"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return server, thread
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the in-process hall server did not answer at {url}")

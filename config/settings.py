@@ -60,6 +60,8 @@ class KioskSettings(_Table):
     idle_timeout_s: int = Field(default=60, ge=10, le=3600)
     idle_countdown_s: int = Field(default=10, ge=3, le=60)
     technician_pin: str = Field(default="", pattern=r"^(\d{4,12})?$")
+    # Queue category of the "couldn't get it done" window (办不成事); empty = record and alert only.
+    fallback_category: str = Field(default="G", pattern=r"^[A-Z]?$")
 
 
 class CounterSettings(_Table):

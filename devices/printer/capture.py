@@ -25,7 +25,7 @@ class CaptureTransport(Escpos):
         self._answers = bytearray()
 
     def open(self) -> None:
-        self.device = self.capture
+        self.device = self.capture  # python-escpos treats a set device as "open"
 
     def _raw(self, msg: bytes) -> None:
         self._answers += self.capture.feed(bytes(msg))
@@ -37,7 +37,7 @@ class CaptureTransport(Escpos):
 
     def close(self) -> None:
         self._answers.clear()
-        self.device = None
+        self._device = False
 
 
 class CapturePrinter(EscposPrinter):

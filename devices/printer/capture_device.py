@@ -193,7 +193,7 @@ class CaptureServer(socketserver.ThreadingTCPServer):
     @property
     def connection(self) -> str:
         host, port = self.server_address[:2]
-        return f"tcp:{host}:{port}"
+        return f"tcp:{host!s}:{port}"
 
     def start(self) -> CaptureServer:
         self._thread.start()

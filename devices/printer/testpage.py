@@ -72,6 +72,8 @@ def print_test_page(
     Printer. Raises DeviceError when printing fails, OSError when a file cannot be written.
     """
     at = at or datetime.now(UTC)
+    paper_mm: int
+    qr_mode: str
     if isinstance(target, PrinterSettings):
         paper_mm, qr_mode, driver = target.paper_mm, target.qr_mode, target.driver
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 from devices.status import Health
 from devices.voice.audio import Pcm, read_wav, silence
@@ -64,8 +65,8 @@ class ClipSet:
 class ClipVoice(QueuedVoice):
     driver_name = "clips"
 
-    def __init__(self, *, clips_dir: str = "", **options: object) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
+    def __init__(self, *, clips_dir: str = "", **options: Any) -> None:
+        super().__init__(**options)
         self.clips = ClipSet(Path(clips_dir) if clips_dir else SHIPPED_CLIPS)
 
     def _health(self) -> tuple[Health, str, str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from devices.voice.audio import Pcm
 from devices.voice.clips import ClipVoice
@@ -20,7 +21,7 @@ class WavFileVoice(ClipVoice):
     driver_name = "wav"
     needs_sound_device = False
 
-    def __init__(self, *, time_scale: float = 1.0, **options: object) -> None:
+    def __init__(self, *, time_scale: float = 1.0, **options: Any) -> None:
         super().__init__(**options)
         self.time_scale = max(time_scale, 1e-3)
 

@@ -143,3 +143,15 @@ def test_capture_printer_process_on_the_network(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def test_usb_printer_not_plugged_in_is_offline() -> None:
+    """Through pyusb and libusb for real: no such device on this bus → DeviceOffline, no crash."""
+    printer = EscposPrinter(connection="usb:0416:5011", timeout_s=1, status_poll_s=0)
+    try:
+        with pytest.raises(DeviceOffline):
+            printer.open()
+        status = printer.status()
+        assert (status.health.value, status.code) == ("offline", "device.offline")
+    finally:
+        printer.close()

@@ -1,0 +1,82 @@
+"""``python main.py display``: the calling display, full-screen unless ``--windowed``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+FONT = "Noto Sans CJK SC"
+
+
+def make_application() -> Any:
+    """The QApplication with the hall's CJK font (one per process)."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    font = QFont(FONT)
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    app.setFont(font)
+    return app
+
+
+def terminal_token(settings: Any) -> str:
+    """The display's token: ``terminal.token`` or the first line of ``terminal.token_file`` ('' if unreadable)."""
+    from offline_cache.errors import CacheError
+    from offline_cache.factory import read_token
+
+    try:
+        return read_token(settings)
+    except CacheError:
+        log.error("terminal.token_file cannot be read; the display will show the reconnect banner")
+        return ""
+
+
+def open_voice(settings: Any) -> Any | None:
+    """The configured voice device, opened; None (logged) when disabled or broken: calls still show."""
+    from devices import registry
+    from devices.errors import DeviceError
+
+    voice_settings = settings.devices.voice
+    if not voice_settings.enabled:
+        return None
+    try:
+        voice = registry.open_device("voice", voice_settings.driver, **voice_settings.options())
+        voice.open()
+    except DeviceError as exc:
+        log.error("voice device unavailable (%s): calls are shown but not announced", exc.code)
+        return None
+    return voice
+
+
+def build_display(settings: Any, *, voice: Any | None = None, token: str | None = None,
+                  orientation: str | None = None) -> Any:
+    """The display window (not yet started), sized 1920×1080 or 1080×1920."""
+    from hall.display.window import DisplayWindow
+
+    d = settings.display
+    portrait = (orientation or d.orientation) == "portrait"
+    win = DisplayWindow(server_url=settings.hall.server_url, token=terminal_token(settings) if token is None else token,
+                        voice=voice, hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en, notice=d.notice,
+                        english=d.english, portrait=portrait, repeat=settings.devices.voice.repeat, latest=d.latest,
+                        history=d.history, blink_s=d.blink_s, show_names=d.show_names,
+                        timezone=settings.hall.timezone)
+    win.resize(1080, 1920) if portrait else win.resize(1920, 1080)
+    return win
+
+
+def run_display(args: argparse.Namespace, settings: Any) -> int:
+    app = make_application()
+    win = build_display(settings, voice=open_voice(settings))
+    win.start()
+    if getattr(args, "windowed", False):
+        win.show()
+    else:
+        win.showFullScreen()
+    try:
+        return int(app.exec())
+    finally:
+        win.shutdown()

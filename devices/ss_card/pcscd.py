@@ -8,6 +8,7 @@ namespace with its own directory bind-mounted on /run/pcscd and its own reader.c
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -119,6 +120,7 @@ class PcscDaemon:
             # stdout to a file: with --apdu pcscd writes a lot and a full pipe would stall it
             self._proc = subprocess.Popen(self._command(), stdout=log_file, stderr=subprocess.STDOUT,
                                           stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
         deadline = time.monotonic() + timeout_s
         while not (pcscd_alive(self.socket) and port_listening(self.port)):
             if self._proc.poll() is not None or time.monotonic() > deadline:
@@ -128,6 +130,7 @@ class PcscDaemon:
             time.sleep(0.01)
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 VPCD_HOST = "127.0.0.1"
 VPCD_PORT = 35963
 
+_TCP_QUICKACK = getattr(socket, "TCP_QUICKACK", 12)
 CTRL_OFF, CTRL_ON, CTRL_RESET, CTRL_ATR = 0x00, 0x01, 0x02, 0x04
 
 
@@ -99,6 +100,9 @@ class VpcdClient:
         buf = bytearray()
         while len(buf) < n:
             try:
+                # vpcd writes length and payload separately with Nagle on: our delayed ACK would
+                # stall every APDU by 40 ms, so ACK at once (Linux resets this flag after use)
+                sock.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
                 chunk = sock.recv(n - len(buf))
             except OSError:
                 return None

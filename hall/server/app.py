@@ -86,7 +86,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     def health() -> dict[str, str]:
         return {"status": "ok", "version": VERSION, "time": datetime.now(UTC).isoformat()}
 
-    from hall.server.routes import catalogue, events, public, tickets, windows
+    from hall.server.routes import catalogue, dashboard, events, public, tickets, windows
 
     for module in (catalogue, tickets, windows, events):
         router.include_router(module.router)
@@ -94,6 +94,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
         router.include_router(module.router)
     app.include_router(router)
     app.include_router(public.router)
+    app.include_router(dashboard.router)
     return app
 
 

@@ -40,7 +40,7 @@ class Holder:
 
     name: str = "张三"
     name_extension: str = ""  # tag 4E, only on 2.0/3.0 cards
-    id_number: str = "11010119900307123X"
+    id_number: str = "110101199003071233"
     sex: str = "1"
     nation: str = "01"
     birthplace: str = "110101"

@@ -64,12 +64,16 @@ class EmulatedPcscReader:
             return
         self._failure = None
         self._reader.start()
-        if self._psam_wanted:
-            self._psam = VpcdClient(VirtualPsam(), port=vpcd_port() + 1)
-            self._psam.insert()
-            wait_reader_present(VIRTUAL_PSAM_READER)
-        if self._insert_on_start:
-            self.insert_card(generation=self._generation, answer_style=self._answer_style)
+        try:
+            if self._psam_wanted:
+                self._psam = VpcdClient(VirtualPsam(), port=vpcd_port() + 1)
+                self._psam.insert()
+                wait_reader_present(VIRTUAL_PSAM_READER)
+            if self._insert_on_start:
+                self.insert_card(generation=self._generation, answer_style=self._answer_style)
+        except DeviceOffline as exc:  # a pcscd without the vpcd driver
+            log.warning("pcsc-emulator cannot insert its card: %s", exc)
+            self._failure = exc
 
     def _ensure_pcscd(self) -> None:
         reason = missing_tools()

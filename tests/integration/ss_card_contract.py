@@ -79,7 +79,7 @@ class SocialSecurityCardReaderContract:
             assert record.issue_date is None and record.valid_until is None
         else:
             assert record.holder_data == "read"
-            assert record.name == "张三" and record.id_number == "11010119900307123X"
+            assert record.name == "张三" and record.id_number == "110101199003071233"
             assert (record.sex, record.nation, record.birth_date) == ("男", "汉", "1990-03-07")
             assert (record.issue_date, record.valid_until) == ("2020-01-15", "2030-01-15")
         reads = [c for c in card.commands if c[1] == 0xB2]
@@ -97,11 +97,11 @@ class SocialSecurityCardReaderContract:
     def test_personal_fields_stay_out_of_repr_and_json_is_masked(self, pcsc_virtual_reader, make_reader) -> None:
         pcsc_virtual_reader.insert(generation="2.0")
         record = read_when_present(make_reader())
-        assert "11010119900307123X" not in repr(record) and "张三" not in repr(record)
+        assert "110101199003071233" not in repr(record) and "张三" not in repr(record)
         masked = record.to_json(reveal=False)
         assert tuple(masked) == JSON_KEYS
-        assert masked["id_number"] == "110101********123X" and masked["name"] == "张*"
-        assert record.to_json(reveal=True)["id_number"] == "11010119900307123X"
+        assert masked["id_number"] == "110101********1233" and masked["name"] == "张*"
+        assert record.to_json(reveal=True)["id_number"] == "110101199003071233"
 
     def test_file_not_found_fault(self, pcsc_virtual_reader, make_reader) -> None:
         pcsc_virtual_reader.insert(fault="6a82")

@@ -49,7 +49,7 @@ class TestPsamSlot:
         card = pcsc_virtual_reader.insert(generation="3.0", answer_style=style)
         record = read_when_present(make_reader())  # empty reader option: the card slot, never the PSAM
         assert record.holder_data == "read"
-        assert record.id_number == "11010119900307123X" and record.issue_date == "2020-01-15"
+        assert record.id_number == "110101199003071233" and record.issue_date == "2020-01-15"
         assert any(c[:2] == b"\x00\x82" for c in card.commands), "external authentication happened"
         assert any(c[:2] == b"\x80\xfa" for c in psam.commands)
 

@@ -134,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--displays", type=int, default=20)
     p.add_argument("--minutes", type=float, default=1.0)
     p.add_argument("--admin-token", help="admin token (else taken from HALL_ADMIN_TOKEN)")
+    p.add_argument("--terminal-token", help="terminal token (HALL_TERMINAL_TOKEN; default the admin token)")
+    p.add_argument("--clerk-token", help="clerk token (HALL_CLERK_TOKEN; default the admin token)")
+    p.add_argument("--speed", type=float, default=1.0, help="divide every think time by this (default 1)")
+    p.add_argument("--warmup", type=float, help="seconds left out of percentiles (default min(30, 20%%))")
+    p.add_argument("--first-window", type=int, default=901, help="number of the first simulated window")
+    p.add_argument("--seed", type=int, help="random seed, for a repeatable mix")
     return parser
 
 

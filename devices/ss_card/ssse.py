@@ -122,9 +122,9 @@ def read_card(
             log.warning("PSAM authentication failed (%s); holder data stays unavailable", exc.code)
     card_type_raw, issue_raw, expiry_raw = (_read_item(ch, t) for t in (2, 5, 6))
     fields: dict[str, str | None] = {
-        "card_type": r.decode_ascii(card_type_raw, what="card type") if card_type_raw else None,
-        "issue_date": r.decode_date(issue_raw) if issue_raw else None,
-        "valid_until": r.decode_date(expiry_raw) if expiry_raw else None,
+        "card_type": _optional(lambda b: r.decode_ascii(b, what="card type"), card_type_raw),
+        "issue_date": _optional(r.decode_date, issue_raw),
+        "valid_until": _optional(r.decode_date, expiry_raw),
     }
     holder = _read_holder(ch)
     return SsCardRecord(
@@ -152,8 +152,20 @@ def _read_holder(ch: ApduChannel) -> dict[str, str | None] | None:
     return {
         "id_number": r.decode_ascii(id_raw, what="ID number"),
         "name": r.full_name(name_raw, ext or None),
-        "sex": r.decode_sex(sex) if sex else None,
-        "nation": r.decode_nation(nation) if nation else None,
-        "birthplace": r.decode_bcd(place) if place else None,
-        "birth_date": r.decode_date(birth) if birth else None,
+        "sex": _optional(r.decode_sex, sex),
+        "nation": _optional(r.decode_nation, nation),
+        "birthplace": _optional(r.decode_bcd, place),
+        "birth_date": _optional(r.decode_date, birth),
     }
+
+
+def _optional(decode: Callable[[bytes], str | None], raw: bytes | None) -> str | None:
+    """Secondary items: a card that writes one oddly still gives the rest (the item becomes None).
+    Card number, version, ID number and name stay strict: without them the read has failed."""
+    if not raw:
+        return None
+    try:
+        return decode(raw)
+    except r.RecordError as exc:
+        log.warning("ss_card: unreadable item ignored (%s)", exc.code)
+        return None

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from devices.errors import CardReadError
-from devices.ss_card.card_model import DEMO_EXTERNAL_MASTER, DEMO_INTERNAL_MASTER, SSSE_AID, VirtualSsCard
+from devices.ss_card.card_model import (
+    DEMO_EXTERNAL_MASTER,
+    DEMO_INTERNAL_MASTER,
+    SSSE_AID,
+    Holder,
+    VirtualSsCard,
+)
 from devices.ss_card.protocol import JSON_KEYS
 from devices.ss_card.psam import ApduPsam, SoftPsam
 from devices.ss_card.psam_model import VirtualPsam
@@ -106,3 +112,9 @@ def test_faults_become_typed_errors() -> None:
     with pytest.raises(CardReadError) as err:
         read_card(lambda apdu: b"\x6a\x82" if apdu[1] == 0xA4 else other.apdu(apdu), atr=b"")
     assert err.value.code == "device.ss_card.not_ssse"
+
+
+def test_an_odd_secondary_item_does_not_lose_the_card() -> None:
+    card = VirtualSsCard(holder=Holder(nation="77"), answer_style="t1")
+    record = read_card(card.apdu, atr=card.atr())
+    assert record.nation is None and record.name == "张三" and record.holder_data == "read"

@@ -93,7 +93,10 @@ class PcscSocialSecurityReader:
 
     def readers(self) -> list[str]:
         """All readers pcscd knows (for the technician screen). Raises DeviceOffline."""
-        return self._worker.submit(self._list_readers).result(self.timeout_s + 2)
+        try:
+            return self._worker.submit(self._list_readers).result(self.timeout_s + 2)
+        except concurrent.futures.TimeoutError as exc:
+            raise DeviceTimeout("listing the PC/SC readers did not finish in time") from exc
 
     # -- status ------------------------------------------------------------------------------
     def _make_status(self, health: Health, code: str, detail: str = "") -> DeviceStatus:

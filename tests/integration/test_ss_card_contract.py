@@ -125,3 +125,19 @@ class TestPcscDriverOnRealReader:
         assert record.holder_data in ("read", "needs_psam")
         if record.holder_data == "read":
             assert record.id_number and len(record.id_number) == 18
+
+
+class TestReaderDiscovery:
+    def test_readers_listed_and_unmatched_reader_is_offline(self, pcsc_virtual_reader, reader_factory) -> None:  # noqa: F811
+        reader = reader_factory(lambda: PcscSocialSecurityReader(reader="no such reader", poll_interval_s=0.1))
+        assert pcsc_virtual_reader.reader_name in reader.readers()
+        assert wait_for(lambda: reader.status().code == "ss_card.no_reader")
+        assert reader.status().health is Health.OFFLINE
+        with pytest.raises(DeviceOffline) as err:
+            reader.read_card(timeout_s=5)
+        assert err.value.code == "device.ss_card.no_reader"
+
+    def test_reader_filter_is_a_case_insensitive_part_of_the_name(self, pcsc_virtual_reader, reader_factory) -> None:  # noqa: F811
+        pcsc_virtual_reader.insert(generation="1.0", answer_style="t1")
+        reader = reader_factory(lambda: PcscSocialSecurityReader(reader="virtual pcd 00 00", poll_interval_s=0.1))
+        assert read_when_present(reader).card_version == "1.00"

@@ -68,7 +68,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", self._sqlite_begin)
         else:
-            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True,
+            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=20, pool_recycle=1800,
                                         connect_args={"connect_timeout": 5})
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()

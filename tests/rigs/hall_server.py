@@ -64,20 +64,23 @@ def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, na
 ROLES = ("terminal", "clerk", "manager", "admin")
 
 
-def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str = "test") -> dict[str, str]:
+def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = None) -> dict[str, str]:
     """``hall admin init`` + ``seed-demo`` + one token per role, done in-process (a subprocess per step
     would cost seconds per test); the CLI itself is tested through ``run_main``."""
+    import uuid
+
     from hall.server.cli import create_token
     from hall.server.db import Database
     from hall.server.migrate import upgrade
     from hall.server.seed import seed_demo
 
+    prefix = token_prefix or f"test-{uuid.uuid4().hex[:6]}"
     db = Database(db_url)
     try:
         upgrade(db.engine)
         if seed:
             seed_demo(db)
-        return {role: create_token(db, role=role, name=f"{token_prefix}-{role}") for role in ROLES}
+        return {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
     finally:
         db.dispose()
 
@@ -90,7 +93,7 @@ def start_prepared(db_url: str, workdir: Path, **kwargs: object) -> HallServer:
     return server
 
 
-def wait_healthy(server: HallServer, timeout_s: float = 30) -> None:
+def wait_healthy(server: HallServer, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -111,6 +114,23 @@ def hall_server(tmp_path: Path) -> Iterator[HallServer]:
     server = start_prepared(f"sqlite:///{tmp_path / 'hall.db'}", tmp_path)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A database of its own for one test (``postgres_url`` is shared by the session)."""
+    import uuid
+
+    import psycopg
+
+    from tests.rigs.postgres import ADMIN_DSN
+
+    name = f"hall_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")

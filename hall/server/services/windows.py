@@ -13,7 +13,7 @@ from hall.server.domain.hallday import hall_day
 from hall.server.errors import ApiError
 from hall.server.models import Ticket, Window
 from hall.server.services import rules
-from hall.server.services.tickets import get_ticket, ticket_view
+from hall.server.services.tickets import adjust_waiting, get_ticket, ticket_view
 
 _CANDIDATES = 50
 
@@ -82,6 +82,7 @@ def _take(tx: Tx, ticket_id: int, w: Window, now: datetime) -> Ticket | None:
     t = tx.session.get(Ticket, ticket_id)
     if t is not None:
         tx.session.refresh(t)
+        adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
     return t
 
 
@@ -202,6 +203,7 @@ def reinstate(hall: HallContext, tx: Tx, ticket_id: int) -> dict[str, Any]:
         Ticket.hall_day == t.hall_day, Ticket.category == t.category, Ticket.status == "waiting")).scalar()
     t.status, t.window, t.call_count = "waiting", None, 0
     t.queue_at = min(head - timedelta(milliseconds=1), t.queue_at) if head else t.queue_at
+    adjust_waiting(tx.session, {(t.hall_day, t.category): 1})
     tx.emit("ticket.reinstated", {"id": t.id, "number": t.number, "category": t.category})
     return ticket_view(t)
 
@@ -223,8 +225,11 @@ def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None,
         if w is not None and w.current_ticket_id == t.id:
             w.current_ticket_id = None
             _emit_window(tx, w)
+    changes = {(t.hall_day, t.category): -1} if t.status == "waiting" else {}
     t.transferred_from = t.category
     t.category = category or t.category
+    changes[(t.hall_day, t.category)] = changes.get((t.hall_day, t.category), 0) + 1
+    adjust_waiting(tx.session, changes)
     t.status, t.window, t.target_window, t.call_count = "waiting", None, window, 0
     tx.emit("ticket.transferred", {"id": t.id, "number": t.number, "category": t.category,
                                    "from_category": t.transferred_from, "window": window})

@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 01:27:10.309176
+Create Date: 2026-11-22 01:38:30.539170
 """
 
 from __future__ import annotations
@@ -129,6 +129,7 @@ def upgrade() -> None:
     sa.Column('hall_day', sa.String(length=10), nullable=False),
     sa.Column('category', sa.String(length=2), nullable=False),
     sa.Column('last_seq', sa.Integer(), nullable=False),
+    sa.Column('waiting', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('hall_day', 'category', name=op.f('pk_ticket_counters'))
     )
     op.create_table('windows',

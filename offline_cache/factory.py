@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from offline_cache.crypto import Cipher, load_key
 from offline_cache.errors import KeyUnavailable
 from offline_cache.link import Link
-from offline_cache.sender import HttpSender, Sender
+from offline_cache.sender import ClientSender, Sender
 from offline_cache.store import Outbox
 from offline_cache.sync import SyncOptions, SyncWorker
 from offline_cache.terminal import Terminal
@@ -52,9 +52,9 @@ def sync_options(settings: Settings) -> SyncOptions:
                        purge_grace_s=float(cache.purge_grace_s))
 
 
-def make_sender(settings: Settings) -> HttpSender:
-    return HttpSender(settings.hall.server_url, token=read_token(settings),
-                      timeout_s=settings.cache.send_timeout_s)
+def make_sender(settings: Settings) -> ClientSender:
+    return ClientSender(settings.hall.server_url, token=read_token(settings),
+                        timeout_s=settings.cache.send_timeout_s, budget_s=settings.cache.ticket_budget_s)
 
 
 def open_terminal(settings: Settings, *, sender: Sender | None = None, clock: Callable[[], float] = time.time,

@@ -20,6 +20,7 @@ class Link:
     def __init__(self, *, online: bool | None = None) -> None:
         self._online = online
         self._since = time.monotonic()
+        self._hold_until = 0.0
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
 
@@ -27,6 +28,20 @@ class Link:
     def online(self) -> bool:
         """False only when the server is known to be unreachable; unknown counts as worth a try."""
         return self._online is not False
+
+    @property
+    def fast(self) -> bool:
+        """Worth making a citizen wait for: reachable and not recently too slow to answer in time."""
+        return self.online and time.monotonic() >= self._hold_until
+
+    def hold(self, seconds: float) -> None:
+        """The server answered health probes but a citizen's request timed out: send citizens'
+        requests offline for a while instead of making each one wait out the budget."""
+        self._hold_until = time.monotonic() + seconds
+
+    def release(self) -> None:
+        """A write just came back quickly: the server is fast enough again."""
+        self._hold_until = 0.0
 
     @property
     def known(self) -> bool | None:

@@ -1,14 +1,14 @@
 """Delivering one outbox record to the hall server: the outcome is Delivered, RetryLater or Rejected.
 
-The sync worker and the terminal facade only see these three outcomes; HTTP status codes and
-transport errors are classified here, in one place:
+Sends go through the typed hall client (:class:`hall.client.HallClient`); its error tree is mapped
+to three outcomes here, in one place:
 
 * 2xx → Delivered.
 * connection refused / connect timeout → RetryLater(server_down, sent=False): the request never left.
 * read/write timeout, connection dropped mid-request → RetryLater(sent=None): it may have been
   processed; the resend carries the same Idempotency-Key, so the server replays its first answer.
-* 408, 429, 5xx → RetryLater (honouring Retry-After). 401/403 → RetryLater(auth): a token problem is
-  the terminal's, not the record's, so records are never killed for it.
+* 408, 429, 5xx → RetryLater. 401/403 → RetryLater(auth): a token problem is the terminal's, not the
+  record's, so records are never killed for it.
 * 409 ``idempotency.mismatch`` → Rejected: our bodies are immutable, so the key was genuinely used
   for something else; resending can never succeed. Other 409s (a request with that key still
   being processed, a state conflict) → RetryLater(conflict); the worker kills the record after a few.
@@ -24,14 +24,16 @@ from typing import Any, Protocol
 
 import httpx
 
-API = "/api/v1"
-# kind -> route. Submissions with materials go as multipart (``data`` JSON + ``files``).
+from hall.client import errors as herr
+from hall.client.http import HallClient
+
+# kind -> route under /api/v1. Submissions with materials go as multipart (``data`` JSON + ``files``).
 ROUTES: dict[str, str] = {
-    "ticket": f"{API}/tickets",
-    "check_in": f"{API}/appointments/check-in",
-    "submission": f"{API}/submissions",
-    "rating": f"{API}/evaluations",
-    "help_call": f"{API}/help-calls",
+    "ticket": "/tickets",
+    "check_in": "/appointments/check-in",
+    "submission": "/submissions",
+    "rating": "/evaluations",
+    "help_call": "/help-calls",
 }
 
 
@@ -79,7 +81,7 @@ Outcome = Delivered | RetryLater | Rejected
 
 
 class Sender(Protocol):
-    def deliver(self, item: Outgoing, *, timeout: httpx.Timeout | None = None) -> Outcome: ...
+    def deliver(self, item: Outgoing, *, budget_s: float | None = None) -> Outcome: ...
 
     def cancel_ticket(self, ticket_id: str, *, key: str) -> Outcome: ...
 
@@ -88,90 +90,78 @@ class Sender(Protocol):
     def close(self) -> None: ...
 
 
-def _error_code(response: httpx.Response) -> str:
-    try:
-        code = response.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return f"http.{response.status_code}"
-    return str(code)[:64] if code else f"http.{response.status_code}"
-
-
-def classify(response: httpx.Response) -> Outcome:
-    status = response.status_code
-    if 200 <= status < 300:
-        try:
-            body = response.json() if response.content else {}
-        except ValueError:
-            body = {}
-        return Delivered(status, body if isinstance(body, dict) else {"result": body})
-    code = _error_code(response)
-    if status in (401, 403):
+def classify(exc: herr.HallError) -> Outcome:
+    """Map the hall client's error to an outcome (see the module docstring for the rules)."""
+    code = (exc.server_code or f"http.{exc.status}")[:64] if exc.status else exc.code
+    if isinstance(exc, herr.HallTimeout | herr.HallUnreachable):
+        return _transport(exc.__cause__)
+    if isinstance(exc, herr.HallAuthError):
         return RetryLater(code, auth=True, sent=True)
-    if status == 409:
-        if code == "idempotency.mismatch":
-            return Rejected(code, status)
-        return RetryLater(code, conflict=True, sent=True)
-    if status in (408, 429) or status >= 500:
-        after = response.headers.get("Retry-After", "")
-        return RetryLater(f"server.{status}", sent=None,
-                          retry_after_s=float(after) if after.isdigit() else None)
-    return Rejected(code, status)
+    if isinstance(exc, herr.HallConflict):
+        return Rejected(code, 409) if code == "idempotency.mismatch" else RetryLater(code, conflict=True, sent=True)
+    if isinstance(exc, herr.HallServerError | herr.HallRateLimited) or exc.status == 408:
+        return RetryLater(f"server.{exc.status}" if exc.status else exc.code, sent=None)
+    if isinstance(exc, herr.HallRejected) and exc.status is not None:
+        return Rejected(code, exc.status)
+    return RetryLater(exc.code, sent=None)
 
 
-def transport_failure(exc: httpx.HTTPError) -> RetryLater:
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+def _transport(cause: BaseException | None) -> RetryLater:
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | ConnectionRefusedError):
         return RetryLater("server.unreachable", server_down=True, sent=False)
-    if isinstance(exc, httpx.PoolTimeout):
+    if isinstance(cause, httpx.PoolTimeout):
         return RetryLater("client.busy", sent=False)
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(cause, httpx.TimeoutException):
         return RetryLater("server.timeout", sent=None)
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return RetryLater("server.disconnected", server_down=True, sent=None)
-    return RetryLater("http.transport", sent=None)
+    return RetryLater("server.disconnected", server_down=True, sent=None)
 
 
-class HttpSender:
-    """The httpx implementation (keep-alive, bearer token). Thread-safe: one client, many threads."""
+def _as_dict(result: Any) -> dict[str, Any]:
+    return result if isinstance(result, dict) else {"result": result}
 
-    def __init__(self, base_url: str, *, token: str = "", timeout_s: float = 15.0,
-                 routes: Mapping[str, str] | None = None, transport: httpx.BaseTransport | None = None) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+class ClientSender:
+    """Sends through two typed clients: a fast one for a citizen who is waiting (the ticket budget)
+    and a patient one for the sync worker's uploads. Both are thread-safe and keep connections alive."""
+
+    def __init__(self, base_url: str, *, token: str = "", timeout_s: float = 15.0, budget_s: float = 0.9,
+                 routes: Mapping[str, str] | None = None) -> None:
         self.routes = dict(routes or ROUTES)
-        self.timeout = httpx.Timeout(timeout_s, connect=min(3.0, timeout_s))
-        self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=self.timeout,
-                                    limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
-                                    transport=transport)
+        self._bulk = HallClient(base_url, token, connect_timeout=min(3.0, timeout_s), read_timeout=timeout_s)
+        # A refused connection (server process gone) fails in milliseconds; these cap a silent one.
+        self._fast = HallClient(base_url, token, connect_timeout=budget_s * 0.35, read_timeout=budget_s * 0.6)
+        self._budget_s = budget_s
 
-    def deliver(self, item: Outgoing, *, timeout: httpx.Timeout | None = None) -> Outcome:
+    def deliver(self, item: Outgoing, *, budget_s: float | None = None) -> Outcome:
         route = self.routes.get(item.kind)
         if route is None:
             return Rejected("cache.no_route", 0)
-        headers = {"Idempotency-Key": item.key}
-        kwargs: dict[str, Any]
         if item.files:
-            files = [(m.get("field") or "files", (m["name"], data, m["content_type"])) for m, data in item.files]
-            kwargs = {"data": {"data": json.dumps(item.body, ensure_ascii=False)}, "files": files}
-        else:
-            kwargs = {"json": item.body}
-        return self._post(route, headers=headers, timeout=timeout, **kwargs)
+            files = [("files", (m["name"], data, m["content_type"])) for m, data in item.files]
+            meta = [{"name": m["name"], "requirement": m.get("field", "")} for m, _ in item.files]
+            data = {"data": json.dumps({**item.body, "materials_meta": meta}, ensure_ascii=False)}
+            return self._post(route, key=item.key, budget_s=budget_s, data=data, files=files)
+        return self._post(route, key=item.key, budget_s=budget_s, json=dict(item.body))
 
     def cancel_ticket(self, ticket_id: str, *, key: str) -> Outcome:
-        return self._post(f"{API}/tickets/{ticket_id}/cancel", headers={"Idempotency-Key": key}, json={})
+        return self._post(f"/tickets/{ticket_id}/cancel", key=key)
 
-    def _post(self, route: str, *, headers: dict[str, str], timeout: httpx.Timeout | None = None,
-              **kwargs: Any) -> Outcome:
+    def _post(self, route: str, *, key: str, budget_s: float | None = None, **kwargs: Any) -> Outcome:
+        client = self._fast if budget_s is not None else self._bulk
         try:
-            response = self._client.post(route, headers=headers, timeout=timeout or self.timeout, **kwargs)
-        except httpx.HTTPError as exc:
-            return transport_failure(exc)
-        return classify(response)
+            result = client.request("POST", route, idempotency_key=key, **kwargs)
+        except herr.HallError as exc:
+            return classify(exc)
+        return Delivered(200, _as_dict(result) if result is not None else {})
 
     def probe(self, *, timeout_s: float) -> bool:
-        """True when ``GET /api/v1/health`` answers 200 within ``timeout_s``."""
+        """True when ``GET /api/v1/health`` answers within ``timeout_s``."""
         try:
-            return self._client.get(f"{API}/health", timeout=timeout_s).status_code == 200
-        except httpx.HTTPError:
+            self._fast.request("GET", "/health", timeout=timeout_s)
+        except herr.HallError:
             return False
+        return True
 
     def close(self) -> None:
-        self._client.close()
+        self._bulk.close()
+        self._fast.close()

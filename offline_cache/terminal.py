@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from offline_cache.errors import OfflineUnavailable, RecordRejected, UnknownRecord
 from offline_cache.link import Link, Listener
 from offline_cache.numbering import iso
@@ -24,6 +22,10 @@ from offline_cache.store import Attachment, Outbox, Ref
 from offline_cache.sync import SyncWorker
 
 log = logging.getLogger(__name__)
+
+# After a citizen's request timed out on a live server, how long later citizens skip the attempt
+# (the sync worker lifts this as soon as one of its writes comes back quickly).
+SLOW_HOLD_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +58,12 @@ class Receipt:
         return self.server_code or self.local_code
 
 
-def ticket_timeout(budget_s: float) -> httpx.Timeout:
-    # Connect and read share the budget; a refused connection (server process gone) fails in ms.
-    return httpx.Timeout(budget_s * 0.6, connect=budget_s * 0.35, write=budget_s * 0.35, pool=0.05)
-
-
 class Terminal:
     def __init__(self, outbox: Outbox, sender: Sender, link: Link, worker: SyncWorker, *,
-                 terminal_id: str, tz: str = "Asia/Shanghai", ticket_budget_s: float = 0.9,
-                 direct_budget_s: float = 5.0) -> None:
+                 terminal_id: str, tz: str = "Asia/Shanghai", ticket_budget_s: float = 0.9) -> None:
         self.outbox, self.sender, self.link, self.worker = outbox, sender, link, worker
         self.terminal_id, self.tz = terminal_id, tz
-        self._ticket_timeout = ticket_timeout(ticket_budget_s)
-        self._direct_timeout = httpx.Timeout(direct_budget_s, connect=min(1.0, direct_budget_s))
+        self._ticket_budget_s = ticket_budget_s
 
     # -- state for the kiosk ---------------------------------------------------------------------
     @property
@@ -98,12 +93,12 @@ class Terminal:
 
         Raises RecordRejected (the server refused: quota, closed category…; nothing is kept),
         InvalidRecord, StorageError."""
-        body: dict[str, Any] = {"category": category}
+        body: dict[str, Any] = {"category": category, "terminal_id": self.terminal_id}
         if id_number:
             body["id_number"] = id_number
         if priority:
             body["priority"] = priority
-        if self.link.online:
+        if self.link.fast:
             response = self._try_online(Kind.TICKET, body)
             if response is not None:
                 return _ticket(response[0], response[1], category)
@@ -114,7 +109,7 @@ class Terminal:
         """Appointment check-in → a priority ticket. Offline it needs the booking's ``category``
         (from the booking QR); without it raises OfflineUnavailable so the kiosk offers a normal ticket."""
         body = {k: v for k, v in (("booking_code", booking_code), ("id_number", id_number)) if v}
-        if self.link.online:
+        if self.link.fast:
             response = self._try_online(Kind.CHECK_IN, body)
             if response is not None:
                 ticket = response[1].get("ticket", response[1])
@@ -125,7 +120,7 @@ class Terminal:
 
     def _try_online(self, kind: Kind, body: Mapping[str, Any]) -> tuple[Record, dict[str, Any]] | None:
         rec = self.outbox.add(kind, body, claim=True)
-        outcome = self.sender.deliver(Outgoing(rec.key, kind, body), timeout=self._ticket_timeout)
+        outcome = self.sender.deliver(Outgoing(rec.key, kind, body), budget_s=self._ticket_budget_s)
         if isinstance(outcome, Delivered):
             self.outbox.ack(rec.key, response=outcome.response, server_ref=outcome.server_ref)
             return rec, outcome.response
@@ -143,8 +138,10 @@ class Terminal:
             # It may exist on the server though the citizen gets an offline number instead: the
             # worker resends it under its key and cancels whatever ticket that turns out to be.
             self.outbox.void(rec.key, error=outcome.code)
-        if not outcome.auth:
+        if outcome.server_down:
             self.link.set(False)  # later citizens go offline at once; the probe brings us back
+        elif not outcome.auth:
+            self.link.hold(SLOW_HOLD_S)  # alive but too slow for a waiting citizen
 
     def _offline_ticket(self, kind: Kind, body: Mapping[str, Any], category: str) -> IssuedTicket:
         now = self.outbox.clock()
@@ -169,15 +166,15 @@ class Terminal:
 
     def _write_then_send(self, kind: Kind, body: Mapping[str, Any], files: Sequence[Attachment] = (),
                          ref: Ref | None = None) -> Receipt:
-        online = self.link.online
+        online = self.link.fast
         rec = self.outbox.add(kind, body, files=files, ref=ref, claim=online)
         if not online:
             self.worker.kick()
             return Receipt(rec.key, kind, rec.local_ref, None, delivered=False)
         doc = self.outbox.document(rec.key)
         data = tuple((m, f.data) for m, f in zip(doc["files"], files, strict=True))
-        outcome: Outcome = self.sender.deliver(Outgoing(rec.key, kind, doc["body"], data),
-                                               timeout=self._direct_timeout)
+        # The patient client: uploads may take seconds; the record is safe whatever happens.
+        outcome: Outcome = self.sender.deliver(Outgoing(rec.key, kind, doc["body"], data))
         self.worker.apply(rec, outcome)
         if isinstance(outcome, Rejected):
             raise RecordRejected(f"the server refused the {kind}", code=outcome.code)

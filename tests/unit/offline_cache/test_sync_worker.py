@@ -10,7 +10,6 @@ import threading
 import time
 from collections import deque
 
-import httpx
 import pytest
 
 from offline_cache.errors import SyncBusy
@@ -30,7 +29,7 @@ class ScriptedServer:
         self.cancelled: list[str] = []
         self.explode = False
 
-    def deliver(self, item: Outgoing, *, timeout: httpx.Timeout | None = None) -> Outcome:
+    def deliver(self, item: Outgoing, *, budget_s: float | None = None) -> Outcome:
         if self.explode:
             raise RuntimeError("bug in a sender")
         self.sent.append(item.key)

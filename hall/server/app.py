@@ -102,7 +102,7 @@ def _optional_routers() -> list[object]:
     """Routers of the later areas (submissions, appointments, …); listed here so app.py stays short."""
     import importlib
 
-    names = ["submissions", "appointments", "feedback", "terminals", "stats", "admin"]
+    names = ["submissions", "appointments", "feedback", "terminals", "stats"]
     found = []
     for name in names:
         try:

@@ -147,7 +147,7 @@ def overview(hall: HallContext) -> dict[str, Any]:
               "open_windows": sum(1 for w in windows if w["status"] == "open"),
               "breaches": sum(1 for c in categories if c["breach"]),
               "alerts": sum(1 for f in followups if f["kind"] == "alert" and f["status"] == "open")}
-    return {"now": now.isoformat(), "hall_day": day,
+    return {"now": now.isoformat(), "hall_day": day, "timezone": hall.options.timezone,
             "hall": {"name_zh": hall.options.hall_name_zh, "name_en": hall.options.hall_name_en},
             "totals": totals, "categories": categories, "windows": windows, "terminals": terminals,
             "followups": followups, "recent": recent}

@@ -1,0 +1,125 @@
+"""Appointments: book (with the no-show blacklist), check in by booking code or ID number → priority ticket."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from hall.server.auth import HallDep, TerminalRole
+from hall.server.context import HallContext, Tx
+from hall.server.domain import appointments as dapp
+from hall.server.domain import errors as derr
+from hall.server.domain.identity import parse_id_number
+from hall.server.errors import ApiError
+from hall.server.idempotency import run_idempotent
+from hall.server.models import Appointment
+from hall.server.schemas import ERRORS
+from hall.server.services import tickets as tsvc
+
+router = APIRouter(tags=["appointments"], responses=ERRORS)
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+class BookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+    category: str = Field(pattern=r"^[A-Z]$")
+    item_code: str | None = Field(default=None, max_length=32)
+    slot_start: AwareDatetime
+    slot_end: AwareDatetime
+
+
+class CheckInIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str | None = Field(default=None, max_length=32)
+    id_number: str | None = Field(default=None, min_length=15, max_length=18, repr=False)
+    terminal_id: str | None = Field(default=None, max_length=32)
+
+
+def view(a: Appointment) -> dict[str, Any]:
+    return {"id": a.id, "code": a.code, "category": a.category, "item_code": a.item_code, "status": a.status,
+            "slot_start": a.slot_start.isoformat(), "slot_end": a.slot_end.isoformat(), "ticket_id": a.ticket_id,
+            "id_masked": a.id_masked}
+
+
+def _window(hall: HallContext) -> dapp.CheckInWindow:
+    return dapp.CheckInWindow(early_minutes=hall.options.checkin_early_min, late_minutes=hall.options.checkin_late_min)
+
+
+def _misses(tx: Tx, hall: HallContext, id_hash: str, now: datetime) -> tuple[int, datetime | None]:
+    """Missed appointments in the blacklist period, and until when booking is paused (if it is)."""
+    since = now - timedelta(days=hall.options.blacklist_days)
+    late = timedelta(minutes=hall.options.checkin_late_min)
+    rows = tx.session.scalars(select(Appointment).where(Appointment.id_hash == id_hash,
+                                                        Appointment.slot_start >= since)).all()
+    missed = sorted(a.slot_end for a in rows if a.status == "missed"
+                    or (a.status == "booked" and a.slot_end + late < now))
+    if len(missed) < hall.options.blacklist_misses:
+        return len(missed), None
+    return len(missed), missed[-1] + timedelta(days=hall.options.blacklist_days)
+
+
+@router.post("/appointments", status_code=201)
+def book(body: BookIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+    person = parse_id_number(body.id_number)
+    if body.slot_end <= body.slot_start:
+        raise ApiError(422, "appointment.slot", "slot_end must be after slot_start")
+    if body.category not in hall.categories.get(hall.db):
+        raise derr.UnknownCategory(category=body.category)
+
+    def action(tx: Tx) -> tuple[int, dict[str, Any]]:
+        now = datetime.now(UTC)
+        id_hash = hall.keyring.id_hash(person.value)
+        misses, until = _misses(tx, hall, id_hash, now)
+        if until is not None and until > now:
+            raise derr.Blacklisted(misses=misses, window_days=hall.options.blacklist_days,
+                                   until=until.date().isoformat())
+        a = Appointment(code=dapp.new_booking_code(), id_hash=id_hash, id_masked=person.masked,
+                        category=body.category, item_code=body.item_code, slot_start=body.slot_start,
+                        slot_end=body.slot_end, status="booked", created_at=now)
+        tx.session.add(a)
+        tx.session.flush()
+        return 201, view(a)
+
+    status, out = run_idempotent(hall, scope="POST /appointments", key=key, payload=body.model_dump(mode="json"),
+                                 action=action)
+    return JSONResponse(out, status_code=status)
+
+
+@router.post("/appointments/check-in", status_code=201)
+def check_in(body: CheckInIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+    """Within the slot window (early/late minutes) → a ticket with appointment priority; else a clear reason."""
+    if (body.code is None) == (body.id_number is None):
+        raise ApiError(422, "checkin.target", "give exactly one of code or id_number")
+
+    def action(tx: Tx) -> tuple[int, dict[str, Any]]:
+        now = datetime.now(UTC)
+        if body.code is not None:
+            appt = tx.session.scalar(select(Appointment).where(
+                Appointment.code == dapp.parse_booking_code(body.code)))
+        else:
+            id_hash = hall.keyring.id_hash(parse_id_number(body.id_number or "").value)
+            booked = tx.session.scalars(select(Appointment).where(
+                Appointment.id_hash == id_hash, Appointment.status == "booked")).all()
+            # The citizen's booking nearest to now.
+            appt = min(booked, key=lambda a: abs((a.slot_start - now).total_seconds()), default=None)
+        if appt is None:
+            raise ApiError(404, "appointment.not_found", "no appointment found; please take an ordinary ticket")
+        decision = dapp.decide_check_in(
+            dapp.Appointment(appt.id, appt.code, appt.category, appt.slot_start, appt.slot_end, appt.status),
+            now, window=_window(hall))
+        decision.raise_if_refused()
+        _, ticket = tsvc.issue(hall, tx, {"category": appt.category, "priority": "appointment",
+                                          "source": "appointment", "terminal_id": body.terminal_id},
+                               now=now, appointment_id=appt.id)
+        appt.status, appt.ticket_id = "checked_in", ticket["id"]
+        return 201, {"appointment": view(appt), "ticket": ticket}
+
+    status, out = run_idempotent(hall, scope="POST /appointments/check-in", key=key,
+                                 payload=body.model_dump(mode="json"), action=action)
+    return JSONResponse(out, status_code=status)

@@ -1,0 +1,173 @@
+"""Submissions with multipart materials, progress by code, status changes, files, e-licenses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+
+from hall.server.auth import ClerkRole, HallDep, TerminalRole
+from hall.server.connectors.elicense import DEMO_FILE, ELicenseUnavailable, FileELicenseLibrary
+from hall.server.context import HallContext
+from hall.server.domain.identity import parse_id_number
+from hall.server.errors import ApiError
+from hall.server.idempotency import run_idempotent
+from hall.server.models import Blob, Submission
+from hall.server.schemas import ERRORS
+from hall.server.services import submissions as svc
+from hall.server.services.uploads import StoredFile, blob_path, store
+
+router = APIRouter(tags=["submissions"], responses={**ERRORS, 413: ERRORS[422], 415: ERRORS[422]})
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+class MaterialIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    requirement: str = Field(min_length=1, max_length=64)
+    file: str | None = Field(default=None, max_length=64)
+    elicense: bool = False
+    waive_until: date | None = None
+
+
+class SubmissionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    item_code: str = Field(min_length=1, max_length=32)
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+    name: str = Field(default="", max_length=64, repr=False)
+    form: dict[str, Any] = Field(default_factory=dict, repr=False)
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=60)
+    ticket_id: int | None = None
+    local_code: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    terminal_id: str | None = Field(default=None, max_length=32)
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
+                    "result_ready", "delivered"]
+    note: str = Field(default="", max_length=500)
+
+
+class ELicenseQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+
+
+def elicenses(hall: HallContext) -> FileELicenseLibrary:
+    lib = getattr(hall, "elicense_library", None)
+    if lib is None:
+        lib = FileELicenseLibrary(DEMO_FILE, hall.keyring)
+        hall.elicense_library = lib  # type: ignore[attr-defined]
+    return lib
+
+
+def _store_all(hall: HallContext, parts: list[tuple[str, UploadFile]]) -> dict[str, StoredFile]:
+    o, files = hall.options, {}
+    budget = o.max_submission_bytes
+    for name, part in parts:
+        stored = store(part.file, o.data_dir, max_bytes=o.max_file_bytes, budget=budget)
+        budget -= stored.size
+        files[name] = stored
+    return files
+
+
+def _licensed_types(hall: HallContext, id_number: str) -> set[str]:
+    try:
+        return {lic.type for lic in elicenses(hall).licenses_for(id_number)}
+    except ELicenseUnavailable:
+        return set()
+
+
+@router.post("/submissions", status_code=201, openapi_extra={"requestBody": {"content": {"multipart/form-data": {
+    "schema": {"type": "object", "required": ["data"], "properties": {
+        "data": {"type": "string", "description": "SubmissionIn as JSON"}}}}}}})
+async def create_submission(request: Request, hall: HallDep, who: TerminalRole, key: IdemKey = None
+                            ) -> JSONResponse:
+    """Multipart: a ``data`` part (JSON) plus one part per file named in ``materials[].file``."""
+    o = hall.options
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > o.max_submission_bytes + 1024 * 1024:
+        raise ApiError(413, "upload.submission_too_large", "the submission's files are too large")
+    try:
+        form = await request.form(max_files=o.max_files, max_fields=20, max_part_size=1024 * 1024)
+    except Exception as exc:
+        raise ApiError(422, "submission.bad_multipart", "expected multipart/form-data") from exc
+    raw = form.get("data")
+    if not isinstance(raw, str):
+        raise ApiError(422, "submission.data_missing", "a 'data' part with JSON is required")
+    try:
+        req = SubmissionIn.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ApiError(422, "validation", f"data.{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    parse_id_number(req.id_number)
+    parts = [(name, part) for name, part in form.multi_items() if isinstance(part, UploadFile)]
+    files = await asyncio.to_thread(_store_all, hall, parts)
+    licensed = _licensed_types(hall, req.id_number)
+    payload = {"data": json.loads(raw), "files": {k: v.sha256 for k, v in files.items()}}
+
+    def action(tx: Any) -> tuple[int, dict[str, Any]]:
+        for f in files.values():
+            if tx.session.get(Blob, f.sha256) is None:
+                tx.session.add(Blob(sha256=f.sha256, content_type=f.content_type, size=f.size))
+        return svc.create(hall, tx, req.model_dump(mode="json"), files, licensed)
+
+    status, out = await asyncio.to_thread(run_idempotent, hall, scope="POST /submissions", key=key,
+                                          payload=payload, action=action)
+    return JSONResponse(out, status_code=status)
+
+
+@router.get("/submissions/{code}")
+def progress(code: str, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
+    """Progress by registration code or the terminal's local (offline) code; no personal data."""
+    with hall.db.read() as s:
+        return svc.view(s, svc.find(s, code))
+
+
+@router.get("/submissions")
+def by_ticket(ticket_id: int, hall: HallDep, who: ClerkRole) -> list[dict[str, Any]]:
+    with hall.db.read() as s:
+        rows = s.scalars(select(Submission).where(Submission.ticket_id == ticket_id)).all()
+        return [svc.view(s, r, personal=hall.keyring.decrypt(r.personal_enc)) for r in rows]
+
+
+@router.get("/submissions/{code}/detail")
+def detail(code: str, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
+    """For the clerk at the counter: applicant name, masked ID and form data (decrypted)."""
+    with hall.db.read() as s:
+        sub = svc.find(s, code)
+        return svc.view(s, sub, personal=hall.keyring.decrypt(sub.personal_enc))
+
+
+@router.post("/submissions/{code}/status")
+def set_status(code: str, body: StatusIn, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
+    with hall.unit() as tx:
+        return svc.change_status(hall, tx, code, status=body.status, actor=who.name, note=body.note)
+
+
+@router.get("/files/{sha256}", response_class=FileResponse)
+def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
+    with hall.db.read() as s:
+        blob = s.get(Blob, sha256)
+    path = blob_path(hall.options.data_dir, sha256)
+    if blob is None or not path.exists():
+        raise ApiError(404, "file.not_found", "no such file")
+    return FileResponse(path, media_type=blob.content_type)
+
+
+@router.post("/elicenses/query")
+def query_elicenses(body: ELicenseQuery, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
+    """Certificates the e-license library holds for this citizen (POST keeps the ID out of URLs and logs)."""
+    person = parse_id_number(body.id_number)
+    try:
+        found = elicenses(hall).licenses_for(person.value)
+    except ELicenseUnavailable as exc:
+        raise ApiError(503, "elicense.unavailable", "the e-license library is unavailable") from exc
+    return {"id_masked": person.masked, "licenses": [vars(lic) for lic in found]}

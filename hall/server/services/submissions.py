@@ -1,0 +1,155 @@
+"""Submissions (办件): registration code, material matching (一次性告知), status history, due dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config.privacy import mask_name
+from hall.server.context import HallContext, Tx
+from hall.server.domain import catalogue as dcat
+from hall.server.domain import submissions as dsub
+from hall.server.domain.hallday import hall_day
+from hall.server.domain.identity import parse_id_number
+from hall.server.errors import ApiError
+from hall.server.models import ServiceItem, Submission, SubmissionMaterial, SubmissionStatus
+from hall.server.services.tickets import _UPSERT
+from hall.server.services.uploads import StoredFile
+
+_COUNTER_KEY = "#R"  # the registration-code counter shares the per-day counter table
+
+
+def domain_item(row: ServiceItem) -> dcat.ServiceItem:
+    mats = tuple(dcat.Material(
+        code=m["key"], name=m["name_zh"],
+        form=dcat.MaterialForm.ORIGINAL if m.get("original", True) else dcat.MaterialForm.COPY,
+        count=int(m.get("copies", 1)), formats=tuple(m.get("formats") or ("pdf", "jpg", "png")),
+        waivable=bool(m.get("waivable")), e_license_type=m.get("elicense")) for m in row.materials or [])
+    return dcat.ServiceItem(code=row.code, name=row.name_zh, category=row.category, materials=mats,
+                            legal_limit_days=row.legal_days, promised_limit_days=row.promised_days)
+
+
+def _next_code(s: Session, now: datetime) -> dsub.RegistrationCode:
+    day = hall_day(now)
+    conn = s.connection()
+    counter, _ = conn.execute(_UPSERT[conn.dialect.name],
+                              {"day": day.isoformat(), "cat": _COUNTER_KEY, "delta": 0}).one()
+    return dsub.new_registration_code(day, int(counter))
+
+
+def find(s: Session, code: str) -> Submission:
+    norm = code.replace("-", "").strip().upper()
+    row = s.scalar(select(Submission).where((Submission.code == norm) | (Submission.local_code == code.strip())))
+    if row is None:
+        raise ApiError(404, "submission.not_found", "no submission with this code")
+    return row
+
+
+def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None) -> dict[str, Any]:
+    history = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
+                        .order_by(SubmissionStatus.id)).all()
+    mats = s.scalars(select(SubmissionMaterial).where(SubmissionMaterial.submission_id == sub.id)
+                     .order_by(SubmissionMaterial.id)).all()
+    item = s.get(ServiceItem, sub.item_code)
+    out = {
+        "id": sub.id, "code": sub.code, "printed_code": f"{sub.code[:8]}-{sub.code[8:12]}-{sub.code[12:16]}-"
+                                                        f"{sub.code[16:]}",
+        "local_code": sub.local_code, "item_code": sub.item_code, "item_name": item.name_zh if item else "",
+        "status": sub.status, "applicant_id_masked": sub.applicant_id_masked,
+        "applicant_name_masked": sub.applicant_name_masked, "ticket_id": sub.ticket_id,
+        "missing": sub.missing, "legal_due": sub.legal_due.isoformat() if sub.legal_due else None,
+        "promised_due": sub.promised_due.isoformat() if sub.promised_due else None,
+        "created_at": sub.created_at.isoformat(),
+        "history": [{"status": h.status, "at": h.at.isoformat(), "actor": h.actor, "note": h.note} for h in history],
+        "materials": [{"id": m.id, "requirement": m.requirement, "kind": m.kind, "sha256": m.blob_sha256,
+                       "content_type": m.content_type, "size": m.size, "verdict": m.verdict,
+                       "waived_due": m.waived_due.isoformat() if m.waived_due else None} for m in mats],
+    }
+    if personal is not None:
+        out["applicant"] = {"name": personal.get("name", ""), "id_masked": sub.applicant_id_masked,
+                            "form": personal.get("form", {})}
+    return out
+
+
+def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, StoredFile],
+           licensed: set[str]) -> tuple[int, dict[str, Any]]:
+    s, now = tx.session, datetime.now(UTC)
+    if req.get("local_code"):
+        existing = s.scalar(select(Submission).where(Submission.local_code == req["local_code"]))
+        if existing is not None:
+            return 200, view(s, existing)
+    row = s.get(ServiceItem, req["item_code"])
+    if row is None or not row.active:
+        raise ApiError(404, "item.not_found", f"no service item {req['item_code']}")
+    item = domain_item(row)
+    person = parse_id_number(req["id_number"])
+    provided, waive, elic, records = [], {}, set(), []
+    for m in req.get("materials", []):
+        if m.get("file"):
+            f = files.get(m["file"])
+            if f is None:
+                raise ApiError(422, "submission.file_missing", f"no uploaded part named {m['file']}")
+            provided.append(dsub.Provided(m["requirement"], dsub.Provision.UPLOADED, 1, f.file_format))
+            records.append(SubmissionMaterial(requirement=m["requirement"], kind="file", blob_sha256=f.sha256,
+                                              content_type=f.content_type, size=f.size))
+        elif m.get("elicense"):
+            elic.add(m["requirement"])
+        elif m.get("waive_until"):
+            waive[m["requirement"]] = date.fromisoformat(str(m["waive_until"]))
+            records.append(SubmissionMaterial(requirement=m["requirement"], kind="waived",
+                                              waived_due=waive[m["requirement"]]))
+    # An e-license counts only if the library really holds it for this citizen.
+    types = {mat.e_license_type for mat in item.materials if mat.code in elic and mat.e_license_type in licensed}
+    check = dsub.check_materials(item, provided, e_license_types=types, waive=waive, today=hall_day(now))
+    for code, how in check.satisfied.items():
+        if how == "e_license":
+            records.append(SubmissionMaterial(requirement=code, kind="elicense"))
+    history = dsub.advance((), "submitted", at=now, actor=req.get("terminal_id") or "kiosk")
+    target = "accepted" if check.complete else "supplement_required"
+    history = dsub.advance(history, target, at=now, actor="pre-review",
+                           note="；".join(check.notice_zh()) if not check.complete else "")
+    due = dsub.due_dates(item, now, history=history) if check.complete else None
+    code = _next_code(s, now)
+    sub = Submission(code=code.code, local_code=req.get("local_code"), item_code=item.code,
+                     ticket_id=req.get("ticket_id"), applicant_id_hash=hall.keyring.id_hash(person.value),
+                     applicant_id_masked=person.masked, applicant_name_masked=mask_name(req.get("name") or ""),
+                     personal_enc=hall.keyring.encrypt({"id_number": person.value, "name": req.get("name") or "",
+                                                        "form": req.get("form") or {}}),
+                     status=target, terminal_id=req.get("terminal_id"),
+                     missing=[{"requirement": m.material_code, "name": m.name, "problem": m.problem.value,
+                               "waivable": m.waivable, "zh": m.zh, "en": m.en} for m in check.missing],
+                     legal_due=due.legal if due else None, promised_due=due.promised if due else None,
+                     created_at=now, updated_at=now)
+    s.add(sub)
+    s.flush()
+    for r in records:
+        r.submission_id = sub.id
+        s.add(r)
+    for h in history:
+        s.add(SubmissionStatus(submission_id=sub.id, status=h.status.value, at=h.at, actor=h.actor, note=h.note))
+    s.flush()
+    tx.emit("submission.created", {"id": sub.id, "code": sub.code, "item_code": item.code, "status": target,
+                                   "ticket_id": sub.ticket_id, "missing": len(check.missing)})
+    return 201, view(s, sub)
+
+
+def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: str, note: str) -> dict[str, Any]:
+    s, now = tx.session, datetime.now(UTC)
+    sub = find(s, code)
+    rows = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
+                     .order_by(SubmissionStatus.id)).all()
+    history = tuple(dsub.HistoryEntry(r.at, dsub.SubmissionStatus(r.status), r.actor, r.note) for r in rows)
+    new = dsub.advance(history, status, at=max(now, history[-1].at) if history else now, actor=actor, note=note)
+    s.add(SubmissionStatus(submission_id=sub.id, status=new[-1].status.value, at=new[-1].at, actor=actor, note=note))
+    sub.status, sub.updated_at = new[-1].status.value, now
+    if sub.status == "accepted" and sub.legal_due is None:
+        item = s.get(ServiceItem, sub.item_code)
+        if item is not None:
+            due = dsub.due_dates(domain_item(item), now, history=new)
+            sub.legal_due, sub.promised_due = due.legal, due.promised
+    s.flush()
+    tx.emit("submission.status", {"id": sub.id, "code": sub.code, "status": sub.status})
+    return view(s, sub)

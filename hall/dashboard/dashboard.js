@@ -1,0 +1,258 @@
+// The dashboard controller: session, the live events socket, throttled overview refreshes, follow-up
+// actions, the alarm banner and the reports tab. The server computes every figure; this file renders.
+import {hourChart, waitChart} from "./charts.js";
+import {FOLLOW_KIND, L, TICKET_STATUS, bi, el, hhmm, label, setTimeZone, today} from "./i18n.js";
+import {
+  feedLine, patchWindowCurrent, renderFollowups, renderKpis, renderQueues, renderReport, renderTerminals,
+  renderWindows, tickTimers,
+} from "./render.js";
+import {Alarm} from "./alarm.js";
+
+const API = "/api/v1/dashboard";
+const $ = (id) => document.getElementById(id);
+const state = {csrf: "", overview: null, followKey: "", drafts: {}, ws: null, retry: 500, tab: "live",
+  refreshTimer: null, refreshing: false, dirty: false, categories: {}};
+const alarm = new Alarm($("alarm"), $("alarm-list"), $("alarm-sound"), (id) => ack(id));
+
+async function api(path, opts = {}) {
+  const headers = {"Accept": "application/json"};
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  if (opts.method && opts.method !== "GET") headers["X-CSRF-Token"] = state.csrf;
+  const resp = await fetch(API + path, {method: opts.method || "GET", headers, credentials: "same-origin",
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body), cache: "no-store"});
+  const body = resp.status === 204 ? null : await resp.json().catch(() => null);
+  if (resp.status === 401 && path !== "/login") { showLogin(); throw new Error("login"); }
+  if (!resp.ok) throw Object.assign(new Error((body && body.error && body.error.code) || `http_${resp.status}`), {body});
+  return body;
+}
+
+// ---- session -------------------------------------------------------------------------------
+function showLogin(message) {
+  if (state.ws) { state.ws.onclose = null; state.ws.close(); state.ws = null; }
+  $("app").hidden = true;
+  $("login").hidden = false;
+  $("login-error").textContent = message || "";
+  $("login-token").focus();
+}
+
+function showApp(session) {
+  state.csrf = session.csrf;
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("user").replaceChildren(el("b", {text: session.name}));
+  $("user").title = `管理员 Manager: ${session.name}`;
+  connect();
+  refresh();
+}
+
+$("login-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  alarm.unlock();  // a click is the browser's permission to play the alarm sound later
+  const token = $("login-token").value.trim();
+  try {
+    const session = await api("/login", {method: "POST", body: {token}});
+    $("login-token").value = "";
+    showApp(session);
+  } catch (err) {
+    const code = err.message;
+    $("login-error").textContent = code === "dashboard.role" ? "该令牌不是管理员令牌 This is not a manager token"
+      : code === "auth.rate_limited" ? "尝试次数过多，请一分钟后再试 Too many attempts, wait a minute"
+        : "令牌无效或已吊销 Unknown or revoked token";
+  }
+});
+
+$("logout").addEventListener("click", async () => {
+  await api("/logout", {method: "POST"}).catch(() => null);
+  alarm.clear();
+  showLogin();
+});
+
+// ---- live data -----------------------------------------------------------------------------
+function scheduleRefresh(delay = 300) {
+  if (state.refreshing) { state.dirty = true; return; }
+  if (state.refreshTimer) return;
+  state.refreshTimer = setTimeout(() => { state.refreshTimer = null; refresh(); }, delay);
+}
+
+async function refresh() {
+  state.refreshing = true;
+  try {
+    render(await api("/overview"));
+  } catch (err) {
+    if (err.message !== "login") console.warn("overview failed", err.message);
+  } finally {
+    state.refreshing = false;
+    if (state.dirty) { state.dirty = false; scheduleRefresh(150); }
+  }
+}
+
+function render(o) {
+  state.overview = o;
+  for (const c of o.categories) state.categories[c.code] = c;
+  setTimeZone(o.timezone);
+  $("hall-name").textContent = o.hall.name_zh;
+  $("hall-name-en").textContent = o.hall.name_en;
+  renderKpis($("kpis"), o.totals);
+  renderQueues($("queues"), $("suggestions"), o.categories);
+  renderWindows($("windows"), o.windows);
+  const followKey = JSON.stringify(o.followups);
+  if (followKey !== state.followKey) {
+    state.followKey = followKey;
+    renderFollowups($("followups"), o.followups, state.drafts, followActions);
+  }
+  const open = o.followups.filter((f) => f.status === "open").length;
+  $("follow-count").textContent = open ? String(open) : "";
+  renderTerminals($("terminals"), o.terminals);
+  const off = o.terminals.filter((t) => !t.online).length;
+  $("terminals-note").textContent = o.terminals.length ? ` ${o.terminals.length - off}/${o.terminals.length} 在线 online` : "";
+  alarm.show(o.followups.filter((f) => f.kind === "alert" && f.status === "open"));
+  if (!$("feed").children.length) {
+    for (const t of [...o.recent].reverse()) feedLine($("feed"), t.status === "waiting" ? "issued" : "called",
+      `${t.number} ${catName(t.category)} · ${label(TICKET_STATUS, t.status)[0]}`, label(TICKET_STATUS, t.status)[1]);
+  }
+}
+
+function catName(code) {
+  const c = state.categories[code];
+  return c ? c.name_zh : code;
+}
+
+function onEvent(ev) {
+  const d = ev.data || {};
+  switch (ev.type) {
+    case "hello": setConn(true); return;
+    case "pong": return;
+    case "ticket.issued": {
+      feedLine($("feed"), "issued", `${d.number} 取号 · ${catName(d.category)}`, "issued");
+      const cell = document.querySelector(`#queues tr[data-category="${CSS.escape(String(d.category))}"] [data-role="waiting"]`);
+      if (cell) cell.textContent = String(Number(cell.textContent || 0) + 1);
+      break;
+    }
+    case "ticket.called":
+      feedLine($("feed"), "called", `${d.number} → ${d.window} 号窗口${d.recall ? "（重呼）" : ""}`,
+        `to window ${d.window}${d.recall ? " (recall)" : ""}`);
+      patchWindowCurrent($("windows"), d.window, d.number, "called");
+      break;
+    case "ticket.no_show":
+      feedLine($("feed"), "noshow", `${d.number} 过号 · ${d.window} 号窗口`, "no-show");
+      break;
+    case "queue.snapshot": scheduleRefresh(1000); return;
+    default:
+      if (/alert|alarm/.test(ev.type)) {
+        alarm.raise(d);
+        feedLine($("feed"), "alert", `${label(FOLLOW_KIND, "alert")[0]} · ${d.window ? d.window + " 号窗口" : ""}`, "alert");
+        scheduleRefresh(0);
+        return;
+      }
+      if (/help/.test(ev.type)) feedLine($("feed"), "help", `${label(FOLLOW_KIND, "help")[0]}`, "help call");
+  }
+  scheduleRefresh(300);
+}
+
+function setConn(live) {
+  const c = $("conn");
+  c.className = `conn ${live ? "conn-on" : "conn-off"}`;
+  c.replaceChildren(bi(live ? L.live : L.reconnecting));
+}
+
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${proto}//${location.host}${API}/events`);
+  state.ws = ws;
+  ws.onopen = () => { state.retry = 500; };
+  ws.onmessage = (m) => { try { onEvent(JSON.parse(m.data)); } catch (err) { console.warn("bad event", err); } };
+  ws.onclose = (e) => {
+    setConn(false);
+    state.ws = null;
+    if (e.code === 4401) { api("/session").then(() => setTimeout(connect, 1000)).catch(() => null); return; }
+    setTimeout(() => { if (!$("app").hidden) { connect(); refresh(); } }, state.retry);
+    state.retry = Math.min(state.retry * 2, 10000);
+  };
+}
+
+// ---- follow-ups ----------------------------------------------------------------------------
+async function ack(id) {
+  try { await api(`/followups/${id}/acknowledge`, {method: "POST", body: {note: ""}}); } catch (err) { warn(err); }
+  alarm.dismiss(id);
+  scheduleRefresh(0);
+}
+
+const followActions = {
+  ack,
+  edit(id) { state.drafts[id] = state.drafts[id] || ""; state.followKey = ""; render(state.overview);
+    const box = document.querySelector(`[data-followup="${id}"] textarea`); if (box) box.focus(); },
+  cancel(id) { delete state.drafts[id]; state.followKey = ""; render(state.overview); },
+  async close(id, note) {
+    if (!note.trim()) { const box = document.querySelector(`[data-followup="${id}"] textarea`); box.classList.add("invalid"); box.focus(); return; }
+    try {
+      await api(`/followups/${id}/close`, {method: "POST", body: {note: note.trim()}});
+      delete state.drafts[id];
+      alarm.dismiss(id);
+    } catch (err) { warn(err); }
+    scheduleRefresh(0);
+  },
+};
+
+function warn(err) { feedLine($("feed"), "alert", `操作失败 ${err.message}`, "action failed"); }
+
+// ---- tabs and reports ----------------------------------------------------------------------
+for (const tab of document.querySelectorAll(".tab")) {
+  tab.addEventListener("click", () => {
+    state.tab = tab.dataset.tab;
+    for (const t of document.querySelectorAll(".tab")) {
+      t.classList.toggle("active", t === tab);
+      t.setAttribute("aria-selected", String(t === tab));
+    }
+    $("tab-live").hidden = state.tab !== "live";
+    $("tab-reports").hidden = state.tab !== "reports";
+    if (state.tab === "reports") loadReports();
+  });
+}
+
+function reportQuery() {
+  const params = new URLSearchParams({period: $("report-period").value});
+  if ($("report-date").value) params.set("date", $("report-date").value);
+  return params.toString();
+}
+
+let lastCharts = null;
+function drawCharts() {
+  if (!lastCharts || state.tab !== "reports") return;
+  hourChart($("chart-hour"), $("chart-legend"), lastCharts.categories, lastCharts.per_hour);
+  const slas = Object.values(state.categories).map((c) => c.sla_minutes);
+  waitChart($("chart-wait"), lastCharts.waits, slas.length ? Math.min(...slas) : null);
+  $("wait-note").textContent = ` n=${lastCharts.waits_n}`;
+}
+let resizeTimer = null;
+window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(drawCharts, 200); });
+
+async function loadReports() {
+  const q = reportQuery();
+  $("report-csv").href = `${API}/report.csv?${q}`;
+  try {
+    const [charts, report] = await Promise.all([api("/charts"), api(`/report?${q}`)]);
+    lastCharts = charts;
+    drawCharts();
+    renderReport($("report"), report);
+    if (!$("report-date").value) $("report-date").value = report.period_end;
+    $("report-range").textContent = report.period_start === report.period_end ? report.period_start
+      : `${report.period_start} — ${report.period_end}`;
+  } catch (err) { if (err.message !== "login") warn(err); }
+}
+
+$("report-form").addEventListener("submit", (e) => { e.preventDefault(); loadReports(); });
+$("report-period").addEventListener("change", () => { $("report-csv").href = `${API}/report.csv?${reportQuery()}`; });
+$("report-date").addEventListener("change", () => { $("report-csv").href = `${API}/report.csv?${reportQuery()}`; });
+
+// ---- clock, timers, keep-alive -------------------------------------------------------------
+setInterval(() => {
+  $("clock-time").textContent = hhmm(new Date().toISOString());
+  $("clock-date").textContent = today();
+  tickTimers();
+}, 1000);
+setInterval(() => { if (state.ws && state.ws.readyState === 1) state.ws.send("ping"); }, 20000);
+// Terminal heartbeats age and reports change without events: a slow full refresh catches those.
+setInterval(() => { if (!$("app").hidden) { scheduleRefresh(0); if (state.tab === "reports") loadReports(); } }, 15000);
+document.addEventListener("click", () => alarm.unlock(), {capture: true});
+
+api("/session").then(showApp).catch(() => showLogin());

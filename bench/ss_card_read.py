@@ -34,7 +34,7 @@ def main(argv: list[str]) -> dict[str, float | int]:
     cases = [("2.0", "t0", ""), ("2.0", "t1", ""), ("3.0", "t0", "00 01")]
     for generation, style, psam in cases:
         twin = EmulatedPcscReader(insert_on_start=False, psam_reader=psam, poll_interval_s=5.0)
-        twin.start()
+        twin.open()
         try:
             t_insert = time.perf_counter()
             twin.insert_card(generation=generation, answer_style=style)
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> dict[str, float | int]:
             result[f"{key}_p50_ms"] = round(median(times) * 1000, 2)
             result[f"{key}_p95_ms"] = round(percentile(times, 95) * 1000, 2)
         finally:
-            twin.stop()
+            twin.close()
     run_dir = os.path.dirname(os.environ.get("PCSCLITE_CSOCK_NAME", ""))
     if run_dir.startswith(tempfile.gettempdir()):
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -54,7 +54,7 @@ class EmulatedPcscReader:
         self._failure: DeviceOffline | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> None:
+    def open(self) -> None:
         """Bring up pcscd (if needed), the PSAM and the demo card. Failures land in status()."""
         try:
             self._ensure_pcscd()
@@ -63,7 +63,7 @@ class EmulatedPcscReader:
             self._failure = exc
             return
         self._failure = None
-        self._reader.start()
+        self._reader.open()
         try:
             if self._psam_wanted:
                 self._psam = VpcdClient(VirtualPsam(), port=vpcd_port() + 1)
@@ -84,8 +84,8 @@ class EmulatedPcscReader:
             daemon.start()  # raises DeviceOffline with pcscd's own words
             self._daemon = daemon
 
-    def stop(self) -> None:
-        self._reader.stop()  # release the PC/SC context before pcscd goes
+    def close(self) -> None:
+        self._reader.close()  # release the PC/SC context before pcscd goes
         self.remove_card()
         if self._psam is not None:
             self._psam.remove()

@@ -63,11 +63,11 @@ class PcscSocialSecurityReader:
         self._status = self._make_status(Health.OFFLINE, "ss_card.stopped")
 
     # -- public API --------------------------------------------------------------------------
-    def start(self) -> None:
+    def open(self) -> None:
         self._worker.start()
         self._worker.submit(self._poll)
 
-    def stop(self) -> None:
+    def close(self) -> None:
         if self._worker.running:
             fut = self._worker.submit(self._shutdown)
             try:

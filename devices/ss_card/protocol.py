@@ -91,10 +91,10 @@ class SocialSecurityCardReader(Protocol):
     ``card_removed``, ``status_changed`` (payload DeviceStatus). Callbacks run on the device thread.
     """
 
-    def start(self) -> None:
+    def open(self) -> None:
         """Begin monitoring on the device thread. Never raises for a missing reader: see status()."""
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Stop monitoring and release every PC/SC context."""
 
     def status(self) -> DeviceStatus: ...
@@ -107,21 +107,17 @@ class SocialSecurityCardReader(Protocol):
 
 
 def read_card_json(reader: SocialSecurityCardReader, *, reveal: bool, timeout_s: float) -> dict[str, Any]:
-    """For ``devices read ss_card``: start the reader, wait up to ``timeout_s`` for a card, read it.
+    """For ``devices read ss_card``: wait up to ``timeout_s`` for a card on an open reader, read it.
 
     Raises the reader's DeviceError subclasses (NoCard when no card arrived in time).
     """
-    reader.start()
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                record = reader.read_card(timeout_s=max(0.5, remaining))
-                return dict(record.to_json(reveal=reveal))
-            except (NoCard, DeviceTimeout):
-                if remaining <= 0:
-                    raise
-                time.sleep(min(0.2, max(0.0, remaining)))
-    finally:
-        reader.stop()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            record = reader.read_card(timeout_s=max(0.5, remaining))
+            return dict(record.to_json(reveal=reveal))
+        except (NoCard, DeviceTimeout):
+            if remaining <= 0:
+                raise
+            time.sleep(min(0.2, max(0.0, remaining)))

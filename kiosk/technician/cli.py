@@ -35,13 +35,11 @@ def open_configured(kind: str, settings: Settings) -> Iterator[Any]:
     """Build, open and finally close the driver that ``devices.<kind>`` configures."""
     conf = getattr(settings.devices, kind)
     device = registry.open_device(kind, conf.driver, **conf.options())
-    opener: Callable[[], None] = getattr(device, "open", None) or device.start
-    closer: Callable[[], None] = getattr(device, "close", None) or device.stop
-    opener()
+    device.open()
     try:
         yield device
     finally:
-        closer()
+        device.close()
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:

@@ -167,10 +167,10 @@ def reader_factory() -> Iterator[Callable[[Callable[[], Any]], Any]]:
 
     def start(build: Callable[[], Any]) -> Any:
         reader = build()
-        reader.start()
+        reader.open()
         made.append(reader)
         return reader
 
     yield start
     for reader in made:
-        reader.stop()
+        reader.close()

@@ -76,7 +76,7 @@ class TestEmulatedTwin:
     def test_twin_inserts_a_card_and_reads_it_through_pcscd(self, pcsc_virtual_reader) -> None:
         twin = EmulatedPcscReader(poll_interval_s=0.1, generation="2.0")
         events = Events(twin)
-        twin.start()
+        twin.open()
         try:
             placed = events.next("card_placed")
             assert placed.payload.holder_data == "read"
@@ -88,26 +88,26 @@ class TestEmulatedTwin:
             twin.insert_card(generation="3.0", answer_style="t1")
             assert read_when_present(twin).holder_data == "needs_psam"
         finally:
-            twin.stop()
+            twin.close()
 
     def test_twin_with_psam_reads_3_0_cards(self, pcsc_virtual_reader) -> None:
         twin = EmulatedPcscReader(poll_interval_s=0.1, generation="3.0", psam_reader="00 01")
-        twin.start()
+        twin.open()
         try:
             assert read_when_present(twin).holder_data == "read"
         finally:
-            twin.stop()
+            twin.close()
 
     def test_without_pcscd_tools_the_twin_reports_offline(self, monkeypatch) -> None:
         monkeypatch.setattr(emulated_module, "missing_tools", lambda: "pcscd is not installed (apt-get install pcscd)")
         twin = EmulatedPcscReader()
-        twin.start()
+        twin.open()
         try:
             assert twin.status().health is Health.OFFLINE and "apt-get install pcscd" in twin.status().message_en
             with pytest.raises(DeviceOffline):
                 twin.read_card(timeout_s=1)
         finally:
-            twin.stop()
+            twin.close()
 
 
 @pytest.mark.hardware

@@ -27,13 +27,14 @@ import httpx
 from hall.client import errors as herr
 from hall.client.http import HallClient
 
-# kind -> route under /api/v1. Submissions with materials go as multipart (``data`` JSON + ``files``).
+# kind -> route under /api/v1. Submissions go as multipart: a ``data`` part with the JSON body plus
+# one part per material, named as the body's ``materials[].file`` names it.
 ROUTES: dict[str, str] = {
     "ticket": "/tickets",
     "check_in": "/appointments/check-in",
     "submission": "/submissions",
     "rating": "/evaluations",
-    "help_call": "/help-calls",
+    "help_call": "/help",
 }
 
 
@@ -54,7 +55,8 @@ class Delivered:
 
     @property
     def server_ref(self) -> str | None:
-        for name in ("id", "registration_code", "code"):
+        # A submission's registration code, else the id (ticket, evaluation, help call).
+        for name in ("registration_code", "code", "id"):
             if self.response.get(name) is not None:
                 return str(self.response[name])
         return None
@@ -136,10 +138,9 @@ class ClientSender:
         route = self.routes.get(item.kind)
         if route is None:
             return Rejected("cache.no_route", 0)
-        if item.files:
-            files = [("files", (m["name"], data, m["content_type"])) for m, data in item.files]
-            meta = [{"name": m["name"], "requirement": m.get("field", "")} for m, _ in item.files]
-            data = {"data": json.dumps({**item.body, "materials_meta": meta}, ensure_ascii=False)}
+        if item.kind == "submission":
+            files = [(m["part"] or m["name"], (m["name"], data, m["content_type"])) for m, data in item.files]
+            data = {"data": json.dumps(dict(item.body), ensure_ascii=False, sort_keys=True)}
             return self._post(route, key=item.key, budget_s=budget_s, data=data, files=files)
         return self._post(route, key=item.key, budget_s=budget_s, json=dict(item.body))
 

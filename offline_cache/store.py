@@ -55,12 +55,13 @@ SALVAGE_MARGIN = 20
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A material image to send with a record. ``field`` names the requirement it satisfies."""
+    """A material image to send with a record. ``part`` is the multipart part name the body's
+    ``materials[].file`` refers to (defaults to ``name``)."""
 
     data: bytes
     name: str = "material.jpg"
     content_type: str = "image/jpeg"
-    field: str = ""
+    part: str = ""
 
     def __repr__(self) -> str:
         return f"Attachment({self.name!r}, {len(self.data)} bytes)"
@@ -187,7 +188,7 @@ class Outbox(TransitionsMixin):
             digest, size = self.files.put(f.data)
             stored += size
             file_meta.append({"digest": digest, "name": f.name, "content_type": f.content_type,
-                              "field": f.field})
+                              "part": f.part or f.name})
         now = self.clock()
         with self._tx(promised=True) as conn:
             local_ref = self._allocate(conn, ref, now) if ref else None

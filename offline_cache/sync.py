@@ -176,9 +176,10 @@ class SyncWorker:
     def _cancel_void(self, rec: Record, created: Delivered) -> Outcome:
         """A ticket the citizen never got (its online attempt timed out and an offline one was
         printed instead) must not wait in the queue: cancel it once the server tells its id."""
-        if created.server_ref is None:
+        ticket_id = created.response.get("id")
+        if ticket_id is None:
             return created
-        result = self.sender.cancel_ticket(created.server_ref, key=f"{rec.key}.cancel")
+        result = self.sender.cancel_ticket(str(ticket_id), key=f"{rec.key}.cancel")
         if isinstance(result, RetryLater) and not result.conflict:
             return result
         return created

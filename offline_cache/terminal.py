@@ -106,9 +106,11 @@ class Terminal:
 
     def check_in(self, *, booking_code: str | None = None, id_number: str | None = None,
                  category: str | None = None) -> IssuedTicket:
-        """Appointment check-in → a priority ticket. Offline it needs the booking's ``category``
-        (from the booking QR); without it raises OfflineUnavailable so the kiosk offers a normal ticket."""
-        body = {k: v for k, v in (("booking_code", booking_code), ("id_number", id_number)) if v}
+        """Appointment check-in → a priority ticket from the server. Offline the appointment cannot
+        be verified: with the booking's ``category`` (from the booking QR) the citizen gets an
+        ordinary offline ticket in that line; without it raises OfflineUnavailable."""
+        body: dict[str, Any] = {k: v for k, v in (("code", booking_code), ("id_number", id_number)) if v}
+        body["terminal_id"] = self.terminal_id
         if self.link.fast:
             response = self._try_online(Kind.CHECK_IN, body)
             if response is not None:
@@ -116,7 +118,10 @@ class Terminal:
                 return _ticket(response[0], ticket, category or str(ticket.get("category", "")))
         if not category:
             raise OfflineUnavailable("check-in needs the hall server or the booking's category")
-        return self._offline_ticket(Kind.CHECK_IN, {**body, "category": category}, category)
+        offline: dict[str, Any] = {"category": category, "terminal_id": self.terminal_id}
+        if id_number:
+            offline["id_number"] = id_number
+        return self._offline_ticket(Kind.TICKET, offline, category)
 
     def _try_online(self, kind: Kind, body: Mapping[str, Any]) -> tuple[Record, dict[str, Any]] | None:
         rec = self.outbox.add(kind, body, claim=True)
@@ -155,18 +160,25 @@ class Terminal:
     # -- everything else: write first, send second -------------------------------------------------
     def submit(self, body: Mapping[str, Any], *, materials: Sequence[Attachment] = ()) -> Receipt:
         """A submission (办件) with its materials; the receipt's local code is valid at once and
-        linked to the server's code on sync. Raises CacheFull/DiskFull (outbox full), RecordRejected."""
+        linked to the server's code on sync. ``body``: ``{"item_code", "id_number", "name", "form",
+        "materials": [{"requirement", "file": <part>} | {"requirement", "elicense": true} | …]}``;
+        each attachment's ``part`` is the name ``materials[].file`` uses.
+
+        Raises CacheFull/DiskFull (outbox full: tickets still work), RecordRejected."""
         return self._write_then_send(Kind.SUBMISSION, body, materials, Ref("code", "local_code"))
 
     def rate(self, body: Mapping[str, Any]) -> Receipt:
+        """好差评: ``{"level": 1-5, "reasons": [...], "comment", "ticket_id"|"submission_code", "window"}``."""
         return self._write_then_send(Kind.RATING, body)
 
     def help_call(self, body: Mapping[str, Any]) -> Receipt:
+        """呼叫帮助 / 办不成事: ``{"kind": "help"|"cannot_do", "message", "ticket_id", "window"}``."""
         return self._write_then_send(Kind.HELP_CALL, body)
 
     def _write_then_send(self, kind: Kind, body: Mapping[str, Any], files: Sequence[Attachment] = (),
                          ref: Ref | None = None) -> Receipt:
         online = self.link.fast
+        body = {"terminal_id": self.terminal_id, **body}
         rec = self.outbox.add(kind, body, files=files, ref=ref, claim=online)
         if not online:
             self.worker.kick()

@@ -110,7 +110,7 @@ def test_retry_backoff_and_a_clock_that_jumped_back(outbox: Outbox, clock: Clock
 
 
 def test_purge_keeps_a_tombstone_and_drops_personal_data(outbox: Outbox, clock: Clock) -> None:
-    shared = Attachment(b"\xff\xd8 same page", field="id_copy")
+    shared = Attachment(b"\xff\xd8 same page", part="id_copy")
     a = outbox.add("submission", {"id_number": "110101199003071234"}, files=[shared], ref=Ref("code", "local_code"))
     b = outbox.add("submission", {"id_number": "110101199003071234"}, files=[shared])
     outbox.claim()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+MAX_ID = 2_147_483_647
+# Row ids: bounded so a huge number is a 422, not an integer overflow inside the database driver.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 Priority = Literal["elderly", "disabled", "pregnant", "veteran", "vip", "cannot_do"]
 IdNumber = Field(default=None, min_length=15, max_length=18, pattern=r"^[0-9]{15}([0-9]{2}[0-9Xx])?$",

@@ -16,7 +16,7 @@ from hall.server.domain.evaluations import validate_evaluation
 from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
 from hall.server.models import Evaluation, FollowUp
-from hall.server.schemas import ERRORS
+from hall.server.schemas import ERRORS, DbId, IdPath
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
@@ -27,7 +27,7 @@ class EvaluationIn(BaseModel):
     level: int = Field(ge=1, le=5)
     reasons: list[str] = Field(default_factory=list, max_length=10)
     comment: str = Field(default="", max_length=1000)
-    ticket_id: int | None = None
+    ticket_id: DbId | None = None
     submission_code: str | None = Field(default=None, max_length=32)
     window: int | None = Field(default=None, ge=1, le=9999)
     terminal_id: str | None = Field(default=None, max_length=32)
@@ -38,7 +38,7 @@ class HelpIn(BaseModel):
     kind: Literal["help", "cannot_do"] = "help"
     terminal_id: str | None = Field(default=None, max_length=32)
     window: int | None = Field(default=None, ge=1, le=9999)
-    ticket_id: int | None = None
+    ticket_id: DbId | None = None
     message: str = Field(default="", max_length=500)
 
 
@@ -134,7 +134,7 @@ def list_followups(hall: HallDep, who: ManagerRole, status: Literal["open", "ack
         return [followup_view(f) for f in s.scalars(q)]
 
 
-def _transition(hall: Any, fid: int, target: str, note: str) -> dict[str, Any]:
+def _transition(hall: Any, fid: IdPath, target: str, note: str) -> dict[str, Any]:
     with hall.unit() as tx:
         f = tx.session.get(FollowUp, fid)
         if f is None:
@@ -154,10 +154,10 @@ def _transition(hall: Any, fid: int, target: str, note: str) -> dict[str, Any]:
 
 
 @router.post("/followups/{fid}/acknowledge")
-def acknowledge(fid: int, body: NoteIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
+def acknowledge(fid: IdPath, body: NoteIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
     return _transition(hall, fid, "acknowledged", body.note)
 
 
 @router.post("/followups/{fid}/close")
-def close(fid: int, body: NoteIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
+def close(fid: IdPath, body: NoteIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
     return _transition(hall, fid, "closed", body.note)

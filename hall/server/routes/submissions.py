@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from hall.server.domain.identity import parse_id_number
 from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
 from hall.server.models import Blob, Submission
-from hall.server.schemas import ERRORS
+from hall.server.schemas import ERRORS, MAX_ID, DbId
 from hall.server.services import submissions as svc
 from hall.server.services.uploads import StoredFile, blob_path, store
 
@@ -43,7 +43,7 @@ class SubmissionIn(BaseModel):
     name: str = Field(default="", max_length=64, repr=False)
     form: dict[str, Any] = Field(default_factory=dict, repr=False)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=60)
-    ticket_id: int | None = None
+    ticket_id: DbId | None = None
     local_code: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     terminal_id: str | None = Field(default=None, max_length=32)
 
@@ -132,7 +132,7 @@ def progress(code: str, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
 
 
 @router.get("/submissions")
-def by_ticket(ticket_id: int, hall: HallDep, who: ClerkRole) -> list[dict[str, Any]]:
+def by_ticket(ticket_id: Annotated[int, Query(ge=1, le=MAX_ID)], hall: HallDep, who: ClerkRole) -> list[dict[str, Any]]:
     with hall.db.read() as s:
         rows = s.scalars(select(Submission).where(Submission.ticket_id == ticket_id)).all()
         return [svc.view(s, r, personal=hall.keyring.decrypt(r.personal_enc)) for r in rows]

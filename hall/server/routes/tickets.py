@@ -11,7 +11,7 @@ from hall.server.auth import AnyRole, ClerkRole, HallDep, TerminalRole
 from hall.server.context import Tx
 from hall.server.domain import errors as derr
 from hall.server.idempotency import run_idempotent
-from hall.server.schemas import ERRORS, TicketIn, TicketOut, TransferIn
+from hall.server.schemas import ERRORS, IdPath, TicketIn, TicketOut, TransferIn
 from hall.server.services import explain as explain_svc
 from hall.server.services import tickets as svc
 from hall.server.services import windows as wsvc
@@ -30,7 +30,7 @@ async def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: I
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
-def read_ticket(ticket_id: int, hall: HallDep, who: AnyRole) -> JSONResponse:
+def read_ticket(ticket_id: IdPath, hall: HallDep, who: AnyRole) -> JSONResponse:
     with hall.db.read() as s:
         t = svc.get_ticket(s, ticket_id)
         ahead = svc.waiting_ahead(s, t) if t.status == "waiting" else 0
@@ -39,21 +39,21 @@ def read_ticket(ticket_id: int, hall: HallDep, who: AnyRole) -> JSONResponse:
 
 
 @router.get("/tickets/{ticket_id}/explain")
-def explain_ticket(ticket_id: int, hall: HallDep, who: AnyRole) -> JSONResponse:
+def explain_ticket(ticket_id: IdPath, hall: HallDep, who: AnyRole) -> JSONResponse:
     """Why the ticket is where it is: its position and the rule that puts each ticket ahead of it."""
     with hall.db.read() as s:
         return JSONResponse(explain_svc.explain(hall, s, svc.get_ticket(s, ticket_id)))
 
 
 @router.post("/tickets/{ticket_id}/reinstate", response_model=TicketOut)
-def reinstate(ticket_id: int, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> JSONResponse:
+def reinstate(ticket_id: IdPath, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> JSONResponse:
     status, out = run_idempotent(hall, scope=f"reinstate {ticket_id}", key=key, payload={},
                                  action=lambda tx: (200, wsvc.reinstate(hall, tx, ticket_id)))
     return JSONResponse(out, status_code=status)
 
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=TicketOut)
-def transfer(ticket_id: int, body: TransferIn, hall: HallDep, who: ClerkRole, key: IdemKey = None
+def transfer(ticket_id: IdPath, body: TransferIn, hall: HallDep, who: ClerkRole, key: IdemKey = None
              ) -> JSONResponse:
     status, out = run_idempotent(
         hall, scope=f"transfer {ticket_id}", key=key, payload=body.model_dump(mode="json"),
@@ -62,7 +62,7 @@ def transfer(ticket_id: int, body: TransferIn, hall: HallDep, who: ClerkRole, ke
 
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=TicketOut)
-def cancel(ticket_id: int, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
     def action(tx: Tx) -> tuple[int, dict[str, Any]]:
         t = svc.get_ticket(tx.session, ticket_id)
         if t.status != "waiting":

@@ -1,0 +1,65 @@
+"""The typed client against a real server: error tree, fast offline detection, events with reconnection."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from hall.client import HallClient, HallRejected, HallUnreachable
+from hall.client.events import EventStream
+from tests.rigs import free_port
+from tests.rigs.hall_server import HallServer, start_hall_server
+
+
+def test_unreachable_is_typed_and_quick() -> None:
+    client = HallClient(f"http://127.0.0.1:{free_port()}", "t")
+    t0 = time.monotonic()
+    with pytest.raises(HallUnreachable) as err:
+        client.categories()
+    assert err.value.code == "hall.unreachable" and err.value.retryable
+    assert time.monotonic() - t0 < 5  # generous: the timing itself is a benchmark's business
+
+
+def test_rejected_carries_server_code(hall_server: HallServer) -> None:
+    with HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5) as client:
+        with pytest.raises(HallRejected) as err:
+            client.issue_ticket("Z")
+        assert err.value.server_code == "unknown_category" and err.value.status == 404
+
+
+def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    events: list[dict[str, object]] = []
+    states: list[bool] = []
+    stream = EventStream(hall_server.url, hall_server.tokens["terminal"])
+    thread = threading.Thread(target=stream.run, args=(events.append, states.append), daemon=True)
+    thread.start()
+    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=5)
+    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    try:
+        _wait(lambda: states == [True])
+        kiosk.issue_ticket("A")
+        clerk.call_next(1)
+        _wait(lambda: any(e["type"] == "ticket.called" for e in events))
+        hall_server.stop()
+        _wait(lambda: states[-1] is False)
+        again = start_hall_server(hall_server.db_url, tmp_path, port=hall_server.port, name="again")
+        try:
+            _wait(lambda: states[-1] is True, timeout=20)
+            kiosk.issue_ticket("A")
+            _wait(lambda: sum(e["type"] == "ticket.issued" for e in events) >= 2)
+        finally:
+            again.stop()
+    finally:
+        stream.stop()
+        thread.join(5)
+
+
+def _wait(cond, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")

@@ -66,6 +66,7 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
     screenshot = getattr(args, "screenshot", None)
     exit_after_paint = bool(getattr(args, "exit_after_paint", False))
     status = {"code": 0}
+    state: dict[str, Any] = {}
 
     def first_paint() -> None:
         if exit_after_paint:
@@ -77,6 +78,15 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
                 status["code"] = 1
         if exit_after_paint or screenshot:
             app.quit()
+            return
+        from kiosk.services import start_services
+
+        try:
+            state["controller"] = start_services(win, settings)
+        except Exception as exc:  # noqa: BLE001 (the home screen stays up; the technician sees why)
+            import logging
+
+            logging.getLogger(__name__).error("kiosk services failed to start: %s", getattr(exc, "code", exc))
 
     class PaintWatch(QObject):
         done = False
@@ -94,4 +104,7 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
     else:
         win.show()
     app.exec()
+    controller = state.get("controller")
+    if controller is not None:
+        controller.close()
     return status["code"]

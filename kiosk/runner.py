@@ -26,9 +26,12 @@ class Runner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-work")
         self._finished.connect(self._deliver)
         self.pending = 0
+        self.closed = False
 
     def submit(self, fn: Callable[[], Any], done: Callable[[Any], None],
                failed: Callable[[BaseException], None]) -> None:
+        if self.closed:
+            return  # the kiosk is shutting down: nothing new starts
         self.pending += 1
         future = self._pool.submit(fn)
         future.add_done_callback(lambda f: self._finished.emit((f, done, failed)))
@@ -51,6 +54,7 @@ class Runner(QObject):
             log.exception("callback failed")
 
     def shutdown(self) -> None:
+        self.closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -35,8 +35,10 @@ def _match(code: str, table: tuple[tuple[str, str], ...], default: str) -> str:
 
 
 class TerminalAdapter:
-    def __init__(self, terminal: Any, *, timezone: str = "Asia/Shanghai", terminal_id: str = "K1") -> None:
+    def __init__(self, terminal: Any, *, timezone: str = "Asia/Shanghai", terminal_id: str = "K1",
+                 base_url: str = "") -> None:
         self.terminal = terminal
+        self.base_url = base_url.rstrip("/")
         self.tz = ZoneInfo(timezone)
         self.terminal_id = terminal_id
 
@@ -51,10 +53,12 @@ class TerminalAdapter:
             return Unavailable(code=exc.code)
         return PortError(code="kiosk.internal")
 
-    @staticmethod
-    def _ticket(t: Any) -> Ticket:
-        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), int(t.estimated_wait_s or 0),
-                      t.public_url or "", offline=bool(t.offline))
+    def _ticket(self, t: Any) -> Ticket:
+        url = t.public_url or ""
+        if url.startswith("/"):  # the server answers with its own path; phones need the whole address
+            url = self.base_url + url
+        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), int(t.estimated_wait_s or 0), url,
+                      offline=bool(t.offline))
 
     def issue_ticket(self, category: str, *, id_number: str | None = None, priority: str | None = None) -> Ticket:
         from offline_cache.errors import CacheError

@@ -18,11 +18,10 @@ class HelpFlow(Flow):
     name = "help"
 
     def start(self) -> Step:
-        return Work(run=lambda: self.ctx.terminal.help_call(reason="help"), done=lambda _r: self._called(),
-                    failed=lambda _e: self._called(), busy=View("busy", {"key": "busy.calling"}), label="help_call")
-
-    def _called(self) -> Step:
-        return message("help.called", tone="ok")
+        return Work(run=lambda: self.ctx.terminal.help_call(reason="help"),
+                    done=lambda _r: message("help.called", tone="ok"),
+                    failed=lambda _e: message("help.failed", tone="warn"),
+                    busy=View("busy", {"key": "busy.calling"}), label="help_call")
 
 
 class FallbackFlow(Flow):

@@ -83,6 +83,7 @@ class FlowScreen(Screen):
         self._env = env
         self.page_widget = widget
         self.body.addWidget(widget, 1)
+        widget.show()  # a layout shows new children only later, from the event loop
         self.title.setText(env.title)
         self.title.setVisible(bool(env.title))
         self.prompt.setText(env.prompt)

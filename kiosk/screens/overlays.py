@@ -102,3 +102,26 @@ class AttractOverlay(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.stop()
         self.dismissed.emit()
+
+
+class CornerHotspot(QWidget):
+    """An invisible square in the top-left corner: holding it for ``hold_ms`` opens the technician PIN."""
+
+    long_pressed = Signal()
+
+    def __init__(self, parent: QWidget, *, size: int = 96, hold_ms: int = 3000) -> None:
+        super().__init__(parent)
+        self.setObjectName("CornerHotspot")
+        self.setGeometry(0, 0, size, size)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(hold_ms)
+        self._timer.timeout.connect(self.long_pressed.emit)
+        self.raise_()
+        self.show()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._timer.start()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._timer.stop()

@@ -1,0 +1,121 @@
+"""Everything the kiosk talks to, built once after the home screen is painted.
+
+Devices, the hall client, the offline cache facade and the flow machine are wired here; tests and
+the demo may hand in ready-made twins (``drivers``) or a terminal facade.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from config.privacy import redact
+from kiosk.adapters.devices import DocCameraPortAdapter, KioskDevices, PrinterPortAdapter, VoicePortAdapter
+from kiosk.adapters.hall import HallAdapter
+from kiosk.adapters.terminal import TerminalAdapter
+from kiosk.controller import KioskController
+from kiosk.face_feed import FaceFeed
+from kiosk.flows.base import FlowContext
+from kiosk.flows.machine import KioskMachine
+from kiosk.flows.session import Session
+from kiosk.runner import DeviceHub, Runner
+
+log = logging.getLogger(__name__)
+
+
+class RecentErrors(logging.Handler):
+    """The last warnings and errors, redacted, for the technician screen (no personal data)."""
+
+    def __init__(self, size: int = 30) -> None:
+        super().__init__(level=logging.WARNING)
+        self.lines: collections.deque[str] = collections.deque(maxlen=size)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = redact(record.getMessage())
+        except (TypeError, ValueError):
+            msg = redact(str(record.msg))
+        self.lines.append(f"{time.strftime('%H:%M:%S')} {record.levelname} {record.name}: {msg}"[:200])
+
+
+class KioskServices:
+    def __init__(self, settings: Any, *, hub: DeviceHub, drivers: dict[str, Any] | None = None,
+                 terminal: Any = None, hall_client: Any = None) -> None:
+        self.settings = settings
+        self.hub = hub
+        self.devices = KioskDevices(settings.devices, drivers=drivers, listener=hub.listener)
+        self.printer = PrinterPortAdapter(self.devices)
+        self.doc_camera = DocCameraPortAdapter(self.devices)
+        self.voice = VoicePortAdapter(self.devices)
+        self.face = FaceFeed(self.devices)
+        self.recent_events: collections.deque[str] = collections.deque(maxlen=30)
+        self.errors = RecentErrors()
+        logging.getLogger().addHandler(self.errors)
+        if terminal is None:
+            from offline_cache.factory import open_terminal
+
+            terminal = open_terminal(settings)
+        self.terminal_raw = terminal
+        self.terminal = TerminalAdapter(terminal, timezone=settings.hall.timezone, terminal_id=settings.terminal.id,
+                                        base_url=settings.hall.server_url)
+        if hall_client is None:
+            from hall.client.http import HallClient
+            from offline_cache.factory import read_token
+
+            hall_client = HallClient(settings.hall.server_url, read_token(settings))
+        cache_file = Path(settings.cache.db_path).with_name("kiosk-cache.json")
+        self.hall = HallAdapter(hall_client, timezone=settings.hall.timezone, cache_file=cache_file)
+        if hasattr(terminal, "add_listener"):
+            self._unlisten = terminal.add_listener(lambda online: hub.online_changed.emit(bool(online)))
+
+    def note_event(self, kind: str, name: str, payload: Any) -> None:
+        """Device status events for the technician screen; payloads are never kept."""
+        self.recent_events.append(f"{time.strftime('%H:%M:%S')} {kind} {name}")
+
+    def backlog(self) -> dict[str, Any]:
+        try:
+            stats = self.terminal_raw.backlog()
+        except Exception as exc:  # noqa: BLE001 (the technician sees the code, the kiosk carries on)
+            return {"error": getattr(exc, "code", exc.__class__.__name__)}
+        public = getattr(stats, "public", None)
+        return dict(public()) if callable(public) else {"backlog": getattr(stats, "backlog", "?")}
+
+    def close(self) -> None:
+        self.face.stop()
+        self.devices.close_all()
+        logging.getLogger().removeHandler(self.errors)
+        close = getattr(self.terminal_raw, "close", None)
+        if callable(close):
+            close()
+
+
+def build_machine(settings: Any, services: KioskServices) -> KioskMachine:
+    k = settings.kiosk
+    ctx = FlowContext(session=Session(), hall=services.hall, terminal=services.terminal, printer=services.printer,
+                      doc_camera=services.doc_camera, voice=services.voice, timezone=settings.hall.timezone,
+                      elderly=k.elderly_mode, lang=k.language, paper_mm=settings.devices.printer.paper_mm,
+                      terminal_id=settings.terminal.id, hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
+                      fallback_category=k.fallback_category)
+    return KioskMachine(ctx, idle_timeout_s=k.idle_timeout_s, idle_countdown_s=k.idle_countdown_s,
+                        default_lang=k.language, default_elderly=k.elderly_mode)
+
+
+def start_services(window: Any, settings: Any, *, drivers: dict[str, Any] | None = None, terminal: Any = None,
+                   hall_client: Any = None, open_devices: bool = True) -> KioskController:
+    """Wire the running window to everything; devices open on a background thread."""
+    hub = DeviceHub()
+    runner = Runner()
+    services = KioskServices(settings, hub=hub, drivers=drivers, terminal=terminal, hall_client=hall_client)
+    window.flow.services = services
+    machine = build_machine(settings, services)
+    controller = KioskController(window, machine, runner=runner, hub=hub, services=services)
+    if open_devices:
+        runner.submit(services.devices.open_all, lambda _r: controller.devices_ready(),
+                      lambda exc: log.error("devices failed to open: %s", exc.__class__.__name__))
+    else:
+        controller.devices_ready()
+    controller.refresh_home()
+    return controller

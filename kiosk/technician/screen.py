@@ -1,0 +1,141 @@
+"""The technician screen: PIN, then device statuses, a test per device, outbox, recent errors.
+
+Reached by a long press on the top-left corner. It shows no personal data: card tests print a
+masked ID, scan tests only the code type and length, and everything is cleared on exit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.screens.base import Screen, UiContext, label
+from kiosk.screens.widgets import Keypad, button, card, text_label
+
+KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
+MAX_PIN_TRIES = 3
+
+
+class TechnicianScreen(Screen):
+    screen_id = "technician"
+    exit_requested = Signal()
+    test_requested = Signal(str)
+    pin_ok = Signal()
+
+    def __init__(self, *, pin: str, version: str) -> None:
+        super().__init__()
+        self._pin, self.version = pin, version
+        self.tries = 0
+        self._ui = UiContext()
+        self.stack = QStackedWidget()
+        self.pin_page = QWidget()
+        self.panel = QWidget()
+        self.stack.addWidget(self.pin_page)
+        self.stack.addWidget(self.panel)
+        self.title = label("Title")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 24, 48, 24)
+        lay.addWidget(self.title)
+        lay.addWidget(self.stack, 1)
+        self.results: dict[str, QLabel] = {}
+        self.status_labels: dict[str, QLabel] = {}
+        self.preview = QLabel()
+        self.outbox = text_label("", "Body")
+        self.errors = text_label("", "Muted")
+        self.keypad: Keypad | None = None
+
+    # -- PIN -----------------------------------------------------------------------------------
+    def ask_pin(self, ui: UiContext) -> None:
+        self._ui = ui
+        self.clear()
+        self.title.setText(ui.tr("tech.pin"))
+        old = self.pin_page.layout()
+        if old is not None:
+            QWidget().setLayout(old)  # reparent the old layout away so it is deleted
+        lay = QVBoxLayout(self.pin_page)
+        self.keypad = Keypad(ui, max_len=12, allow_x=False)
+        self.keypad.setMaximumWidth(700)
+        self.keypad.submitted.connect(self._check_pin)
+        lay.addWidget(self.keypad, 1, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(button(ui.tr("tech.exit"), on_click=self.exit_requested.emit), 0, Qt.AlignmentFlag.AlignHCenter)
+        self.stack.setCurrentWidget(self.pin_page)
+
+    def _check_pin(self, value: str) -> None:
+        if self._pin and value == self._pin and self.tries < MAX_PIN_TRIES:
+            self.tries = 0
+            self.show_panel(self._ui)
+            self.pin_ok.emit()
+            return
+        self.tries += 1
+        if self.keypad is not None:
+            self.keypad.clear()
+        self.title.setText(self._ui.tr("tech.pin_wrong" if self.tries < MAX_PIN_TRIES else "tech.pin_locked"))
+        if self.tries >= MAX_PIN_TRIES:
+            self.exit_requested.emit()
+
+    # -- panel ---------------------------------------------------------------------------------
+    def show_panel(self, ui: UiContext) -> None:
+        self.title.setText(ui.tr("tech.title"))
+        old = self.panel.layout()
+        if old is not None:
+            QWidget().setLayout(old)
+        row = QHBoxLayout(self.panel)
+        box, col = card()
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        for r, kind in enumerate(KINDS):
+            grid.addWidget(text_label(ui.tr(f"tech.kind.{kind}"), "Section", wrap=False), r, 0)
+            self.status_labels[kind] = text_label("", "Body")
+            grid.addWidget(self.status_labels[kind], r, 1)
+            grid.addWidget(button(ui.tr(f"tech.test.{kind}"), on_click=lambda k=kind: self.test_requested.emit(k)),
+                           r, 2)
+            self.results[kind] = text_label("", "Muted")
+            grid.addWidget(self.results[kind], r, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(3, 2)
+        col.addLayout(grid)
+        row.addWidget(box, 3)
+        side, scol = card()
+        scol.addWidget(text_label(ui.tr("tech.outbox"), "Section"))
+        scol.addWidget(self.outbox)
+        scol.addWidget(text_label(ui.tr("tech.errors"), "Section"))
+        scol.addWidget(self.errors, 1)
+        scol.addWidget(self.preview)
+        scol.addWidget(text_label(ui.tr("tech.version", version=self.version), "Muted"))
+        scol.addWidget(button(ui.tr("tech.exit"), role="primary", on_click=self.exit_requested.emit))
+        row.addWidget(side, 2)
+        self.stack.setCurrentWidget(self.panel)
+
+    def set_statuses(self, statuses: dict[str, Any], ui: UiContext) -> None:
+        for kind, st in statuses.items():
+            if kind in self.status_labels:
+                msg = st.message_zh if ui.lang == "zh_CN" else st.message_en
+                self.status_labels[kind].setText(f"{st.health.value} · {st.code} · {msg}")
+
+    def set_outbox(self, backlog: dict[str, Any], errors: list[str]) -> None:
+        self.outbox.setText("\n".join(f"{k}: {v}" for k, v in backlog.items()) or "-")
+        self.errors.setText("\n".join(errors[-8:]) or "-")
+
+    def show_result(self, kind: str, text: str, image: Any = None) -> None:
+        if kind in self.results:
+            self.results[kind].setText(text)
+        if image is not None:
+            h, w = image.shape[:2]
+            rgb = image[:, :, ::-1].copy()
+            img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+            self.preview.setPixmap(QPixmap.fromImage(img).scaledToWidth(320))
+
+    def retranslate(self, ui: UiContext) -> None:
+        self._ui = ui
+
+    def clear(self) -> None:
+        """Forget every result and preview (called on exit)."""
+        for lab in self.results.values():
+            lab.clear()
+        self.preview.clear()
+        self.errors.clear()
+        if self.keypad is not None:
+            self.keypad.clear()

@@ -39,7 +39,7 @@ export class Alarm {
   raise(data) {
     const key = data.id !== undefined ? `id-${data.id}` : `ev-${Date.now()}`;
     this.entries.set(key, {id: data.id, window: data.window, message: data.message || "", terminal_id: data.terminal_id,
-      created_at: new Date().toISOString(), local: true, until: Date.now() + GRACE_MS});
+      created_at: data.created_at || new Date().toISOString(), local: true, until: Date.now() + GRACE_MS});
     this.update();
   }
 

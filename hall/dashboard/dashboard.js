@@ -137,14 +137,29 @@ function onEvent(ev) {
       feedLine($("feed"), "noshow", `${d.number} 过号 · ${d.window} 号窗口`, "no-show");
       break;
     case "queue.snapshot": scheduleRefresh(1000); return;
+    case "alert.raised":
+      // The counter's emergency button: on screen before anything else, then confirmed by the overview.
+      alarm.raise(d);
+      feedLine($("feed"), "alert", `${label(FOLLOW_KIND, "alert")[0]} · ${d.window ? d.window + " 号窗口" : ""}`,
+        `alert${d.window ? " · window " + d.window : ""}`);
+      scheduleRefresh(0);
+      return;
+    case "help.requested":
+      feedLine($("feed"), "help", `${label(FOLLOW_KIND, d.kind || "help")[0]}${d.terminal_id ? " · 终端 " + d.terminal_id : ""}`,
+        label(FOLLOW_KIND, d.kind || "help")[1]);
+      scheduleRefresh(0);
+      return;
+    case "alert.low_rating":
+      feedLine($("feed"), "help", `${label(FOLLOW_KIND, "low_rating")[0]}${d.window ? " · " + d.window + " 号窗口" : ""}`,
+        "low rating");
+      scheduleRefresh(0);
+      return;
+    case "followup.changed":
+      if (d.status && d.status !== "open") alarm.dismiss(d.id);
+      scheduleRefresh(0);
+      return;
     default:
-      if (/alert|alarm/.test(ev.type)) {
-        alarm.raise(d);
-        feedLine($("feed"), "alert", `${label(FOLLOW_KIND, "alert")[0]} · ${d.window ? d.window + " 号窗口" : ""}`, "alert");
-        scheduleRefresh(0);
-        return;
-      }
-      if (/help/.test(ev.type)) feedLine($("feed"), "help", `${label(FOLLOW_KIND, "help")[0]}`, "help call");
+      if (d.kind === "alert" && d.status === "open") { alarm.raise(d); scheduleRefresh(0); return; }
   }
   scheduleRefresh(300);
 }

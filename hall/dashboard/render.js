@@ -96,7 +96,9 @@ function ratingLine(r) {
   const stars = "★".repeat(r.level) + "☆".repeat(5 - r.level);
   return el("div", {class: "rating"}, el("span", {class: "stars", text: stars}), " ",
     bi(label(RATING, r.level)),
-    r.reasons && r.reasons.length ? el("div", {class: "sub", text: r.reasons.join("、")}) : null,
+    r.reason_texts && r.reason_texts.length
+      ? el("div", {class: "sub"}, r.reason_texts.map(([zh, en], i) => [i ? "；" : "", zh, " ", el("span", {class: "en", text: en})]))
+      : null,
     r.comment ? el("div", {class: "comment", text: `“${r.comment}”`}) : null);
 }
 
@@ -128,7 +130,7 @@ export function renderFollowups(box, items, drafts, actions) {
         el("span", {class: "fu-where", text: where}),
         el("span", {class: "fu-time muted", text: hhmm(f.created_at)}),
         el("span", {class: `fu-status s-${f.status}`}, bi(label(FOLLOW_STATUS, f.status)))),
-      f.message ? el("div", {class: "fu-msg", text: f.message}) : null,
+      f.message && !f.rating ? el("div", {class: "fu-msg", text: f.message}) : null,
       ratingLine(f.rating),
       f.note ? el("div", {class: "fu-note", text: f.note}) : null,
       editing ? note : null,

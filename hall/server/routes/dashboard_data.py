@@ -7,7 +7,6 @@ way) but authenticates with the dashboard's session cookie, which the browser se
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hall.server.auth import HallDep
 from hall.server.context import HallContext
+from hall.server.domain.evaluations import REASON_TEXTS, BadReason
 from hall.server.domain.hallday import hall_day
 from hall.server.errors import ApiError
 from hall.server.events import make_event
@@ -112,11 +112,20 @@ def _terminals(hall: HallContext, s: Session, now: datetime) -> list[dict[str, A
 
 def followup_view(f: FollowUp, ticket: Ticket | None, ev: Evaluation | None) -> dict[str, Any]:
     return {"id": f.id, "kind": f.kind, "status": f.status, "window": f.window, "terminal_id": f.terminal_id,
+            "ticket_id": f.ticket_id, "evaluation_id": f.evaluation_id,
             "ticket_number": ticket.number if ticket else None, "message": f.message, "note": f.note,
             "created_at": _iso(f.created_at), "acknowledged_at": _iso(f.acknowledged_at),
             "closed_at": _iso(f.closed_at),
             "rating": None if ev is None else {"level": ev.level, "reasons": list(ev.reasons or []),
+                                               "reason_texts": [_reason_text(r) for r in ev.reasons or []],
                                                "comment": ev.comment, "window": ev.window}}
+
+
+def _reason_text(code: str) -> list[str]:
+    try:
+        return list(REASON_TEXTS[BadReason(code)])
+    except ValueError:
+        return [code, code]
 
 
 def _followups(s: Session) -> list[dict[str, Any]]:
@@ -176,7 +185,8 @@ def _change_followup(hall: HallContext, fid: int, *, status: str, note: str, act
             f.closed_at = now
         tx.session.flush()
         view = followup_view(f, None, None)
-        tx.emit("followup.changed", {"id": f.id, "kind": f.kind, "status": f.status, "window": f.window})
+        # The same event the server's own follow-up routes send, so every listener reacts alike.
+        tx.emit("followup.changed", view)
     return view
 
 
@@ -219,6 +229,7 @@ async def events(ws: WebSocket) -> None:
         return
     await ws.accept()
     queue = hall.hub.subscribe()
+    receiver: asyncio.Task[None] | None = None
     try:
         await ws.send_json(make_event("hello", {"role": "manager"}))
         receiver = asyncio.create_task(_drain(ws))
@@ -236,7 +247,7 @@ async def events(ws: WebSocket) -> None:
         pass
     finally:
         hall.hub.unsubscribe(queue)
-        with contextlib.suppress(Exception):
+        if receiver is not None:
             receiver.cancel()
 
 

@@ -1,0 +1,53 @@
+"""``python main.py counter --window N``: the clerk's counter terminal."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def clerk_token(settings: Any) -> str:
+    """``counter.token``, else the first line of ``counter.token_file``; '' means: ask at the login screen."""
+    c = settings.counter
+    if c.token:
+        return str(c.token)
+    if c.token_file is None:
+        return ""
+    try:
+        return Path(c.token_file).read_text(encoding="utf-8").strip().splitlines()[0].strip()
+    except (OSError, IndexError, UnicodeDecodeError):
+        log.error("counter.token_file cannot be read; the clerk logs in by hand")
+        return ""
+
+
+def build_counter(settings: Any, *, window: int) -> Any:
+    from hall.counter.window import CounterWindow
+
+    win = CounterWindow(server_url=settings.hall.server_url, window=window, clerk=settings.counter.clerk_name)
+    win.resize(1600, 960)
+    return win
+
+
+def run_counter(args: argparse.Namespace, settings: Any) -> int:
+    from hall.display.app import make_application
+
+    if not 1 <= args.window <= 9999:
+        log.error("--window must be 1..9999")
+        return 2
+    app = make_application()
+    win = build_counter(settings, window=args.window)
+    token = clerk_token(settings)
+    if token:
+        win.do_login(token, settings.counter.clerk_name)
+    if getattr(args, "windowed", False):
+        win.show()
+    else:
+        win.showFullScreen()
+    try:
+        return int(app.exec())
+    finally:
+        win.shutdown()

@@ -1,0 +1,222 @@
+"""The counter's current-ticket panel, the submission section and the material viewer (zoom, rotate).
+
+These widgets only render state and hand the clerk's choices back through signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QTransform
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, format_duration
+from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
+from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
+
+THUMB = 120
+
+
+def _label(text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
+    lab = QLabel(text)
+    if name:
+        lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return lab
+
+
+class TicketPanel(QFrame):
+    """Number, category, status, priority reason, wait so far, appointment, and the submission."""
+
+    verdict = Signal(int, str)  # material id, "accepted" | "missing"
+    advance = Signal(str)  # next submission status
+    open_material = Signal(object)  # Material
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("ticketPanel")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 20, 24, 20)
+        self.number = _label("—", name="bigNumber")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.status = _label("", name="ticketStatus")
+        top = QHBoxLayout()
+        top.addWidget(self.number, 1)
+        top.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        self.fields: dict[str, QLabel] = {}
+        for row, (key, title) in enumerate((("category", "业务类别"), ("priority", "优先原因"),
+                                            ("wait", "已等候"), ("source", "取号方式"),
+                                            ("appointment", "预约信息"), ("id", "证件号"))):
+            grid.addWidget(_label(title, name="fieldTitle"), row, 0)
+            self.fields[key] = _label("—", name="fieldValue", wrap=True)
+            grid.addWidget(self.fields[key], row, 1)
+        grid.setColumnStretch(1, 1)
+        lay.addLayout(grid)
+        self.submission_box = QFrame()
+        self.submission_box.setObjectName("submissionBox")
+        self.submission_box.setVisible(False)
+        self._sub_layout = QVBoxLayout(self.submission_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.submission_box)
+        lay.addWidget(scroll, 1)
+        self.scroll = scroll
+        self.thumbs: dict[int, QPixmap] = {}
+        self.review: Review | None = None
+
+    def render(self, state: CounterState) -> None:
+        cur = state.current
+        if not cur:
+            self.number.setText("—")
+            self.status.setText("空闲，按 F1 呼叫下一位" if state.logged_in else "")
+            for lab in self.fields.values():
+                lab.setText("—")
+            if self.review is not None:
+                self.show_review(None)
+            return
+        self.number.setText(str(cur.get("number", "")))
+        status = STATUS_ZH.get(str(cur.get("status")), str(cur.get("status")))
+        calls = int(cur.get("call_count") or 0)
+        self.status.setText(("（连接中断，状态待确认）" if state.stale else "") + status
+                            + (f" · 第{calls}次呼叫" if calls > 1 else ""))
+        cat = str(cur.get("category", ""))
+        self.fields["category"].setText(f"{cat} {state.category_names.get(cat, '')}".strip())
+        pri = cur.get("priority")
+        self.fields["priority"].setText(PRIORITY_ZH.get(str(pri), str(pri)) if pri else "无（按取号顺序）")
+        self.fields["wait"].setText(format_duration(state.wait_so_far_s()))
+        source = {"kiosk": "自助取号机", "counter": "窗口", "appointment": "预约签到", "online": "网上取号",
+                  "offline": "离线取号"}.get(str(cur.get("source")), str(cur.get("source") or "—"))
+        self.fields["source"].setText(source + (f"（由 {cur['transferred_from']} 类转入）"
+                                                if cur.get("transferred_from") else ""))
+        self.fields["appointment"].setText(f"预约签到（预约号 {cur['appointment_id']}），按预约优先"
+                                           if cur.get("appointment_id") else "无")
+        self.fields["id"].setText(str(cur.get("id_masked") or "—"))
+
+    # -- submission --------------------------------------------------------------------------------
+    def show_review(self, review: Review | None) -> None:
+        self.review = review
+        view = review.view if review is not None else None
+        while self._sub_layout.count():
+            item = self._sub_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+            elif item.layout() is not None:
+                _clear(item.layout())
+        self.submission_box.setVisible(view is not None)
+        if view is None:
+            return
+        add = self._sub_layout.addWidget
+        add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle"))
+        add(_label(f"事项：{view.item}", wrap=True))
+        add(_label(f"申请人：{view.applicant_name or '—'}   证件号：{view.applicant_id or '—'}", wrap=True))
+        if view.form:
+            add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))
+        row = QHBoxLayout()
+        for m in view.materials:
+            row.addWidget(self._material_tile(m, review.verdict(m)))  # type: ignore[union-attr]
+        row.addStretch(1)
+        self._sub_layout.addLayout(row)
+        missing = review.missing()  # type: ignore[union-attr]
+        if missing:
+            add(_label("一次性告知缺少材料：" + "、".join(missing), name="missingList", wrap=True))
+        buttons = QHBoxLayout()
+        for status in view.next_status:
+            b = QPushButton(f"转为「{SUB_STATUS_ZH.get(status, status)}」")
+            b.setObjectName(f"advance_{status}")
+            b.clicked.connect(lambda _=False, s=status: self.advance.emit(s))
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self._sub_layout.addLayout(buttons)
+
+    def _material_tile(self, m: Material, verdict: str) -> QWidget:
+        tile = QFrame()
+        tile.setObjectName("materialTile")
+        lay = QVBoxLayout(tile)
+        thumb = QPushButton()
+        thumb.setFixedSize(THUMB, THUMB)
+        pix = self.thumbs.get(m.id or -1)
+        if pix is not None:
+            thumb.setIcon(pix.scaled(THUMB - 8, THUMB - 8, Qt.AspectRatioMode.KeepAspectRatio,
+                                     Qt.TransformationMode.SmoothTransformation))
+            thumb.setIconSize(pix.scaled(THUMB - 8, THUMB - 8, Qt.AspectRatioMode.KeepAspectRatio).size())
+        else:
+            thumb.setText(KIND_ZH.get(m.kind, m.kind) if m.kind != "file" else "PDF" if not m.is_image else "…")
+        thumb.clicked.connect(lambda: self.open_material.emit(m))
+        lay.addWidget(thumb)
+        lay.addWidget(_label(m.requirement, wrap=True))
+        lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict), name=f"verdict_{verdict}"))
+        if m.id is not None:
+            ok = QPushButton("确认", objectName=f"accept_{m.id}")
+            miss = QPushButton("缺失", objectName=f"missing_{m.id}")
+            ok.clicked.connect(lambda: self.verdict.emit(m.id, "accepted"))
+            miss.clicked.connect(lambda: self.verdict.emit(m.id, "missing"))
+            btns = QHBoxLayout()
+            btns.addWidget(ok)
+            btns.addWidget(miss)
+            lay.addLayout(btns)
+        return tile
+
+
+def _clear(layout: object) -> None:
+    while layout.count():  # type: ignore[attr-defined]
+        item = layout.takeAt(0)  # type: ignore[attr-defined]
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+
+
+class MaterialViewer(QDialog):
+    """A captured page at full size: + / − zoom, R rotates, 0 fits; Esc closes."""
+
+    def __init__(self, title: str, image: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(1000, 800)
+        self.image, self.zoom, self.angle = image, 1.0, 0
+        self.view = QLabel()
+        self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scroll = QScrollArea()
+        scroll.setWidget(self.view)
+        scroll.setWidgetResizable(True)
+        bar = QHBoxLayout()
+        for text, key, fn in (("放大 +", "+", lambda: self.set_zoom(self.zoom * 1.25)),
+                              ("缩小 −", "-", lambda: self.set_zoom(self.zoom / 1.25)),
+                              ("旋转 R", "R", self.rotate), ("适合 0", "0", lambda: self.set_zoom(1.0))):
+            b = QPushButton(text)
+            b.clicked.connect(fn)
+            QShortcut(QKeySequence(key), self, activated=fn)
+            bar.addWidget(b)
+        bar.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(scroll, 1)
+        self._redraw()
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(8.0, max(0.1, zoom))
+        self._redraw()
+
+    def rotate(self) -> None:
+        self.angle = (self.angle + 90) % 360
+        self._redraw()
+
+    def _redraw(self) -> None:
+        img = self.image.transformed(QTransform().rotate(self.angle), Qt.TransformationMode.SmoothTransformation)
+        fit = min(960 / max(1, img.width()), 700 / max(1, img.height()), 1.0)
+        w = max(1, int(img.width() * fit * self.zoom))
+        self.view.setPixmap(QPixmap.fromImage(img).scaledToWidth(w, Qt.TransformationMode.SmoothTransformation))

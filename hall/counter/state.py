@@ -1,0 +1,180 @@
+"""The counter terminal's state as plain data: window, clerk, current ticket, queue, what can be done.
+
+No Qt and no HTTP: the window renders a :class:`CounterState`, the service feeds it server answers
+and events. ``actions()`` decides which buttons are live, so the rules are tested without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call_number",
+           "alert")
+PRIORITY_ZH = {"elderly": "老年人优先", "disabled": "残疾人优先", "pregnant": "孕妇优先", "veteran": "军人优先",
+               "vip": "重点服务对象", "cannot_do": "办不成事反映", "appointment": "预约优先"}
+STATUS_ZH = {"waiting": "等候中", "called": "已呼叫", "serving": "办理中", "done": "已办结", "no_show": "过号",
+             "transferred": "已转移", "cancelled": "已取消"}
+WINDOW_ZH = {"open": "开放", "paused": "暂停", "closed": "关闭"}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A line for the clerk's status bar: ``level`` ok / info / warn / error."""
+
+    level: str
+    text: str
+
+
+@dataclass
+class CounterState:
+    window: int
+    clerk: str = ""
+    logged_in: bool = False
+    online: bool = False
+    window_status: str = "closed"
+    pause_reason: str = ""
+    categories: list[str] = field(default_factory=list)
+    category_names: dict[str, str] = field(default_factory=dict)
+    waiting: dict[str, int] = field(default_factory=dict)
+    current: dict[str, Any] | None = None
+    stale: bool = False  # the current ticket was read before the server went away
+    busy: str | None = None
+    served_today: int = 0
+    handling_s: list[float] = field(default_factory=list)
+    served_ids: set[int] = field(default_factory=set)
+    message: Message | None = None
+
+    # -- what the clerk may do -------------------------------------------------------------------
+    def actions(self) -> dict[str, bool]:
+        ready = self.logged_in and self.online and self.busy is None
+        status = (self.current or {}).get("status") if not self.stale else None
+        paused = self.window_status == "paused"
+        return {
+            "call_next": ready and not paused,
+            "call_number": ready and not paused,
+            "recall": ready and status == "called",
+            "start": ready and status == "called",
+            "finish": ready and status in ("called", "serving"),
+            "no_show": ready and status == "called",
+            "transfer": ready and status in ("called", "serving"),
+            "pause": ready and self.window_status == "open" and status not in ("called", "serving"),
+            "resume": ready and paused,
+            # The alarm works whenever the clerk is logged in; the service retries it until it is through.
+            "alert": self.logged_in,
+        }
+
+    # -- derived figures -------------------------------------------------------------------------
+    def waiting_total(self) -> int:
+        return sum(self.waiting.get(c, 0) for c in self.categories)
+
+    def average_handling_s(self) -> float | None:
+        return sum(self.handling_s) / len(self.handling_s) if self.handling_s else None
+
+    def wait_so_far_s(self, now: datetime | None = None) -> int | None:
+        """Seconds from issue to the call (or to now while still called and not started)."""
+        cur = self.current
+        if not cur or not cur.get("issued_at"):
+            return None
+        issued = _parse(cur["issued_at"])
+        end = _parse(cur["called_at"]) if cur.get("called_at") else (now or datetime.now(UTC))
+        return max(0, int((end - issued).total_seconds())) if issued and end else None
+
+    # -- inputs ----------------------------------------------------------------------------------
+    def set_window(self, view: dict[str, Any]) -> None:
+        self.window_status = str(view.get("status", self.window_status))
+        self.pause_reason = str(view.get("pause_reason") or "")
+        self.categories = [str(c) for c in view.get("categories") or self.categories]
+        self.clerk = str(view.get("clerk") or self.clerk)
+        if isinstance(view.get("served_today"), int):
+            self.served_today = int(view["served_today"])
+        if view.get("current_ticket_id") is None and self.current and self.current.get("status") in (
+                "called", "serving"):
+            self.current = None
+
+    def set_categories(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            code = str(row.get("code", ""))
+            if code:
+                self.category_names[code] = str(row.get("name") or code)
+                self.waiting[code] = int(row.get("waiting") or 0)
+
+    def set_ticket(self, ticket: dict[str, Any] | None) -> None:
+        """An action's answer (or None: nothing waits). Done/no-show/transferred tickets leave the panel."""
+        self.stale = False
+        if ticket is None:
+            self.current = None
+            return
+        if ticket.get("status") == "done":
+            self._served(ticket)
+        if ticket.get("status") in ("called", "serving"):
+            self.current = ticket
+        elif self.current is None or self.current.get("id") == ticket.get("id"):
+            self.current = None
+
+    def apply(self, event: dict[str, Any]) -> bool:
+        """One server event; True when the screen should be redrawn."""
+        kind, data = event.get("type"), event.get("data") or {}
+        if not isinstance(data, dict):
+            return False
+        if kind == "queue.snapshot":
+            for row in data.get("categories") or []:
+                if isinstance(row, dict) and row.get("code"):
+                    self.waiting[str(row["code"])] = int(row.get("waiting") or 0)
+            return True
+        if kind == "window.changed" and data.get("number") == self.window:
+            self.set_window(data)
+            return True
+        if kind == "ticket.issued" and data.get("category") in self.categories:
+            self.waiting[data["category"]] = self.waiting.get(data["category"], 0) + 1
+            return True
+        if kind == "ticket.called" and not data.get("recall"):
+            code = str(data.get("category", ""))
+            self.waiting[code] = max(0, self.waiting.get(code, 0) - 1)
+            return code in self.categories
+        if kind == "ticket.finished" and data.get("window") == self.window:
+            if self.current and self.current.get("id") == data.get("id"):
+                self._served({**self.current, "status": "done", "finished_at": event.get("at")})
+                self.current = None
+            return True
+        return False
+
+    def disconnected(self) -> None:
+        """The server went away: nothing on screen may pretend to be current."""
+        self.online = False
+        self.stale = self.current is not None
+        self.message = Message("warn", "与服务器的连接中断，正在重连…（期间不能叫号）")
+
+    def _served(self, ticket: dict[str, Any]) -> None:
+        tid = ticket.get("id")
+        if not isinstance(tid, int) or tid in self.served_ids:
+            return
+        self.served_ids.add(tid)
+        self.served_today += 1
+        begin = _parse(ticket.get("started_at") or ticket.get("called_at"))
+        end = _parse(ticket.get("finished_at")) or datetime.now(UTC)
+        if begin is not None:
+            self.handling_s.append(max(0.0, (end - begin).total_seconds()))
+
+
+def _parse(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def format_duration(seconds: float | None) -> str:
+    """``754`` → ``12分34秒``; None → ``—``."""
+    if seconds is None:
+        return "—"
+    s = int(seconds)
+    if s < 60:
+        return f"{s}秒"
+    if s < 3600:
+        return f"{s // 60}分{s % 60:02d}秒"
+    return f"{s // 3600}小时{s % 3600 // 60:02d}分"

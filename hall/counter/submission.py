@@ -1,0 +1,126 @@
+"""A kiosk submission as the clerk sees it: masked applicant, item, form, materials, missing list.
+
+Plain data from the server's submission JSON (no Qt). Personal values arrive masked from the
+server and are masked again here in case a field slips through unmasked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from config.privacy import mask_id_number, mask_name, redact
+
+# What a clerk may move a submission to from each status (mirrors the server's rule table; the
+# server has the last word and refuses anything else).
+NEXT_STATUS: dict[str, tuple[str, ...]] = {
+    "submitted": ("accepted", "supplement_required", "rejected"),
+    "received": ("accepted", "supplement_required", "rejected"),
+    "accepted": ("in_review", "supplement_required"),
+    "supplement_required": ("submitted", "accepted", "in_review", "rejected"),
+    "in_review": ("approved", "rejected", "supplement_required"),
+    "approved": ("result_ready",),
+    "rejected": ("result_ready",),
+    "result_ready": ("delivered",),
+    "delivered": (),
+}
+STATUS_ZH = {"submitted": "已提交", "received": "已接收", "accepted": "已受理", "supplement_required": "待补正",
+             "in_review": "审批中", "approved": "已批准", "rejected": "不予受理/不予批准",
+             "result_ready": "待领取", "delivered": "已办结送达"}
+VERDICT_ZH = {"accepted": "已确认", "missing": "缺失", "pending": "待核验"}
+KIND_ZH = {"file": "上传", "elicense": "电子证照", "waived": "容缺承诺"}
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    id: int | None
+    requirement: str
+    kind: str
+    verdict: str
+    sha256: str | None
+    content_type: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    id: int
+    code: str
+    item: str
+    status: str
+    applicant_id: str
+    applicant_name: str
+    form: list[tuple[str, str]] = field(default_factory=list)
+    materials: list[Material] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    next_status: tuple[str, ...] = ()
+
+    @property
+    def status_zh(self) -> str:
+        return STATUS_ZH.get(self.status, self.status)
+
+
+@dataclass
+class Review:
+    """The clerk's check of one submission at the counter: a verdict per material.
+
+    The server keeps the status and its history; the verdicts feed the 待补正 note, so the citizen
+    is told everything missing at once (一次性告知)."""
+
+    view: SubmissionView
+    verdicts: dict[int, str] = field(default_factory=dict)
+
+    def mark(self, material_id: int, verdict: str) -> None:
+        if verdict in ("accepted", "missing", "pending"):
+            self.verdicts[material_id] = verdict
+
+    def verdict(self, m: Material) -> str:
+        return self.verdicts.get(m.id, m.verdict) if m.id is not None else m.verdict
+
+    def missing(self) -> list[str]:
+        """The server's missing list plus every material the clerk marked missing, once each."""
+        marked = [m.requirement for m in self.view.materials if self.verdict(m) == "missing"]
+        return list(dict.fromkeys([*self.view.missing, *marked]))
+
+    def note_for(self, status: str) -> str:
+        if status == "supplement_required" and self.missing():
+            return "需补正材料：" + "、".join(self.missing())
+        return ""
+
+
+def submission_view(data: dict[str, Any]) -> SubmissionView:
+    """From ``GET /submissions/{id}``; unknown fields are ignored, missing ones left empty."""
+    status = str(data.get("status", ""))
+    applicant = data.get("applicant") if isinstance(data.get("applicant"), dict) else {}
+    id_masked = str(applicant.get("id_masked") or data.get("applicant_id_masked") or "")
+    name = str(applicant.get("name") or data.get("applicant_name_masked") or "")
+    form_raw = applicant.get("form") or {}
+    form = [(str(k), redact(str(v))) for k, v in form_raw.items()] if isinstance(form_raw, dict) else []
+    names = data.get("requirement_names") if isinstance(data.get("requirement_names"), dict) else {}
+    materials = []
+    for i, m in enumerate(data.get("materials") or []):
+        if not isinstance(m, dict):
+            continue
+        mid = m.get("id")
+        materials.append(Material(id=mid if isinstance(mid, int) else None,
+                                  requirement=str(names.get(m.get("requirement")) or m.get("requirement")
+                                                  or f"材料{i + 1}"),
+                                  kind=str(m.get("kind") or "file"), verdict=str(m.get("verdict") or "pending"),
+                                  sha256=m.get("sha256"), content_type=str(m.get("content_type") or "")))
+    missing = [str(x.get("name") or x.get("requirement") or x) if isinstance(x, dict) else str(x)
+               for x in data.get("missing") or []]
+    nxt = NEXT_STATUS.get(status, ())
+    item = str(data.get("item_name") or data.get("item") or data.get("item_code") or "")
+    return SubmissionView(id=int(data.get("id", 0)), code=str(data.get("code", "")), item=item, status=status,
+                          applicant_id=_masked_id(id_masked),
+                          applicant_name=name if "*" in name or not name else mask_name(name),
+                          form=form, materials=materials, missing=missing, next_status=nxt)
+
+
+def _masked_id(value: str) -> str:
+    if not value or "*" in value:
+        return value
+    return mask_id_number(value)

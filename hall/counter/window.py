@@ -1,0 +1,314 @@
+"""The clerk's counter window: login, the current ticket, big actions with F-key shortcuts, queue figures.
+
+One tiny method per clerk action; each runs its HTTP call on the Runner and comes back on the GUI
+thread. Events (and reconnects) arrive through the EventBridge.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from hall.client.errors import HallConflict, HallTimeout, HallUnreachable
+from hall.counter.dialogs import CallNumberDialog, LoginPanel, PauseDialog, TransferDialog
+from hall.counter.messages import error_text
+from hall.counter.panels import TicketPanel
+from hall.counter.review import ReviewMixin
+from hall.counter.service import CounterService
+from hall.counter.state import WINDOW_ZH, CounterState, Message, format_duration
+from hall.counter.theme import COUNTER_QSS
+from hall.display.events import EventsClient
+from hall.display.qtbridge import EventBridge, Runner
+
+log = logging.getLogger(__name__)
+
+# action -> (label, shortcut)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "call_next": ("呼叫下一位", "F1"), "recall": ("重呼", "F2"), "start": ("开始办理", "F3"),
+    "finish": ("办结", "F4"), "no_show": ("过号", "F5"), "transfer": ("转移", "F6"),
+    "pause": ("暂停 / 恢复", "F7"), "call_number": ("指定叫号", "F8"), "alert": ("一键报警", "F12"),
+}
+ALERT_RETRY_MS = 2000
+
+
+class CounterWindow(ReviewMixin, QWidget):
+    def __init__(self, *, server_url: str, window: int, clerk: str = "") -> None:
+        super().__init__()
+        self.setObjectName("counterRoot")
+        self.setWindowTitle(f"{window} 号窗口 — 柜员终端")
+        self.setStyleSheet(COUNTER_QSS)
+        self.state = CounterState(window=window)
+        self.service = CounterService(server_url, window=window)
+        self.runner = Runner(name="counter-http")
+        self.bridge = EventBridge()
+        self.bridge.event.connect(self.on_event)
+        self.bridge.online.connect(self.on_online)
+        self.events: EventsClient | None = None
+        self._server_url = server_url
+        self.login = LoginPanel(window, clerk=clerk)
+        self.login.submitted.connect(self.do_login)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self._work_page())
+        QVBoxLayout(self).addWidget(self.stack)
+        self.layout().setContentsMargins(0, 0, 0, 0)
+        self._tick = QTimer(self, interval=1000, timeout=self.render)
+        self._alert_retry = QTimer(self, interval=ALERT_RETRY_MS, singleShot=True, timeout=self.do_alert)
+        self.dialog: Any = None
+        self._closed = False
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _work_page(self) -> QWidget:
+        page = QWidget()
+        header = QWidget(objectName="header")
+        h = QHBoxLayout(header)
+        self.title = QLabel(f"{self.state.window} 号窗口", objectName="windowTitle")
+        self.clerk_label, self.window_status = QLabel(""), QLabel("")
+        self.online_badge = QLabel("", objectName="onlineBadge")
+        for w in (self.title, self.clerk_label, self.window_status):
+            h.addWidget(w)
+        h.addStretch(1)
+        h.addWidget(self.online_badge)
+        self.panel = TicketPanel()
+        self.panel.verdict.connect(self.do_verdict)
+        self.panel.advance.connect(self.do_advance)
+        self.panel.open_material.connect(self.do_open_material)
+        actions = QWidget(objectName="actionsPanel")
+        a = QVBoxLayout(actions)
+        self.buttons: dict[str, QPushButton] = {}
+        for name, (label, key) in ACTIONS.items():
+            b = QPushButton(f"{key}   {label}", objectName=f"act_{name}")
+            b.setProperty("class", "action")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(getattr(self, f"do_{name}"))
+            QShortcut(QKeySequence(key), self, activated=getattr(self, f"do_{name}"),
+                      context=Qt.ShortcutContext.WindowShortcut)
+            if name == "alert":
+                a.addStretch(1)
+            a.addWidget(b)
+            self.buttons[name] = b
+        body = QHBoxLayout()
+        body.addWidget(self.panel, 3)
+        body.addWidget(actions, 1)
+        stats = QWidget(objectName="statsBar")
+        s = QHBoxLayout(stats)
+        self.stat_labels: dict[str, QLabel] = {}
+        for key, title in (("queue", "本窗口等候"), ("served", "今日已办"), ("avg", "平均办理时长")):
+            s.addWidget(QLabel(title))
+            self.stat_labels[key] = QLabel("—", objectName="statValue")
+            s.addWidget(self.stat_labels[key])
+            s.addSpacing(24)
+        self.queue_detail = QLabel("")
+        s.addWidget(self.queue_detail, 1)
+        self.message = QLabel("", objectName="message")
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 12)
+        lay.addWidget(header)
+        inner = QVBoxLayout()
+        inner.setContentsMargins(16, 8, 16, 0)
+        inner.addLayout(body, 1)
+        inner.addWidget(stats)
+        inner.addWidget(self.message)
+        lay.addLayout(inner, 1)
+        return page
+
+    def render(self) -> None:
+        st = self.state
+        self.clerk_label.setText(f"柜员：{st.clerk}" if st.clerk else "")
+        status = WINDOW_ZH.get(st.window_status, st.window_status)
+        self.window_status.setText(f"· {status}" + (f"（{st.pause_reason}）" if st.pause_reason else ""))
+        self.online_badge.setText("● 已连接" if st.online else "● 连接中断，正在重连")
+        self.online_badge.setProperty("online", "true" if st.online else "false")
+        self.online_badge.style().polish(self.online_badge)
+        enabled = st.actions()
+        for name, button in self.buttons.items():
+            button.setEnabled(enabled[name] or (name == "pause" and enabled["resume"]))
+        self.buttons["pause"].setText(f"F7   {'恢复服务' if st.window_status == 'paused' else '暂停服务'}")
+        self.panel.render(st)
+        self.stat_labels["queue"].setText(f"{st.waiting_total()} 人")
+        self.stat_labels["served"].setText(f"{st.served_today} 人")
+        self.stat_labels["avg"].setText(format_duration(st.average_handling_s()))
+        self.queue_detail.setText("   ".join(f"{c} {st.category_names.get(c, '')} {st.waiting.get(c, 0)}人"
+                                            for c in st.categories))
+        msg = st.message
+        self.message.setText(msg.text if msg else "")
+        self.message.setProperty("level", msg.level if msg else "info")
+        self.message.style().polish(self.message)
+
+    def say(self, level: str, text: str) -> None:
+        self.state.message = Message(level, text)
+        self.render()
+
+    # -- login and refresh -----------------------------------------------------------------------
+    def do_login(self, token: str, clerk: str = "") -> None:
+        self.runner.op(lambda: self.service.login(token, clerk=clerk)).success(self._logged_in).failure(
+            self._login_failed).run()
+
+    def _logged_in(self, view: dict[str, Any]) -> None:
+        self.login.set_busy(False)
+        self.login.token.clear()
+        self.state.logged_in = True
+        self.state.set_window(view)
+        self.stack.setCurrentIndex(1)
+        self._tick.start()
+        if self.events is not None:
+            self.events.stop()
+        self.events = EventsClient(self._server_url, self.service.token, on_event=self.bridge.on_event,
+                                   on_state=self.bridge.on_state, name=f"counter-{self.state.window}")
+        self.events.start()
+        self.say("ok", f"已登录，{self.state.window} 号窗口开始服务")
+        self.refresh()
+
+    def _login_failed(self, exc: BaseException) -> None:
+        self.login.set_busy(False)
+        self.login.error.setText(error_text(exc, "登录"))
+
+    def refresh(self) -> None:
+        self.runner.op(self.service.snapshot).success(self._snapshot).failure(
+            lambda e: self.say("warn", error_text(e, "刷新"))).run()
+
+    def _snapshot(self, snap: dict[str, Any]) -> None:
+        self.state.set_window(snap["window"])
+        self.state.set_categories(snap["categories"])
+        self.state.set_ticket(snap["current"])
+        self._load_details()
+        self.render()
+
+    def on_online(self, online: bool) -> None:
+        if online:
+            self.state.online = True
+            self.say("ok", "已连接服务器")
+            self.refresh()
+        else:
+            self.state.disconnected()
+            self.render()
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        before = (self.state.current or {}).get("id")
+        if self.state.apply(event):
+            if before is not None and self.state.current is None and event.get("type") == "ticket.finished":
+                self.say("ok", "已办结，请群众在评价器上评价")
+            self.render()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _act(self, name: str, fn: Callable[[], Any], done: Callable[[Any], None], label: str) -> None:
+        if not self.state.actions().get(name, False):
+            return
+        self.state.busy = name
+        self.render()
+
+        def ok(result: Any) -> None:
+            self.state.busy = None
+            done(result)
+            self.render()
+
+        def failed(exc: BaseException) -> None:
+            self.state.busy = None
+            self.say("error", error_text(exc, label))
+            if isinstance(exc, HallConflict):
+                self.refresh()
+
+        self.runner.op(fn).success(ok).failure(failed).run()
+
+    def _ticket_done(self, text: str) -> Callable[[Any], None]:
+        def done(ticket: Any) -> None:
+            self.state.set_ticket(ticket)
+            self._load_details()
+            number = (ticket or {}).get("number", "")
+            self.state.message = Message("ok", text.format(number=number)) if ticket else Message(
+                "info", "当前没有等候的群众")
+        return done
+
+    def do_call_next(self) -> None:
+        self._act("call_next", self.service.call_next, self._ticket_done("已呼叫 {number}"), "叫号")
+
+    def do_recall(self) -> None:
+        self._act("recall", self.service.recall, self._ticket_done("已重呼 {number}"), "重呼")
+
+    def do_start(self) -> None:
+        self._act("start", self.service.start, self._ticket_done("{number} 开始办理"), "开始办理")
+
+    def do_finish(self) -> None:
+        self._act("finish", self.service.finish, self._ticket_done("{number} 已办结，请群众在评价器上评价"), "办结")
+
+    def do_no_show(self) -> None:
+        self._act("no_show", self.service.no_show, self._ticket_done("{number} 已记为过号"), "过号")
+
+    def do_transfer(self) -> None:
+        if self.state.actions()["transfer"]:
+            self._open(TransferDialog(self.state.category_names, self.state.window, self), self.transfer_to)
+
+    def transfer_to(self, category: str | None, window: int | None) -> None:
+        tid = int((self.state.current or {}).get("id", 0))
+        where = f"{category} 类" if category else f"{window} 号窗口"
+        self._act("transfer", lambda: self.service.transfer(tid, category=category, window=window),
+                  self._ticket_done(f"{{number}} 已转到 {where}"), "转移")
+
+    def do_pause(self) -> None:
+        if self.state.window_status == "paused":
+            self._act("resume", self.service.resume, self._window_done("已恢复服务"), "恢复服务")
+        elif self.state.actions()["pause"]:
+            self._open(PauseDialog(self), self.pause_with)
+
+    def do_resume(self) -> None:
+        self._act("resume", self.service.resume, self._window_done("已恢复服务"), "恢复服务")
+
+    def pause_with(self, reason: str) -> None:
+        self._act("pause", lambda: self.service.pause(reason), self._window_done(f"已暂停：{reason}"), "暂停")
+
+    def _window_done(self, text: str) -> Callable[[Any], None]:
+        def done(view: Any) -> None:
+            self.state.set_window(view)
+            self.state.message = Message("ok", text)
+        return done
+
+    def do_call_number(self) -> None:
+        if self.state.actions()["call_number"]:
+            self._open(CallNumberDialog(self), self.call_number)
+
+    def call_number(self, number: str) -> None:
+        self._act("call_number", lambda: self.service.call_number(number), self._ticket_done("已呼叫 {number}"),
+                  "指定叫号")
+
+    def do_alert(self) -> None:
+        if not self.state.logged_in:
+            return
+        self.say("warn", "正在报警…")
+        self.runner.op(self.service.alert).success(
+            lambda _r: self.say("ok", f"已报警：大厅管理员已收到 {self.state.window} 号窗口的紧急求助")).failure(
+            self._alert_failed).run()
+
+    def _alert_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, HallUnreachable | HallTimeout):
+            self.say("error", "报警暂未送达服务器，正在自动重试…")
+            self._alert_retry.start()  # same Idempotency-Key: one alert however many retries
+        else:
+            self.say("error", error_text(exc, "报警"))
+
+    def _open(self, dialog: Any, slot: Callable[..., None]) -> None:
+        self.dialog = dialog
+        dialog.chosen.connect(slot)
+        dialog.finished.connect(lambda _r: self.activateWindow())  # F-keys work again at once
+        dialog.open()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._tick.stop()
+        self._alert_retry.stop()
+        if self.events is not None:
+            self.events.stop()
+        self.runner.shutdown()
+        self.service.close()
+

@@ -1,0 +1,228 @@
+"""The evaluation pad's window: idle (clerk, window), five faces, reasons for low ratings, thanks.
+
+Ratings are written to the offline outbox (offline_cache's terminal facade) on the Runner, so a
+server that is away never loses one; events arrive through the EventBridge.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from hall.client import HallClient
+from hall.counter.theme import PAD_QSS
+from hall.display.events import EventsClient
+from hall.display.qtbridge import EventBridge, Runner
+from hall.evaluator.pad import LEVELS, REASONS, PadState
+
+log = logging.getLogger(__name__)
+FACE_COLOURS = {5: "#2e7d32", 4: "#5b9a3c", 3: "#c9a227", 2: "#d9822b", 1: "#c62828"}
+THANKS_MS = 4000
+PAGES = {"idle": 0, "rate": 1, "reasons": 2, "sending": 2, "thanks": 3}
+
+
+def face_icon(level: int, size: int = 96) -> QIcon:
+    """A plain drawn face: the mouth curves from a smile (5) to a frown (1)."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(FACE_COLOURS[level])
+    p.setBrush(colour)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(QRectF(2, 2, size - 4, size - 4))
+    p.setBrush(QColor("white"))
+    for x in (0.34, 0.66):
+        p.drawEllipse(QPointF(size * x, size * 0.38), size * 0.06, size * 0.07)
+    pen = QPen(QColor("white"), size * 0.06)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    curve = (level - 3) * 0.09  # + smile, − frown
+    path = QPainterPath(QPointF(size * 0.3, size * 0.66 - curve * size * 0.3))
+    path.quadTo(QPointF(size * 0.5, size * (0.66 + curve)), QPointF(size * 0.7, size * 0.66 - curve * size * 0.3))
+    p.drawPath(path)
+    p.end()
+    return QIcon(pix)
+
+
+class EvaluatorWindow(QWidget):
+    def __init__(self, *, server_url: str, token: str, window: int, terminal: Any, clerk: str = "",
+                 rating_timeout_s: int = 60) -> None:
+        super().__init__()
+        self.setObjectName("padRoot")
+        self.setStyleSheet(PAD_QSS)
+        self.setWindowTitle(f"{window} 号窗口 — 服务评价")
+        self.state = PadState(window=window, clerk=clerk)
+        self.terminal = terminal
+        self.runner = Runner(name="pad-outbox", workers=1)
+        self.bridge = EventBridge()
+        self.bridge.event.connect(self.on_event)
+        self.bridge.online.connect(self.on_online)
+        self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
+        self.events = EventsClient(server_url, token, on_event=self.bridge.on_event, on_state=self.bridge.on_state,
+                                   name=f"pad-{window}")
+        self.receipts: list[Any] = []
+        self.stack = QStackedWidget()
+        for page in (self._idle_page(), self._rate_page(), self._reasons_page(), self._thanks_page()):
+            self.stack.addWidget(page)
+        QVBoxLayout(self).addWidget(self.stack)
+        self._timeout = QTimer(self, singleShot=True, interval=rating_timeout_s * 1000, timeout=self._back_to_idle)
+        self._thanks = QTimer(self, singleShot=True, interval=THANKS_MS, timeout=self._back_to_idle)
+        self._closed = False
+        self.render()
+
+    # -- pages -----------------------------------------------------------------------------------
+    def _idle_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.idle_window = QLabel(f"{self.state.window} 号窗口", objectName="padTitle")
+        self.idle_clerk = QLabel("", objectName="padClerk")
+        hint = QLabel("办理结束后，请您对本次服务作出评价", objectName="padSub")
+        for w in (self.idle_window, self.idle_clerk, hint):
+            lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.insertStretch(0, 1)
+        lay.addStretch(1)
+        return page
+
+    def _rate_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.rate_title = QLabel("", objectName="padTitle")
+        lay.addWidget(self.rate_title, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(QLabel("请您为本次服务评价  Please rate our service", objectName="padSub"), 0,
+                      Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        self.faces: dict[int, QPushButton] = {}
+        for level, zh, _en in LEVELS:
+            b = QPushButton(zh, objectName=f"face_{level}")
+            b.setProperty("class", "face")
+            b.setIcon(face_icon(level))
+            b.setIconSize(QSize(96, 96))
+            b.clicked.connect(lambda _=False, lv=level: self.choose(lv))
+            row.addWidget(b)
+            self.faces[level] = b
+        lay.addStretch(1)
+        lay.addLayout(row)
+        self.rate_error = QLabel("", objectName="padError")
+        lay.addWidget(self.rate_error, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addStretch(1)
+        return page
+
+    def _reasons_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(QLabel("请选择不满意的原因（可多选）", objectName="padTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        grid = QGridLayout()
+        self.reason_buttons: dict[str, QPushButton] = {}
+        for i, (code, zh) in enumerate(REASONS):
+            b = QPushButton(zh, objectName=f"reason_{code}")
+            b.setProperty("class", "reason")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, c=code: self.toggle(c))
+            grid.addWidget(b, i // 3, i % 3)
+            self.reason_buttons[code] = b
+        lay.addLayout(grid)
+        self.reasons_error = QLabel("", objectName="padError")
+        self.send_button = QPushButton("提交评价", objectName="padSend")
+        self.send_button.clicked.connect(self.send)
+        lay.addWidget(self.reasons_error, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(self.send_button)
+        return page
+
+    def _thanks_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addStretch(1)
+        lay.addWidget(QLabel("感谢您的评价！", objectName="padTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(QLabel("Thank you for your feedback", objectName="padSub"), 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addStretch(1)
+        return page
+
+    def render(self) -> None:
+        st = self.state
+        self.stack.setCurrentIndex(PAGES.get(st.mode, 0))
+        self.idle_clerk.setText(f"柜员 {st.clerk} 为您服务" if st.clerk else "欢迎您")
+        self.rate_title.setText(f"{st.number} 号，办理完毕" if st.number else "办理完毕")
+        self.rate_error.setText(st.error if st.mode == "rate" else "")
+        self.reasons_error.setText(st.error if st.mode in ("reasons", "sending") else "")
+        for code, b in self.reason_buttons.items():
+            b.setChecked(code in st.reasons)
+        self.send_button.setEnabled(st.mode == "reasons" and st.can_send())
+        self.send_button.setText("正在提交…" if st.mode == "sending" else "提交评价")
+
+    # -- inputs ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.events.start()
+
+    def on_online(self, online: bool) -> None:
+        if online:  # the clerk may have changed while we were away
+            self.runner.op(self.client.windows).success(self._windows).run()
+
+    def _windows(self, windows: list[Any]) -> None:
+        mine = next((w for w in windows if w.number == self.state.window), None)
+        if mine is not None and mine.clerk:
+            self.state.clerk = mine.clerk
+            self.render()
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        if self.state.apply(event):
+            if self.state.mode == "rate":
+                self._thanks.stop()
+                self._timeout.start()
+            self.render()
+
+    def choose(self, level: int) -> None:
+        if self.state.choose(level):
+            self.send()
+        self.render()
+
+    def toggle(self, reason: str) -> None:
+        self.state.toggle(reason)
+        self.render()
+
+    def send(self) -> None:
+        try:
+            body = self.state.body()
+        except ValueError:
+            self.state.error = "请至少选择一个原因"
+            self.render()
+            return
+        self.state.sending()
+        self.render()
+        self.runner.op(lambda: self.terminal.rate(body)).success(self._sent).failure(self._failed).run()
+
+    def _sent(self, receipt: Any) -> None:
+        self.receipts.append(receipt)
+        self.state.sent()
+        self._timeout.stop()
+        self._thanks.start()
+        self.render()
+
+    def _failed(self, exc: BaseException) -> None:
+        log.warning("rating not stored: %s", getattr(exc, "code", exc.__class__.__name__))
+        self.state.failed("评价暂未保存，请再试一次")
+        self.render()
+
+    def _back_to_idle(self) -> None:
+        self.state.idle()
+        self.render()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._timeout.stop()
+        self._thanks.stop()
+        self.events.stop()
+        self.runner.shutdown()
+        self.client.close()

@@ -1,0 +1,63 @@
+"""Helpers for the counter, evaluator and display e2e tests: windows on a real server, closed after."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from config import load_settings
+from tests.rigs.hall_server import HallServer
+
+
+def settings_for(server: HallServer, tmp_path: Path, *extra: str) -> Any:
+    return load_settings(overrides=[
+        f'hall.server_url="{server.url}"', f'terminal.token="{server.tokens["terminal"]}"',
+        'terminal.id="P5"', 'terminal.offline_prefix="P5"',
+        'devices.voice.driver="wav"', f'devices.voice.output_dir="{tmp_path / "voice"}"', "devices.voice.repeat=2",
+        f'cache.db_path="{tmp_path / "outbox.db"}"', f'cache.attachments_dir="{tmp_path / "outbox-files"}"',
+        f'cache.key_file="{tmp_path / "outbox.key"}"', 'cache.key_env="HALL_TEST_NO_SUCH_KEY"', *extra])
+
+
+def api(server: HallServer, method: str, path: str, role: str, **kwargs: Any) -> httpx.Response:
+    return httpx.request(method, f"{server.url}/api/v1{path}", timeout=10,
+                         headers={"Authorization": f"Bearer {server.tokens[role]}"}, **kwargs)
+
+
+def issue(server: HallServer, category: str, **body: Any) -> dict[str, Any]:
+    r = api(server, "POST", "/tickets", "terminal", json={"category": category, **body})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def announcements(tmp_path: Path) -> list[dict[str, Any]]:
+    log = tmp_path / "voice" / "announcements.jsonl"
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+
+
+def page_png(text: str = "TITLE") -> bytes:
+    """A small captured-page image (what the kiosk's document camera would upload)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (420, 300), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((10, 10, 410, 290), outline="black", width=3)
+    draw.text((40, 130), text, fill="black")
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def submit_for_ticket(server: HallServer, ticket_id: int) -> dict[str, Any]:
+    data = {"item_code": "D-001", "id_number": "110101199003071233", "name": "张三",
+            "form": {"phone": "13800000000"}, "ticket_id": ticket_id,
+            "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "sale_contract", "file": "f0"}]}
+    r = api(server, "POST", "/submissions", "terminal", data={"data": json.dumps(data, ensure_ascii=False)},
+            files={"f0": ("contract.png", page_png("CONTRACT"), "image/png")})
+    assert r.status_code == 201, r.text
+    return dict(r.json())

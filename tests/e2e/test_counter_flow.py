@@ -1,0 +1,156 @@
+"""Counter terminal against a real hall server: login, F-key shortcuts, the display and its voice,
+the kiosk submission review, transfer/pause/call-a-number dialogs, the emergency button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from tests.e2e.hall_windows import announcements, api, issue, settings_for, submit_for_ticket
+from tests.rigs.hall_server import HallServer
+
+pytestmark = pytest.mark.usefixtures("cjk_fonts")
+WINDOW = 5  # serves category D in the demo hall
+
+
+@pytest.fixture
+def counter(qtbot: Any, hall_server_shared: HallServer, tmp_path: Path) -> Iterator[Any]:
+    from hall.counter.app import build_counter
+
+    win = build_counter(settings_for(hall_server_shared, tmp_path), window=WINDOW)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown()
+
+
+def _login(qtbot: Any, win: Any, server: HallServer) -> None:
+    win.login.token.setText(server.tokens["clerk"])  # keyClicks cannot type "_" or Chinese
+    win.login.clerk.setText("王芳")
+    qtbot.keyClick(win.login.token, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.state.logged_in and win.state.online and bool(win.state.categories), timeout=10_000)
+
+
+def _key(qtbot: Any, win: Any, key: Qt.Key, until: Any) -> None:
+    qtbot.keyClick(win, key)
+    qtbot.waitUntil(until, timeout=8000)
+
+
+def test_shortcuts_drive_a_ticket_and_the_display_announces_it(qtbot: Any, counter: Any,
+                                                               hall_server_shared: HallServer, tmp_path: Path) -> None:
+    from hall.display.app import build_display, open_voice
+
+    server = hall_server_shared
+    settings = settings_for(server, tmp_path)
+    display = build_display(settings, voice=open_voice(settings))
+    qtbot.addWidget(display)
+    display.start()
+    try:
+        qtbot.waitUntil(lambda: display.board.online, timeout=10_000)
+        _login(qtbot, counter, server)
+        assert counter.stack.currentIndex() == 1 and counter.state.clerk == "王芳"
+        first, second = issue(server, "D", priority="elderly"), issue(server, "D")
+
+        _key(qtbot, counter, Qt.Key.Key_F1, lambda: (counter.state.current or {}).get("status") == "called")
+        assert counter.state.current["number"] == first["number"]  # elderly first
+        assert counter.panel.fields["priority"].text() == "老年人优先"
+        qtbot.waitUntil(lambda: display.board.newest() is not None
+                        and display.board.newest().number == first["number"], timeout=5000)
+        assert display.board.newest().window == WINDOW
+        qtbot.waitUntil(lambda: len(announcements(tmp_path)) == 1, timeout=10_000)
+        said = announcements(tmp_path)[0]
+        assert said["text"] == f"请 {first['number']} 号 到 {WINDOW} 号窗口 办理" and said["repeat"] == 2
+
+        _key(qtbot, counter, Qt.Key.Key_F2, lambda: counter.state.current["call_count"] == 2)
+        qtbot.waitUntil(lambda: len(announcements(tmp_path)) == 2, timeout=10_000)
+        assert announcements(tmp_path)[1]["text"].startswith("再次呼叫")
+
+        _key(qtbot, counter, Qt.Key.Key_F3, lambda: counter.state.current["status"] == "serving")
+        _key(qtbot, counter, Qt.Key.Key_F4, lambda: counter.state.current is None and counter.state.served_today == 1)
+        assert counter.stat_labels["served"].text() == "1 人"
+
+        _key(qtbot, counter, Qt.Key.Key_F1, lambda: (counter.state.current or {}).get("number") == second["number"])
+        _key(qtbot, counter, Qt.Key.Key_F5, lambda: counter.state.current is None)
+        ticket = api(server, "GET", f"/tickets/{second['id']}", "clerk").json()
+        assert ticket["status"] == "no_show"
+        counter.grab().save(str(tmp_path / "counter.png"))
+    finally:
+        display.shutdown()
+
+
+def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_server_shared: HallServer) -> None:
+    server = hall_server_shared
+    _login(qtbot, counter, server)
+    while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+        pass  # an empty queue, whatever earlier tests left
+    api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+    ticket = issue(server, "D")
+    sub = submit_for_ticket(server, ticket["id"])
+    counter.do_call_next()
+    qtbot.waitUntil(lambda: counter.panel.review is not None, timeout=8000)
+    view = counter.panel.review.view
+    assert view.code == sub["code"] and view.applicant_id == "110101********1233"
+    assert view.applicant_name == "张*"
+    contract = next(m for m in view.materials if m.requirement == "存量房买卖合同")
+    qtbot.waitUntil(lambda: contract.id in counter.panel.thumbs, timeout=8000)
+    counter.do_open_material(contract)
+    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=8000)
+    viewer = counter.dialog
+    viewer.rotate()
+    viewer.set_zoom(2.0)
+    assert viewer.angle == 90 and viewer.view.pixmap().height() > viewer.view.pixmap().width()
+    viewer.close()
+    assert view.status == "supplement_required" and "不动产权证书" in view.missing  # told at the kiosk
+    counter.do_verdict(contract.id, "missing")
+    assert counter.panel.review.missing()[-1] == "存量房买卖合同"
+    assert counter.panel.review.note_for("supplement_required").endswith("存量房买卖合同")
+    counter.do_verdict(contract.id, "accepted")  # on a second look the contract is fine
+    assert "存量房买卖合同" not in counter.panel.review.missing()
+    # the citizen brought the rest to the counter: the clerk accepts (受理)
+    assert "accepted" in view.next_status
+    qtbot.mouseClick(counter.panel.findChild(QPushButton, "advance_accepted"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: counter.panel.review.view.status == "accepted", timeout=8000)
+    detail = api(server, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
+    assert detail["status"] == "accepted" and detail["history"][-1]["actor"]
+
+
+def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: HallServer) -> None:
+    server = hall_server_shared
+    _login(qtbot, counter, server)
+    while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+        pass
+    api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+    a, b = issue(server, "D"), issue(server, "D")
+    # call a specific number (F8 opens the dialog)
+    qtbot.keyClick(counter, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    counter.dialog.number.setText(b["number"].lower())
+    counter.dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: (counter.state.current or {}).get("number") == b["number"], timeout=8000)
+    # transfer it to category A (F6)
+    qtbot.keyClick(counter, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    counter.dialog.category.setCurrentIndex(counter.dialog.category.findData("A"))
+    counter.dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: counter.state.current is None, timeout=8000)
+    moved = api(server, "GET", f"/tickets/{b['id']}", "clerk").json()
+    assert (moved["category"], moved["status"], moved["number"]) == ("A", "waiting", b["number"])
+    # pause with a reason, then resume (F7 both ways)
+    qtbot.keyClick(counter, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    counter.dialog.reason.setCurrentText("系统故障")
+    counter.dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: counter.state.window_status == "paused", timeout=8000)
+    assert counter.state.pause_reason == "系统故障" and not counter.state.actions()["call_next"]
+    _key(qtbot, counter, Qt.Key.Key_F7, lambda: counter.state.window_status == "open")
+    # the emergency button reaches the manager's follow-ups with the window number
+    _key(qtbot, counter, Qt.Key.Key_F12, lambda: counter.state.message is not None
+         and counter.state.message.text.startswith("已报警"))
+    alerts = [f for f in api(server, "GET", "/followups", "manager").json() if f["kind"] == "alert"]
+    assert any(f["window"] == WINDOW for f in alerts)
+    assert a["id"] != b["id"]

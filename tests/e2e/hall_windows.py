@@ -22,9 +22,10 @@ def settings_for(server: HallServer, tmp_path: Path, *extra: str) -> Any:
         f'cache.key_file="{tmp_path / "outbox.key"}"', 'cache.key_env="HALL_TEST_NO_SUCH_KEY"', *extra])
 
 
-def api(server: HallServer, method: str, path: str, role: str, **kwargs: Any) -> httpx.Response:
+def api(server: HallServer, method: str, path: str, role: str, *, headers: dict[str, str] | None = None,
+        **kwargs: Any) -> httpx.Response:
     return httpx.request(method, f"{server.url}/api/v1{path}", timeout=10,
-                         headers={"Authorization": f"Bearer {server.tokens[role]}"}, **kwargs)
+                         headers={"Authorization": f"Bearer {server.tokens[role]}", **(headers or {})}, **kwargs)
 
 
 def issue(server: HallServer, category: str, **body: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import multiprocessing
 import random
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from offline_cache.states import State
@@ -109,7 +110,11 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(hall_server: Hal
     ctx = _context()
     dead_url = f"http://127.0.0.1:{free_port()}"
     totals = {"given": 0, "records": 0}
-    for i in range(TRIALS):
-        result = _trial(i, SHAPES[i % len(SHAPES)], tmp_path, hall_server, dead_url, ctx)
-        totals = {k: totals[k] + result[k] for k in totals}
+    # Two trials at a time (each its own terminal and prefix) keep the wall time to a few minutes.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(_trial, i, SHAPES[i % len(SHAPES)], tmp_path, hall_server, dead_url, ctx)
+                   for i in range(TRIALS)]
+        for future in futures:
+            result = future.result()
+            totals = {k: totals[k] + result[k] for k in totals}
     assert totals["given"] > TRIALS  # the kills landed in the middle of real work

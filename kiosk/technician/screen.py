@@ -41,6 +41,7 @@ class TechnicianScreen(Screen):
         lay.addWidget(self.title)
         lay.addWidget(self.stack, 1)
         self.results: dict[str, QLabel] = {}
+        self.test_buttons: dict[str, Any] = {}
         self.status_labels: dict[str, QLabel] = {}
         self.preview = QLabel()
         self.outbox = text_label("", "Body")
@@ -90,8 +91,9 @@ class TechnicianScreen(Screen):
             grid.addWidget(text_label(ui.tr(f"tech.kind.{kind}"), "Section", wrap=False), r, 0)
             self.status_labels[kind] = text_label("", "Body")
             grid.addWidget(self.status_labels[kind], r, 1)
-            grid.addWidget(button(ui.tr(f"tech.test.{kind}"), on_click=lambda k=kind: self.test_requested.emit(k)),
-                           r, 2)
+            self.test_buttons[kind] = button(ui.tr(f"tech.test.{kind}"),
+                                             on_click=lambda k=kind: self.test_requested.emit(k))
+            grid.addWidget(self.test_buttons[kind], r, 2)
             self.results[kind] = text_label("", "Muted")
             grid.addWidget(self.results[kind], r, 3)
         grid.setColumnStretch(1, 2)

@@ -78,13 +78,14 @@ def kiosk_settings(tmp_path: Path, server: HallServer | None, **overrides: str) 
 
 
 def twins(tmp_path: Path, *, ss_card: bool = False) -> dict[str, Any]:
-    """The real twins: GA 467 emulator on a pty, capture printer, file cameras, simulated scanner, WAV voice."""
+    """The real twins: GA 467 emulator on a pty, capture printer, file cameras, simulated scanner, espeak
+    writing WAV files."""
     from devices.camera.file_camera import FileCamera
     from devices.code_scanner.simulated import SimulatedCodeScanner
     from devices.doc_camera.file_doc_camera import FileDocCamera
     from devices.id_card.emulated import EmulatedGa467Reader
     from devices.printer.capture import CapturePrinter
-    from devices.voice.wav_writer import WavFileVoice
+    from devices.voice.espeak import EspeakVoice
 
     cam_dir = Path(__file__).resolve().parents[2] / "devices" / "camera" / "samples" / "face_centred.jpg"
     drivers: dict[str, Any] = {
@@ -93,7 +94,8 @@ def twins(tmp_path: Path, *, ss_card: bool = False) -> dict[str, Any]:
         "camera": FileCamera(source=str(cam_dir), fps=15.0),
         "doc_camera": FileDocCamera(),
         "printer": CapturePrinter(status_poll_s=0),
-        "voice": WavFileVoice(output_dir=str(tmp_path / "voice"), time_scale=0.0),
+        # espeak says any prompt (the clip twins only know calling phrases); WAVs land in tmp_path
+        "voice": EspeakVoice(output_dir=str(tmp_path / "voice"), repeat=1),
     }
     if ss_card:
         from devices.ss_card.emulated import EmulatedPcscReader

@@ -12,7 +12,8 @@ APT_PACKAGES := python3 python3-venv python3-dev gcc make \
 	pcscd libpcsclite-dev swig pcsc-tools vsmartcard-vpcd socat libzbar0 \
 	fonts-noto-cjk fontconfig libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 \
 	libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 \
-	libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb xauth xdotool espeak-ng sox chromium
+	libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb xauth xdotool espeak-ng sox chromium \
+	x11-xserver-utils systemd logrotate
 
 PYTEST_ARGS ?=
 

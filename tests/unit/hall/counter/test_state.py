@@ -1,0 +1,78 @@
+"""Counter state without Qt or HTTP: which actions are live, events, stale state, figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hall.counter.state import CounterState, format_duration
+
+
+def ready(**kw: Any) -> CounterState:
+    return CounterState(**{"window": 5, "logged_in": True, "online": True, "window_status": "open",
+                           "categories": ["D"], **kw})
+
+
+def ticket(status: str, tid: int = 1, **kw: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {"id": tid, "number": f"D00{tid}", "category": "D", "status": status,
+            "issued_at": (now - timedelta(minutes=5)).isoformat(), "called_at": now.isoformat(), **kw}
+
+
+def test_actions_follow_the_ticket() -> None:
+    st = ready()
+    assert st.actions()["call_next"] and not st.actions()["finish"] and st.actions()["pause"]
+    st.set_ticket(ticket("called"))
+    a = st.actions()
+    assert a["recall"] and a["start"] and a["no_show"] and a["finish"] and a["transfer"] and not a["pause"]
+    st.set_ticket(ticket("serving"))
+    a = st.actions()
+    assert a["finish"] and not a["recall"] and not a["no_show"]
+    st.busy = "finish"
+    assert not any(v for k, v in st.actions().items() if k != "alert")
+    assert st.actions()["alert"]
+
+
+def test_paused_window_cannot_call_and_offline_disables_all_but_alarm() -> None:
+    st = ready(window_status="paused")
+    assert not st.actions()["call_next"] and st.actions()["resume"]
+    st = ready()
+    st.set_ticket(ticket("called"))
+    st.disconnected()
+    assert st.stale and not st.online and st.message is not None
+    assert [k for k, v in st.actions().items() if v] == ["alert"]
+
+
+def test_finish_counts_served_and_handling_time_once() -> None:
+    st = ready()
+    start = datetime.now(UTC) - timedelta(minutes=4)
+    st.set_ticket(ticket("serving", started_at=start.isoformat()))
+    done = ticket("done", started_at=start.isoformat(), finished_at=(start + timedelta(seconds=240)).isoformat())
+    st.set_ticket(done)
+    st.apply({"type": "ticket.finished", "data": {"id": 1, "window": 5}})
+    assert st.current is None and st.served_today == 1
+    assert st.average_handling_s() == 240 and format_duration(st.average_handling_s()) == "4分00秒"
+
+
+def test_events_update_queue_and_window() -> None:
+    st = ready()
+    st.set_categories([{"code": "D", "name": "不动产登记", "waiting": 2}, {"code": "A", "waiting": 9}])
+    assert st.waiting_total() == 2
+    assert st.apply({"type": "ticket.issued", "data": {"category": "D"}})
+    assert not st.apply({"type": "ticket.issued", "data": {"category": "A"}})
+    assert st.waiting_total() == 3
+    st.apply({"type": "ticket.called", "data": {"category": "D", "recall": False}})
+    assert st.waiting_total() == 2
+    st.apply({"type": "window.changed", "data": {"number": 5, "status": "paused", "pause_reason": "会议"}})
+    assert st.window_status == "paused" and st.pause_reason == "会议"
+    st.apply({"type": "window.changed", "data": {"number": 6, "status": "closed"}})
+    assert st.window_status == "paused"
+    st.apply({"type": "queue.snapshot", "data": {"categories": [{"code": "D", "waiting": 7}]}})
+    assert st.waiting_total() == 7
+
+
+def test_wait_so_far() -> None:
+    st = ready()
+    st.set_ticket(ticket("called"))
+    assert 299 <= (st.wait_so_far_s() or 0) <= 301
+    assert format_duration(None) == "—" and format_duration(3725) == "1小时02分"

@@ -1,0 +1,45 @@
+"""The clerk's view of a kiosk submission: masking, names, missing list, next statuses, review note."""
+
+from __future__ import annotations
+
+from hall.counter.submission import Review, submission_view
+
+DETAIL = {
+    "id": 7, "code": "202611220001389R0", "item_code": "D-001", "item_name": "不动产转移登记",
+    "status": "supplement_required", "applicant_id_masked": "110101********1233",
+    "applicant": {"name": "张三", "id_masked": "110101********1233", "form": {"phone": "13800000000",
+                                                                            "note": "ID 110101199003071233"}},
+    "missing": [{"requirement": "tax", "name": "完税凭证"}],
+    "materials": [{"id": 1, "requirement": "sale_contract", "kind": "file", "sha256": "ab" * 32,
+                   "content_type": "image/png", "verdict": "pending"},
+                  {"id": 2, "requirement": "id_card", "kind": "elicense", "sha256": None, "content_type": None}],
+    "requirement_names": {"sale_contract": "存量房买卖合同", "id_card": "居民身份证"},
+}
+
+
+def test_view_masks_and_names() -> None:
+    view = submission_view(DETAIL)
+    assert view.applicant_name == "张*" and view.applicant_id == "110101********1233"
+    assert dict(view.form)["note"] == "ID 110101********1233"  # an ID number in a form field is masked
+    assert [m.requirement for m in view.materials] == ["存量房买卖合同", "居民身份证"]
+    assert view.materials[0].is_image and not view.materials[1].is_image
+    assert view.missing == ["完税凭证"]
+    assert view.next_status == ("submitted", "accepted", "in_review", "rejected")
+    assert "张三" not in repr(view)
+
+
+def test_review_collects_everything_missing_once() -> None:
+    review = Review(submission_view(DETAIL))
+    review.mark(1, "missing")
+    review.mark(1, "missing")
+    assert review.missing() == ["完税凭证", "存量房买卖合同"]
+    assert review.note_for("supplement_required") == "需补正材料：完税凭证、存量房买卖合同"
+    assert review.note_for("accepted") == ""
+    review.mark(1, "accepted")
+    review.mark(1, "bogus")
+    assert review.missing() == ["完税凭证"]
+
+
+def test_garbage_tolerated() -> None:
+    view = submission_view({"id": 1, "materials": ["x", {"id": "no"}], "missing": ["a"], "applicant": "bad"})
+    assert view.materials[0].id is None and view.missing == ["a"] and view.applicant_name == ""

@@ -81,7 +81,7 @@ export function el(tag, props = {}, ...children) {
 }
 
 export function append(node, children) {
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }

@@ -35,7 +35,7 @@ export function renderQueues(table, sugBox, categories) {
   const rows = categories.map((c) => {
     const level = STATUS_CLASS[c.level] || "ok";
     return el("tr", {class: `row-${level}`, dataset: {category: c.code}},
-      el("td", {}, el("span", {class: "code", text: c.code}), " ", el("span", {text: c.name_zh}),
+      el("td", {title: c.name_en}, el("span", {class: "code", text: c.code}), " ", el("span", {text: c.name_zh}),
         el("span", {class: "catname-en", text: c.name_en})),
       el("td", {class: "n big", dataset: {role: "waiting"}, text: c.waiting}),
       el("td", {class: "n"}, c.waiting ? ticking(c.longest_wait_s) : "—"),
@@ -48,12 +48,13 @@ export function renderQueues(table, sugBox, categories) {
   const sugg = categories.filter((c) => c.suggest_open > 0);
   sugBox.replaceChildren(...sugg.map((c) => el("div", {class: "suggest", dataset: {category: c.code}},
     el("span", {class: "suggest-icon", "aria-hidden": "true", text: "＋"}),
-    el("span", {},
-      `${c.code} ${c.name_zh}：预计等候 ${dur(c.predicted_wait_s)} 超过目标 ${c.sla_minutes} 分钟，建议加开 ${c.suggest_open} 个窗口`,
-      c.open_windows ? "" : `（${L.noWindow[0]}）`),
-    el("span", {class: "en", text: ` ${c.code}: predicted wait ${dur(c.predicted_wait_s)} exceeds the ` +
-      `${c.sla_minutes} min target — open ${c.suggest_open} more window${c.suggest_open > 1 ? "s" : ""}` +
-      (c.open_windows ? "" : ` (${L.noWindow[1]})`)}))));
+    el("b", {text: `${c.code} ${c.name_zh}`}),
+    el("span", {text: c.open_windows
+      ? `预计等候 ${dur(c.predicted_wait_s)} 超过目标 ${c.sla_minutes} 分钟，建议加开 ${c.suggest_open} 个窗口`
+      : `有人等候但${L.noWindow[0]}，建议开放 ${c.suggest_open} 个窗口`}),
+    el("span", {class: "en", text: c.open_windows
+      ? `predicted ${dur(c.predicted_wait_s)} > ${c.sla_minutes} min target: open ${c.suggest_open} more`
+      : `${L.noWindow[1]}: open ${c.suggest_open}`}))));
   sugBox.hidden = sugg.length === 0;
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,6 +108,8 @@ def _terminals(hall: HallContext, s: Session, now: datetime) -> list[dict[str, A
                     "online": age is not None and age <= limit, "last_seen": _iso(t.last_seen),
                     "heartbeat_age_s": None if age is None else round(age), "devices": devices,
                     "outbox_backlog": t.outbox_backlog, "oldest_pending_s": round(t.oldest_pending_s or 0)})
+    # Offline terminals first: they are what the manager has to act on.
+    out.sort(key=lambda t: (t["online"], t["kind"], t["id"]))
     return out
 
 
@@ -233,16 +236,20 @@ async def events(ws: WebSocket) -> None:
     try:
         await ws.send_json(make_event("hello", {"role": "manager"}))
         receiver = asyncio.create_task(_drain(ws))
+        checked = time.monotonic()
         while not receiver.done():
             getter = asyncio.create_task(queue.get())
             done, _ = await asyncio.wait({getter, receiver}, timeout=_RECHECK_S, return_when=asyncio.FIRST_COMPLETED)
             if getter in done:
                 await ws.send_text(json.dumps(getter.result(), ensure_ascii=False))
-                continue
-            getter.cancel()
-            if not done and not await asyncio.to_thread(_session_ok, hall, cookie):
-                await ws.close(code=4401)
-                break
+            else:
+                getter.cancel()
+            # A revoked token ends the live view too, even while events keep flowing.
+            if time.monotonic() - checked >= _RECHECK_S:
+                checked = time.monotonic()
+                if not await asyncio.to_thread(_session_ok, hall, cookie):
+                    await ws.close(code=4401)
+                    break
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:

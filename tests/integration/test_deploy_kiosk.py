@@ -1,0 +1,236 @@
+"""deploy/kiosk: the systemd units verify and carry the settings a months-long kiosk needs; the X session
+really turns blanking off and its watchdog pings systemd only while the kiosk is healthy; logrotate
+really rotates the kiosk log under a process that keeps writing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.rigs import rig_missing
+
+ROOT = Path(__file__).resolve().parents[2]
+KIOSK = ROOT / "deploy" / "kiosk"
+UNITS = ("hall-kiosk.service", "hall-kiosk-nightly.service", "hall-kiosk-nightly.timer")
+
+
+def parse_unit(path: Path) -> dict[str, dict[str, list[str]]]:
+    """systemd's ini dialect: repeated keys accumulate, comments start with # or ;."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] = {}
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), {})
+            continue
+        key, _, value = line.partition("=")
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def one(unit: dict[str, dict[str, list[str]]], section: str, key: str) -> str:
+    values = unit[section][key]
+    assert len(values) == 1, (section, key, values)
+    return values[0]
+
+
+def test_kiosk_unit_restarts_forever_with_a_watchdog() -> None:
+    unit = parse_unit(KIOSK / "hall-kiosk.service")
+    assert one(unit, "Unit", "StartLimitIntervalSec") == "0"
+    assert "getty@tty1.service" in one(unit, "Unit", "Conflicts")
+    svc = unit["Service"]
+    assert one(unit, "Service", "Restart") == "always" and float(one(unit, "Service", "RestartSec")) <= 10
+    watchdog = int(one(unit, "Service", "WatchdogSec"))
+    assert 30 <= watchdog <= 300 and one(unit, "Service", "NotifyAccess") == "all"
+    assert one(unit, "Service", "User") == "kiosk" and one(unit, "Service", "PAMName") == "login"
+    assert one(unit, "Service", "TTYPath") == "/dev/tty1" and one(unit, "Service", "KillMode") == "control-group"
+    exec_start = one(unit, "Service", "ExecStart").split()
+    assert exec_start[0] == "/usr/bin/xinit" and exec_start[1] == "/opt/hall/deploy/kiosk/kiosk-session"
+    server_flags = exec_start[exec_start.index("--") + 1:]
+    for flag in ("-nocursor", "-dpms", "-novtswitch", "-nolisten", "-noreset"):
+        assert flag in server_flags, flag
+    assert server_flags[server_flags.index("-s") + 1] == "0"  # screen saver timeout: never
+    assert "dialout" in svc["SupplementaryGroups"][0] and int(one(unit, "Service", "OOMScoreAdjust")) < 0
+    assert one(unit, "Install", "WantedBy") == "graphical.target"
+
+
+def test_nightly_restart_window() -> None:
+    timer = parse_unit(KIOSK / "hall-kiosk-nightly.timer")
+    assert one(timer, "Timer", "OnCalendar") == "*-*-* 03:30:00"
+    assert one(timer, "Timer", "Unit") == "hall-kiosk-nightly.service"
+    assert one(timer, "Timer", "Persistent") == "false" and one(timer, "Install", "WantedBy") == "timers.target"
+    service = parse_unit(KIOSK / "hall-kiosk-nightly.service")
+    assert one(service, "Service", "Type") == "oneshot"
+    assert one(service, "Service", "ExecStart") == "/bin/systemctl try-restart hall-kiosk.service"
+
+
+def test_systemd_analyze_verify(tmp_path: Path) -> None:
+    """`systemd-analyze verify` in a scratch root holding the stock units and stand-ins for our commands."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        rig_missing("systemd-analyze (apt package systemd)")
+    stock = Path("/usr/lib/systemd/system")
+    if not (stock / "sysinit.target").exists():
+        rig_missing("systemd's stock units in /usr/lib/systemd/system")
+    root = tmp_path / "root"
+    shutil.copytree(stock, root / "usr/lib/systemd/system", symlinks=True)
+    target = root / "etc/systemd/system"
+    target.mkdir(parents=True)
+    for name in UNITS:
+        shutil.copy(KIOSK / name, target / name)
+        for command in parse_unit(KIOSK / name)["Service"].get("ExecStart", []) if name.endswith("service") else []:
+            stub = root / command.split()[0].lstrip("/")
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            stub.write_text("#!/bin/sh\n")
+            stub.chmod(0o755)
+    proc = subprocess.run([analyze, "verify", "--man=no", f"--root={root}", *UNITS], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 0 and proc.stderr.strip() == "" and proc.stdout.strip() == "", proc.stderr
+
+
+def test_install_script_places_every_file(tmp_path: Path) -> None:
+    proc = subprocess.run(["bash", str(KIOSK / "install.sh"), "--root", str(tmp_path)], capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert proc.returncode == 0, proc.stderr
+    for rel in ("etc/systemd/system/hall-kiosk.service", "etc/systemd/system/hall-kiosk-nightly.timer",
+                "etc/logrotate.d/hall-kiosk", "etc/systemd/journald.conf.d/hall.conf", "etc/hall/kiosk.env",
+                "etc/X11/Xwrapper.config"):
+        assert (tmp_path / rel).is_file(), rel
+    assert oct((tmp_path / "etc/hall/kiosk.env").stat().st_mode & 0o777) == "0o600"
+
+
+def test_logrotate_copytruncate_under_a_live_writer(tmp_path: Path) -> None:
+    logrotate = shutil.which("logrotate") or ("/usr/sbin/logrotate" if Path("/usr/sbin/logrotate").exists() else None)
+    if logrotate is None:
+        rig_missing("logrotate (apt package logrotate)")
+    logs = tmp_path / "log"
+    logs.mkdir()
+    conf = (KIOSK / "hall-kiosk.logrotate").read_text().replace("/var/log/hall", str(logs))
+    conf = conf.replace("su kiosk kiosk", "su root root")  # the kiosk user exists only on a terminal
+    (tmp_path / "rotate.conf").write_text(conf)
+    writer = subprocess.Popen([sys.executable, "-u", "-c", (
+        "import sys,time\nf=open(sys.argv[1],'a',buffering=1)\n"
+        "for i in range(100000):\n f.write(f'line {i}\\n'); time.sleep(0.002)\n"), str(logs / "kiosk.log")])
+    try:
+        time.sleep(0.5)
+        proc = subprocess.run([logrotate, "-f", "-s", str(tmp_path / "state"), str(tmp_path / "rotate.conf")],
+                              capture_output=True, text=True, timeout=30, check=False)
+        assert proc.returncode == 0, proc.stderr
+        time.sleep(0.5)
+    finally:
+        writer.kill()
+        writer.wait()
+    rotated = (logs / "kiosk.log.1").read_text().splitlines()
+    current = (logs / "kiosk.log").read_bytes()
+    assert rotated and rotated[0] == "line 0"
+    # The writer went on at the start of the truncated file: no hole of NUL bytes, numbering continues.
+    assert b"\0" not in current and current.startswith(b"line ")
+    assert int(current.split(b"\n")[0].split()[1]) >= int(rotated[-1].split()[1])
+
+
+STAND_IN = """
+import os, signal, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+w = QLabel("kiosk stand-in")
+w.resize(400, 300)
+w.show()
+wanted = {"visible": True}
+signal.signal(signal.SIGUSR1, lambda *_: wanted.update(visible=False))
+signal.signal(signal.SIGUSR2, lambda *_: wanted.update(visible=True))
+timer = QTimer()
+timer.timeout.connect(lambda: w.setVisible(wanted["visible"]))
+timer.start(100)
+open(sys.argv[1], "w").write(str(os.getpid()))
+app.exec()
+"""
+
+
+@pytest.fixture
+def xvfb(tmp_path: Path) -> Iterator[str]:
+    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None or shutil.which("xset") is None:
+        rig_missing("Xvfb, xdotool and xset (apt: xvfb xdotool x11-xserver-utils)")
+    for n in range(140, 200):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            break
+    display = f":{n}"
+    # -noreset as in hall-kiosk.service; the blanking settings are left for the session script to make.
+    proc = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp", "-noreset", "-screen", "0", "800x600x24"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield display
+    proc.terminate()
+    proc.wait(10)
+
+
+def _datagrams(sock: socket.socket, seconds: float) -> list[str]:
+    out, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            out.append(sock.recv(4096).decode())
+        except TimeoutError:
+            pass
+    return out
+
+
+def test_session_blanking_off_and_watchdog(xvfb: str, tmp_path: Path) -> None:
+    (tmp_path / "stand_in.py").write_text(STAND_IN)
+    pid_file = tmp_path / "kiosk.pid"
+    notify_path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify_path))
+    sock.settimeout(0.2)
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb", "NOTIFY_SOCKET": str(notify_path),
+           "WATCHDOG_USEC": "900000", "HALL_WATCHDOG_STARTUP_S": "0", "HALL_KIOSK_LOG": str(tmp_path / "kiosk.log"),
+           "HALL_KIOSK_CMD": f"{sys.executable} {tmp_path / 'stand_in.py'} {pid_file}"}
+    session = subprocess.Popen([str(KIOSK / "kiosk-session")], env=env, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kiosk_pid = int(pid_file.read_text())
+        xset = subprocess.run(["xset", "q"], env=env, capture_output=True, text=True, timeout=10).stdout
+        assert "timeout:  0" in xset and "prefer blanking:  no" in xset
+        # Xvfb has no DPMS extension; on a terminal's Xorg the session switches it off.
+        assert "DPMS is Disabled" in xset or "does not have the DPMS Extension" in xset
+        healthy = _datagrams(sock, 3.0)
+        assert any(m.startswith("WATCHDOG=1") for m in healthy), healthy
+        os.kill(kiosk_pid, signal.SIGUSR1)  # the kiosk's window is gone (crashed GUI, lost full screen)
+        after_hide = _datagrams(sock, 2.0)
+        gone = [i for i, m in enumerate(after_hide) if m == "STATUS=unhealthy: kiosk window is not on screen"]
+        assert gone and not any("WATCHDOG=1" in m for m in after_hide[gone[0]:]), after_hide
+        os.kill(kiosk_pid, signal.SIGUSR2)
+        assert any("WATCHDOG=1" in m for m in _datagrams(sock, 2.0))
+        os.kill(kiosk_pid, signal.SIGSTOP)  # a hung kiosk: the pings stop, systemd would restart
+        after_stop = _datagrams(sock, 2.0)
+        unhealthy = [i for i, m in enumerate(after_stop) if m == "STATUS=unhealthy: kiosk process is stopped"]
+        assert unhealthy, after_stop
+        assert not any("WATCHDOG=1" in m for m in after_stop[unhealthy[0]:]), after_stop
+        os.kill(kiosk_pid, signal.SIGCONT)
+        assert any("WATCHDOG=1" in m for m in _datagrams(sock, 2.0))
+        os.kill(kiosk_pid, signal.SIGTERM)  # the kiosk ends: the session ends with it
+        assert session.wait(15) != 0
+    finally:
+        # The session's own group: the stand-in and the watchdog go with it (as KillMode=control-group does).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(session.pid, signal.SIGKILL)
+        _, err = session.communicate(timeout=10)
+        sock.close()
+    assert "kiosk exited with status" in err
+    assert "kiosk session starting" in (tmp_path / "kiosk.log").read_text()

@@ -164,6 +164,8 @@ def test_report_and_csv_agree(server: HallServer) -> None:
     week = client.get(f"{API}/dashboard/report", params={"period": "week"}).json()
     assert week["rows"][-1]["tickets"] >= total["tickets"]
     assert client.get(f"{API}/dashboard/report", params={"date": "2026-02-30"}).status_code == 422
+    far = client.get(f"{API}/dashboard/report", params={"date": "9999-12-31", "period": "week"})
+    assert far.status_code == 422 and far.json()["error"]["code"] == "dashboard.bad_date"
     charts = client.get(f"{API}/dashboard/charts").json()
     assert sum(charts["per_hour"]["E"]) == 3 and len(charts["per_hour"]["E"]) == 24
     assert charts["waits_n"] == sum(charts["waits"]["counts"])

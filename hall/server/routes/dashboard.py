@@ -38,7 +38,8 @@ _HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-cache"}
 
 router = APIRouter()
-api = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], responses=ERRORS)
+_RESPONSES: dict[int | str, dict[str, Any]] = {k: dict(v) for k, v in ERRORS.items()}
+api = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], responses=_RESPONSES)
 
 
 class LoginIn(BaseModel):

@@ -58,6 +58,8 @@ def _windows(s: Session, day: str) -> list[dict[str, Any]]:
     done = s.execute(select(Ticket.window, Ticket.called_at, Ticket.started_at, Ticket.finished_at).where(
         Ticket.hall_day == day, Ticket.status == "done", Ticket.window.is_not(None)))
     for window, called, started, finished in done:
+        if window is None:
+            continue
         begin = started or called
         secs = (finished - begin).total_seconds() if begin and finished else None
         served.setdefault(window, []).append(max(0.0, secs) if secs is not None else -1.0)

@@ -35,9 +35,13 @@ def _day(hall: HallContext, text: str | None) -> date:
     if not text:
         return hall_day(datetime.now(UTC), tz=_tz(hall))
     try:
-        return date.fromisoformat(text)
+        d = date.fromisoformat(text)
     except ValueError:
         raise ApiError(422, "dashboard.bad_date", "date must be a real YYYY-MM-DD day") from None
+    # Week arithmetic at the ends of the calendar would overflow; no hall has data there anyway.
+    if not 2000 <= d.year <= 2100:
+        raise ApiError(422, "dashboard.bad_date", "date must be between 2000 and 2100")
+    return d
 
 
 def period_days(period: str, day: date) -> tuple[date, date]:

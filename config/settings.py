@@ -44,6 +44,29 @@ class ServerSettings(_Table):
     demo_mode: bool = False
 
 
+class QueueSettings(_Table):
+    """Call order and hall-day rules of the hall server (see docs/queue-policy.md)."""
+
+    mode: Literal["priority_first", "ratio"] = "priority_first"
+    elderly_age: int = Field(default=70, ge=50, le=100)
+    priority_reasons: list[Literal["elderly", "disabled", "pregnant", "veteran", "vip"]] = [
+        "elderly", "disabled", "pregnant", "veteran", "vip"]
+    # Mode "ratio": one normal ticket after this many priority calls at a window.
+    ratio_priority: int = Field(default=2, ge=1, le=20)
+    # A normal ticket waiting longer than this joins the priority group; 0 turns aging off.
+    aging_minutes: int = Field(default=30, ge=0, le=600)
+    appointment_lead_minutes: int = Field(default=5, ge=0, le=120)
+    max_recalls: int = Field(default=2, ge=0, le=10)
+    reinstate_minutes: int = Field(default=30, ge=0, le=600)
+    # The designated 办不成事 window (besides windows marked cannot_do_desk); empty = none.
+    fallback_window: str = Field(default="", pattern=r"^[0-9]{0,4}$")
+    daily_quota_per_id: int = Field(default=3, ge=1, le=100)
+    # Tickets still waiting at the end of the hall day, for categories that do not say otherwise.
+    closing_policy: Literal["close", "carry_over"] = "close"
+    # "N ahead of you" notice for citizens following a ticket by SMS/WeChat.
+    notify_ahead: int = Field(default=3, ge=1, le=50)
+
+
 class TerminalSettings(_Table):
     id: str = Field(default="K1", pattern=r"^[A-Za-z0-9_-]{1,16}$")
     # Offline tickets are numbered "<prefix>-A005" so they never collide with the server's.
@@ -130,6 +153,7 @@ class LoggingSettings(_Table):
 class Settings(_Table):
     hall: HallSettings = HallSettings()
     server: ServerSettings = ServerSettings()
+    queue: QueueSettings = QueueSettings()
     terminal: TerminalSettings = TerminalSettings()
     kiosk: KioskSettings = KioskSettings()
     counter: CounterSettings = CounterSettings()

@@ -6,12 +6,16 @@ import csv
 import io
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from hall.server.db import Database
+from hall.server.models import Terminal
 from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
 
@@ -176,6 +180,31 @@ def test_script_in_citizen_strings_renders_as_text(page: Any, server: HallServer
     assert page.text_content('#windows tr[data-window="2"] [data-role="clerk"]') == PAYLOAD[:64]
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.querySelectorAll('#app script, #app img').length") == 0
+
+
+def test_terminal_status_backlog_and_going_offline(page: Any, server: HallServer) -> None:
+    api(server, "POST", "/terminals/register", "terminal",
+        {"id": "kiosk-e2e", "name": "东侧自助机", "kind": "kiosk", "location": "一楼"})
+    api(server, "POST", "/terminals/kiosk-e2e/heartbeat", "terminal",
+        {"devices": [{"kind": "id_card", "health": "ok"},
+                     {"kind": "printer", "health": "offline", "code": "printer.paper_out", "message_zh": "缺纸"}],
+         "outbox_backlog": 4, "oldest_pending_s": 420})
+    card = '#terminals [data-terminal="kiosk-e2e"]'
+    page.wait_for_selector(f'{card}:has-text("待发送 4")')
+    text = page.text_content(card)
+    assert "在线" in text and "东侧自助机" in text and "身份证" in text and "7:00" in text
+    assert "缺纸" in page.get_attribute(f"{card} .dev.h-offline", "title")
+
+    db = Database(server.db_url)
+    try:  # a heartbeat ten minutes old: the next refresh shows the terminal offline
+        with db.write() as s:
+            s.execute(update(Terminal).where(Terminal.id == "kiosk-e2e")
+                      .values(last_seen=datetime.now(UTC) - timedelta(minutes=10)))
+    finally:
+        db.dispose()
+    api(server, "POST", "/tickets", "terminal", {"category": "C"})  # any event triggers a refresh
+    page.wait_for_selector(f"{card}.off")
+    assert "离线" in page.text_content(card)
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (768, 1024), (1024, 768)])

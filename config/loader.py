@@ -3,6 +3,7 @@ line naming the key path and what was expected."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -47,13 +48,16 @@ def _read_toml(file: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    except RecursionError:
+        # tomllib recurses once per nesting level: thousands of "[" must not escape as a traceback
+        raise ConfigError(f"{file}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def _parse_value(raw: str) -> Any:
     """A TOML literal when it is one (``5``, ``true``, ``"x"``, ``[1, 2]``), else the plain string."""
     try:
         return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return raw
 
 
@@ -74,7 +78,7 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
 
 def _describe(exc: ValidationError) -> str:
     err = exc.errors(include_url=False)[0]
-    path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    path = ".".join(_key_text(p) for p in err["loc"]) or "(top level)"
     kind, msg = err["type"], err["msg"]
     if kind == "extra_forbidden":
         expected = _known_keys(err["loc"][:-1])
@@ -85,6 +89,13 @@ def _describe(exc: ValidationError) -> str:
     shown = "" if isinstance(got, Mapping) or got is None else f" (got {got!r})"
     more = len(exc.errors()) - 1
     return f"{path}: {msg}{shown}" + (f" [+{more} more]" if more > 0 else "")
+
+
+def _key_text(part: Any) -> str:
+    """A key as the technician would type it; odd keys (blanks, dots, newlines) quoted so the message
+    stays one line."""
+    text = str(part)
+    return text if text and text.isprintable() and " " not in text and "." not in text else json.dumps(text)
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -32,9 +32,24 @@ def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ())
     for item in overrides:
         _apply_override(data, item)
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{file}: {_describe(exc)}") from None
+    _refuse_demo_secrets(settings, file)
+    return settings
+
+
+# Secrets published in this repository (config/default.toml): fine for a demo, never for a hall.
+_DEMO_SECRETS = {("kiosk", "technician_pin"): "246810"}
+
+
+def _refuse_demo_secrets(settings: Settings, file: Path) -> None:
+    if settings.server.demo_mode:
+        return
+    for (table, key), value in _DEMO_SECRETS.items():
+        if getattr(getattr(settings, table), key) == value:
+            raise ConfigError(f"{file}: {table}.{key}: the demo value shipped with the suite is refused unless "
+                              f"server.demo_mode = true; set one of your own (or empty to disable)")
 
 
 def _read_toml(file: Path) -> dict[str, Any]:

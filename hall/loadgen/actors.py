@@ -141,6 +141,12 @@ async def kiosk(run: Run, index: int) -> None:
     """A self-service terminal: citizens arrive, take a number (some file a submission)."""
     p = run.profile
     async with client(run.url(index), run.terminal_token) as http:
+        beats = None
+        if run.caps.has(f"{API}/terminals/register"):
+            from hall.loadgen.terminals import heartbeats
+
+            # Its own connection, as a kiosk's background worker has.
+            beats = asyncio.create_task(_with_client(run, index, heartbeats))
         while await run.pause(p.citizen_every_s, exponential=True):
             category = run.rng.choice(run.categories)
             id_number = fake_id_number(run.rng) if run.rng.random() < p.with_id_share else None
@@ -163,6 +169,13 @@ async def kiosk(run: Run, index: int) -> None:
                 if await send(run, http, "POST", f"/tickets/{ticket_id}/cancel", "POST /api/v1/tickets/{id}/cancel",
                               idempotent=True, refusals=(409,)):
                     run.rec.count("tickets_cancelled")
+        if beats is not None:
+            await beats
+
+
+async def _with_client(run: Run, index: int, body: Any) -> None:
+    async with client(run.url(index), run.terminal_token) as http:
+        await body(run, http, index)
 
 
 async def clerk(run: Run, index: int, window: int) -> None:

@@ -49,7 +49,7 @@ class MaterialPool:
     """A few generated scans, each handed out with a unique comment segment so every upload is new
     content (a content-addressed store would otherwise keep one copy and hide the write load)."""
 
-    def __init__(self, rng: random.Random, *, count: int = 6, width: int = 800, height: int = 1100) -> None:
+    def __init__(self, rng: random.Random, *, count: int = 4, width: int = 800, height: int = 1100) -> None:
         self._rng = rng
         self._scans = [_scan(rng, width, height) for _ in range(count)]
         self._serial = 0

@@ -74,6 +74,15 @@ def rss_bytes(pid: int, *, proc: Path = PROC) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int, *, proc: Path = PROC) -> float | None:
+    """User + system CPU time the process has used so far."""
+    try:
+        fields = (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def server_pids(url: str) -> list[int]:
     """PIDs serving ``url`` if it is on this machine, else []."""
     if not is_local_url(url):
@@ -90,6 +99,7 @@ class MemoryWatch:
         self.url = url
         self.pids = server_pids(url)
         self.samples: list[tuple[float, int]] = []
+        self.cpu: list[tuple[float, float]] = []
 
     @property
     def local(self) -> bool:
@@ -103,6 +113,9 @@ class MemoryWatch:
             return None  # a holder exited (restart): keep the samples we have
         total = sum(v for v in values if v is not None)
         self.samples.append((at, total))
+        cpu = [cpu_seconds(pid) for pid in self.pids]
+        if all(c is not None for c in cpu):
+            self.cpu.append((at, sum(c for c in cpu if c is not None)))
         return total
 
     def report(self, warmup_s: float) -> dict[str, object]:
@@ -115,4 +128,11 @@ class MemoryWatch:
         return {"local": True, "pids": self.pids, "host": socket.gethostname(),
                 "rss_start_mb": round(self.samples[0][1] / mb, 1), "rss_after_warmup_mb": round(base / mb, 1),
                 "rss_end_mb": round(end / mb, 1), "rss_max_mb": round(max(r for _, r in self.samples) / mb, 1),
-                "rss_growth_pct": round((end - base) / base * 100, 2), "samples": len(self.samples)}
+                "rss_growth_pct": round((end - base) / base * 100, 2), "samples": len(self.samples),
+                "cpu_pct_of_one_core": self._cpu_pct(warmup_s)}
+
+    def _cpu_pct(self, warmup_s: float) -> float | None:
+        after = [(at, c) for at, c in self.cpu if at >= warmup_s]
+        if len(after) < 2 or after[-1][0] <= after[0][0]:
+            return None
+        return round((after[-1][1] - after[0][1]) / (after[-1][0] - after[0][0]) * 100, 1)

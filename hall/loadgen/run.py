@@ -136,7 +136,7 @@ async def execute(plan: Plan, *, out: TextIO = sys.stderr) -> dict[str, Any]:
     rec.started = time.monotonic()
     tasks = [asyncio.create_task(actors.display(run, i)) for i in range(plan.displays)]
     await asyncio.sleep(0.5)  # displays listen before the first call, so no call is "missed" at start
-    rec.started = time.monotonic()
+    rec.started, cpu0 = time.monotonic(), time.process_time()
     tasks += [asyncio.create_task(actors.clerk(run, i, n)) for i, n in enumerate(windows)]
     tasks += [asyncio.create_task(actors.kiosk(run, i)) for i in range(plan.terminals)]
     sampler = asyncio.create_task(_sampler(run, watches, plan.summary_every_s, out))
@@ -144,6 +144,7 @@ async def execute(plan: Plan, *, out: TextIO = sys.stderr) -> dict[str, Any]:
         await asyncio.wait_for(run.stop.wait(), plan.seconds)
     run.stop.set()
     duration = rec.elapsed()
+    own_cpu_pct = round((time.process_time() - cpu0) / max(duration, 1e-3) * 100, 1)
     _done, pending = await asyncio.wait(tasks, timeout=30)
     for task in pending:
         task.cancel()
@@ -161,9 +162,9 @@ async def execute(plan: Plan, *, out: TextIO = sys.stderr) -> dict[str, Any]:
             "displays": plan.displays, "duration_s": round(duration, 1), "warmup_s": plan.warmup_s,
             "speed": plan.speed, "windows": windows, "optional_routes": _optional(caps),
             "requests_per_s": round(rec.requests / max(duration, 1e-3), 1), **rec.report(),
-            "events_missed": missed,
+            "events_missed": missed, "loadgen_cpu_pct_of_one_core": own_cpu_pct,
             "server_memory": {w.url: w.report(plan.warmup_s) for w in watches}}
 
 
 def _optional(caps: Caps) -> list[str]:
-    return [p for p in (f"{API}/submissions", f"{API}/evaluations") if caps.has(p)]
+    return [p for p in (f"{API}/submissions", f"{API}/evaluations", f"{API}/terminals/register") if caps.has(p)]

@@ -58,6 +58,11 @@ def test_short_run_report_matches_the_database(hall_server: HallServer) -> None:
     mine = [w for w in windows if 901 <= w["number"] <= 905]
     assert len(mine) == 5 and all(w["status"] == "closed" and w["current_ticket_id"] is None for w in mine)
     assert "req=" in stderr and "event p95=" in stderr and "HTTP Request" not in stderr
+    # Kiosks registered as terminals and reported in (first beats are spread over 30 s).
+    terminals = httpx.get(f"{hall_server.url}/api/v1/terminals",
+                          headers={"Authorization": f"Bearer {hall_server.tokens['manager']}"}).json()
+    assert len([t for t in terminals if t["id"].startswith("LG")]) == 30
+    assert counts.get("heartbeats", 0) > 0
 
 
 def test_separate_role_tokens_and_the_halls_own_windows(hall_server: HallServer) -> None:

@@ -18,11 +18,21 @@ log = logging.getLogger(__name__)
 
 
 def options_from(settings: Settings) -> ServerOptions:
+    from hall.server.domain.queue_policy import QueuePolicy
     from hall.server.options import ServerOptions
 
+    q = settings.queue
+    policy = QueuePolicy(mode=q.mode, elderly_age=q.elderly_age, priority_reasons=frozenset(q.priority_reasons),
+                         ratio_priority=q.ratio_priority, aging_minutes=q.aging_minutes or None,
+                         appointment_lead_minutes=q.appointment_lead_minutes, max_recalls=q.max_recalls,
+                         reinstate_minutes=q.reinstate_minutes, fallback_window=q.fallback_window or None)
     return ServerOptions(data_dir=settings.server.data_dir, hall_name_zh=settings.hall.name_zh,
                          hall_name_en=settings.hall.name_en, timezone=settings.hall.timezone,
-                         demo_mode=settings.server.demo_mode)
+                         demo_mode=settings.server.demo_mode, policy=policy, max_recalls=q.max_recalls,
+                         reinstate_minutes=q.reinstate_minutes, elderly_age=q.elderly_age,
+                         daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,
+                         notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
+                         aging_minutes=q.aging_minutes)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:

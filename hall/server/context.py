@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hall.server.db import Database
+from hall.server.domain.queue_policy import Window
 from hall.server.events import CHANNEL, EventHub, make_event
 from hall.server.models import Category
 from hall.server.options import ServerOptions
@@ -62,9 +63,11 @@ class HallContext:
         self.hub = EventHub()
         self.keyring = Keyring(load_master_key(options.data_dir))
         self.categories = CategoryCache()
-        # Service-time statistics for wait estimates, refreshed by the snapshot task.
+        # Service-time statistics for wait estimates, refreshed by the snapshot task: the EWMA of
+        # recent service durations per category and the open windows (domain view, with weights).
         self.service_seconds: dict[str, float] = {}
         self.open_windows: dict[str, int] = {}
+        self.open_domain_windows: Sequence[Window] = ()
 
     @contextmanager
     def unit(self) -> Iterator[Tx]:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hall.server.domain.queue_policy import QueuePolicy
+
 
 def _env_float(name: str, default: float) -> float:
     try:
@@ -42,7 +44,13 @@ class ServerOptions:
     blacklist_days: int = 90
     checkin_early_min: int = 30
     checkin_late_min: int = 15
-    # "priority_first" or "ratio" (N priority : 1 normal, with aging).
+    # The call order (mode, elderly age, ratio, aging, recall N, reinstate M, 办不成事 window): the
+    # settings' [queue] table. The flat fields above/below predate it and are kept for callers.
+    policy: QueuePolicy = field(default_factory=QueuePolicy)
+    # "close" or "carry_over": tickets still waiting at the end of the hall day (a category's own
+    # at_close wins when it differs from "close").
+    closing_policy: str = "close"
+    notify_ahead: int = 3
     policy_mode: str = "priority_first"
-    policy_ratio: int = 3
+    policy_ratio: int = 2
     aging_minutes: int = 30

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from fastapi import Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 MAX_ID = 2_147_483_647
 # Row ids: bounded so a huge number is a 422, not an integer overflow inside the database driver.
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
-Priority = Literal["elderly", "disabled", "pregnant", "veteran", "vip", "cannot_do"]
+# "fallback" is the kiosk's word for a 办不成事 ticket; it is stored as "cannot_do".
+Priority = Literal["elderly", "disabled", "pregnant", "veteran", "vip", "cannot_do", "fallback"]
 IdNumber = Field(default=None, min_length=15, max_length=18, pattern=r"^[0-9]{15}([0-9]{2}[0-9Xx])?$",
                  repr=False)
 
@@ -72,6 +74,22 @@ class WindowIn(_In):
     name: str = Field(default="", max_length=64)
     categories: list[str] = Field(default_factory=list, max_length=26)
     cannot_do_desk: bool = False
+    # Category weights for a window serving several lines (default 1 each); see docs/queue-policy.md.
+    weights: dict[str, float] | None = None
+
+    @field_validator("categories")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        if any(not re.fullmatch(r"[A-Z]", c) for c in value):
+            raise ValueError("categories are single letters A-Z")
+        return value
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is not None and any(not re.fullmatch(r"[A-Z]", k) or not 0 < w <= 100 for k, w in value.items()):
+            raise ValueError("weights map category letters to numbers in (0, 100]")
+        return value
 
 
 class OpenWindowIn(_In):

@@ -85,9 +85,55 @@ def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = N
         db.dispose()
 
 
+_TEMPLATE: tuple[Path, dict[str, str]] | None = None
+
+
+def sqlite_template() -> tuple[Path, dict[str, str]]:
+    """A migrated, seeded SQLite file with one token per role, made once per test session.
+
+    Tests copy the file instead of migrating and seeding again; the tokens stay valid in every copy
+    because the database stores only their hashes.
+    """
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        import atexit
+        import shutil
+        import sqlite3
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="hall-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "template.db"
+        tokens = prepare_hall(f"sqlite:///{path}", token_prefix="test")
+        # Fold the WAL into the main file so one file copy carries everything.
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _TEMPLATE = (path, tokens)
+    return _TEMPLATE
+
+
+def _sqlite_file(db_url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not db_url.startswith(prefix) or db_url.endswith(":memory:"):
+        return None
+    return Path(db_url[len(prefix):])
+
+
 def start_prepared(db_url: str, workdir: Path, **kwargs: object) -> HallServer:
-    """A running server on a migrated, seeded database with ``server.tokens[role]`` set."""
-    tokens = prepare_hall(db_url)
+    """A running server on a migrated, seeded database with ``server.tokens[role]`` set.
+
+    A SQLite file that does not exist yet is a copy of the session's template (only the server start
+    costs time); other databases are prepared in place."""
+    path = _sqlite_file(db_url)
+    if path is not None and not path.exists():
+        import shutil
+
+        template, tokens = sqlite_template()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, path)
+        tokens = dict(tokens)
+    else:
+        tokens = prepare_hall(db_url)
     server = start_hall_server(db_url, workdir, **kwargs)  # type: ignore[arg-type]
     server.tokens = tokens
     return server

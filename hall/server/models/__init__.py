@@ -3,12 +3,12 @@
 from hall.server.models.auth import ApiToken, IdempotencyKey
 from hall.server.models.base import Base, utcnow
 from hall.server.models.catalogue import Category, ServiceItem
-from hall.server.models.queue import Ticket, TicketCounter, Window
+from hall.server.models.queue import HallDay, Ticket, TicketCounter, TicketNotice, Window
 from hall.server.models.service import Appointment, Evaluation, FollowUp, Terminal
 from hall.server.models.submissions import Blob, Submission, SubmissionMaterial, SubmissionStatus
 
 __all__ = [
-    "ApiToken", "Appointment", "Base", "Blob", "Category", "Evaluation", "FollowUp", "IdempotencyKey",
+    "ApiToken", "Appointment", "Base", "Blob", "Category", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey",
     "ServiceItem", "Submission", "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket",
-    "TicketCounter", "Window", "utcnow",
+    "TicketCounter", "TicketNotice", "Window", "utcnow",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hall.server.models.base import Base, UTCDateTime, utcnow
@@ -53,6 +53,8 @@ class Ticket(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set when staff reinstate a no-show: the call order puts it at the head of its line.
+    reinstated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     window: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Transfer to a specific window: only that window may call it.
     target_window: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -79,4 +81,34 @@ class Window(Base):
     # Priority tickets called in a row (for the "N priority : 1 normal" mode).
     priority_streak: Mapped[int] = mapped_column(Integer, default=0)
     weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The lanes of the latest calls (oldest first), for the ratio rule of the call order.
+    recent_lanes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class HallDay(Base):
+    """One row per closed hall day: when it was closed and what happened to the tickets still waiting
+    (per category: policy, closed, carried), so nothing is ever silently mixed into the next day."""
+
+    __tablename__ = "hall_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TicketNotice(Base):
+    """A citizen following a ticket by SMS/WeChat: the recipient (encrypted) and what was already sent."""
+
+    __tablename__ = "ticket_notices"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient_enc: Mapped[str] = mapped_column(Text)
+    last_ahead: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_status: Mapped[str] = mapped_column(String(16), default="waiting")
+    last_recalls: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Bumped on every update so two replicas never send the same notice twice.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

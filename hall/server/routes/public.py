@@ -49,7 +49,7 @@ def _public_state(hall: HallContext, token: str) -> dict[str, Any]:
         t = s.scalar(select(Ticket).where(Ticket.public_token == token))
         if t is None:
             raise ApiError(404, "ticket.not_found", "no such ticket")
-        ahead = waiting_ahead(s, t) if t.status == "waiting" else 0
+        ahead = waiting_ahead(s, t, hall) if t.status == "waiting" else 0
         return {"number": t.number, "category": t.category, "status": t.status, "window": t.window,
                 "waiting_ahead": ahead, "estimated_wait_s": estimate(hall, t.category, ahead),
                 "status_zh": _STATUS_ZH.get(t.status, t.status).format(window=t.window)}

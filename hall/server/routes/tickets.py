@@ -15,6 +15,7 @@ from hall.server.schemas import ERRORS, IdPath, TicketIn, TicketOut, TransferIn
 from hall.server.services import explain as explain_svc
 from hall.server.services import tickets as svc
 from hall.server.services import windows as wsvc
+from hall.server.services.queue import in_line
 
 router = APIRouter(tags=["tickets"], responses=ERRORS)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
@@ -33,7 +34,7 @@ async def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: I
 def read_ticket(ticket_id: IdPath, hall: HallDep, who: AnyRole) -> JSONResponse:
     with hall.db.read() as s:
         t = svc.get_ticket(s, ticket_id)
-        ahead = svc.waiting_ahead(s, t) if t.status == "waiting" else 0
+        ahead = svc.waiting_ahead(s, t, hall) if t.status == "waiting" else 0
         return JSONResponse(svc.ticket_view(t, waiting_ahead=ahead,
                                             estimated_wait_s=svc.estimate(hall, t.category, ahead)))
 
@@ -68,7 +69,8 @@ def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = N
         if t.status != "waiting":
             raise derr.InvalidTransition(current=t.status, target="cancelled")
         t.status = "cancelled"
-        svc.adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
+        if in_line(t):
+            svc.adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
         tx.emit("ticket.cancelled", {"id": t.id, "number": t.number, "category": t.category})
         return 200, svc.ticket_view(t)
 

@@ -39,6 +39,8 @@ def put_window(window: WindowNo, body: WindowIn, hall: HallDep, who: ManagerRole
     with hall.unit() as tx:
         w = tx.session.get(Window, window) or Window(number=window, status="closed")
         w.name, w.categories, w.cannot_do_desk = body.name, body.categories, body.cannot_do_desk
+        if body.weights is not None:
+            w.weights = {c: body.weights[c] for c in body.categories if c in body.weights}
         tx.session.add(w)
         tx.session.flush()
         view = svc.window_view(w)

@@ -1,54 +1,46 @@
-"""Why a ticket is where it is: the policy's ordering applied to its queue, told in plain words."""
+"""Why a ticket is where it is: the domain's explanation (hall.server.domain.queue_explain) as the API
+shape. Position, people ahead and reasons come from the same call order that call-next uses."""
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.server.context import HallContext
+from hall.server.domain import queue_explain as dx
 from hall.server.models import Ticket
-from hall.server.services import rules
-from hall.server.services.tickets import estimate
+from hall.server.services import queue
 
-_REASON_ZH = {0: "办不成事反映优先", 1: "预约或指定窗口优先", 2: "优先服务对象", 3: "取号更早"}
-_REASON_EN = {0: "couldn't-get-it-done cases first", 1: "appointment or assigned window first",
-              2: "priority citizen (elderly, disabled, pregnant, veteran, VIP)", 3: "took a ticket earlier"}
+# Groups of people ahead (the domain's lane keys), told to the citizen.
+_GROUPS = {
+    "fallback": ("办不成事反映，专窗优先", "couldn't-get-it-done cases, seen first at their window"),
+    "reinstated": ("过号后恢复，排在队首", "missed tickets reinstated at the head of the line"),
+    "appointment": ("预约时段已到，预约优先", "appointments whose time has come"),
+    "priority": ("优先服务对象（老年人、残疾人、孕妇、军人、重点服务对象）",
+                 "priority citizens (elderly, disabled, pregnant, service members, VIP)"),
+    "aged": ("等候已久，按优先号处理", "tickets that have waited long, now treated as priority"),
+    "normal": ("取号更早", "took a ticket earlier"),
+}
+_RULE = {name: i for i, name in enumerate(_GROUPS)}
 
 
-def _reason(c: rules.Candidate) -> int:
-    return rules.rank(c, window=c.target_window or 0, cannot_do_desk=False)
-
-
-def explain(hall: HallContext, s: Session, t: Ticket) -> dict[str, Any]:
+def explain(hall: HallContext, s: Session, t: Ticket, *, now: datetime | None = None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    ex = queue.explanation(s, hall, t, now)
     base = {"id": t.id, "number": t.number, "category": t.category, "status": t.status,
-            "priority": t.priority, "policy": hall.options.policy_mode}
-    if t.status != "waiting":
-        return {**base, "position": None, "waiting_ahead": 0, "ahead_by_reason": [],
-                "text_zh": f"{t.number} 当前状态：{t.status}", "text_en": f"{t.number} is {t.status}"}
-    rows = s.execute(select(Ticket.id, Ticket.number, Ticket.category, Ticket.priority, Ticket.queue_at,
-                            Ticket.target_window).where(
-        Ticket.hall_day == t.hall_day, Ticket.category == t.category, Ticket.status == "waiting")).all()
-    cands = [rules.Candidate(r.id, r.number, r.category, r.priority, r.queue_at, r.target_window) for r in rows]
-    me = next(c for c in cands if c.id == t.id)
-    key = (_reason(me), me.queue_at)
-    ahead = [c for c in cands if c.id != t.id and (_reason(c), c.queue_at) < key]
-    by_reason = Counter(_reason(c) for c in ahead)
-    my_rank = _reason(me)
-    lines = [{"rule": r, "count": n, "reason_zh": _REASON_ZH[r] if r < my_rank else _REASON_ZH[3],
-              "reason_en": _REASON_EN[r] if r < my_rank else _REASON_EN[3]}
-             for r, n in sorted(by_reason.items())]
-    mode_zh = ("优先对象先办" if hall.options.policy_mode != "ratio"
-               else f"每 {hall.options.policy_ratio} 位优先对象后叫 1 位普通号，普通号等候超过 "
-                    f"{hall.options.aging_minutes} 分钟也会被优先叫到")
-    own = rules.PRIORITY_ZH.get(t.priority or "", "普通号")
-    wait = estimate(hall, t.category, len(ahead))
-    text_zh = (f"{t.number}（{own}）前面还有 {len(ahead)} 人，预计等候约 {max(1, wait // 60)} 分钟。"
-               f"叫号规则：预约到时者先办，然后{mode_zh}，其余按取号时间先后。")
-    text_en = (f"{t.number}: {len(ahead)} ahead, about {max(1, wait // 60)} min. Order: appointments due now, "
-               f"then priority citizens ({hall.options.policy_mode}), then by time of issue.")
-    return {**base, "position": len(ahead) + 1, "waiting_ahead": len(ahead), "estimated_wait_s": wait,
-            "ahead_by_reason": lines, "next_numbers": [c.number for c in sorted(
-                ahead, key=lambda c: (_reason(c), c.queue_at))[:5]], "text_zh": text_zh, "text_en": text_en}
+            "priority": t.priority, "policy": ex.mode.value, "mode": ex.mode.value,
+            "lane": ex.lane.value if ex.lane else None, "ahead_by_lane": dict(ex.ahead_by_lane),
+            "reasons": [{"code": r.code, "zh": r.zh, "en": r.en} for r in ex.reasons],
+            "text_zh": " · ".join(r.zh for r in ex.reasons), "text_en": " · ".join(r.en for r in ex.reasons)}
+    if ex.position is None:
+        return {**base, "position": None, "waiting_ahead": 0, "estimated_wait_s": 0, "ahead_by_reason": [],
+                "next_numbers": []}
+    by_reason = [{"rule": _RULE[k], "lane": k, "count": n, "reason_zh": _GROUPS[k][0], "reason_en": _GROUPS[k][1]}
+                 for k, n in ex.ahead_by_lane.items()]
+    me = queue.to_queue_ticket(queue.row_of(s, t.id))
+    order = dx.line_order(me, queue.line(s, t), hall.options.policy, now)
+    return {**base, "position": ex.position, "waiting_ahead": ex.ahead,
+            "estimated_wait_s": queue.estimate(hall, t.category, ex.ahead), "ahead_by_reason": by_reason,
+            "next_numbers": [c.ticket.number for c in order[:min(5, ex.ahead)]]}

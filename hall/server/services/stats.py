@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from hall.server.context import HallContext
 from hall.server.domain.hallday import hall_day
+from hall.server.domain.wait_estimate import ewma_service_s
 from hall.server.models import Ticket, Window
-from hall.server.services import rules
+from hall.server.services import queue
 
-_EWMA_ALPHA = 0.3
+_SAMPLES = 50  # recent service durations per category fed to the domain's EWMA
 
 
 def queue_counts(hall: HallContext) -> dict[str, dict[str, Any]]:
@@ -27,8 +28,7 @@ def queue_counts(hall: HallContext) -> dict[str, dict[str, Any]]:
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=UTC)
         out[cat] = {"waiting": int(n), "longest_wait_s": int((now - oldest).total_seconds()) if oldest else 0,
-                    "estimated_wait_s": rules.estimate_wait_s(int(n), service_s=hall.service_seconds.get(cat),
-                                                              windows=hall.open_windows.get(cat, 1))}
+                    "estimated_wait_s": queue.estimate(hall, cat, int(n))}
     for code in hall.categories.get(hall.db):
         out.setdefault(code, {"waiting": 0, "longest_wait_s": 0, "estimated_wait_s": 0})
     return out
@@ -42,11 +42,11 @@ def refresh_estimates(hall: HallContext) -> None:
             Ticket.status == "done", Ticket.finished_at >= now - timedelta(hours=8),
             Ticket.started_at.is_not(None)).order_by(Ticket.finished_at).limit(2000)).all()
         windows = list(s.scalars(select(Window).where(Window.status == "open")))
-    ewma: dict[str, float] = {}
+    samples: dict[str, list[float]] = {}
     for cat, started, finished in rows:
-        secs = max(1.0, (finished - started).total_seconds())
-        ewma[cat] = secs if cat not in ewma else _EWMA_ALPHA * secs + (1 - _EWMA_ALPHA) * ewma[cat]
-    hall.service_seconds = ewma
+        samples.setdefault(cat, []).append(max(0.0, (finished - started).total_seconds()))
+    hall.service_seconds = {cat: ewma_service_s(durations[-_SAMPLES:]) for cat, durations in samples.items()}
+    hall.open_domain_windows = queue.open_windows(windows)
     open_by_cat: dict[str, int] = {}
     for w in windows:
         for cat in w.categories or []:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -11,12 +12,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hall.server.context import HallContext, Tx
+from hall.server.domain import catalogue as dcat
 from hall.server.domain import errors as derr
 from hall.server.domain.hallday import format_ticket_number, hall_day
-from hall.server.domain.identity import parse_id_number
+from hall.server.domain.identity import age_on, parse_id_number
+from hall.server.domain.queue_policy import CallMode
+from hall.server.domain.rules import QuotaRule, check_quota
+from hall.server.domain.tickets import PriorityReason
 from hall.server.errors import ApiError
 from hall.server.models import Category, Ticket, TicketCounter
-from hall.server.services import rules
+from hall.server.services import queue
 
 TERMINAL_STATES = ("done", "no_show", "cancelled")
 
@@ -58,20 +63,16 @@ def _counter_upsert(dialect: str, *, seq: int) -> Any:
 _UPSERT = {d: _counter_upsert(d, seq=1) for d in ("postgresql", "sqlite")}
 _ADJUST = {d: _counter_upsert(d, seq=0) for d in ("postgresql", "sqlite")}
 _INSERT_TICKET = _TK.insert().returning(_TK.c.id)
-_AHEAD = select(func.count()).select_from(_TK).where(
-    _TK.c.hall_day == bindparam("day"), _TK.c.category == bindparam("cat"), _TK.c.status == "waiting",
-    _TK.c.id != bindparam("id"))
-_AHEAD_PRIORITY = _AHEAD.where(_TK.c.priority.is_not(None), _TK.c.queue_at < bindparam("at"))
 _QUOTA = select(func.count()).select_from(_TK).where(
     _TK.c.id_hash == bindparam("h"), _TK.c.hall_day == bindparam("day"), _TK.c.category == bindparam("cat"),
     _TK.c.status != "cancelled")
 
 
-def next_sequence(session: Session, *, day: str, category: str) -> tuple[int, int]:
-    """Bump the category's counter for ``day``; returns (sequence, waiting including this ticket).
-    The counter row's lock serialises concurrent issues, on every replica."""
+def next_sequence(session: Session, *, day: str, category: str, delta: int = 1) -> tuple[int, int]:
+    """Bump the category's counter for ``day``; returns (sequence, waiting in the line including this
+    ticket when ``delta`` is 1). The counter row's lock serialises concurrent issues, on every replica."""
     conn = session.connection()
-    seq, waiting = conn.execute(_UPSERT[conn.dialect.name], {"day": day, "cat": category, "delta": 1}).one()
+    seq, waiting = conn.execute(_UPSERT[conn.dialect.name], {"day": day, "cat": category, "delta": delta}).one()
     return int(seq), int(waiting)
 
 
@@ -83,19 +84,34 @@ def adjust_waiting(session: Session, changes: dict[tuple[str, str], int]) -> Non
             conn.execute(_ADJUST[conn.dialect.name], {"day": day, "cat": cat, "delta": delta})
 
 
-def waiting_ahead(session: Session, t: Ticket | dict[str, Any]) -> int:
-    """Tickets of the same queue that the policy would call before this one (approximation used on
-    every issue; the explain route gives the exact reasoning)."""
-    get = t.get if isinstance(t, dict) else (lambda k: getattr(t, k))
-    params = {"day": get("hall_day"), "cat": get("category"), "id": get("id")}
-    if get("priority") is not None:
-        return int(session.connection().execute(_AHEAD_PRIORITY, {**params, "at": get("queue_at")}).scalar_one())
-    return int(session.connection().execute(_AHEAD, params).scalar_one())
+def waiting_ahead(session: Session, t: Ticket | dict[str, Any], hall: HallContext,
+                  now: datetime | None = None) -> int:
+    """Tickets of the same line that the policy calls before this one (the domain's call order)."""
+    row = SimpleNamespace(**t) if isinstance(t, dict) else t
+    return queue.ahead_of(session, hall, row, now or datetime.now(UTC))
 
 
 def estimate(hall: HallContext, category: str, ahead: int) -> int:
-    return rules.estimate_wait_s(ahead, service_s=hall.service_seconds.get(category),
-                                 windows=hall.open_windows.get(category, 1))
+    return queue.estimate(hall, category, ahead)
+
+
+_HOURS: dict[tuple[str, str, str, int | None], dcat.Category] = {}
+
+
+def domain_category(c: Category) -> dcat.Category:
+    """The stored category as the domain's (opening hours, daily cap), cached per definition."""
+    key = (c.code, c.opens, c.closes, c.daily_cap)
+    found = _HOURS.get(key)
+    if found is None:
+        if (c.opens, c.closes) == ("00:00", "24:00"):
+            hours = dcat.OpeningHours.always()
+        else:
+            closes = time.max if c.closes == "24:00" else c.closes
+            hours = dcat.OpeningHours.on_days(range(7), [(c.opens, closes)])
+        found = dcat.Category(code=c.code, name_zh=c.name_zh, name_en=c.name_en or c.name_zh,
+                              sla_minutes=max(1, c.sla_minutes), daily_cap=c.daily_cap, hours=hours)
+        _HOURS[key] = found
+    return found
 
 
 def _check_category(hall: HallContext, code: str) -> Category:
@@ -103,6 +119,11 @@ def _check_category(hall: HallContext, code: str) -> Category:
     if cat is None or not cat.active:
         raise derr.UnknownCategory(category=code)
     return cat
+
+
+def _priority_word(req: dict[str, Any]) -> str | None:
+    value = req.get("priority")
+    return queue.FALLBACK if value in queue.FALLBACK_ALIASES else value
 
 
 def _id_fields(hall: HallContext, id_number: str | None) -> tuple[str | None, str | None, date | None]:
@@ -119,22 +140,24 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
     cat = _check_category(hall, req["category"])
     if req.get("source") == "offline":
         return _accept_offline(hall, tx, req, cat)
-    if not rules.is_open(cat.opens, cat.closes, now, hall.options.timezone):
-        raise derr.Closed(category=cat.code, next_opening=cat.opens)
+    dc = domain_category(cat)
+    dc.check_can_issue(now, issued_today=0)  # opening hours: Closed with the next opening
     day = hall_day(now).isoformat()
     id_hash, id_masked, birth = _id_fields(hall, req.get("id_number"))
-    priority = req.get("priority")
+    priority = _priority_word(req)
+    policy = hall.options.policy
     s = tx.session
     if id_hash is not None:
         used = s.connection().execute(_QUOTA, {"h": id_hash, "day": day, "cat": cat.code}).scalar_one()
-        if used >= hall.options.daily_quota_per_id and req.get("source") != "appointment":
-            raise derr.QuotaExceeded(limit=hall.options.daily_quota_per_id, used=used)
-        if priority is None and birth is not None:
-            if rules.age_on(birth, now.date()) >= hall.options.elderly_age:
-                priority = "elderly"
-    seq, waiting_now = next_sequence(s, day=day, category=cat.code)
-    if cat.daily_cap is not None and seq > cat.daily_cap:
-        raise derr.CategoryFull(category=cat.code, cap=cat.daily_cap)
+        if req.get("source") != "appointment":
+            check_quota(issued_today=int(used), rule=QuotaRule(hall.options.daily_quota_per_id))
+        if (priority is None and birth is not None and PriorityReason.ELDERLY in policy.priority_reasons
+                and age_on(birth, hall_day(now)) >= policy.elderly_age):
+            priority = "elderly"
+    lined = priority != queue.FALLBACK
+    seq, waiting_now = next_sequence(s, day=day, category=cat.code, delta=1 if lined else 0)
+    if dc.daily_cap is not None:
+        dc.check_can_issue(now, issued_today=seq - 1)  # the rollback undoes the counter bump
     row = {
         "number": format_ticket_number(cat.code, seq), "seq": seq, "category": cat.code, "hall_day": day,
         "status": "waiting", "source": req.get("source") or "kiosk", "priority": priority,
@@ -142,11 +165,15 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
         "terminal_id": req.get("terminal_id"), "public_token": secrets.token_urlsafe(16),
         "appointment_id": appointment_id, "call_count": 0, "submission_id": req.get("submission_id"),
         "called_at": None, "started_at": None, "finished_at": None, "no_show_at": None, "window": None,
-        "target_window": None, "offline_number": None, "transferred_from": None,
+        "target_window": None, "offline_number": None, "transferred_from": None, "reinstated_at": None,
     }
     row["id"] = s.connection().execute(_INSERT_TICKET, row).scalar_one()
-    # A normal ticket is behind everyone already waiting; a priority one only behind earlier priorities.
-    ahead = waiting_now - 1 if priority is None else waiting_ahead(s, row)
+    if priority is None and policy.mode is CallMode.PRIORITY_FIRST:
+        # The domain's order puts a new plain ticket after every other one of its line (all are in an
+        # earlier lane or were issued earlier), so the line's counter is the answer without a query.
+        ahead = waiting_now - 1
+    else:
+        ahead = waiting_ahead(s, row, hall, now)
     wait = estimate(hall, cat.code, ahead)
     tx.emit("ticket.issued", {"id": row["id"], "number": row["number"], "category": cat.code,
                               "priority": priority, "source": row["source"], "waiting_ahead": ahead})
@@ -175,14 +202,14 @@ def _accept_offline(hall: HallContext, tx: Tx, req: dict[str, Any], cat: Categor
     # A ticket from a hall day that is already over can no longer be called: keep it, closed.
     status = "waiting" if day >= today else "cancelled"
     t = Ticket(number=number, seq=None, category=cat.code, hall_day=day, status=status, source="offline",
-               priority=req.get("priority"), id_hash=id_hash, id_masked=id_masked, issued_at=issued_at,
+               priority=_priority_word(req), id_hash=id_hash, id_masked=id_masked, issued_at=issued_at,
                queue_at=issued_at, terminal_id=req["terminal_id"], offline_number=number,
                public_token=secrets.token_urlsafe(16), call_count=0)
     s.add(t)
     s.flush()
-    if status == "waiting":
+    if status == "waiting" and queue.in_line(t):
         adjust_waiting(s, {(day, cat.code): 1})
-    ahead = waiting_ahead(s, t) if status == "waiting" else 0
+    ahead = waiting_ahead(s, t, hall) if status == "waiting" else 0
     tx.emit("ticket.issued", {"id": t.id, "number": number, "category": cat.code, "priority": t.priority,
                               "source": "offline", "waiting_ahead": ahead})
     return 201, ticket_view(t, waiting_ahead=ahead, estimated_wait_s=estimate(hall, cat.code, ahead))

@@ -10,12 +10,11 @@ from sqlalchemy import func, select, update
 from hall.server.context import HallContext, Tx
 from hall.server.domain import errors as derr
 from hall.server.domain.hallday import hall_day
+from hall.server.domain.tickets import RecallOutcome, after_no_answer, check_reinstate
 from hall.server.errors import ApiError
 from hall.server.models import Ticket, Window
-from hall.server.services import rules
+from hall.server.services import queue
 from hall.server.services.tickets import adjust_waiting, get_ticket, ticket_view
-
-_CANDIDATES = 50
 
 
 def announce_text(number: str, window: int) -> str:
@@ -25,7 +24,8 @@ def announce_text(number: str, window: int) -> str:
 def window_view(w: Window) -> dict[str, Any]:
     return {"number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
             "pause_reason": w.pause_reason, "clerk": w.clerk, "current_ticket_id": w.current_ticket_id,
-            "cannot_do_desk": w.cannot_do_desk, "updated_at": w.updated_at.isoformat()}
+            "cannot_do_desk": w.cannot_do_desk, "weights": dict(w.weights or {}),
+            "updated_at": w.updated_at.isoformat()}
 
 
 def get_window(tx: Tx, number: int, *, lock: bool = True) -> Window:
@@ -59,35 +59,23 @@ def _close_current(tx: Tx, w: Window, now: datetime) -> None:
     w.current_ticket_id = None
 
 
-def _candidates(tx: Tx, w: Window, day: str) -> list[rules.Candidate]:
-    cats = list(w.categories or [])
-    base = select(Ticket.id, Ticket.number, Ticket.category, Ticket.priority, Ticket.queue_at,
-                  Ticket.target_window).where(Ticket.hall_day == day, Ticket.status == "waiting")
-    in_scope = (Ticket.category.in_(cats) & Ticket.target_window.is_(None)) | (Ticket.target_window == w.number)
-    if w.cannot_do_desk:
-        in_scope = in_scope | (Ticket.priority == "cannot_do")
-    rows = []
-    for pri in (Ticket.priority.is_(None), Ticket.priority.is_not(None)):
-        q = base.where(in_scope, pri).order_by(Ticket.queue_at).limit(_CANDIDATES)
-        rows.extend(tx.session.execute(q).all())
-    return [rules.Candidate(r.id, r.number, r.category, r.priority, r.queue_at, r.target_window) for r in rows]
-
-
 def _take(tx: Tx, ticket_id: int, w: Window, now: datetime) -> Ticket | None:
     """Claim a waiting ticket; a concurrent claim by another window or replica makes this return None."""
+    t = tx.session.get(Ticket, ticket_id)
+    lined = t is not None and queue.in_line(t)
     res = tx.session.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting").values(
         status="called", called_at=now, call_count=1, window=w.number, target_window=None))
     if not res.rowcount:  # type: ignore[attr-defined]
         return None
-    t = tx.session.get(Ticket, ticket_id)
     if t is not None:
         tx.session.refresh(t)
-        adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
+        if lined:
+            adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
     return t
 
 
-def call_next(hall: HallContext, tx: Tx, number: int) -> dict[str, Any] | None:
-    now = datetime.now(UTC)
+def call_next(hall: HallContext, tx: Tx, number: int, *, now: datetime | None = None) -> dict[str, Any] | None:
+    now = now or datetime.now(UTC)
     w = get_window(tx, number)
     if w.status == "paused":
         raise ApiError(409, "window.paused", f"window {number} is paused; resume it first")
@@ -95,18 +83,14 @@ def call_next(hall: HallContext, tx: Tx, number: int) -> dict[str, Any] | None:
     if w.status != "open":
         w.status = "open"
     day = hall_day(now).isoformat()
-    o = hall.options
     for _attempt in range(5):
-        cands = _candidates(tx, w, day)
-        choice = rules.choose_next(cands, window=w.number, cannot_do_desk=w.cannot_do_desk, mode=o.policy_mode,
-                                   ratio=o.policy_ratio, streak=w.priority_streak, aging_minutes=o.aging_minutes,
-                                   now=now)
+        choice = queue.choose(tx.session, hall, w, day, now)
         if choice is None:
             break
-        t = _take(tx, choice.id, w, now)
+        t = _take(tx, int(choice.ticket.id), w, now)  # type: ignore[call-overload]
         if t is None:
             continue
-        w.priority_streak = w.priority_streak + 1 if t.priority else 0
+        queue.remember_call(w, choice)
         w.current_ticket_id, w.updated_at = t.id, now
         _emit_called(tx, t, w, recall=False)
         _emit_window(tx, w)
@@ -149,7 +133,7 @@ def recall(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
     now = datetime.now(UTC)
     w = get_window(tx, number)
     t = _current(tx, w, "called")
-    if t.call_count > hall.options.max_recalls:
+    if after_no_answer(t.call_count - 1, max_recalls=hall.options.policy.max_recalls) is RecallOutcome.NO_SHOW:
         return _no_show(tx, w, t, now)
     t.call_count += 1
     t.called_at = now
@@ -190,20 +174,24 @@ def no_show(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
     return _no_show(tx, w, _current(tx, w, "called"), datetime.now(UTC))
 
 
-def reinstate(hall: HallContext, tx: Tx, ticket_id: int) -> dict[str, Any]:
+def reinstate(hall: HallContext, tx: Tx, ticket_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """A no-show returns at the head of its queue within the reinstatement period."""
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     t = get_ticket(tx.session, ticket_id)
     if t.status != "no_show":
         raise derr.InvalidTransition(current=t.status, target="waiting")
-    minutes = hall.options.reinstate_minutes
-    if t.no_show_at is None or now - t.no_show_at > timedelta(minutes=minutes):
+    minutes = hall.options.policy.reinstate_minutes
+    if t.no_show_at is None:
         raise derr.ReinstateExpired(minutes=minutes)
+    check_reinstate(t.no_show_at, now, minutes=minutes)
     head = tx.session.execute(select(func.min(Ticket.queue_at)).where(
         Ticket.hall_day == t.hall_day, Ticket.category == t.category, Ticket.status == "waiting")).scalar()
-    t.status, t.window, t.call_count = "waiting", None, 0
+    # The domain puts a reinstated ticket in the lane ahead of everything but 办不成事 (reinstated_at);
+    # queue_at follows for readers that sort by it.
+    t.status, t.window, t.call_count, t.reinstated_at = "waiting", None, 0, now
     t.queue_at = min(head - timedelta(milliseconds=1), t.queue_at) if head else t.queue_at
-    adjust_waiting(tx.session, {(t.hall_day, t.category): 1})
+    if queue.in_line(t):
+        adjust_waiting(tx.session, {(t.hall_day, t.category): 1})
     tx.emit("ticket.reinstated", {"id": t.id, "number": t.number, "category": t.category})
     return ticket_view(t)
 
@@ -225,12 +213,13 @@ def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None,
         if w is not None and w.current_ticket_id == t.id:
             w.current_ticket_id = None
             _emit_window(tx, w)
-    changes = {(t.hall_day, t.category): -1} if t.status == "waiting" else {}
+    changes = {(t.hall_day, t.category): -1} if t.status == "waiting" and queue.in_line(t) else {}
     t.transferred_from = t.category
     t.category = category or t.category
-    changes[(t.hall_day, t.category)] = changes.get((t.hall_day, t.category), 0) + 1
+    t.status, t.window, t.target_window, t.call_count, t.reinstated_at = "waiting", None, window, 0, None
+    if queue.in_line(t):
+        changes[(t.hall_day, t.category)] = changes.get((t.hall_day, t.category), 0) + 1
     adjust_waiting(tx.session, changes)
-    t.status, t.window, t.target_window, t.call_count = "waiting", None, window, 0
     tx.emit("ticket.transferred", {"id": t.id, "number": t.number, "category": t.category,
                                    "from_category": t.transferred_from, "window": window})
     return ticket_view(t)

@@ -77,11 +77,11 @@ def test_login_refuses_a_wrong_token_then_accepts_the_manager(browser: Any, serv
     pg.goto(f"{server.url}/dashboard")
     pg.fill("#login-token", "definitely-not-a-token")
     pg.click("#login-submit")
-    pg.wait_for_function("document.getElementById('login-error').textContent.length > 0")
-    assert "无效" in pg.text_content("#login-error")
+    # Selector waits, not wait_for_function: the page's CSP (no eval) would refuse a string predicate.
+    pg.wait_for_selector('#login-error:has-text("无效")')
     pg.fill("#login-token", server.tokens["clerk"])
     pg.click("#login-submit")
-    pg.wait_for_function("document.getElementById('login-error').textContent.includes('不是管理员')")
+    pg.wait_for_selector('#login-error:has-text("不是管理员")')
     login(pg, server)
     assert pg.is_visible("#app") and not pg.is_visible("#login")
     assert "manager" in pg.text_content("#user")
@@ -98,8 +98,7 @@ def test_ticket_issued_through_the_api_appears_live(page: Any, server: HallServe
     ticket = api(server, "POST", "/tickets", "terminal", {"category": "B"})
     page.wait_for_selector(f'#feed li:has-text("{ticket["number"]}")')
     elapsed = time.monotonic() - t0
-    after = int(page.text_content('#queues tr[data-category="B"] [data-role="waiting"]'))
-    assert after == before + 1
+    page.wait_for_selector(f'#queues tr[data-category="B"] [data-role="waiting"]:text-is("{before + 1}")')
     assert page.evaluate("window.__marker") == "same page"  # no reload happened
     print(f"ticket visible after {elapsed * 1000:.0f} ms (target 1 s; measured by bench dashboard_update)")
 

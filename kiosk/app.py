@@ -95,6 +95,7 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
             if not self.done and event.type() == QEvent.Type.Paint:
                 self.done = True
                 QTimer.singleShot(0, first_paint)
+                QTimer.singleShot(0, lambda: win.home.removeEventFilter(self))  # one paint is all we need
             return False
 
     watch = PaintWatch()

@@ -43,13 +43,44 @@ def render_home(out_dir: Path) -> list[Path]:
     return written
 
 
+def render_gallery(out_dir: Path, *, width: int = 960) -> list[Path]:
+    """Every screen in Chinese, English and elderly mode (Chinese), scaled to ``width`` px."""
+    from PySide6.QtCore import Qt
+
+    from config import load_settings
+    from kiosk.app import build_window, make_application
+    from kiosk.screenshot_views import sample_views
+
+    app = make_application()
+    settings = load_settings()
+    written = []
+    for suffix, opts in (("zh", {"lang": "zh_CN"}), ("en", {"lang": "en"}),
+                         ("zh_elderly", {"lang": "zh_CN", "elderly": True})):
+        win = build_window(settings, **opts)  # type: ignore[arg-type]
+        win.show()
+        for name, view in sample_views():
+            win.show_view(view)
+            app.processEvents()
+            path = out_dir / "gallery" / f"{name}_{suffix}.png"
+            image = win.grab().scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            if not image.save(str(path)):
+                raise OSError(f"cannot write {path}")
+            written.append(path)
+        win.close()
+        win.deleteLater()
+        app.processEvents()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT, help="output directory (default docs/screenshots)")
+    parser.add_argument("--home-only", action="store_true", help="only the home screens (README)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    args.out.mkdir(parents=True, exist_ok=True)
-    for path in render_home(args.out):
+    (args.out / "gallery").mkdir(parents=True, exist_ok=True)
+    paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out))
+    for path in paths:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

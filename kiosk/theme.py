@@ -104,9 +104,9 @@ def stylesheet(t: Theme) -> str:
     #Warn {{ font-size: {t.px(24)}px; color: {t.danger}; font-weight: 600; }}
     #Accent {{ font-size: {t.px(26)}px; color: {t.accent}; font-weight: 700; }}
     #Code {{ font-size: {t.px(34)}px; font-weight: 700; color: {t.primary}; }}
-    #BigNumber {{ font-size: {t.px(150)}px; font-weight: 800; color: {t.primary}; }}
-    #KeypadDisplay {{ font-size: {t.px(44)}px; font-weight: 700; background: {t.surface};
-                      border: {bw + 1}px solid {t.border}; border-radius: 14px; padding: 12px;
+    #BigNumber {{ font-size: {t.px(100)}px; font-weight: 800; color: {t.primary}; }}
+    #KeypadDisplay {{ font-size: {t.px(40)}px; font-weight: 700; background: {t.surface};
+                      border: {bw + 1}px solid {t.border}; border-radius: 14px; padding: 4px 12px;
                       font-family: "Noto Sans Mono CJK SC", monospace; }}
     #FieldValue {{ font-size: {t.px(30)}px; font-weight: 600; background: {t.surface};
                    border: {bw}px solid {t.border}; border-radius: 10px; padding: 8px 16px; }}
@@ -125,13 +125,17 @@ def stylesheet(t: Theme) -> str:
     QPushButton#Btn_primary:pressed {{ background: {t.primary_dark}; }}
     QPushButton#Btn_secondary {{ background: {t.surface}; color: {t.primary}; border: {bw + 1}px solid {t.primary}; }}
     QPushButton#Btn_help {{ background: {t.accent}; color: white; border: none;
-                            min-height: {t.touch_px + (24 if t.elderly else 0)}px; padding: 0 40px; }}
+                            min-height: {t.touch_px + (6 if t.elderly else 0)}px; padding: 0 40px; }}
     QPushButton#Btn_choice {{ background: {t.surface}; color: {t.text}; border: {bw + 1}px solid {t.border};
                               text-align: left; padding: 16px 28px; font-size: {t.px(28)}px; }}
     QPushButton#Btn_choice:checked {{ background: {t.primary}; color: {t.on_primary}; border-color: {t.primary}; }}
+    #ChoiceText {{ font-size: {t.px(28)}px; font-weight: 600; color: {t.text}; background: transparent; }}
+    QPushButton#Btn_choice:checked #ChoiceText {{ color: {t.on_primary}; }}
+    QPushButton#Btn_choice[full="true"] #ChoiceText {{ color: #8A94A6; }}
     QPushButton#Btn_choice[full="true"] {{ color: #8A94A6; background: #F1F3F6; }}
     QPushButton#Btn_key {{ background: {t.surface}; color: {t.text}; border: {bw + 1}px solid {t.border};
-                           font-size: {t.px(32)}px; padding: 0; }}
+                           font-size: {t.px(32)}px; padding: 0; min-height: {MIN_TOUCH_PX + 8}px;
+                           min-width: {MIN_TOUCH_PX}px; }}
     QPushButton#Btn_key:pressed {{ background: #DCE8F8; }}
     QPushButton#FaceButton {{ background: {t.surface}; border: {bw + 1}px solid {t.border}; border-radius: 20px; }}
     #FaceText {{ font-size: {t.px(26)}px; font-weight: 700; background: transparent; }}

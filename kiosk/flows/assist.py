@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flows import qr
 from kiosk.flows.base import Flow, Step, View, Work, message
 from kiosk.flows.ports import Category, PortError, Ticket
 from kiosk.flows.printouts import ticket_document
@@ -41,7 +42,8 @@ class FallbackFlow(Flow):
 
         def run() -> Ticket:
             self.ctx.terminal.help_call(reason="fallback", detail=problem)
-            return self.ctx.terminal.issue_ticket(category, id_number=id_number, priority="fallback")
+            ticket = self.ctx.terminal.issue_ticket(category, id_number=id_number, priority="fallback")
+            return qr.warm(ticket, ticket.follow_url)
 
         if not category:
             return Work(run=lambda: self.ctx.terminal.help_call(reason="fallback", detail=problem),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
 from kiosk.flows.ports import CheckIn, PortError, Refused, Unavailable
@@ -46,7 +47,11 @@ class CheckInFlow(Flow):
         return self._check_in(id_number=identity.id_number)
 
     def _check_in(self, *, code: str | None = None, id_number: str | None = None) -> Step:
-        return Work(run=lambda: self.ctx.terminal.check_in(code=code, id_number=id_number), done=self._checked_in,
+        def run() -> CheckIn:
+            result = self.ctx.terminal.check_in(code=code, id_number=id_number)
+            return qr.warm(result, result.ticket.follow_url)
+
+        return Work(run=run, done=self._checked_in,
                     failed=self._refused, busy=View("busy", {"key": "busy.checkin"}), label="check_in")
 
     def _refused(self, exc: PortError) -> Step:

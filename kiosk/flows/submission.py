@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.catalogue import Catalogue
 from kiosk.flows.identify import Identifier
@@ -177,7 +178,11 @@ class SubmissionFlow(MaterialsMixin, Flow):
                          elicensed=tuple(self.elicensed_ids()), waived=tuple(self.waived),
                          missing=tuple(m.id for m in self.missing()), signature=s.signature,
                          face_photo=s.face_photos[-1] if s.face_photos else None)
-        return Work(run=lambda: self.ctx.terminal.submit(sub), done=self._submitted, failed=self._submit_failed,
+        def run() -> Receipt:
+            receipt = self.ctx.terminal.submit(sub)
+            return qr.warm(receipt, receipt.follow_url or receipt.registration_code)
+
+        return Work(run=run, done=self._submitted, failed=self._submit_failed,
                     busy=View("busy", {"key": "busy.submitting"}), label="submit")
 
     def _submit_failed(self, exc: PortError) -> Step:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flows import qr
 from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
 from kiosk.flows.ports import Category, Opening, PortError, Refused, Ticket, Unavailable
@@ -86,7 +87,11 @@ class TakeNumberFlow(Flow):
         assert self.category is not None
         code = self.category.code
         id_number = identity.id_number if identity else None
-        return Work(run=lambda: self.ctx.terminal.issue_ticket(code, id_number=id_number, priority=self.priority),
+        def run() -> Ticket:
+            ticket = self.ctx.terminal.issue_ticket(code, id_number=id_number, priority=self.priority)
+            return qr.warm(ticket, ticket.follow_url)
+
+        return Work(run=run,
                     done=self._issued, failed=self._issue_failed,
                     busy=View("busy", {"key": "busy.ticket"}), label="issue_ticket")
 

@@ -17,6 +17,7 @@ class UiContext:
 
     lang: str = "zh_CN"
     elderly: bool = False
+    portrait: bool = False  # 1080×1920: pages stack their parts vertically
 
     @property
     def theme(self) -> Theme:

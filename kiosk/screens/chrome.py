@@ -52,7 +52,7 @@ class TopBar(QWidget):
         self.btn_en.clicked.connect(lambda: self.language_chosen.emit("en"))
         self.btn_elderly.clicked.connect(lambda on: self.elderly_toggled.emit(bool(on)))
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 14, 40, 14)
+        outer.setContentsMargins(40, 10, 40, 10)
         outer.setSpacing(10)
         first = QHBoxLayout()
         first.setSpacing(16)

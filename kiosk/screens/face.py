@@ -56,7 +56,7 @@ class FacePage(QWidget):
         col.addWidget(self.use_btn)
         col.addWidget(self.retake_btn)
         col.addStretch(1)
-        row = QHBoxLayout(self)
+        row = QVBoxLayout(self) if env.ui.portrait else QHBoxLayout(self)
         row.addWidget(self.preview, 3, Qt.AlignmentFlag.AlignCenter)
         row.addLayout(col, 2)
         self.feed = getattr(env.services, "face", None)

@@ -11,7 +11,7 @@ from kiosk.flows.base import View
 from kiosk.i18n import has
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.icons import icon_pixmap
-from kiosk.screens.widgets import Keypad, button, card, qr_pixmap, text_label
+from kiosk.screens.widgets import Keypad, button, card, qr_pixmap, text_label, wrap_button
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 
@@ -112,16 +112,13 @@ def keypad_page(view: View, env: PageEnv) -> QWidget:
     env.prompt = env.ui.tr(view.data["error"]) if view.data.get("error") else env.ui.tr("keypad.prompt")
     w = QWidget()
     lay = QHBoxLayout(w)
-    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)))
+    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)), cancellable=True)
     pad.setObjectName("IdKeypad")
     pad.setMaximumWidth(760)
     pad.submitted.connect(lambda value: env.emit("keypad_submit", value))
     lay.addStretch(1)
-    col = QVBoxLayout()
-    col.addWidget(pad, 1)
-    col.addWidget(button(env.ui.tr("action.keypad_cancel"), on_click=lambda: env.emit("keypad_cancel", None)),
-                  0, CENTER)
-    lay.addLayout(col, 3)
+    pad.cancelled.connect(lambda: env.emit("keypad_cancel", None))
+    lay.addWidget(pad, 3)
     lay.addStretch(1)
     return w
 
@@ -134,12 +131,12 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
     w = QWidget()
     grid = QGridLayout(w)
     grid.setSpacing(22)
-    cols = 1 if env.ui.elderly else 2
+    cols = 2
     for i, c in enumerate(d["categories"]):
         text = f"{c['code']}  {_name(env, c['name_zh'], c['name_en'])}\n"
         text += env.ui.tr("categories.full") if c["full"] else \
             env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
-        b = button(text, role="choice", expand=True, on_click=lambda code=c["code"]: env.emit("category", code))
+        b = wrap_button(text, on_click=lambda code=c["code"]: env.emit("category", code))
         b.setProperty("full", c["full"])
         grid.addWidget(b, i // cols, i % cols)
     return w
@@ -153,6 +150,7 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
     row = QHBoxLayout(w)
     row.setSpacing(40)
     box, inner = card(object_name="TicketCard")
+    inner.setSpacing(4)
     if d.get("appointment") and d.get("slot"):
         inner.addWidget(text_label(env.ui.tr("ticket.appointment", slot=d["slot"]), "Accent", align=CENTER))
     if d.get("fallback"):
@@ -178,6 +176,7 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
         row.addWidget(qbox, 2)
     outer = QWidget()
     lay = QVBoxLayout(outer)
+    lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(w, 1)
     lay.addLayout(actions_row(env, [("done", "action.done", None)], primary="done"))
     return outer
@@ -207,10 +206,10 @@ def fallback_page(view: View, env: PageEnv) -> QWidget:
     w = QWidget()
     grid = QGridLayout(w)
     grid.setSpacing(22)
-    cols = 1 if env.ui.elderly else 2
+    cols = 2
     for i, p in enumerate(view.data["problems"]):
-        grid.addWidget(button(env.ui.tr(f"fallback.problem.{p}"), role="choice", expand=True,
-                              on_click=lambda v=p: env.emit("problem", v)), i // cols, i % cols)
+        grid.addWidget(wrap_button(env.ui.tr(f"fallback.problem.{p}"), on_click=lambda v=p: env.emit("problem", v)),
+                       i // cols, i % cols)
     return w
 
 

@@ -8,7 +8,7 @@ from kiosk.flows.base import View
 from kiosk.screens.face_icons import face_button
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.pages_basic import actions_row
-from kiosk.screens.widgets import button, text_label
+from kiosk.screens.widgets import text_label, wrap_button
 
 
 @page("rate")
@@ -35,8 +35,8 @@ def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
     grid.setSpacing(18)
     cols = 2 if env.ui.elderly else 3
     for i, r in enumerate(d["reasons"]):
-        grid.addWidget(button(env.ui.tr(f"rate.reason.{r}"), role="choice", checkable=True, expand=True,
-                              checked=r in d["chosen"], on_click=lambda v=r: env.emit("toggle_reason", v)),
+        grid.addWidget(wrap_button(env.ui.tr(f"rate.reason.{r}"), checkable=True, checked=r in d["chosen"],
+                                   on_click=lambda v=r: env.emit("toggle_reason", v)),
                        i // cols, i % cols)
     lay.addLayout(grid, 1)
     lay.addLayout(actions_row(env, [("reasons_next", "action.next", None)], primary="reasons_next"))
@@ -54,8 +54,8 @@ def rate_comment_page(view: View, env: PageEnv) -> QWidget:
     grid = QGridLayout()
     grid.setSpacing(18)
     for i, c in enumerate(d["comments"]):
-        grid.addWidget(button(env.ui.tr(c or "comment.none"), role="choice", checkable=True, expand=True,
-                              checked=c == d["chosen"], on_click=lambda v=c: env.emit("comment", v)),
+        grid.addWidget(wrap_button(env.ui.tr(c or "comment.none"), checkable=True, checked=c == d["chosen"],
+                                   on_click=lambda v=c: env.emit("comment", v)),
                        i // 2, i % 2)
     lay.addLayout(grid, 1)
     lay.addLayout(actions_row(env, [("send", "rate.send", None)], primary="send"))

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.pages_basic import CENTER, _name, actions_row
-from kiosk.screens.widgets import Keypad, LetterPad, SignaturePad, button, card, image_pixmap, qr_pixmap, text_label
+from kiosk.screens.widgets import (
+    Keypad,
+    LetterPad,
+    SignaturePad,
+    button,
+    card,
+    image_pixmap,
+    qr_pixmap,
+    text_label,
+    wrap_button,
+)
 
 
 def _scroll(inner: QWidget) -> QScrollArea:
@@ -31,14 +41,14 @@ def catalogue_page(view: View, env: PageEnv) -> QWidget:
     env.title = env.ui.tr("catalogue.title")
     env.prompt = env.ui.tr("catalogue.search", query=d["query"]) if d["query"] else env.ui.tr("catalogue.search_hint")
     w = QWidget()
-    row = QHBoxLayout(w)
+    row: QBoxLayout = QVBoxLayout(w) if env.ui.portrait else QHBoxLayout(w)
     row.setSpacing(28)
     results = QWidget()
     col = QVBoxLayout(results)
     col.setSpacing(12)
     for r in d["results"][:6 if env.ui.elderly else 8]:
-        col.addWidget(button(f"{_name(env, r['name_zh'], r['name_en'])}   {r['code']}", role="choice",
-                             on_click=lambda code=r["code"]: env.emit("item", code)))
+        col.addWidget(wrap_button(f"{_name(env, r['name_zh'], r['name_en'])}   {r['code']}",
+                                  on_click=lambda code=r["code"]: env.emit("item", code)))
     if not d["results"]:
         col.addWidget(text_label(env.ui.tr("catalogue.empty"), "Muted"))
     col.addStretch(1)
@@ -84,12 +94,18 @@ def form_page(view: View, env: PageEnv) -> QWidget:
     env.title = env.ui.tr("form.title")
     env.prompt = env.ui.tr("form.prompt")
     values, errors = d["values"], set(d["errors"])
+    fields = d["fields"]
+    if env.ui.elderly:
+        # one decision per screen: only the first field still to fill (or in error) is shown
+        todo = [f for f in fields if f["kind"] != "prefill" and not f["locked"]
+                and (f["key"] in errors or not values.get(f["key"]))]
+        fields = todo[:1]
     inner = QWidget()
     grid = QGridLayout(inner)
     grid.setHorizontalSpacing(24)
     grid.setVerticalSpacing(18)
     digits_field: dict[str, Any] | None = None
-    for r, f in enumerate(d["fields"]):
+    for r, f in enumerate(fields):
         grid.addWidget(text_label(_name(env, f["label_zh"], f["label_en"]), "Section"), r, 0)
         cell = QHBoxLayout()
         if f["kind"] == "prefill" or f["locked"]:
@@ -106,7 +122,7 @@ def form_page(view: View, env: PageEnv) -> QWidget:
         if f["key"] in errors:
             cell.addWidget(text_label(env.ui.tr("form.required"), "Warn"))
         grid.addLayout(cell, r, 1)
-    grid.setRowStretch(len(d["fields"]), 1)
+    grid.setRowStretch(len(fields), 1)
     w = QWidget()
     row = QHBoxLayout(w)
     row.addWidget(inner, 3)
@@ -118,8 +134,10 @@ def form_page(view: View, env: PageEnv) -> QWidget:
         row.addWidget(pad, 2)
     outer = QWidget()
     lay = QVBoxLayout(outer)
+    lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(w, 1)
-    lay.addLayout(actions_row(env, [("form_next", "action.next", None)], primary="form_next"))
+    if not (env.ui.elderly and digits_field is not None):  # seniors confirm with the keypad's own button
+        lay.addLayout(actions_row(env, [("form_next", "action.next", None)], primary="form_next"))
     return outer
 
 
@@ -154,7 +172,7 @@ def capture_page(view: View, env: PageEnv) -> QWidget:
     env.title = env.ui.tr("capture.title", name=_material_name(env, d["material"]))
     env.prompt = env.ui.tr("capture.prompt")
     w = QWidget()
-    row = QHBoxLayout(w)
+    row: QBoxLayout = QVBoxLayout(w) if env.ui.portrait else QHBoxLayout(w)
     preview = QLabel()
     preview.setObjectName("PagePreview")
     preview.setAlignment(CENTER)

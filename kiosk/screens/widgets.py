@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -28,6 +28,22 @@ def button(text: str, *, role: str = "secondary", on_click: Callable[[], None] |
     return b
 
 
+def wrap_button(text: str, *, role: str = "choice", on_click: Callable[[], None] | None = None,
+                checkable: bool = False, checked: bool = False) -> QPushButton:
+    """A touch button whose (long, translated) text wraps instead of widening the screen."""
+    b = button("", role=role, on_click=on_click, checkable=checkable, checked=checked, expand=True)
+    b.setProperty("wrapped", True)
+    lab = QLabel(text)
+    lab.setObjectName("ChoiceText")
+    lab.setWordWrap(True)
+    lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    lay = QVBoxLayout(b)
+    lay.setContentsMargins(24, 12, 24, 12)
+    lay.addWidget(lab)
+    b.setAccessibleName(text)
+    return b
+
+
 def text_label(text: str, object_name: str = "Body", *, wrap: bool = True,
                align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
     lab = QLabel(text)
@@ -48,26 +64,16 @@ def card(*, object_name: str = "Card") -> tuple[QWidget, QVBoxLayout]:
 
 
 def qr_pixmap(data: str, size: int) -> QPixmap:
-    """A QR code drawn crisply at ``size`` px (qrcode computes the modules, Qt paints them)."""
-    import qrcode
+    """A QR code at ``size`` px: one grey image scaled up crisply (the matrix usually comes ready
+    from the flow's background work, see :mod:`kiosk.flows.qr`)."""
+    from kiosk.flows.qr import modules
 
-    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(data)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
+    matrix = modules(data)
     n = len(matrix)
-    px = QPixmap(size, size)
-    px.fill(QColor("white"))
-    p = QPainter(px)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor("black"))
-    cell = size / n
-    for y, row in enumerate(matrix):
-        for x, on in enumerate(row):
-            if on:
-                p.drawRect(QRectF(x * cell, y * cell, cell + 0.5, cell + 0.5))
-    p.end()
-    return px
+    pixels = bytes(0 if on else 255 for row in matrix for on in row)
+    img = QImage(pixels, n, n, n, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(img.scaled(size, size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                        Qt.TransformationMode.FastTransformation))
 
 
 def image_pixmap(data: bytes, width: int, height: int) -> QPixmap:
@@ -91,13 +97,13 @@ class Keypad(QWidget):
     cancelled = Signal()
 
     def __init__(self, ui: UiContext, *, max_len: int = 18, allow_x: bool = True, mask: bool = True,
-                 submit_text: str | None = None) -> None:
+                 submit_text: str | None = None, cancellable: bool = False) -> None:
         super().__init__()
         self.value = ""
         self.max_len, self.mask = max_len, mask
         self.display = text_label("", "KeypadDisplay", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()
-        grid.setSpacing(14)
+        grid.setSpacing(10)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X" if allow_x else "", "0", "⌫"]
         for i, key in enumerate(keys):
             if not key:
@@ -109,9 +115,15 @@ class Keypad(QWidget):
         self.ok_btn = button(submit_text or ui.tr("action.keypad_submit"), role="primary", expand=True,
                              on_click=lambda: self.submitted.emit(self.value))
         grid.addWidget(self.clear_btn, 4, 0)
-        grid.addWidget(self.ok_btn, 4, 1, 1, 2)
+        if cancellable:
+            grid.addWidget(button(ui.tr("action.keypad_cancel"), role="secondary", expand=True,
+                                  on_click=self.cancelled.emit), 4, 1)
+            grid.addWidget(self.ok_btn, 4, 2)
+        else:
+            grid.addWidget(self.ok_btn, 4, 1, 1, 2)
         lay = QVBoxLayout(self)
-        lay.setSpacing(18)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(10)
         lay.addWidget(self.display)
         lay.addLayout(grid, 1)
         self._show()
@@ -146,6 +158,7 @@ class LetterPad(QWidget):
         super().__init__()
         self.query = query
         grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(8)
         rows = ["1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM"]
         for r, row in enumerate(rows):

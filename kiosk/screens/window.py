@@ -23,7 +23,7 @@ class KioskWindow(QWidget):
         super().__init__()
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.ui = UiContext(lang=lang, elderly=elderly)
+        self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait)
         self.portrait = portrait
         self.top = TopBar(hall_zh=hall_zh, hall_en=hall_en, timezone=timezone, portrait=portrait)
         self.banner = Banner()

@@ -62,3 +62,10 @@ def submit_for_ticket(server: HallServer, ticket_id: int) -> dict[str, Any]:
             files={"f0": ("contract.png", page_png("CONTRACT"), "image/png")})
     assert r.status_code == 201, r.text
     return dict(r.json())
+
+
+def press(qtbot: Any, win: Any, key: Any) -> None:
+    """F-keys are window shortcuts: they act while the counter window is the active one, as on a desk."""
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+    qtbot.keyClick(win, key)

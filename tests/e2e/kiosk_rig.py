@@ -47,7 +47,8 @@ class KioskRig:
     def button(self, text: str) -> QAbstractButton:
         stack = self.window.stack.currentWidget()
         for b in stack.findChildren(QAbstractButton):
-            if b.isVisibleTo(self.window) and (b.text() == text or b.text().startswith(text)):
+            label = b.text() or b.accessibleName()  # wrapped buttons carry their text in a child label
+            if b.isVisibleTo(self.window) and label.startswith(text):
                 return b
         raise AssertionError(f"no button {text!r} among {self.texts()}")
 
@@ -77,7 +78,7 @@ def kiosk_settings(tmp_path: Path, server: HallServer | None, **overrides: str) 
     return load_settings(None, sets)
 
 
-def twins(tmp_path: Path, *, ss_card: bool = False) -> dict[str, Any]:
+def twins(tmp_path: Path, *, ss_card: bool = False, poll_s: float = 0.05) -> dict[str, Any]:
     """The real twins: GA 467 emulator on a pty, capture printer, file cameras, simulated scanner, espeak
     writing WAV files."""
     from devices.camera.file_camera import FileCamera
@@ -89,7 +90,7 @@ def twins(tmp_path: Path, *, ss_card: bool = False) -> dict[str, Any]:
 
     cam_dir = Path(__file__).resolve().parents[2] / "devices" / "camera" / "samples" / "face_centred.jpg"
     drivers: dict[str, Any] = {
-        "id_card": EmulatedGa467Reader(card=None, poll_interval_s=0.05),
+        "id_card": EmulatedGa467Reader(card=None, poll_interval_s=poll_s),
         "code_scanner": SimulatedCodeScanner(debounce_s=0.0),
         "camera": FileCamera(source=str(cam_dir), fps=15.0),
         "doc_camera": FileDocCamera(),

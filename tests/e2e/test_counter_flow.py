@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from tests.e2e.hall_windows import announcements, api, issue, settings_for, submit_for_ticket
+from tests.e2e.hall_windows import announcements, api, issue, press, settings_for, submit_for_ticket
 from tests.rigs.hall_server import HallServer
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
@@ -37,8 +37,11 @@ def _login(qtbot: Any, win: Any, server: HallServer) -> None:
 
 
 def _key(qtbot: Any, win: Any, key: Qt.Key, until: Any) -> None:
-    qtbot.keyClick(win, key)
-    qtbot.waitUntil(until, timeout=8000)
+    """Press and wait for the result; the terminal ignores keys while an action is in flight."""
+    qtbot.waitUntil(lambda: win.state.busy is None, timeout=8000)
+    press(qtbot, win, key)
+    qtbot.waitUntil(lambda: until() and win.state.busy is None, timeout=8000)
+
 
 
 def test_shortcuts_drive_a_ticket_and_the_display_announces_it(qtbot: Any, counter: Any,
@@ -127,21 +130,21 @@ def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: 
     api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
     a, b = issue(server, "D"), issue(server, "D")
     # call a specific number (F8 opens the dialog)
-    qtbot.keyClick(counter, Qt.Key.Key_F8)
+    press(qtbot, counter, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.number.setText(b["number"].lower())
     counter.dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: (counter.state.current or {}).get("number") == b["number"], timeout=8000)
     # transfer it to category A (F6)
-    qtbot.keyClick(counter, Qt.Key.Key_F6)
+    press(qtbot, counter, Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.category.setCurrentIndex(counter.dialog.category.findData("A"))
     counter.dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: counter.state.current is None, timeout=8000)
+    qtbot.waitUntil(lambda: counter.state.current is None, timeout=8000)  # {counter.state.message}
     moved = api(server, "GET", f"/tickets/{b['id']}", "clerk").json()
     assert (moved["category"], moved["status"], moved["number"]) == ("A", "waiting", b["number"])
     # pause with a reason, then resume (F7 both ways)
-    qtbot.keyClick(counter, Qt.Key.Key_F7)
+    press(qtbot, counter, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.reason.setCurrentText("系统故障")
     counter.dialog.buttons.accepted.emit()

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from hall.client import HallClient
 from hall.client.errors import HallUnreachable
 from hall.counter.service import CounterService
-from tests.e2e.hall_windows import api, issue, settings_for
+from tests.e2e.hall_windows import api, issue, press, settings_for
 from tests.rigs import free_port
 from tests.rigs.hall_server import HallServer, start_hall_server
 
@@ -74,7 +74,7 @@ def test_server_away_then_back(qtbot: Any, counter: Any, hall_server: HallServer
     counter.do_login(hall_server.tokens["clerk"], "")
     qtbot.waitUntil(lambda: counter.state.online and bool(counter.state.categories), timeout=10_000)
     ticket = issue(hall_server, "E")
-    qtbot.keyClick(counter, Qt.Key.Key_F1)
+    press(qtbot, counter, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: (counter.state.current or {}).get("id") == ticket["id"], timeout=8000)
 
     hall_server.stop()
@@ -82,7 +82,7 @@ def test_server_away_then_back(qtbot: Any, counter: Any, hall_server: HallServer
     assert counter.state.stale and not counter.state.actions()["call_next"]
     assert "连接中断" in counter.online_badge.text()
     assert "（连接中断，状态待确认）" in counter.panel.status.text()
-    qtbot.keyClick(counter, Qt.Key.Key_F1)  # ignored while away: no request, no error
+    press(qtbot, counter, Qt.Key.Key_F1)  # ignored while away: no request, no error
     counter.grab().save(str(tmp_path / "counter-offline.png"))
 
     back = start_hall_server(hall_server.db_url, tmp_path, port=hall_server.port, name="server-again")
@@ -91,7 +91,7 @@ def test_server_away_then_back(qtbot: Any, counter: Any, hall_server: HallServer
         qtbot.waitUntil(lambda: counter.state.online and not counter.state.stale, timeout=15_000)
         assert counter.state.current["id"] == ticket["id"]  # state re-read from the server
         again = issue(back, "E")
-        qtbot.keyClick(counter, Qt.Key.Key_F1)
+        press(qtbot, counter, Qt.Key.Key_F1)
         qtbot.waitUntil(lambda: (counter.state.current or {}).get("id") == again["id"], timeout=8000)
         calls = [api(back, "GET", f"/tickets/{i}", "clerk").json() for i in (ticket["id"], again["id"])]
         assert [t["status"] for t in calls] == ["done", "called"]

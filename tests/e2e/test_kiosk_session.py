@@ -105,7 +105,7 @@ def test_elderly_mode_speaks_through_the_voice_device_and_enlarges_text(kiosk: K
     wav_dir = kiosk.drivers["voice"]._output_dir
     kiosk.wait_for(lambda: any(wav_dir.glob("*.wav")))
     assert kiosk.machine.idle.timeout_s >= 120
-    assert kiosk.window.flow.help_btn.height() >= 96  # the big help button
+    assert kiosk.window.flow.help_btn.height() >= 90  # the big help button
 
 
 def test_english_everywhere_after_switching(kiosk: KioskRig) -> None:

@@ -44,7 +44,8 @@ def test_english_table_has_no_chinese_except_the_language_name() -> None:
 
 
 def _sources() -> list[Path]:
-    return [p for p in KIOSK.rglob("*.py") if "i18n" not in p.parts]
+    # screenshot_views.py holds sample data (names, seed items) for the gallery, not UI text
+    return [p for p in KIOSK.rglob("*.py") if "i18n" not in p.parts and p.name != "screenshot_views.py"]
 
 
 def test_every_literal_key_used_in_code_exists() -> None:

@@ -1,0 +1,106 @@
+"""Sample views for the screenshot gallery: one per screen, filled from the demo hall's seed data.
+
+These only feed ``python -m kiosk.screenshots``; the kiosk itself never shows sample data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kiosk.flows.base import View, message
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "hall" / "server" / "seed_data" / "demo_hall.json"
+PAGE = ROOT / "devices" / "doc_camera" / "samples" / "form_straight_dim.jpg"
+
+
+def _seed() -> dict[str, Any]:
+    try:
+        return dict(json.loads(SEED.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {"categories": [], "items": []}
+
+
+def _material(m: dict[str, Any], status: str, pages: int = 0) -> dict[str, Any]:
+    return {"id": m["key"], "name_zh": m["name_zh"], "name_en": m["name_en"], "count": m.get("copies", 1),
+            "original": bool(m.get("original")), "waivable": bool(m.get("waivable")),
+            "elicense": bool(m.get("elicense")), "status": status, "pages": pages}
+
+
+def sample_views() -> list[tuple[str, View]]:
+    seed = _seed()
+    cats = [{"code": c["code"], "name_zh": c["name_zh"], "name_en": c["name_en"], "waiting": w, "wait_min": w * 4,
+             "full": c["code"] == "D", "full_reason": "daily_cap" if c["code"] == "D" else ""}
+            for c, w in zip(seed["categories"], (12, 3, 5, 0, 2, 7, 1), strict=False)]
+    item = next((i for i in seed["items"] if i["code"] == "A-004"), seed["items"][0] if seed["items"] else None)
+    mats = item["materials"] if item else []
+    rows = [_material(m, s, p) for m, (s, p) in zip(mats, (("elicense", 0), ("captured", 2), ("missing", 0),
+                                                          ("missing", 0)), strict=False)]
+    page = PAGE.read_bytes() if PAGE.exists() else b""
+    url = "https://hall.example.gov.cn/t/Yq3VhX0b2m"
+    views: list[tuple[str, View]] = [
+        ("categories", View("categories", {"categories": cats, "notice": "", "values": {}})),
+        ("identify", View("identify", {"purpose": "submit", "optional": False, "notice": "",
+                                       "methods": ["id_card", "ss_card", "service_code"], "offline_methods": []})),
+        ("keypad", View("keypad", {"error": "", "max_len": 18})),
+        ("ticket", View("ticket", {"number": "A023", "category": "A", "category_zh": "社会保险",
+                                   "category_en": "Social insurance", "ahead": 6, "wait_min": 18, "follow_url": url,
+                                   "offline": False, "printed": True, "appointment": False})),
+        ("ticket_paper_out", View("ticket", {"number": "A024", "category": "A", "category_zh": "社会保险",
+                                             "category_en": "Social insurance", "ahead": 7, "wait_min": 21,
+                                             "follow_url": url, "offline": False, "printed": False,
+                                             "appointment": False})),
+        ("checkin_refused", View("checkin_refused", {"reason": "early", "slot": "14:00–14:30", "category": "A"})),
+        ("face", View("face", {"countdown_s": 3})),
+    ]
+    if item:
+        views += [
+            ("catalogue", View("catalogue", {"query": "sb", "results": [
+                {"code": i["code"], "name_zh": i["name_zh"], "name_en": i["name_en"], "category": i["category"]}
+                for i in seed["items"] if i["category"] == "A"]})),
+            ("guide", View("guide", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
+                                     "category": item["category"], "conditions_zh": item.get("conditions", ""),
+                                     "conditions_en": "", "materials": [_material(m, "") for m in mats],
+                                     "legal_days": item["legal_days"], "promised_days": item["promised_days"],
+                                     "fee_zh": item.get("fees", ""), "fee_en": "Free"})),
+            ("form", View("form", {"fields": _form_fields(), "values": {"name": "张伟", "id": "110101********1233",
+                                                                       "delivery": "mail"}, "errors": []})),
+            ("materials", View("materials", {"rows": rows, "elicensed": 1})),
+            ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
+                                         "preview": page})),
+            ("notice", View("notice", {"missing": [r for r in rows if r["status"] == "missing"] or rows[:1],
+                                       "can_commit": True})),
+            ("signature", View("signature", {"missing": rows[-1:], "due": "2026-12-04"})),
+            ("review", View("review", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
+                                       "category": "A", "masked_id": "110101********1233", "name": "张伟",
+                                       "form": {}, "materials": rows, "signed": True})),
+            ("receipt", View("receipt", {"code": "2026112200A7K3", "offline": False, "printed": True,
+                                         "follow_url": "https://hall.example.gov.cn/r/2026112200A7K3",
+                                         "promised": "2026-11-27", "due": "2026-12-04",
+                                         "item_zh": item["name_zh"], "item_en": item["name_en"]})),
+        ]
+    views += [
+        ("cases", View("cases", {"cases": [{"code": "2026111800B2Q9", "item_zh": "购房提取住房公积金",
+                                            "item_en": "Housing fund withdrawal for a home purchase",
+                                            "status": "reviewing", "due": "2026-11-25",
+                                            "history": [{"status": "received", "at": "2026-11-18 09:12"},
+                                                        {"status": "reviewing", "at": "2026-11-18 14:30"}]}]})),
+        ("rate", View("rate", {"levels": [5, 4, 3, 2, 1], "level": 0})),
+        ("rate_reasons", View("rate_reasons", {"level": 2, "reasons": ["wait_long", "attitude", "not_clear",
+                                                                       "not_done", "run_around", "system"],
+                                               "chosen": ["wait_long"], "error": ""})),
+        ("fallback", View("fallback", {"problems": ["no_item", "materials", "system", "refused", "other"]})),
+        ("help_called", message("help.called", tone="ok")),
+        ("closed", message("closed.message", opens="08:30", tone="warn")),
+    ]
+    return views
+
+
+def _form_fields() -> list[dict[str, Any]]:
+    from kiosk.adapters.hall import STANDARD_FORM
+
+    return [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
+             "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
+             "locked": f.kind == "prefill"} for f in STANDARD_FORM]

@@ -1,0 +1,262 @@
+"""The authorisation matrix against a real server: every route × every role × no token × a revoked
+token. The expected table is written from docs/api.md (roles per route); a route the OpenAPI
+document lists but the table lacks fails the test, so a new route cannot ship without a decision.
+
+Outcomes: a role the table allows must get past authentication and authorisation (any status but
+401/403, and never a 5xx); another role gets 403; no token and a revoked token get 401. Failed
+authentications are rate-limited per client address (20 a minute), so each route's revoked-token
+probes come from an address of their own on 127.0.0.0/8.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+from tests.rigs.hall_server import HallServer, run_main, start_prepared
+
+ROLES = ("terminal", "clerk", "manager", "admin")
+ANY = frozenset(ROLES)
+TERMINAL = ANY  # "terminal+" in docs/api.md: terminal, clerk, manager (and admin, who may do everything)
+CLERK = frozenset({"clerk", "manager", "admin"})
+MANAGER = frozenset({"manager", "admin"})
+PUBLIC = None  # no token needed
+
+TICKET = {"category": "A"}
+# route -> (who may call it, a plausible body). Path parameters: see _fill.
+TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
+    "GET /api/v1/health": (PUBLIC, None),
+    "GET /api/v1/categories": (ANY, None),
+    "PUT /api/v1/categories/{code}": (MANAGER, {"name": "社会保险", "name_en": "Social insurance"}),
+    "GET /api/v1/items": (ANY, None),
+    "GET /api/v1/items/{code}": (ANY, None),
+    "POST /api/v1/tickets": (TERMINAL, TICKET),
+    "GET /api/v1/tickets/{ticket_id}": (ANY, None),
+    "GET /api/v1/tickets/{ticket_id}/explain": (ANY, None),
+    "POST /api/v1/tickets/{ticket_id}/reinstate": (CLERK, None),
+    "POST /api/v1/tickets/{ticket_id}/transfer": (CLERK, {"category": "B"}),
+    "POST /api/v1/tickets/{ticket_id}/cancel": (TERMINAL, None),
+    "GET /api/v1/windows": (ANY, None),
+    "PUT /api/v1/windows/{window}": (MANAGER, {"name": "综合窗口", "categories": ["A"]}),
+    "POST /api/v1/windows/{window}/call-next": (CLERK, None),
+    "POST /api/v1/windows/{window}/call": (CLERK, {"number": "A001"}),
+    "POST /api/v1/windows/{window}/recall": (CLERK, None),
+    "POST /api/v1/windows/{window}/start": (CLERK, None),
+    "POST /api/v1/windows/{window}/finish": (CLERK, None),
+    "POST /api/v1/windows/{window}/no-show": (CLERK, None),
+    "POST /api/v1/windows/{window}/open": (CLERK, {"clerk": "王五"}),
+    "POST /api/v1/windows/{window}/pause": (CLERK, {"reason": "break"}),
+    "POST /api/v1/windows/{window}/resume": (CLERK, None),
+    "POST /api/v1/windows/{window}/close": (CLERK, None),
+    "POST /api/v1/submissions": (TERMINAL, None),
+    "GET /api/v1/submissions": (CLERK, None),
+    "GET /api/v1/submissions/{code}": (TERMINAL, None),
+    "GET /api/v1/submissions/{code}/detail": (CLERK, None),
+    "POST /api/v1/submissions/{code}/status": (CLERK, {"status": "in_review", "note": ""}),
+    "GET /api/v1/files/{sha256}": (CLERK, None),
+    "POST /api/v1/elicenses/query": (TERMINAL, {"id_number": "11010519491231002X"}),
+    "POST /api/v1/appointments": (TERMINAL, {"id_number": "11010519491231002X", "category": "A",
+                                             "slot_start": "2030-01-07T09:00:00+08:00",
+                                             "slot_end": "2030-01-07T09:30:00+08:00"}),
+    "POST /api/v1/appointments/check-in": (TERMINAL, {"code": "0000000000"}),
+    "POST /api/v1/evaluations": (TERMINAL, {"level": 5, "reasons": [], "comment": "", "window": 1}),
+    "POST /api/v1/help": (TERMINAL, {"kind": "help", "terminal_id": "K1", "message": "请帮忙"}),
+    "POST /api/v1/alerts": (CLERK, {"window": 1, "message": "test"}),
+    "GET /api/v1/followups": (MANAGER, None),
+    "POST /api/v1/followups/{fid}/acknowledge": (MANAGER, {"note": "ok"}),
+    "POST /api/v1/followups/{fid}/close": (MANAGER, {"note": "ok"}),
+    "POST /api/v1/terminals/register": (TERMINAL, {"id": "K9", "name": "一号机", "kind": "kiosk",
+                                                   "location": "大厅", "version": "1"}),
+    "POST /api/v1/terminals/{terminal_id}/heartbeat": (TERMINAL, {"devices": [], "outbox_backlog": 0,
+                                                                  "oldest_pending_s": 0}),
+    "GET /api/v1/terminals": (MANAGER, None),
+    "GET /api/v1/stats/live": (MANAGER, None),
+    "GET /api/v1/stats/report": (MANAGER, None),
+    "GET /t/{token}.json": (PUBLIC, None),
+    "GET /t/{token}": (PUBLIC, None),
+    # Dashboard (docs/dashboard.md): a manager session cookie or a manager bearer token.
+    "POST /api/v1/dashboard/login": (PUBLIC, None),  # the token is the body; checked below
+    "POST /api/v1/dashboard/logout": (PUBLIC, None),
+    "GET /api/v1/dashboard/session": (MANAGER, None),
+    "GET /api/v1/dashboard/overview": (MANAGER, None),
+    "POST /api/v1/dashboard/followups/{fid}/acknowledge": (MANAGER, {"note": "ok"}),
+    "POST /api/v1/dashboard/followups/{fid}/close": (MANAGER, {"note": "ok"}),
+    "GET /api/v1/dashboard/charts": (MANAGER, None),
+    "GET /api/v1/dashboard/report": (MANAGER, None),
+    "GET /api/v1/dashboard/report.csv": (MANAGER, None),
+}
+# Pages outside the OpenAPI document: public by design (no data in them; data comes from the API).
+PAGES = ("/dashboard", "/dashboard/assets/dashboard.js", "/api/v1/docs", "/api/v1/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
+    workdir: Path = tmp_path_factory.mktemp("authz")
+    srv = start_prepared(f"sqlite:///{workdir / 'hall.db'}", workdir)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def revoked(server: HallServer) -> dict[str, str]:
+    """One revoked token per role, revoked through the real CLI before first use (so never cached)."""
+    from hall.server.cli import create_token
+    from hall.server.db import Database
+
+    db = Database(server.db_url)
+    try:
+        tokens = {role: create_token(db, role=role, name=f"revoked-{role}") for role in ROLES}
+    finally:
+        db.dispose()
+    done = run_main("hall", "admin", "revoke-token", "--name", "revoked-terminal", "--db", server.db_url)
+    assert done.returncode == 0, done.stderr
+    # The other three through the same handler in-process (a CLI start costs seconds on a busy machine).
+    import argparse
+
+    from hall.server.cli import _revoke_token
+
+    db = Database(server.db_url)
+    try:
+        for role in ROLES[1:]:
+            assert _revoke_token(db, argparse.Namespace(name=f"revoked-{role}"), None) == 0  # type: ignore[arg-type]
+    finally:
+        db.dispose()
+    return tokens
+
+
+def _fill(path: str, ticket_id: int) -> str:
+    values = {"code": "A", "ticket_id": str(ticket_id), "window": "1", "fid": "1", "sha256": "0" * 64,
+              "terminal_id": "K1", "token": "not-a-ticket"}
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    if path == "/api/v1/submissions":
+        path += f"?ticket_id={ticket_id}"
+    return path
+
+
+def _client(address: str) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=10)
+
+
+def _call(client: httpx.Client, base: str, route: str, token: str | None, ticket_id: int) -> httpx.Response:
+    method, path = route.split(" ", 1)
+    body = TABLE[route][1]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.request(method, base + _fill(path, ticket_id), headers=headers,
+                          json=body if method in {"POST", "PUT"} else None)
+
+
+def test_table_covers_every_documented_route(server: HallServer) -> None:
+    doc = httpx.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
+    routes = {f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops}
+    assert routes == set(TABLE), f"missing: {sorted(routes - set(TABLE))}; stale: {sorted(set(TABLE) - routes)}"
+
+
+def test_every_route_every_role(server: HallServer, revoked: dict[str, str]) -> None:
+    ticket_id = httpx.post(f"{server.url}/api/v1/tickets", json=TICKET, timeout=10,
+                           headers={"Authorization": f"Bearer {server.tokens['terminal']}"}).json()["id"]
+    wrong: list[str] = []
+    calls = 0
+    with _client("127.0.0.1") as main:
+        for n, (route, (allowed, _body)) in enumerate(TABLE.items()):
+            principals: list[tuple[str, str | None]] = [(role, server.tokens[role]) for role in ROLES]
+            principals.append(("no token", None))
+            for who, token in principals:
+                r = _call(main, server.url, route, token, ticket_id)
+                calls += 1
+                if allowed is PUBLIC or (who in (allowed or ())):
+                    ok = r.status_code not in (401, 403) and r.status_code < 500
+                elif who == "no token":
+                    ok = r.status_code == 401
+                else:
+                    ok = r.status_code == 403
+                if not ok:
+                    wrong.append(f"{route} as {who}: {r.status_code} {r.text[:120]}")
+            if allowed is PUBLIC:
+                continue
+            # Revoked tokens of every role, from an address of this route's own (see module docstring).
+            with _client(f"127.0.{n // 200 + 1}.{n % 200 + 2}") as other:
+                for role, token in revoked.items():
+                    r = _call(other, server.url, route, token, ticket_id)
+                    calls += 1
+                    code = r.json().get("error", {}).get("code", "") if r.status_code == 401 else ""
+                    if code != "auth.invalid_token":
+                        wrong.append(f"{route} with revoked {role}: {r.status_code} {r.text[:120]}")
+    assert not wrong, "\n".join(wrong)
+    assert calls > 400
+
+
+def test_dashboard_login_takes_only_live_manager_tokens(server: HallServer, revoked: dict[str, str]) -> None:
+    url = f"{server.url}/api/v1/dashboard/login"
+    with _client("127.0.9.1") as c:
+        for role in ROLES:
+            r = c.post(url, json={"token": server.tokens[role]})
+            assert r.status_code == (200 if role in MANAGER else 403), (role, r.text)
+        for role, token in revoked.items():
+            assert c.post(url, json={"token": token}).status_code == 401, role
+        assert c.post(url, json={"token": "x" * 40}).status_code == 401
+
+
+def test_revoking_ends_dashboard_sessions_and_the_events_socket(server: HallServer) -> None:
+    """A cookie made from a token keeps working only while the token does (REST and WebSocket)."""
+    from hall.server.cli import create_token
+    from hall.server.db import Database
+
+    db = Database(server.db_url)
+    try:
+        token = create_token(db, role="manager", name="authz-session")
+    finally:
+        db.dispose()
+    with _client("127.0.9.2") as c:
+        assert c.post(f"{server.url}/api/v1/dashboard/login", json={"token": token}).status_code == 200
+        assert c.get(f"{server.url}/api/v1/dashboard/session").status_code == 200
+        cookie = c.cookies.get("hall_dashboard")
+        assert cookie
+        ws_url = server.url.replace("http://", "ws://") + "/api/v1/dashboard/events"
+        with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=5) as ws:
+            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        assert run_main("hall", "admin", "revoke-token", "--name", "authz-session", "--db",
+                        server.db_url).returncode == 0
+        r = c.get(f"{server.url}/api/v1/dashboard/session")
+        assert r.status_code == 401 and r.json()["error"]["code"] == "dashboard.session_revoked"
+        with pytest.raises((InvalidStatus, ConnectionClosed)):
+            with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=5) as ws:
+                ws.recv(timeout=5)
+
+
+@pytest.mark.parametrize("who", ["no token", "revoked", "garbage"])
+def test_events_socket_refuses_without_a_live_token(server: HallServer, revoked: dict[str, str], who: str) -> None:
+    token = {"no token": "", "revoked": revoked["terminal"], "garbage": "garbage"}[who]
+    url = server.url.replace("http://", "ws://") + "/api/v1/events" + (f"?token={token}" if token else "")
+    with connect(url, open_timeout=5) as ws:
+        if not token:
+            ws.send("")  # the first message is the token: an empty one
+        frame = json.loads(ws.recv(timeout=10))
+        assert frame["type"] == "error" and frame["error"]["code"] in ("auth.required", "auth.invalid_token")
+        with pytest.raises(ConnectionClosed) as info:
+            ws.recv(timeout=5)
+        assert info.value.rcvd is not None and info.value.rcvd.code == 4401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_events_socket_accepts_every_live_role(server: HallServer, role: str) -> None:
+    url = server.url.replace("http://", "ws://") + "/api/v1/events"
+    with connect(url, open_timeout=5) as ws:
+        ws.send(json.dumps({"token": server.tokens[role]}))
+        hello = json.loads(ws.recv(timeout=5))
+        assert hello["type"] == "hello" and hello["data"]["role"] == role
+
+
+def test_public_pages_carry_no_data_without_a_token(server: HallServer) -> None:
+    for path in PAGES:
+        r = httpx.get(server.url + path, timeout=10)
+        assert r.status_code == 200, path
+    assert httpx.get(f"{server.url}/dashboard/assets/..%2F..%2Fserver%2Fapp.py", timeout=10).status_code == 404
+    assert httpx.get(f"{server.url}/t/not-a-ticket.json", timeout=10).status_code in (404, 422)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -11,6 +12,9 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from hall.server.auth import ClerkRole, HallDep, TerminalRole
@@ -109,19 +113,33 @@ async def create_submission(request: Request, hall: HallDep, who: TerminalRole, 
         raise ApiError(422, "validation", f"data.{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
     parse_id_number(req.id_number)
     parts = [(name, part) for name, part in form.multi_items() if isinstance(part, UploadFile)]
-    files = await asyncio.to_thread(_store_all, hall, parts)
-    licensed = _licensed_types(hall, req.id_number)
-    payload = {"data": json.loads(raw), "files": {k: v.sha256 for k, v in files.items()}}
+    data = json.loads(raw)
 
-    def action(tx: Any) -> tuple[int, dict[str, Any]]:
-        for f in files.values():
-            if tx.session.get(Blob, f.sha256) is None:
-                tx.session.add(Blob(sha256=f.sha256, content_type=f.content_type, size=f.size))
-        return svc.create(hall, tx, req.model_dump(mode="json"), files, licensed)
+    def store_and_create() -> tuple[int, dict[str, Any]]:
+        # One worker-thread hop for the blocking part: files (hashed while copied, fsynced) first,
+        # outside the write lock; then the rows in one transaction.
+        files = _store_all(hall, parts)
+        licensed = _licensed_types(hall, req.id_number) if any(m.elicense for m in req.materials) else set()
+        payload = {"data": data, "files": {k: v.sha256 for k, v in files.items()}}
 
-    status, out = await asyncio.to_thread(run_idempotent, hall, scope="POST /submissions", key=key,
-                                          payload=payload, action=action)
+        def action(tx: Any) -> tuple[int, dict[str, Any]]:
+            _add_blobs(tx.session, files.values())
+            return svc.create(hall, tx, req.model_dump(mode="json"), files, licensed)
+
+        return run_idempotent(hall, scope="POST /submissions", key=key, payload=payload, action=action)
+
+    status, out = await asyncio.to_thread(store_and_create)
     return JSONResponse(out, status_code=status)
+
+
+def _add_blobs(session: Session, files: Iterable[StoredFile]) -> None:
+    """Blob rows for the stored files; a file already known (same content) is left as it is."""
+    rows = {f.sha256: {"sha256": f.sha256, "content_type": f.content_type, "size": f.size} for f in files}
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(Blob).values(list(rows.values())).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 @router.get("/submissions/{code}")

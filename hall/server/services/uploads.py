@@ -41,11 +41,18 @@ def blob_path(data_dir: Path, sha: str) -> Path:
 
 
 def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> StoredFile:
-    """Copy ``src`` into the blob store. Raises ApiError 413 (too large) or 415 (not JPEG/PNG/PDF)."""
+    """Copy ``src`` into the blob store, durably: when this returns, the file and its name survive a
+    power cut (file fsync, rename, directory fsync), so a submission is never acknowledged with a
+    material that could vanish. Content already stored is not written again.
+
+    Raises ApiError 413 (too large) or 415 (not JPEG/PNG/PDF)."""
     root = data_dir / "blobs"
-    root.mkdir(parents=True, exist_ok=True)
     digest, size, kind = hashlib.sha256(), 0, None
-    fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    except FileNotFoundError:
+        _make_dir(root)
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := src.read(_CHUNK):
@@ -60,15 +67,50 @@ def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> Stor
                     raise ApiError(413, "upload.submission_too_large", "the submission's files are too large")
                 digest.update(chunk)
                 out.write(chunk)
+            if kind is None:
+                raise ApiError(415, "upload.empty", "an empty file is not a JPEG, PNG or PDF")
+            sha = digest.hexdigest()
+            final = blob_path(data_dir, sha)
+            # A resend after a lost answer carries the same bytes: no second copy, only make sure
+            # the first one's name is durable (its writer may have died before the directory fsync).
+            if _stored_already(final, size):
+                _fsync_dir(final.parent)
+                return StoredFile(sha, kind[0], kind[1], size)
             out.flush()
             os.fsync(out.fileno())
-        if kind is None:
-            raise ApiError(415, "upload.empty", "an empty file is not a JPEG, PNG or PDF")
-        sha = digest.hexdigest()
-        final = blob_path(data_dir, sha)
-        final.parent.mkdir(exist_ok=True)
+        if _make_dir(final.parent):
+            _fsync_dir(root)
         os.replace(tmp, final)
+        _fsync_dir(final.parent)
         return StoredFile(sha, kind[0], kind[1], size)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _stored_already(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except FileNotFoundError:
+        return False
+
+
+def _make_dir(path: Path) -> bool:
+    """Create ``path`` (and parents); True when it was new, so its parent entry needs an fsync."""
+    try:
+        path.mkdir()
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(exist_ok=True)
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    # A rename or a new entry is durable only once its directory is: one fsync per stored file.
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

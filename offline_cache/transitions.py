@@ -100,6 +100,12 @@ class TransitionsMixin:
         return Stats(counts=counts, backlog=counts["pending"] + counts["in_flight"],
                      oldest_pending_age_s=age, size_bytes=int(size or 0), dead=counts["dead"])
 
+    def backlog_count(self) -> int:
+        """Records still to deliver (pending + in flight): one indexed count, cheap enough to poll."""
+        with self._tx() as conn:
+            return int(conn.scalar(select(func.count()).select_from(records).where(
+                records.c.state.in_([State.PENDING, State.IN_FLIGHT]))) or 0)
+
     # -- transitions -------------------------------------------------------------------------------
     def _move(self, conn: Connection, key: str, dst: State, **values: Any) -> None:
         result = conn.execute(update(records).where(

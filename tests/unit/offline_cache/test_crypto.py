@@ -68,3 +68,15 @@ def test_sealed_blobs_are_bound_to_key_and_context() -> None:
 def test_digest_is_keyed() -> None:
     data = b"a material image"
     assert Cipher(os.urandom(32)).digest(data) != Cipher(os.urandom(32)).digest(data)
+
+
+def test_attachment_swapped_under_another_name_is_refused(tmp_path: Path) -> None:
+    from offline_cache.attachments import AttachmentStore
+
+    files = AttachmentStore(tmp_path / "files", Cipher(os.urandom(32)))
+    first, _ = files.put(b"\xff\xd8\xff first page")
+    second, _ = files.put(b"\xff\xd8\xff second page")
+    assert files.get(first) == b"\xff\xd8\xff first page"
+    files.path(second).write_bytes(files.path(first).read_bytes())  # valid ciphertext, wrong name
+    with pytest.raises(DecryptFailed):
+        files.get(second)

@@ -57,13 +57,15 @@ class TicketPanel(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         self.fields: dict[str, QLabel] = {}
-        for row, (key, title) in enumerate((("category", "业务类别"), ("priority", "优先原因"),
-                                            ("wait", "已等候"), ("source", "取号方式"),
-                                            ("appointment", "预约信息"), ("id", "证件号"))):
-            grid.addWidget(_label(title, name="fieldTitle"), row, 0)
+        for i, (key, title) in enumerate((("category", "业务类别"), ("priority", "优先原因"),
+                                          ("wait", "已等候"), ("source", "取号方式"),
+                                          ("appointment", "预约信息"), ("id", "证件号"))):
+            row, col = divmod(i, 2)
+            grid.addWidget(_label(title, name="fieldTitle"), row, col * 2)
             self.fields[key] = _label("—", name="fieldValue", wrap=True)
-            grid.addWidget(self.fields[key], row, 1)
+            grid.addWidget(self.fields[key], row, col * 2 + 1)
         grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         lay.addLayout(grid)
         self.submission_box = QFrame()
         self.submission_box.setObjectName("submissionBox")
@@ -72,6 +74,7 @@ class TicketPanel(QFrame):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setObjectName("submissionScroll")
         scroll.setWidget(self.submission_box)
         lay.addWidget(scroll, 1)
         self.scroll = scroll

@@ -32,7 +32,8 @@ QPushButton#act_alert:disabled { background: #e8b4b4; color: #fff; }
 #message { font-size: 19px; }
 #dialogError { color: #c62828; }
 #loginCard { background: #ffffff; border: 1px solid #d5dde8; border-radius: 12px; }
-QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }
+#submissionScroll, #submissionBox { background: #ffffff; }
+#submissionBox { border-top: 1px solid #d5dde8; }
 #loginTitle { font-size: 30px; font-weight: bold; color: #0b2447; }
 #loginButton { font-size: 20px; min-height: 48px; background: #1f5fbf; color: white; border: none; }
 QLineEdit, QComboBox, QSpinBox { font-size: 20px; padding: 6px; }

@@ -12,9 +12,12 @@ from sqlalchemy import select
 from hall.server.context import HallContext
 from hall.server.errors import ApiError
 from hall.server.models import Ticket
+from hall.server.schemas import ERRORS
 from hall.server.services.tickets import estimate, waiting_ahead
 
 router = APIRouter(tags=["public"])
+# Errors are JSON even for the HTML page (documented so, or clients would expect an HTML error body).
+_JSON_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
 Token = Path(pattern=r"^[A-Za-z0-9_-]{16,40}$")
 
 _PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -55,12 +58,12 @@ def _public_state(hall: HallContext, token: str) -> dict[str, Any]:
                 "status_zh": _STATUS_ZH.get(t.status, t.status).format(window=t.window)}
 
 
-@router.get("/t/{token}.json")
+@router.get("/t/{token}.json", responses={404: ERRORS[404], 422: ERRORS[422]})
 def public_ticket_json(request: Request, token: str = Token) -> JSONResponse:
     return JSONResponse(_public_state(request.app.state.hall, token), headers={"Cache-Control": "no-store"})
 
 
-@router.get("/t/{token}", response_class=HTMLResponse)
+@router.get("/t/{token}", response_class=HTMLResponse, responses={404: _JSON_ERROR, 422: _JSON_ERROR})
 def public_ticket_page(request: Request, token: str = Token) -> HTMLResponse:
     hall: HallContext = request.app.state.hall
     st = _public_state(hall, token)

@@ -73,7 +73,8 @@ def _report(hall: Any, first: date, last: date) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/stats/report", response_model=None)
+@router.get("/stats/report", response_model=None,
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def report(hall: HallDep, who: ManagerRole, period: Literal["day", "week"] = "day",
            day: date | None = None, format: Literal["json", "csv"] = Query("json")) -> Any:
     """Per day and category: tickets, wait p50/p90, handling time, no-show rate, ratings. ``period=week``

@@ -95,23 +95,32 @@ def server_db(db_url: str) -> Path:
     return Path(db_url.removeprefix("sqlite:///"))
 
 
+def query(db_url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Read the server's own database (SQLite read-only, or PostgreSQL); ``?`` placeholders."""
+    if db_url.startswith("sqlite"):
+        with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
+            return [tuple(r) for r in con.execute(sql, params)]
+    import psycopg
+
+    dsn = db_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(dsn, connect_timeout=5) as con:
+        return [tuple(r) for r in con.execute(sql.replace("?", "%s"), params).fetchall()]
+
+
 def offline_tickets(db_url: str) -> dict[str, int]:
     """offline number -> how many tickets the server holds with it."""
-    with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
-        rows = con.execute("SELECT offline_number, count(*) FROM tickets WHERE source='offline' "
-                           "GROUP BY offline_number").fetchall()
+    rows = query(db_url, "SELECT offline_number, count(*) FROM tickets WHERE source='offline' "
+                         "GROUP BY offline_number")
     return {str(n): int(c) for n, c in rows}
 
 
 def ticket_rows(db_url: str) -> list[tuple[int, str, str, str | None]]:
     """(id, number, status, offline_number) of every ticket on the server."""
-    with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
-        return [tuple(r) for r in con.execute("SELECT id, number, status, offline_number FROM tickets")]  # type: ignore[misc]
+    return query(db_url, "SELECT id, number, status, offline_number FROM tickets")  # type: ignore[return-value]
 
 
 def idempotency_keys(db_url: str, scope: str = "POST /tickets") -> list[str]:
-    with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
-        return [str(r[0]) for r in con.execute("SELECT key FROM idempotency_keys WHERE scope=?", (scope,))]
+    return [str(r[0]) for r in query(db_url, "SELECT key FROM idempotency_keys WHERE scope=?", (scope,))]
 
 
 def wait_for(predicate: Any, timeout_s: float = 20.0, interval_s: float = 0.05) -> Any:

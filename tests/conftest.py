@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.rigs.pcsc",
     "tests.rigs.hall_server",
     "tests.rigs.postgres",
+    "tests.rigs.private_postgres",
     "tests.rigs.qt",
 ]
 

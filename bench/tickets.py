@@ -1,4 +1,21 @@
-"""Ticket issuing throughput and latency with 32 concurrent clients on SQLite or two PostgreSQL replicas."""
+"""Ticket issuing throughput and latency with 32 concurrent clients on SQLite or two PostgreSQL replicas.
+
+Two ways to load the server:
+
+* closed loop (default, the issue's command line): each of ``--clients`` connections sends its next
+  ticket as soon as the last one is answered. ``per_s`` is then the most the server gives, and by
+  Little's law the mean latency is ``clients / per_s`` (32 clients at 500/s → 64 ms), so a p99 under
+  50 ms in this mode needs roughly twice the throughput target.
+* paced (``--rate R``): tickets are due at R per second in total whatever the answers do, spread over
+  the same connections, and each latency is counted from the moment its ticket was *due* (a late send
+  counts as waiting, so a slow server cannot hide its backlog). This is the question a hall asks —
+  "at 500 (or 800) tickets a second, how long does a citizen wait for the slip?" — and how the
+  latency targets are meant to be read.
+
+The load generator is a raw asyncio HTTP/1.1 keep-alive client (hall.server.loadclient) so that on a
+2-core machine it takes a small share of the CPU; ``loadgen_cpu_ms_per_ticket``, ``server_cpu_ms_per_ticket``
+and ``load_1m`` (the machine's load average when the run started) say how fair the run was.
+"""
 
 from __future__ import annotations
 
@@ -63,10 +80,11 @@ def stop_servers(servers: list[tuple[subprocess.Popen[bytes], str]]) -> None:
 
 
 async def run_load(urls: list[str], token: str, *, clients: int, seconds: float | None = None,
-                   total: int | None = None, retry_every: int = 0) -> dict[str, Any]:
+                   total: int | None = None, retry_every: int = 0, rate: float | None = None) -> dict[str, Any]:
     """Issue tickets from ``clients`` concurrent connections spread over ``urls`` until ``seconds`` pass or
     ``total`` tickets exist. Every ``retry_every``-th request is sent twice with the same Idempotency-Key,
-    and both answers must name the same ticket. Returns latencies and the issued tickets."""
+    and both answers must name the same ticket. With ``rate``, ticket ``i`` is due ``i / rate`` seconds
+    after the start and its latency counts from then. Returns latencies and the issued tickets."""
     from hall.server.loadclient import RawConnection
 
     counter = itertools.count()
@@ -74,19 +92,27 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
     tickets: list[dict[str, Any]] = []
     failures: list[str] = []
     replay_mismatches = 0
-    deadline = time.monotonic() + seconds if seconds else float("inf")
+    start = time.perf_counter()
+    deadline = start + seconds if seconds else float("inf")
 
     async def worker(n: int) -> None:
         nonlocal replay_mismatches
         conn = RawConnection(urls[n % len(urls)], token)
         try:
-            while time.monotonic() < deadline:
+            while time.perf_counter() < deadline:
                 i = next(counter)
                 if total is not None and i >= total:
                     return
                 body = {"category": CATEGORIES[i % len(CATEGORIES)]}
                 key = str(uuid.uuid4()) if retry_every and i % retry_every == 0 else None
                 t0 = time.perf_counter()
+                if rate:
+                    due = start + i / rate
+                    if due >= deadline:
+                        return
+                    if due > t0:
+                        await asyncio.sleep(due - t0)
+                    t0 = due
                 status, out = await conn.post_json("/api/v1/tickets", body, key=key)
                 latencies.append(time.perf_counter() - t0)
                 if status != 201:
@@ -101,9 +127,8 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
         finally:
             await conn.close()
 
-    t0 = time.perf_counter()
     await asyncio.gather(*(worker(n) for n in range(clients)))
-    elapsed = time.perf_counter() - t0
+    elapsed = time.perf_counter() - start
     return {"latencies": latencies, "tickets": tickets, "failures": failures, "elapsed_s": elapsed,
             "replay_mismatches": replay_mismatches}
 
@@ -137,12 +162,25 @@ def _drop_pg(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _cpu_s(pid: int | None = None) -> float:
+    """User + system CPU seconds of a process (this one when ``pid`` is None)."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="python -m bench tickets")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=None,
+                        help="pace the clients at this many tickets/s in total (default: closed loop)")
     args = parser.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0 or (args.rate is not None and args.rate <= 0):
+        parser.error("--clients, --seconds and --rate must be positive")
     sys.path.insert(0, str(ROOT))
     from tests.rigs.hall_server import prepare_hall
 
@@ -160,16 +198,25 @@ def main(argv: list[str]) -> dict[str, object]:
             try:
                 # A short warm-up so first-request costs (imports, pools) stay out of the figures.
                 warm = asyncio.run(run_load([u for _, u in servers], token, clients=args.clients, total=200))
+                load_1m = os.getloadavg()[0]
+                cpu0 = [_cpu_s(p.pid) for p, _ in servers], _cpu_s()
                 result = asyncio.run(run_load([u for _, u in servers], token, clients=args.clients,
-                                              seconds=args.seconds))
+                                              seconds=args.seconds, rate=args.rate))
+                cpu1 = [_cpu_s(p.pid) for p, _ in servers], _cpu_s()
             finally:
                 stop_servers(servers)
         finally:
             if pg_name:
                 _drop_pg(pg_name)
     lat = result["latencies"]
+    issued = max(1, len(result["tickets"]))
     duplicates, gaps = check_numbers(warm["tickets"] + result["tickets"])
     return {"db": args.db, "replicas": replicas, "clients": args.clients,
+            "mode": "paced" if args.rate else "closed_loop", "rate_per_s": args.rate,
             "per_s": round(len(result["tickets"]) / result["elapsed_s"], 1),
             "p50_ms": round(percentile(lat, 50) * 1000, 2), "p99_ms": round(percentile(lat, 99) * 1000, 2),
-            "duplicates": duplicates, "gaps": gaps, "errors": len(result["failures"])}
+            "duplicates": duplicates, "gaps": gaps, "errors": len(result["failures"]),
+            "server_cpu_ms_per_ticket": round(sum(b - a for a, b in zip(cpu0[0], cpu1[0], strict=True))
+                                              * 1000 / issued, 3),
+            "loadgen_cpu_ms_per_ticket": round((cpu1[1] - cpu0[1]) * 1000 / issued, 3),
+            "load_1m": round(load_1m, 2)}

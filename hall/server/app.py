@@ -15,7 +15,9 @@ from hall.server.auth import FailureLimiter, TokenCache
 from hall.server.context import HallContext
 from hall.server.errors import install_error_handlers
 from hall.server.events import libpq_dsn, listen_forever, make_event
+from hall.server.fastpath import TicketFastPath
 from hall.server.options import ServerOptions
+from hall.server.services.hallday import hall_day_task, run_closing
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,27 @@ async def _snapshots(hall: HallContext) -> None:
         await asyncio.sleep(hall.options.snapshot_interval_s)
 
 
+async def _start_hall_day(hall: HallContext) -> None:
+    """Close the days missed while no server ran, before the first ticket of today is numbered."""
+    try:
+        await asyncio.to_thread(run_closing, hall, datetime.now(UTC))
+    except Exception as exc:  # noqa: BLE001 - the first ticket write retries it; serving must start
+        log.warning("hall day closing at start-up failed: %s", exc.__class__.__name__)
+
+
+def _fast_issuer(hall: HallContext) -> object:
+    from hall.server.fastissue import PostgresIssuer, SqliteIssuer
+
+    if hall.db.is_sqlite:
+        from sqlalchemy.engine import make_url
+
+        path = make_url(hall.db.url).database
+        if not path or path == ":memory:":
+            return None
+        return SqliteIssuer(path, hall.db.write_lock)
+    return PostgresIssuer(libpq_dsn(hall.db.url))
+
+
 def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bool = True) -> FastAPI:
     """Build the hall server app bound to the database at ``db_url`` (migrated to head at start-up)."""
     options = options or ServerOptions()
@@ -54,7 +77,10 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
 
             await asyncio.to_thread(upgrade, hall.db.engine)
         hall.hub.bind(asyncio.get_running_loop())
-        tasks = [asyncio.create_task(_snapshots(hall), name="snapshots")]
+        await _start_hall_day(hall)
+        hall.fast_issuer = _fast_issuer(hall)
+        tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
+                 asyncio.create_task(hall_day_task(hall), name="hall-day")]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),
@@ -67,6 +93,9 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if hall.fast_issuer is not None:
+                await hall.fast_issuer.close()
+                hall.fast_issuer = None
             hall.db.dispose()
 
     app = FastAPI(
@@ -80,6 +109,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     app.state.hall = hall
     app.state.db_url = db_url
     install_error_handlers(app)
+    app.add_middleware(TicketFastPath, hall=hall)
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["health"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
@@ -27,6 +28,8 @@ class Tx:
 
     session: Session
     events: list[dict[str, Any]] = field(default_factory=list)
+    # Run once the transaction has committed (never after a rollback), on the writing thread.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, kind: str, data: dict[str, Any]) -> None:
         self.events.append(make_event(kind, data))
@@ -68,6 +71,18 @@ class HallContext:
         self.service_seconds: dict[str, float] = {}
         self.open_windows: dict[str, int] = {}
         self.open_domain_windows: Sequence[Window] = ()
+        # The last hall day whose closing (close or carry over the tickets still waiting) is known to
+        # be done; tickets of a later day are only issued once the day before it is closed.
+        self.closed_through: date | None = None
+        # The lean writer of plain tickets (hall.server.fastissue), set up by the app on its loop.
+        self.fast_issuer: Any = None
+        self.fast_served = 0  # tickets the lean path answered (tests look at it)
+        # The notification connector and its worker (hall.server.services.notices).
+        self.notices: Any = None
+
+    def day_ready(self, day: date) -> bool:
+        """Whether the hall day before ``day`` is known to be closed (in memory; no query)."""
+        return self.closed_through is not None and self.closed_through >= day - timedelta(days=1)
 
     @contextmanager
     def unit(self) -> Iterator[Tx]:
@@ -81,6 +96,8 @@ class HallContext:
                                     {"c": CHANNEL, "p": json.dumps(event, ensure_ascii=False)})
         if self.db.is_sqlite:
             self.hub.publish(tx.events)
+        for hook in tx.after_commit:
+            hook()
 
     def notify_now(self, kind: str, data: dict[str, Any]) -> None:
         """An event with no write behind it (e.g. the emergency alert's echo): straight out."""

@@ -73,6 +73,11 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()
 
+    @property
+    def write_lock(self) -> threading.Lock:
+        """Held by every write of this process on SQLite (the lean ticket writer takes it too)."""
+        return self._write_lock
+
     def _sqlite_begin(self, conn: Any) -> None:
         mode = "IMMEDIATE" if getattr(self._local, "writing", False) else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")

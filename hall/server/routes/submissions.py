@@ -72,10 +72,18 @@ def elicenses(hall: HallContext) -> FileELicenseLibrary:
     return lib
 
 
+def _check_filename(filename: str | None) -> None:
+    """The name never reaches the disk, but a name with a path in it is an attack or a broken client:
+    say so instead of quietly storing the file."""
+    if filename and (any(c in filename for c in "/\\") or filename in (".", "..") or not filename.isprintable()):
+        raise ApiError(422, "upload.bad_filename", "a file name must be a plain name, without a path")
+
+
 def _store_all(hall: HallContext, parts: list[tuple[str, UploadFile]]) -> dict[str, StoredFile]:
     o, files = hall.options, {}
     budget = o.max_submission_bytes
     for name, part in parts:
+        _check_filename(part.filename)
         stored = store(part.file, o.data_dir, max_bytes=o.max_file_bytes, budget=budget)
         budget -= stored.size
         files[name] = stored

@@ -22,8 +22,10 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
 @router.post("/tickets", status_code=201, response_model=TicketOut)
-async def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
-    """Issue a ticket. ``source="offline"`` accepts a ticket a terminal printed while the server was down."""
+def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+    """Issue a ticket. ``source="offline"`` accepts a ticket a terminal printed while the server was down.
+
+    Plain tickets usually never get here: :mod:`hall.server.fastpath` answers them with the same result."""
     req = body.model_dump()
     status, out = run_idempotent(hall, scope="POST /tickets", key=key, payload=body.model_dump(mode="json"),
                                  action=lambda tx: svc.issue(hall, tx, req))

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from hall.server.domain.tickets import PriorityReason
 from hall.server.errors import ApiError
 from hall.server.models import Category, Ticket, TicketCounter
 from hall.server.services import queue
+from hall.server.services.hallday import ensure_day
 
 TERMINAL_STATES = ("done", "no_show", "cancelled")
 
@@ -138,6 +139,7 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
     """Issue a ticket (kiosk, counter, online, appointment) or accept an offline one. Returns (status, body)."""
     now = now or datetime.now(UTC)
     cat = _check_category(hall, req["category"])
+    ensure_day(hall, tx, now)
     if req.get("source") == "offline":
         return _accept_offline(hall, tx, req, cat)
     dc = domain_category(cat)
@@ -220,11 +222,3 @@ def get_ticket(session: Session, ticket_id: int) -> Ticket:
     if t is None:
         raise ApiError(404, "ticket.not_found", "no such ticket")
     return t
-
-
-def mark_stale_days(session: Session, today: str) -> int:
-    """Close tickets of past hall days still waiting (the "close" policy; carry-over is done at closing)."""
-    res = session.execute(update(Ticket).where(Ticket.hall_day < today, Ticket.status == "waiting")
-                          .values(status="cancelled"))
-    session.execute(update(TicketCounter).where(TicketCounter.hall_day < today).values(waiting=0))
-    return int(res.rowcount or 0)  # type: ignore[attr-defined]

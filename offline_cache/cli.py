@@ -1,13 +1,15 @@
-"""``python main.py cache status|list|sync|retry|purge`` — JSON on stdout, never personal data."""
+"""``python main.py cache status|list|sync|retry|purge|export|import`` — JSON on stdout, never personal data."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from offline_cache.errors import CacheError
+from offline_cache.export import export_records, import_records, read_passphrase
 from offline_cache.factory import make_sender, open_outbox, sync_options
 from offline_cache.link import Link
 from offline_cache.states import State
@@ -61,7 +63,24 @@ def _purge(outbox: Outbox, _args: argparse.Namespace, settings: Settings) -> dic
                                    tombstone_days=settings.cache.tombstone_days)}
 
 
-ACTIONS = {"status": _status, "list": _list, "sync": _sync, "retry": _retry, "purge": _purge}
+# ``unsent`` is everything not yet acknowledged (a terminal handed over with its backlog).
+EXPORT_STATES = {"dead": (State.DEAD,), "pending": (State.PENDING,), "in_flight": (State.IN_FLIGHT,),
+                 "unsent": (State.DEAD, State.PENDING, State.IN_FLIGHT)}
+
+
+def _export(outbox: Outbox, args: argparse.Namespace, _settings: Settings) -> dict[str, Any]:
+    passphrase = read_passphrase(getattr(args, "passphrase_file", None))
+    states = EXPORT_STATES[getattr(args, "state", None) or "dead"]
+    return {"exported": export_records(outbox, Path(args.output), passphrase=passphrase, states=states).public()}
+
+
+def _import(outbox: Outbox, args: argparse.Namespace, _settings: Settings) -> dict[str, Any]:
+    passphrase = read_passphrase(getattr(args, "passphrase_file", None))
+    return {"imported": import_records(outbox, Path(args.input), passphrase=passphrase).public()}
+
+
+ACTIONS = {"status": _status, "list": _list, "sync": _sync, "retry": _retry, "purge": _purge,
+           "export": _export, "import": _import}
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:

@@ -107,3 +107,15 @@ class OfflineUnavailable(CacheError):
     """This action needs the hall server and it cannot be reached now."""
 
     code = "cache.offline_unavailable"
+
+
+class BundleError(CacheError):
+    """An export bundle could not be written or read (not a bundle, unknown version, altered)."""
+
+    code = "cache.bundle"
+
+
+class PassphraseMissing(BundleError):
+    """Exporting or importing needs a passphrase of at least 12 characters (never on the command line)."""
+
+    code = "cache.passphrase"

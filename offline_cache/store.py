@@ -179,16 +179,8 @@ class Outbox(TransitionsMixin):
         """Commit one record (synchronous=FULL) and return it; ``claim`` stores it already in flight
         for a caller that sends it at once. Raises DuplicateKey, CacheFull/DiskFull (not for tickets),
         InvalidRecord, StorageError."""
-        if kind not in set(Kind):
-            raise InvalidRecord(f"unknown record kind {kind!r}")
         key = key or uuid.uuid4().hex
-        self._check_room(kind, sum(len(f.data) for f in files) + 1024)
-        stored, file_meta = 0, []
-        for f in files:  # files first: a crash before the commit leaves only sweepable orphans
-            digest, size = self.files.put(f.data)
-            stored += size
-            file_meta.append({"digest": digest, "name": f.name, "content_type": f.content_type,
-                              "part": f.part or f.name})
+        stored, file_meta = self._put_files(kind, files)
         now = self.clock()
         with self._tx(promised=True) as conn:
             local_ref = self._allocate(conn, ref, now) if ref else None
@@ -197,6 +189,41 @@ class Outbox(TransitionsMixin):
             seq = conn.execute(insert(records).values(
                 key=key, kind=kind, state=State.IN_FLIGHT if claim else State.PENDING, attempts=1 if claim else 0,
                 created_at=now, next_attempt_at=now + self.lease_s if claim else 0.0, updated_at=now,
+                local_ref=local_ref, payload=blob, size_bytes=len(blob) + stored, purged=0,
+            )).inserted_primary_key[0]
+            if file_meta:
+                conn.execute(insert(links).prefix_with("OR IGNORE"),
+                             [{"seq": seq, "digest": m["digest"]} for m in file_meta])
+        return self.get(key)
+
+    def _put_files(self, kind: str, files: Sequence[Attachment]) -> tuple[int, list[dict[str, str]]]:
+        if kind not in set(Kind):
+            raise InvalidRecord(f"unknown record kind {kind!r}")
+        self._check_room(kind, sum(len(f.data) for f in files) + 1024)
+        stored, file_meta = 0, []
+        for f in files:  # files first: a crash before the commit leaves only sweepable orphans
+            digest, size = self.files.put(f.data)
+            stored += size
+            file_meta.append({"digest": digest, "name": f.name, "content_type": f.content_type,
+                              "part": f.part or f.name})
+        return stored, file_meta
+
+    def restore(self, *, key: str, kind: str, state: State, document: Mapping[str, Any],
+                files: Sequence[Attachment] = (), attempts: int = 0, created_at: float | None = None,
+                last_error: str | None = None, local_ref: str | None = None) -> Record:
+        """Store a record carried over from another outbox (``cache import``) under its own key, so
+        the server still recognises it. ``document`` is ``{"body", …}`` without files. Only pending
+        and dead are accepted: nobody here is sending it. Raises DuplicateKey, CacheFull/DiskFull,
+        InvalidRecord."""
+        if state not in (State.PENDING, State.DEAD):
+            raise InvalidRecord("only pending or dead records can be restored")
+        stored, file_meta = self._put_files(kind, files)
+        now = self.clock()
+        blob = self.seal(key, {**document, "files": file_meta})
+        with self._tx(promised=True) as conn:
+            seq = conn.execute(insert(records).values(
+                key=key, kind=kind, state=state, attempts=attempts, created_at=now if created_at is None
+                else created_at, next_attempt_at=0.0, updated_at=now, last_error=last_error,
                 local_ref=local_ref, payload=blob, size_bytes=len(blob) + stored, purged=0,
             )).inserted_primary_key[0]
             if file_meta:

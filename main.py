@@ -126,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("keys", nargs="*", help="idempotency keys (default: all dead records)")
     cache.add_parser("purge", help="purge personal data of acknowledged records past the grace period",
                      parents=[common])
+    ex = cache.add_parser("export", help="encrypted bundle of records for a technician (passphrase from "
+                          "--passphrase-file or HALL_EXPORT_PASSPHRASE)", parents=[common])
+    ex.add_argument("--output", required=True, metavar="FILE")
+    ex.add_argument("--state", choices=["dead", "pending", "in_flight", "unsent"], default="dead")
+    ex.add_argument("--passphrase-file", metavar="FILE")
+    im = cache.add_parser("import", help="store the records of an export bundle here", parents=[common])
+    im.add_argument("--input", required=True, metavar="FILE")
+    im.add_argument("--passphrase-file", metavar="FILE")
 
     p = add("loadgen", "Capacity planning: simulated kiosks, counters and displays against a server.")
     p.add_argument("--server", required=True, metavar="URL")

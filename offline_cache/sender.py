@@ -155,6 +155,22 @@ class ClientSender:
             return classify(exc)
         return Delivered(200, _as_dict(result) if result is not None else {})
 
+    def heartbeat(self, terminal_id: str, body: Mapping[str, Any]) -> bool:
+        """``POST /terminals/{id}/heartbeat`` (registering the terminal first if the server does not
+        know it). Not queued: a missed heartbeat is simply the next one's job. True when accepted."""
+        route = f"/terminals/{terminal_id}/heartbeat"
+        try:
+            try:
+                self._fast.request("POST", route, json=dict(body))
+            except herr.HallRejected as exc:
+                if exc.server_code != "terminal.not_registered":
+                    raise
+                self._fast.request("POST", "/terminals/register", json={"id": terminal_id, "kind": "kiosk"})
+                self._fast.request("POST", route, json=dict(body))
+        except herr.HallError:
+            return False
+        return True
+
     def probe(self, *, timeout_s: float) -> bool:
         """True when ``GET /api/v1/health`` answers within ``timeout_s``."""
         try:

@@ -78,6 +78,15 @@ class Terminal:
         """Counts and oldest pending age for the heartbeat and the technician screen."""
         return self.outbox.stats()
 
+    def heartbeat(self, *, devices: Sequence[Mapping[str, Any]] = (), version: str = "") -> bool:
+        """Tell the dashboard this terminal is alive, with its backlog and oldest pending age (and
+        the kiosk's device statuses). Never queued and never raises: False when it did not arrive."""
+        stats = self.outbox.stats()
+        body = {"devices": [dict(d) for d in devices], "outbox_backlog": stats.backlog,
+                "oldest_pending_s": stats.oldest_pending_age_s or 0.0, "version": version}
+        send = getattr(self.sender, "heartbeat", None)
+        return bool(send(self.terminal_id, body)) if send is not None else False
+
     def start(self) -> None:
         self.worker.start()
 

@@ -213,3 +213,24 @@ def test_clock_moved_backwards(make_terminal: TerminalFactory, hall_server: Hall
     finally:
         server.stop()
 
+
+
+def test_heartbeat_reports_backlog_and_oldest_age(tmp_path: Path, hall_server: HallServer) -> None:
+    import httpx
+
+    settings = terminal_settings(tmp_path / "hb", hall_server.url, hall_server.tokens["terminal"])
+    terminal = open_terminal(settings, start=False)  # no worker: the backlog stays for the dashboard to see
+    try:
+        for _ in range(2):
+            terminal.outbox.add("ticket", {"category": "A", "terminal_id": "K1"})
+        device = {"kind": "printer", "driver": "escpos", "health": "ok"}
+        assert terminal.heartbeat(devices=[device], version="test")  # registers the terminal on first contact
+        listed = httpx.get(f"{hall_server.url}/api/v1/terminals", timeout=5,
+                           headers={"Authorization": f"Bearer {hall_server.tokens['manager']}"}).json()
+        [k1] = [t for t in listed if t["id"] == "K1"]
+        assert k1["online"] and k1["outbox_backlog"] == 2 and k1["oldest_pending_s"] >= 0
+        assert k1["devices"][0]["kind"] == "printer"
+        hall_server.stop()
+        assert terminal.heartbeat() is False  # not queued, never raises
+    finally:
+        terminal.close()

@@ -36,6 +36,7 @@ class KioskController(QObject):
         self.online = True
         self.closed_text = ""
         self._last_touch = time.monotonic()
+        self._shown: Any = None
         self.hotspot = CornerHotspot(window)
         self.hotspot.long_pressed.connect(self.open_technician)
         self.tech: Any = None
@@ -89,13 +90,13 @@ class KioskController(QObject):
         self.machine.set_language(lang)
         self.window.set_language(lang)
         self._banner()
-        self._render()
+        self._render(force=True)
 
     def set_elderly(self, on: bool) -> None:
         self._touched()
         self.machine.set_elderly(on)
         self.window.set_elderly(on)
-        self._render()
+        self._render(force=True)
 
     def set_online(self, online: bool) -> None:
         self.online = online
@@ -111,13 +112,19 @@ class KioskController(QObject):
                            lambda result: self._follow(self.machine.complete(work, gen, result=result)),
                            lambda exc: self._follow(self.machine.complete(work, gen, error=exc)))
 
-    def _render(self) -> None:
+    def _render(self, *, force: bool = False) -> None:
+        """Show the machine's view; the same view is not rebuilt (a page keeps its state, e.g. the
+        face preview), unless language or mode changed."""
         m, w = self.machine, self.window
         if w.ui.lang != m.ctx.lang:
             w.set_language(m.ctx.lang)
+            force = True
         if w.ui.elderly != m.ctx.elderly:
             w.set_elderly(m.ctx.elderly)
-        w.show_view(m.view)
+            force = True
+        if force or m.view is not self._shown:
+            self._shown = m.view
+            w.show_view(m.view)
         if m.countdown is None:
             self.idle_overlay.hide()
         self._speak()
@@ -246,7 +253,7 @@ class KioskController(QObject):
         self.tech_active = False
         self._scan_test = False
         self.machine.go_home("technician")
-        self._render()
+        self._render(force=True)
 
     def close(self) -> None:
         """Stop timers, stop listening, close devices and the outbox (the window may stay)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.flows.base import View, message
+from kiosk.flows.rate import REASONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "hall" / "server" / "seed_data" / "demo_hall.json"
@@ -88,9 +89,9 @@ def sample_views() -> list[tuple[str, View]]:
                                             "history": [{"status": "received", "at": "2026-11-18 09:12"},
                                                         {"status": "reviewing", "at": "2026-11-18 14:30"}]}]})),
         ("rate", View("rate", {"levels": [5, 4, 3, 2, 1], "level": 0})),
-        ("rate_reasons", View("rate_reasons", {"level": 2, "reasons": ["wait_long", "attitude", "not_clear",
-                                                                       "not_done", "run_around", "system"],
-                                               "chosen": ["wait_long"], "error": ""})),
+        ("rate_reasons", View("rate_reasons", {"level": 2, "reasons": list(REASONS), "chosen": ["long_wait"],
+                                               "error": ""})),
+        ("rate_scan", View("rate_scan", {})),
         ("fallback", View("fallback", {"problems": ["no_item", "materials", "system", "refused", "other"]})),
         ("help_called", message("help.called", tone="ok")),
         ("closed", message("closed.message", opens="08:30", tone="warn")),

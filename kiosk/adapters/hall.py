@@ -138,7 +138,7 @@ class HallAdapter:
 
     def elicenses(self, id_number: str) -> set[str]:
         try:
-            rows = self.client.request("POST", "/elicenses/lookup", json={"id_number": id_number})
+            rows = self.client.request("POST", "/elicenses/query", json={"id_number": id_number})
         except HallError as exc:
             raise _translate(exc) from exc
         items = rows.get("licenses", rows) if isinstance(rows, dict) else rows
@@ -165,9 +165,11 @@ class HallAdapter:
 
         history = tuple(CaseStatus(str(h.get("status")), when(h.get("at"))) for h in r.get("history") or [])
         due = r.get("promised_due") or r.get("due_date")
-        return Case(str(r.get("code") or r.get("registration_code")), str(r.get("item_name_zh") or r.get("item_code")),
-                    str(r.get("item_name_en") or r.get("item_code")), str(r.get("status", "received")), history,
-                    datetime.fromisoformat(str(due)).date() if due else None)
+        item_zh = str(r.get("item_name") or r.get("item_name_zh") or r.get("item_code"))
+        item = next((i for i in self._cache.get("items", []) if i.get("code") == r.get("item_code")), {})
+        return Case(str(r.get("code") or r.get("registration_code")), item_zh,
+                    str(r.get("item_name_en") or item.get("name_en") or item_zh), str(r.get("status", "submitted")),
+                    history, datetime.fromisoformat(str(due)).date() if due else None)
 
     def resolve_service_code(self, text: str) -> dict[str, str]:
         try:

@@ -6,7 +6,8 @@ Translates the cache's answers into the flows' values and its errors into port e
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,14 +25,16 @@ from kiosk.flows.ports import (
 log = logging.getLogger(__name__)
 
 # server error codes → the refusal the citizen is told about (matched by the words they contain)
-_REFUSALS = (("quota", "quota"), ("blacklist", "blacklist"), ("cap", "full"), ("full", "full"),
-             ("closed", "closed"), ("hours", "closed"))
+_REFUSALS = (("quota", "quota"), ("blacklisted", "blacklist"), ("blacklist", "blacklist"), ("cap", "full"),
+             ("full", "full"), ("closed", "closed"), ("hours", "closed"))
 _CHECKIN = (("early", "early"), ("late", "late"), ("expired", "late"), ("day", "wrong_day"),
-            ("used", "used"), ("checked", "used"), ("not_found", "not_found"))
+            ("used", "used"), ("checked", "used"), ("found", "not_found"), ("refused", "refused"))
 
 
 def _match(code: str, table: tuple[tuple[str, str], ...], default: str) -> str:
-    return next((reason for word, reason in table if word in code), default)
+    """The first reason whose word is one of the code's words (``check_in_refused`` → check, in, refused)."""
+    words = set(re.split(r"[._\-]", code.lower()))
+    return next((reason for word, reason in table if word in words), default)
 
 
 class TerminalAdapter:
@@ -85,40 +88,66 @@ class TerminalAdapter:
         return CheckIn(appt, self._ticket(t))
 
     def submit(self, s: Submission) -> Receipt:
+        """The server's SubmissionIn as the ``data`` part plus one multipart part per page."""
         from offline_cache.errors import CacheError
         from offline_cache.store import Attachment
 
-        files = [Attachment(data=page, name=f"{mid}-{n + 1}.jpg", field=mid)
-                 for mid, pages in s.pages.items() for n, page in enumerate(pages)]
+        files, materials = [], []
+        for mid, pages in s.pages.items():
+            for n, page in enumerate(pages):
+                part = f"{mid}-{n + 1}"
+                files.append(Attachment(data=page, name=f"{part}.jpg", part=part))
+                materials.append({"requirement": mid, "file": part})
+        materials += [{"requirement": mid, "elicense": True} for mid in s.elicensed]
+        today = datetime.now(self.tz)
+        due = (today + timedelta(days=10)).date() if s.waived else None
+        materials += [{"requirement": mid, "waive_until": due.isoformat()} for mid in s.waived if due]
+        form = dict(s.form)
         if s.signature:
-            files.append(Attachment(data=s.signature, name="commitment.png", content_type="image/png",
-                                    field="commitment_signature"))
-        body = {"item_code": s.item_code, "id_number": s.id_number, "name": s.name, "form": dict(s.form),
-                "elicensed": list(s.elicensed), "waived": list(s.waived), "missing": list(s.missing),
-                "terminal_id": self.terminal_id, "channel": "kiosk"}
+            # The server's submission takes only the item's own materials, so the signed commitment
+            # (容缺承诺书) is recorded in the form; the signature image stays with the outbox record.
+            form["commitment_signed"] = today.isoformat(timespec="seconds")
+        body = {"item_code": s.item_code, "id_number": s.id_number, "name": s.name, "form": form,
+                "materials": materials, "terminal_id": self.terminal_id}
         try:
             r = self.terminal.submit(body, materials=files)
         except CacheError as exc:
             raise self._fail(exc) from exc
-        today = datetime.now(self.tz)
-        return Receipt(str(r.code), s.item_code, today, None,
-                       missing_due=(today + timedelta(days=10)).date() if s.waived else None,
-                       offline=not r.delivered or r.server_code is None)
+        answer = self._response(r.key) if r.delivered else {}
+        promised = answer.get("promised_due")
+        return Receipt(str(r.code), s.item_code, today, date.fromisoformat(promised) if promised else None,
+                       missing_due=due, offline=not r.delivered or r.server_code is None,
+                       follow_url=str(r.code))
+
+    def _response(self, key: str) -> dict[str, Any]:
+        """The server's answer kept by the outbox (promised date, missing list), if still there."""
+        try:
+            got = self.terminal.outbox.response(key)
+        except Exception:  # noqa: BLE001 (a purged or unreadable answer only loses the printed date)
+            return {}
+        return dict(got or {})
 
     def rate(self, *, level: int, reasons: list[str], comment: str, target: str) -> None:
         from offline_cache.errors import CacheError
 
+        body: dict[str, Any] = {"level": level, "reasons": reasons, "comment": comment,
+                                "terminal_id": self.terminal_id}
+        kind, _, ref = target.partition(":")
+        if kind == "submission" and ref:
+            body["submission_code"] = ref
         try:
-            self.terminal.rate({"level": level, "reasons": reasons, "comment": comment, "target": target,
-                                "terminal_id": self.terminal_id})
+            self.terminal.rate(body)
         except CacheError as exc:
             raise self._fail(exc) from exc
 
     def help_call(self, *, reason: str, detail: str = "") -> None:
+        """Help, 办不成事, and device alerts (e.g. paper out) all reach the manager's follow-up list."""
         from offline_cache.errors import CacheError
 
+        kind = "cannot_do" if reason == "fallback" else "help"
+        message = detail if reason in ("help", "fallback") else f"{reason} {detail}".strip()
         try:
-            self.terminal.help_call({"reason": reason, "detail": detail, "terminal_id": self.terminal_id})
+            self.terminal.help_call({"kind": kind, "message": message[:500], "terminal_id": self.terminal_id})
         except CacheError as exc:
             raise self._fail(exc) from exc
 

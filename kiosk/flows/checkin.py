@@ -16,15 +16,20 @@ from kiosk.flows.printouts import ticket_document
 from kiosk.flows.session import Identity
 from kiosk.flows.take_number import ticket_view
 
-# Booking codes as the hall prints them on confirmations: letters/digits, 6–16 characters,
-# optionally as a URL whose last path part is the code.
-_BOOKING = re.compile(r"^(?:https?://\S+/)?(?:appt|booking|appointment)[:/=]?([A-Za-z0-9-]{6,32})$", re.I)
-REFUSALS = ("early", "late", "wrong_day", "not_found", "used")
+# Booking codes as the hall issues them: 8 characters of an unambiguous alphabet plus a check
+# character (printed grouped, K7M2-9QXA-3), alone or after "appt:"/a booking URL. The server checks
+# the check character; the kiosk only recognises the shape.
+_BOOKING = re.compile(r"^(?:https?://\S+/)?(?:(?:appt|booking|appointment)[:/=])?([0-9A-Za-z-]{9,13})$", re.I)
+_BOOKING_CHARS = re.compile(r"^[0-9A-HJKMNP-TV-Z]{9}$")
+REFUSALS = ("early", "late", "wrong_day", "not_found", "used", "refused")
 
 
 def booking_code(text: str) -> str | None:
     m = _BOOKING.match(text.strip())
-    return m.group(1) if m else None
+    if m is None:
+        return None
+    code = m.group(1).replace("-", "").upper().translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return code if _BOOKING_CHARS.match(code) else None
 
 
 class CheckInFlow(Flow):
@@ -74,7 +79,8 @@ class CheckInFlow(Flow):
 
         def shown(printed: bool) -> Step:
             view = ticket_view(ticket, None, printed=printed, appointment=True)
-            data = {**view.data, "slot": f"{appt.slot_start:%H:%M}–{appt.slot_end:%H:%M}",
+            slot = f"{appt.slot_start:%H:%M}–{appt.slot_end:%H:%M}" if appt.slot_end > appt.slot_start else ""
+            data = {**view.data, "slot": slot,
                     "item_zh": appt.item_zh, "item_en": appt.item_en}
             return View("ticket", data, prompt=view.prompt)
 

@@ -22,6 +22,12 @@ def case_rows(cases: list[Case]) -> list[dict[str, Any]]:
             for c in cases]
 
 
+def registration_code(text: str) -> str | None:
+    """The registration code in a scanned receipt QR (or a follow-up URL ending in one)."""
+    m = _CODE.match(text.strip())
+    return m.group(1) if m else None
+
+
 class QueryFlow(Flow):
     name = "query"
 
@@ -30,11 +36,10 @@ class QueryFlow(Flow):
         return self.sub.view()
 
     def _by_code(self, text: str) -> Step | None:
-        m = _CODE.match(text.strip())
-        if m is None:
+        code = registration_code(text)
+        if code is None:
             return None
         self.sub.active = False
-        code = m.group(1)
         return Work(run=lambda: self.ctx.hall.cases(code=code), done=self._found, failed=self._failed,
                     busy=View("busy", {"key": "busy.loading"}), label="cases")
 

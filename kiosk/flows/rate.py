@@ -1,4 +1,8 @@
-"""好差评: five faces; the two lowest need a reason; an optional comment from ready-made phrases."""
+"""好差评: five faces; the two lowest need a reason; an optional comment from ready-made phrases.
+
+Every rating belongs to a service: after a submission it is that submission; from the home tile
+the citizen scans the receipt's QR first (services at a counter are rated on its evaluation pad).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,15 @@ from typing import Any
 
 from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.ports import PortError
+from kiosk.flows.query import registration_code
+from kiosk.i18n import tr
 
 LEVELS = (5, 4, 3, 2, 1)  # very satisfied … very dissatisfied
 LOW = 2
-REASONS = ("wait_long", "attitude", "not_clear", "not_done", "run_around", "system")
+# the hall's fixed list (so bad ratings can be counted and followed up); "other" needs typed text,
+# which the kiosk never asks for
+REASONS = ("long_wait", "attitude", "too_slow", "multiple_trips", "not_told_at_once", "extra_materials",
+           "guide_unclear", "system_fault", "fees")
 COMMENTS = ("", "comment.thanks", "comment.faster", "comment.signage", "comment.more_kiosks")
 
 
@@ -21,10 +30,21 @@ class RateFlow(Flow):
         self.level = 0
         self.reasons: list[str] = []
         self.comment = ""
-        self.target = str(options.get("target") or f"terminal:{ctx.terminal_id}")
+        self.target = str(options.get("target") or "")
 
     def start(self) -> Step:
+        if not self.target:
+            return View("rate_scan", {}, prompt="rate.scan.prompt")
         return View("rate", {"levels": list(LEVELS), "level": self.level}, prompt="rate.prompt")
+
+    def event(self, kind: str, name: str, payload: Any) -> Step | None:
+        if self.target or kind != "code_scanner" or name != "code_scanned":
+            return None
+        code = registration_code(str(getattr(payload, "text", "")))
+        if code is None:
+            return View("rate_scan", {"notice": "rate.scan.unknown"}, prompt="rate.scan.unknown")
+        self.target = f"submission:{code}"
+        return self.start()
 
     def on_level(self, value: Any) -> Step:
         level = int(value)
@@ -64,7 +84,8 @@ class RateFlow(Flow):
     def on_send(self, _value: Any = None) -> Step:
         if self.level <= LOW and not self.reasons:
             return self.view_reasons("rate.reasons.required")
-        level, reasons, comment, target = self.level, list(self.reasons), self.comment, self.target
+        level, reasons, target = self.level, list(self.reasons), self.target
+        comment = tr("zh_CN", self.comment) if self.comment else ""  # the hall reads comments in Chinese
         return Work(run=lambda: self.ctx.terminal.rate(level=level, reasons=reasons, comment=comment, target=target),
                     done=lambda _r: message("rate.thanks", tone="ok"), failed=self._failed,
                     busy=View("busy", {"key": "busy.sending"}), label="rate")

@@ -59,22 +59,22 @@ class FacePage(QWidget):
         row = QVBoxLayout(self) if env.ui.portrait else QHBoxLayout(self)
         row.addWidget(self.preview, 3, Qt.AlignmentFlag.AlignCenter)
         row.addLayout(col, 2)
+        self._listening = False
         self.feed = getattr(env.services, "face", None)
         if self.feed is None:
             self.status.setText(env.ui.tr("face.camera_offline"))
             return
         self.feed.frame.connect(self.on_frame)
         self.feed.failed.connect(self.on_failed)
+        self._listening = True
         self.feed.start()
         env.cleanups.append(self.stop)
 
     def stop(self) -> None:
-        if self.feed is not None:
-            for sig, slot in ((self.feed.frame, self.on_frame), (self.feed.failed, self.on_failed)):
-                try:
-                    sig.disconnect(slot)
-                except (RuntimeError, TypeError):
-                    pass
+        if self.feed is not None and self._listening:
+            self._listening = False
+            self.feed.frame.disconnect(self.on_frame)
+            self.feed.failed.disconnect(self.on_failed)
             self.feed.stop()
 
     def on_failed(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
@@ -13,6 +14,7 @@ from kiosk.screens.base import UiContext
 COLOURS = {5: "#1B7F3B", 4: "#4C9A2A", 3: "#B58100", 2: "#C0551A", 1: "#B3261E"}
 
 
+@lru_cache(maxsize=16)
 def face_pixmap(level: int, size: int) -> QPixmap:
     px = QPixmap(size, size)
     px.fill(Qt.GlobalColor.transparent)

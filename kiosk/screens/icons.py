@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -100,8 +101,10 @@ ICONS: dict[str, Painter] = {
 }
 
 
+@lru_cache(maxsize=128)
 def icon_pixmap(name: str, size: int, *, fg: str, bg: str | None = None, ratio: float = 1.0) -> QPixmap:
-    """The icon ``name`` as a square pixmap; ``bg`` paints a filled circle behind it."""
+    """The icon ``name`` as a square pixmap; ``bg`` paints a filled circle behind it. Cached: pages
+    are rebuilt on every step and the same few icons recur (GUI thread only, like every QPixmap)."""
     px = QPixmap(round(size * ratio), round(size * ratio))
     px.setDevicePixelRatio(ratio)
     px.fill(Qt.GlobalColor.transparent)

@@ -24,6 +24,18 @@ def rate_page(view: View, env: PageEnv) -> QWidget:
     return w
 
 
+@page("rate_scan")
+def rate_scan_page(view: View, env: PageEnv) -> QWidget:
+    env.title = env.ui.tr("rate.title")
+    env.prompt = env.ui.tr(view.data.get("notice") or "rate.scan.prompt")
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.addStretch(1)
+    lay.addWidget(text_label(env.ui.tr("rate.scan.hint"), "Headline"))
+    lay.addStretch(2)
+    return w
+
+
 @page("rate_reasons")
 def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
     d = view.data
@@ -33,7 +45,7 @@ def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
     lay = QVBoxLayout(w)
     grid = QGridLayout()
     grid.setSpacing(18)
-    cols = 2 if env.ui.elderly else 3
+    cols = 3
     for i, r in enumerate(d["reasons"]):
         grid.addWidget(wrap_button(env.ui.tr(f"rate.reason.{r}"), checkable=True, checked=r in d["chosen"],
                                    on_click=lambda v=r: env.emit("toggle_reason", v)),

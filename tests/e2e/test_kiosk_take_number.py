@@ -62,7 +62,7 @@ def test_printer_out_of_paper_shows_ticket_with_qr_and_alerts_staff(kiosk: Kiosk
     assert "打印机暂时无法出票，请拍下或记住此号码；已通知工作人员。" in kiosk.texts()
     assert kiosk.window.flow.findChild(object, "FollowQr") is not None
     alerts = outbox_bodies(kiosk, "help_call")
-    assert alerts and alerts[-1]["reason"] == "device.printer.paper_out"
+    assert alerts and alerts[-1]["kind"] == "help" and "device.printer.paper_out" in alerts[-1]["message"]
 
 
 def test_server_down_issues_an_offline_ticket_and_shows_the_banner(make_kiosk: Any,

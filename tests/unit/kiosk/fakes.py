@@ -135,7 +135,7 @@ class FakeTerminal:
     def check_in(self, *, code: str | None = None, id_number: str | None = None) -> CheckIn:
         self.calls.append(("check_in", {"code": code, "id_number": id_number}))
         start = datetime(2026, 11, 22, 10, 0, tzinfo=TZ)
-        if code == "EARLY1234":
+        if code == "EAR1Y1234":
             raise Refused(detail={"reason": "early", "slot": "14:00–14:30", "category": "A"})
         appt = Appointment(code or "BYID000001", "A", start, start + timedelta(minutes=30), "社保卡申领", "SS card")
         return CheckIn(appt, Ticket("A101", "A", 0, 60, "http://hall/t/x", priority="appointment"))

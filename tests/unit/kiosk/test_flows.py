@@ -179,7 +179,7 @@ def test_pulling_a_card_does_not_end_a_session_identified_otherwise() -> None:
 def test_checkin_by_booking_qr_prints_a_priority_ticket() -> None:
     k = Kiosk()
     k.tile("checkin")
-    v = k.event("code_scanner", "code_scanned", ScannedCode("qr", "https://hall.example/appt/BK20261122"))
+    v = k.event("code_scanner", "code_scanned", ScannedCode("qr", "https://hall.example/appt/K7M2-9QXA-3"))
     assert v.screen == "ticket" and v.data["appointment"] and v.data["slot"] == "10:00–10:30"
     assert k.ctx.printer.kinds == ["ticket"]
 
@@ -325,11 +325,15 @@ def test_query_offline_is_explained() -> None:
 
 def test_low_ratings_need_a_reason() -> None:
     k = Kiosk()
-    k.tile("rate")
+    v = k.tile("rate")
+    assert v.screen == "rate_scan"  # a rating belongs to a service: the receipt's QR says which
+    v = k.event("code_scanner", "code_scanned", ScannedCode("qr", "hello"))
+    assert v.data["notice"] == "rate.scan.unknown"
+    k.event("code_scanner", "code_scanned", ScannedCode("qr", "https://hall/r/2026112000A7K3"))
     v = k.tap("level", 1)
     assert v.screen == "rate_reasons"
     assert k.tap("reasons_next").data["error"] == "rate.reasons.required"
-    k.tap("toggle_reason", "wait_long")
+    k.tap("toggle_reason", "long_wait")
     k.tap("toggle_reason", "attitude")
     k.tap("toggle_reason", "attitude")
     v = k.tap("reasons_next")
@@ -337,7 +341,8 @@ def test_low_ratings_need_a_reason() -> None:
     k.tap("comment", "comment.faster")
     v = k.tap("send")
     assert v.data["key"] == "rate.thanks"
-    assert k.ctx.terminal.calls[-1][1]["reasons"] == ["wait_long"]
+    assert k.ctx.terminal.calls[-1][1] == {"level": 1, "reasons": ["long_wait"], "comment": "希望办理更快",
+                                            "target": "submission:2026112000A7K3"}
 
 
 def test_help_calls_staff_from_anywhere() -> None:
@@ -386,7 +391,7 @@ def test_a_touch_during_the_countdown_continues() -> None:
     assert k.m.countdown is None
     k.clock.t += 30
     k.m.tick()
-    assert k.view.screen == "rate"
+    assert k.view.screen == "rate_scan"
 
 
 def test_late_work_results_of_a_wiped_session_are_dropped() -> None:

@@ -60,17 +60,17 @@ class TransferDialog(_Dialog):
         self.category = QComboBox()
         for code, name in sorted(categories.items()):
             self.category.addItem(f"{code} {name}", code)
-        self.window = QSpinBox()
-        self.window.setRange(1, 9999)
-        self.window.setValue(own_window + 1)
+        self.window_no = QSpinBox()
+        self.window_no.setRange(1, 9999)
+        self.window_no.setValue(own_window + 1)
         self.form.addRow(self.to_category, self.category)
-        self.form.addRow(self.to_window, self.window)
+        self.form.addRow(self.to_window, self.window_no)
 
     def _ok(self) -> None:
         if self.to_category.isChecked():
             self.chosen.emit(self.category.currentData(), None)
         else:
-            self.chosen.emit(None, self.window.value())
+            self.chosen.emit(None, self.window_no.value())
         self.accept()
 
 

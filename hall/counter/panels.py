@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -77,11 +78,11 @@ class TicketPanel(QFrame):
         scroll.setObjectName("submissionScroll")
         scroll.setWidget(self.submission_box)
         lay.addWidget(scroll, 1)
-        self.scroll = scroll
+        self.sub_scroll = scroll
         self.thumbs: dict[int, QPixmap] = {}
         self.review: Review | None = None
 
-    def render(self, state: CounterState) -> None:
+    def show_state(self, state: CounterState) -> None:
         cur = state.current
         if not cur:
             self.number.setText("—")
@@ -113,12 +114,7 @@ class TicketPanel(QFrame):
     def show_review(self, review: Review | None) -> None:
         self.review = review
         view = review.view if review is not None else None
-        while self._sub_layout.count():
-            item = self._sub_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-            elif item.layout() is not None:
-                _clear(item.layout())
+        _clear(self._sub_layout)
         self.submission_box.setVisible(view is not None)
         if view is None:
             return
@@ -174,13 +170,16 @@ class TicketPanel(QFrame):
         return tile
 
 
-def _clear(layout: object) -> None:
-    while layout.count():  # type: ignore[attr-defined]
-        item = layout.takeAt(0)  # type: ignore[attr-defined]
-        if item.widget() is not None:
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
+def _clear(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widget.deleteLater()
+        elif inner is not None:
+            _clear(inner)
 
 
 class MaterialViewer(QDialog):

@@ -90,8 +90,14 @@ class CounterState:
         if isinstance(view.get("served_today"), int):
             self.served_today = int(view["served_today"])
         if view.get("current_ticket_id") is None and self.current and self.current.get("status") in (
-                "called", "serving"):
+                "called", "serving") and not self._older_than_current(view):
             self.current = None
+
+    def _older_than_current(self, view: dict[str, Any]) -> bool:
+        """A window event sent before our own action's answer arrived must not undo that answer."""
+        changed = _parse(view.get("updated_at"))
+        called = _parse((self.current or {}).get("called_at"))
+        return changed is not None and called is not None and changed < called
 
     def set_categories(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:

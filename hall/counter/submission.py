@@ -94,19 +94,21 @@ class Review:
 def submission_view(data: dict[str, Any]) -> SubmissionView:
     """From ``GET /submissions/{id}``; unknown fields are ignored, missing ones left empty."""
     status = str(data.get("status", ""))
-    applicant = data.get("applicant") if isinstance(data.get("applicant"), dict) else {}
+    raw_applicant = data.get("applicant")
+    applicant: dict[str, Any] = raw_applicant if isinstance(raw_applicant, dict) else {}
     id_masked = str(applicant.get("id_masked") or data.get("applicant_id_masked") or "")
     name = str(applicant.get("name") or data.get("applicant_name_masked") or "")
     form_raw = applicant.get("form") or {}
     form = [(str(k), redact(str(v))) for k, v in form_raw.items()] if isinstance(form_raw, dict) else []
-    names = data.get("requirement_names") if isinstance(data.get("requirement_names"), dict) else {}
+    raw_names = data.get("requirement_names")
+    names: dict[str, Any] = raw_names if isinstance(raw_names, dict) else {}
     materials = []
     for i, m in enumerate(data.get("materials") or []):
         if not isinstance(m, dict):
             continue
         mid = m.get("id")
         materials.append(Material(id=mid if isinstance(mid, int) else None,
-                                  requirement=str(names.get(m.get("requirement")) or m.get("requirement")
+                                  requirement=str(names.get(str(m.get("requirement"))) or m.get("requirement")
                                                   or f"材料{i + 1}"),
                                   kind=str(m.get("kind") or "file"), verdict=str(m.get("verdict") or "pending"),
                                   sha256=m.get("sha256"), content_type=str(m.get("content_type") or "")))

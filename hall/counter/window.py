@@ -46,7 +46,7 @@ class CounterWindow(ReviewMixin, QWidget):
         self.service = CounterService(server_url, window=window)
         self.runner = Runner(name="counter-http")
         self.bridge = EventBridge()
-        self.bridge.event.connect(self.on_event)
+        self.bridge.received.connect(self.on_event)
         self.bridge.online.connect(self.on_online)
         self.events: EventsClient | None = None
         self._server_url = server_url
@@ -55,9 +55,10 @@ class CounterWindow(ReviewMixin, QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
         self.stack.addWidget(self._work_page())
-        QVBoxLayout(self).addWidget(self.stack)
-        self.layout().setContentsMargins(0, 0, 0, 0)
-        self._tick = QTimer(self, interval=1000, timeout=self.render)
+        root = QVBoxLayout(self)
+        root.addWidget(self.stack)
+        root.setContentsMargins(0, 0, 0, 0)
+        self._tick = QTimer(self, interval=1000, timeout=self.redraw)
         self._alert_retry = QTimer(self, interval=ALERT_RETRY_MS, singleShot=True, timeout=self.do_alert)
         self.dialog: Any = None
         self._closed = False
@@ -117,7 +118,7 @@ class CounterWindow(ReviewMixin, QWidget):
         lay.addLayout(inner, 1)
         return page
 
-    def render(self) -> None:
+    def redraw(self) -> None:
         st = self.state
         self.clerk_label.setText(f"柜员：{st.clerk}" if st.clerk else "")
         status = WINDOW_ZH.get(st.window_status, st.window_status)
@@ -129,7 +130,7 @@ class CounterWindow(ReviewMixin, QWidget):
         for name, button in self.buttons.items():
             button.setEnabled(enabled[name] or (name == "pause" and enabled["resume"]))
         self.buttons["pause"].setText(f"F7   {'恢复服务' if st.window_status == 'paused' else '暂停服务'}")
-        self.panel.render(st)
+        self.panel.show_state(st)
         self.stat_labels["queue"].setText(f"{st.waiting_total()} 人")
         self.stat_labels["served"].setText(f"{st.served_today} 人")
         self.stat_labels["avg"].setText(format_duration(st.average_handling_s()))
@@ -142,7 +143,7 @@ class CounterWindow(ReviewMixin, QWidget):
 
     def say(self, level: str, text: str) -> None:
         self.state.message = Message(level, text)
-        self.render()
+        self.redraw()
 
     # -- login and refresh -----------------------------------------------------------------------
     def do_login(self, token: str, clerk: str = "") -> None:
@@ -177,7 +178,7 @@ class CounterWindow(ReviewMixin, QWidget):
         self.state.set_categories(snap["categories"])
         self.state.set_ticket(snap["current"])
         self._load_details()
-        self.render()
+        self.redraw()
 
     def on_online(self, online: bool) -> None:
         if online:
@@ -186,26 +187,26 @@ class CounterWindow(ReviewMixin, QWidget):
             self.refresh()
         else:
             self.state.disconnected()
-            self.render()
+            self.redraw()
 
     def on_event(self, event: dict[str, Any]) -> None:
         before = (self.state.current or {}).get("id")
         if self.state.apply(event):
             if before is not None and self.state.current is None and event.get("type") == "ticket.finished":
                 self.say("ok", "已办结，请群众在评价器上评价")
-            self.render()
+            self.redraw()
 
     # -- actions ---------------------------------------------------------------------------------
     def _act(self, name: str, fn: Callable[[], Any], done: Callable[[Any], None], label: str) -> None:
         if not self.state.actions().get(name, False):
             return
         self.state.busy = name
-        self.render()
+        self.redraw()
 
         def ok(result: Any) -> None:
             self.state.busy = None
             done(result)
-            self.render()
+            self.redraw()
 
         def failed(exc: BaseException) -> None:
             self.state.busy = None

@@ -88,11 +88,11 @@ class Runner(QObject):
 class EventBridge(QObject):
     """Re-emits the events client's callbacks (any thread) as signals on the GUI thread."""
 
-    event = Signal(dict)
+    received = Signal(dict)
     online = Signal(bool)
 
     def on_event(self, event: dict[str, Any]) -> None:
-        self._safe(self.event, event)
+        self._safe(self.received, event)
 
     def on_state(self, online: bool) -> None:
         self._safe(self.online, online)

@@ -43,7 +43,7 @@ class DisplayWindow(QWidget):
         self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
         self.runner = Runner(name="display-http")
         self.bridge = EventBridge()
-        self.bridge.event.connect(self.on_event)
+        self.bridge.received.connect(self.on_event)
         self.bridge.online.connect(self.on_online)
         self.events = EventsClient(server_url, token, on_event=self.bridge.on_event,
                                    on_state=self.bridge.on_state, name="display")

@@ -61,7 +61,7 @@ class EvaluatorWindow(QWidget):
         self.terminal = terminal
         self.runner = Runner(name="pad-outbox", workers=1)
         self.bridge = EventBridge()
-        self.bridge.event.connect(self.on_event)
+        self.bridge.received.connect(self.on_event)
         self.bridge.online.connect(self.on_online)
         self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
         self.events = EventsClient(server_url, token, on_event=self.bridge.on_event, on_state=self.bridge.on_state,
@@ -74,7 +74,7 @@ class EvaluatorWindow(QWidget):
         self._timeout = QTimer(self, singleShot=True, interval=rating_timeout_s * 1000, timeout=self._back_to_idle)
         self._thanks = QTimer(self, singleShot=True, interval=THANKS_MS, timeout=self._back_to_idle)
         self._closed = False
-        self.render()
+        self.redraw()
 
     # -- pages -----------------------------------------------------------------------------------
     def _idle_page(self) -> QWidget:
@@ -143,7 +143,7 @@ class EvaluatorWindow(QWidget):
         lay.addStretch(1)
         return page
 
-    def render(self) -> None:
+    def redraw(self) -> None:
         st = self.state
         self.stack.setCurrentIndex(PAGES.get(st.mode, 0))
         self.idle_clerk.setText(f"柜员 {st.clerk} 为您服务" if st.clerk else "欢迎您")
@@ -167,33 +167,33 @@ class EvaluatorWindow(QWidget):
         mine = next((w for w in windows if w.number == self.state.window), None)
         if mine is not None and mine.clerk:
             self.state.clerk = mine.clerk
-            self.render()
+            self.redraw()
 
     def on_event(self, event: dict[str, Any]) -> None:
         if self.state.apply(event):
             if self.state.mode == "rate":
                 self._thanks.stop()
                 self._timeout.start()
-            self.render()
+            self.redraw()
 
     def choose(self, level: int) -> None:
         if self.state.choose(level):
             self.send()
-        self.render()
+        self.redraw()
 
     def toggle(self, reason: str) -> None:
         self.state.toggle(reason)
-        self.render()
+        self.redraw()
 
     def send(self) -> None:
         try:
             body = self.state.body()
         except ValueError:
             self.state.error = "请至少选择一个原因"
-            self.render()
+            self.redraw()
             return
         self.state.sending()
-        self.render()
+        self.redraw()
         self.runner.op(lambda: self.terminal.rate(body)).success(self._sent).failure(self._failed).run()
 
     def _sent(self, receipt: Any) -> None:
@@ -201,16 +201,16 @@ class EvaluatorWindow(QWidget):
         self.state.sent()
         self._timeout.stop()
         self._thanks.start()
-        self.render()
+        self.redraw()
 
     def _failed(self, exc: BaseException) -> None:
         log.warning("rating not stored: %s", getattr(exc, "code", exc.__class__.__name__))
         self.state.failed("评价暂未保存，请再试一次")
-        self.render()
+        self.redraw()
 
     def _back_to_idle(self) -> None:
         self.state.idle()
-        self.render()
+        self.redraw()
 
     # -- lifecycle -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

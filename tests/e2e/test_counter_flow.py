@@ -40,7 +40,7 @@ def _key(qtbot: Any, win: Any, key: Qt.Key, until: Any) -> None:
     """Press and wait for the result; the terminal ignores keys while an action is in flight."""
     qtbot.waitUntil(lambda: win.state.busy is None, timeout=8000)
     press(qtbot, win, key)
-    qtbot.waitUntil(lambda: until() and win.state.busy is None, timeout=8000)
+    qtbot.waitUntil(lambda: until() and win.state.busy is None, timeout=15_000)
 
 
 
@@ -140,7 +140,7 @@ def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: 
     qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.category.setCurrentIndex(counter.dialog.category.findData("A"))
     counter.dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: counter.state.current is None and counter.state.busy is None, timeout=8000)
+    qtbot.waitUntil(lambda: counter.state.current is None and counter.state.busy is None, timeout=15_000)
     moved = api(server, "GET", f"/tickets/{b['id']}", "clerk").json()
     assert (moved["category"], moved["status"], moved["number"]) == ("A", "waiting", b["number"])
     # pause with a reason, then resume (F7 both ways)

@@ -76,3 +76,16 @@ def test_wait_so_far() -> None:
     st.set_ticket(ticket("called"))
     assert 299 <= (st.wait_so_far_s() or 0) <= 301
     assert format_duration(None) == "—" and format_duration(3725) == "1小时02分"
+
+
+def test_a_late_window_event_does_not_undo_our_call() -> None:
+    st = ready()
+    st.set_ticket(ticket("called", tid=2))
+    before = (datetime.now(UTC) - timedelta(seconds=2)).isoformat()
+    st.apply({"type": "window.changed", "data": {"number": 5, "status": "open", "current_ticket_id": None,
+                                                 "updated_at": before}})
+    assert st.current is not None and st.current["id"] == 2
+    after = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    st.apply({"type": "window.changed", "data": {"number": 5, "status": "open", "current_ticket_id": None,
+                                                 "updated_at": after}})
+    assert st.current is None

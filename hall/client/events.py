@@ -1,78 +1,165 @@
-"""Events client for displays and counters: the server's WebSocket with automatic reconnection.
+"""Client of the hall server's events socket (``/api/v1/events``) on its own thread, reconnecting.
 
-``EventStream(url, token).run(on_event, on_state)`` blocks (run it on its own thread); ``stop()`` ends it.
-``on_state(True/False)`` tells the UI when the connection is up or down, so it can show a banner.
+hall/client has no events client, so the display, counter and evaluation pad share this one. It
+needs no Qt: listeners are called on the socket's thread and the Qt side marshals them itself.
+Each (re)connection is reported with ``on_state(True)`` after the server's ``hello``, so callers
+re-read their state then (events missed while away are not replayed by the server).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import random
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
-import websockets
+from websockets.exceptions import WebSocketException
+from websockets.sync.client import ClientConnection, connect
+
+from devices.worker import Backoff
 
 log = logging.getLogger(__name__)
 
-Event = dict[str, Any]
+EventListener = Callable[[dict[str, Any]], None]
+StateListener = Callable[[bool], None]
+
+AUTH_CLOSE_CODES = frozenset({4401, 4403})
+_RECV_SLICE_S = 0.5  # how often the reader looks at the stop flag
+_PING_EVERY_S = 5.0  # an application ping: a half-open TCP connection is noticed within ~2 pings
 
 
-class EventStream:
-    def __init__(self, base_url: str, token: str, *, open_timeout: float = 2.0, max_backoff_s: float = 5.0) -> None:
-        self.url = base_url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-        self.url += "/api/v1/events"
-        self._token, self._open_timeout, self._max_backoff = token, open_timeout, max_backoff_s
+def events_url(server_url: str, token: str) -> str:
+    """``http://h:p`` → ``ws://h:p/api/v1/events?token=…`` (``https`` → ``wss``)."""
+    base = server_url.rstrip("/")
+    scheme, _, rest = base.partition("://")
+    ws_scheme = "wss" if scheme == "https" else "ws"
+    return f"{ws_scheme}://{rest}/api/v1/events?token={quote(token, safe='')}"
+
+
+class EventsClient:
+    """``EventsClient(url, token, on_event=…, on_state=…).start()``; ``stop()`` joins the thread.
+
+    ``online`` is True between a ``hello`` and the loss of the connection. A rejected token is
+    reported as ``auth_failed`` and retried slowly (a manager may fix it without a restart).
+    """
+
+    def __init__(self, server_url: str, token: str, *, on_event: EventListener,
+                 on_state: StateListener | None = None, name: str = "events",
+                 open_timeout_s: float = 2.0, backoff_cap_s: float = 3.0) -> None:
+        self._url = events_url(server_url, token)
+        self._on_event, self._on_state = on_event, on_state
+        self._name = name
+        self._open_timeout_s = open_timeout_s
+        self._backoff = Backoff(initial_s=0.2, cap_s=backoff_cap_s)
         self._stop = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ws: ClientConnection | None = None
+        self.online = False
+        self.auth_failed = False
+        self.hello: dict[str, Any] = {}
+        self.connections = 0
 
-    def stop(self) -> None:
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=f"events-{self._name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 3.0) -> None:
         self._stop.set()
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(lambda: None)
+        ws = self._ws
+        if ws is not None:
+            try:
+                ws.close()
+            except (OSError, WebSocketException, RuntimeError):
+                pass
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout_s)
+        self._thread = None
 
-    def run(self, on_event: Callable[[Event], None], on_state: Callable[[bool], None] | None = None) -> None:
-        """Deliver events until ``stop()``; never raises for network trouble (it reconnects)."""
-        asyncio.run(self.run_async(on_event, on_state))
-
-    async def run_async(self, on_event: Callable[[Event], None],
-                        on_state: Callable[[bool], None] | None = None) -> None:
-        self._loop = asyncio.get_running_loop()
-        delay, connected = 0.2, None
-
-        def state(up: bool) -> None:
-            nonlocal connected
-            if up != connected and on_state is not None:
-                on_state(up)
-            connected = up
-
+    # -- thread ---------------------------------------------------------------------------------
+    def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                async with websockets.connect(self.url, open_timeout=self._open_timeout, ping_interval=5,
-                                              ping_timeout=5) as ws:
-                    # The token goes in the first message so it stays out of proxy logs and URLs.
-                    await ws.send(json.dumps({"token": self._token}))
-                    delay = 0.2
-                    while not self._stop.is_set():
-                        try:
-                            raw = await asyncio.wait_for(ws.recv(), 0.5)
-                        except TimeoutError:
-                            continue
-                        event = json.loads(raw)
-                        if event.get("type") == "error":
-                            log.warning("events refused: %s", event.get("error", {}).get("code"))
-                            break
-                        if event.get("type") == "hello":
-                            state(True)
-                        on_event(event)
-            except (OSError, websockets.WebSocketException, TimeoutError, ValueError) as exc:
-                log.info("events connection lost (%s); reconnecting", exc.__class__.__name__)
-            state(False)
+                self._session()
+            except Exception:  # the loop must outlive any surprise; it is logged
+                log.exception("events client %s: unexpected failure; reconnecting", self._name)
+            self._set_online(False)
             if self._stop.is_set():
-                break
-            await asyncio.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, self._max_backoff)
+                return
+            delay = max(self._backoff.next_delay(), 10.0 if self.auth_failed else 0.0)
+            self._stop.wait(delay)
+
+    def _session(self) -> None:
+        try:
+            with connect(self._url, open_timeout=self._open_timeout_s, close_timeout=1,
+                         ping_interval=None, max_size=2**22) as ws:
+                self._ws = ws
+                try:
+                    self._read(ws)
+                finally:
+                    self._ws = None
+        except (OSError, TimeoutError, WebSocketException) as exc:
+            if not self._stop.is_set():
+                log.debug("events client %s: %s", self._name, exc.__class__.__name__)
+
+    def _read(self, ws: ClientConnection) -> None:
+        idle = 0.0
+        while not self._stop.is_set():
+            try:
+                raw = ws.recv(timeout=_RECV_SLICE_S)
+            except TimeoutError:
+                idle += _RECV_SLICE_S
+                if idle >= _PING_EVERY_S * 2 + _RECV_SLICE_S:
+                    log.info("events client %s: server silent, reconnecting", self._name)
+                    return
+                if idle % _PING_EVERY_S < _RECV_SLICE_S:
+                    ws.send("ping")
+                continue
+            idle = 0.0
+            event = _decode(raw)
+            if event is None:
+                continue
+            kind = event.get("type")
+            if kind == "pong":
+                continue
+            if kind == "error":
+                code = str((event.get("error") or {}).get("code", ""))
+                self.auth_failed = code.startswith("auth")
+                log.warning("events client %s: server refused the token (%s)", self._name, code)
+                return
+            if kind == "hello":
+                self.hello = dict(event.get("data") or {})
+                self.auth_failed = False
+                self.connections += 1
+                self._backoff.reset()
+                self._set_online(True)
+            self._deliver(event)
+
+    def _deliver(self, event: dict[str, Any]) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a broken listener must not cut the connection
+            log.exception("events client %s: listener failed on %s", self._name, event.get("type"))
+
+    def _set_online(self, online: bool) -> None:
+        if online == self.online:
+            return
+        self.online = online
+        if self._on_state is not None:
+            try:
+                self._on_state(online)
+            except Exception:  # a broken listener must not cut the connection
+                log.exception("events client %s: state listener failed", self._name)
+
+
+def _decode(raw: str | bytes) -> dict[str, Any] | None:
+    try:
+        event = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        log.warning("events client: dropped a malformed message")
+        return None
+    return event if isinstance(event, dict) else None

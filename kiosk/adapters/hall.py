@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from kiosk.flows.ports import (
 from kiosk.i18n import tr
 
 log = logging.getLogger(__name__)
+FRESH_S = 2.0
 
 # The kiosk's application form: identity fields come from the card (一号申请), the rest are
 # choices and keypads — never free typing.
@@ -61,6 +63,7 @@ class HallAdapter:
         self.tz = ZoneInfo(timezone)
         self.cache_file = cache_file
         self._cache: dict[str, Any] = self._load()
+        self._fresh: dict[str, tuple[float, Any]] = {}
 
     # -- cache ---------------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -86,6 +89,9 @@ class HallAdapter:
             log.warning("kiosk cache not written")
 
     def _get(self, key: str, path: str, **params: Any) -> Any:
+        fresh = self._fresh.get(path)
+        if fresh is not None and time.monotonic() - fresh[0] < FRESH_S:
+            return fresh[1]  # opening() and categories() of one refresh share one request
         try:
             value = self.client.request("GET", path, params=params or None)
         except HallError as exc:
@@ -94,6 +100,7 @@ class HallAdapter:
             raise _translate(exc) from exc
         if key:
             self._store(key, value)
+        self._fresh[path] = (time.monotonic(), value)
         return value
 
     # -- reads ---------------------------------------------------------------------------------

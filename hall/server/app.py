@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, FastAPI
 
 from hall.server.auth import FailureLimiter, TokenCache
+from hall.server.connectors.notify import LoggingNotifier
 from hall.server.context import HallContext
 from hall.server.errors import install_error_handlers
 from hall.server.events import libpq_dsn, listen_forever, make_event
 from hall.server.fastpath import TicketFastPath
 from hall.server.options import ServerOptions
 from hall.server.services.hallday import hall_day_task, run_closing
+from hall.server.services.notices import Notices
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,10 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
         hall.hub.bind(asyncio.get_running_loop())
         await _start_hall_day(hall)
         hall.fast_issuer = _fast_issuer(hall)
+        hall.notices = Notices(hall, LoggingNotifier(), threshold=hall.options.notify_ahead)
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
-                 asyncio.create_task(hall_day_task(hall), name="hall-day")]
+                 asyncio.create_task(hall_day_task(hall), name="hall-day"),
+                 asyncio.create_task(hall.notices.run(), name="notices")]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),

@@ -98,6 +98,8 @@ class HallContext:
             self.hub.publish(tx.events)
         for hook in tx.after_commit:
             hook()
+        if self.notices is not None and tx.events:
+            self.notices.committed(tx.events)
 
     def notify_now(self, kind: str, data: dict[str, Any]) -> None:
         """An event with no write behind it (e.g. the emergency alert's echo): straight out."""

@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Literal
 
 from fastapi import Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_ID = 2_147_483_647
 # Row ids: bounded so a huge number is a 422, not an integer overflow inside the database driver.
@@ -23,6 +23,20 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class NotifyIn(_In):
+    """Follow a ticket by SMS (a mainland mobile number) or WeChat (an openid)."""
+
+    channel: Literal["sms", "wechat"]
+    to: str = Field(min_length=6, max_length=64, repr=False)
+
+    @model_validator(mode="after")
+    def _recipient(self) -> NotifyIn:
+        pattern = r"1[3-9][0-9]{9}" if self.channel == "sms" else r"[A-Za-z0-9_-]{6,64}"
+        if not re.fullmatch(pattern, self.to):
+            raise ValueError("to: a mobile number (sms) or an openid (wechat)")
+        return self
+
+
 class TicketIn(_In):
     category: str = Field(pattern=r"^[A-Z]$", examples=["A"])
     id_number: str | None = IdNumber
@@ -32,6 +46,8 @@ class TicketIn(_In):
     offline_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}-[A-Z][0-9]{3,4}$")
     issued_at: AwareDatetime | None = None
     terminal_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    # Follow the ticket by SMS/WeChat ("3 ahead of you", "your turn").
+    notify: NotifyIn | None = None
 
 
 class TicketOut(BaseModel):

@@ -1,24 +1,30 @@
-"""Notification connector (SMS, WeChat…): "3 ahead of you" and "your turn". The logging implementation
-records that a message would be sent, with the ticket number only (no personal data)."""
+"""Notification connectors (SMS gateway, WeChat…) for citizens following a ticket.
+
+A connector implements the domain's :class:`hall.server.domain.notifications.Notifier` protocol:
+``send(recipient, message)``, raising on failure. The messages ("3 ahead of you", "your turn") carry
+the ticket number and window only. The logging connector is the default: it records that a message
+went out, with the ticket number and text, never the recipient (a phone number is personal data).
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+
+from hall.server.domain.notifications import Message, Notifier
 
 log = logging.getLogger(__name__)
 
-
-class Notifier(Protocol):
-    def notify(self, *, ticket_id: int, number: str, kind: str, text_zh: str) -> None:
-        """Send one message about a ticket; must not raise (failures are logged by the implementation)."""
-        ...
+__all__ = ["LoggingNotifier", "Notifier"]
 
 
 class LoggingNotifier:
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, str]] = []
+    """Writes one log line per message instead of delivering it (halls without a gateway, demos, tests)."""
 
-    def notify(self, *, ticket_id: int, number: str, kind: str, text_zh: str) -> None:
-        self.sent.append((ticket_id, kind))
-        log.info("notification %s for ticket %s: %s", kind, number, text_zh)
+    def __init__(self, channel_name: str = "log") -> None:
+        self.channel_name = channel_name
+        self.sent = 0
+
+    def send(self, recipient: str, message: Message) -> None:
+        self.sent += 1
+        log.info("notice %s for ticket %s via %s: %s", message.kind.value, message.number, self.channel_name,
+                 message.text_zh)

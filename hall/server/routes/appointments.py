@@ -15,6 +15,7 @@ from hall.server.context import HallContext, Tx
 from hall.server.domain import appointments as dapp
 from hall.server.domain import errors as derr
 from hall.server.domain.identity import parse_id_number
+from hall.server.domain.rules import BlacklistRule, blacklist_refusal
 from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
 from hall.server.models import Appointment
@@ -51,17 +52,15 @@ def _window(hall: HallContext) -> dapp.CheckInWindow:
     return dapp.CheckInWindow(early_minutes=hall.options.checkin_early_min, late_minutes=hall.options.checkin_late_min)
 
 
-def _misses(tx: Tx, hall: HallContext, id_hash: str, now: datetime) -> tuple[int, datetime | None]:
-    """Missed appointments in the blacklist period, and until when booking is paused (if it is)."""
-    since = now - timedelta(days=hall.options.blacklist_days)
-    late = timedelta(minutes=hall.options.checkin_late_min)
-    rows = tx.session.scalars(select(Appointment).where(Appointment.id_hash == id_hash,
-                                                        Appointment.slot_start >= since)).all()
-    missed = sorted(a.slot_end for a in rows if a.status == "missed"
-                    or (a.status == "booked" and a.slot_end + late < now))
-    if len(missed) < hall.options.blacklist_misses:
-        return len(missed), None
-    return len(missed), missed[-1] + timedelta(days=hall.options.blacklist_days)
+def _refusal(tx: Tx, hall: HallContext, id_hash: str, now: datetime) -> derr.Blacklisted | None:
+    """The domain's booking pause for this person, from their missed appointments (explained to them)."""
+    o = hall.options
+    rule = BlacklistRule(misses=o.blacklist_misses, window_days=o.blacklist_days, ban_days=o.blacklist_days)
+    late = timedelta(minutes=o.checkin_late_min)
+    rows = tx.session.scalars(select(Appointment).where(
+        Appointment.id_hash == id_hash, Appointment.slot_start >= now - timedelta(days=2 * o.blacklist_days))).all()
+    missed = [a.slot_end for a in rows if a.status == "missed" or (a.status == "booked" and a.slot_end + late < now)]
+    return blacklist_refusal(missed, now, rule=rule)
 
 
 @router.post("/appointments", status_code=201)
@@ -75,10 +74,9 @@ def book(body: BookIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) ->
     def action(tx: Tx) -> tuple[int, dict[str, Any]]:
         now = datetime.now(UTC)
         id_hash = hall.keyring.id_hash(person.value)
-        misses, until = _misses(tx, hall, id_hash, now)
-        if until is not None and until > now:
-            raise derr.Blacklisted(misses=misses, window_days=hall.options.blacklist_days,
-                                   until=until.date().isoformat())
+        refusal = _refusal(tx, hall, id_hash, now)
+        if refusal is not None:
+            raise refusal
         a = Appointment(code=dapp.new_booking_code(), id_hash=id_hash, id_masked=person.masked,
                         category=body.category, item_code=body.item_code, slot_start=body.slot_start,
                         slot_end=body.slot_end, status="booked", created_at=now)

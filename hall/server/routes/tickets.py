@@ -11,10 +11,11 @@ from hall.server.auth import AnyRole, ClerkRole, HallDep, TerminalRole
 from hall.server.context import Tx
 from hall.server.domain import errors as derr
 from hall.server.idempotency import run_idempotent
-from hall.server.schemas import ERRORS, IdPath, TicketIn, TicketOut, TransferIn
+from hall.server.schemas import ERRORS, IdPath, NotifyIn, TicketIn, TicketOut, TransferIn
 from hall.server.services import explain as explain_svc
 from hall.server.services import tickets as svc
 from hall.server.services import windows as wsvc
+from hall.server.services.notices import follow
 from hall.server.services.queue import in_line
 
 router = APIRouter(tags=["tickets"], responses=ERRORS)
@@ -78,3 +79,19 @@ def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = N
 
     status, out = run_idempotent(hall, scope=f"cancel {ticket_id}", key=key, payload={}, action=action)
     return JSONResponse(out, status_code=status)
+
+
+@router.post("/tickets/{ticket_id}/notify")
+def follow_ticket(ticket_id: IdPath, body: NotifyIn, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
+    """Send "3 ahead of you" and "your turn" to a phone (SMS) or WeChat; the recipient is stored encrypted."""
+    return start_following(hall, ticket_id, body)
+
+
+def start_following(hall: Any, ticket_id: int, body: NotifyIn) -> dict[str, Any]:
+    with hall.unit() as tx:
+        t = svc.get_ticket(tx.session, ticket_id)
+        if t.status not in ("waiting", "called"):
+            raise derr.InvalidTransition(current=t.status, target="followed")
+        ahead = svc.waiting_ahead(tx.session, t, hall) if t.status == "waiting" else None
+        follow(hall, tx, t.id, status=t.status, ahead=ahead, channel=body.channel, to=body.to)
+    return {"ticket_id": ticket_id, "number": t.number, "channel": body.channel, "following": True}

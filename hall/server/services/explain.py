@@ -28,7 +28,9 @@ _RULE = {name: i for i, name in enumerate(_GROUPS)}
 
 def explain(hall: HallContext, s: Session, t: Ticket, *, now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
-    ex = queue.explanation(s, hall, t, now)
+    me = queue.to_queue_ticket(queue.row_of(s, t.id))
+    line = queue.line(s, t) if t.status == "waiting" else []
+    ex = queue.explanation(s, hall, t, now, me=me, line=line)
     base = {"id": t.id, "number": t.number, "category": t.category, "status": t.status,
             "priority": t.priority, "policy": ex.mode.value, "mode": ex.mode.value,
             "lane": ex.lane.value if ex.lane else None, "ahead_by_lane": dict(ex.ahead_by_lane),
@@ -39,8 +41,7 @@ def explain(hall: HallContext, s: Session, t: Ticket, *, now: datetime | None = 
                 "next_numbers": []}
     by_reason = [{"rule": _RULE[k], "lane": k, "count": n, "reason_zh": _GROUPS[k][0], "reason_en": _GROUPS[k][1]}
                  for k, n in ex.ahead_by_lane.items()]
-    me = queue.to_queue_ticket(queue.row_of(s, t.id))
-    order = dx.line_order(me, queue.line(s, t), hall.options.policy, now)
+    order = dx.line_order(me, line, hall.options.policy, now)
     return {**base, "position": ex.position, "waiting_ahead": ex.ahead,
             "estimated_wait_s": queue.estimate(hall, t.category, ex.ahead), "ahead_by_reason": by_reason,
             "next_numbers": [c.ticket.number for c in order[:min(5, ex.ahead)]]}

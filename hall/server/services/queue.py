@@ -109,7 +109,7 @@ def row_of(session: Session, ticket_id: int) -> Any:
     return session.execute(_select().where(Ticket.id == ticket_id)).one()
 
 
-def line(session: Session, t: Ticket) -> list[QueueTicket]:
+def line(session: Session, t: Any) -> list[QueueTicket]:
     """Every waiting ticket of ``t``'s line (its category, its target window, or the 办不成事 line)."""
     rows = session.execute(_select().where(Ticket.hall_day == t.hall_day, Ticket.status == "waiting",
                                            _line_filter(t))).all()
@@ -121,15 +121,16 @@ def ahead_of(session: Session, hall: HallContext, t: Any, now: datetime) -> int:
     if t.status != "waiting":
         return 0
     me = to_queue_ticket(row_of(session, t.id))
-    return dx.waiting_ahead(me, line(session, t), hall.options.policy, now)
+    return dx.waiting_ahead(me, _line(session, t), hall.options.policy, now)
 
 
-def explanation(session: Session, hall: HallContext, t: Ticket, now: datetime) -> dx.Explanation:
-    me = to_queue_ticket(row_of(session, t.id))
+def explanation(session: Session, hall: HallContext, t: Ticket, now: datetime, *, me: QueueTicket | None = None,
+                line: Sequence[QueueTicket] | None = None) -> dx.Explanation:
+    """The domain's explanation; ``me`` and ``line`` may be passed when the caller loaded them already."""
+    me = me or to_queue_ticket(row_of(session, t.id))
     if t.status != "waiting":
-        me = replace(me, status=_domain_status(t.status))
-        return dx.explain(me, (), hall.options.policy, now)
-    return dx.explain(me, line(session, t), hall.options.policy, now)
+        return dx.explain(replace(me, status=_domain_status(t.status)), (), hall.options.policy, now)
+    return dx.explain(me, line if line is not None else _line(session, t), hall.options.policy, now)
 
 
 def _domain_status(status: str) -> str:
@@ -141,6 +142,9 @@ def estimate(hall: HallContext, category: str, ahead: int) -> int:
     return estimate_wait_s(category=category, ahead=max(0, ahead), durations_s=(),
                            open_windows=hall.open_domain_windows,
                            default_service_s=hall.service_seconds.get(category, 300.0))
+
+
+_line = line  # for functions whose parameter shadows the name
 
 
 def open_windows(windows: Iterable[Window]) -> Sequence[dq.Window]:

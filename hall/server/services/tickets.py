@@ -23,6 +23,7 @@ from hall.server.errors import ApiError
 from hall.server.models import Category, Ticket, TicketCounter
 from hall.server.services import queue
 from hall.server.services.hallday import ensure_day
+from hall.server.services.notices import follow
 
 TERMINAL_STATES = ("done", "no_show", "cancelled")
 
@@ -177,6 +178,8 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
     else:
         ahead = waiting_ahead(s, row, hall, now)
     wait = estimate(hall, cat.code, ahead)
+    if req.get("notify"):
+        follow(hall, tx, row["id"], status="waiting", ahead=ahead, **req["notify"])
     tx.emit("ticket.issued", {"id": row["id"], "number": row["number"], "category": cat.code,
                               "priority": priority, "source": row["source"], "waiting_ahead": ahead})
     body = {

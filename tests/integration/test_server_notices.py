@@ -1,0 +1,129 @@
+"""Citizens following a ticket get "3 ahead of you" once and "your turn" at each call, through the
+connector; two processes never send the same notice twice; logs carry no phone numbers."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hall.server.connectors.notify import LoggingNotifier
+from hall.server.context import HallContext
+from hall.server.domain.notifications import Message
+from hall.server.options import ServerOptions
+from hall.server.services import tickets as tsvc
+from hall.server.services import windows as wsvc
+from hall.server.services.notices import Notices
+from tests.rigs.hall_server import HallServer, sqlite_template
+
+PHONE = "13800138000"
+
+
+class Outbox:
+    """A connector that keeps what it was asked to send (the test's gateway)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, Message]] = []
+
+    def send(self, recipient: str, message: Message) -> None:
+        self.messages.append((recipient, message))
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[HallContext]:
+    shutil.copyfile(sqlite_template()[0], tmp_path / "hall.db")
+    ctx = HallContext(db_url=f"sqlite:///{tmp_path / 'hall.db'}", options=ServerOptions(data_dir=tmp_path / "d"))
+    yield ctx
+    ctx.db.dispose()
+
+
+def _issue(hall: HallContext, **extra: object) -> dict[str, object]:
+    with hall.unit() as tx:
+        return tsvc.issue(hall, tx, {"category": "A", **extra})[1]
+
+
+def _call(hall: HallContext, window: int = 1) -> None:
+    with hall.unit() as tx:
+        wsvc.call_next(hall, tx, window)
+
+
+def test_almost_once_then_your_turn_and_recall(hall: HallContext) -> None:
+    outbox = Outbox()
+    hall.notices = Notices(hall, outbox, threshold=3)
+    for _ in range(5):
+        _issue(hall)
+    mine = _issue(hall, notify={"channel": "sms", "to": PHONE})
+    assert mine["waiting_ahead"] == 5
+    _call(hall)
+    assert hall.notices.process() == 0  # 4 ahead: nothing yet
+    _call(hall)
+    assert hall.notices.process() == 1
+    recipient, almost = outbox.messages[-1]
+    assert recipient == PHONE and almost.kind.value == "almost" and "前面还有 3 人" in almost.text_zh
+    _call(hall)
+    assert hall.notices.process() == 0  # 2 ahead: "almost" is sent once
+    for _ in range(3):
+        _call(hall)
+    assert hall.notices.process() == 1
+    turn = outbox.messages[-1][1]
+    assert turn.kind.value == "your_turn" and turn.number == mine["number"] and "1 号窗口" in turn.text_zh
+    with hall.unit() as tx:
+        wsvc.recall(hall, tx, 1)
+    assert hall.notices.process() == 1 and outbox.messages[-1][1].key == "your_turn:1"
+    assert PHONE not in almost.text_zh + turn.text_zh
+
+
+def test_two_processes_send_each_notice_once(hall: HallContext, tmp_path: Path) -> None:
+    first, second = Outbox(), Outbox()
+    other = HallContext(db_url=hall.db.url, options=ServerOptions(data_dir=tmp_path / "d"))
+    try:
+        hall.notices, other.notices = Notices(hall, first), Notices(other, second)
+        for _ in range(4):
+            _issue(hall)
+        _issue(hall, notify={"channel": "wechat", "to": "oXy_openid_123"})
+        _call(hall)
+        other.notices.changed("A")  # the other replica heard of the change too
+        sent = hall.notices.process() + other.notices.process()
+        assert sent == 1 and len(first.messages) + len(second.messages) == 1
+    finally:
+        other.db.dispose()
+
+
+def test_logging_connector_names_the_ticket_not_the_recipient(caplog: pytest.LogCaptureFixture) -> None:
+    from hall.server.domain.notifications import TicketView, decide_notices
+
+    (message,) = decide_notices(TicketView("A007", "waiting", 5), TicketView("A007", "waiting", 3))
+    with caplog.at_level(logging.INFO, logger="hall.server.connectors.notify"):
+        LoggingNotifier().send(PHONE, message)
+    assert "A007" in caplog.text and "almost" in caplog.text and PHONE not in caplog.text
+
+
+def test_following_through_the_api_and_the_public_page(hall_server: HallServer) -> None:
+    api = f"{hall_server.url}/api/v1"
+    kiosk = {"Authorization": f"Bearer {hall_server.tokens['terminal']}"}
+    clerk = {"Authorization": f"Bearer {hall_server.tokens['clerk']}"}
+    tickets = [httpx.post(f"{api}/tickets", json={"category": "C"}, headers=kiosk).json() for _ in range(5)]
+    followed = httpx.post(f"{api}/tickets/{tickets[4]['id']}/notify", json={"channel": "sms", "to": PHONE},
+                          headers=kiosk)
+    assert followed.status_code == 200 and followed.json()["following"] is True
+    bad = httpx.post(f"{api}/tickets/{tickets[3]['id']}/notify", json={"channel": "sms", "to": "12345"},
+                     headers=kiosk)
+    assert bad.status_code == 422 and PHONE not in bad.text
+    page = httpx.post(hall_server.url + tickets[3]["public_url"] + "/notify",
+                      json={"channel": "sms", "to": "13900139000"})
+    assert page.status_code == 200
+    httpx.post(f"{api}/windows/4/call-next", headers=clerk)
+    deadline = time.monotonic() + 10
+    while "notice almost for ticket C005" not in hall_server.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "notice almost for ticket C005" in hall_server.log()
+    state = httpx.get(hall_server.url + tickets[0]["public_url"] + ".json").json()
+    assert state["status"] == "called" and state["call_text"] == "请 C001 号 到 4 号窗口 办理"
+    waiting = httpx.get(hall_server.url + tickets[4]["public_url"] + ".json").json()
+    assert waiting["waiting_ahead"] == 3 and "前面还有 3 人" in waiting["why_zh"]
+    assert PHONE not in hall_server.log() and "13900139000" not in hall_server.log()

@@ -65,7 +65,7 @@ class _Displays:
     """``count`` real events clients; records when each sees ticket.called for a ticket id."""
 
     def __init__(self, url: str, token: str, count: int) -> None:
-        from hall.display.events import EventsClient
+        from hall.client.events import EventsClient
 
         self.count = count
         self.seen: dict[int, list[float]] = {}

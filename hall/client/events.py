@@ -1,7 +1,7 @@
 """Client of the hall server's events socket (``/api/v1/events``) on its own thread, reconnecting.
 
-hall/client has no events client, so the display, counter and evaluation pad share this one. It
-needs no Qt: listeners are called on the socket's thread and the Qt side marshals them itself.
+Shared by the calling display, the counter and the evaluation pad. It needs no Qt: listeners are
+called on the socket's thread and the Qt side marshals them itself.
 Each (re)connection is reported with ``on_state(True)`` after the server's ``hello``, so callers
 re-read their state then (events missed while away are not replayed by the server).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +18,6 @@ from urllib.parse import quote
 
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
-
-from devices.worker import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,21 @@ StateListener = Callable[[bool], None]
 AUTH_CLOSE_CODES = frozenset({4401, 4403})
 _RECV_SLICE_S = 0.5  # how often the reader looks at the stop flag
 _PING_EVERY_S = 5.0  # an application ping: a half-open TCP connection is noticed within ~2 pings
+
+
+class _Backoff:
+    """Exponential backoff with jitter, capped; ``reset()`` after a good connection."""
+
+    def __init__(self, *, initial_s: float, cap_s: float) -> None:
+        self.initial_s, self.cap_s, self._attempt = initial_s, cap_s, 0
+
+    def next_delay(self) -> float:
+        ceiling = min(self.cap_s, self.initial_s * 2**self._attempt)
+        self._attempt += 1
+        return random.uniform(ceiling / 2, ceiling)
+
+    def reset(self) -> None:
+        self._attempt = 0
 
 
 def events_url(server_url: str, token: str) -> str:
@@ -52,7 +66,7 @@ class EventsClient:
         self._on_event, self._on_state = on_event, on_state
         self._name = name
         self._open_timeout_s = open_timeout_s
-        self._backoff = Backoff(initial_s=0.2, cap_s=backoff_cap_s)
+        self._backoff = _Backoff(initial_s=0.2, cap_s=backoff_cap_s)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._ws: ClientConnection | None = None

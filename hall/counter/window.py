@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from hall.client.errors import HallConflict, HallTimeout, HallUnreachable
+from hall.client.events import EventsClient
 from hall.counter.dialogs import CallNumberDialog, LoginPanel, PauseDialog, TransferDialog
 from hall.counter.messages import error_text
 from hall.counter.panels import TicketPanel
@@ -22,7 +23,6 @@ from hall.counter.review import ReviewMixin
 from hall.counter.service import CounterService
 from hall.counter.state import WINDOW_ZH, CounterState, Message, format_duration
 from hall.counter.theme import COUNTER_QSS
-from hall.display.events import EventsClient
 from hall.display.qtbridge import EventBridge, Runner
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from devices.voice.protocol import Voice
 from hall.client import HallClient, HallError
+from hall.client.events import EventsClient
 from hall.display.announcer import Announcer, Job
 from hall.display.board import Board
-from hall.display.events import EventsClient
 from hall.display.qtbridge import EventBridge, Runner
 from hall.display.view import BoardView
 

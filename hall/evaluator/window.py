@@ -14,8 +14,8 @@ from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPainterPath, QP
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from hall.client import HallClient
+from hall.client.events import EventsClient
 from hall.counter.theme import PAD_QSS
-from hall.display.events import EventsClient
 from hall.display.qtbridge import EventBridge, Runner
 from hall.evaluator.pad import LEVELS, REASONS, PadState
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 
 from hall.client import HallClient, HallRejected, HallUnreachable
-from hall.client.events import EventStream
+from hall.client.events import EventsClient
 from tests.rigs import free_port
 from tests.rigs.hall_server import HallServer, start_hall_server
 
@@ -32,9 +31,9 @@ def test_rejected_carries_server_code(hall_server: HallServer) -> None:
 def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     events: list[dict[str, object]] = []
     states: list[bool] = []
-    stream = EventStream(hall_server.url, hall_server.tokens["terminal"])
-    thread = threading.Thread(target=stream.run, args=(events.append, states.append), daemon=True)
-    thread.start()
+    stream = EventsClient(hall_server.url, hall_server.tokens["terminal"], on_event=events.append,
+                          on_state=states.append)
+    stream.start()
     clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=5)
     kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
     try:
@@ -53,7 +52,6 @@ def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, t
             again.stop()
     finally:
         stream.stop()
-        thread.join(5)
 
 
 def _wait(cond, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]

@@ -116,15 +116,27 @@ async def send(run: Run, http: httpx.AsyncClient, method: str, path: str, route:
     cancels just as the clerk calls them): counted as ``refused …``, not as errors.
     """
     headers = {"Idempotency-Key": uuid.uuid4().hex} if idempotent else None
+    # A dropped connection (the server closed a keep-alive connection as we reused it, or died on the
+    # request) is an error worth reporting, but a terminal retries once when a repeat is harmless (same
+    # Idempotency-Key, or idempotent by itself), so the simulated citizen's flow goes on.
+    retry = idempotent or method in ("GET", "PUT") or route.endswith("/heartbeat")
     t0 = time.perf_counter()
-    try:
-        resp = await http.request(method, API + path, headers=headers, **kwargs)
-    except httpx.TimeoutException:
-        run.rec.request(route, time.perf_counter() - t0, "timeout")
-        return None
-    except httpx.HTTPError as exc:
-        run.rec.request(route, time.perf_counter() - t0, f"transport {exc.__class__.__name__}")
-        return None
+    for attempt in (0, 1):
+        try:
+            resp = await http.request(method, API + path, headers=headers, **kwargs)
+            break
+        except httpx.TimeoutException:
+            run.rec.request(route, time.perf_counter() - t0, "timeout")
+            return None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if retry and not attempt:
+                run.rec.error(f"transport {exc.__class__.__name__} (retried)")
+                continue
+            run.rec.request(route, time.perf_counter() - t0, f"transport {exc.__class__.__name__}")
+            return None
+        except httpx.HTTPError as exc:
+            run.rec.request(route, time.perf_counter() - t0, f"transport {exc.__class__.__name__}")
+            return None
     elapsed = time.perf_counter() - t0
     if resp.status_code in refusals:
         run.rec.request(route, elapsed)

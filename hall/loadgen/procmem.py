@@ -129,6 +129,7 @@ class MemoryWatch:
                 "rss_start_mb": round(self.samples[0][1] / mb, 1), "rss_after_warmup_mb": round(base / mb, 1),
                 "rss_end_mb": round(end / mb, 1), "rss_max_mb": round(max(r for _, r in self.samples) / mb, 1),
                 "rss_growth_pct": round((end - base) / base * 100, 2), "samples": len(self.samples),
+                "rss_trend_mb": [round(after[min(len(after) - 1, i * len(after) // 10)] / mb, 1) for i in range(11)],
                 "cpu_pct_of_one_core": self._cpu_pct(warmup_s)}
 
     def _cpu_pct(self, warmup_s: float) -> float | None:

@@ -62,7 +62,6 @@ def check(report: dict[str, Any], servers: list[HallServer]) -> None:
     assert counts["tickets_issued"] > SECONDS and counts["tickets_finished"] > SECONDS / 2
     if "/api/v1/submissions" in report["optional_routes"]:
         assert counts["submissions"] > 0
-    assert report["event_delay_p95_ms"] is not None and report["event_delay_p95_ms"] <= 200, report
     for server in servers:
         memory = report["server_memory"][server.url]
         assert memory["pids"] == [server.process.pid]
@@ -71,6 +70,8 @@ def check(report: dict[str, Any], servers: list[HallServer]) -> None:
         assert server.process.poll() is None, "a server died during the soak"
     # Data lost: 0 — every acknowledged write is in the database, exactly once.
     assert stored(servers[0].db_url) == {k: counts.get(k, 0) for k in ("tickets_issued", "submissions", "ratings")}
+    # The acceptance bound, measured after the warm-up.
+    assert report["event_delay_p95_ms"] is not None and report["event_delay_p95_ms"] <= 200, report
 
 
 def stored(db_url: str) -> dict[str, int]:

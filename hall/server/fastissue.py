@@ -52,43 +52,84 @@ _SQLITE_INSERT = ("INSERT INTO tickets (number, seq, category, hall_day, status,
                   "RETURNING id")
 
 
+_SQLITE_TAKE_BACK = ("UPDATE ticket_counters SET last_seq = last_seq - 1, waiting = waiting - 1 "
+                     "WHERE hall_day = ? AND category = ?")
+Pending = tuple[dict[str, Any], "asyncio.Future[Issued | None]"]
+
+
 class SqliteIssuer:
-    """Runs on the event loop thread: a plain ticket costs two statements and a commit, ~0.1 ms."""
+    """Runs on the event loop thread. The tickets whose requests were read in the same turn of the loop
+    are written in one ``BEGIN IMMEDIATE … COMMIT`` (two statements each), so a burst shares a commit."""
 
     def __init__(self, path: str, lock: threading.Lock) -> None:
         self._lock = lock
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000", "foreign_keys=ON"):
             self._conn.execute(f"PRAGMA {pragma}")
+        self._pending: list[Pending] = []
 
     async def issue(self, *, day: str, category: str, source: str, terminal_id: str | None, now: datetime,
                     public_token: str) -> Issued | None:
-        if not self._lock.acquire(blocking=False):
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Issued | None] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append(({"day": day, "cat": category, "src": source, "term": terminal_id, "now": now,
+                               "tok": public_token}, fut))
+        return await fut
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if self._lock.acquire(blocking=False):
+            self._write(batch)
+        else:
             # A write of the full path holds the database; wait for it off the loop.
-            await asyncio.to_thread(self._lock.acquire)
+            asyncio.get_running_loop().create_task(self._write_when_free(batch))
+
+    async def _write_when_free(self, batch: list[Pending]) -> None:
         try:
-            cur = self._conn.cursor()
+            await asyncio.to_thread(self._lock.acquire)
+        except BaseException as exc:
+            _fail(batch, exc)
+            raise
+        self._write(batch)
+
+    def _write(self, batch: list[Pending]) -> None:
+        """Write ``batch`` holding the lock (released here)."""
+        results: list[Issued | None] = []
+        cur = self._conn.cursor()
+        try:
             cur.execute("BEGIN IMMEDIATE")
-            try:
-                seq, waiting = cur.execute(_SQLITE_BUMP, (day, category)).fetchone()
+            for req, _ in batch:
+                seq, waiting = cur.execute(_SQLITE_BUMP, (req["day"], req["cat"])).fetchone()
                 if seq > MAX_SEQUENCE:
-                    cur.execute("ROLLBACK")
-                    return None
-                number = format_ticket_number(category, seq)
-                at = sqlite_time(now)
-                (ticket_id,) = cur.execute(_SQLITE_INSERT, (number, seq, category, day, source, at, at,
-                                                            public_token, terminal_id)).fetchone()
-                cur.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    cur.execute("ROLLBACK")
-                raise
+                    cur.execute(_SQLITE_TAKE_BACK, (req["day"], req["cat"]))
+                    results.append(None)
+                    continue
+                number, at = format_ticket_number(req["cat"], seq), sqlite_time(req["now"])
+                (ticket_id,) = cur.execute(_SQLITE_INSERT, (number, seq, req["cat"], req["day"], req["src"], at, at,
+                                                            req["tok"], req["term"])).fetchone()
+                results.append(Issued(int(ticket_id), number, int(waiting), req["now"]))
+            cur.execute("COMMIT")
+        except Exception as exc:  # noqa: BLE001 - every request of the batch gets the failure
+            with contextlib.suppress(sqlite3.Error):
+                cur.execute("ROLLBACK")
+            _fail(batch, exc)
+            return
         finally:
             self._lock.release()
-        return Issued(int(ticket_id), number, int(waiting), now)
+        for (_, fut), result in zip(batch, results, strict=True):
+            if not fut.done():
+                fut.set_result(result)
 
     async def close(self) -> None:
         self._conn.close()
+
+
+def _fail(batch: list[Pending], exc: BaseException) -> None:
+    for _, fut in batch:
+        if not fut.done():
+            fut.set_exception(exc)
 
 
 _PG_BATCH = "SELECT ticket_id, ticket_number, line_waiting FROM hall_issue_tickets(%s, %s, %s, %s, %s, %s, %s)"

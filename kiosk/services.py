@@ -46,7 +46,9 @@ class KioskServices:
                  terminal: Any = None, hall_client: Any = None) -> None:
         self.settings = settings
         self.hub = hub
-        self.devices = KioskDevices(settings.devices, drivers=drivers, listener=hub.listener)
+        # handed-in drivers (twins in tests) are the whole device set: nothing else opens from config
+        self.devices = KioskDevices(None if drivers is not None else settings.devices, drivers=drivers,
+                                    listener=hub.listener)
         self.printer = PrinterPortAdapter(self.devices)
         self.doc_camera = DocCameraPortAdapter(self.devices)
         self.voice = VoicePortAdapter(self.devices)
@@ -117,5 +119,6 @@ def start_services(window: Any, settings: Any, *, drivers: dict[str, Any] | None
                       lambda exc: log.error("devices failed to open: %s", exc.__class__.__name__))
     else:
         controller.devices_ready()
+    controller.set_online(services.terminal.is_online())
     controller.refresh_home()
     return controller

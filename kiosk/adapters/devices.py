@@ -30,7 +30,8 @@ _STOPPERS = ("close", "stop")
 
 
 class KioskDevices:
-    """Owns the drivers. ``drivers`` may be handed in (tests, demo) or opened from settings."""
+    """Owns the drivers: opened from ``settings`` (the ``devices`` table), or exactly the ``drivers``
+    handed in (tests, benchmarks) when ``settings`` is None."""
 
     def __init__(self, settings: Any = None, *, drivers: dict[str, Any] | None = None,
                  listener: Callable[[str], Callable[[Any], None]] | None = None) -> None:
@@ -56,7 +57,8 @@ class KioskDevices:
                     self.open_errors[kind] = exc.code
                     log.warning("device %s not available: %s", kind, exc.code)
                     continue
-            self._start(kind)
+            if kind in self.drivers:
+                self._start(kind)
 
     def _start(self, kind: str) -> None:
         dev = self.drivers[kind]
@@ -69,6 +71,11 @@ class KioskDevices:
         except DeviceError as exc:
             self.open_errors[kind] = exc.code
             log.warning("device %s failed to start: %s", kind, exc.code)
+            return
+        except Exception as exc:  # noqa: BLE001 (a driver's bug must not keep the other devices down)
+            self.open_errors[kind] = "device.start_failed"
+            log.error("device %s failed to start: %s", kind, exc.__class__.__name__)
+            return
         if self._listener is not None and hasattr(dev, "subscribe"):
             self._unsubscribe.append(dev.subscribe(self._listener(kind)))
 

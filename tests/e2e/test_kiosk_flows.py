@@ -197,3 +197,17 @@ def test_couldnt_get_it_done_alerts_and_prints_a_priority_ticket(kiosk: KioskRig
     r = httpx.get(f"{kiosk.server.url}/api/v1/followups",
                   headers={"Authorization": f"Bearer {kiosk.server.tokens['manager']}"}, timeout=5)
     assert any("materials" in (f.get("message") or "") for f in r.json()), r.json()
+
+
+def test_camera_offline_explains_and_offers_a_counter_ticket(make_kiosk: Any, hall_server_shared: HallServer,
+                                                            tmp_path: Any) -> None:
+    drivers = kiosk_rig.twins(tmp_path)
+    drivers.pop("camera")  # this terminal's camera is gone
+    rig = make_kiosk(hall_server_shared, drivers=drivers)
+    rig.tile("submit")
+    rig.wait_screen("identify")
+    rig.drivers["id_card"].place_card("resident")
+    rig.wait_screen("message")
+    assert rig.machine.view.data["key"] == "face.camera_offline"
+    rig.tap("到窗口办理（取号）")
+    rig.wait_screen("categories")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from datetime import UTC, datetime
@@ -60,7 +61,12 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         signal.signal(sig, lambda *_: None)
     uvicorn.Server(config).run()
     log.info("hall server stopped")
-    return 0
+    # Everything is closed and flushed by now; skipping the interpreter's module teardown saves half a
+    # second per stop (a rolling restart, and every server-backed test).
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def admin(args: argparse.Namespace, settings: Settings) -> int:

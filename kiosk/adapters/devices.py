@@ -155,6 +155,7 @@ class VoicePortAdapter:
         self.devices = devices
         self.timeout_s = timeout_s
         self.said: list[str] = []
+        self._warned: set[str] = set()
         self._lock = threading.Lock()
 
     def say(self, text: str) -> None:
@@ -164,7 +165,9 @@ class VoicePortAdapter:
         try:
             voice.announce(text, repeat=1)
         except DeviceError as exc:
-            log.warning("voice prompt failed: %s", exc.code)
+            if exc.code not in self._warned:  # once per cause: a clip-only voice cannot say free text
+                self._warned.add(exc.code)
+                log.warning("voice prompt failed: %s (use the espeak driver for prompts)", exc.code)
             return
         with self._lock:
             self.said.append(text)

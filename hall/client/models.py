@@ -49,6 +49,8 @@ class Window(_Model):
     pause_reason: str = ""
     clerk: str = ""
     current_ticket_id: int | None = None
+    cannot_do_desk: bool = False
+    weights: dict[str, float] = {}
 
 
 class Explanation(_Model):
@@ -60,6 +62,13 @@ class Explanation(_Model):
     text_zh: str
     text_en: str
     ahead_by_reason: list[dict[str, Any]] = []
+    # The call order's own words (hall.server.domain.queue_explain): lane, people ahead per lane,
+    # reasons (code, zh, en), the numbers called before this one, the mode.
+    lane: str | None = None
+    ahead_by_lane: dict[str, int] = {}
+    reasons: list[dict[str, str]] = []
+    next_numbers: list[str] = []
+    mode: str = ""
 
 
 class ServiceItem(_Model):

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hall.client import HallClient
 from hall.server.connectors.notify import LoggingNotifier
 from hall.server.context import HallContext
 from hall.server.domain.notifications import Message
@@ -108,9 +109,10 @@ def test_following_through_the_api_and_the_public_page(hall_server: HallServer) 
     kiosk = {"Authorization": f"Bearer {hall_server.tokens['terminal']}"}
     clerk = {"Authorization": f"Bearer {hall_server.tokens['clerk']}"}
     tickets = [httpx.post(f"{api}/tickets", json={"category": "C"}, headers=kiosk).json() for _ in range(5)]
-    followed = httpx.post(f"{api}/tickets/{tickets[4]['id']}/notify", json={"channel": "sms", "to": PHONE},
-                          headers=kiosk)
-    assert followed.status_code == 200 and followed.json()["following"] is True
+    client = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    assert client.follow_ticket(tickets[4]["id"], channel="sms", to=PHONE)["following"] is True
+    why = client.explain(tickets[4]["id"])
+    assert why.lane == "normal" and why.next_numbers == ["C001", "C002", "C003", "C004"]
     bad = httpx.post(f"{api}/tickets/{tickets[3]['id']}/notify", json={"channel": "sms", "to": "12345"},
                      headers=kiosk)
     assert bad.status_code == 422 and PHONE not in bad.text

@@ -43,6 +43,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/tickets/{ticket_id}/reinstate": (CLERK, None),
     "POST /api/v1/tickets/{ticket_id}/transfer": (CLERK, {"category": "B"}),
     "POST /api/v1/tickets/{ticket_id}/cancel": (TERMINAL, None),
+    "POST /api/v1/tickets/{ticket_id}/notify": (TERMINAL, {"channel": "sms", "to": "13800138000"}),
     "GET /api/v1/windows": (ANY, None),
     "PUT /api/v1/windows/{window}": (MANAGER, {"name": "综合窗口", "categories": ["A"]}),
     "POST /api/v1/windows/{window}/call-next": (CLERK, None),
@@ -81,6 +82,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /api/v1/stats/report": (MANAGER, None),
     "GET /t/{token}.json": (PUBLIC, None),
     "GET /t/{token}": (PUBLIC, None),
+    "POST /t/{token}/notify": (PUBLIC, {"channel": "sms", "to": "13800138000"}),  # from the ticket QR
     # Dashboard (docs/dashboard.md): a manager session cookie or a manager bearer token.
     "POST /api/v1/dashboard/login": (PUBLIC, None),  # the token is the body; checked below
     "POST /api/v1/dashboard/logout": (PUBLIC, None),

@@ -167,7 +167,7 @@ def test_replica_killed_the_other_serves_and_the_display_reconnects(
         one.process.wait(10)
         killed_at = time.monotonic()
         # The next requests land on replica two; the display's socket to replica one is gone and it reconnects.
-        served = [kiosk.post("/api/v1/tickets", json={"category": "A"}) for _ in range(5)]
+        served = [_post_retrying(kiosk, "/api/v1/tickets", {"category": "A"}) for _ in range(5)]
         assert [r.status_code for r in served] == [201] * 5
         _wait(lambda: display.online and display.connections >= 2)
         reconnect_s = time.monotonic() - killed_at
@@ -183,6 +183,19 @@ def test_replica_killed_the_other_serves_and_the_display_reconnects(
         kiosk.close()
         clerk.close()
         proxy.close()
+
+
+def _post_retrying(client: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    """As terminals do: a request whose connection died with the replica is sent again under the same
+    Idempotency-Key (the proxy, like nginx, does not resend a POST on its own)."""
+    key = uuid.uuid4().hex
+    for attempt in range(3):
+        try:
+            return client.post(path, json=body, headers={"Idempotency-Key": key})
+        except httpx.TransportError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _wait(cond: Any, timeout_s: float = 20) -> None:

@@ -94,10 +94,17 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+# uvicorn closes a keep-alive connection after 5 s idle, and httpx keeps one 5 s by default: a request
+# sent at that instant meets a closing socket (ReadError, seen in 10-minute soaks). Letting our side
+# expire first removes the race instead of hiding it with a retry.
+KEEPALIVE_EXPIRY_S = 4.0
+
+
 def client(base_url: str, token: str) -> httpx.AsyncClient:
     # One keep-alive connection per actor, like one terminal or one counter PC.
+    limits = httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=KEEPALIVE_EXPIRY_S)
     return httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=_TIMEOUT,
-                             limits=httpx.Limits(max_connections=2, max_keepalive_connections=1), verify=_tls())
+                             limits=limits, verify=_tls())
 
 
 def _error_kind(resp: httpx.Response) -> str:

@@ -1,5 +1,6 @@
 """All ORM models, imported here so ``Base.metadata`` knows every table (Alembic relies on it)."""
 
+from hall.server.models.audit import AuditEntry, ServiceCode
 from hall.server.models.auth import ApiToken, IdempotencyKey
 from hall.server.models.base import Base, utcnow
 from hall.server.models.catalogue import Category, ServiceItem
@@ -8,7 +9,7 @@ from hall.server.models.service import Appointment, Evaluation, FollowUp, Termin
 from hall.server.models.submissions import Blob, Submission, SubmissionMaterial, SubmissionStatus
 
 __all__ = [
-    "ApiToken", "Appointment", "Base", "Blob", "Category", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey",
-    "ServiceItem", "Submission", "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket",
-    "TicketCounter", "TicketNotice", "Window", "utcnow",
+    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "Category", "Evaluation", "FollowUp", "HallDay",
+    "IdempotencyKey", "ServiceCode", "ServiceItem", "Submission", "SubmissionMaterial", "SubmissionStatus",
+    "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window", "utcnow",
 ]

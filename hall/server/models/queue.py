@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hall.server.models.base import Base, UTCDateTime, utcnow
@@ -63,6 +63,9 @@ class Ticket(Base):
     public_token: Mapped[str] = mapped_column(String(32), unique=True)
     transferred_from: Mapped[str | None] = mapped_column(String(2), nullable=True)
     submission_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # An offline ticket's issue time as the terminal's clock had it (kept for the record); issued_at
+    # and queue_at hold the time the server trusts (docs/api.md, "Offline tickets").
+    offline_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Window(Base):
@@ -83,6 +86,12 @@ class Window(Base):
     weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The lanes of the latest calls (oldest first), for the ratio rule of the call order.
     recent_lanes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # Served-today figures kept by finish/call-next, so the window record (REST and events) carries
+    # them without a query: the hall day they count, tickets done, summed and counted handling time.
+    served_day: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    served_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    handling_total_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    handling_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -40,7 +40,7 @@ class SubmissionMaterial(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     requirement: Mapped[str] = mapped_column(String(64))
-    # file / elicense / waived
+    # file / elicense / waived / commitment_signature
     kind: Mapped[str] = mapped_column(String(16))
     blob_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     content_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -49,6 +49,9 @@ class SubmissionMaterial(Base):
     waived_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     # accepted / missing / pending (the clerk's verdict at the counter)
     verdict: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class SubmissionStatus(Base):

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from hall.server.context import HallContext
 from hall.server.domain import queue_explain as dx
 from hall.server.domain import queue_policy as dq
-from hall.server.domain.tickets import PriorityReason, QueueTicket, from_flat
+from hall.server.domain.tickets import PriorityReason, QueueTicket, TicketStatus, from_flat
 from hall.server.domain.wait_estimate import estimate_wait_s
 from hall.server.models import Appointment, Ticket, Window
 
@@ -133,8 +133,11 @@ def explanation(session: Session, hall: HallContext, t: Ticket, now: datetime, *
     return dx.explain(me, line if line is not None else _line(session, t), hall.options.policy, now)
 
 
-def _domain_status(status: str) -> str:
-    return status if status in {"waiting", "called", "serving", "done", "no_show", "cancelled"} else "cancelled"
+def _domain_status(status: str) -> TicketStatus:
+    try:
+        return TicketStatus(status)
+    except ValueError:
+        return TicketStatus.CANCELLED
 
 
 def estimate(hall: HallContext, category: str, ahead: int) -> int:

@@ -179,7 +179,7 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
         ahead = waiting_ahead(s, row, hall, now)
     wait = estimate(hall, cat.code, ahead)
     if req.get("notify"):
-        follow(hall, tx, row["id"], status="waiting", ahead=ahead, **req["notify"])
+        follow(hall, tx, int(row["id"]), status="waiting", ahead=ahead, **req["notify"])
     tx.emit("ticket.issued", {"id": row["id"], "number": row["number"], "category": cat.code,
                               "priority": priority, "source": row["source"], "waiting_ahead": ahead})
     body = {

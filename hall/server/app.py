@@ -136,7 +136,7 @@ def _optional_routers() -> list[object]:
     """Routers of the later areas (submissions, appointments, …); listed here so app.py stays short."""
     import importlib
 
-    names = ["submissions", "appointments", "feedback", "terminals", "stats"]
+    names = ["submissions", "appointments", "feedback", "terminals", "stats", "audit", "identity"]
     found = []
     for name in names:
         try:

@@ -27,6 +27,7 @@ ANY = frozenset(ROLES)
 TERMINAL = ANY  # "terminal+" in docs/api.md: terminal, clerk, manager (and admin, who may do everything)
 CLERK = frozenset({"clerk", "manager", "admin"})
 MANAGER = frozenset({"manager", "admin"})
+ADMIN = frozenset({"admin"})
 PUBLIC = None  # no token needed
 
 TICKET = {"category": "A"}
@@ -80,6 +81,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /api/v1/terminals": (MANAGER, None),
     "GET /api/v1/stats/live": (MANAGER, None),
     "GET /api/v1/stats/report": (MANAGER, None),
+    "GET /api/v1/audit": (ADMIN, None),
     "GET /t/{token}.json": (PUBLIC, None),
     "GET /t/{token}": (PUBLIC, None),
     "POST /t/{token}/notify": (PUBLIC, {"channel": "sms", "to": "13800138000"}),  # from the ticket QR

@@ -23,8 +23,9 @@ from hall.server.context import HallContext
 from hall.server.domain.identity import parse_id_number
 from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
-from hall.server.models import Blob, Submission
+from hall.server.models import Blob, Submission, SubmissionMaterial
 from hall.server.schemas import ERRORS, MAX_ID, DbId
+from hall.server.services import audit
 from hall.server.services import submissions as svc
 from hall.server.services.uploads import StoredFile, blob_path, store
 
@@ -161,7 +162,10 @@ def progress(code: str, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
 def by_ticket(ticket_id: Annotated[int, Query(ge=1, le=MAX_ID)], hall: HallDep, who: ClerkRole) -> list[dict[str, Any]]:
     with hall.db.read() as s:
         rows = s.scalars(select(Submission).where(Submission.ticket_id == ticket_id)).all()
-        return [svc.view(s, r, personal=hall.keyring.decrypt(r.personal_enc)) for r in rows]
+        out = [svc.view(s, r, personal=hall.keyring.decrypt(r.personal_enc)) for r in rows]
+    if out:
+        audit.record_now(hall, who, "submission.open", f"ticket {ticket_id}", " ".join(r["code"] for r in out))
+    return out
 
 
 @router.get("/submissions/{code}/detail")
@@ -169,22 +173,30 @@ def detail(code: str, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
     """For the clerk at the counter: applicant name, masked ID and form data (decrypted)."""
     with hall.db.read() as s:
         sub = svc.find(s, code)
-        return svc.view(s, sub, personal=hall.keyring.decrypt(sub.personal_enc))
+        out = svc.view(s, sub, personal=hall.keyring.decrypt(sub.personal_enc))
+    audit.record_now(hall, who, "submission.open", f"submission {sub.code}")
+    return out
 
 
 @router.post("/submissions/{code}/status")
 def set_status(code: str, body: StatusIn, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
     with hall.unit() as tx:
-        return svc.change_status(hall, tx, code, status=body.status, actor=who.name, note=body.note)
+        out = svc.change_status(hall, tx, code, status=body.status, actor=who.name, note=body.note)
+        audit.record(tx.session, who, "submission.status", f"submission {out['code']}", body.status)
+        return out
 
 
 @router.get("/files/{sha256}", response_class=FileResponse)
 def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
     with hall.db.read() as s:
         blob = s.get(Blob, sha256)
+        owner = s.scalar(select(Submission.code).join(SubmissionMaterial, SubmissionMaterial.submission_id ==
+                                                      Submission.id).where(SubmissionMaterial.blob_sha256 == sha256)
+                         .limit(1)) if blob is not None else None
     path = blob_path(hall.options.data_dir, sha256)
     if blob is None or not path.exists():
         raise ApiError(404, "file.not_found", "no such file")
+    audit.record_now(hall, who, "material.open", f"submission {owner or '-'}", f"file {sha256[:16]}")
     return FileResponse(path, media_type=blob.content_type)
 
 

@@ -12,6 +12,7 @@ from hall.server.context import Tx
 from hall.server.domain import errors as derr
 from hall.server.idempotency import run_idempotent
 from hall.server.schemas import ERRORS, IdPath, NotifyIn, TicketIn, TicketOut, TransferIn
+from hall.server.services import audit
 from hall.server.services import explain as explain_svc
 from hall.server.services import tickets as svc
 from hall.server.services import windows as wsvc
@@ -51,17 +52,26 @@ def explain_ticket(ticket_id: IdPath, hall: HallDep, who: AnyRole) -> JSONRespon
 
 @router.post("/tickets/{ticket_id}/reinstate", response_model=TicketOut)
 def reinstate(ticket_id: IdPath, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> JSONResponse:
-    status, out = run_idempotent(hall, scope=f"reinstate {ticket_id}", key=key, payload={},
-                                 action=lambda tx: (200, wsvc.reinstate(hall, tx, ticket_id)))
+    def action(tx: Tx) -> tuple[int, dict[str, Any]]:
+        out = wsvc.reinstate(hall, tx, ticket_id)
+        audit.record(tx.session, who, "ticket.reinstate", f"ticket {out['number']}")
+        return 200, out
+
+    status, out = run_idempotent(hall, scope=f"reinstate {ticket_id}", key=key, payload={}, action=action)
     return JSONResponse(out, status_code=status)
 
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=TicketOut)
 def transfer(ticket_id: IdPath, body: TransferIn, hall: HallDep, who: ClerkRole, key: IdemKey = None
              ) -> JSONResponse:
-    status, out = run_idempotent(
-        hall, scope=f"transfer {ticket_id}", key=key, payload=body.model_dump(mode="json"),
-        action=lambda tx: (200, wsvc.transfer(hall, tx, ticket_id, category=body.category, window=body.window)))
+    def action(tx: Tx) -> tuple[int, dict[str, Any]]:
+        out = wsvc.transfer(hall, tx, ticket_id, category=body.category, window=body.window)
+        where = f"category {body.category}" if body.category else f"window {body.window}"
+        audit.record(tx.session, who, "ticket.transfer", f"ticket {out['number']}", f"to {where}")
+        return 200, out
+
+    status, out = run_idempotent(hall, scope=f"transfer {ticket_id}", key=key, payload=body.model_dump(mode="json"),
+                                 action=action)
     return JSONResponse(out, status_code=status)
 
 
@@ -75,6 +85,7 @@ def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = N
         if in_line(t):
             svc.adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
         tx.emit("ticket.cancelled", {"id": t.id, "number": t.number, "category": t.category})
+        audit.record(tx.session, who, "ticket.cancel", f"ticket {t.number}")
         return 200, svc.ticket_view(t)
 
     status, out = run_idempotent(hall, scope=f"cancel {ticket_id}", key=key, payload={}, action=action)

@@ -7,6 +7,9 @@ code, never by ``str(e)``. SQLite, SQLAlchemy and OS errors are translated at on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class CacheError(Exception):
     """Base of every outbox failure. ``code`` is stable and machine-readable."""
@@ -92,9 +95,23 @@ class InvalidRecord(CacheError):
 
 
 class RecordRejected(CacheError):
-    """The hall server permanently rejected the record; it is kept (dead) for a technician."""
+    """The hall server permanently rejected the record; it is kept (dead) for a technician.
+
+    ``error`` is the server's ``{"code", "message", "message_zh", "message_en", "params"…}`` object,
+    so a caller can explain the refusal (a check-in too early, a category full) in its own words."""
 
     code = "cache.rejected"
+
+    def __init__(self, message: str = "", *, code: str | None = None,
+                 error: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message, code=code)
+        self.error: dict[str, Any] = dict(error or {})
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The refusal's parameters (``reason``, ``slot``, ``category``, ``cap``…), {} when none."""
+        params = self.error.get("params")
+        return dict(params) if isinstance(params, Mapping) else {}
 
 
 class SyncBusy(CacheError):

@@ -75,8 +75,12 @@ class RetryLater:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
+    """A permanent refusal. ``error`` is the server's whole ``{"code", "message", …details}`` object
+    (e.g. a check-in's ``params.reason`` and slot) so the citizen can be told exactly why."""
+
     code: str
     status: int
+    error: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 Outcome = Delivered | RetryLater | Rejected
@@ -100,12 +104,19 @@ def classify(exc: herr.HallError) -> Outcome:
     if isinstance(exc, herr.HallAuthError):
         return RetryLater(code, auth=True, sent=True)
     if isinstance(exc, herr.HallConflict):
-        return Rejected(code, 409) if code == "idempotency.mismatch" else RetryLater(code, conflict=True, sent=True)
+        return Rejected(code, 409, _error(exc)) if code == "idempotency.mismatch" else \
+            RetryLater(code, conflict=True, sent=True)
     if isinstance(exc, herr.HallServerError | herr.HallRateLimited) or exc.status == 408:
         return RetryLater(f"server.{exc.status}" if exc.status else exc.code, sent=None)
     if isinstance(exc, herr.HallRejected) and exc.status is not None:
-        return Rejected(code, exc.status)
+        return Rejected(code, exc.status, _error(exc))
     return RetryLater(exc.code, sent=None)
+
+
+def _error(exc: herr.HallError) -> dict[str, Any]:
+    """The server's ``error`` object (code, message, zh/en texts, params), without the rest of the body."""
+    err = exc.body.get("error") if isinstance(exc.body, dict) else None
+    return dict(err) if isinstance(err, dict) else {"code": exc.server_code or "", "message": exc.message}
 
 
 def _transport(cause: BaseException | None) -> RetryLater:

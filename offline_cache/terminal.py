@@ -141,7 +141,7 @@ class Terminal:
         if isinstance(outcome, Rejected):
             # Refused in front of the citizen, who is told why; nothing was promised, nothing kept.
             self.outbox.discard(rec.key)
-            raise RecordRejected(f"the server refused the {kind}", code=outcome.code)
+            raise RecordRejected(f"the server refused the {kind}", code=outcome.code, error=outcome.error)
         self._abandon(rec, outcome)
         return None
 
@@ -198,7 +198,7 @@ class Terminal:
         outcome: Outcome = self.sender.deliver(Outgoing(rec.key, kind, doc["body"], data))
         self.worker.apply(rec, outcome)
         if isinstance(outcome, Rejected):
-            raise RecordRejected(f"the server refused the {kind}", code=outcome.code)
+            raise RecordRejected(f"the server refused the {kind}", code=outcome.code, error=outcome.error)
         if isinstance(outcome, Delivered):
             return Receipt(rec.key, kind, rec.local_ref, outcome.server_ref, delivered=True)
         self.worker.kick()

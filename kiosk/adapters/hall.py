@@ -64,6 +64,7 @@ class HallAdapter:
         self.cache_file = cache_file
         self._cache: dict[str, Any] = self._load()
         self._fresh: dict[str, tuple[float, Any]] = {}
+        self._full: dict[str, tuple[str, str]] = {}  # category -> (local day, reason) learnt from refusals
 
     # -- cache ---------------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -105,15 +106,29 @@ class HallAdapter:
 
     # -- reads ---------------------------------------------------------------------------------
     def categories(self) -> list[Category]:
+        """Categories with their queues; a line at its daily cap (said by the server, or learnt from a
+        refused ticket today) or outside its own hours is shown as full with that reason."""
         rows = self._get("categories", "/categories")
+        now = datetime.now(self.tz)
+        today, clock = now.date().isoformat(), now.strftime("%H:%M")
         out = []
         for c in rows:
+            code = str(c["code"])
             cap, issued = c.get("daily_cap"), c.get("issued_today")
-            full = bool(c.get("full")) or (bool(cap) and issued is not None and int(issued) >= int(cap))
-            out.append(Category(str(c["code"]), c.get("name_zh") or c.get("name", ""), c.get("name_en", ""),
-                                int(c.get("waiting", 0)), int(c.get("estimated_wait_s", 0)), full=full,
-                                full_reason="daily_cap" if full else ""))
+            reason = ""
+            if bool(c.get("full")) or (bool(cap) and issued is not None and int(issued) >= int(cap)):
+                reason = "daily_cap"
+            elif code in self._full and self._full[code][0] == today:
+                reason = self._full[code][1]
+            elif not str(c.get("opens") or "00:00") <= clock < str(c.get("closes") or "24:00"):
+                reason = "closed"
+            out.append(Category(code, c.get("name_zh") or c.get("name", ""), c.get("name_en", ""),
+                                int(c.get("waiting", 0)), int(c.get("estimated_wait_s", 0)), full=bool(reason),
+                                full_reason=reason))
         return out
+
+    def mark_full(self, code: str, reason: str) -> None:
+        self._full[code] = (datetime.now(self.tz).date().isoformat(), reason)
 
     def opening(self) -> Opening:
         """Open when the current local time is inside any category's hours (from the server)."""

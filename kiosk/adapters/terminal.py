@@ -24,17 +24,37 @@ from kiosk.flows.ports import (
 
 log = logging.getLogger(__name__)
 
-# server error codes → the refusal the citizen is told about (matched by the words they contain)
+# server error codes → the refusal the citizen is told about: exact codes first, then by the words
+# a code contains (a server of another version may spell them differently)
+_TICKET_CODES = {"quota_exceeded": "quota", "blacklisted": "blacklist", "category_full": "full",
+                 "sequence_exhausted": "full", "closed": "closed"}
 _REFUSALS = (("quota", "quota"), ("blacklisted", "blacklist"), ("blacklist", "blacklist"), ("cap", "full"),
              ("full", "full"), ("closed", "closed"), ("hours", "closed"))
+# the server's check-in reasons (params.reason) → the check-in screen's explanations
+_CHECKIN_REASONS = {"too_early": "early", "too_late": "late", "wrong_day": "wrong_day",
+                    "already_checked_in": "used", "cancelled": "cancelled", "blacklisted": "blacklisted"}
 _CHECKIN = (("early", "early"), ("late", "late"), ("expired", "late"), ("day", "wrong_day"),
-            ("used", "used"), ("checked", "used"), ("found", "not_found"), ("refused", "refused"))
+            ("used", "used"), ("checked", "used"), ("cancelled", "cancelled"), ("blacklisted", "blacklisted"),
+            ("found", "not_found"), ("refused", "refused"))
 
 
 def _match(code: str, table: tuple[tuple[str, str], ...], default: str) -> str:
     """The first reason whose word is one of the code's words (``check_in_refused`` → check, in, refused)."""
     words = set(re.split(r"[._\-]", code.lower()))
     return next((reason for word, reason in table if word in words), default)
+
+
+def _local_time(text: Any, tz: ZoneInfo, fmt: str) -> str:
+    """An ISO time from the server as local text ("" when absent or unreadable)."""
+    try:
+        return datetime.fromisoformat(str(text)).astimezone(tz).strftime(fmt) if text else ""
+    except ValueError:
+        return ""
+
+
+def _plain(params: dict[str, Any], *names: str) -> dict[str, str]:
+    """Non-personal refusal values the kiosk's messages use (counts, codes, times), as text."""
+    return {n: str(params[n]) for n in names if params.get(n) not in (None, "")}
 
 
 class TerminalAdapter:
@@ -49,12 +69,43 @@ class TerminalAdapter:
         from offline_cache.errors import CacheError, CacheFull, RecordRejected
 
         if isinstance(exc, RecordRejected):
-            return Refused(code=_match(exc.code, _REFUSALS, "other"), detail={"server_code": exc.code})
+            return self._refused(exc)
         if isinstance(exc, CacheFull):
             return Unavailable(code="kiosk.outbox_full")
         if isinstance(exc, CacheError):
             return Unavailable(code=exc.code)
         return PortError(code="kiosk.internal")
+
+    def _refused(self, exc: Any) -> Refused:
+        """A refused ticket with the server's reason and values (limit, cap, next opening…)."""
+        code = _TICKET_CODES.get(exc.code) or _match(exc.code, _REFUSALS, "other")
+        params = exc.params
+        detail: dict[str, Any] = {"server_code": exc.code, **_plain(params, "limit", "used", "cap", "category")}
+        if code == "quota" and "used" in detail:
+            detail["count"] = detail["used"]
+        opens = params.get("next_opening") or params.get("opens_at")
+        if opens:
+            detail["opens"] = _local_time(opens, self.tz, "%m-%d %H:%M") or str(opens)
+        if params.get("until"):
+            detail["until"] = str(params["until"])
+        return Refused(code=code, detail=detail)
+
+    def _checkin_refused(self, exc: Any) -> Refused:
+        """The check-in refusal with its reason, the booked slot, when to come back and the line."""
+        params = exc.params
+        reason = _CHECKIN_REASONS.get(str(params.get("reason", ""))) or _match(exc.code, _CHECKIN, "not_found")
+        if exc.code.endswith("not_found"):
+            reason = "not_found"
+        detail: dict[str, Any] = {"reason": reason, "server_code": exc.code,
+                                  **_plain(params, "slot", "category", "until")}
+        if "slot" not in detail and params.get("slot_start"):
+            start = _local_time(params["slot_start"], self.tz, "%Y-%m-%d %H:%M")
+            end = _local_time(params.get("slot_end"), self.tz, "%H:%M")
+            detail["slot"] = f"{start}–{end}" if end else start
+        back = params.get("come_back_at")
+        if back:
+            detail["back"] = _local_time(back, self.tz, "%H:%M")
+        return Refused(code="checkin", detail=detail)
 
     def _ticket(self, t: Any) -> Ticket:
         url = t.public_url or ""
@@ -77,8 +128,7 @@ class TerminalAdapter:
         try:
             t = self.terminal.check_in(booking_code=code, id_number=id_number)
         except RecordRejected as exc:
-            reason = _match(exc.code, _CHECKIN, "not_found")
-            raise Refused(code="checkin", detail={"reason": reason, "server_code": exc.code}) from exc
+            raise self._checkin_refused(exc) from exc
         except OfflineUnavailable as exc:
             raise Unavailable(code="kiosk.unavailable") from exc
         except CacheError as exc:

@@ -99,9 +99,11 @@ class FlowContext:
 
 
 def message(key: str, *, actions: tuple[str, ...] = ("home",), tone: str = "info",
-            **values: Any) -> View:
-    """A one-message screen (explanations, faults) with the given buttons."""
-    return View("message", {"key": key, "values": values, "actions": actions, "tone": tone}, prompt=key)
+            lines: tuple[tuple[str, Mapping[str, Any]], ...] = (), **values: Any) -> View:
+    """A one-message screen (explanations, faults) with the given buttons; ``lines`` are further
+    sentences under the headline as (key, values), e.g. the limit behind a refusal."""
+    return View("message", {"key": key, "values": values, "actions": actions, "tone": tone,
+                            "lines": [(k, dict(v)) for k, v in lines]}, prompt=key)
 
 
 class Flow:

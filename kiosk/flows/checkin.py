@@ -21,7 +21,7 @@ from kiosk.flows.take_number import ticket_view
 # the check character; the kiosk only recognises the shape.
 _BOOKING = re.compile(r"^(?:https?://\S+/)?(?:(?:appt|booking|appointment)[:/=])?([0-9A-Za-z-]{9,13})$", re.I)
 _BOOKING_CHARS = re.compile(r"^[0-9A-HJKMNP-TV-Z]{9}$")
-REFUSALS = ("early", "late", "wrong_day", "not_found", "used", "refused")
+REFUSALS = ("early", "late", "wrong_day", "not_found", "used", "cancelled", "blacklisted", "refused")
 
 
 def booking_code(text: str) -> str | None:
@@ -64,9 +64,9 @@ class CheckInFlow(Flow):
             reason = exc.detail.get("reason", "not_found")
             reason = reason if reason in REFUSALS else "not_found"
             self.ctx.session.data["checkin_category"] = exc.detail.get("category", "")
-            return View("checkin_refused", {"reason": reason, "slot": exc.detail.get("slot", ""),
-                                            "category": exc.detail.get("category", "")},
-                        prompt=f"checkin.refused.{reason}")
+            data = {"reason": reason, **{k: str(exc.detail.get(k) or "") for k in ("slot", "back", "until",
+                                                                                     "category")}}
+            return View("checkin_refused", data, prompt=f"checkin.refused.{reason}")
         if isinstance(exc, Unavailable):
             return message("checkin.unavailable", actions=("normal_ticket", "home"), tone="warn")
         return self.failed(exc)

@@ -200,6 +200,11 @@ class HallPort(Protocol):
         """A citizen's service QR (亮码) → ``{"id_number", "name"}``; raises NotFound."""
         ...
 
+    def mark_full(self, code: str, reason: str) -> None:
+        """The server refused a ticket because the line is full/closed: show it so until the day ends
+        (memory only, never blocks)."""
+        ...
+
 
 class TerminalPort(Protocol):
     """Writes, each committed to the outbox first (so they also work offline)."""

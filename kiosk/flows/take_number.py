@@ -6,6 +6,7 @@ QR to follow the queue on a phone), so a printer fault never leaves the citizen 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from kiosk.flows import qr
@@ -97,11 +98,29 @@ class TakeNumberFlow(Flow):
 
     def _issue_failed(self, exc: PortError) -> Step:
         if isinstance(exc, Refused):
-            key = f"refused.{exc.code}" if has(self.ctx.lang, f"refused.{exc.code}") else "refused.other"
-            return message(key, actions=("back", "home"), tone="warn")
+            return self._refused(exc)
         if isinstance(exc, Unavailable):
             return message("take_number.unavailable", tone="error", actions=("help", "home"))
         return self.failed(exc)
+
+    def _refused(self, exc: Refused) -> Step:
+        """The server's reason, in the citizen's language, with its specifics (limit, cap, hours)."""
+        d = exc.detail
+        if exc.code in ("full", "closed") and self.category is not None:
+            # the line is full or closed now: show it as such, here and to the next citizens
+            reason = "daily_cap" if exc.code == "full" else "closed"
+            self.ctx.hall.mark_full(self.category.code, reason)
+            self.categories = [replace(c, full=True, full_reason=reason) if c.code == self.category.code else c
+                               for c in self.categories]
+            self.sub = None
+            return self.view_categories(f"categories.full.{reason}", code=self.category.code)
+        key = f"refused.{exc.code}" if has(self.ctx.lang, f"refused.{exc.code}") else "refused.other"
+        lines: list[tuple[str, dict[str, Any]]] = []
+        if exc.code == "quota" and d.get("limit") and d.get("used"):
+            lines.append(("refused.detail.quota", {"limit": d["limit"], "used": d["used"]}))
+        if d.get("until"):
+            lines.append(("refused.detail.until", {"until": d["until"]}))
+        return message(key, actions=("back", "home"), tone="warn", lines=tuple(lines))
 
     def _issued(self, ticket: Ticket) -> Step:
         self.ctx.session.data["ticket"] = ticket

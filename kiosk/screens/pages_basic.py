@@ -58,6 +58,8 @@ def message_page(view: View, env: PageEnv) -> QWidget:
     if "opens" in values and not values["opens"]:
         values["opens"] = env.ui.tr("closed.unknown")
     inner.addWidget(text_label(env.ui.tr(d["key"], **values), "Headline", align=CENTER))
+    for key, line_values in d.get("lines", ()):
+        inner.addWidget(text_label(env.ui.tr(key, **line_values), "Body", align=CENTER))
     lay.addWidget(box)
     lay.addSpacing(30)
     keys = {"home": "action.home", "help": "action.help", "back": "action.back", "counter_ticket":
@@ -190,10 +192,16 @@ def checkin_refused_page(view: View, env: PageEnv) -> QWidget:
     lay = QVBoxLayout(w)
     lay.addStretch(1)
     box, inner = card(object_name="Card_warn")
-    inner.addWidget(text_label(env.ui.tr(f"checkin.refused.{d['reason']}", slot=d.get("slot", "")), "Headline"))
+    inner.addWidget(text_label(env.ui.tr(f"checkin.refused.{d['reason']}"), "Headline"))
+    for name in ("slot", "back", "until"):  # the server's specifics, when it sent them
+        if d.get(name):
+            inner.addWidget(text_label(env.ui.tr(f"checkin.detail.{name}", **{name: d[name]}), "Body"))
+    offer = d["reason"] != "used"
+    if offer:
+        inner.addWidget(text_label(env.ui.tr("checkin.offer"), "Body"))
     lay.addWidget(box)
     lay.addSpacing(24)
-    acts = [] if d["reason"] == "used" else [("normal_ticket", "action.normal_ticket", None)]
+    acts = [("normal_ticket", "action.normal_ticket", None)] if offer else []
     lay.addLayout(actions_row(env, acts, primary="normal_ticket"))
     lay.addStretch(2)
     return w

@@ -48,6 +48,8 @@ def test_checkin_on_the_wrong_day_explains_and_offers_a_normal_ticket(kiosk: Kio
     kiosk.wait_screen("identify")
     scan(kiosk, code)
     kiosk.wait_screen("checkin_refused")
+    assert kiosk.machine.view.data["reason"] == "wrong_day"  # the server's reason, not a guess
+    assert "您的预约不是今天，请在预约当天来签到。" in kiosk.texts()
     kiosk.tap("改取普通号")
     kiosk.wait_screen("categories")
     kiosk.tap("A  社会保险")

@@ -110,6 +110,9 @@ class FakeHall:
             return [case]
         return []
 
+    def mark_full(self, code: str, reason: str) -> None:
+        self.full.add(code)
+
     def resolve_service_code(self, text: str) -> dict[str, str]:
         self._up()
         if text == "SVC-TOKEN-OK":

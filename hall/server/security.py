@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -62,10 +63,16 @@ class Keyring:
     def __init__(self, master: bytes) -> None:
         self._hash_key = _derive(master, b"hall-id-hash")
         self._aes = AESGCM(_derive(master, b"hall-personal-data"))
+        self._code_key = _derive(master, b"hall-service-code")
 
     def id_hash(self, id_number: str) -> str:
         """HMAC of a valid ID number (raises the domain's InvalidIdNumber otherwise)."""
         return hash_id_number(id_number, key=self._hash_key)
+
+    def sign_code(self, text: str) -> str:
+        """HMAC-SHA256 of a service code's body under its own derived key, 128 bits, base64url."""
+        mac = hmac.new(self._code_key, text.encode("ascii"), hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
     @staticmethod
     def id_masked(id_number: str) -> str:

@@ -151,6 +151,25 @@ def _add_blobs(session: Session, files: Iterable[StoredFile]) -> None:
     session.execute(insert(Blob).values(list(rows.values())).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
+class LookupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+
+
+@router.post("/submissions/lookup")
+def lookup(body: LookupIn, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
+    """The citizen's own cases (newest first, at most 50) with status history, found by the ID number
+    in the body (never in a URL). Nothing of anyone else; only masked applicant fields."""
+    person = parse_id_number(body.id_number)
+    id_hash = hall.keyring.id_hash(person.value)
+    with hall.db.read() as s:
+        rows = s.scalars(select(Submission).where(Submission.applicant_id_hash == id_hash)
+                         .order_by(Submission.id.desc()).limit(50)).all()
+        items = [svc.view(s, r) for r in rows]
+    audit.record_now(hall, who, "submission.lookup", f"{len(items)} cases")
+    return {"id_masked": person.masked, "items": items}
+
+
 @router.get("/submissions/{code}")
 def progress(code: str, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
     """Progress by registration code or the terminal's local (offline) code; no personal data."""

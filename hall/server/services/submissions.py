@@ -58,6 +58,7 @@ def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None)
         "id": sub.id, "code": sub.code, "printed_code": f"{sub.code[:8]}-{sub.code[8:12]}-{sub.code[12:16]}-"
                                                         f"{sub.code[16:]}",
         "local_code": sub.local_code, "item_code": sub.item_code, "item_name": item.name_zh if item else "",
+        "item_name_en": item.name_en if item else "",
         "status": sub.status, "applicant_id_masked": sub.applicant_id_masked,
         "applicant_name_masked": sub.applicant_name_masked, "ticket_id": sub.ticket_id,
         "missing": sub.missing, "legal_due": sub.legal_due.isoformat() if sub.legal_due else None,

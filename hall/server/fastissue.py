@@ -63,8 +63,10 @@ class SqliteIssuer:
 
     def __init__(self, path: str, lock: threading.Lock) -> None:
         self._lock = lock
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000", "foreign_keys=ON"):
+        # A short busy timeout: this runs on the event loop, and another process holding the file (an
+        # admin command) must not stall it; such a batch goes to the full path, which waits in a thread.
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0.05)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=50", "foreign_keys=ON"):
             self._conn.execute(f"PRAGMA {pragma}")
         self._pending: list[Pending] = []
 
@@ -99,7 +101,13 @@ class SqliteIssuer:
         results: list[Issued | None] = []
         cur = self._conn.cursor()
         try:
-            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # busy: another process writes
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_result(None)
+                return
             for req, _ in batch:
                 seq, waiting = cur.execute(_SQLITE_BUMP, (req["day"], req["cat"])).fetchone()
                 if seq > MAX_SEQUENCE:

@@ -108,3 +108,24 @@ def test_id_numbers_priority_caps_and_hours_take_the_full_rules(
     assert shut.status_code == 422 and shut.json()["error"]["code"] == "closed"
     assert shut.json()["error"]["params"]["next_opening"].endswith(opens)
     assert hall.fast_served == 0
+
+
+def test_database_held_by_another_process_goes_the_patient_way(
+        app_client: tuple[TestClient, HallContext, dict[str, str]], tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+
+    client, hall, tokens = app_client
+    other = sqlite3.connect(tmp_path / "hall.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # e.g. `hall admin create-token` writing at that moment
+    timer = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    timer.start()
+    try:
+        r = client.post("/api/v1/tickets", json={"category": "A"}, headers=_h(tokens))
+    finally:
+        timer.join()
+        other.close()
+    assert r.status_code == 201 and r.json()["number"] == "A001"
+    assert hall.fast_served == 0  # the lean path stepped aside instead of stalling the loop
+    assert client.post("/api/v1/tickets", json={"category": "A"}, headers=_h(tokens)).json()["number"] == "A002"
+    assert hall.fast_served == 1

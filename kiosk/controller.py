@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 ATTRACT_AFTER_S = 45.0
 HOME_REFRESH_MS = 15000
+HEARTBEAT_MS = 15000  # the dashboard shows a terminal offline after 90 s without one
 
 
 class KioskController(QObject):
@@ -56,9 +57,34 @@ class KioskController(QObject):
         self._refresh = QTimer(self)
         self._refresh.timeout.connect(self.refresh_home)
         self._refresh.start(HOME_REFRESH_MS)
+        self._beat = QTimer(self)
+        self._beat.timeout.connect(self.heartbeat)
+        self._beat.start(HEARTBEAT_MS)
+        self._beat_busy = False
+        self.last_heartbeat: bool | None = None  # whether the last one arrived (technician screen)
 
     def devices_ready(self) -> None:
         self._refresh_devices()
+        self.heartbeat()  # the dashboard sees the kiosk and its devices as soon as they are open
+
+    def heartbeat(self) -> None:
+        """Device statuses (read here, they never block), version and backlog to the dashboard,
+        sent off the GUI thread; a beat still on its way is not doubled."""
+        if self.services is None or self._beat_busy:
+            return
+        from kiosk.services import heartbeat_devices
+
+        devices = heartbeat_devices(self.services.devices.statuses())
+        self._beat_busy = True
+        self.runner.submit(lambda: self.services.heartbeat(devices), self._beat_done, self._beat_failed)
+
+    def _beat_done(self, arrived: Any) -> None:
+        self._beat_busy = False
+        self.last_heartbeat = bool(arrived)
+
+    def _beat_failed(self, _exc: BaseException) -> None:
+        self._beat_busy = False
+        self.last_heartbeat = False
 
     def _refresh_devices(self) -> None:
         if self.services is not None:
@@ -197,13 +223,7 @@ class KioskController(QObject):
         self.machine.go_home("technician")  # a citizen's session never survives into the technician screen
         self.idle_overlay.hide()
         if self.tech is None:
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                ver = version("hall-terminal-suite")
-            except PackageNotFoundError:
-                ver = "dev"
-            self.tech = TechnicianScreen(pin=pin, version=ver)
+            self.tech = TechnicianScreen(pin=pin, version=self.services.version)
             self.tech.exit_requested.connect(self.close_technician)
             self.tech.test_requested.connect(self.run_test)
             self.tech.pin_ok.connect(self._tech_refresh)
@@ -259,6 +279,7 @@ class KioskController(QObject):
         """Stop timers, stop listening, close devices and the outbox (the window may stay)."""
         self._tick.stop()
         self._refresh.stop()
+        self._beat.stop()
         self.hub.event.disconnect(self.device_event)
         self.runner.shutdown()
         if self.services is not None:

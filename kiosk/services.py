@@ -77,6 +77,27 @@ class KioskServices:
         """Device status events for the technician screen; payloads are never kept."""
         self.recent_events.append(f"{time.strftime('%H:%M:%S')} {kind} {name}")
 
+    @property
+    def version(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("hall-terminal-suite")[:32]
+        except PackageNotFoundError:
+            return "dev"
+
+    def heartbeat(self, devices: list[dict[str, str]]) -> bool:
+        """Tell the dashboard this kiosk is alive, with its devices, version and outbox backlog
+        (blocking: call off the GUI thread). Never raises: False when it did not arrive."""
+        beat = getattr(self.terminal_raw, "heartbeat", None)
+        if not callable(beat):
+            return False
+        try:
+            return bool(beat(devices=devices, version=self.version))
+        except Exception as exc:  # noqa: BLE001 (a missed heartbeat is the next one's job)
+            log.warning("heartbeat failed: %s", exc.__class__.__name__)
+            return False
+
     def backlog(self) -> dict[str, Any]:
         try:
             stats = self.terminal_raw.backlog()
@@ -92,6 +113,13 @@ class KioskServices:
         close = getattr(self.terminal_raw, "close", None)
         if callable(close):
             close()
+
+
+def heartbeat_devices(statuses: dict[str, Any]) -> list[dict[str, str]]:
+    """Device statuses as the server's heartbeat takes them (its field limits, no time stamps)."""
+    return [{"kind": st.kind[:32], "driver": str(st.driver)[:64], "health": st.health.value,
+             "code": str(st.code)[:64], "message_zh": str(st.message_zh)[:200], "message_en": str(st.message_en)[:200]}
+            for st in statuses.values()]
 
 
 def build_machine(settings: Any, services: KioskServices) -> KioskMachine:

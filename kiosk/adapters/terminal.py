@@ -57,6 +57,15 @@ def _plain(params: dict[str, Any], *names: str) -> dict[str, str]:
     return {n: str(params[n]) for n in names if params.get(n) not in (None, "")}
 
 
+def _device_alert(reason: str, detail: str) -> str:
+    """A device alert in the manager's words (the hall's language) with its stable code for search."""
+    from kiosk.i18n import has, tr
+
+    what = tr("zh_CN", f"alert.{reason}") if has("zh_CN", f"alert.{reason}") else tr("zh_CN", "alert.device")
+    doc = tr("zh_CN", f"alert.doc.{detail}") if has("zh_CN", f"alert.doc.{detail}") else detail
+    return f"{what}: {doc} [{reason}]" if doc else f"{what} [{reason}]"
+
+
 class TerminalAdapter:
     def __init__(self, terminal: Any, *, timezone: str = "Asia/Shanghai", terminal_id: str = "K1",
                  base_url: str = "") -> None:
@@ -195,7 +204,7 @@ class TerminalAdapter:
         from offline_cache.errors import CacheError
 
         kind = "cannot_do" if reason == "fallback" else "help"
-        message = detail if reason in ("help", "fallback") else f"{reason} {detail}".strip()
+        message = detail if reason in ("help", "fallback") else _device_alert(reason, detail)
         try:
             self.terminal.help_call({"kind": kind, "message": message[:500], "terminal_id": self.terminal_id})
         except CacheError as exc:

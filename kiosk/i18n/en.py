@@ -135,6 +135,13 @@ TABLE: dict[str, str] = {
     "refused.detail.cap": "All {cap} numbers for today have been issued.",
     "refused.detail.opens": "Opens again: {opens}",
     "refused.detail.until": "Paused until {until}.",
+    "alert.device": "Kiosk device fault",
+    "alert.device.printer.paper_out": "Kiosk printer is out of paper: please refill it",
+    "alert.device.printer.cover_open": "Kiosk printer cover is open",
+    "alert.device.offline": "Kiosk printer is offline",
+    "alert.doc.ticket": "a ticket was not printed (shown on screen)",
+    "alert.doc.receipt": "a receipt was not printed (shown on screen)",
+    "alert.doc.notice": "a one-time notice was not printed (shown on screen)",
     "checkin.unavailable": "Check-in is not possible right now. You can take a normal number first.",
     # face
     "face.title": "Face check",

@@ -134,6 +134,13 @@ TABLE: dict[str, str] = {
     "refused.detail.cap": "今日号源共 {cap} 个，已全部发出。",
     "refused.detail.opens": "下次开始办理：{opens}",
     "refused.detail.until": "暂停至 {until}。",
+    "alert.device": "自助终端设备故障",
+    "alert.device.printer.paper_out": "自助终端打印机缺纸，请及时加纸",
+    "alert.device.printer.cover_open": "自助终端打印机盖未关好",
+    "alert.device.offline": "自助终端打印机离线",
+    "alert.doc.ticket": "号票未打印，已在屏幕显示",
+    "alert.doc.receipt": "受理回执未打印，已在屏幕显示",
+    "alert.doc.notice": "一次性告知书未打印，已在屏幕显示",
     "checkin.unavailable": "暂时无法签到，您可以先取普通号。",
     # face
     "face.title": "人脸拍照核验",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
@@ -52,15 +53,35 @@ def _window(hall: HallContext) -> dapp.CheckInWindow:
     return dapp.CheckInWindow(early_minutes=hall.options.checkin_early_min, late_minutes=hall.options.checkin_late_min)
 
 
-def _refusal(tx: Tx, hall: HallContext, id_hash: str, now: datetime) -> derr.Blacklisted | None:
-    """The domain's booking pause for this person, from their missed appointments (explained to them)."""
+def _refusal(tx: Tx, hall: HallContext, id_hash: str, now: datetime, *, besides: int | None = None
+             ) -> derr.Blacklisted | None:
+    """The domain's booking pause for this person, from their missed appointments (explained to them);
+    ``besides``: an appointment not to count (the one being checked in)."""
     o = hall.options
     rule = BlacklistRule(misses=o.blacklist_misses, window_days=o.blacklist_days, ban_days=o.blacklist_days)
     late = timedelta(minutes=o.checkin_late_min)
     rows = tx.session.scalars(select(Appointment).where(
         Appointment.id_hash == id_hash, Appointment.slot_start >= now - timedelta(days=2 * o.blacklist_days))).all()
-    missed = [a.slot_end for a in rows if a.status == "missed" or (a.status == "booked" and a.slot_end + late < now)]
+    missed = [a.slot_end for a in rows if a.id != besides and (
+        a.status == "missed" or (a.status == "booked" and a.slot_end + late < now))]
     return blacklist_refusal(missed, now, rule=rule)
+
+
+def _refused(decision: dapp.CheckInDecision, appt: Appointment, hall: HallContext) -> ApiError:
+    """The check-in refusal with everything a terminal shows: ``reason`` (too_early, too_late, wrong_day,
+    already_checked_in, cancelled, blacklisted) at the top and in ``params``, when to come back (UTC and
+    hall-local ``HH:MM``), the slot, and the zh/en text (docs/api.md, "Appointments")."""
+    reason = decision.reason.value if decision.reason else "refused"
+    back = decision.come_back_at
+    params: dict[str, Any] = {
+        "reason": reason, "detail_zh": decision.message_zh, "detail_en": decision.message_en,
+        "come_back_at": back.isoformat() if back else None,
+        "come_back_local": back.astimezone(ZoneInfo(hall.options.timezone)).strftime("%H:%M") if back else None,
+        "slot_start": appt.slot_start.isoformat(), "slot_end": appt.slot_end.isoformat(),
+        "booking_code": appt.code, "category": appt.category}
+    return ApiError(422, "check_in_refused", decision.message_en, message_zh=decision.message_zh,
+                    message_en=decision.message_en, reason=reason, come_back_at=params["come_back_at"],
+                    params=params)
 
 
 @router.post("/appointments", status_code=201)
@@ -102,16 +123,20 @@ def check_in(body: CheckInIn, hall: HallDep, who: TerminalRole, key: IdemKey = N
                 Appointment.code == dapp.parse_booking_code(body.code)))
         else:
             id_hash = hall.keyring.id_hash(parse_id_number(body.id_number or "").value)
-            booked = tx.session.scalars(select(Appointment).where(
-                Appointment.id_hash == id_hash, Appointment.status == "booked")).all()
-            # The citizen's booking nearest to now.
+            rows = tx.session.scalars(select(Appointment).where(Appointment.id_hash == id_hash)).all()
+            # The citizen's booking nearest to now; without one, the nearest of any state, so a second
+            # check-in hears "already checked in" rather than "no appointment".
+            booked = [a for a in rows if a.status == "booked"] or list(rows)
             appt = min(booked, key=lambda a: abs((a.slot_start - now).total_seconds()), default=None)
         if appt is None:
             raise ApiError(404, "appointment.not_found", "no appointment found; please take an ordinary ticket")
+        paused = _refusal(tx, hall, appt.id_hash, now, besides=appt.id) if appt.status == "booked" else None
         decision = dapp.decide_check_in(
             dapp.Appointment(appt.id, appt.code, appt.category, appt.slot_start, appt.slot_end, appt.status),
-            now, window=_window(hall))
-        decision.raise_if_refused()
+            now, window=_window(hall),
+            paused_until=datetime.fromisoformat(paused.params["until_utc"]) if paused is not None else None)
+        if not decision.ok:
+            raise _refused(decision, appt, hall)
         _, ticket = tsvc.issue(hall, tx, {"category": appt.category, "priority": "appointment",
                                           "source": "appointment", "terminal_id": body.terminal_id},
                                now=now, appointment_id=appt.id)

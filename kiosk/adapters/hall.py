@@ -52,7 +52,7 @@ STANDARD_FORM = (
 def _translate(exc: HallError) -> PortError:
     if isinstance(exc, HallRejected):
         if exc.status == 404:
-            return NotFound(code="kiosk.not_found")
+            return NotFound(code="kiosk.not_found", detail={"server_code": exc.server_code or ""})
         return PortError(code="kiosk.rejected", detail={"server_code": exc.server_code or ""})
     return Unavailable()
 

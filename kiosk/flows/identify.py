@@ -19,6 +19,7 @@ Then = Callable[[Identity | None], Step]
 Codes = Callable[[str], Step | None]
 
 METHODS = ("id_card", "ss_card", "service_code")
+CODE_REFUSALS = {"expired": "identify.code_expired", "used": "identify.code_used"}
 
 
 class Identifier:
@@ -96,7 +97,11 @@ class Identifier:
                                          name=str(found.get("name", ""))))
 
     def _code_failed(self, exc: PortError) -> Step:
-        return self.view("identify.code_unknown" if isinstance(exc, NotFound) else "identify.code_offline")
+        if not isinstance(exc, NotFound):
+            return self.view("identify.code_offline")
+        # an expired or used 亮码 is refreshed on the phone; anything else is not a code of ours
+        why = str(exc.detail.get("server_code", "")).rpartition(".")[2]
+        return self.view(CODE_REFUSALS.get(why, "identify.code_unknown"))
 
     def _identified(self, identity: Identity) -> Step:
         self.active = False

@@ -84,6 +84,8 @@ TABLE: dict[str, str] = {
     "identify.card_unreadable": "The ID card could not be read. Place it again or use another way.",
     "identify.ss_card_needs_id_card": "This social security card does not give your details. Please use your ID card.",
     "identify.code_unknown": "This QR code is not recognised. Please try another way.",
+    "identify.code_expired": "This service code has expired. Refresh it on your phone and scan again.",
+    "identify.code_used": "This service code was already used. Refresh it on your phone and scan again.",
     "identify.code_offline": "The network is down, service codes cannot be checked. Please use your ID card.",
     "identify.short.id_card": "ID card",
     "identify.short.ss_card": "social security card",

@@ -83,6 +83,8 @@ TABLE: dict[str, str] = {
     "identify.card_unreadable": "身份证读取失败，请重新放置，或使用其他方式。",
     "identify.ss_card_needs_id_card": "这张社保卡不能读出身份信息，请改用身份证。",
     "identify.code_unknown": "无法识别这个二维码，请换一种方式。",
+    "identify.code_expired": "这个亮码已过期，请在手机上刷新后重新扫码。",
+    "identify.code_used": "这个亮码已经用过，请在手机上刷新后重新扫码。",
     "identify.code_offline": "网络中断，暂不能核验亮码，请刷身份证。",
     "identify.short.id_card": "身份证",
     "identify.short.ss_card": "社保卡",

@@ -117,6 +117,8 @@ class FakeHall:
         self._up()
         if text == "SVC-TOKEN-OK":
             return {"id_number": YOUNG_ID, "name": "欧阳娜娜"}
+        if text.startswith("HSC1.old"):
+            raise NotFound(detail={"server_code": "service_code.expired"})
         raise NotFound()
 
 

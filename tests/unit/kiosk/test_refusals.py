@@ -118,3 +118,11 @@ def _code(text: str) -> Any:
     from devices.code_scanner.protocol import ScannedCode
 
     return ScannedCode("qr", text)
+
+
+def test_an_expired_service_code_asks_for_a_refreshed_one() -> None:
+    k = Kiosk()
+    k.tile("query")
+    v = k.event("code_scanner", "code_scanned", _code("HSC1.old.5f0e.abc"))
+    assert v.screen == "identify" and v.data["notice"] == "identify.code_expired"
+    assert k.ctx.session.identity is None

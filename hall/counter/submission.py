@@ -28,7 +28,7 @@ STATUS_ZH = {"submitted": "已提交", "received": "已接收", "accepted": "已
              "in_review": "审批中", "approved": "已批准", "rejected": "不予受理/不予批准",
              "result_ready": "待领取", "delivered": "已办结送达"}
 VERDICT_ZH = {"accepted": "已确认", "missing": "缺失", "pending": "待核验"}
-KIND_ZH = {"file": "上传", "elicense": "电子证照", "waived": "容缺承诺"}
+KIND_ZH = {"file": "上传", "elicense": "电子证照", "waived": "容缺承诺", "commitment_signature": "承诺书签名"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +108,8 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
             continue
         mid = m.get("id")
         materials.append(Material(id=mid if isinstance(mid, int) else None,
-                                  requirement=str(names.get(str(m.get("requirement"))) or m.get("requirement")
-                                                  or f"材料{i + 1}"),
+                                  requirement=str(names.get(str(m.get("requirement"))) or m.get("name_zh")
+                                                  or m.get("requirement") or f"材料{i + 1}"),
                                   kind=str(m.get("kind") or "file"), verdict=str(m.get("verdict") or "pending"),
                                   sha256=m.get("sha256"), content_type=str(m.get("content_type") or "")))
     missing = [str(x.get("name") or x.get("requirement") or x) if isinstance(x, dict) else str(x)

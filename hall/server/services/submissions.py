@@ -20,6 +20,9 @@ from hall.server.services.tickets import _UPSERT
 from hall.server.services.uploads import StoredFile
 
 _COUNTER_KEY = "#R"  # the registration-code counter shares the per-day counter table
+# The material a citizen's touch signature under the commitment (容缺承诺) is stored as.
+SIGNATURE = "commitment_signature"
+SIGNATURE_NAMES = ("容缺受理承诺书签名", "Signed commitment (容缺)")
 
 
 def domain_item(row: ServiceItem) -> dcat.ServiceItem:
@@ -40,6 +43,24 @@ def _next_code(s: Session, now: datetime) -> dsub.RegistrationCode:
     return dsub.new_registration_code(day, int(counter))
 
 
+def _signature(m: dict[str, Any], files: dict[str, StoredFile]) -> SubmissionMaterial:
+    """The touch signature under the commitment (容缺承诺书): a PNG part, stored like any material."""
+    f = files.get(m.get("file") or "")
+    if f is None:
+        raise ApiError(422, "submission.signature_file", "the commitment signature must be an uploaded PNG part")
+    if f.content_type != "image/png":
+        raise ApiError(415, "upload.signature_not_png", "the commitment signature must be a PNG image")
+    return SubmissionMaterial(requirement=SIGNATURE, kind=SIGNATURE, blob_sha256=f.sha256,
+                              content_type=f.content_type, size=f.size)
+
+
+def material_names(item: ServiceItem | None) -> dict[str, tuple[str, str]]:
+    names = {str(m.get("key")): (str(m.get("name_zh") or m.get("key")), str(m.get("name_en") or ""))
+             for m in (item.materials if item else None) or []}
+    names[SIGNATURE] = SIGNATURE_NAMES
+    return names
+
+
 def find(s: Session, code: str) -> Submission:
     norm = code.replace("-", "").strip().upper()
     row = s.scalar(select(Submission).where((Submission.code == norm) | (Submission.local_code == code.strip())))
@@ -54,6 +75,7 @@ def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None)
     mats = s.scalars(select(SubmissionMaterial).where(SubmissionMaterial.submission_id == sub.id)
                      .order_by(SubmissionMaterial.id)).all()
     item = s.get(ServiceItem, sub.item_code)
+    names = material_names(item)
     out = {
         "id": sub.id, "code": sub.code, "printed_code": f"{sub.code[:8]}-{sub.code[8:12]}-{sub.code[12:16]}-"
                                                         f"{sub.code[16:]}",
@@ -67,7 +89,11 @@ def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None)
         "history": [{"status": h.status, "at": h.at.isoformat(), "actor": h.actor, "note": h.note} for h in history],
         "materials": [{"id": m.id, "requirement": m.requirement, "kind": m.kind, "sha256": m.blob_sha256,
                        "content_type": m.content_type, "size": m.size, "verdict": m.verdict,
-                       "waived_due": m.waived_due.isoformat() if m.waived_due else None} for m in mats],
+                       "waived_due": m.waived_due.isoformat() if m.waived_due else None,
+                       "name_zh": names.get(m.requirement, (m.requirement, ""))[0],
+                       "name_en": names.get(m.requirement, ("", m.requirement))[1] or m.requirement,
+                       "note": m.note, "reviewed_by": m.reviewed_by,
+                       "reviewed_at": m.reviewed_at.isoformat() if m.reviewed_at else None} for m in mats],
     }
     if personal is not None:
         out["applicant"] = {"name": personal.get("name", ""), "id_masked": sub.applicant_id_masked,
@@ -89,7 +115,9 @@ def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, Stor
     person = parse_id_number(req["id_number"])
     provided, waive, elic, records = [], {}, set(), []
     for m in req.get("materials", []):
-        if m.get("file"):
+        if m["requirement"] == SIGNATURE:
+            records.append(_signature(m, files))
+        elif m.get("file"):
             f = files.get(m["file"])
             if f is None:
                 raise ApiError(422, "submission.file_missing", f"no uploaded part named {m['file']}")

@@ -65,12 +65,14 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/identity/service-code": (TERMINAL, {"code": "HSC1.not-a-code"}),
     "GET /api/v1/submissions/{code}/detail": (CLERK, None),
     "POST /api/v1/submissions/{code}/status": (CLERK, {"status": "in_review", "note": ""}),
+    "POST /api/v1/submissions/{code}/review": (CLERK, {"materials": []}),
     "GET /api/v1/files/{sha256}": (CLERK, None),
     "POST /api/v1/elicenses/query": (TERMINAL, {"id_number": "11010519491231002X"}),
     "POST /api/v1/appointments": (TERMINAL, {"id_number": "11010519491231002X", "category": "A",
                                              "slot_start": "2030-01-07T09:00:00+08:00",
                                              "slot_end": "2030-01-07T09:30:00+08:00"}),
     "POST /api/v1/appointments/check-in": (TERMINAL, {"code": "0000000000"}),
+    "GET /api/v1/appointments/{appointment_id}": (CLERK, None),
     "POST /api/v1/evaluations": (TERMINAL, {"level": 5, "reasons": [], "comment": "", "window": 1}),
     "POST /api/v1/help": (TERMINAL, {"kind": "help", "terminal_id": "K1", "message": "请帮忙"}),
     "POST /api/v1/alerts": (CLERK, {"window": 1, "message": "test"}),
@@ -140,7 +142,7 @@ def revoked(server: HallServer) -> dict[str, str]:
 
 def _fill(path: str, ticket_id: int) -> str:
     values = {"code": "A", "ticket_id": str(ticket_id), "window": "1", "fid": "1", "sha256": "0" * 64,
-              "terminal_id": "K1", "token": "not-a-ticket"}
+              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1"}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     if path == "/api/v1/submissions":

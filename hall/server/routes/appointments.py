@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from hall.server.auth import HallDep, TerminalRole
+from hall.server.auth import ClerkRole, HallDep, TerminalRole
 from hall.server.context import HallContext, Tx
 from hall.server.domain import appointments as dapp
 from hall.server.domain import errors as derr
@@ -19,8 +19,8 @@ from hall.server.domain.identity import parse_id_number
 from hall.server.domain.rules import BlacklistRule, blacklist_refusal
 from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
-from hall.server.models import Appointment
-from hall.server.schemas import ERRORS
+from hall.server.models import Appointment, ServiceItem
+from hall.server.schemas import ERRORS, IdPath
 from hall.server.services import tickets as tsvc
 
 router = APIRouter(tags=["appointments"], responses=ERRORS)
@@ -146,3 +146,18 @@ def check_in(body: CheckInIn, hall: HallDep, who: TerminalRole, key: IdemKey = N
     status, out = run_idempotent(hall, scope="POST /appointments/check-in", key=key,
                                  payload=body.model_dump(mode="json"), action=action)
     return JSONResponse(out, status_code=status)
+
+
+@router.get("/appointments/{appointment_id}")
+def read_appointment(appointment_id: IdPath, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
+    """The booking behind a ticket, for the counter: slot, category and item names, status, masked ID."""
+    with hall.db.read() as s:
+        a = s.get(Appointment, appointment_id)
+        if a is None:
+            raise ApiError(404, "appointment.not_found", "no such appointment")
+        item = s.get(ServiceItem, a.item_code) if a.item_code else None
+    cat = hall.categories.get(hall.db).get(a.category)
+    return {**view(a), "category_name": cat.name_zh if cat else a.category,
+            "category_name_en": cat.name_en if cat else a.category,
+            "item_name": item.name_zh if item else None, "item_name_en": item.name_en if item else None,
+            "created_at": a.created_at.isoformat()}

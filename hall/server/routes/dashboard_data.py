@@ -27,6 +27,7 @@ from hall.server.models import Evaluation, FollowUp, Terminal, Ticket, Window
 from hall.server.routes.dashboard_auth import COOKIE, Manager, ManagerWrite, read_session
 from hall.server.routes.dashboard_stats import QueueState, assess
 from hall.server.services.stats import queue_counts
+from hall.server.services.windows import window_view
 
 router = APIRouter()
 ws_router = APIRouter()
@@ -50,31 +51,23 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt else None
 
 
-def _windows(s: Session, day: str) -> list[dict[str, Any]]:
+def _windows(s: Session, now: datetime) -> list[dict[str, Any]]:
     rows = list(s.scalars(select(Window).order_by(Window.number)))
     current_ids = [w.current_ticket_id for w in rows if w.current_ticket_id]
     current = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(current_ids)))} if current_ids else {}
-    served: dict[int, list[float]] = {}
-    done = s.execute(select(Ticket.window, Ticket.called_at, Ticket.started_at, Ticket.finished_at).where(
-        Ticket.hall_day == day, Ticket.status == "done", Ticket.window.is_not(None)))
-    for window, called, started, finished in done:
-        if window is None:
-            continue
-        begin = started or called
-        secs = (finished - begin).total_seconds() if begin and finished else None
-        served.setdefault(window, []).append(max(0.0, secs) if secs is not None else -1.0)
     out = []
     for w in rows:
         t = current.get(w.current_ticket_id or -1)
-        times = [x for x in served.get(w.number, []) if x >= 0]
+        # One definition of "served today" and "average handling time": the window record's own
+        # (hall.server.services.windows.count_served), as in GET /windows and window.changed.
+        figures = window_view(w, now=now)
         out.append({
             "number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
             "pause_reason": w.pause_reason, "clerk": w.clerk, "updated_at": _iso(w.updated_at),
             "current": None if t is None else {"id": t.id, "number": t.number, "category": t.category,
                                                "status": t.status, "priority": t.priority,
                                                "called_at": _iso(t.called_at), "started_at": _iso(t.started_at)},
-            "served_today": len(served.get(w.number, [])),
-            "avg_handling_s": round(sum(times) / len(times)) if times else None,
+            "served_today": figures["served_today"], "avg_handling_s": figures["avg_handling_s"],
         })
     return out
 
@@ -148,7 +141,7 @@ def overview(hall: HallContext) -> dict[str, Any]:
     now = datetime.now(UTC)
     day = hall_day(now).isoformat()
     with hall.db.read() as s:
-        windows = _windows(s, day)
+        windows = _windows(s, now)
         terminals = _terminals(hall, s, now)
         followups = _followups(s)
         recent = [{"id": t.id, "number": t.number, "category": t.category, "status": t.status,

@@ -26,6 +26,7 @@ from hall.server.idempotency import run_idempotent
 from hall.server.models import Blob, Submission, SubmissionMaterial
 from hall.server.schemas import ERRORS, MAX_ID, DbId
 from hall.server.services import audit
+from hall.server.services import review as review_svc
 from hall.server.services import submissions as svc
 from hall.server.services.uploads import StoredFile, blob_path, store
 
@@ -53,10 +54,27 @@ class SubmissionIn(BaseModel):
     terminal_id: str | None = Field(default=None, max_length=32)
 
 
+StatusName = Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
+                     "result_ready", "delivered"]
+
+
 class StatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    status: Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
-                    "result_ready", "delivered"]
+    status: StatusName
+    note: str = Field(default="", max_length=500)
+
+
+class VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: DbId
+    verdict: Literal["accepted", "missing", "pending"]
+    note: str = Field(default="", max_length=200)
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    materials: list[VerdictIn] = Field(default_factory=list, max_length=60)
+    status: StatusName | None = None
     note: str = Field(default="", max_length=500)
 
 
@@ -203,6 +221,23 @@ def set_status(code: str, body: StatusIn, hall: HallDep, who: ClerkRole) -> dict
         out = svc.change_status(hall, tx, code, status=body.status, actor=who.name, note=body.note)
         audit.record(tx.session, who, "submission.status", f"submission {out['code']}", body.status)
         return out
+
+
+@router.post("/submissions/{code}/review")
+def review(code: str, body: ReviewIn, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> JSONResponse:
+    """The clerk's verdict per material (accepted / missing with a note), optionally with the next status;
+    missing ones join the case's missing list and the status note. Returns the clerk's detail view."""
+    def action(tx: Any) -> tuple[int, dict[str, Any]]:
+        out = review_svc.review(hall, tx, code, [v.model_dump() for v in body.materials], actor=who.name,
+                                status=body.status, note=body.note)
+        marks = ",".join(f"{v.id}:{v.verdict}" for v in body.materials)
+        audit.record(tx.session, who, "submission.review", f"submission {out['code']}",
+                     f"{marks} {body.status or ''}".strip())
+        return 200, out
+
+    status, out = run_idempotent(hall, scope=f"review {code}", key=key, payload=body.model_dump(mode="json"),
+                                 action=action)
+    return JSONResponse(out, status_code=status)
 
 
 @router.get("/files/{sha256}", response_class=FileResponse)

@@ -21,11 +21,28 @@ def announce_text(number: str, window: int) -> str:
     return f"请 {number} 号 到 {window} 号窗口 办理"
 
 
-def window_view(w: Window) -> dict[str, Any]:
+def window_view(w: Window, *, now: datetime | None = None) -> dict[str, Any]:
+    today = w.served_day is not None and w.served_day == hall_day(now or datetime.now(UTC)).isoformat()
+    handled = (w.handling_count or 0) if today else 0
     return {"number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
             "pause_reason": w.pause_reason, "clerk": w.clerk, "current_ticket_id": w.current_ticket_id,
             "cannot_do_desk": w.cannot_do_desk, "weights": dict(w.weights or {}),
-            "updated_at": w.updated_at.isoformat()}
+            "updated_at": w.updated_at.isoformat(),
+            "served_today": (w.served_count or 0) if today else 0,
+            "avg_handling_s": round((w.handling_total_s or 0.0) / handled) if handled else None}
+
+
+def count_served(w: Window, t: Ticket, now: datetime) -> None:
+    """One more ticket done at ``w`` today; handling time = start (or call, if never started) → finish.
+    The figures restart with each hall day (docs/dashboard.md, "served today")."""
+    day = hall_day(now).isoformat()
+    if w.served_day != day:
+        w.served_day, w.served_count, w.handling_total_s, w.handling_count = day, 0, 0.0, 0
+    w.served_count = (w.served_count or 0) + 1
+    begin = t.started_at or t.called_at
+    if begin is not None:
+        w.handling_total_s = (w.handling_total_s or 0.0) + max(0.0, (now - begin).total_seconds())
+        w.handling_count = (w.handling_count or 0) + 1
 
 
 def get_window(tx: Tx, number: int, *, lock: bool = True) -> Window:
@@ -55,6 +72,7 @@ def _close_current(tx: Tx, w: Window, now: datetime) -> None:
     cur = tx.session.get(Ticket, w.current_ticket_id)
     if cur is not None and cur.status in ("called", "serving"):
         cur.status, cur.finished_at = "done", now
+        count_served(w, cur, now)
         tx.emit("ticket.finished", {"id": cur.id, "number": cur.number, "window": w.number})
     w.current_ticket_id = None
 
@@ -155,6 +173,7 @@ def finish(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
     t = _current(tx, w, "called", "serving")
     t.status, t.finished_at = "done", now
     t.started_at = t.started_at or t.called_at
+    count_served(w, t, now)
     w.current_ticket_id, w.updated_at = None, now
     tx.emit("ticket.finished", {"id": t.id, "number": t.number, "window": w.number})
     _emit_window(tx, w)

@@ -26,6 +26,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notice_title": "一次性告知书", "notice_intro": "您申请办理的事项尚缺以下材料，现一次性告知：",
         "notice_deadline": "请于 {d} 前补齐材料。", "notice_outro": "材料补齐后可到任一综合窗口办理。",
         "phone": "咨询电话：{v}", "told": "告知时间：{t}",
+        "appointment": "预约优先", "offline": "离线取号，同样有效",
+        "original": "原件 {n} 份", "copy": "复印件 {n} 份",
     },
     "en": {
         "ticket_title": "Queue ticket", "ahead": "Waiting ahead: {n}", "wait": "Estimated wait: {n} min",
@@ -37,6 +39,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notice_title": "One-time notice", "notice_intro": "Your application still needs these materials:",
         "notice_deadline": "Please bring them by {d}.", "notice_outro": "Then go to any comprehensive window.",
         "phone": "Enquiries: {v}", "told": "Issued: {t}",
+        "appointment": "Appointment priority", "offline": "Issued offline, equally valid",
+        "original": "original × {n}", "copy": "copy × {n}",
     },
 }
 
@@ -70,15 +74,22 @@ class TicketInfo:
     people_ahead: int
     estimated_wait_min: int
     issued_at: datetime
-    follow_url: str
+    follow_url: str  # "" (an offline ticket has no page to follow yet): no QR and no caption
     hall_name: str
-    priority: str = ""  # e.g. 长者优先 / 预约: printed under the category when set
+    priority: str = ""  # e.g. 长者优先: printed under the category when set
+    appointment: bool = False  # checked in for a booking: 预约优先 under the category
+    offline: bool = False  # issued while the hall server was unreachable: 离线取号，同样有效
 
 
 @dataclass(frozen=True, slots=True)
 class Material:
     name: str
     note: str = ""  # e.g. 原件 1 份 / 复印件 2 份
+
+    @classmethod
+    def counted(cls, name: str, *, original: bool, count: int = 1, lang: str = "zh_CN") -> Material:
+        """A material with the printed note "原件 1 份" / "复印件 2 份" in ``lang``."""
+        return cls(name, _labels(lang)["original" if original else "copy"].format(n=count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +133,14 @@ def ticket(info: TicketInfo, *, lang: str = "zh_CN") -> Document:
                           Text(t["ticket_title"], align=Align.CENTER), Separator(),
                           Text(info.number, width=4, height=4, bold=True, align=Align.CENTER),
                           Text(info.category, width=2, height=2, align=Align.CENTER)]
-    if info.priority:
-        els.append(Text(info.priority, bold=True, align=Align.CENTER))
+    notes = [info.priority, t["appointment"] if info.appointment else "", t["offline"] if info.offline else ""]
+    if any(notes):
+        els.append(Text(" · ".join(n for n in notes if n), bold=True, align=Align.CENTER))
     els += [Separator(), Text(t["ahead"].format(n=info.people_ahead)),
-            Text(t["wait"].format(n=info.estimated_wait_min)), Text(t["issued"].format(t=_time(info.issued_at))),
-            Qr(info.follow_url, module=5), Text(t["follow"], align=Align.CENTER),
-            Text(t["ticket_hint"], align=Align.CENTER), Feed(2), Cut()]
+            Text(t["wait"].format(n=info.estimated_wait_min)), Text(t["issued"].format(t=_time(info.issued_at)))]
+    if info.follow_url:
+        els += [Qr(info.follow_url, module=5), Text(t["follow"], align=Align.CENTER)]
+    els += [Text(t["ticket_hint"], align=Align.CENTER), Feed(2), Cut()]
     return Document("ticket", tuple(els))
 
 

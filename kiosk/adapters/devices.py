@@ -25,8 +25,6 @@ def _both(key: str) -> tuple[str, str]:
 
 
 KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
-_STARTERS = ("start", "open")
-_STOPPERS = ("close", "stop")
 
 
 class KioskDevices:
@@ -63,10 +61,7 @@ class KioskDevices:
     def _start(self, kind: str) -> None:
         dev = self.drivers[kind]
         try:
-            for name in _STARTERS:
-                if hasattr(dev, name):
-                    getattr(dev, name)()
-                    break
+            dev.open()  # every device kind's lifecycle is open()/close()
             self.open_errors.pop(kind, None)
         except DeviceError as exc:
             self.open_errors[kind] = exc.code
@@ -84,13 +79,12 @@ class KioskDevices:
             unsub()
         self._unsubscribe.clear()
         for kind, dev in list(self.drivers.items()):
-            for name in _STOPPERS:
-                if hasattr(dev, name):
-                    try:
-                        getattr(dev, name)()
-                    except DeviceError as exc:
-                        log.warning("device %s failed to close: %s", kind, exc.code)
-                    break
+            try:
+                dev.close()
+            except DeviceError as exc:
+                log.warning("device %s failed to close: %s", kind, exc.code)
+            except Exception as exc:  # noqa: BLE001 (one driver's bug must not leave the others open)
+                log.error("device %s failed to close: %s", kind, exc.__class__.__name__)
 
     def status(self, kind: str) -> DeviceStatus:
         dev = self.drivers.get(kind)

@@ -7,8 +7,7 @@ from typing import Any
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Step, View, Work, message
 from kiosk.flows.ports import Category, PortError, Ticket
-from kiosk.flows.printouts import ticket_document
-from kiosk.flows.take_number import ticket_view
+from kiosk.flows.take_number import ticket_document, ticket_view
 
 PROBLEMS = ("no_item", "materials", "system", "refused", "other")
 

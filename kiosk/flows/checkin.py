@@ -12,9 +12,8 @@ from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
 from kiosk.flows.ports import CheckIn, PortError, Refused, Unavailable
-from kiosk.flows.printouts import ticket_document
 from kiosk.flows.session import Identity
-from kiosk.flows.take_number import ticket_view
+from kiosk.flows.take_number import ticket_document, ticket_view
 
 # Booking codes as the hall issues them: 8 characters of an unambiguous alphabet plus a check
 # character (printed grouped, K7M2-9QXA-3), alone or after "appt:"/a booking URL. The server checks

@@ -8,9 +8,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from devices.printer import layouts
 from kiosk.flows.base import Home, Step, View, Work, message
 from kiosk.flows.ports import Material, PortError, ServiceItem
-from kiosk.flows.printouts import notice_document
+
+
+def _name(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh_CN" else (en or zh)
+
+
+def printed_materials(lang: str, items: list[Material]) -> tuple[layouts.Material, ...]:
+    """Materials as the printed layouts list them ("原件 1 份")."""
+    return tuple(layouts.Material.counted(_name(lang, m.name_zh, m.name_en), original=m.original, count=m.count,
+                                          lang=lang) for m in items)
 
 
 class MaterialsMixin:
@@ -115,8 +125,11 @@ class MaterialsMixin:
 
     def on_print_notice(self, _value: Any = None) -> Step:
         assert self.item is not None
-        doc = notice_document(self.item, self.missing(), lang=self.ctx.lang, hall=self.ctx.hall_name(),
-                              issued=self.ctx.now())
+        lang = self.ctx.lang if self.ctx.lang in layouts.LABELS else "zh_CN"
+        info = layouts.NoticeInfo(item_name=_name(lang, self.item.name_zh, self.item.name_en),
+                                  missing=printed_materials(lang, self.missing()), issued_at=self.ctx.now(),
+                                  hall_name=self.ctx.hall_name())
+        doc = layouts.notice(info, lang=lang)
         return self.print_then(doc, lambda printed: message(  # type: ignore[attr-defined,no-any-return]
             "notice.printed" if printed else "notice.not_printed", actions=("home",)))
 

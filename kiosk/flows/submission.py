@@ -11,13 +11,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from devices.printer import layouts
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.catalogue import Catalogue
 from kiosk.flows.identify import Identifier
-from kiosk.flows.materials import MaterialsMixin
+from kiosk.flows.materials import MaterialsMixin, printed_materials
 from kiosk.flows.ports import PortError, Receipt, ServiceItem, Submission, Unavailable
-from kiosk.flows.printouts import receipt_document
 from kiosk.flows.session import Identity
 
 
@@ -198,9 +198,16 @@ class SubmissionFlow(MaterialsMixin, Flow):
         received = [by_id[i] for i in [*self.captured_ids(), *self.elicensed_ids()] if i in by_id]
         if receipt.promised_date is None and item.promised_days:
             receipt = replace(receipt, promised_date=add_workdays(self.ctx.now().date(), item.promised_days))
-        doc = receipt_document(receipt, item, lang=self.ctx.lang, hall=self.ctx.hall_name(),
-                               masked_id=identity.masked_id, received=received, missing=[],
-                               waived=[by_id[i] for i in self.waived if i in by_id])
+        lang = self.ctx.lang if self.ctx.lang in layouts.LABELS else "zh_CN"
+        info = layouts.ReceiptInfo(
+            registration_code=receipt.registration_code,
+            item_name=item.name_zh if lang == "zh_CN" else item.name_en or item.name_zh,
+            id_number=identity.masked_id, accepted_at=receipt.submitted_at,
+            promised_date=receipt.promised_date or receipt.submitted_at.date(), hall_name=self.ctx.hall_name(),
+            received=printed_materials(lang, received),
+            missing=printed_materials(lang, [by_id[i] for i in self.waived if i in by_id]),
+            missing_deadline=receipt.missing_due)
+        doc = layouts.receipt(info, lang=lang)
 
         def shown(printed: bool) -> Step:
             return View("receipt", {"code": receipt.registration_code, "offline": receipt.offline,

@@ -7,13 +7,15 @@ QR to follow the queue on a phone), so a printer fault never leaves the citizen 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
+from devices.printer import layouts
+from devices.printer.document import Document
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
 from kiosk.flows.ports import Category, Opening, PortError, Refused, Ticket, Unavailable
-from kiosk.flows.printouts import ticket_document
 from kiosk.flows.session import Identity
 from kiosk.i18n import has
 
@@ -22,6 +24,18 @@ def category_rows(categories: list[Category]) -> list[dict[str, Any]]:
     return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "waiting": c.waiting,
              "wait_min": max(0, round(c.estimated_wait_s / 60)), "full": c.full, "full_reason": c.full_reason}
             for c in categories]
+
+
+def ticket_document(ticket: Ticket, category: Category | None, *, lang: str, hall: str, issued: datetime,
+                    appointment: bool = False) -> Document:
+    """The ticket as ``devices.printer.layouts`` describes it (the one layout), filled in here."""
+    name = (category.name_zh if lang == "zh_CN" else category.name_en or category.name_zh) if category \
+        else ticket.category
+    info = layouts.TicketInfo(number=ticket.number, category=name, people_ahead=ticket.waiting_ahead,
+                              estimated_wait_min=max(1, round(ticket.estimated_wait_s / 60)), issued_at=issued,
+                              follow_url=ticket.follow_url, hall_name=hall, appointment=appointment,
+                              offline=ticket.offline)
+    return layouts.ticket(info, lang=lang if lang in layouts.LABELS else "zh_CN")
 
 
 def ticket_view(ticket: Ticket, category: Category | None, *, printed: bool, appointment: bool = False) -> View:

@@ -298,9 +298,6 @@ TABLE: dict[str, str] = {
     "fallback.problem.other": "Something else",
     "fallback.recorded": "Your problem is recorded and the hall manager told. Please go to the \"couldn't get it done\" window.",
     "fallback.failed": "This cannot be recorded now. Please call for help.",
-    # printouts
-    "print.ticket.appointment": "Appointment priority",
-    "print.ticket.offline": "Issued offline, equally valid",
     # technician
     "tech.pin": "Enter the maintenance PIN",
     "tech.pin_wrong": "Wrong PIN, try again",

@@ -297,9 +297,6 @@ TABLE: dict[str, str] = {
     "fallback.problem.other": "其他问题",
     "fallback.recorded": "已记录您的问题并通知大厅负责人，请到“办不成事”反映窗口。",
     "fallback.failed": "暂时无法记录，请直接呼叫工作人员。",
-    # printouts
-    "print.ticket.appointment": "预约优先",
-    "print.ticket.offline": "离线取号，同样有效",
     # technician
     "tech.pin": "请输入维护密码",
     "tech.pin_wrong": "密码错误，请重试",

@@ -51,9 +51,7 @@ def test_checkin_on_the_wrong_day_explains_and_offers_a_normal_ticket(kiosk: Kio
     assert kiosk.machine.view.data["reason"] == "wrong_day"  # the server's reason, not a guess
     assert "您的预约不是今天，请在预约当天来签到。" in kiosk.texts()
     kiosk.tap("改取普通号")
-    kiosk.wait_screen("categories")
-    kiosk.tap("A  社会保险")
-    kiosk.wait_screen("identify")
+    kiosk.wait_screen("identify")  # the booking's line (A, sent with the refusal) is already chosen
     kiosk.tap("跳过，直接取号")
     kiosk.wait_screen("ticket")
     assert kiosk.machine.view.data["category"] == "A" and not kiosk.machine.view.data["appointment"]

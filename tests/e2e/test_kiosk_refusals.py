@@ -59,9 +59,9 @@ def test_checkin_too_early_says_when_to_come_back(kiosk: KioskRig) -> None:
         assert f"请于 {data['back']} 以后再来签到。" in texts
     else:  # run late in the evening: the slot is tomorrow
         assert data["reason"] == "wrong_day"
-    assert "您可以现在取普通号。" in texts
+    assert "您可以现在取普通号。" in texts and data["category"] == "A" and data["slot"]
     kiosk.tap("改取普通号")
-    kiosk.wait_screen("categories")
+    kiosk.wait_screen("identify")  # straight into the booking's line
 
 
 def test_checkin_on_the_wrong_day_is_explained_in_english_too(kiosk: KioskRig) -> None:

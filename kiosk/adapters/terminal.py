@@ -162,10 +162,10 @@ class TerminalAdapter:
         due = (today + timedelta(days=10)).date() if s.waived else None
         materials += [{"requirement": mid, "waive_until": due.isoformat()} for mid in s.waived if due]
         form = dict(s.form)
-        if s.signature:
-            # The server's submission takes only the item's own materials, so the signed commitment
-            # (容缺承诺书) is recorded in the form; the signature image stays with the outbox record.
-            form["commitment_signed"] = today.isoformat(timespec="seconds")
+        if s.signature and s.waived:
+            # the signed commitment (容缺承诺书) is a part of its own, stored and listed like a material
+            files.append(Attachment(data=s.signature, name="commitment.png", content_type="image/png", part="sig"))
+            materials.append({"requirement": "commitment_signature", "file": "sig"})
         body = {"item_code": s.item_code, "id_number": s.id_number, "name": s.name, "form": form,
                 "materials": materials, "terminal_id": self.terminal_id}
         try:

@@ -119,6 +119,12 @@ def test_submission_with_capture_commitment_receipt_rating_and_query(kiosk: Kios
     assert receipt["code"].startswith("20") and not receipt["offline"] and receipt["printed"] and receipt["due"]
     job = kiosk.drivers["printer"].device.last_job()
     assert job is not None and b"110101********1233" in job.data and RESIDENT["id_number"].encode() not in job.data
+    # the touch signature under the commitment reached the server as its own PNG part
+    detail = httpx.get(f"{kiosk.server.url}/api/v1/submissions/{receipt['code']}/detail",
+                       headers={"Authorization": f"Bearer {kiosk.server.tokens['clerk']}"}, timeout=5)
+    assert detail.status_code == 200, detail.text
+    signed = [m for m in detail.json()["materials"] if m.get("requirement") == "commitment_signature"]
+    assert len(signed) == 1 and signed[0].get("content_type", "image/png") == "image/png", detail.json()["materials"]
     kiosk.tap("评价本次服务")
     kiosk.wait_screen("rate")
     kiosk.tap(kiosk.window.flow.page_widget.findChildren(QAbstractButton, "FaceButton")[0])  # 非常满意

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from hall.server.auth import HallDep
 from hall.server.context import HallContext
-from hall.server.domain.evaluations import REASON_TEXTS, BadReason
 from hall.server.domain.hallday import hall_day
 from hall.server.errors import ApiError
 from hall.server.events import make_event
 from hall.server.models import Evaluation, FollowUp, Terminal, Ticket, Window
 from hall.server.routes.dashboard_auth import COOKIE, Manager, ManagerWrite, read_session
 from hall.server.routes.dashboard_stats import QueueState, assess
+from hall.server.services import followups
+from hall.server.services.followups import followup_view
 from hall.server.services.stats import queue_counts
 from hall.server.services.windows import window_view
 
@@ -108,24 +109,6 @@ def _terminals(hall: HallContext, s: Session, now: datetime) -> list[dict[str, A
     return out
 
 
-def followup_view(f: FollowUp, ticket: Ticket | None, ev: Evaluation | None) -> dict[str, Any]:
-    return {"id": f.id, "kind": f.kind, "status": f.status, "window": f.window, "terminal_id": f.terminal_id,
-            "ticket_id": f.ticket_id, "evaluation_id": f.evaluation_id,
-            "ticket_number": ticket.number if ticket else None, "message": f.message, "note": f.note,
-            "created_at": _iso(f.created_at), "acknowledged_at": _iso(f.acknowledged_at),
-            "closed_at": _iso(f.closed_at),
-            "rating": None if ev is None else {"level": ev.level, "reasons": list(ev.reasons or []),
-                                               "reason_texts": [_reason_text(r) for r in ev.reasons or []],
-                                               "comment": ev.comment, "window": ev.window}}
-
-
-def _reason_text(code: str) -> list[str]:
-    try:
-        return list(REASON_TEXTS[BadReason(code)])
-    except ValueError:
-        return [code, code]
-
-
 def _followups(s: Session) -> list[dict[str, Any]]:
     rows = list(s.scalars(select(FollowUp).where(FollowUp.status != "closed")
                           .order_by(FollowUp.created_at.desc()).limit(200)))
@@ -166,34 +149,11 @@ def overview_route(hall: HallDep, user: Manager) -> dict[str, Any]:
     return overview(hall)
 
 
-def _change_followup(hall: HallContext, fid: int, *, status: str, note: str, actor: str) -> dict[str, Any]:
-    now = datetime.now(UTC)
-    with hall.unit() as tx:
-        f = tx.session.get(FollowUp, fid)
-        if f is None:
-            raise ApiError(404, "followup.not_found", "no such follow-up")
-        if f.status == "closed":
-            raise ApiError(409, "followup.closed", "this follow-up is already closed")
-        if note:
-            f.note = (f.note + "\n" if f.note else "") + f"{actor}: {note}"
-        if f.acknowledged_at is None:
-            f.acknowledged_at = now
-        f.status = status
-        if status == "closed":
-            f.closed_at = now
-        tx.session.flush()
-        view = followup_view(f, None, None)
-        # The same event the server's own follow-up routes send, so every listener reacts alike.
-        tx.emit("followup.changed", view)
-    return view
-
-
 @router.post("/followups/{fid}/acknowledge")
 def acknowledge(hall: HallDep, user: ManagerWrite, body: NoteIn | None = None, fid: int = FollowUpId
                 ) -> dict[str, Any]:
     """Seen and someone is on it: stops the alarm banner; the item stays listed until closed."""
-    return _change_followup(hall, fid, status="acknowledged", note=body.note.strip() if body else "",
-                            actor=user.name)
+    return followups.change(hall, fid, status="acknowledged", note=body.note if body else "", who=user)
 
 
 @router.post("/followups/{fid}/close")
@@ -202,7 +162,7 @@ def close(body: CloseIn, hall: HallDep, user: ManagerWrite, fid: int = FollowUpI
     note = body.note.strip()
     if not note:
         raise ApiError(422, "followup.note_required", "closing needs a note")
-    return _change_followup(hall, fid, status="closed", note=note, actor=user.name)
+    return followups.change(hall, fid, status="closed", note=note, who=user)
 
 
 def _session_ok(hall: HallContext, cookie: str) -> bool:

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from hall.server.auth import ClerkRole, HallDep, ManagerRole, TerminalRole
 from hall.server.context import Tx
 from hall.server.domain.evaluations import validate_evaluation
-from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
 from hall.server.models import Evaluation, FollowUp
 from hall.server.schemas import ERRORS, DbId, IdPath
+from hall.server.services import followups
+from hall.server.services.followups import followup_view
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
@@ -51,14 +52,6 @@ class AlertIn(BaseModel):
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: str = Field(default="", max_length=1000)
-
-
-def followup_view(f: FollowUp) -> dict[str, Any]:
-    return {"id": f.id, "kind": f.kind, "status": f.status, "window": f.window, "terminal_id": f.terminal_id,
-            "ticket_id": f.ticket_id, "evaluation_id": f.evaluation_id, "message": f.message, "note": f.note,
-            "created_at": f.created_at.isoformat(),
-            "acknowledged_at": f.acknowledged_at.isoformat() if f.acknowledged_at else None,
-            "closed_at": f.closed_at.isoformat() if f.closed_at else None}
 
 
 def _followup(tx: Tx, event: str, **fields: Any) -> dict[str, Any]:
@@ -134,30 +127,11 @@ def list_followups(hall: HallDep, who: ManagerRole, status: Literal["open", "ack
         return [followup_view(f) for f in s.scalars(q)]
 
 
-def _transition(hall: Any, fid: IdPath, target: str, note: str) -> dict[str, Any]:
-    with hall.unit() as tx:
-        f = tx.session.get(FollowUp, fid)
-        if f is None:
-            raise ApiError(404, "followup.not_found", "no such follow-up")
-        if f.status == "closed":
-            raise ApiError(409, "followup.closed", "this follow-up is already closed")
-        now = datetime.now(UTC)
-        f.status = target
-        if target == "acknowledged":
-            f.acknowledged_at = now
-        else:
-            f.closed_at, f.acknowledged_at = now, f.acknowledged_at or now
-        f.note = note or f.note
-        view = followup_view(f)
-        tx.emit("followup.changed", view)
-        return view
-
-
 @router.post("/followups/{fid}/acknowledge")
 def acknowledge(fid: IdPath, body: NoteIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
-    return _transition(hall, fid, "acknowledged", body.note)
+    return followups.change(hall, fid, status="acknowledged", note=body.note, who=who)
 
 
 @router.post("/followups/{fid}/close")
 def close(fid: IdPath, body: NoteIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
-    return _transition(hall, fid, "closed", body.note)
+    return followups.change(hall, fid, status="closed", note=body.note, who=who)

@@ -9,27 +9,36 @@ name — and every detail passes the privacy redaction as well.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.privacy import redact
-from hall.server.auth import Principal
 from hall.server.context import HallContext
 from hall.server.models import AuditEntry
 
 MAX_LIMIT = 1000
 
 
-def record(session: Session, who: Principal | None, action: str, target: str = "", detail: str = "") -> None:
+class Actor(Protocol):
+    """Who acts: an API token's principal or a dashboard session (both carry the token's name and role)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+def record(session: Session, who: Actor | None, action: str, target: str = "", detail: str = "") -> None:
     """Add an entry to ``session``'s transaction (committed with the write it describes)."""
     session.add(AuditEntry(at=datetime.now(UTC), actor=(who.name if who else "system")[:64],
                            role=(who.role if who else "system")[:16], action=action[:48],
                            target=redact(target)[:64], detail=redact(detail)[:256]))
 
 
-def record_now(hall: HallContext, who: Principal | None, action: str, target: str = "", detail: str = "") -> None:
+def record_now(hall: HallContext, who: Actor | None, action: str, target: str = "", detail: str = "") -> None:
     """An entry on its own (for reads of personal data: a submission's detail, a material file)."""
     with hall.db.write() as session:
         record(session, who, action, target, detail)

@@ -68,15 +68,24 @@ class ClipVoice(QueuedVoice):
     def __init__(self, *, clips_dir: str = "", **options: Any) -> None:
         super().__init__(**options)
         self.clips = ClipSet(Path(clips_dir) if clips_dir else SHIPPED_CLIPS)
+        self.unsayable = 0  # texts refused for want of a clip (and of a synthesiser): status says so
 
     def _health(self) -> tuple[Health, str, str, str]:
         if not self.clips.index:
             return Health.OFFLINE, "device.voice.clips_missing", "语音片段缺失", "Voice clips are missing"
+        if self.unsayable:
+            return (Health.DEGRADED, "device.voice.prompts_unavailable", "部分提示语没有录音，无法播报",
+                    "Some prompts have no recording and cannot be spoken")
         return Health.OK, "ok", "正常", "OK"
+
+    def covers(self, utterance: Utterance) -> bool:
+        """Whether every word of ``utterance`` has a recorded clip."""
+        return not self.clips.missing(utterance.tokens + utterance.en_tokens)
 
     def _check(self, utterance: Utterance) -> None:
         missing = self.clips.missing(utterance.tokens + utterance.en_tokens)
         if missing:
+            self.unsayable += 1
             raise BadAnnouncement(f"no recorded clip for: {' '.join(missing)}")
 
     def _synthesise(self, utterance: Utterance) -> Pcm:

@@ -14,12 +14,13 @@ import wave
 from devices.status import Health
 from devices.voice.audio import Pcm, silence, trim
 from devices.voice.base import ENGLISH_GAP_S, QueuedVoice
-from devices.voice.phrases import english_text, pinyin
+from devices.voice.phrases import PAUSE, english_text, pinyin
 from devices.voice.protocol import Utterance, VoiceError
 
 ZH_VOICE = "cmn-latn-pinyin"
 EN_VOICE = "en"
 TIMEOUT_S = 15.0
+SWITCH_GAP_S = 0.12  # between a Chinese and an English stretch of one sentence
 
 
 def synthesise(text: str, *, voice: str, rate_wpm: int) -> Pcm:
@@ -43,6 +44,34 @@ def synthesise(text: str, *, voice: str, rate_wpm: int) -> Pcm:
     return trim(pcm, keep_s=0.05)  # espeak-ng pads every utterance with silence
 
 
+def synthesise_tokens(tokens: tuple[str, ...], *, rate_wpm: int) -> Pcm:
+    """Tokens said by espeak-ng: Chinese stretches as pinyin with the Mandarin voice, ``en:``
+    stretches with the English one. Raises VoiceError."""
+    stretches: list[tuple[str, list[str]]] = []
+    for tok in tokens:
+        lang = "en" if tok.startswith("en:") else "zh"
+        if tok == PAUSE and stretches:
+            stretches[-1][1].append(tok)  # a pause belongs to the stretch it ends
+        elif stretches and stretches[-1][0] == lang:
+            stretches[-1][1].append(tok)
+        else:
+            stretches.append((lang, [tok]))
+    out: Pcm | None = None
+    for lang, part in stretches:
+        text = english_text(tuple(part)) if lang == "en" else pinyin(tuple(part))
+        if not text.strip(" ,"):
+            continue
+        pcm = synthesise(text, voice=EN_VOICE if lang == "en" else ZH_VOICE, rate_wpm=rate_wpm)
+        out = pcm if out is None else out + silence(out.rate, SWITCH_GAP_S) + pcm
+    if out is None or out.frames == 0:
+        raise VoiceError("espeak-ng produced no audio")
+    return out
+
+
+def espeak_available() -> bool:
+    return shutil.which("espeak-ng") is not None
+
+
 class EspeakVoice(QueuedVoice):
     driver_name = "espeak"
 
@@ -52,10 +81,13 @@ class EspeakVoice(QueuedVoice):
         return Health.OK, "ok", "正常", "OK"
 
     def _synthesise(self, utterance: Utterance) -> Pcm:
-        pcm = synthesise(pinyin(utterance.tokens), voice=ZH_VOICE, rate_wpm=self.rate_wpm)
-        if utterance.en_tokens:
-            en = synthesise(english_text(utterance.en_tokens), voice=EN_VOICE, rate_wpm=self.rate_wpm)
-            pcm = pcm + silence(pcm.rate, ENGLISH_GAP_S) + en
-        if pcm.frames == 0:
-            raise VoiceError("espeak-ng produced no audio")
-        return pcm
+        return speak(utterance, rate_wpm=self.rate_wpm)
+
+
+def speak(utterance: Utterance, *, rate_wpm: int) -> Pcm:
+    """The utterance through espeak-ng (its English line after a pause). Raises VoiceError."""
+    pcm = synthesise_tokens(utterance.tokens, rate_wpm=rate_wpm)
+    if utterance.en_tokens:
+        en = synthesise(english_text(utterance.en_tokens), voice=EN_VOICE, rate_wpm=rate_wpm)
+        pcm = pcm + silence(pcm.rate, ENGLISH_GAP_S) + en
+    return pcm

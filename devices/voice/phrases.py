@@ -22,6 +22,9 @@ WORDS_ZH: tuple[str, ...] = ("号窗口", "窗口", "办理", "再次", "呼叫"
 WORDS_EN: tuple[str, ...] = ("en:number", "en:please go to window", "en:again")
 
 _NUMBER_RE = re.compile(r"^[A-Za-z]{0,3}\d{1,6}$")
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_EN_PIECE_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d|[,.;:!?]")
 
 
 def spell(number: str) -> list[str]:
@@ -61,10 +64,15 @@ def call_utterance(call: Call, *, english: bool = False) -> Utterance:
 
 
 def text_utterance(text: str) -> Utterance:
-    """Free text ("请A023号到5号窗口办理"): known words kept whole, digits and letters spelled."""
+    """Free text ("请A023号到5号窗口办理"): known words kept whole, digits and letters spelled.
+
+    A sentence with English words and no Chinese ("Please choose a service") is said in English:
+    its tokens are ``en:``-prefixed words, letters and digits."""
     clean = " ".join(text.split())
     if not clean:
         raise BadAnnouncement("nothing to say")
+    if not _CJK_RE.search(clean) and _WORD_RE.search(clean):
+        return Utterance(clean, _english_tokens(clean))
     tokens: list[str] = []
     i = 0
     while i < len(clean):
@@ -87,6 +95,23 @@ def text_utterance(text: str) -> Utterance:
     while tokens and tokens[-1] == PAUSE:
         tokens.pop()
     return Utterance(clean, tuple(tokens))
+
+
+def _english_tokens(clean: str) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for piece in _EN_PIECE_RE.findall(clean):
+        if piece in ",.;:!?":
+            if tokens and tokens[-1] != PAUSE:
+                tokens.append(PAUSE)
+        elif piece.isdigit() or len(piece) == 1:
+            tokens.append(f"en:{piece.upper()}")  # digits and letters have clips of their own
+        else:
+            tokens.append(f"en:{piece.lower()}")
+    while tokens and tokens[-1] == PAUSE:
+        tokens.pop()
+    if not tokens:
+        raise BadAnnouncement("nothing to say")
+    return tuple(tokens)
 
 
 def pinyin(tokens: tuple[str, ...]) -> str:

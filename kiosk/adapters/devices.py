@@ -157,11 +157,22 @@ class VoicePortAdapter:
         if voice is None:
             return
         try:
-            voice.announce(text, repeat=1)
+            future = voice.announce(text, repeat=1)
         except DeviceError as exc:
-            if exc.code not in self._warned:  # once per cause: a clip-only voice cannot say free text
-                self._warned.add(exc.code)
-                log.warning("voice prompt failed: %s (use the espeak driver for prompts)", exc.code)
+            self._warn(exc.code)
             return
+        future.add_done_callback(self._finished)
         with self._lock:
             self.said.append(text)
+
+    def _finished(self, future: Any) -> None:
+        exc = future.exception()
+        if exc is not None:  # synthesis failed on the voice's thread: the citizen just hears nothing
+            self._warn(getattr(exc, "code", exc.__class__.__name__))
+
+    def _warn(self, code: str) -> None:
+        with self._lock:
+            if code in self._warned:
+                return  # once per cause, not once per screen
+            self._warned.add(code)
+        log.warning("voice prompt failed: %s (the voice status says why)", code)

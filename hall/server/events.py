@@ -84,6 +84,8 @@ async def listen_forever(hub: EventHub, dsn: str, *, ready: asyncio.Event | None
                 if ready is not None:
                     ready.set()
                 async for note in conn.notifies():
+                    if not hub.subscriber_count:
+                        continue  # nobody to tell: skip decoding (every ticket of every replica comes by)
                     try:
                         hub.fanout(json.loads(note.payload))
                     except ValueError:

@@ -51,6 +51,10 @@ class ServerOptions:
     # at_close wins when it differs from "close").
     closing_policy: str = "close"
     notify_ahead: int = 3
+    # Offline tickets without the terminal's clock (X-Terminal-Clock): an issue time older than this, in
+    # the future beyond the tolerance, or on another hall day is replaced by the time of receipt.
+    offline_max_age_min: int = 120
+    offline_future_tolerance_s: int = 120
     policy_mode: str = "priority_first"
     policy_ratio: int = 2
     aging_minutes: int = 30

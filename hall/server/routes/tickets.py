@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 from hall.server.auth import AnyRole, ClerkRole, HallDep, TerminalRole
 from hall.server.context import Tx
 from hall.server.domain import errors as derr
+from hall.server.errors import ApiError
 from hall.server.idempotency import run_idempotent
 from hall.server.schemas import ERRORS, IdPath, NotifyIn, TicketIn, TicketOut, TransferIn
 from hall.server.services import audit
@@ -21,16 +23,31 @@ from hall.server.services.queue import in_line
 
 router = APIRouter(tags=["tickets"], responses=ERRORS)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+# Not part of the body: a resend carries a new clock reading under the same Idempotency-Key.
+TerminalClock = Annotated[str | None, Header(alias="X-Terminal-Clock", max_length=64)]
+
+
+def _terminal_clock(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text.strip())
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None or not 2000 <= at.year <= 2100:
+        raise ApiError(422, "ticket.bad_terminal_clock", "X-Terminal-Clock must be an ISO 8601 time with its zone")
+    return at
 
 
 @router.post("/tickets", status_code=201, response_model=TicketOut)
-def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
-    """Issue a ticket. ``source="offline"`` accepts a ticket a terminal printed while the server was down.
+def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey = None,
+                  clock: TerminalClock = None) -> JSONResponse:
+    """Issue a ticket. ``source="offline"`` accepts a ticket a terminal printed while the server was down
+    (``X-Terminal-Clock``: the terminal's clock when sending, so its offset corrects ``issued_at``).
 
     Plain tickets usually never get here: :mod:`hall.server.fastpath` answers them with the same result."""
     req = body.model_dump()
+    terminal_clock = _terminal_clock(clock) if clock and body.source == "offline" else None
     status, out = run_idempotent(hall, scope="POST /tickets", key=key, payload=body.model_dump(mode="json"),
-                                 action=lambda tx: svc.issue(hall, tx, req))
+                                 action=lambda tx: svc.issue(hall, tx, req, terminal_clock=terminal_clock))
     return JSONResponse(out, status_code=status)
 
 
@@ -78,9 +95,11 @@ def transfer(ticket_id: IdPath, body: TransferIn, hall: HallDep, who: ClerkRole,
 @router.post("/tickets/{ticket_id}/cancel", response_model=TicketOut)
 def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
     def action(tx: Tx) -> tuple[int, dict[str, Any]]:
-        t = svc.get_ticket(tx.session, ticket_id)
-        if t.status != "waiting":
-            raise derr.InvalidTransition(current=t.status, target="cancelled")
+        # Locked while still waiting (the lock order of windows.py), so a call that commits first wins
+        # and this answers 409 instead of cancelling a ticket a clerk is calling.
+        t = wsvc.lock_ticket(tx, ticket_id, "waiting")
+        if t is None:
+            raise derr.InvalidTransition(current=wsvc.status_of(tx, ticket_id), target="cancelled")
         t.status = "cancelled"
         if in_line(t):
             svc.adjust_waiting(tx.session, {(t.hall_day, t.category): -1})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,6 +16,7 @@ from hall.server.domain import catalogue as dcat
 from hall.server.domain import errors as derr
 from hall.server.domain.hallday import format_ticket_number, hall_day
 from hall.server.domain.identity import age_on, parse_id_number
+from hall.server.domain.offline_clock import trusted_issue_time
 from hall.server.domain.queue_policy import CallMode
 from hall.server.domain.rules import QuotaRule, check_quota
 from hall.server.domain.tickets import PriorityReason
@@ -44,6 +45,7 @@ def ticket_view(t: Ticket, *, waiting_ahead: int | None = None, estimated_wait_s
         "id_masked": t.id_masked, "appointment_id": t.appointment_id, "submission_id": t.submission_id,
         "transferred_from": t.transferred_from, "target_window": t.target_window,
         "public_url": public_path(t.public_token),
+        "offline_issued_at": t.offline_issued_at.isoformat() if t.offline_issued_at else None,
     }
 
 
@@ -136,13 +138,14 @@ def _id_fields(hall: HallContext, id_number: str | None) -> tuple[str | None, st
 
 
 def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | None = None,
-          appointment_id: int | None = None) -> tuple[int, dict[str, Any]]:
-    """Issue a ticket (kiosk, counter, online, appointment) or accept an offline one. Returns (status, body)."""
+          appointment_id: int | None = None, terminal_clock: datetime | None = None) -> tuple[int, dict[str, Any]]:
+    """Issue a ticket (kiosk, counter, online, appointment) or accept an offline one. Returns (status, body).
+    ``terminal_clock``: an offline ticket's terminal clock at sending time (its offset corrects issued_at)."""
     now = now or datetime.now(UTC)
     cat = _check_category(hall, req["category"])
     ensure_day(hall, tx, now)
     if req.get("source") == "offline":
-        return _accept_offline(hall, tx, req, cat)
+        return _accept_offline(hall, tx, req, cat, now, terminal_clock)
     dc = domain_category(cat)
     dc.check_can_issue(now, issued_today=0)  # opening hours: Closed with the next opening
     day = hall_day(now).isoformat()
@@ -191,25 +194,32 @@ def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | Non
     return 201, body
 
 
-def _accept_offline(hall: HallContext, tx: Tx, req: dict[str, Any], cat: Category) -> tuple[int, dict[str, Any]]:
-    """A ticket a terminal printed while the server was down: queued by its original issue time, keeps its
-    printed number. The same offline number again (a retry without key) returns the first ticket."""
+def _accept_offline(hall: HallContext, tx: Tx, req: dict[str, Any], cat: Category, now: datetime,
+                    terminal_clock: datetime | None) -> tuple[int, dict[str, Any]]:
+    """A ticket a terminal printed while the server was down: keeps its printed number, queued by the time
+    it was really issued as far as the server can tell (:mod:`hall.server.domain.offline_clock`; the
+    terminal's own time is kept in ``offline_issued_at``). The same offline number again (a retry without
+    key) returns the first ticket."""
     number, issued_at = req.get("offline_number"), req.get("issued_at")
     if not number or issued_at is None or not req.get("terminal_id"):
         raise ApiError(422, "ticket.offline_fields", "offline tickets need offline_number, issued_at, terminal_id")
-    day = hall_day(issued_at).isoformat()
+    o = hall.options
+    when = trusted_issue_time(issued_at, now, terminal_clock=terminal_clock,
+                              max_age=timedelta(minutes=o.offline_max_age_min),
+                              tolerance=timedelta(seconds=o.offline_future_tolerance_s))
+    day = hall_day(when.queue_at).isoformat()
     s = tx.session
     existing = s.scalar(select(Ticket).where(Ticket.hall_day == day, Ticket.number == number))
     if existing is not None:
         return 200, ticket_view(existing)
     id_hash, id_masked, _ = _id_fields(hall, req.get("id_number"))
-    today = hall_day(datetime.now(UTC)).isoformat()
-    # A ticket from a hall day that is already over can no longer be called: keep it, closed.
-    status = "waiting" if day >= today else "cancelled"
+    # A ticket of a hall day that is over (by a clock the server could check) can no longer be called:
+    # keep it, closed.
+    status = "cancelled" if when.stale else "waiting"
     t = Ticket(number=number, seq=None, category=cat.code, hall_day=day, status=status, source="offline",
-               priority=_priority_word(req), id_hash=id_hash, id_masked=id_masked, issued_at=issued_at,
-               queue_at=issued_at, terminal_id=req["terminal_id"], offline_number=number,
-               public_token=secrets.token_urlsafe(16), call_count=0)
+               priority=_priority_word(req), id_hash=id_hash, id_masked=id_masked, issued_at=when.queue_at,
+               queue_at=when.queue_at, offline_issued_at=issued_at, terminal_id=req["terminal_id"],
+               offline_number=number, public_token=secrets.token_urlsafe(16), call_count=0)
     s.add(t)
     s.flush()
     if status == "waiting" and queue.in_line(t):
@@ -217,7 +227,9 @@ def _accept_offline(hall: HallContext, tx: Tx, req: dict[str, Any], cat: Categor
     ahead = waiting_ahead(s, t, hall) if status == "waiting" else 0
     tx.emit("ticket.issued", {"id": t.id, "number": number, "category": cat.code, "priority": t.priority,
                               "source": "offline", "waiting_ahead": ahead})
-    return 201, ticket_view(t, waiting_ahead=ahead, estimated_wait_s=estimate(hall, cat.code, ahead))
+    body = ticket_view(t, waiting_ahead=ahead, estimated_wait_s=estimate(hall, cat.code, ahead))
+    body["issue_time_basis"], body["terminal_clock_offset_s"] = when.basis.value, when.offset_s
+    return 201, body
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:

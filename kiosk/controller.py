@@ -17,7 +17,7 @@ from kiosk.flows.machine import KioskMachine
 from kiosk.runner import DeviceHub, Runner
 from kiosk.screens.home import QueueLine
 from kiosk.screens.overlays import AttractOverlay, CornerHotspot, IdleOverlay
-from kiosk.technician import screen_actions
+from kiosk.technician.desk import TechnicianDesk
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,7 @@ class KioskController(QObject):
         self._shown: Any = None
         self.hotspot = CornerHotspot(window)
         self.hotspot.long_pressed.connect(self.open_technician)
-        self.tech: Any = None
-        self.tech_active = False
-        self._scan_test = False
+        self.desk = TechnicianDesk(self)
         window.home.chosen.connect(self.choose)
         window.flow.action.connect(self.act)
         window.top.language_chosen.connect(self.set_language)
@@ -101,9 +99,7 @@ class KioskController(QObject):
 
     def device_event(self, kind: str, name: str, payload: Any) -> None:
         if self.tech_active:
-            if self._scan_test and kind == "code_scanner" and name == "code_scanned":
-                self._scan_test = False
-                self.tech.show_result(kind, screen_actions.scan_summary(payload))
+            self.desk.device_event(kind, name, payload)
             return  # nothing reaches a citizen flow while a technician works
         if kind == "printer" or name == "status_changed":
             if self.services is not None:
@@ -173,7 +169,7 @@ class KioskController(QObject):
     def tick(self) -> None:
         self._refresh_devices()
         if self.tech_active:
-            self._tech_refresh()
+            self.desk.refresh()
             if time.monotonic() - self._last_touch > max(120.0, self.machine.idle.timeout_s):
                 self.close_technician()
             return
@@ -212,66 +208,29 @@ class KioskController(QObject):
         else:
             self.window.banner.show_text(None)
 
-    # -- technician screen ---------------------------------------------------------------------
-    def open_technician(self) -> None:
-        pin = getattr(getattr(getattr(self.services, "settings", None), "kiosk", None), "technician_pin", "")
-        if not pin:
-            return  # no PIN configured: the technician screen is disabled
-        from kiosk.technician.screen import TechnicianScreen
+    # -- technician screen (kiosk.technician.desk) -----------------------------------------------
+    @property
+    def tech(self) -> Any:
+        return self.desk.screen
 
+    @property
+    def tech_active(self) -> bool:
+        return self.desk.active
+
+    def touched(self) -> None:
+        self._touched()
+
+    def open_technician(self) -> None:
+        if not self.desk.enabled:
+            return  # no PIN configured: the technician screen is disabled
         self._touched()
         self.machine.go_home("technician")  # a citizen's session never survives into the technician screen
         self.idle_overlay.hide()
-        if self.tech is None:
-            self.tech = TechnicianScreen(pin=pin, version=self.services.version)
-            self.tech.exit_requested.connect(self.close_technician)
-            self.tech.test_requested.connect(self.run_test)
-            self.tech.pin_ok.connect(self._tech_refresh)
-            self.window.add_screen(self.tech)
-        self.tech_active = True
-        self.tech.ask_pin(self.window.ui)
-        self.window.stack.setCurrentWidget(self.tech)
+        self.desk.open()
         self.hotspot.raise_()
 
-    def _tech_refresh(self) -> None:
-        if self.tech is None or self.services is None:
-            return
-        self.tech.set_statuses(self.services.devices.statuses(), self.window.ui)
-        self.tech.set_outbox(self.services.backlog(), list(self.services.errors.lines))
-
-    def run_test(self, kind: str) -> None:
-        self._touched()
-        devices = self.services.devices
-        if kind == "code_scanner":
-            self._scan_test = True
-            self.tech.show_result(kind, self.window.ui.tr("tech.scan_now"))
-            return
-        actions: dict[str, Callable[[], Any]] = {
-            "id_card": lambda: screen_actions.test_id_card(devices),
-            "ss_card": lambda: screen_actions.test_ss_card(devices),
-            "printer": lambda: screen_actions.test_printer(devices),
-            "camera": lambda: screen_actions.test_camera(devices),
-            "doc_camera": lambda: screen_actions.test_doc_camera(devices),
-            "voice": lambda: screen_actions.test_voice(devices, self.window.ui.tr("tech.voice_text")),
-        }
-        self.tech.show_result(kind, self.window.ui.tr("busy.default"))
-
-        def done(result: Any) -> None:
-            if isinstance(result, tuple):
-                self.tech.show_result(kind, result[0], result[1])
-            else:
-                self.tech.show_result(kind, str(result))
-
-        def failed(exc: BaseException) -> None:
-            self.tech.show_result(kind, f"{self.window.ui.tr('tech.fault')}: {getattr(exc, 'code', 'error')}")
-
-        self.runner.submit(actions[kind], done, failed)
-
     def close_technician(self) -> None:
-        if self.tech is not None:
-            self.tech.clear()
-        self.tech_active = False
-        self._scan_test = False
+        self.desk.close()
         self.machine.go_home("technician")
         self._render(force=True)
 

@@ -106,6 +106,53 @@ class KioskServices:
         public = getattr(stats, "public", None)
         return dict(public()) if callable(public) else {"backlog": getattr(stats, "backlog", "?")}
 
+    def dead_records(self) -> list[str]:
+        """Dead outbox records for the technician: kind, printed number/code, attempts, the server's
+        error code; never a body."""
+        outbox = getattr(self.terminal_raw, "outbox", None)
+        if outbox is None:
+            return []
+        from offline_cache.states import State
+
+        try:
+            dead = outbox.records(state=State.DEAD, limit=50)
+        except Exception as exc:  # noqa: BLE001 (the technician sees the code, the kiosk carries on)
+            return [getattr(exc, "code", exc.__class__.__name__)]
+        return [f"{r.kind} {r.local_ref or r.server_ref or r.key[:8]} ×{r.attempts} {r.last_error or ''}".strip()
+                for r in dead]
+
+    def retry_dead(self) -> int:
+        """Every dead record back to pending (the cause was fixed server-side); the worker sends them
+        under their own keys. Returns how many moved."""
+        moved = int(self.terminal_raw.outbox.retry_dead())
+        kick = getattr(getattr(self.terminal_raw, "worker", None), "kick", None)
+        if callable(kick):
+            kick()
+        return moved
+
+    def export_dead(self, passphrase: str | None) -> dict[str, Any]:
+        """Dead records sealed into a bundle (offline_cache.export) for the back office, in
+        ``$HALL_EXPORT_DIR`` (a USB stick) or next to the outbox. The passphrase typed on the screen,
+        else ``$HALL_EXPORT_PASSPHRASE``. Raises PassphraseMissing, BundleError, StorageError."""
+        import os
+        from datetime import UTC, datetime
+
+        from offline_cache.errors import BundleError
+        from offline_cache.export import export_records, read_passphrase
+        from offline_cache.states import State
+
+        secret = passphrase or read_passphrase()
+        folder = Path(os.environ.get("HALL_EXPORT_DIR") or Path(self.settings.cache.db_path).parent / "exports")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = folder / f"dead-{self.settings.terminal.id}-{stamp}.bundle"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BundleError(f"cannot create the export folder ({exc.__class__.__name__})") from exc
+        summary = export_records(self.terminal_raw.outbox, path, passphrase=secret, states=(State.DEAD,))
+        log.info("technician exported %d dead records", len(summary.records))
+        return {"count": len(summary.records), "path": str(path)}
+
     def close(self) -> None:
         self.face.stop()
         self.devices.close_all()

@@ -24,6 +24,8 @@ class TechnicianScreen(Screen):
     exit_requested = Signal()
     test_requested = Signal(str)
     pin_ok = Signal()
+    # ("retry", "") or ("export", passphrase): the technician's actions on dead outbox records
+    outbox_requested = Signal(str, str)
 
     def __init__(self, *, pin: str, version: str) -> None:
         super().__init__()
@@ -33,8 +35,10 @@ class TechnicianScreen(Screen):
         self.stack = QStackedWidget()
         self.pin_page = QWidget()
         self.panel = QWidget()
+        self.pass_page = QWidget()
         self.stack.addWidget(self.pin_page)
         self.stack.addWidget(self.panel)
+        self.stack.addWidget(self.pass_page)
         self.title = label("Title")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 24, 48, 24)
@@ -46,7 +50,12 @@ class TechnicianScreen(Screen):
         self.preview = QLabel()
         self.outbox = text_label("", "Body")
         self.errors = text_label("", "Muted")
+        self.dead = text_label("", "Muted")
+        self.outbox_result = text_label("", "Notice")
+        self.outbox_buttons: dict[str, Any] = {}
         self.keypad: Keypad | None = None
+        self.pass_pad: Keypad | None = None
+        self.passphrase_preset = False  # HALL_EXPORT_PASSPHRASE is set: export needs no typing
 
     # -- PIN -----------------------------------------------------------------------------------
     def ask_pin(self, ui: UiContext) -> None:
@@ -103,6 +112,14 @@ class TechnicianScreen(Screen):
         side, scol = card()
         scol.addWidget(text_label(ui.tr("tech.outbox"), "Section"))
         scol.addWidget(self.outbox)
+        scol.addWidget(self.dead)
+        acts = QHBoxLayout()
+        for action in ("retry", "export"):
+            self.outbox_buttons[action] = button(ui.tr(f"tech.{action}_dead"),
+                                                 on_click=lambda a=action: self._outbox(a))
+            acts.addWidget(self.outbox_buttons[action])
+        scol.addLayout(acts)
+        scol.addWidget(self.outbox_result)
         scol.addWidget(text_label(ui.tr("tech.errors"), "Section"))
         scol.addWidget(self.errors, 1)
         scol.addWidget(self.preview)
@@ -111,15 +128,47 @@ class TechnicianScreen(Screen):
         row.addWidget(side, 2)
         self.stack.setCurrentWidget(self.panel)
 
+    def _outbox(self, action: str) -> None:
+        if action == "export" and not self.passphrase_preset:
+            self.ask_passphrase(self._ui)
+            return
+        self.outbox_requested.emit(action, "")
+
+    def ask_passphrase(self, ui: UiContext) -> None:
+        """The bundle's passphrase on the keypad (digits, at least 12); it never reaches a log."""
+        old = self.pass_page.layout()
+        if old is not None:
+            QWidget().setLayout(old)
+        lay = QVBoxLayout(self.pass_page)
+        lay.addWidget(text_label(ui.tr("tech.passphrase"), "Headline"))
+        self.pass_pad = Keypad(ui, max_len=32, allow_x=False, submit_text=ui.tr("tech.export_dead"),
+                               cancellable=True)
+        self.pass_pad.setMaximumWidth(700)
+        self.pass_pad.submitted.connect(self._passphrase_given)
+        self.pass_pad.cancelled.connect(lambda: self.stack.setCurrentWidget(self.panel))
+        lay.addWidget(self.pass_pad, 1, Qt.AlignmentFlag.AlignHCenter)
+        self.stack.setCurrentWidget(self.pass_page)
+
+    def _passphrase_given(self, value: str) -> None:
+        if self.pass_pad is not None:
+            self.pass_pad.clear()
+        self.stack.setCurrentWidget(self.panel)
+        self.outbox_requested.emit("export", value)
+
+    def show_outbox_result(self, text: str) -> None:
+        self.outbox_result.setText(text)
+
     def set_statuses(self, statuses: dict[str, Any], ui: UiContext) -> None:
         for kind, st in statuses.items():
             if kind in self.status_labels:
                 msg = st.message_zh if ui.lang == "zh_CN" else st.message_en
                 self.status_labels[kind].setText(f"{st.health.value} · {st.code} · {msg}")
 
-    def set_outbox(self, backlog: dict[str, Any], errors: list[str]) -> None:
+    def set_outbox(self, backlog: dict[str, Any], errors: list[str], dead: list[str] | None = None) -> None:
         self.outbox.setText("\n".join(f"{k}: {v}" for k, v in backlog.items()) or "-")
         self.errors.setText("\n".join(errors[-8:]) or "-")
+        if dead is not None:
+            self.dead.setText("\n".join(dead[:8]) or self._ui.tr("tech.dead_none"))
 
     def show_result(self, kind: str, text: str, image: Any = None) -> None:
         if kind in self.results:
@@ -139,5 +188,8 @@ class TechnicianScreen(Screen):
             lab.clear()
         self.preview.clear()
         self.errors.clear()
-        if self.keypad is not None:
-            self.keypad.clear()
+        self.dead.clear()
+        self.outbox_result.clear()
+        for pad in (self.keypad, self.pass_pad):
+            if pad is not None:
+                pad.clear()

@@ -1,0 +1,121 @@
+"""Qt glue of the technician screen: PIN, device tests, outbox backlog, retry and export of dead
+records. Blocking work (device tests, the outbox) runs on the kiosk's Runner, results come back
+on the GUI thread; nothing personal is shown (masked IDs, record kinds and error codes only)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.technician import screen_actions
+
+
+class TechnicianDesk:
+    def __init__(self, controller: Any) -> None:
+        self.c = controller
+        self.screen: Any = None
+        self.active = False
+        self.scan_test = False
+
+    @property
+    def ui(self) -> Any:
+        return self.c.window.ui
+
+    @property
+    def pin(self) -> str:
+        settings = getattr(self.c.services, "settings", None)
+        return str(getattr(getattr(settings, "kiosk", None), "technician_pin", "") or "")
+
+    @property
+    def enabled(self) -> bool:
+        """Only with a PIN in the config (empty = the technician screen is disabled)."""
+        return bool(self.pin)
+
+    def open(self) -> None:
+        services, pin = self.c.services, self.pin
+        if not pin:
+            return
+        from kiosk.technician.screen import TechnicianScreen
+
+        if self.screen is None:
+            self.screen = TechnicianScreen(pin=pin, version=services.version)
+            self.screen.exit_requested.connect(self.c.close_technician)
+            self.screen.test_requested.connect(self.run_test)
+            self.screen.pin_ok.connect(self.refresh)
+            self.screen.outbox_requested.connect(self.outbox_action)
+            self.c.window.add_screen(self.screen)
+        self.screen.passphrase_preset = bool(os.environ.get("HALL_EXPORT_PASSPHRASE"))
+        self.active = True
+        self.screen.ask_pin(self.ui)
+        self.c.window.stack.setCurrentWidget(self.screen)
+
+    def refresh(self) -> None:
+        services = self.c.services
+        if self.screen is None or services is None:
+            return
+        self.screen.set_statuses(services.devices.statuses(), self.ui)
+        self.screen.set_outbox(services.backlog(), list(services.errors.lines), services.dead_records())
+
+    def device_event(self, kind: str, name: str, payload: Any) -> None:
+        if self.scan_test and kind == "code_scanner" and name == "code_scanned":
+            self.scan_test = False
+            self.screen.show_result(kind, screen_actions.scan_summary(payload))
+
+    def run_test(self, kind: str) -> None:
+        self.c.touched()
+        devices = self.c.services.devices
+        if kind == "code_scanner":
+            self.scan_test = True
+            self.screen.show_result(kind, self.ui.tr("tech.scan_now"))
+            return
+        actions: dict[str, Callable[[], Any]] = {
+            "id_card": lambda: screen_actions.test_id_card(devices),
+            "ss_card": lambda: screen_actions.test_ss_card(devices),
+            "printer": lambda: screen_actions.test_printer(devices),
+            "camera": lambda: screen_actions.test_camera(devices),
+            "doc_camera": lambda: screen_actions.test_doc_camera(devices),
+            "voice": lambda: screen_actions.test_voice(devices, self.ui.tr("tech.voice_text")),
+        }
+        self.screen.show_result(kind, self.ui.tr("busy.default"))
+
+        def done(result: Any) -> None:
+            if isinstance(result, tuple):
+                self.screen.show_result(kind, result[0], result[1])
+            else:
+                self.screen.show_result(kind, str(result))
+
+        self.c.runner.submit(actions[kind], done, lambda exc: self.screen.show_result(kind, self._fault(exc)))
+
+    def outbox_action(self, action: str, passphrase: str) -> None:
+        """Dead records back in the queue, or sealed into a bundle for the back office."""
+        self.c.touched()
+        services = self.c.services
+        self.screen.show_outbox_result(self.ui.tr("busy.default"))
+        if action == "retry":
+            self.c.runner.submit(services.retry_dead, self._retried, self._outbox_failed)
+        else:
+            self.c.runner.submit(lambda: services.export_dead(passphrase or None), self._exported,
+                                 self._outbox_failed)
+
+    def _retried(self, count: int) -> None:
+        self.screen.show_outbox_result(self.ui.tr("tech.retried", count=count))
+        self.refresh()
+
+    def _exported(self, summary: dict[str, Any]) -> None:
+        self.screen.show_outbox_result(self.ui.tr("tech.exported", count=summary["count"], path=summary["path"]))
+
+    def _outbox_failed(self, exc: BaseException) -> None:
+        if getattr(exc, "code", "") == "cache.passphrase":
+            self.screen.show_outbox_result(self.ui.tr("tech.passphrase_short"))
+        else:
+            self.screen.show_outbox_result(self._fault(exc))
+
+    def _fault(self, exc: BaseException) -> str:
+        return f"{self.ui.tr('tech.fault')}: {getattr(exc, 'code', 'error')}"
+
+    def close(self) -> None:
+        if self.screen is not None:
+            self.screen.clear()
+        self.active = False
+        self.scan_test = False

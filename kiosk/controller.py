@@ -105,6 +105,8 @@ class KioskController(QObject):
             if self.services is not None:
                 self.services.note_event(kind, name, payload)
             return
+        if name in ("card_placed", "code_scanned"):
+            self._touched()  # a citizen at the kiosk: the attract loop steps aside
         self._follow(self.machine.device_event(kind, name, payload))
 
     def set_language(self, lang: str) -> None:

@@ -153,3 +153,29 @@ def test_technician_screen_needs_the_long_press_and_pin_and_leaves_nothing(kiosk
     kiosk.wait_screen("home")
     assert not kiosk.controller.tech_active
     assert all(r.text() == "" for r in tech.results.values())
+
+
+def test_the_attract_loop_runs_when_idle_and_a_touch_ends_it(kiosk: KioskRig) -> None:
+    from kiosk.controller import ATTRACT_AFTER_S
+
+    attract = kiosk.controller.attract
+    kiosk.controller._last_touch -= ATTRACT_AFTER_S + 1  # nobody has touched the kiosk for a while
+    kiosk.controller.tick()
+    assert attract.isVisible() and attract.big.text() == "欢迎来到示范区政务服务中心"
+    first = attract.big.text()
+    attract._timer.timeout.emit()  # the next line of the loop (every 5 s)
+    assert attract.big.text() != first and attract.big.text() == "取号"
+    kiosk.qtbot.mouseClick(attract, Qt.MouseButton.LeftButton)
+    assert not attract.isVisible()
+    kiosk.tile("take_number")
+    kiosk.wait_screen("categories")
+
+
+def test_a_card_on_the_reader_ends_the_attract_loop(kiosk: KioskRig) -> None:
+    from kiosk.controller import ATTRACT_AFTER_S
+
+    kiosk.controller._last_touch -= ATTRACT_AFTER_S + 1
+    kiosk.controller.tick()
+    assert kiosk.controller.attract.isVisible()
+    kiosk.drivers["id_card"].place_card("resident")
+    kiosk.wait_for(lambda: not kiosk.controller.attract.isVisible())

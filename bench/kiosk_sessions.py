@@ -113,6 +113,8 @@ def main(argv: list[str]) -> dict[str, object]:
             "rss_start_mb": round(rss_start, 1),
             "rss_growth_mb": round(rss_end - rss_start, 1),
             "offline_tickets": offline,
+            "load_avg_1m": round(os.getloadavg()[0], 2),
+            "cpus": os.cpu_count() or 0,
         }
     finally:
         server.stop()

@@ -53,7 +53,8 @@ def sample_views() -> list[tuple[str, View]]:
                                              "category_en": "Social insurance", "ahead": 7, "wait_min": 21,
                                              "follow_url": url, "offline": False, "printed": False,
                                              "appointment": False})),
-        ("checkin_refused", View("checkin_refused", {"reason": "early", "slot": "14:00–14:30", "category": "A"})),
+        ("checkin_refused", View("checkin_refused", {"reason": "early", "slot": "2026-11-22 14:00–14:30",
+                                                     "back": "13:30", "until": "", "category": "A"})),
         ("face", View("face", {"countdown_s": 3})),
     ]
     if item:
@@ -95,6 +96,11 @@ def sample_views() -> list[tuple[str, View]]:
         ("fallback", View("fallback", {"problems": ["no_item", "materials", "system", "refused", "other"]})),
         ("help_called", message("help.called", tone="ok")),
         ("closed", message("closed.message", opens="08:30", tone="warn")),
+        ("refused_quota", message("refused.quota", actions=("back", "home"), tone="warn",
+                                  lines=(("refused.detail.quota", {"limit": 3, "used": 3}),))),
+        ("category_full", View("categories", {"categories": [dict(cats[0], full=True, full_reason="daily_cap"),
+                                                             *cats[1:]], "notice": "categories.full.daily_cap",
+                                              "values": {"code": cats[0]["code"]}})),
     ]
     return views
 

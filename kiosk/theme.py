@@ -130,8 +130,8 @@ def stylesheet(t: Theme) -> str:
                               text-align: left; padding: 16px 28px; font-size: {t.px(28)}px; }}
     QPushButton#Btn_choice:checked {{ background: {t.primary}; color: {t.on_primary}; border-color: {t.primary}; }}
     #ChoiceText {{ font-size: {t.px(28)}px; font-weight: 600; color: {t.text}; background: transparent; }}
-    QPushButton#Btn_choice:checked #ChoiceText {{ color: {t.on_primary}; }}
-    QPushButton#Btn_choice[full="true"] #ChoiceText {{ color: #8A94A6; }}
+    #ChoiceText[on="true"] {{ color: {t.on_primary}; }}
+    #ChoiceText[full="true"] {{ color: #8A94A6; }}
     QPushButton#Btn_choice[full="true"] {{ color: #8A94A6; background: #F1F3F6; }}
     QPushButton#Btn_key {{ background: {t.surface}; color: {t.text}; border: {bw + 1}px solid {t.border};
                            font-size: {t.px(32)}px; padding: 0; min-height: {MIN_TOUCH_PX + 8}px;

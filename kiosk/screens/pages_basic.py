@@ -11,7 +11,7 @@ from kiosk.flows.base import View
 from kiosk.i18n import has
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.icons import icon_pixmap
-from kiosk.screens.widgets import Keypad, button, card, qr_pixmap, text_label, wrap_button
+from kiosk.screens.widgets import Keypad, button, card, mark_full, qr_pixmap, text_label, wrap_button
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 
@@ -139,7 +139,7 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
         text += env.ui.tr("categories.full") if c["full"] else \
             env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
         b = wrap_button(text, on_click=lambda code=c["code"]: env.emit("category", code))
-        b.setProperty("full", c["full"])
+        mark_full(b, bool(c["full"]))
         grid.addWidget(b, i // cols, i % cols)
     return w
 

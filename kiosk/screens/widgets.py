@@ -41,7 +41,26 @@ def wrap_button(text: str, *, role: str = "choice", on_click: Callable[[], None]
     lay.setContentsMargins(24, 12, 24, 12)
     lay.addWidget(lab)
     b.setAccessibleName(text)
+    # Qt style sheets ignore an ancestor's :checked, so the label carries the state itself
+    # (a rule "QPushButton:checked #ChoiceText" matched every label: white text on white).
+    _mark(lab, "on", checked)
+    b.toggled.connect(lambda on: _mark(lab, "on", on))
     return b
+
+
+def _mark(widget: QWidget, name: str, value: bool) -> None:
+    """Set a style property and re-apply the style sheet to it."""
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def mark_full(b: QPushButton, full: bool) -> None:
+    """A choice that cannot be taken now (a full or closed line): greyed, text included."""
+    b.setProperty("full", full)
+    lab = b.findChild(QLabel, "ChoiceText")
+    if lab is not None:
+        _mark(lab, "full", full)
 
 
 def text_label(text: str, object_name: str = "Body", *, wrap: bool = True,

@@ -41,3 +41,28 @@ def test_every_screen_fits_and_has_big_touch_targets(qtbot, cjk_fonts, lang, eld
             if chinese:
                 problems.append(f"{name}: untranslated {chinese}")
     assert problems == []
+
+
+@pytest.mark.parametrize("elderly", [False, True])
+def test_text_on_choice_buttons_is_visible(qtbot, cjk_fonts, elderly) -> None:
+    """Each wrapped button's label is drawn in a colour that stands out from the button behind it
+    (a style rule once painted every unchecked choice white on white)."""
+    from PySide6.QtGui import QColor
+
+    win = build_window(load_settings(), elderly=elderly)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    problems = []
+    for name, view in sample_views():
+        if name not in ("categories", "category_full", "fallback", "rate_reasons"):
+            continue
+        win.show_view(view)
+        for lab in win.flow.findChildren(QLabel, "ChoiceText"):
+            button = lab.parentWidget()
+            image = button.grab().toImage()
+            ink = lab.palette().color(lab.foregroundRole())
+            back = QColor(image.pixel(6, image.height() // 2))  # inside the border, left of the text
+            if abs(ink.lightness() - back.lightness()) < 60:
+                problems.append(f"{name}: {lab.text()[:12]!r} {ink.name()} on {back.name()}")
+    assert problems == []

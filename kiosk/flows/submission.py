@@ -17,8 +17,9 @@ from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.catalogue import Catalogue
 from kiosk.flows.identify import Identifier
 from kiosk.flows.materials import MaterialsMixin, printed_materials
-from kiosk.flows.ports import PortError, Receipt, ServiceItem, Submission, Unavailable
+from kiosk.flows.ports import PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
 from kiosk.flows.session import Identity
+from kiosk.i18n import has
 
 
 def add_workdays(start: date, days: int) -> date:
@@ -188,6 +189,10 @@ class SubmissionFlow(MaterialsMixin, Flow):
     def _submit_failed(self, exc: PortError) -> Step:
         if isinstance(exc, Unavailable):
             return message("submit.outbox_full", actions=("counter_ticket", "home"), tone="error")
+        if isinstance(exc, Refused):  # refused by the server in front of the citizen: say so, offer a counter
+            why = f"submit.refused.{exc.detail.get('server_code', '')}"
+            lines = ((why, {}),) if has(self.ctx.lang, why) else ()
+            return message("submit.refused", actions=("counter_ticket", "home"), tone="warn", lines=lines)
         return self.failed(exc)
 
     def _submitted(self, receipt: Receipt) -> Step:

@@ -126,3 +126,24 @@ def test_an_expired_service_code_asks_for_a_refreshed_one() -> None:
     v = k.event("code_scanner", "code_scanned", _code("HSC1.old.5f0e.abc"))
     assert v.screen == "identify" and v.data["notice"] == "identify.code_expired"
     assert k.ctx.session.identity is None
+
+
+def test_a_refused_submission_is_explained_and_offers_a_counter() -> None:
+    from tests.unit.kiosk.test_flows import _to_materials
+
+    k = Kiosk()
+    _to_materials(k)
+    for material in ("photo", "form"):
+        k.tap("capture", material)
+        k.tap("shoot")
+        k.tap("accept_pages")
+    assert k.tap("materials_next").screen == "review"
+
+    def refuse(_submission: Any) -> Any:
+        raise Refused(code="other", detail={"server_code": "waiver_not_allowed"})
+
+    k.ctx.terminal.submit = refuse  # type: ignore[method-assign]
+    v = k.tap("submit")
+    assert v.screen == "message" and v.data["key"] == "submit.refused" and "counter_ticket" in v.data["actions"]
+    assert v.data["lines"] == [("submit.refused.waiver_not_allowed", {})]
+    assert k.ctx.printer.kinds == []

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, format_duration
+from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration, safe_id
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
 
@@ -106,9 +106,10 @@ class TicketPanel(QFrame):
                   "offline": "离线取号"}.get(str(cur.get("source")), str(cur.get("source") or "—"))
         self.fields["source"].setText(source + (f"（由 {cur['transferred_from']} 类转入）"
                                                 if cur.get("transferred_from") else ""))
-        self.fields["appointment"].setText(f"预约签到（预约号 {cur['appointment_id']}），按预约优先"
+        appt = state.appointment_for_current()
+        self.fields["appointment"].setText(appointment_text(appt) if appt else "预约签到，正在读取预约信息…"
                                            if cur.get("appointment_id") else "无")
-        self.fields["id"].setText(str(cur.get("id_masked") or "—"))
+        self.fields["id"].setText(safe_id(cur.get("id_masked") or (appt or {}).get("id_masked")) or "—")
 
     # -- submission --------------------------------------------------------------------------------
     def show_review(self, review: Review | None) -> None:
@@ -157,7 +158,8 @@ class TicketPanel(QFrame):
         thumb.clicked.connect(lambda: self.open_material.emit(m))
         lay.addWidget(thumb)
         lay.addWidget(_label(m.requirement, wrap=True))
-        lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict), name=f"verdict_{verdict}"))
+        lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict) + (f"：{m.note}" if m.note else ""),
+                             name=f"verdict_{verdict}", wrap=True))
         if m.id is not None:
             ok = QPushButton("确认", objectName=f"accept_{m.id}")
             miss = QPushButton("缺失", objectName=f"missing_{m.id}")

@@ -1,5 +1,6 @@
-"""The counter's submission review (kiosk 办件 linked to the current ticket): load, view materials,
-mark each accepted or missing, and move the submission on. Mixed into the counter window."""
+"""The current ticket's details beyond the ticket itself: the appointment behind it, and the kiosk 办件
+linked to it — view materials, mark each accepted or missing (saved on the server at once), move the
+submission on. Mixed into the counter window."""
 
 from __future__ import annotations
 
@@ -23,9 +24,14 @@ class ReviewMixin:
 
     def say(self, level: str, text: str) -> None: ...
 
+    def redraw(self) -> None: ...
+
     def _load_details(self) -> None:
         cur = self.state.current or {}
-        tid = cur.get("id")
+        tid, aid = cur.get("id"), cur.get("appointment_id")
+        if isinstance(aid, int) and (self.state.appointment or {}).get("id") != aid:
+            self.runner.op(lambda: self.service.appointment(aid)).success(self._appointment).failure(
+                lambda e: self.say("warn", error_text(e, "读取预约信息"))).run()
         if self.panel.review is not None and self.panel.review.view.id and cur.get("submission_id") == \
                 self.panel.review.view.id:
             return  # same submission still on screen: keep the clerk's marks
@@ -34,15 +40,20 @@ class ReviewMixin:
             self.runner.op(lambda: self.service.submissions_for(int(tid))).success(self._submissions).failure(
                 lambda e: self.say("warn", error_text(e, "读取办件"))).run()
 
+    def _appointment(self, data: dict[str, Any]) -> None:
+        self.state.appointment = data
+        self.redraw()
+
     def _submissions(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self._show_submission(rows[-1])
 
-    def _show_submission(self, data: dict[str, Any]) -> None:
+    def _show_submission(self, data: dict[str, Any], *, answered: frozenset[int] = frozenset()) -> None:
+        """The server's view of the submission; marks still on their way (not in ``answered``) stay."""
         old = self.panel.review
         review = Review(submission_view(data))
         if old is not None and old.view.id == review.view.id:
-            review.verdicts = old.verdicts
+            review.verdicts = {i: v for i, v in old.verdicts.items() if i not in answered}
         self.panel.show_review(review)
         for m in review.view.materials:
             if m.sha256 and m.is_image and m.id is not None and m.id not in self.panel.thumbs:
@@ -74,17 +85,34 @@ class ReviewMixin:
         self.dialog.open()
 
     def do_verdict(self, material_id: int, verdict: str) -> None:
+        """Shown at once, saved with POST /submissions/{code}/review; the answer's missing list replaces ours."""
+        review = self.panel.review
+        if review is None or verdict not in ("accepted", "missing", "pending"):
+            return
+        before = review.verdicts.get(material_id)
+        review.mark(material_id, verdict)
+        self.panel.show_review(review)
+        code = review.view.code
+        self.runner.op(lambda: self.service.review(code, {material_id: verdict})).success(
+            lambda data: self._show_submission(data, answered=frozenset({material_id}))).failure(
+            lambda e: self._verdict_failed(material_id, before, e)).run()
+
+    def _verdict_failed(self, material_id: int, before: str | None, exc: BaseException) -> None:
         review = self.panel.review
         if review is not None:
-            review.mark(material_id, verdict)
+            if before is None:
+                review.verdicts.pop(material_id, None)
+            else:
+                review.verdicts[material_id] = before
             self.panel.show_review(review)
+        self.say("error", error_text(exc, "保存材料核验结果"))
 
     def do_advance(self, status: str) -> None:
         review = self.panel.review
         if review is None:
             return
-        code, note = review.view.code, review.note_for(status)
-        self.runner.op(lambda: self.service.advance_submission(code, status, note=note)).success(
+        code = review.view.code
+        self.runner.op(lambda: self.service.advance_submission(code, status)).success(
             self._advanced).failure(lambda e: self.say("error", error_text(e, "更新办件状态"))).run()
 
     def _advanced(self, data: dict[str, Any]) -> None:

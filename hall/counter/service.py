@@ -94,6 +94,10 @@ class CounterService:
         detail["requirement_names"] = self._item_names.get(code, {})
         return detail
 
+    def appointment(self, appointment_id: int) -> dict[str, Any]:
+        """The booking behind an appointment ticket (slot, item, status, masked ID). Raises HallError."""
+        return dict(self.client.request("GET", f"/appointments/{appointment_id}"))
+
     def material_bytes(self, sha256: str) -> bytes:
         """A captured material (JPEG/PNG/PDF) from ``GET /files/{sha256}``. Raises HallError."""
         try:
@@ -113,7 +117,9 @@ class CounterService:
         return resp.content
 
     # -- writes (keyed) --------------------------------------------------------------------------
-    def _keyed(self, action: str, send: Callable[[str], Any]) -> Any:
+    def _keyed(self, action: str, send: Callable[[str], Any], *, settles: str = "") -> Any:
+        """``settles``: on success also forget pending keys starting with it (a later answer supersedes them,
+        and replaying one of them would hand back a stale view)."""
         with self._lock:
             key = self._pending.get(action) or uuid.uuid4().hex
             self._pending[action] = key
@@ -127,6 +133,8 @@ class CounterService:
             raise
         with self._lock:
             self._pending.pop(action, None)
+            for stale in [a for a in self._pending if settles and a.startswith(settles)]:
+                self._pending.pop(stale)
         return result
 
     def _window_action(self, action: str, route: str, body: dict[str, Any] | None = None) -> Any:
@@ -169,8 +177,18 @@ class CounterService:
         return self._keyed("alert", lambda key: self.client.request(  # type: ignore[no-any-return]
             "POST", "/alerts", json=body, idempotency_key=key))
 
-    def advance_submission(self, code: str, status: str, *, note: str = "") -> dict[str, Any]:
-        """Move a submission on (accept, 待补正 with the missing list, …); returns its detail view."""
-        self._keyed(f"status {code} {status}", lambda key: self.client.request(
-            "POST", f"/submissions/{code}/status", json={"status": status, "note": note}, idempotency_key=key))
-        return self.submission(code)
+    def review(self, code: str, verdicts: dict[int, str], *, status: str | None = None) -> dict[str, Any]:
+        """Save the clerk's verdict per material (``{material_id: "accepted" | "missing" | "pending"}``) and
+        optionally move the submission on, in one server transaction; returns the clerk's detail view with
+        the server's missing list. Without a note the server writes the 补正 note from the complete list."""
+        body: dict[str, Any] = {"materials": [{"id": i, "verdict": v} for i, v in sorted(verdicts.items())]}
+        if status:
+            body["status"] = status
+        action = f"review {code} " + ",".join(f"{i}:{v}" for i, v in sorted(verdicts.items())) + f" {status or ''}"
+        out = self._keyed(action, lambda key: self.client.request(
+            "POST", f"/submissions/{code}/review", json=body, idempotency_key=key), settles=f"review {code} ")
+        return self._with_names(dict(out))
+
+    def advance_submission(self, code: str, status: str) -> dict[str, Any]:
+        """Move a submission on (accept, 待补正 with the server-written missing list, …); its detail view."""
+        return self.review(code, {}, status=status)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from config.privacy import mask_id_number
+
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call_number",
            "alert")
 PRIORITY_ZH = {"elderly": "老年人优先", "disabled": "残疾人优先", "pregnant": "孕妇优先", "veteran": "军人优先",
@@ -17,6 +19,8 @@ PRIORITY_ZH = {"elderly": "老年人优先", "disabled": "残疾人优先", "pre
 STATUS_ZH = {"waiting": "等候中", "called": "已呼叫", "serving": "办理中", "done": "已办结", "no_show": "过号",
              "transferred": "已转移", "cancelled": "已取消"}
 WINDOW_ZH = {"open": "开放", "paused": "暂停", "closed": "关闭"}
+APPOINTMENT_ZH = {"booked": "已预约", "checked_in": "已签到", "missed": "未到",
+                  "cancelled": "已取消"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +45,10 @@ class CounterState:
     current: dict[str, Any] | None = None
     stale: bool = False  # the current ticket was read before the server went away
     busy: str | None = None
+    # The server keeps these on the window record (each finish updates it): the counter never counts.
     served_today: int = 0
-    handling_s: list[float] = field(default_factory=list)
-    served_ids: set[int] = field(default_factory=set)
+    avg_handling_s: float | None = None
+    appointment: dict[str, Any] | None = None  # GET /appointments/{id} of the current ticket
     message: Message | None = None
 
     # -- what the clerk may do -------------------------------------------------------------------
@@ -70,7 +75,13 @@ class CounterState:
         return sum(self.waiting.get(c, 0) for c in self.categories)
 
     def average_handling_s(self) -> float | None:
-        return sum(self.handling_s) / len(self.handling_s) if self.handling_s else None
+        return self.avg_handling_s
+
+    def appointment_for_current(self) -> dict[str, Any] | None:
+        """The loaded booking, only while it belongs to the ticket on screen."""
+        aid = (self.current or {}).get("appointment_id")
+        appt = self.appointment
+        return appt if aid is not None and appt is not None and appt.get("id") == aid else None
 
     def wait_so_far_s(self, now: datetime | None = None) -> int | None:
         """Seconds from issue to the call (or to now while still called and not started)."""
@@ -89,6 +100,9 @@ class CounterState:
         self.clerk = str(view.get("clerk") or self.clerk)
         if isinstance(view.get("served_today"), int):
             self.served_today = int(view["served_today"])
+        if "avg_handling_s" in view:
+            avg = view["avg_handling_s"]
+            self.avg_handling_s = float(avg) if isinstance(avg, int | float) else None
         if view.get("current_ticket_id") is None and self.current and self.current.get("status") in (
                 "called", "serving") and not self._older_than_current(view):
             self.current = None
@@ -112,8 +126,6 @@ class CounterState:
         if ticket is None:
             self.current = None
             return
-        if ticket.get("status") == "done":
-            self._served(ticket)
         if ticket.get("status") in ("called", "serving"):
             self.current = ticket
         elif self.current is None or self.current.get("id") == ticket.get("id"):
@@ -141,8 +153,7 @@ class CounterState:
             return code in self.categories
         if kind == "ticket.finished" and data.get("window") == self.window:
             if self.current and self.current.get("id") == data.get("id"):
-                self._served({**self.current, "status": "done", "finished_at": event.get("at")})
-                self.current = None
+                self.current = None  # the count arrives with the window.changed that follows
             return True
         return False
 
@@ -151,17 +162,6 @@ class CounterState:
         self.online = False
         self.stale = self.current is not None
         self.message = Message("warn", "与服务器的连接中断，正在重连…（期间不能叫号）")
-
-    def _served(self, ticket: dict[str, Any]) -> None:
-        tid = ticket.get("id")
-        if not isinstance(tid, int) or tid in self.served_ids:
-            return
-        self.served_ids.add(tid)
-        self.served_today += 1
-        begin = _parse(ticket.get("started_at") or ticket.get("called_at"))
-        end = _parse(ticket.get("finished_at")) or datetime.now(UTC)
-        if begin is not None:
-            self.handling_s.append(max(0.0, (end - begin).total_seconds()))
 
 
 def _parse(value: Any) -> datetime | None:
@@ -172,6 +172,24 @@ def _parse(value: Any) -> datetime | None:
     except ValueError:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def appointment_text(appt: dict[str, Any]) -> str:
+    """``预约号 Y123 · 09:30–10:00 · 社保卡申领 · 已签到 · 110101********1233`` (slot in this machine's time).
+
+    Only masked personal data: an ID that somehow arrives unmasked is masked here."""
+    start, end = _parse(appt.get("slot_start")), _parse(appt.get("slot_end"))
+    slot = f"{start.astimezone():%H:%M}–{end.astimezone():%H:%M}" if start and end else ""
+    what = str(appt.get("item_name") or appt.get("category_name") or appt.get("category") or "")
+    status = APPOINTMENT_ZH.get(str(appt.get("status")), str(appt.get("status") or ""))
+    parts = [f"预约号 {appt.get('code') or appt.get('id')}", slot, what, status, safe_id(appt.get("id_masked"))]
+    return " · ".join(p for p in parts if p)
+
+
+def safe_id(value: Any) -> str:
+    """An ID number as the server sent it masked; one that somehow arrives in full is masked here."""
+    text = str(value or "")
+    return text if not text or "*" in text else mask_id_number(text)
 
 
 def format_duration(seconds: float | None) -> str:

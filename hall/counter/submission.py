@@ -39,6 +39,7 @@ class Material:
     verdict: str
     sha256: str | None
     content_type: str = ""
+    note: str = ""
 
     @property
     def is_image(self) -> bool:
@@ -67,8 +68,9 @@ class SubmissionView:
 class Review:
     """The clerk's check of one submission at the counter: a verdict per material.
 
-    The server keeps the status and its history; the verdicts feed the 待补正 note, so the citizen
-    is told everything missing at once (一次性告知)."""
+    The server keeps verdicts, the missing list and the status history (POST /submissions/{code}/review);
+    ``verdicts`` holds only marks on their way there, so the screen answers the click at once and the
+    server's view replaces them when it answers (一次性告知: the missing list is the server's, complete)."""
 
     view: SubmissionView
     verdicts: dict[int, str] = field(default_factory=dict)
@@ -81,14 +83,11 @@ class Review:
         return self.verdicts.get(m.id, m.verdict) if m.id is not None else m.verdict
 
     def missing(self) -> list[str]:
-        """The server's missing list plus every material the clerk marked missing, once each."""
+        """The server's missing list, with marks still on their way applied, once each."""
+        undone = {m.requirement for m in self.view.materials if m.id in self.verdicts and self.verdict(m) != "missing"}
         marked = [m.requirement for m in self.view.materials if self.verdict(m) == "missing"]
-        return list(dict.fromkeys([*self.view.missing, *marked]))
-
-    def note_for(self, status: str) -> str:
-        if status == "supplement_required" and self.missing():
-            return "需补正材料：" + "、".join(self.missing())
-        return ""
+        server = [x for x in self.view.missing if x not in undone]
+        return list(dict.fromkeys([*server, *marked]))
 
 
 def submission_view(data: dict[str, Any]) -> SubmissionView:
@@ -111,7 +110,8 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
                                   requirement=str(names.get(str(m.get("requirement"))) or m.get("name_zh")
                                                   or m.get("requirement") or f"材料{i + 1}"),
                                   kind=str(m.get("kind") or "file"), verdict=str(m.get("verdict") or "pending"),
-                                  sha256=m.get("sha256"), content_type=str(m.get("content_type") or "")))
+                                  sha256=m.get("sha256"), content_type=str(m.get("content_type") or ""),
+                                  note=redact(str(m.get("note") or ""))))
     missing = [str(x.get("name") or x.get("requirement") or x) if isinstance(x, dict) else str(x)
                for x in data.get("missing") or []]
     nxt = NEXT_STATUS.get(status, ())

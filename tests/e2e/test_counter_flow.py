@@ -110,10 +110,12 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     viewer.close()
     assert view.status == "supplement_required" and "不动产权证书" in view.missing  # told at the kiosk
     counter.do_verdict(contract.id, "missing")
-    assert counter.panel.review.missing()[-1] == "存量房买卖合同"
-    assert counter.panel.review.note_for("supplement_required").endswith("存量房买卖合同")
+    assert counter.panel.review.missing()[-1] == "存量房买卖合同"  # shown at once …
+    qtbot.waitUntil(lambda: not counter.panel.review.verdicts, timeout=8000)  # … and saved on the server
+    assert counter.panel.review.view.missing[-1] == "存量房买卖合同"
     counter.do_verdict(contract.id, "accepted")  # on a second look the contract is fine
-    assert "存量房买卖合同" not in counter.panel.review.missing()
+    qtbot.waitUntil(lambda: not counter.panel.review.verdicts, timeout=8000)
+    assert "存量房买卖合同" not in counter.panel.review.view.missing
     # the citizen brought the rest to the counter: the clerk accepts (受理)
     assert "accepted" in view.next_status
     qtbot.mouseClick(counter.panel.findChild(QPushButton, "advance_accepted"), Qt.MouseButton.LeftButton)

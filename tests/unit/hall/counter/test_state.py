@@ -43,15 +43,28 @@ def test_paused_window_cannot_call_and_offline_disables_all_but_alarm() -> None:
     assert [k for k, v in st.actions().items() if v] == ["alert"]
 
 
-def test_finish_counts_served_and_handling_time_once() -> None:
+def test_served_today_and_average_come_from_the_window_record_not_local_counting() -> None:
     st = ready()
     start = datetime.now(UTC) - timedelta(minutes=4)
     st.set_ticket(ticket("serving", started_at=start.isoformat()))
     done = ticket("done", started_at=start.isoformat(), finished_at=(start + timedelta(seconds=240)).isoformat())
     st.set_ticket(done)
     st.apply({"type": "ticket.finished", "data": {"id": 1, "window": 5}})
-    assert st.current is None and st.served_today == 1
-    assert st.average_handling_s() == 240 and format_duration(st.average_handling_s()) == "4分00秒"
+    assert st.current is None and st.served_today == 0 and st.average_handling_s() is None  # not counted here
+    assert st.apply({"type": "window.changed", "data": {"number": 5, "status": "open", "served_today": 7,
+                                                        "avg_handling_s": 240}})
+    assert st.served_today == 7 and format_duration(st.average_handling_s()) == "4分00秒"
+    st.set_window({"number": 5, "status": "open", "served_today": 0, "avg_handling_s": None})  # a new day
+    assert st.served_today == 0 and st.average_handling_s() is None
+
+
+def test_appointment_details_belong_to_the_current_ticket_only() -> None:
+    st = ready()
+    st.set_ticket(ticket("called", appointment_id=4))
+    st.appointment = {"id": 3, "code": "OLD"}
+    assert st.appointment_for_current() is None
+    st.appointment = {"id": 4, "code": "YY123"}
+    assert st.appointment_for_current() == {"id": 4, "code": "YY123"}
 
 
 def test_events_update_queue_and_window() -> None:
@@ -89,3 +102,16 @@ def test_a_late_window_event_does_not_undo_our_call() -> None:
     st.apply({"type": "window.changed", "data": {"number": 5, "status": "open", "current_ticket_id": None,
                                                  "updated_at": after}})
     assert st.current is None
+
+
+def test_appointment_text_is_masked_and_readable() -> None:
+    from hall.counter.state import appointment_text
+
+    start = datetime(2026, 11, 22, 1, 30, tzinfo=UTC)
+    appt = {"id": 4, "code": "Y7K2", "status": "checked_in", "slot_start": start.isoformat(),
+            "slot_end": (start + timedelta(minutes=30)).isoformat(), "item_name": "社保卡申领",
+            "category_name": "社保", "id_masked": "110101199003071233"}  # unmasked by mistake
+    text = appointment_text(appt)
+    local = f"{start.astimezone():%H:%M}–{(start + timedelta(minutes=30)).astimezone():%H:%M}"
+    assert text == f"预约号 Y7K2 · {local} · 社保卡申领 · 已签到 · 110101********1233"
+    assert appointment_text({"id": 9}) == "预约号 9"

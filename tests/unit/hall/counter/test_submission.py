@@ -1,4 +1,4 @@
-"""The clerk's view of a kiosk submission: masking, names, missing list, next statuses, review note."""
+"""The clerk's view of a kiosk submission: masking, names, missing list, next statuses, marks on their way."""
 
 from __future__ import annotations
 
@@ -33,10 +33,18 @@ def test_review_collects_everything_missing_once() -> None:
     review.mark(1, "missing")
     review.mark(1, "missing")
     assert review.missing() == ["完税凭证", "存量房买卖合同"]
-    assert review.note_for("supplement_required") == "需补正材料：完税凭证、存量房买卖合同"
-    assert review.note_for("accepted") == ""
     review.mark(1, "accepted")
     review.mark(1, "bogus")
+    assert review.missing() == ["完税凭证"]
+
+
+def test_a_mark_on_its_way_overrides_the_servers_missing_entry() -> None:
+    detail = {**DETAIL, "missing": [*DETAIL["missing"], {"requirement": "sale_contract", "name": "存量房买卖合同",
+                                                         "source": "counter"}]}
+    detail["materials"] = [{**DETAIL["materials"][0], "verdict": "missing", "note": "缺页"}, DETAIL["materials"][1]]
+    review = Review(submission_view(detail))
+    assert review.missing() == ["完税凭证", "存量房买卖合同"] and review.view.materials[0].note == "缺页"
+    review.mark(1, "accepted")  # clicked, the server has not answered yet
     assert review.missing() == ["完税凭证"]
 
 

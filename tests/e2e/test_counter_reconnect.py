@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from hall.client import HallClient
 from hall.client.errors import HallUnreachable
 from hall.counter.service import CounterService
-from tests.e2e.hall_windows import api, issue, press, settings_for
+from tests.e2e.hall_windows import api, issue, press, settings_for, submit_for_ticket
 from tests.rigs import free_port
 from tests.rigs.hall_server import HallServer, start_hall_server
 
@@ -39,6 +39,34 @@ def test_lost_answer_is_replayed_not_called_again(hall_server_shared: HallServer
         assert "call_next" not in service._pending
         nxt = service.call_next()  # a new press is a new call
         assert nxt is not None and nxt["id"] == second["id"]
+    finally:
+        service.close()
+
+
+def test_review_lost_answer_is_replayed_and_a_later_verdict_settles_it(hall_server_shared: HallServer) -> None:
+    s = hall_server_shared
+    sub = submit_for_ticket(s, issue(s, "D")["id"])
+    service = CounterService(s.url, window=WINDOW)
+    try:
+        service.login(s.tokens["clerk"])
+        contract = next(m for m in service.submission(sub["code"])["materials"] if m["requirement"] == "sale_contract")
+        cid = contract["id"]
+        # The clerk's 缺失 reached the server but the answer was lost; the press's key is still held …
+        key = uuid.uuid4().hex
+        lost = api(s, "POST", f"/submissions/{sub['code']}/review", "clerk", headers={"Idempotency-Key": key},
+                   json={"materials": [{"id": cid, "verdict": "missing"}]})
+        assert lost.status_code == 200
+        service._pending[f"review {sub['code']} {cid}:missing "] = key
+        # … and a stale key of an earlier press of the other verdict whose answer was lost too.
+        service._pending[f"review {sub['code']} {cid}:accepted "] = uuid.uuid4().hex
+        again = service.review(sub["code"], {cid: "missing"})  # the resend: replayed, not applied twice
+        assert [m["verdict"] for m in again["materials"] if m["id"] == cid] == ["missing"]
+        assert not [k for k in service._pending if k.startswith("review")]  # the answer settles every mark
+        history = api(s, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()["history"]
+        ok = service.review(sub["code"], {cid: "accepted"})
+        assert [m["verdict"] for m in ok["materials"] if m["id"] == cid] == ["accepted"]
+        assert not [e for e in ok["missing"] if e.get("source") == "counter"]
+        assert api(s, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()["history"] == history
     finally:
         service.close()
 

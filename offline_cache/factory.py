@@ -52,9 +52,10 @@ def sync_options(settings: Settings) -> SyncOptions:
                        purge_grace_s=float(cache.purge_grace_s))
 
 
-def make_sender(settings: Settings) -> ClientSender:
+def make_sender(settings: Settings, *, clock: Callable[[], float] = time.time) -> ClientSender:
     return ClientSender(settings.hall.server_url, token=read_token(settings),
-                        timeout_s=settings.cache.send_timeout_s, budget_s=settings.cache.ticket_budget_s)
+                        timeout_s=settings.cache.send_timeout_s, budget_s=settings.cache.ticket_budget_s,
+                        clock=clock)
 
 
 def open_terminal(settings: Settings, *, sender: Sender | None = None, clock: Callable[[], float] = time.time,
@@ -65,7 +66,7 @@ def open_terminal(settings: Settings, *, sender: Sender | None = None, clock: Ca
     outbox = open_outbox(settings, clock=clock)
     if outbox.recovered_from is not None:
         log.error("outbox was unreadable (%s); a new one was started", outbox.corrupt_reason)
-    sender = sender or make_sender(settings)
+    sender = sender or make_sender(settings, clock=clock)
     link = Link()
     worker = SyncWorker(outbox, sender, link, sync_options(settings))
     terminal = Terminal(outbox, sender, link, worker, terminal_id=settings.terminal.id, tz=settings.hall.timezone,

@@ -18,8 +18,10 @@ to three outcomes here, in one place:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
@@ -133,16 +135,37 @@ def _as_dict(result: Any) -> dict[str, Any]:
     return result if isinstance(result, dict) else {"result": result}
 
 
+class ClockTransport(httpx.BaseTransport):
+    """Stamps every request with the terminal's clock at sending time (``X-Terminal-Clock``): the
+    server measures this terminal's offset from it and queues an offline ticket by its real issue
+    time, whether the terminal's clock runs ahead or behind (docs/api.md, offline tickets). A
+    resend under the same Idempotency-Key carries a fresh reading, as the server expects."""
+
+    def __init__(self, clock: Callable[[], float], inner: httpx.BaseTransport | None = None) -> None:
+        self._clock = clock
+        self._inner = inner or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.headers["X-Terminal-Clock"] = datetime.fromtimestamp(self._clock(), UTC).isoformat()
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
 class ClientSender:
     """Sends through two typed clients: a fast one for a citizen who is waiting (the ticket budget)
-    and a patient one for the sync worker's uploads. Both are thread-safe and keep connections alive."""
+    and a patient one for the sync worker's uploads. Both are thread-safe and keep connections alive.
+    ``clock`` is the outbox's (the one its issue times come from)."""
 
     def __init__(self, base_url: str, *, token: str = "", timeout_s: float = 15.0, budget_s: float = 0.9,
-                 routes: Mapping[str, str] | None = None) -> None:
+                 routes: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time) -> None:
         self.routes = dict(routes or ROUTES)
-        self._bulk = HallClient(base_url, token, connect_timeout=min(3.0, timeout_s), read_timeout=timeout_s)
+        self._bulk = HallClient(base_url, token, connect_timeout=min(3.0, timeout_s), read_timeout=timeout_s,
+                                transport=ClockTransport(clock))
         # A refused connection (server process gone) fails in milliseconds; these cap a silent one.
-        self._fast = HallClient(base_url, token, connect_timeout=budget_s * 0.35, read_timeout=budget_s * 0.6)
+        self._fast = HallClient(base_url, token, connect_timeout=budget_s * 0.35, read_timeout=budget_s * 0.6,
+                                transport=ClockTransport(clock))
         self._budget_s = budget_s
 
     def deliver(self, item: Outgoing, *, budget_s: float | None = None) -> Outcome:

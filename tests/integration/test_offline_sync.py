@@ -18,6 +18,7 @@ from tests.integration.offline_faults import (
     FaultProxy,
     idempotency_keys,
     offline_tickets,
+    query,
     terminal_settings,
     ticket_rows,
     wait_for,
@@ -234,3 +235,32 @@ def test_heartbeat_reports_backlog_and_oldest_age(tmp_path: Path, hall_server: H
         assert terminal.heartbeat() is False  # not queued, never raises
     finally:
         terminal.close()
+
+
+def test_a_wrong_terminal_clock_is_corrected_by_the_server(make_terminal: TerminalFactory, hall_server: HallServer,
+                                                           tmp_path: Path) -> None:
+    """Every send carries the terminal's clock (X-Terminal-Clock): the server measures the offset and
+    queues the offline ticket by its real issue time, not by a clock three hours behind, nor by when
+    the backlog finally arrived."""
+    import time
+    from datetime import UTC, datetime
+
+    hall_server.stop()
+    terminal = make_terminal(clock=lambda: time.time() - 3 * 3600.0)
+    issued_real = time.time()
+    ticket = terminal.issue_ticket("A")
+    assert ticket.offline
+    time.sleep(2.0)  # the outage lasts a little: the delivery comes later than the issue
+    restarted = time.time()
+    server = _restart(hall_server, tmp_path)
+    try:
+        wait_for(lambda: _drained(terminal))
+        answer = terminal.outbox.response(ticket.key) or {}
+        assert answer.get("issue_time_basis") == "corrected", answer
+        assert abs(float(answer.get("terminal_clock_offset_s", 0)) + 3 * 3600) < 60
+        [(queue_at,)] = query(server.db_url, "SELECT queue_at FROM tickets WHERE offline_number=?",
+                              (ticket.number,))
+        queued = datetime.fromisoformat(str(queue_at)).replace(tzinfo=UTC).timestamp()
+        assert issued_real - 1.0 <= queued < restarted  # its real issue time, not its arrival
+    finally:
+        server.stop()

@@ -15,10 +15,12 @@ import asyncio
 import contextlib
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from hall.server.db import SQLITE_SYNCHRONOUS
 from hall.server.domain.hallday import MAX_SEQUENCE, format_ticket_number
 
 
@@ -66,9 +68,12 @@ class SqliteIssuer:
         # A short busy timeout: this runs on the event loop, and another process holding the file (an
         # admin command) must not stall it; such a batch goes to the full path, which waits in a thread.
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0.05)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=50", "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", f"synchronous={SQLITE_SYNCHRONOUS}", "busy_timeout=50",
+                       "foreign_keys=ON"):
             self._conn.execute(f"PRAGMA {pragma}")
         self._pending: list[Pending] = []
+        self._committing = False
+        self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ticket-commit")
 
     async def issue(self, *, day: str, category: str, source: str, terminal_id: str | None, now: datetime,
                     public_token: str) -> Issued | None:
@@ -81,6 +86,8 @@ class SqliteIssuer:
         return await fut
 
     def _flush(self) -> None:
+        if self._committing:
+            return  # the commit in flight flushes what gathered meanwhile
         batch, self._pending = self._pending, []
         if self._lock.acquire(blocking=False):
             self._write(batch)
@@ -97,13 +104,14 @@ class SqliteIssuer:
         self._write(batch)
 
     def _write(self, batch: list[Pending]) -> None:
-        """Write ``batch`` holding the lock (released here)."""
+        """Write ``batch`` holding the lock (released once committed or rolled back)."""
         results: list[Issued | None] = []
         cur = self._conn.cursor()
         try:
             try:
                 cur.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError:  # busy: another process writes
+                self._lock.release()
                 for _, fut in batch:
                     if not fut.done():
                         fut.set_result(None)
@@ -118,19 +126,37 @@ class SqliteIssuer:
                 (ticket_id,) = cur.execute(_SQLITE_INSERT, (number, seq, req["cat"], req["day"], req["src"], at, at,
                                                             req["tok"], req["term"])).fetchone()
                 results.append(Issued(int(ticket_id), number, int(waiting), req["now"]))
-            cur.execute("COMMIT")
         except Exception as exc:  # noqa: BLE001 - every request of the batch gets the failure
             with contextlib.suppress(sqlite3.Error):
                 cur.execute("ROLLBACK")
+            self._lock.release()
             _fail(batch, exc)
             return
+        # The commit fsyncs the WAL (synchronous=FULL): on a thread of its own, still holding the lock, so
+        # the loop keeps reading requests; those gather and are written together next (a group commit).
+        self._committing = True
+        asyncio.get_running_loop().create_task(self._commit(batch, results))
+
+    async def _commit(self, batch: list[Pending], results: list[Issued | None]) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._committer, self._conn.execute, "COMMIT")
+        except Exception as exc:  # noqa: BLE001 - every request of the batch gets the failure
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+            _fail(batch, exc)
+        else:
+            for (_, fut), result in zip(batch, results, strict=True):
+                if not fut.done():
+                    fut.set_result(result)
         finally:
             self._lock.release()
-        for (_, fut), result in zip(batch, results, strict=True):
-            if not fut.done():
-                fut.set_result(result)
+            self._committing = False
+            if self._pending:
+                self._flush()
 
     async def close(self) -> None:
+        self._committer.shutdown(wait=True)
         self._conn.close()
 
 

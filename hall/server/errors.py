@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.privacy import redact
@@ -38,8 +39,10 @@ def conflict(code: str, message: str) -> ApiError:
     return ApiError(409, code, message)
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
+                   **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status,
+                        headers=headers)
 
 
 def domain_status(exc: DomainError) -> int:
@@ -56,10 +59,51 @@ def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[st
     return f"{first['field'] or 'request'}: {first['problem']}", fields
 
 
+def _db_unreachable_types() -> tuple[type[BaseException], ...]:
+    """Errors that mean "the database did not answer" (not "the request was wrong")."""
+    from sqlalchemy import exc as sa
+
+    found: list[type[BaseException]] = [sa.OperationalError, sa.InterfaceError, sa.TimeoutError,
+                                        sa.DisconnectionError]
+    try:
+        import psycopg
+
+        found += [psycopg.OperationalError, psycopg.InterfaceError]
+    except ImportError:  # SQLite-only installation
+        pass
+    return tuple(found)
+
+
+DB_UNREACHABLE = _db_unreachable_types()
+
+
+def db_unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    # One line, no traceback: an outage makes thousands of these and the cause is the database's log.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.__class__.__name__)
+    return error_response(503, "db.unavailable", "the database is not answering; try again shortly",
+                          headers={"Retry-After": "2"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        retry = exc.extra.get("retry_after_s")
+        return JSONResponse(exc.body(), status_code=exc.status,
+                            headers={"Retry-After": str(retry)} if retry is not None else None)
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> JSONResponse:
+        # A write outside the retrying runner that PostgreSQL aborted, or the database gone: a JSON 503
+        # the client may retry (handled here, not as a 500 whose connection uvicorn then drops).
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        log.warning("database error on %s %s: %s (%s)", request.method, request.url.path,
+                    exc.orig.__class__.__name__, sqlstate)
+        busy = sqlstate in ("40P01", "40001")
+        resp = error_response(503, "db.busy" if busy else "db.unavailable",
+                              "the database is busy with conflicting changes; try again" if busy
+                              else "the database is not answering; try again", retry_after_s=1)
+        resp.headers["Retry-After"] = "1"
+        return resp
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -78,8 +122,14 @@ def install_error_handlers(app: FastAPI) -> None:
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
         return error_response(exc.status_code, code, str(exc.detail), )
 
+    for kind in DB_UNREACHABLE:
+        app.add_exception_handler(kind, db_unavailable)  # type: ignore[arg-type]
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Raised outside the routes (the lean ticket path's token check) only reaches this handler.
+        if isinstance(exc, DB_UNREACHABLE):
+            return db_unavailable(request, exc)
         log.error("unhandled error on %s %s: %s", request.method, request.url.path, exc.__class__.__name__,
                   exc_info=exc)
         return error_response(500, "internal", "internal server error")

@@ -21,6 +21,7 @@ from hall.server.auth import ROLES, lookup_token
 from hall.server.context import HallContext
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.queue_policy import CallMode
+from hall.server.errors import DB_UNREACHABLE
 from hall.server.events import make_event
 from hall.server.fastissue import FastIssuer
 from hall.server.services.queue import estimate
@@ -88,7 +89,10 @@ class TicketFastPath:
         client = scope.get("client")
         if limiter.blocked(client[0] if client else "?"):
             return None
-        principal = lookup_token(self.hall, token)
+        try:
+            principal = lookup_token(self.hall, token)
+        except DB_UNREACHABLE:
+            return None  # the route answers 503 db.unavailable (its handler, without a traceback)
         if principal is None or principal.role not in _ALLOWED_ROLES:
             return None  # FastAPI gives the 401/403 and counts the failure
         return {"category": cat, "source": source, "terminal_id": terminal}

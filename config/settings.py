@@ -42,6 +42,10 @@ class ServerSettings(_Table):
     data_dir: Path = Path("var/hall-data")
     # Demo mode accepts the built-in default secrets; production refuses them.
     demo_mode: bool = False
+    # Behind nginx: trust X-Forwarded-Proto/-For from these addresses only (comma-separated, "*" = any),
+    # so the server knows a request came over HTTPS (Secure cookies). docs/deploy.md, docs/security.md.
+    proxy_headers: bool = True
+    forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
 
 
 class QueueSettings(_Table):

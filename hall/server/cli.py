@@ -54,7 +54,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info("hall server listening on http://%s:%s (dashboard at /dashboard)", host, port)
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
                             timeout_graceful_shutdown=10, loop="uvloop", http="httptools",
-                            ws="websockets-sansio", backlog=2048)
+                            ws="websockets-sansio", backlog=2048, proxy_headers=settings.server.proxy_headers,
+                            forwarded_allow_ips=settings.server.forwarded_allow_ips)
     # uvicorn re-raises the signal it drained on once it has restored the previous handlers; with the
     # default handler that would kill us with -15 instead of the promised exit status 0.
     for sig in (signal.SIGTERM, signal.SIGINT):

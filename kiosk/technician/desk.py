@@ -55,7 +55,9 @@ class TechnicianDesk:
         if self.screen is None or services is None:
             return
         self.screen.set_statuses(services.devices.statuses(), self.ui)
-        self.screen.set_outbox(services.backlog(), list(services.errors.lines), services.dead_records())
+        beat = {None: "-", True: "ok", False: "failed"}[self.c.last_heartbeat]
+        self.screen.set_outbox({**services.backlog(), "heartbeat": beat}, list(services.errors.lines),
+                               services.dead_records())
 
     def device_event(self, kind: str, name: str, payload: Any) -> None:
         if self.scan_test and kind == "code_scanner" and name == "code_scanned":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request
@@ -159,14 +159,20 @@ async def create_submission(request: Request, hall: HallDep, who: TerminalRole, 
     return JSONResponse(out, status_code=status)
 
 
+# Built once per dialect: a statement rebuilt with literal rows on every upload is compiled every time.
+_ADD_BLOB = {name: ins(Blob.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+             for name, ins in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
 def _add_blobs(session: Session, files: Iterable[StoredFile]) -> None:
     """Blob rows for the stored files; a file already known (same content) is left as it is."""
-    rows = {f.sha256: {"sha256": f.sha256, "content_type": f.content_type, "size": f.size} for f in files}
+    now = datetime.now(UTC)
+    rows = {f.sha256: {"sha256": f.sha256, "content_type": f.content_type, "size": f.size, "created_at": now}
+            for f in files}
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(Blob).values(list(rows.values())).on_conflict_do_nothing(index_elements=["sha256"]))
+    conn = session.connection()
+    conn.execute(_ADD_BLOB[conn.dialect.name], list(rows.values()))
 
 
 class LookupIn(BaseModel):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from config.privacy import mask_name
@@ -43,15 +47,22 @@ def _next_code(s: Session, now: datetime) -> dsub.RegistrationCode:
     return dsub.new_registration_code(day, int(counter))
 
 
-def _signature(m: dict[str, Any], files: dict[str, StoredFile]) -> SubmissionMaterial:
+def _material(requirement: str, kind: str, *, f: StoredFile | None = None, waived_due: date | None = None
+              ) -> dict[str, Any]:
+    return {"requirement": requirement, "kind": kind, "blob_sha256": f.sha256 if f else None,
+            "content_type": f.content_type if f else None, "size": f.size if f else None,
+            "elicense_id": None, "waived_due": waived_due, "verdict": "pending", "note": None,
+            "reviewed_by": None, "reviewed_at": None}
+
+
+def _signature(m: dict[str, Any], files: dict[str, StoredFile]) -> dict[str, Any]:
     """The touch signature under the commitment (容缺承诺书): a PNG part, stored like any material."""
     f = files.get(m.get("file") or "")
     if f is None:
         raise ApiError(422, "submission.signature_file", "the commitment signature must be an uploaded PNG part")
     if f.content_type != "image/png":
         raise ApiError(415, "upload.signature_not_png", "the commitment signature must be a PNG image")
-    return SubmissionMaterial(requirement=SIGNATURE, kind=SIGNATURE, blob_sha256=f.sha256,
-                              content_type=f.content_type, size=f.size)
+    return _material(SIGNATURE, SIGNATURE, f=f)
 
 
 def material_names(item: ServiceItem | None) -> dict[str, tuple[str, str]]:
@@ -75,7 +86,12 @@ def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None)
     mats = s.scalars(select(SubmissionMaterial).where(SubmissionMaterial.submission_id == sub.id)
                      .order_by(SubmissionMaterial.id)).all()
     item = s.get(ServiceItem, sub.item_code)
-    names = material_names(item)
+    return render(sub, item, history, mats, material_names(item), personal=personal)
+
+
+def render(sub: Any, item: Any, history: Sequence[Any], mats: Sequence[Any], names: dict[str, tuple[str, str]],
+           *, personal: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The API shape of a submission from its rows (ORM objects or anything with the same attributes)."""
     out = {
         "id": sub.id, "code": sub.code, "printed_code": f"{sub.code[:8]}-{sub.code[8:12]}-{sub.code[12:16]}-"
                                                         f"{sub.code[16:]}",
@@ -101,17 +117,56 @@ def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None)
     return out
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A service item as a submission needs it, cached for a few seconds (items change a few times a year;
+    reading and converting the row cost more than the rest of the checks)."""
+
+    row: SimpleNamespace
+    domain: dcat.ServiceItem
+    names: dict[str, tuple[str, str]]
+    at: float
+
+
+_ITEMS: dict[str, _Item] = {}
+_ITEM_TTL_S = 5.0
+
+
+def _item(s: Session, code: str) -> _Item | None:
+    hit = _ITEMS.get(code)
+    if hit is not None and time.monotonic() - hit.at < _ITEM_TTL_S:
+        return hit
+    row = s.get(ServiceItem, code)
+    if row is None or not row.active:
+        return None
+    plain = SimpleNamespace(code=row.code, name_zh=row.name_zh, name_en=row.name_en)
+    hit = _Item(plain, domain_item(row), material_names(row), time.monotonic())
+    if len(_ITEMS) > 1000:
+        _ITEMS.clear()
+    _ITEMS[code] = hit
+    return hit
+
+
+# Statements of the submission write, compiled once (SQLAlchemy caches their compiled form).
+_SUB, _MAT, _STATUS = Submission.__table__, SubmissionMaterial.__table__, SubmissionStatus.__table__
+_BY_LOCAL = select(_SUB.c.id).where(_SUB.c.local_code == bindparam("local"))
+_INSERT_SUB = _SUB.insert().returning(_SUB.c.id)
+_INSERT_MAT = _MAT.insert().returning(_MAT.c.id, sort_by_parameter_order=True)
+_INSERT_STATUS = _STATUS.insert()
+
+
 def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, StoredFile],
            licensed: set[str]) -> tuple[int, dict[str, Any]]:
     s, now = tx.session, datetime.now(UTC)
+    conn = s.connection()
     if req.get("local_code"):
-        existing = s.scalar(select(Submission).where(Submission.local_code == req["local_code"]))
-        if existing is not None:
-            return 200, view(s, existing)
-    row = s.get(ServiceItem, req["item_code"])
-    if row is None or not row.active:
+        found = conn.execute(_BY_LOCAL, {"local": req["local_code"]}).scalar()
+        if found is not None:
+            return 200, view(s, s.get_one(Submission, found))
+    cached = _item(s, req["item_code"])
+    if cached is None:
         raise ApiError(404, "item.not_found", f"no service item {req['item_code']}")
-    item = domain_item(row)
+    item = cached.domain
     person = parse_id_number(req["id_number"])
     provided, waive, elic, records = [], {}, set(), []
     for m in req.get("materials", []):
@@ -122,47 +177,49 @@ def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, Stor
             if f is None:
                 raise ApiError(422, "submission.file_missing", f"no uploaded part named {m['file']}")
             provided.append(dsub.Provided(m["requirement"], dsub.Provision.UPLOADED, 1, f.file_format))
-            records.append(SubmissionMaterial(requirement=m["requirement"], kind="file", blob_sha256=f.sha256,
-                                              content_type=f.content_type, size=f.size))
+            records.append(_material(m["requirement"], "file", f=f))
         elif m.get("elicense"):
             elic.add(m["requirement"])
         elif m.get("waive_until"):
             waive[m["requirement"]] = date.fromisoformat(str(m["waive_until"]))
-            records.append(SubmissionMaterial(requirement=m["requirement"], kind="waived",
-                                              waived_due=waive[m["requirement"]]))
+            records.append(_material(m["requirement"], "waived", waived_due=waive[m["requirement"]]))
     # An e-license counts only if the library really holds it for this citizen.
     types = {mat.e_license_type for mat in item.materials if mat.code in elic and mat.e_license_type in licensed}
     check = dsub.check_materials(item, provided, e_license_types=types, waive=waive, today=hall_day(now))
     for code, how in check.satisfied.items():
         if how == "e_license":
-            records.append(SubmissionMaterial(requirement=code, kind="elicense"))
+            records.append(_material(code, "elicense"))
     history = dsub.advance((), "submitted", at=now, actor=req.get("terminal_id") or "kiosk")
     target = "accepted" if check.complete else "supplement_required"
     history = dsub.advance(history, target, at=now, actor="pre-review",
                            note="；".join(check.notice_zh()) if not check.complete else "")
     due = dsub.due_dates(item, now, history=history) if check.complete else None
     code = _next_code(s, now)
-    sub = Submission(code=code.code, local_code=req.get("local_code"), item_code=item.code,
-                     ticket_id=req.get("ticket_id"), applicant_id_hash=hall.keyring.id_hash(person.value),
-                     applicant_id_masked=person.masked, applicant_name_masked=mask_name(req.get("name") or ""),
-                     personal_enc=hall.keyring.encrypt({"id_number": person.value, "name": req.get("name") or "",
-                                                        "form": req.get("form") or {}}),
-                     status=target, terminal_id=req.get("terminal_id"),
-                     missing=[{"requirement": m.material_code, "name": m.name, "problem": m.problem.value,
-                               "waivable": m.waivable, "zh": m.zh, "en": m.en} for m in check.missing],
-                     legal_due=due.legal if due else None, promised_due=due.promised if due else None,
-                     created_at=now, updated_at=now)
-    s.add(sub)
-    s.flush()
+    sub = SimpleNamespace(
+        code=code.code, local_code=req.get("local_code"), item_code=item.code, ticket_id=req.get("ticket_id"),
+        applicant_id_hash=hall.keyring.id_hash(person.value), applicant_id_masked=person.masked,
+        applicant_name_masked=mask_name(req.get("name") or ""),
+        personal_enc=hall.keyring.encrypt({"id_number": person.value, "name": req.get("name") or "",
+                                           "form": req.get("form") or {}}),
+        status=target, terminal_id=req.get("terminal_id"),
+        missing=[{"requirement": m.material_code, "name": m.name, "problem": m.problem.value,
+                  "waivable": m.waivable, "zh": m.zh, "en": m.en} for m in check.missing],
+        legal_due=due.legal if due else None, promised_due=due.promised if due else None,
+        created_at=now, updated_at=now)
+    sub.id = conn.execute(_INSERT_SUB, vars(sub)).scalar_one()
     for r in records:
-        r.submission_id = sub.id
-        s.add(r)
-    for h in history:
-        s.add(SubmissionStatus(submission_id=sub.id, status=h.status.value, at=h.at, actor=h.actor, note=h.note))
-    s.flush()
+        r["submission_id"] = sub.id
+    if records:
+        for r, (mid,) in zip(records, conn.execute(_INSERT_MAT, records).all(), strict=True):
+            r["id"] = mid
+    steps = [{"submission_id": sub.id, "status": h.status.value, "at": h.at, "actor": h.actor, "note": h.note}
+             for h in history]
+    conn.execute(_INSERT_STATUS, steps)
     tx.emit("submission.created", {"id": sub.id, "code": sub.code, "item_code": item.code, "status": target,
                                    "ticket_id": sub.ticket_id, "missing": len(check.missing)})
-    return 201, view(s, sub)
+    # The answer from what was just written (no read-back): the same shape as GET /submissions/{code}.
+    return 201, render(sub, cached.row, [SimpleNamespace(**h) for h in steps],
+                       [SimpleNamespace(**r) for r in records], cached.names)
 
 
 def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: str, note: str) -> dict[str, Any]:

@@ -81,11 +81,11 @@ def start_server_thread(settings: Settings) -> tuple[uvicorn.Server, threading.T
     import uvicorn
 
     from hall.server.app import create_app
-    from hall.server.cli import options_from
+    from hall.server.cli import KEEP_ALIVE_S, options_from
 
     app = create_app(db_url=settings.server.db, options=options_from(settings))
     config = uvicorn.Config(app, host=settings.server.host, port=settings.server.port, log_config=None,
-                            access_log=False)
+                            access_log=False, timeout_keep_alive=KEEP_ALIVE_S)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="hall-server", daemon=True)
     thread.start()

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Idle keep-alive connections are closed by the server only after the clients' pools have let them go
+# (httpx keeps them 5 s): a server closing first races a request on the same socket (connection reset).
+KEEP_ALIVE_S = 75
+
 
 def options_from(settings: Settings) -> ServerOptions:
     from hall.server.domain.queue_policy import QueuePolicy
@@ -55,7 +59,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
                             timeout_graceful_shutdown=10, loop="uvloop", http="httptools",
                             ws="websockets-sansio", backlog=2048, proxy_headers=settings.server.proxy_headers,
-                            forwarded_allow_ips=settings.server.forwarded_allow_ips)
+                            forwarded_allow_ips=settings.server.forwarded_allow_ips,
+                            timeout_keep_alive=KEEP_ALIVE_S)
     # uvicorn re-raises the signal it drained on once it has restored the previous handlers; with the
     # default handler that would kill us with -15 instead of the promised exit status 0.
     for sig in (signal.SIGTERM, signal.SIGINT):

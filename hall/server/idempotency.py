@@ -2,7 +2,8 @@
 
 The key row is inserted in the same transaction as the write, under a unique constraint on
 (scope, key): two racing retries cannot both commit, and the loser replays the winner's response.
-A repeat with a different body gets 409 ``idempotency.mismatch``.
+A repeat with a different body gets 409 ``idempotency.mismatch``. A deadlocked attempt runs again
+(:func:`hall.server.retry.run_unit`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from hall.server.context import HallContext, Tx
 from hall.server.errors import ApiError
 from hall.server.models import IdempotencyKey
+from hall.server.retry import run_unit
 
 MAX_KEY_LEN = 128
 Outcome = tuple[int, Any]
@@ -44,21 +46,23 @@ def run_idempotent(hall: HallContext, *, scope: str, key: str | None, payload: A
                    action: Callable[[Tx], Outcome]) -> Outcome:
     """Run ``action`` in a write transaction once per (scope, key); later calls replay its response."""
     if key is None:
-        with hall.unit() as tx:
-            return action(tx)
+        return run_unit(hall, action)
     if not key or len(key) > MAX_KEY_LEN or not key.isascii():
         raise ApiError(422, "idempotency.bad_key", f"Idempotency-Key must be 1-{MAX_KEY_LEN} ASCII characters")
     digest = body_hash(payload)
     row = _stored(hall, scope, key)
     if row is not None:
         return _replay(row, digest)
-    try:
-        with hall.unit() as tx:
-            status, body = action(tx)
-            tx.session.add(IdempotencyKey(scope=scope, key=key, request_hash=digest, status_code=status,
-                                          body=json.dumps(body, ensure_ascii=False, default=str)))
-            tx.session.flush()
+
+    def keyed(tx: Tx) -> Outcome:
+        status, body = action(tx)
+        tx.session.add(IdempotencyKey(scope=scope, key=key, request_hash=digest, status_code=status,
+                                      body=json.dumps(body, ensure_ascii=False, default=str)))
+        tx.session.flush()
         return status, body
+
+    try:
+        return run_unit(hall, keyed)
     except IntegrityError:
         # Either a racing retry committed first (replay it) or the write itself broke a constraint.
         row = _stored(hall, scope, key)

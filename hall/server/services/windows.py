@@ -1,11 +1,18 @@
-"""Window (counter) actions: call next, recall, start, finish, no-show, reinstate, transfer, pause."""
+"""Window (counter) actions: call next, recall, start, finish, no-show, reinstate, transfer, pause.
+
+Lock order on PostgreSQL, for every ticket transition (and cancel, in routes/tickets.py): the window
+(``get_window``), then the ticket (:func:`lock_ticket`, which also re-checks its state), then the
+line's counter rows (``adjust_waiting``, sorted). A called or serving ticket is only changed under
+its window's lock, a waiting or no-show one only through :func:`lock_ticket`, so no transition
+overwrites another that committed after it read the ticket.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from hall.server.context import HallContext, Tx
 from hall.server.domain import errors as derr
@@ -13,6 +20,7 @@ from hall.server.domain.hallday import hall_day
 from hall.server.domain.tickets import RecallOutcome, after_no_answer, check_reinstate
 from hall.server.errors import ApiError
 from hall.server.models import Ticket, Window
+from hall.server.retry import StateChanged
 from hall.server.services import queue
 from hall.server.services.tickets import adjust_waiting, get_ticket, ticket_view
 
@@ -77,18 +85,30 @@ def _close_current(tx: Tx, w: Window, now: datetime) -> None:
     w.current_ticket_id = None
 
 
+def lock_ticket(tx: Tx, ticket_id: int, *states: str) -> Ticket | None:
+    """The ticket, row-locked and freshly read, if it is in one of ``states``; else None.
+
+    PostgreSQL re-evaluates the condition on the newest version after waiting for another writer, so a
+    ticket that a concurrent call or cancel took is not returned (SQLite: writes are serialised)."""
+    q = select(Ticket).where(Ticket.id == ticket_id, Ticket.status.in_(states)).with_for_update()
+    return tx.session.scalar(q.execution_options(populate_existing=True))
+
+
+def status_of(tx: Tx, ticket_id: int) -> str:
+    """The ticket's committed status now (404 when there is no such ticket)."""
+    t = get_ticket(tx.session, ticket_id)
+    tx.session.refresh(t)
+    return t.status
+
+
 def _take(tx: Tx, ticket_id: int, w: Window, now: datetime) -> Ticket | None:
     """Claim a waiting ticket; a concurrent claim by another window or replica makes this return None."""
-    t = tx.session.get(Ticket, ticket_id)
-    lined = t is not None and queue.in_line(t)
-    res = tx.session.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting").values(
-        status="called", called_at=now, call_count=1, window=w.number, target_window=None))
-    if not res.rowcount:  # type: ignore[attr-defined]
+    t = lock_ticket(tx, ticket_id, "waiting")
+    if t is None:
         return None
-    if t is not None:
-        tx.session.refresh(t)
-        if lined:
-            adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
+    if queue.in_line(t):  # as it waited (a transfer may have moved it since it was chosen)
+        adjust_waiting(tx.session, {(t.hall_day, t.category): -1})
+    t.status, t.called_at, t.call_count, t.window, t.target_window = "called", now, 1, w.number, None
     return t
 
 
@@ -130,7 +150,7 @@ def call_number(hall: HallContext, tx: Tx, number: int, ticket_number: str) -> d
     _close_current(tx, w, now)
     taken = _take(tx, t.id, w, now)
     if taken is None:
-        raise derr.InvalidTransition(current="called", target="called")
+        raise derr.InvalidTransition(current=status_of(tx, t.id), target="called")
     w.status, w.current_ticket_id, w.updated_at = "open", taken.id, now
     _emit_called(tx, taken, w, recall=False)
     _emit_window(tx, w)
@@ -196,9 +216,9 @@ def no_show(hall: HallContext, tx: Tx, number: int) -> dict[str, Any]:
 def reinstate(hall: HallContext, tx: Tx, ticket_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """A no-show returns at the head of its queue within the reinstatement period."""
     now = now or datetime.now(UTC)
-    t = get_ticket(tx.session, ticket_id)
-    if t.status != "no_show":
-        raise derr.InvalidTransition(current=t.status, target="waiting")
+    t = lock_ticket(tx, ticket_id, "no_show")  # two clerks reinstating at once: one wins, one gets 409
+    if t is None:
+        raise derr.InvalidTransition(current=status_of(tx, ticket_id), target="waiting")
     minutes = hall.options.policy.reinstate_minutes
     if t.no_show_at is None:
         raise derr.ReinstateExpired(minutes=minutes)
@@ -220,18 +240,21 @@ def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None,
     """Move a ticket to another queue or window keeping its number, priority and place in time."""
     if (category is None) == (window is None):
         raise ApiError(422, "transfer.target", "give exactly one of category or window")
-    t = get_ticket(tx.session, ticket_id)
-    if t.status not in ("waiting", "called", "serving"):
-        raise derr.InvalidTransition(current=t.status, target="transferred")
     if category is not None and category not in hall.categories.get(hall.db):
         raise derr.UnknownCategory(category=category)
     if window is not None:
         get_window(tx, window, lock=False)
-    if t.window is not None:
-        w = tx.session.get(Window, t.window)
-        if w is not None and w.current_ticket_id == t.id:
-            w.current_ticket_id = None
-            _emit_window(tx, w)
+    seen = get_ticket(tx.session, ticket_id)
+    # A ticket at a window is that window's: its lock first (the order every transition keeps).
+    held = get_window(tx, seen.window) if seen.status in ("called", "serving") and seen.window else None
+    t = lock_ticket(tx, ticket_id, "waiting", "called", "serving")
+    if t is None:
+        raise derr.InvalidTransition(current=status_of(tx, ticket_id), target="transferred")
+    if t.status != "waiting" and (held is None or held.number != t.window):
+        raise StateChanged  # called at another window meanwhile: run again, locking that window first
+    if held is not None and held.current_ticket_id == t.id:
+        held.current_ticket_id = None
+        _emit_window(tx, held)
     changes = {(t.hall_day, t.category): -1} if t.status == "waiting" and queue.in_line(t) else {}
     t.transferred_from = t.category
     t.category = category or t.category

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.privacy import redact
@@ -79,6 +78,13 @@ DB_UNREACHABLE = _db_unreachable_types()
 
 def db_unavailable(request: Request, exc: BaseException) -> JSONResponse:
     # One line, no traceback: an outage makes thousands of these and the cause is the database's log.
+    sqlstate = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    if sqlstate in ("40P01", "40001"):
+        # A deadlock or serialization failure outside the retrying runner (hall.server.retry): the
+        # database is there, the write met another one; the client may simply repeat it.
+        log.warning("write aborted by the database on %s %s (%s)", request.method, request.url.path, sqlstate)
+        return error_response(503, "db.busy", "the database is busy with conflicting changes; try again",
+                              headers={"Retry-After": "1"})
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.__class__.__name__)
     return error_response(503, "db.unavailable", "the database is not answering; try again shortly",
                           headers={"Retry-After": "2"})
@@ -90,20 +96,6 @@ def install_error_handlers(app: FastAPI) -> None:
         retry = exc.extra.get("retry_after_s")
         return JSONResponse(exc.body(), status_code=exc.status,
                             headers={"Retry-After": str(retry)} if retry is not None else None)
-
-    @app.exception_handler(OperationalError)
-    async def _database(request: Request, exc: OperationalError) -> JSONResponse:
-        # A write outside the retrying runner that PostgreSQL aborted, or the database gone: a JSON 503
-        # the client may retry (handled here, not as a 500 whose connection uvicorn then drops).
-        sqlstate = getattr(exc.orig, "sqlstate", None)
-        log.warning("database error on %s %s: %s (%s)", request.method, request.url.path,
-                    exc.orig.__class__.__name__, sqlstate)
-        busy = sqlstate in ("40P01", "40001")
-        resp = error_response(503, "db.busy" if busy else "db.unavailable",
-                              "the database is busy with conflicting changes; try again" if busy
-                              else "the database is not answering; try again", retry_after_s=1)
-        resp.headers["Retry-After"] = "1"
-        return resp
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import httpx
 
 from hall.client import errors as herr
-from hall.client.http import HallClient
+from hall.client.http import HallClient, pool_limits
 
 # kind -> route under /api/v1. Submissions go as multipart: a ``data`` part with the JSON body plus
 # one part per material, named as the body's ``materials[].file`` names it.
@@ -143,7 +143,7 @@ class ClockTransport(httpx.BaseTransport):
 
     def __init__(self, clock: Callable[[], float], inner: httpx.BaseTransport | None = None) -> None:
         self._clock = clock
-        self._inner = inner or httpx.HTTPTransport()
+        self._inner = inner or httpx.HTTPTransport(limits=pool_limits())  # the hall client's keep-alive
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.headers["X-Terminal-Clock"] = datetime.fromtimestamp(self._clock(), UTC).isoformat()

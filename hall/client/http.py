@@ -2,10 +2,18 @@
 
 Every method raises a :class:`~hall.client.errors.HallError` subclass, never an httpx exception.
 Writes a terminal may retry take ``idempotency_key``; pass the outbox record's key.
+
+Keep-alive: idle pooled connections are let go after :data:`KEEPALIVE_EXPIRY_S`, before any server
+or proxy in the hall closes them (hall-server: 75 s; uvicorn's default and many proxies: 5 s), so a
+request is not sent on a socket the server is closing. Should it happen anyway (the connection is
+reset or closed with no answer), a request that is safe to repeat — GET/HEAD/PUT/DELETE, or any
+write with an ``Idempotency-Key``, which the server answers once — is sent once more on a fresh
+connection; other writes report :class:`~hall.client.errors.HallUnreachable` as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -16,18 +24,49 @@ from hall.client.errors import HallError, HallServerError, HallTimeout, HallUnre
 
 API = "/api/v1"
 UPLOAD_TIMEOUT_S = 60.0
+KEEPALIVE_EXPIRY_S = 4.0
+# The connection died under the request (reset, or closed with no response): a stale keep-alive socket.
+_RESET = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def pool_limits(keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S) -> httpx.Limits:
+    """The pool settings of every hall client (also for transports built around an ``HTTPTransport``)."""
+    return httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=keepalive_expiry_s)
+
+
+def _file_objects(files: Any) -> Iterator[Any]:
+    values = files.values() if isinstance(files, dict) else (v for _, v in files or ())
+    for value in values:
+        content = value[1] if isinstance(value, tuple) else value
+        if not isinstance(content, (bytes, str)):
+            yield content
+
+
+def _rewind_points(files: Any) -> list[tuple[Any, int]] | None:
+    """Where each file object of a multipart body starts, so a repeat sends it whole; None when one
+    cannot be rewound (then the request is not repeated)."""
+    marks = []
+    for f in _file_objects(files):
+        try:
+            marks.append((f, f.tell()))
+        except (AttributeError, OSError, ValueError):
+            return None
+    return marks
 
 
 class HallClient:
     """``HallClient("http://127.0.0.1:8700", token)``; use as a context manager or call ``close()``."""
 
     def __init__(self, base_url: str, token: str = "", *, connect_timeout: float = 0.5,
-                 read_timeout: float = 0.8, transport: httpx.BaseTransport | None = None) -> None:
+                 read_timeout: float = 0.8, transport: httpx.BaseTransport | None = None,
+                 keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # A given transport keeps its own pool (build it with pool_limits()).
         self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=self._timeout,
-                                  transport=transport)
+                                  transport=transport, limits=pool_limits(keepalive_expiry_s))
 
     def close(self) -> None:
         self._http.close()
@@ -45,13 +84,24 @@ class HallClient:
         """Send one request; returns the decoded JSON (None for 204). Raises HallError subclasses."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         t = httpx.Timeout(timeout, connect=self._timeout.connect) if timeout else self._timeout
-        try:
-            resp = self._http.request(method, API + path, json=json, params=params, files=files, data=data,
-                                      headers=headers, timeout=t)
-        except httpx.TimeoutException as exc:
-            raise HallTimeout(f"{method} {path}: timed out") from exc
-        except (httpx.TransportError, OSError) as exc:
-            raise HallUnreachable(f"{method} {path}: {exc.__class__.__name__}") from exc
+        marks = _rewind_points(files)
+        repeatable = marks is not None and (method.upper() in _SAFE_METHODS or bool(idempotency_key))
+        for attempt in (1, 2):
+            try:
+                resp = self._http.request(method, API + path, json=json, params=params, files=files, data=data,
+                                          headers=headers, timeout=t)
+                break
+            except httpx.TimeoutException as exc:
+                # Not repeated: the server may be working on it, and a kiosk must notice a dead server fast.
+                raise HallTimeout(f"{method} {path}: timed out") from exc
+            except _RESET as exc:
+                if attempt == 1 and repeatable:
+                    for f, pos in marks or ():
+                        f.seek(pos)
+                    continue
+                raise HallUnreachable(f"{method} {path}: {exc.__class__.__name__}") from exc
+            except (httpx.TransportError, OSError) as exc:
+                raise HallUnreachable(f"{method} {path}: {exc.__class__.__name__}") from exc
         if resp.status_code == 204:
             return None
         try:

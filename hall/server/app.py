@@ -30,6 +30,7 @@ VERSION = "0.1.0"
 
 async def _snapshots(hall: HallContext) -> None:
     """Every few seconds: refresh wait estimates and push ``queue.snapshot`` to this replica's clients."""
+    from hall.server.memory import trim
     from hall.server.services.stats import refresh_estimates, snapshot
 
     while True:
@@ -38,6 +39,7 @@ async def _snapshots(hall: HallContext) -> None:
             event = make_event("queue.snapshot", await asyncio.to_thread(snapshot, hall))
             hall.last_snapshot = event  # type: ignore[attr-defined]
             hall.hub.fanout(event)
+            await asyncio.to_thread(trim)  # freed native memory back to the OS (at most every 30 s)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the loop must survive a DB hiccup; it is logged

@@ -45,6 +45,9 @@ class TokenCache:
                 self._entries.clear()
             self._entries[digest] = (time.monotonic() + self.ttl, principal)
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
 
 class FailureLimiter:
     """Sliding one-minute window of failed attempts per client address."""
@@ -63,9 +66,21 @@ class FailureLimiter:
             q.popleft()
         return len(q) >= self.per_minute
 
+    MAX_CLIENTS = 10_000
+
     def fail(self, client: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._fails.setdefault(client, deque()).append(time.monotonic())
+            if client not in self._fails and len(self._fails) >= self.MAX_CLIENTS:
+                # Bounded however many addresses fail: forget those with nothing in the last minute,
+                # and if all are recent, the oldest half (they are blocked at most a minute anyway).
+                stale = [c for c, q in self._fails.items() if not q or q[-1] < now - 60]
+                for c in stale or sorted(self._fails, key=lambda c: self._fails[c][-1])[:self.MAX_CLIENTS // 2]:
+                    del self._fails[c]
+            self._fails.setdefault(client, deque(maxlen=self.per_minute + 1)).append(now)
+
+    def __len__(self) -> int:
+        return len(self._fails)
 
 
 def lookup_token(hall: HallContext, token: str) -> Principal | None:

@@ -46,7 +46,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from hall.server.app import create_app
     from hall.server.db import DatabaseUrlError
+    from hall.server.memory import limit_arenas
 
+    limit_arenas()  # before the first worker thread: one arena per thread grows RSS for good
     db_url = args.db or settings.server.db
     host = args.host or settings.server.host
     port = args.port or settings.server.port

@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from hall.server.memory import SQLITE_CACHE_KIB
+
 
 class DatabaseUrlError(ValueError):
     code = "db.url"
@@ -51,6 +53,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Each pooled connection keeps its own page cache; bounded, or ten of them grow 2 MiB each as the
+    # database does (the OS page cache holds the file anyway). See hall.server.memory.
+    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cur.close()
 
 

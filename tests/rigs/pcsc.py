@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import os
+import random
 import shutil
 import socket
 import tempfile
@@ -41,20 +42,37 @@ CARD_READER = "Virtual PCD 00 00"
 PSAM_READER = "Virtual PCD 00 01"
 
 
+def _ephemeral_low() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as fh:
+            return int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def _free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        if port >= 65535:
-            continue
-        with socket.socket() as s2:
-            try:
-                s2.bind(("0.0.0.0", port + 1))  # vpcd binds all interfaces
-            except OSError:
-                continue
-        return port
+    """Two free ports below the kernel's ephemeral range.
+
+    A port the kernel hands out (bind to 0) is soon the local end of some other test's HTTP
+    connection: by the time this module's pcscd starts, vpcd could not bind it and pcscd came up
+    with no readers (seen in CI). Ports below the range are never given to outgoing connections.
+    """
+    rng = random.Random()
+    top = min(_ephemeral_low(), 65535) - 2
+    for _ in range(200):
+        port = rng.randrange(20000, top)
+        if _bindable(port) and _bindable(port + 1):
+            return port
     raise OSError("no free port pair for vpcd")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("0.0.0.0", port))  # vpcd binds all interfaces
+        except OSError:
+            return False
+    return True
 
 
 def _private_session() -> None:
@@ -152,9 +170,17 @@ def _pcscd_daemon() -> Iterator[PcscDaemon]:
     try:
         daemon.start()
     except DeviceOffline as exc:
-        if lock_fh:
-            lock_fh.close()
-        rig_missing(f"pcscd would not start: {exc}")
+        if lock_fh or (_bindable(daemon.port) and _bindable(daemon.port + 1)):
+            if lock_fh:
+                lock_fh.close()
+            rig_missing(f"pcscd would not start: {exc}")
+        # our private port pair was taken since the session chose it: choose again, once
+        os.environ["HALL_VPCD_PORT"] = str(_free_port_pair())
+        daemon = PcscDaemon(port=vpcd_port())
+        try:
+            daemon.start()
+        except DeviceOffline as again:
+            rig_missing(f"pcscd would not start: {again}")
     yield daemon
     daemon.stop()
     if lock_fh:

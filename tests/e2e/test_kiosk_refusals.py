@@ -105,10 +105,10 @@ def test_a_line_at_its_daily_cap_is_shown_full_with_the_reason(make_kiosk: Any, 
     body = {k: b[k] for k in ("code", "name_zh", "name_en", "sla_minutes", "opens", "closes") if k in b}
     r = httpx.put(f"{hall_server.url}/api/v1/categories/B", headers=admin, json={**body, "daily_cap": 1}, timeout=5)
     assert r.status_code == 200, r.text
-    r = httpx.post(f"{hall_server.url}/api/v1/tickets", json={"category": "B"}, headers=_auth(hall_server), timeout=5)
-    assert r.status_code == 201, r.text
     rig = make_kiosk(hall_server)
-    _take(rig, "B")
+    _take(rig, "B")  # the line still had its one number when the list was shown …
+    r = httpx.post(f"{hall_server.url}/api/v1/tickets", json={"category": "B"}, headers=_auth(hall_server), timeout=5)
+    assert r.status_code == 201, r.text  # … and another kiosk took it meanwhile
     rig.tap("跳过，直接取号")
     rig.wait_screen("categories")
     view = rig.machine.view
@@ -122,3 +122,6 @@ def test_a_line_at_its_daily_cap_is_shown_full_with_the_reason(make_kiosk: Any, 
     rig.tile("take_number")  # the next citizen sees the line full before touching it
     rig.wait_screen("categories")
     assert next(c for c in rig.machine.view.data["categories"] if c["code"] == "B")["full"]
+    rig.tap("B  ")  # tapping it explains, and asks for no card first
+    rig.wait_screen("categories")
+    assert rig.machine.view.data["notice"] == "categories.full.daily_cap"

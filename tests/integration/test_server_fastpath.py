@@ -100,6 +100,11 @@ def test_id_numbers_priority_caps_and_hours_take_the_full_rules(
     full = client.post("/api/v1/tickets", json={"category": "E"}, headers=_h(tokens))
     assert full.status_code == 422 and full.json()["error"]["code"] == "category_full"
     assert full.json()["error"]["params"]["cap"] == 1 and "1" in full.json()["error"]["message_zh"]
+    # A kiosk sees the line full before a citizen taps it; cancelling does not give the number back.
+    lines = {c["code"]: c for c in client.get("/api/v1/categories", headers=_h(tokens)).json()}
+    assert (lines["E"]["issued_today"], lines["E"]["full"]) == (1, True)
+    assert (lines["D"]["issued_today"], lines["D"]["full"]) == (2, False)  # no cap
+    assert lines["B"]["issued_today"] == 0 and not lines["B"]["full"]
     opens = "13:00" if datetime.now(ZoneInfo("Asia/Shanghai")).hour < 12 else "01:00"  # never now
     closed = {"code": "F", "name_zh": "医疗保障", "name_en": "Medical insurance", "opens": opens,
               "closes": opens.replace(":00", ":30")}

@@ -11,7 +11,7 @@ from hall.server.auth import AnyRole, HallDep, ManagerRole
 from hall.server.errors import ApiError, not_found
 from hall.server.models import Category, ServiceItem
 from hall.server.schemas import ERRORS, CategoryIn
-from hall.server.services.stats import queue_counts
+from hall.server.services.stats import issued_today, queue_counts
 
 router = APIRouter(tags=["catalogue"], responses=ERRORS)
 
@@ -36,9 +36,16 @@ def item_view(i: ServiceItem) -> dict[str, Any]:
 
 @router.get("/categories")
 def list_categories(hall: HallDep, who: AnyRole) -> list[dict[str, Any]]:
-    """Active categories with today's waiting count and estimated wait."""
-    counts = queue_counts(hall)
-    return [category_view(c, counts.get(c.code, {})) for c in hall.categories.get(hall.db).values() if c.active]
+    """Active categories with today's waiting count, estimated wait, numbers issued and whether the
+    daily cap is reached, so a kiosk greys a full line before a citizen taps it."""
+    counts, issued = queue_counts(hall), issued_today(hall)
+    out = []
+    for c in hall.categories.get(hall.db).values():
+        if c.active:
+            n = issued.get(c.code, 0)
+            full = c.daily_cap is not None and n >= c.daily_cap
+            out.append(category_view(c, {**counts.get(c.code, {}), "issued_today": n, "full": full}))
+    return out
 
 
 @router.put("/categories/{code}")

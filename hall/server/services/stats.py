@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from hall.server.context import HallContext
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.wait_estimate import ewma_service_s
-from hall.server.models import Ticket, Window
+from hall.server.models import Ticket, TicketCounter, Window
 from hall.server.services import queue
 
 _SAMPLES = 50  # recent service durations per category fed to the domain's EWMA
@@ -32,6 +32,15 @@ def queue_counts(hall: HallContext) -> dict[str, dict[str, Any]]:
     for code in hall.categories.get(hall.db):
         out.setdefault(code, {"waiting": 0, "longest_wait_s": 0, "estimated_wait_s": 0})
     return out
+
+
+def issued_today(hall: HallContext) -> dict[str, int]:
+    """Numbers given out today per category, cancelled ones included: what a daily cap counts."""
+    day = hall_day(datetime.now(UTC)).isoformat()
+    with hall.db.read() as s:
+        rows = s.execute(select(TicketCounter.category, TicketCounter.last_seq).where(
+            TicketCounter.hall_day == day)).all()
+    return {cat: int(seq) for cat, seq in rows}
 
 
 def refresh_estimates(hall: HallContext) -> None:

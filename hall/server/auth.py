@@ -28,6 +28,8 @@ class Principal:
 
 
 class TokenCache:
+    MAX_ENTRIES = 10_000
+
     def __init__(self, ttl_s: float) -> None:
         self.ttl = ttl_s
         self._entries: dict[str, tuple[float, Principal | None]] = {}
@@ -41,7 +43,7 @@ class TokenCache:
 
     def put(self, digest: str, principal: Principal | None) -> None:
         with self._lock:
-            if len(self._entries) > 10_000:
+            if len(self._entries) > self.MAX_ENTRIES:
                 self._entries.clear()
             self._entries[digest] = (time.monotonic() + self.ttl, principal)
 

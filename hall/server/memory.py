@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import time
 
@@ -28,22 +29,19 @@ SQLITE_CACHE_KIB = 512
 TRIM_EVERY_S = 30.0
 _M_ARENA_MAX = -8  # mallopt parameter number in glibc's malloc.h
 
-_libc: ctypes.CDLL | None = None
 _last_trim = 0.0
 
 
+@functools.cache
 def _glibc() -> ctypes.CDLL | None:
-    global _libc
-    if _libc is None:
-        name = ctypes.util.find_library("c")
-        try:
-            lib = ctypes.CDLL(name or "libc.so.6")
-            lib.mallopt  # noqa: B018 - glibc only; AttributeError elsewhere
-            lib.malloc_trim  # noqa: B018
-        except (OSError, AttributeError):
-            return None
-        _libc = lib
-    return _libc
+    """The C library if it is glibc; looked up once (find_library may run ldconfig), a miss included."""
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        lib.mallopt  # noqa: B018 - glibc only; AttributeError elsewhere
+        lib.malloc_trim  # noqa: B018
+    except (OSError, AttributeError):
+        return None
+    return lib
 
 
 def limit_arenas(arenas: int = ARENAS) -> bool:

@@ -61,17 +61,19 @@ def _free_port_pair() -> int:
     top = min(_ephemeral_low(), 65535) - 2
     for _ in range(200):
         port = rng.randrange(20000, top)
-        if _bindable(port) and _bindable(port + 1):
+        if _pair_free(port):
             return port
     raise OSError("no free port pair for vpcd")
 
 
-def _bindable(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("0.0.0.0", port))  # vpcd binds all interfaces
-        except OSError:
-            return False
+def _pair_free(port: int) -> bool:
+    """Can vpcd bind ``port`` (card slot) and ``port + 1`` (PSAM slot)?"""
+    for p in (port, port + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("0.0.0.0", p))  # vpcd binds all interfaces
+            except OSError:
+                return False
     return True
 
 
@@ -153,6 +155,20 @@ class VirtualReaderRig:
         self.start_pcscd()
 
 
+def _start_daemon(*, retry_taken_ports: bool) -> PcscDaemon:
+    daemon = PcscDaemon(port=vpcd_port())
+    try:
+        daemon.start()
+    except DeviceOffline:
+        if not retry_taken_ports or _pair_free(daemon.port):
+            raise
+        # our private pair was taken since the session chose it (another session's rig): once more
+        os.environ["HALL_VPCD_PORT"] = str(_free_port_pair())
+        daemon = PcscDaemon(port=vpcd_port())
+        daemon.start()
+    return daemon
+
+
 @pytest.fixture(scope="module")
 def _pcscd_daemon() -> Iterator[PcscDaemon]:
     reason = missing_tools()
@@ -166,21 +182,12 @@ def _pcscd_daemon() -> Iterator[PcscDaemon]:
         if pcscd_alive():
             lock_fh.close()
             rig_missing("another pcscd is running on the system socket; stop it to run the PC/SC rig")
-    daemon = PcscDaemon(port=vpcd_port())
     try:
-        daemon.start()
+        daemon = _start_daemon(retry_taken_ports=lock_fh is None)
     except DeviceOffline as exc:
-        if lock_fh or (_bindable(daemon.port) and _bindable(daemon.port + 1)):
-            if lock_fh:
-                lock_fh.close()
-            rig_missing(f"pcscd would not start: {exc}")
-        # our private port pair was taken since the session chose it: choose again, once
-        os.environ["HALL_VPCD_PORT"] = str(_free_port_pair())
-        daemon = PcscDaemon(port=vpcd_port())
-        try:
-            daemon.start()
-        except DeviceOffline as again:
-            rig_missing(f"pcscd would not start: {again}")
+        if lock_fh:
+            lock_fh.close()
+        rig_missing(f"pcscd would not start: {exc}")
     yield daemon
     daemon.stop()
     if lock_fh:

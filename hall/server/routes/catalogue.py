@@ -12,6 +12,7 @@ from hall.server.errors import ApiError, not_found
 from hall.server.models import Category, ServiceItem
 from hall.server.schemas import ERRORS, CategoryIn
 from hall.server.services.stats import issued_today, queue_counts
+from hall.server.services.tickets import domain_category
 
 router = APIRouter(tags=["catalogue"], responses=ERRORS)
 
@@ -39,13 +40,9 @@ def list_categories(hall: HallDep, who: AnyRole) -> list[dict[str, Any]]:
     """Active categories with today's waiting count, estimated wait, numbers issued and whether the
     daily cap is reached, so a kiosk greys a full line before a citizen taps it."""
     counts, issued = queue_counts(hall), issued_today(hall)
-    out = []
-    for c in hall.categories.get(hall.db).values():
-        if c.active:
-            n = issued.get(c.code, 0)
-            full = c.daily_cap is not None and n >= c.daily_cap
-            out.append(category_view(c, {**counts.get(c.code, {}), "issued_today": n, "full": full}))
-    return out
+    return [category_view(c, {**counts.get(c.code, {}), "issued_today": issued.get(c.code, 0),
+                              "full": domain_category(c).is_full(issued.get(c.code, 0))})
+            for c in hall.categories.get(hall.db).values() if c.active]
 
 
 @router.put("/categories/{code}")

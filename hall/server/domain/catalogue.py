@@ -86,6 +86,12 @@ class OpeningHours:
         return None
 
 
+def cap_reached(daily_cap: int | None, issued_today: int) -> bool:
+    """The day's cap is reached (cancelled numbers count: they were given out). A function, not only a
+    method: a line is listed as full even when its stored hours are ones the domain would refuse."""
+    return daily_cap is not None and issued_today >= daily_cap
+
+
 @dataclass(frozen=True)
 class Category:
     """A queue line. ``daily_cap=None`` means no cap."""
@@ -110,17 +116,13 @@ class Category:
     def next_opening(self, at: datetime) -> datetime | None:
         return self.hours.next_opening(at)
 
-    def is_full(self, issued_today: int) -> bool:
-        """The day's cap is reached (cancelled numbers count: they were given out)."""
-        return self.daily_cap is not None and issued_today >= self.daily_cap
-
     def check_can_issue(self, at: datetime, *, issued_today: int) -> None:
         """Raises :class:`Closed` (with the next opening, local time) or :class:`CategoryFull`."""
         if not self.is_open(at):
             nxt = self.next_opening(at)
             shown = nxt.astimezone(self.hours.tz).strftime("%Y-%m-%d %H:%M") if nxt else "—"
             raise Closed(category=self.code, next_opening=shown)
-        if self.is_full(issued_today):
+        if cap_reached(self.daily_cap, issued_today):
             raise CategoryFull(category=self.code, cap=self.daily_cap)
 
 

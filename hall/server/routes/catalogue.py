@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from hall.server.auth import AnyRole, HallDep, ManagerRole
+from hall.server.domain.catalogue import cap_reached
 from hall.server.errors import ApiError, not_found
 from hall.server.models import Category, ServiceItem
 from hall.server.schemas import ERRORS, CategoryIn
 from hall.server.services.stats import issued_today, queue_counts
-from hall.server.services.tickets import domain_category
 
 router = APIRouter(tags=["catalogue"], responses=ERRORS)
 
@@ -41,7 +41,7 @@ def list_categories(hall: HallDep, who: AnyRole) -> list[dict[str, Any]]:
     daily cap is reached, so a kiosk greys a full line before a citizen taps it."""
     counts, issued = queue_counts(hall), issued_today(hall)
     return [category_view(c, {**counts.get(c.code, {}), "issued_today": issued.get(c.code, 0),
-                              "full": domain_category(c).is_full(issued.get(c.code, 0))})
+                              "full": cap_reached(c.daily_cap, issued.get(c.code, 0))})
             for c in hall.categories.get(hall.db).values() if c.active]
 
 

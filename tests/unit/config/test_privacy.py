@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.logsetup import RedactingFilter, setup_logging
-from config.privacy import mask_address, mask_id_number, mask_name, redact
+from config.privacy import mask_address, mask_id_number, mask_name, mask_phone, redact
 
 ID = "110101199003071234"
 
@@ -23,9 +23,33 @@ def test_masks_follow_the_national_desensitisation_form() -> None:
     assert "100号" not in mask_address("北京市东城区东华门街道100号")
 
 
+def test_one_rule_where_the_old_copies_disagreed() -> None:
+    assert mask_id_number("110101900307123") == "110101******123"  # legacy 15 digits (the SS-card copy hid all)
+    assert mask_id_number("USA110085041514") == "USA110******514"  # the 2017 foreigner's card
+    assert mask_id_number(" 110101 19900307 1234 ") == "110101********1234"  # blanks inside are ignored
+    assert mask_id_number("110101199003*71234") == "110101********1234"  # the receipt printed this as it came
+    assert mask_id_number("11010119900307123*") == "*" * 18  # not an ID shape: nothing shown
+    assert mask_id_number("110101********1234") == "110101********1234"  # masking again changes nothing
+
+
+def test_phones_keep_three_and_four_or_at_most_the_last_four() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("+86 138-1234-5678") == "138****5678"
+    assert mask_phone("010-12345678") == "*******5678"
+    assert mask_phone("12345") == "*****"
+
+
 def test_redact_finds_id_numbers_inside_text() -> None:
     assert redact(f"card read id={ID}, ok") == "card read id=110101********1234, ok"
     assert redact("order 1234567890123456789012 stays") == "order 1234567890123456789012 stays"
+    assert redact("submission 202611220001389R0 opened") == "submission 202611220001389R0 opened"
+    assert redact("旧证110101900307123，请换新") == "旧证110101******123，请换新"
+
+
+def test_redact_finds_mobile_numbers_inside_text() -> None:
+    assert redact("请回电13812345678谢谢") == "请回电138****5678谢谢"
+    assert redact("tel: +86 138 1234 5678.") == "tel: 138****5678."
+    assert redact("ticket at 1700000000123 ms") == "ticket at 1700000000123 ms"
 
 
 @given(st.from_regex(r"[1-6]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d)\d{3}[\dX]", fullmatch=True),

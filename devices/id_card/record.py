@@ -1,7 +1,7 @@
 """The card record every ID-card driver returns, and its JSON form for the technician CLI.
 
-``devices`` may not import ``config``, so the display masks (脱敏) live here in the same shape as
-``config.privacy``: ``110101********1234``, ``张*``, first six characters of an address.
+Personal fields are masked with the suite's one masking module, ``config.privacy`` (the only part
+of the suite outside ``devices`` that ``devices`` imports; it is stdlib-only).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from config.privacy import mask_address, mask_id_number, mask_name
+
 CardType = Literal["resident", "foreign_permanent", "hk_mo_tw_residence"]
 LONG_TERM = "长期"
 
@@ -17,28 +19,6 @@ JSON_KEYS: tuple[str, ...] = (
     "name", "sex", "nation", "birth_date", "address", "id_number", "issuer",
     "valid_from", "valid_until", "id_number_valid", "card_type",
 )
-
-
-def mask_id_number(id_number: str) -> str:
-    """``110101199003071234`` → ``110101********1234`` (15 characters keep 6 + 3)."""
-    s = id_number.strip()
-    if len(s) == 18:
-        return f"{s[:6]}********{s[-4:]}"
-    if len(s) == 15:
-        return f"{s[:6]}******{s[-3:]}"
-    return "*" * len(s)
-
-
-def mask_name(name: str) -> str:
-    """``张三`` → ``张*``; ``欧阳娜娜`` → ``欧***``."""
-    s = name.strip()
-    return s[0] + "*" * max(1, len(s) - 1) if s else ""
-
-
-def mask_address(address: str) -> str:
-    """Keep the first six characters (province/city level), hide the rest."""
-    s = address.strip()
-    return s[:6] + "*" * max(0, min(len(s) - 6, 10)) if len(s) > 6 else "*" * len(s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +51,6 @@ class IdCardRecord:
     pass_number: str = field(default="", repr=False)
     issue_count: str = ""
     card_version: str = ""
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
 
     @property
     def long_term(self) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from config.privacy import mask_id_number
 from devices.printer.document import Align, Cut, Document, Element, Feed, Qr, Separator, Text
 
 HALL_TZ = ZoneInfo("Asia/Shanghai")
@@ -55,16 +56,6 @@ def _labels(lang: str) -> dict[str, str]:
 def _time(at: datetime) -> str:
     local = at.astimezone(HALL_TZ) if at.tzinfo else at
     return local.strftime("%Y-%m-%d %H:%M")
-
-
-def mask_id(id_number: str) -> str:
-    """``110101********1234`` (the suite's mask); already-masked input is printed as it is."""
-    s = id_number.strip()
-    if "*" in s or not s:
-        return s
-    if len(s) == 18:
-        return f"{s[:6]}********{s[-4:]}"
-    return "*" * len(s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +139,8 @@ def receipt(info: ReceiptInfo, *, lang: str = "zh_CN") -> Document:
     t = _labels(lang)
     els = _header(info.hall_name, t["receipt_title"])
     els += [Text(t["code"].format(v=info.registration_code), bold=True), Text(t["item"].format(v=info.item_name)),
-            Text(t["id"].format(v=mask_id(info.id_number))), Text(t["accepted"].format(t=_time(info.accepted_at))),
+            Text(t["id"].format(v=mask_id_number(info.id_number))),
+            Text(t["accepted"].format(t=_time(info.accepted_at))),
             Separator(), Text(t["received"], bold=True), *_materials(info.received, t["none"])]
     if info.missing:
         head = (t["missing"].format(d=info.missing_deadline.isoformat()) if info.missing_deadline

@@ -1,8 +1,7 @@
 """The ss_card kind: a typed Protocol, the frozen SsCardRecord and the technician's JSON view.
 
 Personal fields stay out of ``repr``; :meth:`SsCardRecord.to_json` masks the ID number and the name
-unless ``reveal`` is asked for. devices/ may not import config, so the masks live here (same shapes
-as ``config.privacy``: ``110101********1234``, ``张*``).
+unless ``reveal`` is asked for, with the suite's one masking module ``config.privacy``.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from config.privacy import mask_id_number, mask_name
 from devices.errors import DeviceTimeout, NoCard
 from devices.status import DeviceStatus
 from devices.worker import DeviceEvent
@@ -27,18 +27,6 @@ JSON_KEYS: tuple[str, ...] = (
 EVENT_CARD_PLACED = "card_placed"
 EVENT_CARD_REMOVED = "card_removed"
 EVENT_STATUS_CHANGED = "status_changed"
-
-
-def mask_id_number(id_number: str) -> str:
-    s = id_number.strip()
-    if len(s) == 18:
-        return f"{s[:6]}********{s[-4:]}"
-    return "*" * len(s)
-
-
-def mask_name(name: str) -> str:
-    s = name.strip()
-    return s[0] + "*" * max(1, len(s) - 1) if s else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration, safe_id
+from config.privacy import mask_id_number
+from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
 
@@ -109,7 +110,8 @@ class TicketPanel(QFrame):
         appt = state.appointment_for_current()
         self.fields["appointment"].setText(appointment_text(appt) if appt else "预约签到，正在读取预约信息…"
                                            if cur.get("appointment_id") else "无")
-        self.fields["id"].setText(safe_id(cur.get("id_masked") or (appt or {}).get("id_masked")) or "—")
+        id_masked = cur.get("id_masked") or (appt or {}).get("id_masked") or ""
+        self.fields["id"].setText(mask_id_number(str(id_masked)) or "—")
 
     # -- submission --------------------------------------------------------------------------------
     def show_review(self, review: Review | None) -> None:

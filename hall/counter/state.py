@@ -182,14 +182,9 @@ def appointment_text(appt: dict[str, Any]) -> str:
     slot = f"{start.astimezone():%H:%M}–{end.astimezone():%H:%M}" if start and end else ""
     what = str(appt.get("item_name") or appt.get("category_name") or appt.get("category") or "")
     status = APPOINTMENT_ZH.get(str(appt.get("status")), str(appt.get("status") or ""))
-    parts = [f"预约号 {appt.get('code') or appt.get('id')}", slot, what, status, safe_id(appt.get("id_masked"))]
+    parts = [f"预约号 {appt.get('code') or appt.get('id')}", slot, what, status,
+             mask_id_number(str(appt.get("id_masked") or ""))]
     return " · ".join(p for p in parts if p)
-
-
-def safe_id(value: Any) -> str:
-    """An ID number as the server sent it masked; one that somehow arrives in full is masked here."""
-    text = str(value or "")
-    return text if not text or "*" in text else mask_id_number(text)
 
 
 def format_duration(seconds: float | None) -> str:

@@ -117,12 +117,5 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
     nxt = NEXT_STATUS.get(status, ())
     item = str(data.get("item_name") or data.get("item") or data.get("item_code") or "")
     return SubmissionView(id=int(data.get("id", 0)), code=str(data.get("code", "")), item=item, status=status,
-                          applicant_id=_masked_id(id_masked),
-                          applicant_name=name if "*" in name or not name else mask_name(name),
+                          applicant_id=mask_id_number(id_masked), applicant_name=mask_name(name),
                           form=form, materials=materials, missing=missing, next_status=nxt)
-
-
-def _masked_id(value: str) -> str:
-    if not value or "*" in value:
-        return value
-    return mask_id_number(value)

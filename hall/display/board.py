@@ -134,7 +134,3 @@ class Board:
         if line is not None:
             self.categories[code] = replace(line, waiting=max(0, line.waiting + delta))
 
-
-def masked(name: str) -> str:
-    """A citizen's name as the hall may show it: 张三 → 张*."""
-    return mask_name(name) if name else ""

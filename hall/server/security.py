@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from hall.server.domain.identity import hash_id_number, mask_id_number, parse_id_number
+from hall.server.domain.identity import hash_id_number
 
 KEY_ENV = "HALL_SERVER_KEY"
 _NONCE = 12
@@ -73,10 +73,6 @@ class Keyring:
         """HMAC-SHA256 of a service code's body under its own derived key, 128 bits, base64url."""
         mac = hmac.new(self._code_key, text.encode("ascii"), hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-    @staticmethod
-    def id_masked(id_number: str) -> str:
-        return mask_id_number(parse_id_number(id_number).value)
 
     def encrypt(self, data: dict[str, Any]) -> bytes:
         nonce = os.urandom(_NONCE)

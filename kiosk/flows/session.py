@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from config.privacy import mask_id_number, mask_name
 from kiosk.flows.idnumber import age_on
 
 IdSource = Literal["id_card", "ss_card", "service_code", "manual"]
@@ -25,14 +24,6 @@ class Identity:
     sex: str = field(default="", repr=False)
     address: str = field(default="", repr=False)
     phone: str = field(default="", repr=False)
-
-    @property
-    def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_name(self) -> str:
-        return mask_name(self.name) if self.name else ""
 
     def age(self, today: date) -> int | None:
         return age_on(self.id_number, today)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from config.privacy import mask_id_number
 from devices.printer import layouts
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
@@ -129,8 +130,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
         form = self.ctx.session.form
         for f in self.item.form:
             if f.prefill and f.key not in form:
-                value = {"name": identity.name, "id_number": identity.masked_id, "phone": identity.phone,
-                         "sex": identity.sex}.get(f.prefill, "")
+                value = {"name": identity.name, "id_number": mask_id_number(identity.id_number),
+                         "phone": identity.phone, "sex": identity.sex}.get(f.prefill, "")
                 if value:
                     form[f.key] = value
 
@@ -167,7 +168,7 @@ class SubmissionFlow(MaterialsMixin, Flow):
     def view_review(self) -> View:
         item, identity = self.item, self.ctx.session.identity
         assert item is not None and identity is not None
-        return View("review", {**item_row(item), "masked_id": identity.masked_id, "name": identity.name,
+        return View("review", {**item_row(item), "masked_id": mask_id_number(identity.id_number), "name": identity.name,
                                "form": dict(self.ctx.session.form), "materials": self.material_rows(),
                                "signed": self.ctx.session.signature is not None}, prompt="review.prompt")
 
@@ -207,7 +208,7 @@ class SubmissionFlow(MaterialsMixin, Flow):
         info = layouts.ReceiptInfo(
             registration_code=receipt.registration_code,
             item_name=item.name_zh if lang == "zh_CN" else item.name_en or item.name_zh,
-            id_number=identity.masked_id, accepted_at=receipt.submitted_at,
+            id_number=mask_id_number(identity.id_number), accepted_at=receipt.submitted_at,
             promised_date=receipt.promised_date or receipt.submitted_at.date(), hall_name=self.ctx.hall_name(),
             received=printed_materials(lang, received),
             missing=printed_materials(lang, [by_id[i] for i in self.waived if i in by_id]),

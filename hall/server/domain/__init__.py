@@ -4,8 +4,8 @@ Entry points for the API/persistence layer (one module per concern, each with un
 tests/unit/hall/domain/):
 
 - ``identity``: ``parse_id_number`` / ``id_number_problem`` (GB 11643, typed ``IdReason``),
-  ``hash_id_number(raw, key=...)`` (HMAC-SHA256 for storage), ``mask_id_number``,
-  ``parse_credit_code`` (GB 32100).
+  ``hash_id_number(raw, key=...)`` (HMAC-SHA256 for storage), ``IdNumber.masked`` (the mask of
+  ``config.privacy``), ``parse_credit_code`` (GB 32100).
 - ``hallday``: ``hall_day(at)`` and ``day_bounds(day)`` (Asia/Shanghai), ``format_ticket_number`` /
   ``parse_ticket_number`` (``A001``, ``A1000``, offline ``K1-A005``), ``plan_closing``.
 - ``tickets``: states and ``check_transition``, ``after_no_answer``, ``reinstate``, ``transfer``,

@@ -2,7 +2,7 @@
 
 The ID number (公民身份号码) is the one key of 一号申请: 6-digit region (GB/T 2260), 8-digit
 birth date, 3-digit sequence (odd = male), and an ISO 7064 MOD 11-2 check character (``X`` = 10).
-Only its salted hash is stored for look-ups, and only its mask is shown.
+Only its salted hash is stored for look-ups, and only its mask (``config.privacy``) is shown.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+
+from config.privacy import mask_id_number
 
 from .errors import InvalidCreditCode, InvalidIdNumber, InvalidInput
 
@@ -138,16 +140,6 @@ def is_valid_id_number(raw: str, *, today: date | None = None) -> bool:
 def age_on(birth: date, on: date) -> int:
     """Completed years; someone born on 29 February turns a year older on 1 March."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def mask_id_number(id_number: str) -> str:
-    """``110101199003071234`` → ``110101********1234`` (the project-wide display mask)."""
-    s = "".join(id_number.split())
-    if len(s) == 18:
-        return f"{s[:6]}********{s[-4:]}"
-    if len(s) == 15:
-        return f"{s[:6]}******{s[-3:]}"
-    return "*" * len(s)
 
 
 MIN_KEY_BYTES = 16

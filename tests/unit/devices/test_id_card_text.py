@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from config.privacy import mask_address
 from devices.errors import ProtocolError
 from devices.id_card.codes import (
     NATIONS,
@@ -21,7 +22,7 @@ from devices.id_card.codes import (
 from devices.id_card.errors import RecordParseError, UnsupportedCardType
 from devices.id_card.ga467_driver import split_read_answer
 from devices.id_card.identities import IDENTITIES
-from devices.id_card.record import JSON_KEYS, IdCardRecord, mask_address, mask_id_number, mask_name
+from devices.id_card.record import JSON_KEYS, IdCardRecord
 from devices.id_card.text import PHOTO_LEN, TEXT_LEN, build_text, parse_record, split_fields, type_letter
 
 
@@ -156,15 +157,14 @@ def test_to_json_keys_and_masks() -> None:
     assert masked["id_number_valid"] is True and masked["card_type"] == "resident"
 
 
-def test_masks_match_config_privacy() -> None:
-    from config import privacy
-
-    for value in ("110101199003071233", "USA110085041514", "12345"):
-        assert mask_id_number(value) == privacy.mask_id_number(value)
-    for value in ("张伟", "欧阳娜娜", "SMITH, JOHN", ""):
-        assert mask_name(value) == privacy.mask_name(value)
-    for value in ("北京市东城区景山前街4号院3号楼2单元501室", "北京", ""):
-        assert mask_address(value) == privacy.mask_address(value)
+@pytest.mark.parametrize("key", sorted(IDENTITIES))
+def test_every_card_type_hides_the_birth_date_in_the_technician_json(key: str) -> None:
+    rec = record_of(key)
+    shown = str(rec.to_json(reveal=False)["id_number"])
+    kept = 4 if len(rec.id_number) == 18 else 3
+    assert len(shown) == len(rec.id_number) and shown != rec.id_number
+    assert shown[:6] == rec.id_number[:6] and shown[-kept:] == rec.id_number[-kept:]
+    assert set(shown[6:-kept]) == {"*"}
 
 
 def test_record_is_frozen() -> None:

@@ -21,6 +21,7 @@ def test_view_masks_and_names() -> None:
     view = submission_view(DETAIL)
     assert view.applicant_name == "张*" and view.applicant_id == "110101********1233"
     assert dict(view.form)["note"] == "ID 110101********1233"  # an ID number in a form field is masked
+    assert dict(view.form)["phone"] == "138****0000"  # and so is a mobile number
     assert [m.requirement for m in view.materials] == ["存量房买卖合同", "居民身份证"]
     assert view.materials[0].is_image and not view.materials[1].is_image
     assert view.missing == ["完税凭证"]
@@ -51,3 +52,10 @@ def test_a_mark_on_its_way_overrides_the_servers_missing_entry() -> None:
 def test_garbage_tolerated() -> None:
     view = submission_view({"id": 1, "materials": ["x", {"id": "no"}], "missing": ["a"], "applicant": "bad"})
     assert view.materials[0].id is None and view.missing == ["a"] and view.applicant_name == ""
+
+
+def test_an_id_that_arrives_half_masked_is_masked_again() -> None:
+    # A stray star used to let the value through as it came; now the one mask decides what shows.
+    applicant = {"name": "张*", "id_masked": "110101199003*71233"}
+    view = submission_view({**DETAIL, "applicant": applicant})
+    assert view.applicant_id == "110101********1233" and view.applicant_name == "张*"

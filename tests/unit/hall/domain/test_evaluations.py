@@ -79,3 +79,8 @@ def test_id_numbers_in_comments_are_masked() -> None:
     text = "我的身份证11010519491231002X办不了"
     e = ev.validate_evaluation(level=2, reasons=["other"], comment=text, ticket_id=1, at=AT)
     assert "11010519491231002X" not in e.comment and "110105********002X" in e.comment
+
+
+def test_mobile_numbers_in_comments_are_masked() -> None:
+    e = ev.validate_evaluation(level=2, reasons=["other"], comment="请回电13812345678", ticket_id=1, at=AT)
+    assert "13812345678" not in e.comment and e.comment.endswith("138****5678")

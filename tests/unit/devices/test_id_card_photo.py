@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.id_card.emulated import EmulatedGa467Reader
+from devices.twins.id_card.emulated import EmulatedGa467Reader
 from devices.id_card.errors import PhotoDecoderError
 from devices.id_card.photo import VENDOR_BMP_LEN, WltDecoder
 from devices.status import Health

@@ -44,7 +44,7 @@ PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
 # contracts (config/default.toml, docs) and stay as they are wherever the code moves.
 TWIN_DRIVERS: dict[str, dict[str, str]] = {
     "id_card": {"ga467-emulator": "devices.twins.id_card.emulated:EmulatedGa467Reader"},
-    "ss_card": {"pcsc-emulator": "devices.ss_card.emulated:EmulatedPcscReader"},
+    "ss_card": {"pcsc-emulator": "devices.twins.ss_card.emulated:EmulatedPcscReader"},
     "camera": {"file": "devices.camera.file_camera:FileCamera"},
     "code_scanner": {"simulated": "devices.code_scanner.simulated:SimulatedCodeScanner"},
     "doc_camera": {"file": "devices.doc_camera.file_doc_camera:FileDocCamera"},

@@ -84,8 +84,8 @@ def twins(tmp_path: Path, *, ss_card: bool = False, poll_s: float = 0.05) -> dic
     from devices.camera.file_camera import FileCamera
     from devices.code_scanner.simulated import SimulatedCodeScanner
     from devices.doc_camera.file_doc_camera import FileDocCamera
-    from devices.twins.id_card.emulated import EmulatedGa467Reader
     from devices.printer.capture import CapturePrinter
+    from devices.twins.id_card.emulated import EmulatedGa467Reader
     from devices.voice.espeak import EspeakVoice
 
     cam_dir = Path(__file__).resolve().parents[2] / "devices" / "camera" / "samples" / "face_centred.jpg"
@@ -99,7 +99,7 @@ def twins(tmp_path: Path, *, ss_card: bool = False, poll_s: float = 0.05) -> dic
         "voice": EspeakVoice(output_dir=str(tmp_path / "voice"), repeat=1),
     }
     if ss_card:
-        from devices.ss_card.emulated import EmulatedPcscReader
+        from devices.twins.ss_card.emulated import EmulatedPcscReader
 
         drivers["ss_card"] = EmulatedPcscReader(insert_on_start=False, poll_interval_s=0.1)
     return drivers

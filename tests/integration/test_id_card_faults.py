@@ -14,13 +14,13 @@ import pytest
 import serial
 
 from devices.errors import CardRemoved, DeviceConfigError, DeviceOffline, DeviceTimeout, ProtocolError
-from devices.twins.id_card.emulated import EmulatedGa467Reader
-from devices.twins.id_card.emulator import Ga467Emulator
 from devices.id_card.errors import FrameChecksumError, IdCardRemoved, SamFault
 from devices.id_card.frames import FrameDecoder, encode_request
 from devices.id_card.ga467_driver import Ga467Reader
 from devices.id_card.sw import Sw3
 from devices.status import Health
+from devices.twins.id_card.emulated import EmulatedGa467Reader
+from devices.twins.id_card.emulator import Ga467Emulator
 from tests.integration.test_id_card_contract import FAST, Events, expected
 from tests.rigs import free_port, rig_missing
 from tests.rigs.serial_pty import PtyPair, open_pty_pair

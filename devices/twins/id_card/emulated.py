@@ -11,8 +11,8 @@ import tty
 import weakref
 
 from devices.errors import DeviceConfigError
-from devices.twins.id_card.emulator import Ga467Emulator
 from devices.id_card.ga467_driver import Ga467Reader
+from devices.twins.id_card.emulator import Ga467Emulator
 from devices.twins.id_card.identities import IDENTITIES
 
 

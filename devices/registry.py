@@ -48,7 +48,7 @@ TWIN_DRIVERS: dict[str, dict[str, str]] = {
     "camera": {"file": "devices.camera.file_camera:FileCamera"},
     "code_scanner": {"simulated": "devices.code_scanner.simulated:SimulatedCodeScanner"},
     "doc_camera": {"file": "devices.doc_camera.file_doc_camera:FileDocCamera"},
-    "printer": {"capture": "devices.printer.capture:CapturePrinter"},
+    "printer": {"capture": "devices.twins.printer.capture:CapturePrinter"},
     "voice": {"wav": "devices.voice.wav_writer:WavFileVoice"},
 }
 

@@ -84,8 +84,8 @@ def twins(tmp_path: Path, *, ss_card: bool = False, poll_s: float = 0.05) -> dic
     from devices.camera.file_camera import FileCamera
     from devices.code_scanner.simulated import SimulatedCodeScanner
     from devices.doc_camera.file_doc_camera import FileDocCamera
-    from devices.printer.capture import CapturePrinter
     from devices.twins.id_card.emulated import EmulatedGa467Reader
+    from devices.twins.printer.capture import CapturePrinter
     from devices.voice.espeak import EspeakVoice
 
     cam_dir = Path(__file__).resolve().parents[2] / "devices" / "camera" / "samples" / "face_centred.jpg"

@@ -45,9 +45,9 @@ PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
 TWIN_DRIVERS: dict[str, dict[str, str]] = {
     "id_card": {"ga467-emulator": "devices.twins.id_card.emulated:EmulatedGa467Reader"},
     "ss_card": {"pcsc-emulator": "devices.twins.ss_card.emulated:EmulatedPcscReader"},
-    "camera": {"file": "devices.camera.file_camera:FileCamera"},
-    "code_scanner": {"simulated": "devices.code_scanner.simulated:SimulatedCodeScanner"},
-    "doc_camera": {"file": "devices.doc_camera.file_doc_camera:FileDocCamera"},
+    "camera": {"file": "devices.twins.camera.file_camera:FileCamera"},
+    "code_scanner": {"simulated": "devices.twins.code_scanner.simulated:SimulatedCodeScanner"},
+    "doc_camera": {"file": "devices.twins.doc_camera.file_doc_camera:FileDocCamera"},
     "printer": {"capture": "devices.twins.printer.capture:CapturePrinter"},
     "voice": {"wav": "devices.voice.wav_writer:WavFileVoice"},
 }

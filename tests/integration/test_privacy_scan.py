@@ -193,8 +193,8 @@ def _scanner_finds_a_planted_needle(folder: Path, needles: dict[bytes, str]) -> 
 
 def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pcsc_virtual_reader: Any,
                                                         record_property: Any) -> None:
-    from devices.doc_camera.file_doc_camera import FileDocCamera
     from devices.ss_card.pcsc_driver import PcscSocialSecurityReader
+    from devices.twins.doc_camera.file_doc_camera import FileDocCamera
     from devices.twins.id_card.emulated import EmulatedGa467Reader
     from devices.twins.printer.capture import CapturePrinter
     from devices.twins.ss_card.card_model import Holder

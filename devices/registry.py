@@ -49,7 +49,7 @@ TWIN_DRIVERS: dict[str, dict[str, str]] = {
     "code_scanner": {"simulated": "devices.twins.code_scanner.simulated:SimulatedCodeScanner"},
     "doc_camera": {"file": "devices.twins.doc_camera.file_doc_camera:FileDocCamera"},
     "printer": {"capture": "devices.twins.printer.capture:CapturePrinter"},
-    "voice": {"wav": "devices.voice.wav_writer:WavFileVoice"},
+    "voice": {"wav": "devices.twins.voice.wav_writer:WavFileVoice"},
 }
 
 BUILTIN_DRIVERS: dict[str, dict[str, str]] = {

@@ -8,8 +8,8 @@ import time
 import cv2
 
 from bench._stats import median, percentile
-from devices.doc_camera.file_doc_camera import SAMPLES_DIR
 from devices.doc_camera.pipeline import process
+from devices.twins.doc_camera.file_doc_camera import SAMPLES_DIR
 
 
 def main(argv: list[str]) -> dict[str, object]:
@@ -21,7 +21,7 @@ def main(argv: list[str]) -> dict[str, object]:
     cv2.setNumThreads(1)
     frames = [f for p in sorted(SAMPLES_DIR.glob("*.jpg")) if (f := cv2.imread(str(p))) is not None]
     if not frames:
-        raise SystemExit(f"no sample photos in {SAMPLES_DIR}; run python -m devices.doc_camera.make_samples")
+        raise SystemExit(f"no sample photos in {SAMPLES_DIR}; run python -m devices.twins.doc_camera.make_samples")
     process(frames[0])  # warm-up: first-call allocations are not what a citizen waits for
     times, sizes, found = [], [], 0
     for _ in range(args.runs):

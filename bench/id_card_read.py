@@ -6,10 +6,10 @@ import argparse
 import time
 
 from bench._stats import median, percentile
-from devices.id_card.emulated import EmulatedGa467Reader
 from devices.id_card.frames import HEADER_LEN
 from devices.id_card.ga467_driver import FINGERPRINT_ANSWER_LEN, READ_ANSWER_LEN
 from devices.id_card.link import wire_time_s
+from devices.twins.id_card.emulated import EmulatedGa467Reader
 
 CARDS = ("resident", "resident_long_term", "hk_resident", "foreigner")
 

@@ -7,11 +7,11 @@ import time
 from datetime import UTC, datetime
 
 from bench._stats import median, percentile
-from devices.printer.capture_device import CaptureDevice, CaptureServer
 from devices.printer.escpos_driver import EscposPrinter
 from devices.printer.layouts import TicketInfo, ticket
 from devices.printer.preview import preview
 from devices.printer.render import render
+from devices.twins.printer.capture_device import CaptureDevice, CaptureServer
 
 
 def _ticket(i: int) -> TicketInfo:

@@ -13,7 +13,7 @@ from bench._stats import median, percentile
 
 def _private_pcscd() -> None:
     """Use a private pcscd (own socket and vpcd port) when possible, like the test rig."""
-    from devices.ss_card.pcscd import can_isolate
+    from devices.twins.ss_card.pcscd import can_isolate
 
     if os.environ.get("PCSCLITE_CSOCK_NAME") or not can_isolate():
         return
@@ -28,7 +28,7 @@ def main(argv: list[str]) -> dict[str, float | int]:
     args = parser.parse_args(argv)
     _private_pcscd()
     from devices.errors import NoCard
-    from devices.ss_card.emulated import EmulatedPcscReader
+    from devices.twins.ss_card.emulated import EmulatedPcscReader
 
     result: dict[str, float | int] = {"runs": args.runs}
     cases = [("2.0", "t0", ""), ("2.0", "t1", ""), ("3.0", "t0", "00 01")]

@@ -91,7 +91,7 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
     ``total`` tickets exist. Every ``retry_every``-th request is sent twice with the same Idempotency-Key,
     and both answers must name the same ticket. With ``rate``, ticket ``i`` is due ``i / rate`` seconds
     after the start and its latency counts from then. Returns latencies and the issued tickets."""
-    from hall.server.loadclient import RawConnection
+    from bench._loadclient import RawConnection
 
     counter = itertools.count()
     latencies: list[float] = []

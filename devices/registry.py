@@ -3,7 +3,8 @@
 Modelled on python-can's interface table: a plain dict, extended by the entry-point group
 ``hall_suite.drivers`` (entry names ``"<kind>.<driver>"``). A driver whose vendor library is
 missing fails only when chosen, with :class:`DriverImportFailed`; an unknown name raises
-:class:`DriverNotFound` naming the valid choices.
+:class:`DriverNotFound` naming the valid choices. Twins (emulators, simulators: devices/twins/) sit in a
+table of their own, so :func:`is_twin` can tell them from drivers for real hardware.
 """
 
 from __future__ import annotations
@@ -20,38 +21,39 @@ ENTRY_POINT_GROUP = "hall_suite.drivers"
 KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice")
 
 # kind -> driver name -> "module:factory". The factory is called with keyword options.
-BUILTIN_DRIVERS: dict[str, dict[str, str]] = {
-    "id_card": {
-        "ga467": "devices.id_card.ga467_driver:Ga467Reader",
-        "ga467-emulator": "devices.id_card.emulated:EmulatedGa467Reader",
-    },
-    "ss_card": {
-        "pcsc": "devices.ss_card.pcsc_driver:PcscSocialSecurityReader",
-        "pcsc-emulator": "devices.ss_card.emulated:EmulatedPcscReader",
-    },
-    "camera": {
-        "opencv": "devices.camera.opencv_driver:OpenCvCamera",
-        "file": "devices.camera.file_camera:FileCamera",
-    },
+# Drivers for real hardware; they live in devices/<kind>/.
+PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
+    "id_card": {"ga467": "devices.id_card.ga467_driver:Ga467Reader"},
+    "ss_card": {"pcsc": "devices.ss_card.pcsc_driver:PcscSocialSecurityReader"},
+    "camera": {"opencv": "devices.camera.opencv_driver:OpenCvCamera"},
     "code_scanner": {
         "camera": "devices.code_scanner.camera_scanner:CameraCodeScanner",
         "serial": "devices.code_scanner.serial_scanner:SerialCodeScanner",
         "keyboard": "devices.code_scanner.keyboard_scanner:KeyboardWedgeScanner",
-        "simulated": "devices.code_scanner.simulated:SimulatedCodeScanner",
     },
-    "doc_camera": {
-        "opencv": "devices.doc_camera.opencv_driver:OpenCvDocCamera",
-        "file": "devices.doc_camera.file_doc_camera:FileDocCamera",
-    },
-    "printer": {
-        "escpos": "devices.printer.escpos_driver:EscposPrinter",
-        "capture": "devices.printer.capture:CapturePrinter",
-    },
+    "doc_camera": {"opencv": "devices.doc_camera.opencv_driver:OpenCvDocCamera"},
+    "printer": {"escpos": "devices.printer.escpos_driver:EscposPrinter"},
     "voice": {
         "espeak": "devices.voice.espeak:EspeakVoice",
         "clips": "devices.voice.clips:ClipVoice",
-        "wav": "devices.voice.wav_writer:WavFileVoice",
     },
+}
+
+# Twins: emulators and simulators that keep the real drivers' wire protocols and state rules, for the
+# demo, the tests and a technician's bench. They live in devices/twins/<kind>/; their names here are
+# contracts (config/default.toml, docs) and stay as they are wherever the code moves.
+TWIN_DRIVERS: dict[str, dict[str, str]] = {
+    "id_card": {"ga467-emulator": "devices.twins.id_card.emulated:EmulatedGa467Reader"},
+    "ss_card": {"pcsc-emulator": "devices.twins.ss_card.emulated:EmulatedPcscReader"},
+    "camera": {"file": "devices.twins.camera.file_camera:FileCamera"},
+    "code_scanner": {"simulated": "devices.twins.code_scanner.simulated:SimulatedCodeScanner"},
+    "doc_camera": {"file": "devices.twins.doc_camera.file_doc_camera:FileDocCamera"},
+    "printer": {"capture": "devices.twins.printer.capture:CapturePrinter"},
+    "voice": {"wav": "devices.twins.voice.wav_writer:WavFileVoice"},
+}
+
+BUILTIN_DRIVERS: dict[str, dict[str, str]] = {
+    kind: {**PRODUCT_DRIVERS.get(kind, {}), **TWIN_DRIVERS.get(kind, {})} for kind in KINDS
 }
 
 
@@ -70,6 +72,11 @@ def available(kind: str) -> dict[str, str]:
     if kind not in KINDS:
         raise DriverNotFound(f"unknown device kind {kind!r}; expected one of {', '.join(KINDS)}")
     return {**BUILTIN_DRIVERS.get(kind, {}), **_plugin_drivers().get(kind, {})}
+
+
+def is_twin(kind: str, name: str) -> bool:
+    """True when ``name`` is one of the built-in twins of ``kind``; plug-in drivers are never twins."""
+    return name in TWIN_DRIVERS.get(kind, {}) and name not in _plugin_drivers().get(kind, {})
 
 
 def all_drivers() -> dict[str, dict[str, str]]:

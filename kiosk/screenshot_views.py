@@ -14,7 +14,7 @@ from kiosk.flows.rate import REASONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "hall" / "server" / "seed_data" / "demo_hall.json"
-PAGE = ROOT / "devices" / "doc_camera" / "samples" / "form_straight_dim.jpg"
+PAGE = ROOT / "devices" / "twins" / "doc_camera" / "samples" / "form_straight_dim.jpg"
 
 
 def _seed() -> dict[str, Any]:

@@ -16,6 +16,10 @@ import numpy as np
 from devices.status import DeviceStatus
 from devices.worker import DeviceEvent
 
+# What a camera ``source`` may name besides a device: still images and recorded video.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+VIDEO_SUFFIXES = frozenset({".avi", ".mp4", ".mkv", ".mov", ".webm", ".mjpg"})
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Frame:

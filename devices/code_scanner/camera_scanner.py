@@ -1,8 +1,8 @@
 """Driver ``camera``: decodes QR, Code 128 and PDF417 from a camera's frames.
 
 Frames come from any :class:`devices.camera.protocol.Camera` (default: an ``opencv`` camera on
-``source``; a ``FileCamera`` when ``source`` names images). Decoding runs on the scanner's own
-worker; repeated reads of one code are debounced.
+``source``; the camera kind's ``file`` driver, found through the registry, when ``source`` names
+images). Decoding runs on the scanner's own worker; repeated reads of one code are debounced.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from devices.camera.file_camera import IMAGE_SUFFIXES, FileCamera
+from devices import registry
 from devices.camera.opencv_driver import OpenCvCamera
-from devices.camera.protocol import Camera
+from devices.camera.protocol import IMAGE_SUFFIXES, Camera
 from devices.code_scanner._base import ScannerBase
 from devices.code_scanner.decoding import Decoder
 from devices.code_scanner.protocol import ScannedCode
@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 def _camera_for(source: str) -> Camera:
     path = Path(source)
     if source and (path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES or any(c in source for c in "*?[")):
-        return FileCamera(source=source, kind="code_scanner")
+        # Images are played by the camera kind's file twin; the registry keeps this package free of twin imports.
+        camera: Camera = registry.resolve("camera", "file")(source=source, kind="code_scanner")
+        return camera
     return OpenCvCamera(source=source, kind="code_scanner")
 
 

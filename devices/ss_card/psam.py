@@ -110,12 +110,3 @@ def authenticate(card: Transmit, psam: Psam, *, card_id: bytes, keys: PsamKeys |
     if sw != 0x9000:
         raise PsamError(f"card refused external authentication (SW {sw:04X})")
 
-
-class SoftPsam:
-    """A PSAM in software holding master keys — for the twin and tests, never for production."""
-
-    def __init__(self, *, internal_master: bytes, external_master: bytes) -> None:
-        self._masters = {"internal": internal_master, "external": external_master}
-
-    def encrypt(self, *, key: str, div8: bytes, data: bytes) -> bytes:
-        return sm4_ecb(derive_card_key(self._masters[key], div8), data)

@@ -81,25 +81,24 @@ def kiosk_settings(tmp_path: Path, server: HallServer | None, **overrides: str) 
 def twins(tmp_path: Path, *, ss_card: bool = False, poll_s: float = 0.05) -> dict[str, Any]:
     """The real twins: GA 467 emulator on a pty, capture printer, file cameras, simulated scanner, espeak
     writing WAV files."""
-    from devices.camera.file_camera import FileCamera
-    from devices.code_scanner.simulated import SimulatedCodeScanner
-    from devices.doc_camera.file_doc_camera import FileDocCamera
-    from devices.id_card.emulated import EmulatedGa467Reader
-    from devices.printer.capture import CapturePrinter
+    from devices.twins.camera.file_camera import SAMPLES_DIR, FileCamera
+    from devices.twins.code_scanner.simulated import SimulatedCodeScanner
+    from devices.twins.doc_camera.file_doc_camera import FileDocCamera
+    from devices.twins.id_card.emulated import EmulatedGa467Reader
+    from devices.twins.printer.capture import CapturePrinter
     from devices.voice.espeak import EspeakVoice
 
-    cam_dir = Path(__file__).resolve().parents[2] / "devices" / "camera" / "samples" / "face_centred.jpg"
     drivers: dict[str, Any] = {
         "id_card": EmulatedGa467Reader(card=None, poll_interval_s=poll_s),
         "code_scanner": SimulatedCodeScanner(debounce_s=0.0),
-        "camera": FileCamera(source=str(cam_dir), fps=15.0),
+        "camera": FileCamera(source=str(SAMPLES_DIR / "face_centred.jpg"), fps=15.0),
         "doc_camera": FileDocCamera(),
         "printer": CapturePrinter(status_poll_s=0),
         # espeak says any prompt (the clip twins only know calling phrases); WAVs land in tmp_path
         "voice": EspeakVoice(output_dir=str(tmp_path / "voice"), repeat=1),
     }
     if ss_card:
-        from devices.ss_card.emulated import EmulatedPcscReader
+        from devices.twins.ss_card.emulated import EmulatedPcscReader
 
         drivers["ss_card"] = EmulatedPcscReader(insert_on_start=False, poll_interval_s=0.1)
     return drivers

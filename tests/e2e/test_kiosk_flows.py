@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from PySide6.QtWidgets import QAbstractButton
 
-from devices.id_card.identities import IDENTITIES
+from devices.twins.id_card.identities import IDENTITIES
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.hall_server import HallServer

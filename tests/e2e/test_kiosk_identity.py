@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 
-from devices.id_card.identities import IDENTITIES
+from devices.twins.id_card.identities import IDENTITIES
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.e2e.test_kiosk_flows import scan, submit_by_api

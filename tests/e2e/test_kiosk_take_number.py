@@ -43,7 +43,7 @@ def test_take_a_number_prints_the_ticket_and_shows_it(kiosk: KioskRig) -> None:
 
 
 def test_identifying_with_the_id_card_prefills_and_never_prints_the_full_number(kiosk: KioskRig) -> None:
-    from devices.id_card.identities import IDENTITIES
+    from devices.twins.id_card.identities import IDENTITIES
 
     take(kiosk, skip=False)
     kiosk.drivers["id_card"].place_card("resident_long_term")

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from devices.errors import CardReadError, CardRemoved, DeviceError, DeviceOffline, NoCard
-from devices.ss_card.card_model import Holder
 from devices.ss_card.protocol import JSON_KEYS, SocialSecurityCardReader, SsCardRecord, read_card_json
 from devices.status import Health
+from devices.twins.ss_card.card_model import Holder
 from devices.worker import DeviceEvent
 
 GENERATIONS = ["1.0", "2.0", "3.0"]

@@ -16,15 +16,15 @@ import pytest
 
 from devices import registry
 from devices.errors import DeviceConfigError, NoCard
-from devices.id_card.emulated import EmulatedGa467Reader
-from devices.id_card.emulator import Ga467Emulator
 from devices.id_card.ga467_driver import Ga467Reader
-from devices.id_card.identities import IDENTITIES
 from devices.id_card.protocol import JSON_KEYS, IdCardReader, read_card_json
 from devices.id_card.record import IdCardRecord
 from devices.id_card.settings import IdCardSettings
 from devices.id_card.text import parse_record
 from devices.status import Health
+from devices.twins.id_card.emulated import EmulatedGa467Reader
+from devices.twins.id_card.emulator import Ga467Emulator
+from devices.twins.id_card.identities import IDENTITIES
 from devices.worker import DeviceEvent
 from tests.rigs.serial_pty import PtyPair
 

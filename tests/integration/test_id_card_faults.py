@@ -14,13 +14,13 @@ import pytest
 import serial
 
 from devices.errors import CardRemoved, DeviceConfigError, DeviceOffline, DeviceTimeout, ProtocolError
-from devices.id_card.emulated import EmulatedGa467Reader
-from devices.id_card.emulator import Ga467Emulator
 from devices.id_card.errors import FrameChecksumError, IdCardRemoved, SamFault
 from devices.id_card.frames import FrameDecoder, encode_request
 from devices.id_card.ga467_driver import Ga467Reader
 from devices.id_card.sw import Sw3
 from devices.status import Health
+from devices.twins.id_card.emulated import EmulatedGa467Reader
+from devices.twins.id_card.emulator import Ga467Emulator
 from tests.integration.test_id_card_contract import FAST, Events, expected
 from tests.rigs import free_port, rig_missing
 from tests.rigs.serial_pty import PtyPair, open_pty_pair
@@ -246,7 +246,7 @@ def test_missing_port_is_offline(tmp_path: Path) -> None:
 
 
 def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "devices.id_card.emulator_cli", "--port", serial_pty.peer,
+    proc = subprocess.Popen([sys.executable, "-m", "devices.twins.id_card.emulator_cli", "--port", serial_pty.peer,
                              "--card", "hk_resident", "--garbage-bytes", "7"], stderr=subprocess.PIPE)
     try:
         assert proc.stderr is not None and b"answering" in proc.stderr.readline()

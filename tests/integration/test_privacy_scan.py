@@ -37,7 +37,7 @@ from typing import Any
 import pytest
 
 from config.logsetup import setup_logging
-from devices.id_card.identities import IDENTITIES
+from devices.twins.id_card.identities import IDENTITIES
 from tests.integration.offline_faults import terminal_settings
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
@@ -193,11 +193,11 @@ def _scanner_finds_a_planted_needle(folder: Path, needles: dict[bytes, str]) -> 
 
 def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pcsc_virtual_reader: Any,
                                                         record_property: Any) -> None:
-    from devices.doc_camera.file_doc_camera import FileDocCamera
-    from devices.id_card.emulated import EmulatedGa467Reader
-    from devices.printer.capture import CapturePrinter
-    from devices.ss_card.card_model import Holder
     from devices.ss_card.pcsc_driver import PcscSocialSecurityReader
+    from devices.twins.doc_camera.file_doc_camera import FileDocCamera
+    from devices.twins.id_card.emulated import EmulatedGa467Reader
+    from devices.twins.printer.capture import CapturePrinter
+    from devices.twins.ss_card.card_model import Holder
     from hall.client.http import HallClient
     from kiosk.flows.machine import settle
     from tests.integration.ss_card_contract import read_when_present

@@ -6,7 +6,7 @@ import time
 
 from smartcard import scard
 
-from devices.ss_card.card_model import ATR_T0, SSSE_AID
+from devices.twins.ss_card.card_model import ATR_T0, SSSE_AID
 
 
 def _wait_present(ctx: int, reader: str, timeout_s: float = 5.0) -> tuple[int, list[int]]:

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from devices.errors import CardReadError, DeviceOffline, NoCard
-from devices.ss_card import emulated as emulated_module
-from devices.ss_card.card_model import VirtualSsCard
-from devices.ss_card.emulated import EmulatedPcscReader
 from devices.ss_card.pcsc_driver import PcscSocialSecurityReader
-from devices.ss_card.psam_model import VirtualPsam
 from devices.status import Health
+from devices.twins.ss_card import emulated as emulated_module
+from devices.twins.ss_card.card_model import VirtualSsCard
+from devices.twins.ss_card.emulated import EmulatedPcscReader
+from devices.twins.ss_card.psam_model import VirtualPsam
 from tests.integration.ss_card_contract import (
     Events,
     SocialSecurityCardReaderContract,

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 
 from devices.errors import DeviceOffline
-from devices.ss_card.card_model import Fault, Holder, Issuer, VirtualSsCard
 from devices.ss_card.pcsc_io import wait_reader_empty, wait_reader_present
-from devices.ss_card.pcscd import (
+from devices.twins.ss_card.card_model import Fault, Holder, Issuer, VirtualSsCard
+from devices.twins.ss_card.pcscd import (
     DEFAULT_SOCKET,
     PcscDaemon,
     can_isolate,
@@ -34,8 +34,8 @@ from devices.ss_card.pcscd import (
     socket_path,
     vpcd_port,
 )
-from devices.ss_card.psam_model import VirtualPsam
-from devices.ss_card.vpcd import VirtualCard, VpcdClient
+from devices.twins.ss_card.psam_model import VirtualPsam
+from devices.twins.ss_card.vpcd import VirtualCard, VpcdClient
 from tests.rigs import rig_missing
 
 CARD_READER = "Virtual PCD 00 00"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from devices.errors import DeviceOffline, DeviceTimeout
-from devices.printer.capture_device import CaptureDevice, CaptureServer, SerialCaptureServer
 from devices.printer.escpos_driver import EscposPrinter
 from devices.printer.protocol import JobState
 from devices.printer.render import render
 from devices.printer.testpage import print_test_page
+from devices.twins.printer.capture_device import CaptureDevice, CaptureServer, SerialCaptureServer
 from tests.rigs import free_port
 from tests.rigs.serial_pty import PtyPair
 from tests.unit.devices.printer_contract import PrinterContract
@@ -126,7 +126,7 @@ def test_capture_printer_process_on_the_network(tmp_path: Path) -> None:
     """The twin as a separate process (as a bench or the demo runs it), printed to over TCP."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "devices.printer.capture_device", "--listen", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "devices.twins.printer.capture_device", "--listen", f"127.0.0.1:{port}",
          "--capture-dir", str(tmp_path)],
         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[3],
     )

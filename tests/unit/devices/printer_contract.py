@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import pytest
 
 from devices.errors import CoverOpen, PaperOut
-from devices.printer.capture_device import CaptureDevice
 from devices.printer.document import Cut, Document, Text
 from devices.printer.protocol import JobState, Printer
 from devices.printer.render import render
 from devices.status import Health
+from devices.twins.printer.capture_device import CaptureDevice
 from devices.worker import DeviceEvent
 from tests.unit.devices.printer_samples import samples
 

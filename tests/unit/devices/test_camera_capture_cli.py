@@ -9,11 +9,11 @@ from pathlib import Path
 import cv2
 
 from devices.camera.capture import capture_frame_json
-from devices.camera.file_camera import FileCamera
-from devices.code_scanner.simulated import SimulatedCodeScanner
 from devices.code_scanner.technician import scan_once_json
 from devices.doc_camera.capture import capture_page_json
-from devices.doc_camera.file_doc_camera import FileDocCamera
+from devices.twins.camera.file_camera import FileCamera
+from devices.twins.code_scanner.simulated import SimulatedCodeScanner
+from devices.twins.doc_camera.file_doc_camera import FileDocCamera
 from tests.unit.devices.code_images import in_frame, qr
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from devices.camera.faces import CASCADES, FaceDetector, FaceQualityChecker
-from devices.camera.file_camera import SAMPLES_DIR, FileCamera
 from devices.camera.protocol import QualityReason
 from devices.errors import DeviceConfigError
+from devices.twins.camera.file_camera import SAMPLES_DIR, FileCamera
 
 CASES = SAMPLES_DIR / "cases"
 checker = FaceQualityChecker()

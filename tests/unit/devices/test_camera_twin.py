@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from devices import registry
-from devices.camera.file_camera import SAMPLES_DIR, FileCamera
 from devices.camera.settings import CameraSettings
+from devices.twins.camera.file_camera import SAMPLES_DIR, FileCamera
 from tests.unit.devices.camera_contract import CameraContract, assert_reconnects
 
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from devices import registry
-from devices.camera.file_camera import FileCamera
 from devices.code_scanner.camera_scanner import CameraCodeScanner
 from devices.code_scanner.settings import CodeScannerSettings
-from devices.code_scanner.simulated import SimulatedCodeScanner
 from devices.errors import DeviceOffline
+from devices.twins.camera.file_camera import FileCamera
+from devices.twins.code_scanner.simulated import SimulatedCodeScanner
 from tests.unit.devices.code_images import in_frame, qr
 from tests.unit.devices.scanner_contract import Collector, ScannerContract
 

@@ -9,13 +9,13 @@ import pytest
 
 from devices import registry
 from devices.doc_camera._base import DocCameraBase
-from devices.doc_camera.file_doc_camera import SAMPLES_DIR, FileDocCamera
 from devices.doc_camera.opencv_driver import OpenCvDocCamera
 from devices.doc_camera.pdf import pages_to_pdf
 from devices.doc_camera.protocol import DocCamera, Page
 from devices.doc_camera.settings import DocCameraSettings
 from devices.errors import DeviceOffline
 from devices.status import Health
+from devices.twins.doc_camera.file_doc_camera import SAMPLES_DIR, FileDocCamera
 
 
 class DocCameraContract:

@@ -12,11 +12,11 @@ import zxingcpp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devices.doc_camera.file_doc_camera import SAMPLES_DIR
-from devices.doc_camera.make_samples import compose, render_page
 from devices.doc_camera.pdf import PdfError, pages_to_pdf
 from devices.doc_camera.pipeline import estimate_skew, process, rotate
 from devices.doc_camera.protocol import Page
+from devices.twins.doc_camera.file_doc_camera import SAMPLES_DIR
+from devices.twins.doc_camera.make_samples import compose, render_page
 
 TRUTH = json.loads((SAMPLES_DIR / "truth.json").read_text(encoding="utf-8"))
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from devices.id_card.emulated import EmulatedGa467Reader
 from devices.id_card.errors import PhotoDecoderError
 from devices.id_card.photo import VENDOR_BMP_LEN, WltDecoder
 from devices.status import Health
+from devices.twins.id_card.emulated import EmulatedGa467Reader
 from tests.rigs import rig_missing
 
 HALL_STYLE = r"""

@@ -21,9 +21,9 @@ from devices.id_card.codes import (
 )
 from devices.id_card.errors import RecordParseError, UnsupportedCardType
 from devices.id_card.ga467_driver import split_read_answer
-from devices.id_card.identities import IDENTITIES
 from devices.id_card.record import JSON_KEYS, IdCardRecord
 from devices.id_card.text import PHOTO_LEN, TEXT_LEN, build_text, parse_record, split_fields, type_letter
+from devices.twins.id_card.identities import IDENTITIES
 
 
 def record_of(key: str) -> IdCardRecord:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from devices import registry
-from devices.printer.capture import CapturePrinter
-from devices.printer.capture_device import CaptureDevice
 from devices.printer.settings import PrinterSettings
+from devices.twins.printer.capture import CapturePrinter
+from devices.twins.printer.capture_device import CaptureDevice
 from tests.unit.devices.printer_contract import PrinterContract
 
 

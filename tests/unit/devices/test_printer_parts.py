@@ -16,8 +16,6 @@ from PIL import Image
 
 from devices.errors import DeviceConfigError, DeviceError, DeviceOffline, DeviceTimeout, PrinterError, ProtocolError
 from devices.printer import commands as cmd
-from devices.printer.capture import CapturePrinter
-from devices.printer.capture_device import CaptureDevice
 from devices.printer.document import Document, Qr
 from devices.printer.escpos_driver import EscposPrinter
 from devices.printer.interpreter import Printout, interpret
@@ -27,6 +25,8 @@ from devices.printer.settings import PrinterSettings
 from devices.printer.testpage import print_test_page
 from devices.printer.transport import Connection, parse_connection, translated
 from devices.status import Health
+from devices.twins.printer.capture import CapturePrinter
+from devices.twins.printer.capture_device import CaptureDevice
 
 AT = datetime(2024, 5, 6, 1, 30, tzinfo=UTC)
 

@@ -50,6 +50,27 @@ def test_every_builtin_target_imports() -> None:
             assert callable(registry.resolve(kind, name)), f"{kind}.{name}"
 
 
+def test_twins_are_told_apart_from_drivers_for_real_hardware() -> None:
+    from config import load_settings
+
+    defaults = load_settings().devices
+    # The default config runs every kind on its twin (the demo); real hardware drivers are not twins.
+    assert all(registry.is_twin(kind, getattr(defaults, kind).driver) for kind in registry.KINDS)
+    assert not any(registry.is_twin(kind, name) for kind, drivers in registry.PRODUCT_DRIVERS.items()
+                   for name in drivers)
+    assert not registry.is_twin("id_card", "nope")
+
+
+def test_twins_live_under_devices_twins_and_drivers_outside_it() -> None:
+    for kind in registry.KINDS:
+        assert all(t.startswith(f"devices.twins.{kind}.") for t in registry.TWIN_DRIVERS[kind].values()), kind
+        assert all(t.startswith(f"devices.{kind}.") for t in registry.PRODUCT_DRIVERS[kind].values()), kind
+
+
+def test_a_plugin_is_never_a_twin(installed_plugin: None) -> None:
+    assert not registry.is_twin("id_card", "acme")
+
+
 def test_unknown_driver_names_the_valid_choices() -> None:
     with pytest.raises(DriverNotFound, match=r"devices.printer.driver: unknown driver 'nope'; expected one of "
                                              r"capture, escpos"):

@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 
 from devices.errors import CardReadError
-from devices.ss_card.card_model import (
+from devices.ss_card.protocol import JSON_KEYS
+from devices.ss_card.psam import ApduPsam
+from devices.ss_card.ssse import ApduChannel, algorithm_id, read_card
+from devices.twins.ss_card.card_model import (
     DEMO_EXTERNAL_MASTER,
     DEMO_INTERNAL_MASTER,
     SSSE_AID,
     Holder,
     VirtualSsCard,
 )
-from devices.ss_card.protocol import JSON_KEYS
-from devices.ss_card.psam import ApduPsam, SoftPsam
-from devices.ss_card.psam_model import VirtualPsam
-from devices.ss_card.ssse import ApduChannel, algorithm_id, read_card
-from devices.ss_card.vpcd import CardPulled
+from devices.twins.ss_card.psam_model import SoftPsam, VirtualPsam
+from devices.twins.ss_card.vpcd import CardPulled
 
 SELECT = bytes([0x00, 0xA4, 0x04, 0x00, len(SSSE_AID)]) + SSSE_AID
 

@@ -8,9 +8,9 @@ import struct
 import pytest
 
 from devices.errors import DeviceOffline
-from devices.ss_card.card_model import ATR_T1, VirtualSsCard
 from devices.ss_card.protocol import SsCardRecord
-from devices.ss_card.vpcd import VpcdClient
+from devices.twins.ss_card.card_model import ATR_T1, VirtualSsCard
+from devices.twins.ss_card.vpcd import VpcdClient
 
 
 def _frame(payload: bytes) -> bytes:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from devices import registry
+from devices.twins.voice.wav_writer import WavFileVoice
 from devices.voice.audio import read_wav
 from devices.voice.base import REPEAT_GAP_S
 from devices.voice.clips import PAUSE_S, SHIPPED_CLIPS, TOKEN_GAP_S, ClipVoice
@@ -20,7 +21,6 @@ from devices.voice.espeak import EspeakVoice
 from devices.voice.phrases import pinyin
 from devices.voice.protocol import BadAnnouncement, Call
 from devices.voice.settings import VoiceSettings
-from devices.voice.wav_writer import WavFileVoice
 from tests.rigs import rig_missing
 from tests.unit.devices.voice_contract import VoiceContract, wav_frames
 

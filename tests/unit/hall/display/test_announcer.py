@@ -7,7 +7,7 @@ import json
 import threading
 from pathlib import Path
 
-from devices.voice.wav_writer import WavFileVoice
+from devices.twins.voice.wav_writer import WavFileVoice
 from hall.display.announcer import AnnouncementQueue, Announcer, Job
 from hall.display.board import CallEntry
 

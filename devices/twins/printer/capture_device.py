@@ -3,7 +3,7 @@
 A :class:`CaptureDevice` is the emulated hardware. It is reached in-process (the ``capture`` driver),
 over TCP like a network printer on port 9100 (:class:`CaptureServer`), or over a serial line
 (:class:`SerialCaptureServer`, a pty). Run one for a technician or the demo with
-``python -m devices.printer.capture_device --listen 127.0.0.1:9100 --capture-dir DIR``.
+``python -m devices.twins.printer.capture_device --listen 127.0.0.1:9100 --capture-dir DIR``.
 """
 
 from __future__ import annotations

@@ -15,11 +15,10 @@ import cv2
 import numpy as np
 
 from devices.camera._worker_camera import WorkerCamera
+from devices.camera.protocol import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from devices.errors import DeviceOffline
 
 SAMPLES_DIR = Path(__file__).with_name("samples")
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
-VIDEO_SUFFIXES = frozenset({".avi", ".mp4", ".mkv", ".mov", ".webm", ".mjpg"})
 
 
 def list_media(source: str | Path) -> list[Path]:

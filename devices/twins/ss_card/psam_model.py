@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from devices.ss_card.card_model import DEMO_EXTERNAL_MASTER, DEMO_INTERNAL_MASTER, SSSE_AID
 from devices.ss_card.psam import PsamKeys, derive_card_key, sm4_ecb
+from devices.twins.ss_card.card_model import DEMO_EXTERNAL_MASTER, DEMO_INTERNAL_MASTER, SSSE_AID
 
 ATR_PSAM = bytes.fromhex("3B690000") + b"SSSE-PSAM"
 
@@ -62,3 +62,13 @@ class VirtualPsam:
                 return b"\x67\x00"
             return sm4_ecb(self._session, data) + b"\x90\x00"
         return b"\x6d\x00"
+
+
+class SoftPsam:
+    """A PSAM in software holding master keys — for the twins and tests, never for production."""
+
+    def __init__(self, *, internal_master: bytes, external_master: bytes) -> None:
+        self._masters = {"internal": internal_master, "external": external_master}
+
+    def encrypt(self, *, key: str, div8: bytes, data: bytes) -> bytes:
+        return sm4_ecb(derive_card_key(self._masters[key], div8), data)

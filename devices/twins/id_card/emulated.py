@@ -11,9 +11,9 @@ import tty
 import weakref
 
 from devices.errors import DeviceConfigError
-from devices.id_card.emulator import Ga467Emulator
 from devices.id_card.ga467_driver import Ga467Reader
-from devices.id_card.identities import IDENTITIES
+from devices.twins.id_card.emulator import Ga467Emulator
+from devices.twins.id_card.identities import IDENTITIES
 
 
 def _close_fds(*fds: int) -> None:

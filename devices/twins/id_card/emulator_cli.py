@@ -1,4 +1,4 @@
-"""Run the GA 467 twin as its own process: ``python -m devices.id_card.emulator_cli --port PATH``.
+"""Run the GA 467 twin as its own process: ``python -m devices.twins.id_card.emulator_cli --port PATH``.
 
 For a technician or a two-process test: give one end of
 ``socat -d -d pty,raw,echo=0 pty,raw,echo=0`` to this emulator and the other to ``devices.id_card.port``.
@@ -12,12 +12,12 @@ import signal
 import sys
 import threading
 
-from devices.id_card.emulator import Faults, Ga467Emulator
-from devices.id_card.identities import IDENTITIES
+from devices.twins.id_card.emulator import Faults, Ga467Emulator
+from devices.twins.id_card.identities import IDENTITIES
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devices.id_card.emulator_cli")
+    parser = argparse.ArgumentParser(prog="python -m devices.twins.id_card.emulator_cli")
     parser.add_argument("--port", required=True, help="pty path or pyserial URL the emulator answers on")
     parser.add_argument("--baudrate", type=int, default=115200)
     parser.add_argument("--paced", action="store_true", help="pace answers at the baud rate (10 bits a byte)")

@@ -1,6 +1,6 @@
 """Regenerate the face camera's sample frames from two public-domain / CC0 photographs.
 
-``python -m devices.camera.make_samples`` rebuilds ``samples/*.jpg`` (the twin's default stream:
+``python -m devices.twins.camera.make_samples`` rebuilds ``samples/*.jpg`` (the twin's default stream:
 good frames) and ``samples/cases/*.jpg`` (one frame per quality verdict, used by the tests) from
 ``samples/source/``:
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devices.camera.file_camera import FileCamera
 from devices.doc_camera._base import DocCameraBase
+from devices.twins.camera.file_camera import FileCamera
 
 SAMPLES_DIR = Path(__file__).with_name("samples")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from devices.ss_card import records as r
 from devices.ss_card.psam import derive_card_key, sm4_ecb
-from devices.ss_card.vpcd import CardPulled
+from devices.twins.ss_card.vpcd import CardPulled
 
 SSSE_AID = bytes.fromhex("7378312E73682EC9E7BBE1B1A3D5CF")
 # Demo master keys only: a real PSAM holds the issuer's keys; these are what the virtual PSAM holds.

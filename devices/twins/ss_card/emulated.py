@@ -12,15 +12,15 @@ import logging
 from collections.abc import Callable
 
 from devices.errors import DeviceOffline
-from devices.ss_card.card_model import Fault, Holder, Issuer, VirtualSsCard
 from devices.ss_card.pcsc_driver import PcscSocialSecurityReader
 from devices.ss_card.pcsc_io import wait_reader_empty, wait_reader_present
-from devices.ss_card.pcscd import PcscDaemon, missing_tools, pcscd_alive, vpcd_port
 from devices.ss_card.protocol import SsCardRecord
 from devices.ss_card.psam import PsamKeys
-from devices.ss_card.psam_model import VirtualPsam
-from devices.ss_card.vpcd import VpcdClient
 from devices.status import DeviceStatus, Health
+from devices.twins.ss_card.card_model import Fault, Holder, Issuer, VirtualSsCard
+from devices.twins.ss_card.pcscd import PcscDaemon, missing_tools, pcscd_alive, vpcd_port
+from devices.twins.ss_card.psam_model import VirtualPsam
+from devices.twins.ss_card.vpcd import VpcdClient
 from devices.worker import DeviceEvent
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Keeps the exact bytes of every job (and writes them to ``capture_dir`` when set), answers DLE EOT,
 and lets a test or a technician cause paper out, near end and cover open. The same device can also
-be served over TCP or a pty (see :mod:`devices.printer.capture_device`) so the ``escpos`` driver's
+be served over TCP or a pty (see :mod:`devices.twins.printer.capture_device`) so the ``escpos`` driver's
 real transports are exercised against it.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 
 from escpos.escpos import Escpos
 
-from devices.printer.capture_device import CaptureDevice, CapturedJob
 from devices.printer.escpos_driver import EscposPrinter
+from devices.twins.printer.capture_device import CaptureDevice, CapturedJob
 
 
 class CaptureTransport(Escpos):

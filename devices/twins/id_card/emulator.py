@@ -19,9 +19,9 @@ import serial
 
 from devices.id_card.errors import FrameChecksumError, FrameError
 from devices.id_card.frames import Command, Frame, FrameDecoder, Request, encode_response
-from devices.id_card.identities import IDENTITIES, Identity
 from devices.id_card.sw import Sw3
 from devices.id_card.text import PHOTO_LEN, TEXT_LEN
+from devices.twins.id_card.identities import IDENTITIES, Identity
 
 log = logging.getLogger(__name__)
 

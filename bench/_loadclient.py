@@ -1,4 +1,4 @@
-"""A tiny asyncio HTTP/1.1 keep-alive client for load generation (benchmarks and concurrency tests).
+"""A tiny asyncio HTTP/1.1 keep-alive client for load generation (the tickets benchmark).
 
 httpx costs more CPU per request than the server under test on a 2-core machine; this client
 writes one request and reads one Content-Length response per call, nothing more.

@@ -1,4 +1,4 @@
-"""Regenerate the document camera twin's photographs: ``python -m devices.doc_camera.make_samples``.
+"""Regenerate the document camera twin's photographs: ``python -m devices.twins.doc_camera.make_samples``.
 
 Each sample is a 1920×1080 "photo" of an A4 form with Chinese text (Noto Sans CJK), a table and a
 QR code in its top-right corner, lying rotated and slightly tilted on a wooden desk, with a soft

@@ -31,7 +31,8 @@ def main(argv: list[str]) -> dict[str, object]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import build_window, make_application
+    from hall.qtkit.launch import make_application
+    from kiosk.app import build_window
     from kiosk.services import start_services
     from tests.e2e.kiosk_rig import kiosk_settings, twins
     from tests.rigs.hall_server import start_prepared

@@ -12,8 +12,6 @@ import sys
 import time
 from typing import Any
 
-THEME_FONT = "Noto Sans CJK SC"
-
 
 def process_start_epoch() -> float:
     """When this process was created (epoch seconds), from /proc; falls back to import time."""
@@ -29,18 +27,6 @@ def process_start_epoch() -> float:
 
 
 _IMPORTED_AT = time.time()
-
-
-def make_application(argv: list[str] | None = None) -> Any:
-    """The QApplication with the kiosk font (created once per process)."""
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
-    font = QFont(THEME_FONT)
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    app.setFont(font)
-    return app
 
 
 def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None = None,
@@ -60,6 +46,8 @@ def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None
 def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
     """Run the kiosk until quit; ``--exit-after-paint`` and ``--screenshot`` exit after the home paint."""
     from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from hall.qtkit.launch import make_application, run_window
 
     app = make_application()
     win = build_window(settings)
@@ -98,14 +86,13 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
                 QTimer.singleShot(0, lambda: win.home.removeEventFilter(self))  # one paint is all we need
             return False
 
+    def close_services() -> None:
+        controller = state.get("controller")
+        if controller is not None:
+            controller.close()
+
     watch = PaintWatch()
     win.home.installEventFilter(watch)
-    if settings.kiosk.fullscreen and not (args.windowed or screenshot or exit_after_paint):
-        win.showFullScreen()
-    else:
-        win.show()
-    app.exec()
-    controller = state.get("controller")
-    if controller is not None:
-        controller.close()
-    return status["code"]
+    fullscreen = settings.kiosk.fullscreen and not (args.windowed or screenshot or exit_after_paint)
+    code = run_window(win, fullscreen=fullscreen, on_exit=[close_services])
+    return status["code"] or code

@@ -1,6 +1,6 @@
 """Qt glue: touches and device events go to the flow machine; its views come back to the window.
 
-Everything here runs on the GUI thread; blocking work goes to the :class:`~kiosk.runner.Runner`.
+Everything here runs on the GUI thread; blocking work goes to the :class:`~hall.qtkit.ops.Runner`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from hall.qtkit.bridge import DeviceHub
+from hall.qtkit.ops import Runner
 from kiosk.flows.base import Work
 from kiosk.flows.machine import KioskMachine
-from kiosk.runner import DeviceHub, Runner
 from kiosk.screens.home import QueueLine
 from kiosk.screens.overlays import AttractOverlay, CornerHotspot, IdleOverlay
 from kiosk.technician.desk import TechnicianDesk
@@ -47,8 +48,8 @@ class KioskController(QObject):
         window.top.elderly_toggled.connect(self.set_elderly)
         self.idle_overlay.continued.connect(lambda: self.act("continue", None))
         self.attract.dismissed.connect(self._touched)
-        hub.event.connect(self.device_event)
-        hub.online_changed.connect(self.set_online)
+        hub.device.connect(self.device_event)
+        hub.online.connect(self.set_online)
         self._tick = QTimer(self)
         self._tick.timeout.connect(self.tick)
         self._tick.start(1000)
@@ -241,7 +242,7 @@ class KioskController(QObject):
         self._tick.stop()
         self._refresh.stop()
         self._beat.stop()
-        self.hub.event.disconnect(self.device_event)
+        self.hub.device.disconnect(self.device_event)
         self.runner.shutdown()
         if self.services is not None:
             self.services.close()

@@ -17,7 +17,8 @@ OUT = ROOT / "docs" / "screenshots"
 def render_home(out_dir: Path) -> list[Path]:
     """Home in both languages, elderly mode, and portrait."""
     from config import load_settings
-    from kiosk.app import build_window, make_application
+    from hall.qtkit.launch import make_application
+    from kiosk.app import build_window
 
     app = make_application()
     settings = load_settings()
@@ -48,7 +49,8 @@ def render_gallery(out_dir: Path, *, width: int = 960) -> list[Path]:
     from PySide6.QtCore import Qt
 
     from config import load_settings
-    from kiosk.app import build_window, make_application
+    from hall.qtkit.launch import make_application
+    from kiosk.app import build_window
     from kiosk.screenshot_views import sample_views
 
     app = make_application()

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from config.privacy import redact
+from hall.qtkit.bridge import DeviceHub
+from hall.qtkit.ops import Runner
 from kiosk.adapters.devices import DocCameraPortAdapter, KioskDevices, PrinterPortAdapter, VoicePortAdapter
 from kiosk.adapters.hall import HallAdapter
 from kiosk.adapters.terminal import TerminalAdapter
@@ -21,7 +23,6 @@ from kiosk.face_feed import FaceFeed
 from kiosk.flows.base import FlowContext
 from kiosk.flows.machine import KioskMachine
 from kiosk.flows.session import Session
-from kiosk.runner import DeviceHub, Runner
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class KioskServices:
         cache_file = Path(settings.cache.db_path).with_name("kiosk-cache.json")
         self.hall = HallAdapter(hall_client, timezone=settings.hall.timezone, cache_file=cache_file)
         if hasattr(terminal, "add_listener"):
-            self._unlisten = terminal.add_listener(lambda online: hub.online_changed.emit(bool(online)))
+            self._unlisten = terminal.add_listener(hub.on_state)
 
     def note_event(self, kind: str, name: str, payload: Any) -> None:
         """Device status events for the technician screen; payloads are never kept."""
@@ -184,7 +185,7 @@ def start_services(window: Any, settings: Any, *, drivers: dict[str, Any] | None
                    hall_client: Any = None, open_devices: bool = True) -> KioskController:
     """Wire the running window to everything; devices open on a background thread."""
     hub = DeviceHub()
-    runner = Runner()
+    runner = Runner(workers=4, name="kiosk-work")
     services = KioskServices(settings, hub=hub, drivers=drivers, terminal=terminal, hall_client=hall_client)
     window.flow.services = services
     machine = build_machine(settings, services)

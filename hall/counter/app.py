@@ -33,21 +33,14 @@ def build_counter(settings: Any, *, window: int) -> Any:
 
 
 def run_counter(args: argparse.Namespace, settings: Any) -> int:
-    from hall.display.app import make_application
+    from hall.qtkit.launch import make_application, run_window
 
     if not 1 <= args.window <= 9999:
         log.error("--window must be 1..9999")
         return 2
-    app = make_application()
+    make_application()
     win = build_counter(settings, window=args.window)
     token = clerk_token(settings)
     if token:
         win.do_login(token, settings.counter.clerk_name)
-    if getattr(args, "windowed", False):
-        win.show()
-    else:
-        win.showFullScreen()
-    try:
-        return int(app.exec())
-    finally:
-        win.shutdown()
+    return run_window(win, fullscreen=not getattr(args, "windowed", False))

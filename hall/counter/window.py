@@ -11,11 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from hall.client.errors import HallConflict, HallTimeout, HallUnreachable
-from hall.client.events import EventsClient
 from hall.counter.dialogs import CallNumberDialog, LoginPanel, PauseDialog, TransferDialog
 from hall.counter.messages import error_text
 from hall.counter.panels import TicketPanel
@@ -23,7 +22,7 @@ from hall.counter.review import ReviewMixin
 from hall.counter.service import CounterService
 from hall.counter.state import WINDOW_ZH, CounterState, Message, format_duration
 from hall.counter.theme import COUNTER_QSS
-from hall.display.qtbridge import EventBridge, Runner
+from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +35,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
 ALERT_RETRY_MS = 2000
 
 
-class CounterWindow(ReviewMixin, QWidget):
+class CounterWindow(ReviewMixin, TerminalWindow):
     def __init__(self, *, server_url: str, window: int, clerk: str = "") -> None:
-        super().__init__()
+        super().__init__(runner_name="counter-http")
         self.setObjectName("counterRoot")
         self.setWindowTitle(f"{window} 号窗口 — 柜员终端")
         self.setStyleSheet(COUNTER_QSS)
         self.state = CounterState(window=window)
         self.service = CounterService(server_url, window=window)
-        self.runner = Runner(name="counter-http")
-        self.bridge = EventBridge()
-        self.bridge.received.connect(self.on_event)
-        self.bridge.online.connect(self.on_online)
-        self.events: EventsClient | None = None
         self._server_url = server_url
         self.login = LoginPanel(window, clerk=clerk)
         self.login.submitted.connect(self.do_login)
@@ -61,7 +55,6 @@ class CounterWindow(ReviewMixin, QWidget):
         self._tick = QTimer(self, interval=1000, timeout=self.redraw)
         self._alert_retry = QTimer(self, interval=ALERT_RETRY_MS, singleShot=True, timeout=self.do_alert)
         self.dialog: Any = None
-        self._closed = False
 
     # -- layout ----------------------------------------------------------------------------------
     def _work_page(self) -> QWidget:
@@ -157,11 +150,7 @@ class CounterWindow(ReviewMixin, QWidget):
         self.state.set_window(view)
         self.stack.setCurrentIndex(1)
         self._tick.start()
-        if self.events is not None:
-            self.events.stop()
-        self.events = EventsClient(self._server_url, self.service.token, on_event=self.bridge.on_event,
-                                   on_state=self.bridge.on_state, name=f"counter-{self.state.window}")
-        self.events.start()
+        self.listen(self._server_url, self.service.token, name=f"counter-{self.state.window}")
         self.say("ok", f"已登录，{self.state.window} 号窗口开始服务")
         self.refresh()
 
@@ -298,18 +287,7 @@ class CounterWindow(ReviewMixin, QWidget):
         dialog.open()
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.shutdown()
-        super().closeEvent(event)
-
-    def shutdown(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
+    def release(self) -> None:
         self._tick.stop()
         self._alert_retry.stop()
-        if self.events is not None:
-            self.events.stop()
-        self.runner.shutdown()
         self.service.close()
-

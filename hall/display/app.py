@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from typing import Any
 
 log = logging.getLogger(__name__)
-FONT = "Noto Sans CJK SC"
-
-
-def make_application() -> Any:
-    """The QApplication with the hall's CJK font (one per process)."""
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    font = QFont(FONT)
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    app.setFont(font)
-    return app
 
 
 def terminal_token(settings: Any) -> str:
@@ -69,14 +55,9 @@ def build_display(settings: Any, *, voice: Any | None = None, token: str | None 
 
 
 def run_display(args: argparse.Namespace, settings: Any) -> int:
-    app = make_application()
+    from hall.qtkit.launch import make_application, run_window
+
+    make_application()
     win = build_display(settings, voice=open_voice(settings))
     win.start()
-    if getattr(args, "windowed", False):
-        win.show()
-    else:
-        win.showFullScreen()
-    try:
-        return int(app.exec())
-    finally:
-        win.shutdown()
+    return run_window(win, fullscreen=not getattr(args, "windowed", False))

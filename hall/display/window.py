@@ -10,29 +10,28 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QVBoxLayout
 
 from devices.voice.protocol import Voice
 from hall.client import HallClient, HallError
-from hall.client.events import EventsClient
 from hall.display.announcer import Announcer, Job
 from hall.display.board import Board
-from hall.display.qtbridge import EventBridge, Runner
 from hall.display.view import BoardView
+from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
 TICK_MS = 40
 
 
-class DisplayWindow(QWidget):
+class DisplayWindow(TerminalWindow):
     """``DisplayWindow(...)``, then ``start()``; ``shutdown()`` (or closing) stops every thread it began."""
 
     def __init__(self, *, server_url: str, token: str, voice: Voice | None, hall_zh: str, hall_en: str,
                  notice: str, english: bool, portrait: bool, repeat: int = 2, latest: int = 4, history: int = 10,
                  blink_s: float = 6.0, show_names: bool = False, timezone: str = "Asia/Shanghai") -> None:
-        super().__init__()
+        super().__init__(runner_name="display-http")
         self.setWindowTitle(f"叫号屏 — {hall_zh}")
         self.board = Board(latest_size=latest, history_size=history, blink_s=blink_s, show_names=show_names)
         self.view = BoardView(self.board, hall_zh=hall_zh, hall_en=hall_en, notice=notice, english=english,
@@ -41,22 +40,16 @@ class DisplayWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
-        self.runner = Runner(name="display-http")
-        self.bridge = EventBridge()
-        self.bridge.received.connect(self.on_event)
-        self.bridge.online.connect(self.on_online)
-        self.events = EventsClient(server_url, token, on_event=self.bridge.on_event,
-                                   on_state=self.bridge.on_state, name="display")
+        self._server_url, self._token = server_url, token
         self.voice = voice
         self.announced: list[Job] = []
         self.announcer = Announcer(voice, repeat=repeat, on_done=self._announced) if voice is not None else None
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.view.tick(TICK_MS / 1000))
-        self._closed = False
 
     def start(self) -> None:
         self._timer.start(TICK_MS)
-        self.events.start()
+        self.listen(self._server_url, self._token, name="display")
         self.refresh()
 
     def refresh(self) -> None:
@@ -90,24 +83,13 @@ class DisplayWindow(QWidget):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        from PySide6.QtCore import Qt
-
         if event.key() == Qt.Key.Key_F11:
             self.showNormal() if self.isFullScreen() else self.showFullScreen()
         else:
             super().keyPressEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.shutdown()
-        super().closeEvent(event)
-
-    def shutdown(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
+    def release(self) -> None:
         self._timer.stop()
-        self.events.stop()
-        self.runner.shutdown()
         self.client.close()
         if self.voice is not None:
             self.voice.close()

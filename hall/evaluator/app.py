@@ -21,7 +21,7 @@ def build_evaluator(settings: Any, *, window: int, terminal: Any) -> Any:
 
 
 def run_evaluator(args: argparse.Namespace, settings: Any) -> int:
-    from hall.display.app import make_application
+    from hall.qtkit.launch import make_application, run_window
     from offline_cache.errors import CacheError
     from offline_cache.factory import open_terminal
 
@@ -30,15 +30,7 @@ def run_evaluator(args: argparse.Namespace, settings: Any) -> int:
     except CacheError as exc:
         log.error("the evaluation pad needs its outbox (%s): check [cache] in the settings", exc.code)
         return 1
-    app = make_application()
+    make_application()
     win = build_evaluator(settings, window=args.window, terminal=terminal)
     win.start()
-    if getattr(args, "windowed", False):
-        win.show()
-    else:
-        win.showFullScreen()
-    try:
-        return int(app.exec())
-    finally:
-        win.shutdown()
-        terminal.close()
+    return run_window(win, fullscreen=not getattr(args, "windowed", False), on_exit=[terminal.close])

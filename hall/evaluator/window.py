@@ -10,14 +10,13 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from hall.client import HallClient
-from hall.client.events import EventsClient
 from hall.counter.theme import PAD_QSS
-from hall.display.qtbridge import EventBridge, Runner
 from hall.evaluator.pad import LEVELS, REASONS, PadState
+from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
 FACE_COLOURS = {5: "#2e7d32", 4: "#5b9a3c", 3: "#c9a227", 2: "#d9822b", 1: "#c62828"}
@@ -50,22 +49,17 @@ def face_icon(level: int, size: int = 96) -> QIcon:
     return QIcon(pix)
 
 
-class EvaluatorWindow(QWidget):
+class EvaluatorWindow(TerminalWindow):
     def __init__(self, *, server_url: str, token: str, window: int, terminal: Any, clerk: str = "",
                  rating_timeout_s: int = 60) -> None:
-        super().__init__()
+        super().__init__(runner_name="pad-outbox", workers=1)
         self.setObjectName("padRoot")
         self.setStyleSheet(PAD_QSS)
         self.setWindowTitle(f"{window} 号窗口 — 服务评价")
         self.state = PadState(window=window, clerk=clerk)
         self.terminal = terminal
-        self.runner = Runner(name="pad-outbox", workers=1)
-        self.bridge = EventBridge()
-        self.bridge.received.connect(self.on_event)
-        self.bridge.online.connect(self.on_online)
         self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
-        self.events = EventsClient(server_url, token, on_event=self.bridge.on_event, on_state=self.bridge.on_state,
-                                   name=f"pad-{window}")
+        self._server_url, self._token = server_url, token
         self.receipts: list[Any] = []
         self.stack = QStackedWidget()
         for page in (self._idle_page(), self._rate_page(), self._reasons_page(), self._thanks_page()):
@@ -73,7 +67,6 @@ class EvaluatorWindow(QWidget):
         QVBoxLayout(self).addWidget(self.stack)
         self._timeout = QTimer(self, singleShot=True, interval=rating_timeout_s * 1000, timeout=self._back_to_idle)
         self._thanks = QTimer(self, singleShot=True, interval=THANKS_MS, timeout=self._back_to_idle)
-        self._closed = False
         self.redraw()
 
     # -- pages -----------------------------------------------------------------------------------
@@ -157,7 +150,7 @@ class EvaluatorWindow(QWidget):
 
     # -- inputs ----------------------------------------------------------------------------------
     def start(self) -> None:
-        self.events.start()
+        self.listen(self._server_url, self._token, name=f"pad-{self.state.window}")
 
     def on_online(self, online: bool) -> None:
         if online:  # the clerk may have changed while we were away
@@ -213,16 +206,7 @@ class EvaluatorWindow(QWidget):
         self.redraw()
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.shutdown()
-        super().closeEvent(event)
-
-    def shutdown(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
+    def release(self) -> None:
         self._timeout.stop()
         self._thanks.stop()
-        self.events.stop()
-        self.runner.shutdown()
         self.client.close()

@@ -26,7 +26,7 @@ _OBSERVE = """() => { window.__seen = {};
 
 def _prepare(db_url: str) -> str:
     from hall.server.cli import create_token
-    from hall.server.db import Database
+    from hall.server.core.db import Database
     from hall.server.migrate import upgrade
     from hall.server.seed import seed_demo
 

@@ -170,8 +170,8 @@ def _drop_pg(name: str) -> None:
 
 def add_categories(db_url: str, codes: str) -> None:
     """Open-all-day lines without caps for the codes the demo hall does not have."""
-    from hall.server.db import Database
-    from hall.server.models import Category
+    from hall.server.catalogue.models import Category
+    from hall.server.core.db import Database
 
     db = Database(db_url)
     try:
@@ -188,7 +188,7 @@ def add_categories(db_url: str, codes: str) -> None:
 def _reset_tickets(db_url: str) -> None:
     from sqlalchemy import text
 
-    from hall.server.db import Database
+    from hall.server.core.db import Database
 
     db = Database(db_url)
     try:

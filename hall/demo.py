@@ -53,7 +53,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 def prepare_hall(db_url: str, token_file: Path) -> dict[str, str]:
     """Migrate and seed the demo database once; make one token per role and remember them."""
     from hall.server.cli import create_token
-    from hall.server.db import Database
+    from hall.server.core.db import Database
     from hall.server.migrate import upgrade
     from hall.server.seed import seed_demo
 

@@ -9,18 +9,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from hall.server.auth import FailureLimiter, TokenCache
+from hall.server.auth.tokens import FailureLimiter, TokenCache
 from hall.server.connectors.notify import LoggingNotifier
-from hall.server.context import HallContext
-from hall.server.errors import install_error_handlers
-from hall.server.events import libpq_dsn, listen_forever, make_event
-from hall.server.fastpath import TicketFastPath
-from hall.server.options import ServerOptions
-from hall.server.services.hallday import hall_day_task, run_closing
-from hall.server.services.notices import Notices
+from hall.server.core.context import HallContext
+from hall.server.core.http_errors import install_error_handlers
+from hall.server.core.options import ServerOptions
+from hall.server.events.hub import libpq_dsn, listen_forever, make_event
+from hall.server.hallday.service import hall_day_task, run_closing
+from hall.server.notices.service import Notices
+from hall.server.tickets.front import TicketFastPath
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,8 @@ VERSION = "0.1.0"
 
 async def _snapshots(hall: HallContext) -> None:
     """Every few seconds: refresh wait estimates and push ``queue.snapshot`` to this replica's clients."""
-    from hall.server.memory import trim
-    from hall.server.services.stats import refresh_estimates, snapshot
+    from hall.server.core.memory import trim
+    from hall.server.stats.service import refresh_estimates, snapshot
 
     while True:
         try:
@@ -56,7 +57,7 @@ async def _start_hall_day(hall: HallContext) -> None:
 
 
 def _fast_issuer(hall: HallContext) -> object:
-    from hall.server.fastissue import PostgresIssuer, SqliteIssuer
+    from hall.server.tickets.batch import PostgresIssuer, SqliteIssuer
 
     if hall.db.is_sqlite:
         from sqlalchemy.engine import make_url
@@ -126,28 +127,21 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     def health() -> dict[str, str]:
         return {"status": "ok", "version": VERSION, "time": datetime.now(UTC).isoformat()}
 
-    from hall.server.routes import catalogue, dashboard, events, public, tickets, windows
-
-    for module in (catalogue, tickets, windows, events):
-        router.include_router(module.router)
-    for module in _optional_routers():
+    for module in _domain_routers():
         router.include_router(module.router)
     app.include_router(router)
+    from hall.server.dashboard import routes as dashboard
+    from hall.server.public import routes as public
+
     app.include_router(public.router)
     app.include_router(dashboard.router)
     return app
 
 
-def _optional_routers() -> list[object]:
-    """Routers of the later areas (submissions, appointments, …); listed here so app.py stays short."""
+def _domain_routers() -> list[Any]:
+    """The API routers of every domain package, in the order their routes are listed in the OpenAPI document."""
     import importlib
 
-    names = ["submissions", "appointments", "feedback", "terminals", "stats", "audit", "identity"]
-    found = []
-    for name in names:
-        try:
-            found.append(importlib.import_module(f"hall.server.routes.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"hall.server.routes.{name}":
-                raise
-    return found
+    names = ["catalogue", "tickets", "windows", "events", "submissions", "appointments", "feedback", "terminals",
+             "stats", "audit", "identity"]
+    return [importlib.import_module(f"hall.server.{name}.routes") for name in names]

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from config import Settings
-    from hall.server.db import Database
-    from hall.server.options import ServerOptions
+    from hall.server.core.db import Database
+    from hall.server.core.options import ServerOptions
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ KEEP_ALIVE_S = 75
 
 
 def options_from(settings: Settings) -> ServerOptions:
+    from hall.server.core.options import ServerOptions
     from hall.server.domain.queue_policy import QueuePolicy
-    from hall.server.options import ServerOptions
 
     q = settings.queue
     policy = QueuePolicy(mode=q.mode, elderly_age=q.elderly_age, priority_reasons=frozenset(q.priority_reasons),
@@ -45,8 +45,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from hall.server.app import create_app
-    from hall.server.db import DatabaseUrlError
-    from hall.server.memory import limit_arenas
+    from hall.server.core.db import DatabaseUrlError
+    from hall.server.core.memory import limit_arenas
 
     limit_arenas()  # before the first worker thread: one arena per thread grows RSS for good
     db_url = args.db or settings.server.db
@@ -80,7 +80,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 def admin(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from hall.server.db import Database, DatabaseUrlError
+    from hall.server.core.db import Database, DatabaseUrlError
 
     db_url = getattr(args, "db", None) or settings.server.db
     try:
@@ -123,9 +123,9 @@ def create_token(db: Database, *, role: str, name: str) -> str:
     """Store the hash of a new token and return the token (shown once). Raises TokenExists."""
     from sqlalchemy import select
 
-    from hall.server.auth import ROLES
-    from hall.server.models import ApiToken
-    from hall.server.security import hash_token, new_token
+    from hall.server.auth.models import ApiToken
+    from hall.server.auth.tokens import ROLES
+    from hall.server.core.security import hash_token, new_token
 
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -159,7 +159,7 @@ def _create_token(db: Database, args: argparse.Namespace, settings: Settings) ->
 def _revoke_token(db: Database, args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
-    from hall.server.models import ApiToken
+    from hall.server.auth.models import ApiToken
 
     with db.write() as s:
         row = s.scalar(select(ApiToken).where(ApiToken.name == args.name))

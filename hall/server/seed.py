@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hall.server.db import Database
-from hall.server.models import Category, ServiceItem, Window
+from hall.server.catalogue.models import Category, ServiceItem
+from hall.server.core.db import Database
+from hall.server.windows.models import Window
 
 DATA = Path(__file__).with_name("seed_data")
 

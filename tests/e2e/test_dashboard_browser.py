@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from hall.server.db import Database
-from hall.server.models import Terminal
+from hall.server.core.db import Database
+from hall.server.terminals.models import Terminal
 from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
 

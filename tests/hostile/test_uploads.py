@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from hall.server.errors import ApiError
-from hall.server.services.image_header import MAX_PIXELS, declared_size
-from hall.server.services.uploads import store
+from hall.server.core.http_errors import ApiError
+from hall.server.submissions.image_header import MAX_PIXELS, declared_size
+from hall.server.submissions.uploads import store
 from tests.rigs.hall_server import HallServer, start_prepared
 
 HOLDER = "110101199003071233"

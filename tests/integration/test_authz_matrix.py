@@ -117,7 +117,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
 def revoked(server: HallServer) -> dict[str, str]:
     """One revoked token per role, revoked through the real CLI before first use (so never cached)."""
     from hall.server.cli import create_token
-    from hall.server.db import Database
+    from hall.server.core.db import Database
 
     db = Database(server.db_url)
     try:
@@ -216,7 +216,7 @@ def test_dashboard_login_takes_only_live_manager_tokens(server: HallServer, revo
 def test_revoking_ends_dashboard_sessions_and_the_events_socket(server: HallServer) -> None:
     """A cookie made from a token keeps working only while the token does (REST and WebSocket)."""
     from hall.server.cli import create_token
-    from hall.server.db import Database
+    from hall.server.core.db import Database
 
     db = Database(server.db_url)
     try:

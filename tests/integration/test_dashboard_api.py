@@ -61,9 +61,9 @@ def test_login_sets_a_strict_httponly_cookie_and_checks_the_role(server: HallSer
 
 
 def test_cookie_writes_need_csrf_and_revoking_the_token_ends_the_session(server: HallServer) -> None:
+    from hall.server.auth.models import ApiToken
     from hall.server.cli import create_token
-    from hall.server.db import Database
-    from hall.server.models import ApiToken
+    from hall.server.core.db import Database
 
     db = Database(server.db_url)
     try:

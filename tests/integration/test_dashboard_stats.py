@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from hall.server.routes.dashboard_report import period_days, report_csv
-from hall.server.routes.dashboard_stats import CSV_COLUMNS, QueueState, Tally, assess, percentile, wait_histogram
+from hall.server.dashboard.report import period_days, report_csv
+from hall.server.dashboard.stats import CSV_COLUMNS, QueueState, Tally, assess, percentile, wait_histogram
 
 
 def test_percentile_interpolates_like_numpy() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from hall.server.models import Ticket
+from hall.server.tickets.models import Ticket
 from tests.rigs.hall_server import HallServer, run_main
 
 ROUTE_KEYS = {"count", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors"}

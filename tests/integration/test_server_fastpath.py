@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hall.server.app import create_app
-from hall.server.context import HallContext
-from hall.server.options import ServerOptions
+from hall.server.core.context import HallContext
+from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
 
 YOUNG = "110101199003071233"

@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hall.server.context import HallContext
-from hall.server.models import Category, HallDay, Ticket, TicketCounter
-from hall.server.options import ServerOptions
-from hall.server.services import hallday
-from hall.server.services import tickets as tsvc
-from hall.server.services import windows as wsvc
+from hall.server.catalogue.models import Category
+from hall.server.core.context import HallContext
+from hall.server.core.options import ServerOptions
+from hall.server.hallday import service as hallday
+from hall.server.hallday.models import HallDay
+from hall.server.tickets import service as tsvc
+from hall.server.tickets.models import Ticket, TicketCounter
+from hall.server.windows import service as wsvc
 from tests.rigs.hall_server import prepare_hall, sqlite_template
 
 TZ = ZoneInfo("Asia/Shanghai")

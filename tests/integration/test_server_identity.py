@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from hall.client import HallClient
-from hall.server.security import Keyring
+from hall.server.core.security import Keyring
 from kiosk.adapters.hall import HallAdapter
 from tests.rigs.hall_server import HallServer
 

@@ -18,8 +18,8 @@ from sqlalchemy import text
 
 from hall.server import memory
 from hall.server.app import create_app
-from hall.server.auth import FailureLimiter, TokenCache
-from hall.server.options import ServerOptions
+from hall.server.auth.tokens import FailureLimiter, TokenCache
+from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
 
 WARMUP, TICKETS = 150, 500

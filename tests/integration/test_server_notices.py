@@ -14,12 +14,12 @@ import pytest
 
 from hall.client import HallClient
 from hall.server.connectors.notify import LoggingNotifier
-from hall.server.context import HallContext
+from hall.server.core.context import HallContext
+from hall.server.core.options import ServerOptions
 from hall.server.domain.notifications import Message
-from hall.server.options import ServerOptions
-from hall.server.services import tickets as tsvc
-from hall.server.services import windows as wsvc
-from hall.server.services.notices import Notices
+from hall.server.notices.service import Notices
+from hall.server.tickets import service as tsvc
+from hall.server.windows import service as wsvc
 from tests.rigs.hall_server import HallServer, sqlite_template
 
 PHONE = "13800138000"

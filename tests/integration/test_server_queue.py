@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hall.server.context import HallContext
+from hall.server.appointments.models import Appointment
+from hall.server.core.context import HallContext
+from hall.server.core.options import ServerOptions
 from hall.server.domain import errors as derr
 from hall.server.domain.queue_policy import QueuePolicy
-from hall.server.models import Appointment, Window
-from hall.server.options import ServerOptions
-from hall.server.services import explain as explain_svc
-from hall.server.services import tickets as tsvc
-from hall.server.services import windows as wsvc
+from hall.server.tickets import explain as explain_svc
+from hall.server.tickets import service as tsvc
+from hall.server.windows import service as wsvc
+from hall.server.windows.models import Window
 from tests.rigs.hall_server import sqlite_template
 
 TZ = ZoneInfo("Asia/Shanghai")

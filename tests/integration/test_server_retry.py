@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from hall.server.context import HallContext, Tx
-from hall.server.errors import ApiError
-from hall.server.options import ServerOptions
-from hall.server.retry import StateChanged, retryable, run_unit
+from hall.server.core.context import HallContext, Tx
+from hall.server.core.http_errors import ApiError
+from hall.server.core.options import ServerOptions
+from hall.server.core.retry import StateChanged, retryable, run_unit
 
 pytestmark = pytest.mark.postgres
 

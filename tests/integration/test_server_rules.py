@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hall.server.app import create_app
-from hall.server.options import ServerOptions
+from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
 
 PERSON = "110101199003071233"

@@ -77,7 +77,9 @@ def check(report: dict[str, Any], servers: list[HallServer]) -> None:
 def stored(db_url: str) -> dict[str, int]:
     from sqlalchemy import create_engine, func, select
 
-    from hall.server.models import Evaluation, Submission, Ticket
+    from hall.server.feedback.models import Evaluation
+    from hall.server.submissions.models import Submission
+    from hall.server.tickets.models import Ticket
 
     engine = create_engine(db_url)
     try:

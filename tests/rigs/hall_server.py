@@ -70,7 +70,7 @@ def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = N
     import uuid
 
     from hall.server.cli import create_token
-    from hall.server.db import Database
+    from hall.server.core.db import Database
     from hall.server.migrate import upgrade
     from hall.server.seed import seed_demo
 

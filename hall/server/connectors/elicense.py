@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from hall.server.security import Keyring
+from hall.server.core.security import Keyring
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "seed_data" / "elicenses.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from hall.server.models import Base
+from hall.server.tables import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

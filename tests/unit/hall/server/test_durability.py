@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from hall.server.db import Database
-from hall.server.fastissue import SqliteIssuer
+from hall.server.core.db import Database
 from hall.server.migrate import upgrade
+from hall.server.tickets.batch import SqliteIssuer
 
 FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 

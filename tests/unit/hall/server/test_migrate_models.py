@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from hall.server import migrate
-from hall.server.models import Base
+from hall.server.core.orm import Base
 
 
 def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:

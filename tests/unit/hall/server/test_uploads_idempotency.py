@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hall.server.db import DatabaseUrlError, normalise_url
-from hall.server.errors import ApiError
-from hall.server.idempotency import body_hash
-from hall.server.services.uploads import blob_path, sniff, store
+from hall.server.core.db import DatabaseUrlError, normalise_url
+from hall.server.core.http_errors import ApiError
+from hall.server.core.idempotency import body_hash
+from hall.server.submissions.uploads import blob_path, sniff, store
 
 
 def test_sniff_by_content_not_name() -> None:

@@ -1,0 +1,127 @@
+"""API errors: one JSON shape ``{"error": {"code", "message"}}`` for every failure, never a bare 500
+for bad input. Domain errors map by their ``kind``; FastAPI's validation errors become 422."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from config.privacy import redact
+from hall.server.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+_KIND_STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404}
+
+
+class ApiError(Exception):
+    """Raise anywhere in a route or service; rendered as ``{"error": {...}}`` with ``status``."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, **self.extra}}
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, f"{what}.not_found", f"no such {what}")
+
+
+def conflict(code: str, message: str) -> ApiError:
+    return ApiError(409, code, message)
+
+
+def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
+                   **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status,
+                        headers=headers)
+
+
+def domain_status(exc: DomainError) -> int:
+    return _KIND_STATUS.get(exc.kind, 422)
+
+
+def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    fields = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        # Never echo the input: it may be an ID number or a name.
+        fields.append({"field": loc, "problem": redact(str(err.get("msg", "invalid")))})
+    first = fields[0] if fields else {"field": "", "problem": "invalid"}
+    return f"{first['field'] or 'request'}: {first['problem']}", fields
+
+
+def _db_unreachable_types() -> tuple[type[BaseException], ...]:
+    """Errors that mean "the database did not answer" (not "the request was wrong")."""
+    from sqlalchemy import exc as sa
+
+    found: list[type[BaseException]] = [sa.OperationalError, sa.InterfaceError, sa.TimeoutError,
+                                        sa.DisconnectionError]
+    try:
+        import psycopg
+
+        found += [psycopg.OperationalError, psycopg.InterfaceError]
+    except ImportError:  # SQLite-only installation
+        pass
+    return tuple(found)
+
+
+DB_UNREACHABLE = _db_unreachable_types()
+
+
+def db_unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    # One line, no traceback: an outage makes thousands of these and the cause is the database's log.
+    sqlstate = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    if sqlstate in ("40P01", "40001"):
+        # A deadlock or serialization failure outside the retrying runner (hall.server.core.retry): the
+        # database is there, the write met another one; the client may simply repeat it.
+        log.warning("write aborted by the database on %s %s (%s)", request.method, request.url.path, sqlstate)
+        return error_response(503, "db.busy", "the database is busy with conflicting changes; try again",
+                              headers={"Retry-After": "1"})
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.__class__.__name__)
+    return error_response(503, "db.unavailable", "the database is not answering; try again shortly",
+                          headers={"Retry-After": "2"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        retry = exc.extra.get("retry_after_s")
+        return JSONResponse(exc.body(), status_code=exc.status,
+                            headers={"Retry-After": str(retry)} if retry is not None else None)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        body = exc.to_dict()
+        return JSONResponse({"error": body}, status_code=domain_status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, fields = _describe_validation(exc)
+        return error_response(422, "validation", message, fields=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "auth.required", 403: "auth.forbidden",
+                 413: "too_large", 415: "unsupported_media_type"}
+        code = codes.get(exc.status_code, f"http_{exc.status_code}")
+        return error_response(exc.status_code, code, str(exc.detail), )
+
+    for kind in DB_UNREACHABLE:
+        app.add_exception_handler(kind, db_unavailable)  # type: ignore[arg-type]
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Raised outside the routes (the lean ticket path's token check) only reaches this handler.
+        if isinstance(exc, DB_UNREACHABLE):
+            return db_unavailable(request, exc)
+        log.error("unhandled error on %s %s: %s", request.method, request.url.path, exc.__class__.__name__,
+                  exc_info=exc)
+        return error_response(500, "internal", "internal server error")

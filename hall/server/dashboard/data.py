@@ -1,0 +1,225 @@
+"""Dashboard data: the live overview, follow-up acknowledge/close, and the events socket for the page.
+
+The socket relays the same event hub as ``/api/v1/events`` (so PostgreSQL replicas fan in the same
+way) but authenticates with the dashboard's session cookie, which the browser sends by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Path, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall.server.auth.tokens import HallDep
+from hall.server.core.context import HallContext
+from hall.server.core.http_errors import ApiError
+from hall.server.dashboard.auth import COOKIE, Manager, ManagerWrite, read_session
+from hall.server.dashboard.stats import QueueState, assess
+from hall.server.domain.hallday import hall_day
+from hall.server.events.hub import make_event
+from hall.server.feedback import followups as followups
+from hall.server.feedback.followups import followup_view
+from hall.server.feedback.models import Evaluation, FollowUp
+from hall.server.stats.service import queue_counts
+from hall.server.terminals.models import Terminal
+from hall.server.tickets.models import Ticket
+from hall.server.windows.models import Window
+from hall.server.windows.service import window_view
+
+router = APIRouter()
+ws_router = APIRouter()
+FollowUpId = Path(ge=1, le=2**31 - 1)
+# Follow-ups the manager still has to act on come first: alerts, then help calls, then the rest.
+_KIND_ORDER = {"alert": 0, "help": 1, "cannot_do": 2, "low_rating": 3}
+_RECHECK_S = 30.0
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(default="", max_length=500)
+
+
+class CloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=500)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+def _windows(s: Session, now: datetime) -> list[dict[str, Any]]:
+    rows = list(s.scalars(select(Window).order_by(Window.number)))
+    current_ids = [w.current_ticket_id for w in rows if w.current_ticket_id]
+    current = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(current_ids)))} if current_ids else {}
+    out = []
+    for w in rows:
+        t = current.get(w.current_ticket_id or -1)
+        # One definition of "served today" and "average handling time": the window record's own
+        # (hall.server.services.windows.count_served), as in GET /windows and window.changed.
+        figures = window_view(w, now=now)
+        out.append({
+            "number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
+            "pause_reason": w.pause_reason, "clerk": w.clerk, "updated_at": _iso(w.updated_at),
+            "current": None if t is None else {"id": t.id, "number": t.number, "category": t.category,
+                                               "status": t.status, "priority": t.priority,
+                                               "called_at": _iso(t.called_at), "started_at": _iso(t.started_at)},
+            "served_today": figures["served_today"], "avg_handling_s": figures["avg_handling_s"],
+        })
+    return out
+
+
+def _categories(hall: HallContext, windows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = queue_counts(hall)
+    open_by_cat: dict[str, int] = {}
+    for w in windows:
+        if w["status"] == "open":
+            for c in w["categories"]:
+                open_by_cat[c] = open_by_cat.get(c, 0) + 1
+    out = []
+    for code, c in hall.categories.get(hall.db).items():
+        if not c.active:
+            continue
+        n = counts.get(code, {})
+        state = QueueState(waiting=int(n.get("waiting", 0)), longest_wait_s=int(n.get("longest_wait_s", 0)),
+                           sla_s=c.sla_minutes * 60, service_s=hall.service_seconds.get(code),
+                           open_windows=open_by_cat.get(code, 0))
+        out.append({"code": code, "name_zh": c.name_zh, "name_en": c.name_en, "sla_minutes": c.sla_minutes,
+                    "waiting": state.waiting, "longest_wait_s": state.longest_wait_s,
+                    "open_windows": state.open_windows, **assess(state)})
+    return out
+
+
+def _terminals(hall: HallContext, s: Session, now: datetime) -> list[dict[str, Any]]:
+    limit = hall.options.terminal_offline_after_s
+    out = []
+    for t in s.scalars(select(Terminal).order_by(Terminal.kind, Terminal.id)):
+        age = (now - t.last_seen).total_seconds() if t.last_seen else None
+        devices = [d for d in (t.devices or []) if isinstance(d, dict)]
+        out.append({"id": t.id, "name": t.name, "kind": t.kind, "location": t.location, "version": t.version,
+                    "online": age is not None and age <= limit, "last_seen": _iso(t.last_seen),
+                    "heartbeat_age_s": None if age is None else round(age), "devices": devices,
+                    "outbox_backlog": t.outbox_backlog, "oldest_pending_s": round(t.oldest_pending_s or 0)})
+    # Offline terminals first: they are what the manager has to act on.
+    out.sort(key=lambda t: (t["online"], t["kind"], t["id"]))
+    return out
+
+
+def _followups(s: Session) -> list[dict[str, Any]]:
+    rows = list(s.scalars(select(FollowUp).where(FollowUp.status != "closed")
+                          .order_by(FollowUp.created_at.desc()).limit(200)))
+    tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_([f.ticket_id for f in rows
+                                                                              if f.ticket_id])))}
+    evs = {e.id: e for e in s.scalars(select(Evaluation).where(Evaluation.id.in_([f.evaluation_id for f in rows
+                                                                                  if f.evaluation_id])))}
+    rows.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.status != "open"))
+    return [followup_view(f, tickets.get(f.ticket_id or -1), evs.get(f.evaluation_id or -1)) for f in rows]
+
+
+def overview(hall: HallContext) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    day = hall_day(now).isoformat()
+    with hall.db.read() as s:
+        windows = _windows(s, now)
+        terminals = _terminals(hall, s, now)
+        followups = _followups(s)
+        recent = [{"id": t.id, "number": t.number, "category": t.category, "status": t.status,
+                   "window": t.window, "issued_at": _iso(t.issued_at)}
+                  for t in s.scalars(select(Ticket).where(Ticket.hall_day == day)
+                                     .order_by(Ticket.id.desc()).limit(15))]
+    categories = _categories(hall, windows)
+    totals = {"waiting": sum(c["waiting"] for c in categories),
+              "served": sum(w["served_today"] for w in windows),
+              "open_windows": sum(1 for w in windows if w["status"] == "open"),
+              "breaches": sum(1 for c in categories if c["breach"]),
+              "alerts": sum(1 for f in followups if f["kind"] == "alert" and f["status"] == "open")}
+    return {"now": now.isoformat(), "hall_day": day, "timezone": hall.options.timezone,
+            "hall": {"name_zh": hall.options.hall_name_zh, "name_en": hall.options.hall_name_en},
+            "totals": totals, "categories": categories, "windows": windows, "terminals": terminals,
+            "followups": followups, "recent": recent}
+
+
+@router.get("/overview")
+def overview_route(hall: HallDep, user: Manager) -> dict[str, Any]:
+    """Everything the live panels show, computed on the server (the page only renders)."""
+    return overview(hall)
+
+
+@router.post("/followups/{fid}/acknowledge")
+def acknowledge(hall: HallDep, user: ManagerWrite, body: NoteIn | None = None, fid: int = FollowUpId
+                ) -> dict[str, Any]:
+    """Seen and someone is on it: stops the alarm banner; the item stays listed until closed."""
+    return followups.change(hall, fid, status="acknowledged", note=body.note if body else "", who=user)
+
+
+@router.post("/followups/{fid}/close")
+def close(body: CloseIn, hall: HallDep, user: ManagerWrite, fid: int = FollowUpId) -> dict[str, Any]:
+    """Done, with a note saying what was done (kept for the 好差评 follow-up record)."""
+    note = body.note.strip()
+    if not note:
+        raise ApiError(422, "followup.note_required", "closing needs a note")
+    return followups.change(hall, fid, status="closed", note=note, who=user)
+
+
+def _session_ok(hall: HallContext, cookie: str) -> bool:
+    from hall.server.dashboard.auth import ROLES, _active_token
+
+    payload = read_session(hall, cookie)
+    row = _active_token(hall, payload["tid"]) if payload else None
+    return row is not None and row.role in ROLES
+
+
+@ws_router.websocket("/api/v1/dashboard/events")
+async def events(ws: WebSocket) -> None:
+    hall: HallContext = ws.app.state.hall
+    origin, host = ws.headers.get("origin", ""), ws.headers.get("host", "")
+    cookie = ws.cookies.get(COOKIE, "")
+    # A page from another site must not ride the manager's cookie (cross-site WebSocket hijacking).
+    if origin and origin.split("://", 1)[-1] != host:
+        await ws.close(code=4403)
+        return
+    if not cookie or not await asyncio.to_thread(_session_ok, hall, cookie):
+        await ws.close(code=4401)
+        return
+    await ws.accept()
+    queue = hall.hub.subscribe()
+    receiver: asyncio.Task[None] | None = None
+    try:
+        await ws.send_json(make_event("hello", {"role": "manager"}))
+        receiver = asyncio.create_task(_drain(ws))
+        checked = time.monotonic()
+        while not receiver.done():
+            getter = asyncio.create_task(queue.get())
+            done, _ = await asyncio.wait({getter, receiver}, timeout=_RECHECK_S, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                await ws.send_text(json.dumps(getter.result(), ensure_ascii=False))
+            else:
+                getter.cancel()
+            # A revoked token ends the live view too, even while events keep flowing.
+            if time.monotonic() - checked >= _RECHECK_S:
+                checked = time.monotonic()
+                if not await asyncio.to_thread(_session_ok, hall, cookie):
+                    await ws.close(code=4401)
+                    break
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        hall.hub.unsubscribe(queue)
+        if receiver is not None:
+            receiver.cancel()
+
+
+async def _drain(ws: WebSocket) -> None:
+    while True:
+        msg = await ws.receive()
+        if msg["type"] == "websocket.disconnect":
+            return
+        if msg.get("text") == "ping":
+            await ws.send_text('{"type":"pong"}')

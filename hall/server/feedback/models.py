@@ -1,0 +1,45 @@
+"""Evaluations (好差评) and follow-ups (help calls, alerts, low ratings)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hall.server.core.orm import Base, UTCDateTime, utcnow
+
+
+class Evaluation(Base):
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    level: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    submission_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    window: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    terminal_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FollowUp(Base):
+    """Something the manager must see and close: help call, 办不成事, emergency alert, low rating."""
+
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # help / cannot_do / alert / low_rating
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    # open / acknowledged / closed
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    window: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    terminal_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    evaluation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

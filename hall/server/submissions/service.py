@@ -1,0 +1,242 @@
+"""Submissions (办件): registration code, material matching (一次性告知), status history, due dates."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from config.privacy import mask_name
+from hall.server.catalogue.models import ServiceItem
+from hall.server.core.context import HallContext, Tx
+from hall.server.core.http_errors import ApiError
+from hall.server.domain import catalogue as dcat
+from hall.server.domain import submissions as dsub
+from hall.server.domain.hallday import hall_day
+from hall.server.domain.identity import parse_id_number
+from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
+from hall.server.submissions.uploads import StoredFile
+from hall.server.tickets.service import _UPSERT
+
+_COUNTER_KEY = "#R"  # the registration-code counter shares the per-day counter table
+# The material a citizen's touch signature under the commitment (容缺承诺) is stored as.
+SIGNATURE = "commitment_signature"
+SIGNATURE_NAMES = ("容缺受理承诺书签名", "Signed commitment (容缺)")
+
+
+def domain_item(row: ServiceItem) -> dcat.ServiceItem:
+    mats = tuple(dcat.Material(
+        code=m["key"], name=m["name_zh"],
+        form=dcat.MaterialForm.ORIGINAL if m.get("original", True) else dcat.MaterialForm.COPY,
+        count=int(m.get("copies", 1)), formats=tuple(m.get("formats") or ("pdf", "jpg", "png")),
+        waivable=bool(m.get("waivable")), e_license_type=m.get("elicense")) for m in row.materials or [])
+    return dcat.ServiceItem(code=row.code, name=row.name_zh, category=row.category, materials=mats,
+                            legal_limit_days=row.legal_days, promised_limit_days=row.promised_days)
+
+
+def _next_code(s: Session, now: datetime) -> dsub.RegistrationCode:
+    day = hall_day(now)
+    conn = s.connection()
+    counter, _ = conn.execute(_UPSERT[conn.dialect.name],
+                              {"day": day.isoformat(), "cat": _COUNTER_KEY, "delta": 0}).one()
+    return dsub.new_registration_code(day, int(counter))
+
+
+def _material(requirement: str, kind: str, *, f: StoredFile | None = None, waived_due: date | None = None
+              ) -> dict[str, Any]:
+    return {"requirement": requirement, "kind": kind, "blob_sha256": f.sha256 if f else None,
+            "content_type": f.content_type if f else None, "size": f.size if f else None,
+            "elicense_id": None, "waived_due": waived_due, "verdict": "pending", "note": None,
+            "reviewed_by": None, "reviewed_at": None}
+
+
+def _signature(m: dict[str, Any], files: dict[str, StoredFile]) -> dict[str, Any]:
+    """The touch signature under the commitment (容缺承诺书): a PNG part, stored like any material."""
+    f = files.get(m.get("file") or "")
+    if f is None:
+        raise ApiError(422, "submission.signature_file", "the commitment signature must be an uploaded PNG part")
+    if f.content_type != "image/png":
+        raise ApiError(415, "upload.signature_not_png", "the commitment signature must be a PNG image")
+    return _material(SIGNATURE, SIGNATURE, f=f)
+
+
+def material_names(item: ServiceItem | None) -> dict[str, tuple[str, str]]:
+    names = {str(m.get("key")): (str(m.get("name_zh") or m.get("key")), str(m.get("name_en") or ""))
+             for m in (item.materials if item else None) or []}
+    names[SIGNATURE] = SIGNATURE_NAMES
+    return names
+
+
+def find(s: Session, code: str) -> Submission:
+    norm = code.replace("-", "").strip().upper()
+    row = s.scalar(select(Submission).where((Submission.code == norm) | (Submission.local_code == code.strip())))
+    if row is None:
+        raise ApiError(404, "submission.not_found", "no submission with this code")
+    return row
+
+
+def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None) -> dict[str, Any]:
+    history = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
+                        .order_by(SubmissionStatus.id)).all()
+    mats = s.scalars(select(SubmissionMaterial).where(SubmissionMaterial.submission_id == sub.id)
+                     .order_by(SubmissionMaterial.id)).all()
+    item = s.get(ServiceItem, sub.item_code)
+    return render(sub, item, history, mats, material_names(item), personal=personal)
+
+
+def render(sub: Any, item: Any, history: Sequence[Any], mats: Sequence[Any], names: dict[str, tuple[str, str]],
+           *, personal: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The API shape of a submission from its rows (ORM objects or anything with the same attributes)."""
+    out = {
+        "id": sub.id, "code": sub.code, "printed_code": f"{sub.code[:8]}-{sub.code[8:12]}-{sub.code[12:16]}-"
+                                                        f"{sub.code[16:]}",
+        "local_code": sub.local_code, "item_code": sub.item_code, "item_name": item.name_zh if item else "",
+        "item_name_en": item.name_en if item else "",
+        "status": sub.status, "applicant_id_masked": sub.applicant_id_masked,
+        "applicant_name_masked": sub.applicant_name_masked, "ticket_id": sub.ticket_id,
+        "missing": sub.missing, "legal_due": sub.legal_due.isoformat() if sub.legal_due else None,
+        "promised_due": sub.promised_due.isoformat() if sub.promised_due else None,
+        "created_at": sub.created_at.isoformat(),
+        "history": [{"status": h.status, "at": h.at.isoformat(), "actor": h.actor, "note": h.note} for h in history],
+        "materials": [{"id": m.id, "requirement": m.requirement, "kind": m.kind, "sha256": m.blob_sha256,
+                       "content_type": m.content_type, "size": m.size, "verdict": m.verdict,
+                       "waived_due": m.waived_due.isoformat() if m.waived_due else None,
+                       "name_zh": names.get(m.requirement, (m.requirement, ""))[0],
+                       "name_en": names.get(m.requirement, ("", m.requirement))[1] or m.requirement,
+                       "note": m.note, "reviewed_by": m.reviewed_by,
+                       "reviewed_at": m.reviewed_at.isoformat() if m.reviewed_at else None} for m in mats],
+    }
+    if personal is not None:
+        out["applicant"] = {"name": personal.get("name", ""), "id_masked": sub.applicant_id_masked,
+                            "form": personal.get("form", {})}
+    return out
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A service item as a submission needs it, cached for a few seconds (items change a few times a year;
+    reading and converting the row cost more than the rest of the checks)."""
+
+    row: SimpleNamespace
+    domain: dcat.ServiceItem
+    names: dict[str, tuple[str, str]]
+    at: float
+
+
+_ITEMS: dict[str, _Item] = {}
+_ITEM_TTL_S = 5.0
+
+
+def _item(s: Session, code: str) -> _Item | None:
+    hit = _ITEMS.get(code)
+    if hit is not None and time.monotonic() - hit.at < _ITEM_TTL_S:
+        return hit
+    row = s.get(ServiceItem, code)
+    if row is None or not row.active:
+        return None
+    plain = SimpleNamespace(code=row.code, name_zh=row.name_zh, name_en=row.name_en)
+    hit = _Item(plain, domain_item(row), material_names(row), time.monotonic())
+    if len(_ITEMS) > 1000:
+        _ITEMS.clear()
+    _ITEMS[code] = hit
+    return hit
+
+
+# Statements of the submission write, compiled once (SQLAlchemy caches their compiled form).
+_SUB, _MAT, _STATUS = Submission.__table__, SubmissionMaterial.__table__, SubmissionStatus.__table__
+_BY_LOCAL = select(_SUB.c.id).where(_SUB.c.local_code == bindparam("local"))
+_INSERT_SUB = _SUB.insert().returning(_SUB.c.id)
+_INSERT_MAT = _MAT.insert().returning(_MAT.c.id, sort_by_parameter_order=True)
+_INSERT_STATUS = _STATUS.insert()
+
+
+def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, StoredFile],
+           licensed: set[str]) -> tuple[int, dict[str, Any]]:
+    s, now = tx.session, datetime.now(UTC)
+    conn = s.connection()
+    if req.get("local_code"):
+        found = conn.execute(_BY_LOCAL, {"local": req["local_code"]}).scalar()
+        if found is not None:
+            return 200, view(s, s.get_one(Submission, found))
+    cached = _item(s, req["item_code"])
+    if cached is None:
+        raise ApiError(404, "item.not_found", f"no service item {req['item_code']}")
+    item = cached.domain
+    person = parse_id_number(req["id_number"])
+    provided, waive, elic, records = [], {}, set(), []
+    for m in req.get("materials", []):
+        if m["requirement"] == SIGNATURE:
+            records.append(_signature(m, files))
+        elif m.get("file"):
+            f = files.get(m["file"])
+            if f is None:
+                raise ApiError(422, "submission.file_missing", f"no uploaded part named {m['file']}")
+            provided.append(dsub.Provided(m["requirement"], dsub.Provision.UPLOADED, 1, f.file_format))
+            records.append(_material(m["requirement"], "file", f=f))
+        elif m.get("elicense"):
+            elic.add(m["requirement"])
+        elif m.get("waive_until"):
+            waive[m["requirement"]] = date.fromisoformat(str(m["waive_until"]))
+            records.append(_material(m["requirement"], "waived", waived_due=waive[m["requirement"]]))
+    # An e-license counts only if the library really holds it for this citizen.
+    types = {mat.e_license_type for mat in item.materials if mat.code in elic and mat.e_license_type in licensed}
+    check = dsub.check_materials(item, provided, e_license_types=types, waive=waive, today=hall_day(now))
+    for code, how in check.satisfied.items():
+        if how == "e_license":
+            records.append(_material(code, "elicense"))
+    history = dsub.advance((), "submitted", at=now, actor=req.get("terminal_id") or "kiosk")
+    target = "accepted" if check.complete else "supplement_required"
+    history = dsub.advance(history, target, at=now, actor="pre-review",
+                           note="；".join(check.notice_zh()) if not check.complete else "")
+    due = dsub.due_dates(item, now, history=history) if check.complete else None
+    code = _next_code(s, now)
+    sub = SimpleNamespace(
+        code=code.code, local_code=req.get("local_code"), item_code=item.code, ticket_id=req.get("ticket_id"),
+        applicant_id_hash=hall.keyring.id_hash(person.value), applicant_id_masked=person.masked,
+        applicant_name_masked=mask_name(req.get("name") or ""),
+        personal_enc=hall.keyring.encrypt({"id_number": person.value, "name": req.get("name") or "",
+                                           "form": req.get("form") or {}}),
+        status=target, terminal_id=req.get("terminal_id"),
+        missing=[{"requirement": m.material_code, "name": m.name, "problem": m.problem.value,
+                  "waivable": m.waivable, "zh": m.zh, "en": m.en} for m in check.missing],
+        legal_due=due.legal if due else None, promised_due=due.promised if due else None,
+        created_at=now, updated_at=now)
+    sub.id = conn.execute(_INSERT_SUB, vars(sub)).scalar_one()
+    for r in records:
+        r["submission_id"] = sub.id
+    if records:
+        for r, (mid,) in zip(records, conn.execute(_INSERT_MAT, records).all(), strict=True):
+            r["id"] = mid
+    steps = [{"submission_id": sub.id, "status": h.status.value, "at": h.at, "actor": h.actor, "note": h.note}
+             for h in history]
+    conn.execute(_INSERT_STATUS, steps)
+    tx.emit("submission.created", {"id": sub.id, "code": sub.code, "item_code": item.code, "status": target,
+                                   "ticket_id": sub.ticket_id, "missing": len(check.missing)})
+    # The answer from what was just written (no read-back): the same shape as GET /submissions/{code}.
+    return 201, render(sub, cached.row, [SimpleNamespace(**h) for h in steps],
+                       [SimpleNamespace(**r) for r in records], cached.names)
+
+
+def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: str, note: str) -> dict[str, Any]:
+    s, now = tx.session, datetime.now(UTC)
+    sub = find(s, code)
+    rows = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
+                     .order_by(SubmissionStatus.id)).all()
+    history = tuple(dsub.HistoryEntry(r.at, dsub.SubmissionStatus(r.status), r.actor, r.note) for r in rows)
+    new = dsub.advance(history, status, at=max(now, history[-1].at) if history else now, actor=actor, note=note)
+    s.add(SubmissionStatus(submission_id=sub.id, status=new[-1].status.value, at=new[-1].at, actor=actor, note=note))
+    sub.status, sub.updated_at = new[-1].status.value, now
+    if sub.status == "accepted" and sub.legal_due is None:
+        item = s.get(ServiceItem, sub.item_code)
+        if item is not None:
+            due = dsub.due_dates(domain_item(item), now, history=new)
+            sub.legal_due, sub.promised_due = due.legal, due.promised
+    s.flush()
+    tx.emit("submission.status", {"id": sub.id, "code": sub.code, "status": sub.status})
+    return view(s, sub)

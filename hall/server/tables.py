@@ -1,0 +1,22 @@
+"""Every table of the hall server, so ``Base.metadata`` is complete (Alembic and the schema tests use it)."""
+
+from hall.server.appointments.models import Appointment
+from hall.server.audit.models import AuditEntry
+from hall.server.auth.models import ApiToken
+from hall.server.catalogue.models import Category, ServiceItem
+from hall.server.core.models import IdempotencyKey
+from hall.server.core.orm import Base
+from hall.server.feedback.models import Evaluation, FollowUp
+from hall.server.hallday.models import HallDay
+from hall.server.identity.models import ServiceCode
+from hall.server.notices.models import TicketNotice
+from hall.server.submissions.models import Blob, Submission, SubmissionMaterial, SubmissionStatus
+from hall.server.terminals.models import Terminal
+from hall.server.tickets.models import Ticket, TicketCounter
+from hall.server.windows.models import Window
+
+__all__ = [
+    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "Category", "Evaluation", "FollowUp", "HallDay",
+    "IdempotencyKey", "ServiceCode", "ServiceItem", "Submission", "SubmissionMaterial", "SubmissionStatus",
+    "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
+]

@@ -13,15 +13,15 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from hall.server.auth.tokens import FailureLimiter, TokenCache
-from hall.server.connectors.notify import LoggingNotifier
+from hall.server.build import build_services
 from hall.server.core.context import HallContext
+from hall.server.core.db import libpq_dsn
 from hall.server.core.http_errors import install_error_handlers
 from hall.server.core.options import ServerOptions
-from hall.server.events.hub import libpq_dsn, listen_forever, make_event
+from hall.server.events.hub import make_event
+from hall.server.events.listen import listen_forever
 from hall.server.hallday.service import hall_day_task, run_closing
-from hall.server.notices.service import Notices
-from hall.server.tickets.front import TicketFastPath
+from hall.server.tickets.front import TicketFront
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ async def _snapshots(hall: HallContext) -> None:
         try:
             await asyncio.to_thread(refresh_estimates, hall)
             event = make_event("queue.snapshot", await asyncio.to_thread(snapshot, hall))
-            hall.last_snapshot = event  # type: ignore[attr-defined]
+            hall.hub.last_snapshot = event
             hall.hub.fanout(event)
             await asyncio.to_thread(trim)  # freed native memory back to the OS (at most every 30 s)
         except asyncio.CancelledError:
@@ -56,25 +56,9 @@ async def _start_hall_day(hall: HallContext) -> None:
         log.warning("hall day closing at start-up failed: %s", exc.__class__.__name__)
 
 
-def _fast_issuer(hall: HallContext) -> object:
-    from hall.server.tickets.batch import PostgresIssuer, SqliteIssuer
-
-    if hall.db.is_sqlite:
-        from sqlalchemy.engine import make_url
-
-        path = make_url(hall.db.url).database
-        if not path or path == ":memory:":
-            return None
-        return SqliteIssuer(path, hall.db.write_lock)
-    return PostgresIssuer(libpq_dsn(hall.db.url))
-
-
 def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bool = True) -> FastAPI:
     """Build the hall server app bound to the database at ``db_url`` (migrated to head at start-up)."""
-    options = options or ServerOptions()
-    hall = HallContext(db_url=db_url, options=options)
-    hall.token_cache = TokenCache(options.token_cache_s)  # type: ignore[attr-defined]
-    hall.auth_limiter = FailureLimiter(options.auth_failures_per_min)  # type: ignore[attr-defined]
+    hall = build_services(db_url=db_url, options=options)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -84,11 +68,10 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
             await asyncio.to_thread(upgrade, hall.db.engine)
         hall.hub.bind(asyncio.get_running_loop())
         await _start_hall_day(hall)
-        hall.fast_issuer = _fast_issuer(hall)
-        hall.notices = Notices(hall, LoggingNotifier(), threshold=hall.options.notify_ahead)
+        hall.writer.start(asyncio.get_running_loop())
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
-                 asyncio.create_task(hall.notices.run(), name="notices")]
+                 asyncio.create_task(hall.notices.run(hall), name="notices")]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),
@@ -104,9 +87,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if hall.fast_issuer is not None:
-                await hall.fast_issuer.close()
-                hall.fast_issuer = None
+            await asyncio.to_thread(hall.writer.close)
             hall.db.dispose()
 
     app = FastAPI(
@@ -120,7 +101,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     app.state.hall = hall
     app.state.db_url = db_url
     install_error_handlers(app)
-    app.add_middleware(TicketFastPath, hall=hall)
+    app.add_middleware(TicketFront, hall=hall)
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["health"])

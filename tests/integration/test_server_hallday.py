@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from hall.server.build import build_services
 from hall.server.catalogue.models import Category
 from hall.server.core.context import HallContext
 from hall.server.core.options import ServerOptions
@@ -23,6 +24,7 @@ from hall.server.hallday import service as hallday
 from hall.server.hallday.models import HallDay
 from hall.server.tickets import service as tsvc
 from hall.server.tickets.models import Ticket, TicketCounter
+from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
 from tests.rigs.hall_server import prepare_hall, sqlite_template
 
@@ -43,7 +45,7 @@ def make_hall(tmp_path: Path) -> Iterator[Callable[..., HallContext]]:
             db = tmp_path / f"hall{len(made)}.db"
             shutil.copyfile(sqlite_template()[0], db)
             db_url = f"sqlite:///{db}"
-        hall = HallContext(db_url=db_url, options=ServerOptions(data_dir=tmp_path / "data", **options))
+        hall = build_services(db_url=db_url, options=ServerOptions(data_dir=tmp_path / "data", **options))
         made.append(hall)
         return hall
 
@@ -54,7 +56,7 @@ def make_hall(tmp_path: Path) -> Iterator[Callable[..., HallContext]]:
 
 def issue(hall: HallContext, category: str, now: datetime) -> dict[str, Any]:
     with hall.unit() as tx:
-        return tsvc.issue(hall, tx, {"category": category}, now=now)[1]
+        return tsvc.issue_request(hall, tx, TicketIn(category=category), now=now)[1].model_dump(mode="json")
 
 
 def ticket(hall: HallContext, ticket_id: int) -> Ticket:
@@ -119,11 +121,11 @@ def test_missed_days_are_caught_up_and_the_first_ticket_waits_for_it(make_hall: 
     set_at_close(hall, "E", "carry_over")
     old, mid = TODAY - timedelta(days=3), TODAY - timedelta(days=1)
     e_old = issue(hall, "E", at(old, "09:00"))
-    hall.closed_through = mid - timedelta(days=1)  # as if the day before yesterday had closed
+    hall.days.closed_through = mid - timedelta(days=1)  # as if the day before yesterday had closed
     e_new = issue(hall, "E", at(mid, "09:00"))
     assert e_old["number"] == e_new["number"] == "E001"
     # No run at midnight (server down): today's first ticket closes the missed day first.
-    hall.closed_through = None
+    hall.days.closed_through = None
     today_ticket = issue(hall, "E", at(TODAY, "09:00"))
     assert ticket(hall, e_new["id"]).hall_day == TODAY.isoformat()
     assert ticket(hall, e_old["id"]).status == "cancelled"  # the same number was carried already: closed
@@ -139,7 +141,7 @@ def test_midnight_task_with_an_injected_clock(make_hall: Callable[..., HallConte
     issue(hall, "F", at(yesterday, "23:00"))
     clock = [at(yesterday, "23:59")]
     naps: list[float] = []
-    hall.closed_through = yesterday - timedelta(days=1)
+    hall.days.closed_through = yesterday - timedelta(days=1)
 
     async def sleep(seconds: float) -> None:
         naps.append(seconds)

@@ -16,9 +16,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from hall.server import memory
 from hall.server.app import create_app
-from hall.server.auth.tokens import FailureLimiter, TokenCache
+from hall.server.auth.cache import FailureLimiter, TokenCache
+from hall.server.core import memory
 from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
 
@@ -68,8 +68,8 @@ def measure(folder: Path) -> dict[str, Any]:
         pool = hall.db.engine.pool
         with hall.db.read() as s:
             cache_size = s.execute(text("PRAGMA cache_size")).scalar_one()
-        return {"blocks_per_ticket": kept, "token_cache": len(hall.token_cache),
-                "auth_limiter": len(hall.auth_limiter), "subscribers": hall.hub.subscriber_count,
+        return {"blocks_per_ticket": kept, "token_cache": len(hall.tokens),
+                "auth_limiter": len(hall.auth_failures), "subscribers": hall.hub.subscriber_count,
                 "pool_checked_in": pool.checkedin(), "pool_size": pool.size(), "sqlite_cache_size": cache_size}
 
 

@@ -7,18 +7,22 @@ import logging
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
 from hall.client import HallClient
+from hall.server.build import build_services
 from hall.server.connectors.notify import LoggingNotifier
+from hall.server.connectors.registry import ConnectorContext, build_all
 from hall.server.core.context import HallContext
 from hall.server.core.options import ServerOptions
+from hall.server.core.security import Keyring, load_master_key
 from hall.server.domain.notifications import Message
-from hall.server.notices.service import Notices
 from hall.server.tickets import service as tsvc
+from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
 from tests.rigs.hall_server import HallServer, sqlite_template
 
@@ -35,17 +39,29 @@ class Outbox:
         self.messages.append((recipient, message))
 
 
+def _hall(db_url: str, data_dir: Path, outbox: Outbox) -> HallContext:
+    """A server's services whose SMS and WeChat connectors are ``outbox``."""
+    context = ConnectorContext(keyring=Keyring(load_master_key(data_dir)), data_dir=data_dir)
+    connectors = replace(build_all({}, context), sms=outbox, wechat=outbox)
+    return build_services(db_url=db_url, options=ServerOptions(data_dir=data_dir), connectors=connectors)
+
+
 @pytest.fixture
-def hall(tmp_path: Path) -> Iterator[HallContext]:
+def outbox() -> Outbox:
+    return Outbox()
+
+
+@pytest.fixture
+def hall(tmp_path: Path, outbox: Outbox) -> Iterator[HallContext]:
     shutil.copyfile(sqlite_template()[0], tmp_path / "hall.db")
-    ctx = HallContext(db_url=f"sqlite:///{tmp_path / 'hall.db'}", options=ServerOptions(data_dir=tmp_path / "d"))
+    ctx = _hall(f"sqlite:///{tmp_path / 'hall.db'}", tmp_path / "d", outbox)
     yield ctx
     ctx.db.dispose()
 
 
 def _issue(hall: HallContext, **extra: object) -> dict[str, object]:
     with hall.unit() as tx:
-        return tsvc.issue(hall, tx, {"category": "A", **extra})[1]
+        return tsvc.issue_request(hall, tx, TicketIn(category="A", **extra))[1].model_dump(mode="json")
 
 
 def _call(hall: HallContext, window: int = 1) -> None:
@@ -53,43 +69,40 @@ def _call(hall: HallContext, window: int = 1) -> None:
         wsvc.call_next(hall, tx, window)
 
 
-def test_almost_once_then_your_turn_and_recall(hall: HallContext) -> None:
-    outbox = Outbox()
-    hall.notices = Notices(hall, outbox, threshold=3)
+def test_almost_once_then_your_turn_and_recall(hall: HallContext, outbox: Outbox) -> None:
     for _ in range(5):
         _issue(hall)
     mine = _issue(hall, notify={"channel": "sms", "to": PHONE})
     assert mine["waiting_ahead"] == 5
     _call(hall)
-    assert hall.notices.process() == 0  # 4 ahead: nothing yet
+    assert hall.notices.process(hall) == 0  # 4 ahead: nothing yet
     _call(hall)
-    assert hall.notices.process() == 1
+    assert hall.notices.process(hall) == 1
     recipient, almost = outbox.messages[-1]
     assert recipient == PHONE and almost.kind.value == "almost" and "前面还有 3 人" in almost.text_zh
     _call(hall)
-    assert hall.notices.process() == 0  # 2 ahead: "almost" is sent once
+    assert hall.notices.process(hall) == 0  # 2 ahead: "almost" is sent once
     for _ in range(3):
         _call(hall)
-    assert hall.notices.process() == 1
+    assert hall.notices.process(hall) == 1
     turn = outbox.messages[-1][1]
     assert turn.kind.value == "your_turn" and turn.number == mine["number"] and "1 号窗口" in turn.text_zh
     with hall.unit() as tx:
         wsvc.recall(hall, tx, 1)
-    assert hall.notices.process() == 1 and outbox.messages[-1][1].key == "your_turn:1"
+    assert hall.notices.process(hall) == 1 and outbox.messages[-1][1].key == "your_turn:1"
     assert PHONE not in almost.text_zh + turn.text_zh
 
 
-def test_two_processes_send_each_notice_once(hall: HallContext, tmp_path: Path) -> None:
-    first, second = Outbox(), Outbox()
-    other = HallContext(db_url=hall.db.url, options=ServerOptions(data_dir=tmp_path / "d"))
+def test_two_processes_send_each_notice_once(hall: HallContext, outbox: Outbox, tmp_path: Path) -> None:
+    first, second = outbox, Outbox()
+    other = _hall(hall.db.url, tmp_path / "d", second)
     try:
-        hall.notices, other.notices = Notices(hall, first), Notices(other, second)
         for _ in range(4):
             _issue(hall)
         _issue(hall, notify={"channel": "wechat", "to": "oXy_openid_123"})
         _call(hall)
         other.notices.changed("A")  # the other replica heard of the change too
-        sent = hall.notices.process() + other.notices.process()
+        sent = hall.notices.process(hall) + other.notices.process(other)
         assert sent == 1 and len(first.messages) + len(second.messages) == 1
     finally:
         other.db.dispose()

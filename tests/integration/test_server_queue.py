@@ -15,12 +15,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hall.server.appointments.models import Appointment
+from hall.server.build import build_services
 from hall.server.core.context import HallContext
 from hall.server.core.options import ServerOptions
 from hall.server.domain import errors as derr
 from hall.server.domain.queue_policy import QueuePolicy
 from hall.server.tickets import explain as explain_svc
 from hall.server.tickets import service as tsvc
+from hall.server.tickets import transitions
+from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
 from hall.server.windows.models import Window
 from tests.rigs.hall_server import sqlite_template
@@ -41,7 +44,7 @@ def make_hall(tmp_path: Path) -> Iterator[Callable[..., HallContext]]:
     def make(**policy: Any) -> HallContext:
         db = tmp_path / f"hall{len(made)}.db"
         shutil.copyfile(sqlite_template()[0], db)
-        hall = HallContext(db_url=f"sqlite:///{db}", options=ServerOptions(
+        hall = build_services(db_url=f"sqlite:///{db}", options=ServerOptions(
             data_dir=tmp_path / "data", policy=QueuePolicy(**policy)))
         made.append(hall)
         return hall
@@ -62,7 +65,9 @@ def issue(hall: HallContext, category: str, when: str, **req: Any) -> dict[str, 
             tx.session.flush()
             appt_id = a.id
             req.update(priority="appointment", source="appointment")
-        return tsvc.issue(hall, tx, {"category": category, **req}, now=at(when), appointment_id=appt_id)[1]
+        forced = {k: req.pop(k) for k in ("priority", "source") if req.get(k) in ("appointment",)}
+        return tsvc.issue_request(hall, tx, TicketIn(category=category, **req), now=at(when),
+                                  appointment_id=appt_id, **forced)[1].model_dump(mode="json")
 
 
 def call_all(hall: HallContext, window: int, now: datetime) -> list[str]:
@@ -72,12 +77,12 @@ def call_all(hall: HallContext, window: int, now: datetime) -> list[str]:
             t = wsvc.call_next(hall, tx, window, now=now)
         if t is None:
             return out
-        out.append(t["number"])
+        out.append(t.number)
 
 
 def ahead(hall: HallContext, ticket_id: int, now: datetime) -> dict[str, Any]:
     with hall.db.read() as s:
-        return explain_svc.explain(hall, s, tsvc.get_ticket(s, ticket_id), now=now)
+        return explain_svc.explain(hall, s, tsvc.get_ticket(s, ticket_id), now=now).model_dump()
 
 
 def worked_example(hall: HallContext) -> dict[str, dict[str, Any]]:
@@ -161,24 +166,24 @@ def test_reinstated_no_show_heads_its_line_and_recall_limit(make_hall: Callable[
     first = issue(hall, "D", "09:00")
     issue(hall, "D", "09:01", priority="vip")
     with hall.unit() as tx:
-        assert wsvc.call_next(hall, tx, 5, now=at("09:05"))["number"] == "D002"  # type: ignore[index]
+        assert wsvc.call_next(hall, tx, 5, now=at("09:05")).number == "D002"  # type: ignore[union-attr]
     with hall.unit() as tx:
-        assert wsvc.call_next(hall, tx, 5, now=at("09:06"))["number"] == "D001"  # type: ignore[index]
+        assert wsvc.call_next(hall, tx, 5, now=at("09:06")).number == "D001"  # type: ignore[union-attr]
     with hall.unit() as tx:
-        assert wsvc.recall(hall, tx, 5)["call_count"] == 2
+        assert wsvc.recall(hall, tx, 5).call_count == 2
     with hall.unit() as tx:
-        assert wsvc.recall(hall, tx, 5)["status"] == "no_show"  # recall N=1 from settings
+        assert wsvc.recall(hall, tx, 5).status == "no_show"  # recall N=1 from settings
     issue(hall, "D", "09:07", priority="vip")
     now = datetime.now(UTC)
     with hall.unit() as tx:
-        assert wsvc.reinstate(hall, tx, first["id"], now=now)["status"] == "waiting"
+        assert transitions.reinstate(hall, tx, first["id"], now=now).status == "waiting"
     why = ahead(hall, first["id"], now)
     assert why["lane"] == "reinstated" and why["waiting_ahead"] == 0
     assert call_all(hall, 5, now)[0] == "D001"
     with hall.unit() as tx, pytest.raises(derr.ReinstateExpired):
         t = tsvc.get_ticket(tx.session, first["id"])
         t.status, t.no_show_at = "no_show", now - timedelta(minutes=11)
-        wsvc.reinstate(hall, tx, first["id"], now=now)
+        transitions.reinstate(hall, tx, first["id"], now=now)
 
 
 def test_transfer_keeps_number_priority_and_time(make_hall: Callable[..., HallContext]) -> None:
@@ -187,7 +192,7 @@ def test_transfer_keeps_number_priority_and_time(make_hall: Callable[..., HallCo
     moved = issue(hall, "E", "09:00", priority="veteran")
     with hall.unit() as tx:
         out = wsvc.transfer(hall, tx, moved["id"], category="C", window=None)
-    assert out["number"] == "E001" and out["category"] == "C" and out["priority"] == "veteran"
+    assert out.number == "E001" and out.category == "C" and out.priority == "veteran"
     why = ahead(hall, moved["id"], at("10:00"))
     assert why["waiting_ahead"] == 0 and "transferred" in [r["code"] for r in why["reasons"]]
     assert call_all(hall, 4, at("10:00")) == ["E001", "C001"]

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hall.server.build import build_services
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
+from hall.server.core.errors import DatabaseBusy
+from hall.server.core.http_errors import domain_headers, domain_status
 from hall.server.core.options import ServerOptions
 from hall.server.core.retry import StateChanged, retryable, run_unit
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def hall(fresh_postgres_url: str, tmp_path: Path) -> Any:
-    ctx = HallContext(db_url=fresh_postgres_url, options=ServerOptions(data_dir=tmp_path / "data"))
+    ctx = build_services(db_url=fresh_postgres_url, options=ServerOptions(data_dir=tmp_path / "data"))
     with ctx.db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE lock_rows (id int PRIMARY KEY, n int NOT NULL)"))
         conn.execute(text("INSERT INTO lock_rows VALUES (1, 0), (2, 0)"))
@@ -46,7 +48,7 @@ def _crossing(hall: HallContext, attempts: int) -> list[Any]:
 
         try:
             return run_unit(hall, action, attempts=attempts)
-        except ApiError as exc:
+        except DatabaseBusy as exc:
             return exc
 
     with ThreadPoolExecutor(2) as pool:
@@ -69,13 +71,14 @@ def test_a_deadlocked_unit_runs_again(hall: HallContext) -> None:
 
 def test_no_attempts_left_is_a_503(hall: HallContext) -> None:
     first, second, _ = _crossing(hall, attempts=1)
-    failed = [r for r in (first, second) if isinstance(r, ApiError)]
+    failed = [r for r in (first, second) if isinstance(r, DatabaseBusy)]
     assert len(failed) == 1
-    assert (failed[0].status, failed[0].code, failed[0].extra["retry_after_s"]) == (503, "db.busy", 1)
+    assert (domain_status(failed[0]), failed[0].code) == (503, "db.busy")
+    assert domain_headers(failed[0]) == {"Retry-After": "1"}
     assert _rows(hall) == {1: 1, 2: 1}  # the aborted unit left nothing behind
 
 
 def test_what_is_retried() -> None:
     assert retryable(StateChanged())
     assert not retryable(ValueError("x"))
-    assert not retryable(ApiError(409, "x", "y"))
+    assert not retryable(DatabaseBusy())

@@ -12,17 +12,19 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from hall.server.appointments.models import Appointment
-from hall.server.auth.tokens import ClerkRole, HallDep, TerminalRole
+from hall.server.auth.deps import ClerkRole, HallDep, TerminalRole
 from hall.server.catalogue.models import ServiceItem
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.http_errors import ApiError
 from hall.server.core.idempotency import run_idempotent
-from hall.server.core.schemas import ERRORS, IdPath
+from hall.server.core.params import IdPath
+from hall.server.core.schemas import ERRORS
 from hall.server.domain import appointments as dapp
 from hall.server.domain import errors as derr
 from hall.server.domain.identity import parse_id_number
 from hall.server.domain.rules import BlacklistRule, blacklist_refusal
 from hall.server.tickets import service as tsvc
+from hall.server.tickets.schemas import TERMINAL_PATTERN, TicketIn
 
 router = APIRouter(tags=["appointments"], responses=ERRORS)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
@@ -41,7 +43,7 @@ class CheckInIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str | None = Field(default=None, max_length=32)
     id_number: str | None = Field(default=None, min_length=15, max_length=18, repr=False)
-    terminal_id: str | None = Field(default=None, max_length=32)
+    terminal_id: str | None = Field(default=None, pattern=TERMINAL_PATTERN)
 
 
 def view(a: Appointment) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def book(body: BookIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) ->
     person = parse_id_number(body.id_number)
     if body.slot_end <= body.slot_start:
         raise ApiError(422, "appointment.slot", "slot_end must be after slot_start")
-    if body.category not in hall.categories.get(hall.db):
+    if body.category not in hall.categories.get():
         raise derr.UnknownCategory(category=body.category)
 
     def action(tx: Tx) -> tuple[int, dict[str, Any]]:
@@ -138,11 +140,10 @@ def check_in(body: CheckInIn, hall: HallDep, who: TerminalRole, key: IdemKey = N
             paused_until=datetime.fromisoformat(paused.params["until_utc"]) if paused is not None else None)
         if not decision.ok:
             raise _refused(decision, appt, hall)
-        _, ticket = tsvc.issue(hall, tx, {"category": appt.category, "priority": "appointment",
-                                          "source": "appointment", "terminal_id": body.terminal_id},
-                               now=now, appointment_id=appt.id)
-        appt.status, appt.ticket_id = "checked_in", ticket["id"]
-        return 201, {"appointment": view(appt), "ticket": ticket}
+        _, ticket = tsvc.issue_request(hall, tx, TicketIn(category=appt.category, terminal_id=body.terminal_id),
+                                       now=now, appointment_id=appt.id, source="appointment", priority="appointment")
+        appt.status, appt.ticket_id = "checked_in", ticket.id
+        return 201, {"appointment": view(appt), "ticket": tsvc.dump(ticket)}
 
     status, out = run_idempotent(hall, scope="POST /appointments/check-in", key=key,
                                  payload=body.model_dump(mode="json"), action=action)
@@ -157,7 +158,7 @@ def read_appointment(appointment_id: IdPath, hall: HallDep, who: ClerkRole) -> d
         if a is None:
             raise ApiError(404, "appointment.not_found", "no such appointment")
         item = s.get(ServiceItem, a.item_code) if a.item_code else None
-    cat = hall.categories.get(hall.db).get(a.category)
+    cat = hall.categories.get().get(a.category)
     return {**view(a), "category_name": cat.name_zh if cat else a.category,
             "category_name_en": cat.name_en if cat else a.category,
             "item_name": item.name_zh if item else None, "item_name_en": item.name_en if item else None,

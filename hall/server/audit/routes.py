@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from hall.server.audit import service as svc
-from hall.server.auth.tokens import AdminRole, HallDep
+from hall.server.auth.deps import AdminRole, HallDep
 from hall.server.core.schemas import ERRORS, MAX_ID
 
 router = APIRouter(tags=["audit"], responses=ERRORS)

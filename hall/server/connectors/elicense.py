@@ -6,9 +6,12 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hall.server.core.security import Keyring
+from hall.server.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from hall.server.connectors.registry import ConnectorContext
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "seed_data" / "elicenses.json"
 
@@ -28,15 +31,18 @@ class ELicenseLibrary(Protocol):
         ...
 
 
-class ELicenseUnavailable(Exception):
+class ELicenseUnavailable(DomainError):
     code = "elicense.unavailable"
+    kind = "unavailable"
+    template_zh = "电子证照库暂时无法访问，请提供纸质材料"
+    template_en = "The e-licence library is unavailable; please bring the paper documents"
 
 
 class FileELicenseLibrary:
     """Backed by a JSON data file; the file's ID numbers are indexed by their HMAC only, in memory."""
 
-    def __init__(self, path: Path, keyring: Keyring) -> None:
-        self._path, self._keyring = path, keyring
+    def __init__(self, *, context: ConnectorContext, path: str | None = None) -> None:
+        self._path, self._keyring = Path(path) if path else DEMO_FILE, context.keyring
         self._index: dict[str, list[License]] | None = None
         self._lock = threading.Lock()
 
@@ -46,7 +52,7 @@ class FileELicenseLibrary:
                 try:
                     data = json.loads(self._path.read_text(encoding="utf-8"))
                 except (OSError, ValueError) as exc:
-                    raise ELicenseUnavailable(f"e-license data file unreadable ({exc.__class__.__name__})") from exc
+                    raise ELicenseUnavailable(reason=exc.__class__.__name__) from exc
                 self._index = {self._keyring.id_hash(p["id_number"]): [License(**lic) for lic in p["licenses"]]
                                for p in data.get("people", [])}
             return self._index

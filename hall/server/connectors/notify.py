@@ -20,7 +20,7 @@ __all__ = ["LoggingNotifier", "Notifier"]
 class LoggingNotifier:
     """Writes one log line per message instead of delivering it (halls without a gateway, demos, tests)."""
 
-    def __init__(self, channel_name: str = "log") -> None:
+    def __init__(self, *, context: object = None, channel_name: str = "log") -> None:
         self.channel_name = channel_name
         self.sent = 0
 

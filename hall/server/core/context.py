@@ -1,25 +1,28 @@
-"""The server's shared state (database, keys, event hub, caches) and the unit of work for writes."""
+"""The server's services (database, keys, event hub, caches, writers, connectors) and the unit of work."""
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from hall.server.catalogue.models import Category
 from hall.server.core.db import Database
 from hall.server.core.options import ServerOptions
-from hall.server.core.security import Keyring, load_master_key
+from hall.server.core.security import Keyring
+from hall.server.core.sql import Sql, session_sql
 from hall.server.domain.queue_policy import Window
-from hall.server.events.hub import CHANNEL, EventHub, make_event
+from hall.server.events.hub import EventHub, make_event, notify_in_transaction
+
+if TYPE_CHECKING:  # the services' own modules import this one
+    from hall.server.auth.cache import FailureLimiter, TokenCache
+    from hall.server.catalogue.cache import CategoryCache
+    from hall.server.connectors.registry import Connectors
+    from hall.server.notices.service import Notices
+    from hall.server.tickets.batch import BatchWriter
 
 
 @dataclass
@@ -31,58 +34,66 @@ class Tx:
     # Run once the transaction has committed (never after a rollback), on the writing thread.
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
+    _sql: Sql | None = field(default=None, init=False, repr=False)
+
+    @property
+    def sql(self) -> Sql:
+        """Compiled statements on this transaction's own connection (the hot writes use them)."""
+        if self._sql is None:
+            self._sql = session_sql(self.session)
+        return self._sql
+
     def emit(self, kind: str, data: dict[str, Any]) -> None:
         self.events.append(make_event(kind, data))
 
 
-class CategoryCache:
-    """Categories change a few times a year; reading them on every ticket would cost a query."""
+@dataclass
+class QueueStats:
+    """Service-time statistics for wait estimates, refreshed by the snapshot task: the EWMA of recent
+    service durations per category, open windows per category, and the open windows as the domain
+    sees them (with weights)."""
 
-    def __init__(self, ttl_s: float = 5.0) -> None:
-        self._ttl = ttl_s
-        self._at = 0.0
-        self._rows: dict[str, Category] = {}
-        self._lock = threading.Lock()
-
-    def get(self, db: Database) -> dict[str, Category]:
-        now = time.monotonic()
-        if now - self._at > self._ttl:
-            with self._lock, db.read() as s:
-                rows = list(s.scalars(select(Category).order_by(Category.sort, Category.code)))
-                for row in rows:
-                    s.expunge(row)
-                self._rows = {c.code: c for c in rows}
-                self._at = now
-        return self._rows
-
-    def invalidate(self) -> None:
-        self._at = 0.0
+    service_seconds: dict[str, float] = field(default_factory=dict)
+    open_windows: dict[str, int] = field(default_factory=dict)
+    open_domain_windows: Sequence[Window] = ()
 
 
-class HallContext:
-    def __init__(self, *, db_url: str, options: ServerOptions) -> None:
-        self.options = options
-        self.db = Database(db_url)
-        self.hub = EventHub()
-        self.keyring = Keyring(load_master_key(options.data_dir))
-        self.categories = CategoryCache()
-        # Service-time statistics for wait estimates, refreshed by the snapshot task: the EWMA of
-        # recent service durations per category and the open windows (domain view, with weights).
-        self.service_seconds: dict[str, float] = {}
-        self.open_windows: dict[str, int] = {}
-        self.open_domain_windows: Sequence[Window] = ()
-        # The last hall day whose closing (close or carry over the tickets still waiting) is known to
-        # be done; tickets of a later day are only issued once the day before it is closed.
-        self.closed_through: date | None = None
-        # The lean writer of plain tickets (hall.server.tickets.batch), set up by the app on its loop.
-        self.fast_issuer: Any = None
-        self.fast_served = 0  # tickets the lean path answered (tests look at it)
-        # The notification connector and its worker (hall.server.notices.service).
-        self.notices: Any = None
+@dataclass
+class HallDays:
+    """The last hall day whose closing (close or carry over the tickets still waiting) is known to be
+    done; tickets of a later day are only issued once the day before it is closed."""
 
-    def day_ready(self, day: date) -> bool:
+    closed_through: date | None = None
+
+    def ready(self, day: date) -> bool:
         """Whether the hall day before ``day`` is known to be closed (in memory; no query)."""
         return self.closed_through is not None and self.closed_through >= day - timedelta(days=1)
+
+    def closed(self, day: date) -> None:
+        if self.closed_through is None or day > self.closed_through:
+            self.closed_through = day
+
+
+@dataclass(frozen=True, eq=False)
+class HallContext:
+    """The server's services, built once by :func:`hall.server.build.build_services`; nothing is added
+    to it afterwards (the parts that change — caches, statistics — are objects of their own)."""
+
+    options: ServerOptions
+    db: Database
+    hub: EventHub
+    keyring: Keyring
+    categories: CategoryCache
+    stats: QueueStats
+    days: HallDays
+    tokens: TokenCache
+    auth_failures: FailureLimiter
+    notices: Notices
+    writer: BatchWriter
+    connectors: Connectors
+
+    def day_ready(self, day: date) -> bool:
+        return self.days.ready(day)
 
     @contextmanager
     def unit(self) -> Iterator[Tx]:
@@ -90,15 +101,13 @@ class HallContext:
         with self.db.write() as session:
             tx = Tx(session)
             yield tx
-            if not self.db.is_sqlite:
-                for event in tx.events:
-                    session.execute(text("SELECT pg_notify(:c, :p)"),
-                                    {"c": CHANNEL, "p": json.dumps(event, ensure_ascii=False)})
+            if not self.db.is_sqlite and tx.events:
+                notify_in_transaction(tx.sql, tx.events)
         if self.db.is_sqlite:
             self.hub.publish(tx.events)
         for hook in tx.after_commit:
             hook()
-        if self.notices is not None and tx.events:
+        if tx.events:
             self.notices.committed(tx.events)
 
     def notify_now(self, kind: str, data: dict[str, Any]) -> None:

@@ -82,15 +82,17 @@ class Database:
             self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=20, pool_recycle=1800,
                                         connect_args={"connect_timeout": 5})
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._local = threading.local()
 
     @property
     def write_lock(self) -> threading.Lock:
         """Held by every write of this process on SQLite (the lean ticket writer takes it too)."""
         return self._write_lock
 
-    def _sqlite_begin(self, conn: Any) -> None:
-        mode = "IMMEDIATE" if getattr(self._local, "writing", False) else "DEFERRED"
+    @staticmethod
+    def _sqlite_begin(conn: Any) -> None:
+        # Per connection, not per thread: a read made while this thread holds a write (a cache filling
+        # itself inside a unit) must not queue behind that very write.
+        mode = "IMMEDIATE" if conn.info.get("writing") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     @contextmanager
@@ -107,13 +109,47 @@ class Database:
             with self.sessions() as session, session.begin():
                 yield session
             return
-        with self._write_lock:
-            self._local.writing = True
+        with self._write_lock, self.engine.connect() as conn:
+            conn.info["writing"] = True
             try:
-                with self.sessions() as session, session.begin():
+                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                     yield session
             finally:
-                self._local.writing = False
+                conn.info.pop("writing", None)
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+    @property
+    def shareable(self) -> bool:
+        """Whether another connection of this process sees the same database (not SQLite in memory)."""
+        if not self.is_sqlite:
+            return True
+        path = make_url(self.url).database
+        return bool(path) and path != ":memory:"
+
+    def raw_connection(self) -> Any:
+        """A DB-API connection of its own, set up like the pool's (the batch writer owns a few)."""
+        if self.is_sqlite:
+            import sqlite3
+
+            conn = sqlite3.connect(make_url(self.url).database or "", isolation_level=None,
+                                   check_same_thread=False, timeout=5)
+            _sqlite_pragmas(conn, None)
+            conn.isolation_level = None
+            return conn
+        import psycopg
+
+        return psycopg.connect(libpq_dsn(self.url), connect_timeout=5)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def libpq_dsn(sqlalchemy_url: str) -> str:
+    """The libpq form of a SQLAlchemy PostgreSQL URL (for psycopg's own connections)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(sqlalchemy_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)

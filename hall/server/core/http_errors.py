@@ -1,5 +1,8 @@
-"""API errors: one JSON shape ``{"error": {"code", "message"}}`` for every failure, never a bare 500
-for bad input. Domain errors map by their ``kind``; FastAPI's validation errors become 422."""
+"""The one place where errors become HTTP: ``{"error": {"code", "message", …}}`` for every failure.
+
+Services raise domain errors (:class:`~hall.server.domain.errors.DomainError`, with zh/en messages);
+their ``kind`` picks the status here (:data:`STATUS`), and nowhere else. FastAPI's validation errors
+become 422; an unreachable database 503 with ``Retry-After``; never a bare 500 for bad input."""
 
 from __future__ import annotations
 
@@ -12,11 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.privacy import redact
+from hall.server.core.errors import DatabaseBusy, DatabaseUnavailable
 from hall.server.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-_KIND_STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404}
+STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404, "unauthorized": 401,
+          "forbidden": 403, "too_large": 413, "unsupported": 415, "rate_limited": 429, "unavailable": 503}
 
 
 class ApiError(Exception):
@@ -45,7 +50,20 @@ def error_response(status: int, code: str, message: str, *, headers: dict[str, s
 
 
 def domain_status(exc: DomainError) -> int:
-    return _KIND_STATUS.get(exc.kind, 422)
+    return STATUS.get(exc.kind, 422)
+
+
+def domain_headers(exc: DomainError) -> dict[str, str] | None:
+    retry = exc.params.get("retry_after_s", exc.retry_after_s)
+    return {"Retry-After": str(retry)} if retry is not None else None
+
+
+def domain_body(exc: DomainError) -> dict[str, Any]:
+    return {"error": exc.to_dict()}
+
+
+def domain_response(exc: DomainError) -> JSONResponse:
+    return JSONResponse(domain_body(exc), status_code=domain_status(exc), headers=domain_headers(exc))
 
 
 def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -83,11 +101,9 @@ def db_unavailable(request: Request, exc: BaseException) -> JSONResponse:
         # A deadlock or serialization failure outside the retrying runner (hall.server.core.retry): the
         # database is there, the write met another one; the client may simply repeat it.
         log.warning("write aborted by the database on %s %s (%s)", request.method, request.url.path, sqlstate)
-        return error_response(503, "db.busy", "the database is busy with conflicting changes; try again",
-                              headers={"Retry-After": "1"})
+        return domain_response(DatabaseBusy())
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.__class__.__name__)
-    return error_response(503, "db.unavailable", "the database is not answering; try again shortly",
-                          headers={"Retry-After": "2"})
+    return domain_response(DatabaseUnavailable())
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -99,8 +115,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        body = exc.to_dict()
-        return JSONResponse({"error": body}, status_code=domain_status(exc))
+        return domain_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

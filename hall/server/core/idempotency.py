@@ -1,9 +1,12 @@
-"""Idempotency-Key handling for retryable writes: the first response is stored with the write itself.
+"""Idempotency-Key for retryable writes: the first answer is stored with the write itself.
 
-The key row is inserted in the same transaction as the write, under a unique constraint on
-(scope, key): two racing retries cannot both commit, and the loser replays the winner's response.
-A repeat with a different body gets 409 ``idempotency.mismatch``. A deadlocked attempt runs again
-(:func:`hall.server.retry.run_unit`).
+A keyed write first *claims* its key — ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on the unique
+(scope, key) — in the same transaction as the write, then fills in its answer. A retry that arrives
+after the first committed finds the row and gets the same status and body; one that arrives while
+the first is still writing waits on the key's index entry (PostgreSQL) or the write lock (SQLite) and
+then does the same, so two racing retries never both write. The same key with a different body is
+:class:`~hall.server.core.errors.IdempotencyMismatch`. A refused write rolls back with its claim, so
+a retry is judged afresh. The lean ticket front and the routes use these same functions.
 """
 
 from __future__ import annotations
@@ -11,18 +14,37 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
+from hall.server.core.errors import IdempotencyBadKey, IdempotencyMismatch
 from hall.server.core.models import IdempotencyKey
 from hall.server.core.retry import run_unit
+from hall.server.core.sql import Sql
+from hall.server.domain.errors import DomainError
 
 MAX_KEY_LEN = 128
 Outcome = tuple[int, Any]
+_K = IdempotencyKey.__table__
+_STORED = select(_K.c.request_hash, _K.c.status_code, _K.c.body).where(
+    _K.c.scope == bindparam("scope"), _K.c.key == bindparam("key"))
+_RELEASE = _K.delete().where(_K.c.id == bindparam("rid"))
+_FILL = _K.update().where(_K.c.id == bindparam("rid")).values(status_code=bindparam("status"),
+                                                              body=bindparam("body"))
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_K)
+    return ins.values(scope=bindparam("scope"), key=bindparam("key"), request_hash=bindparam("digest"),
+                      status_code=0, body="", created_at=bindparam("at")).on_conflict_do_nothing(
+        index_elements=[_K.c.scope, _K.c.key]).returning(_K.c.id)
 
 
 def body_hash(payload: Any) -> str:
@@ -30,42 +52,72 @@ def body_hash(payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _stored(hall: HallContext, scope: str, key: str) -> IdempotencyKey | None:
-    with hall.db.read() as s:
-        return s.scalar(select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key))
+def check_key(key: str) -> str:
+    """The key if well formed; raises :class:`IdempotencyBadKey` (1–128 ASCII characters)."""
+    if not key or len(key) > MAX_KEY_LEN or not key.isascii():
+        raise IdempotencyBadKey(max_len=MAX_KEY_LEN)
+    return key
 
 
-def _replay(row: IdempotencyKey, digest: str) -> Outcome:
-    if row.request_hash != digest:
-        raise ApiError(409, "idempotency.mismatch",
-                       "this Idempotency-Key was already used with a different request body")
-    return row.status_code, json.loads(row.body)
+@dataclass(frozen=True)
+class Replay:
+    """The answer stored for a key: its status and the JSON text of its body."""
+
+    status: int
+    body: str
+
+
+def claim(sql: Sql, *, scope: str, key: str, digest: str) -> int | Replay:
+    """The new key row's id when this request is the first with ``key``, else the stored answer.
+    Raises :class:`IdempotencyMismatch` when the stored request had another body."""
+    row = sql.row(_claim(sql.dialect), {"scope": scope, "key": key, "digest": digest, "at": datetime.now(UTC)})
+    if row is not None:
+        return int(row[0])
+    stored = sql.row(_STORED, {"scope": scope, "key": key})
+    assert stored is not None  # the conflict was with a committed row
+    if stored[0] != digest:
+        raise IdempotencyMismatch()
+    return Replay(int(stored[1]), str(stored[2]))
+
+
+def run_keyed(sql: Sql, *, scope: str, key: str, digest: str, action: Callable[[], tuple[int, str]]
+              ) -> tuple[int, str]:
+    """``action`` (status and JSON text) once per (scope, key) inside the caller's transaction; a repeat
+    gets the stored answer. A refused action leaves no claim behind (its retry is judged afresh), also in
+    a batch that commits the other jobs' writes."""
+    claimed = claim(sql, scope=scope, key=key, digest=digest)
+    if isinstance(claimed, Replay):
+        return claimed.status, claimed.body
+    try:
+        status, text = action()
+    except DomainError:
+        sql.run(_RELEASE, {"rid": claimed})
+        raise
+    sql.run(_FILL, {"rid": claimed, "status": status, "body": text})
+    return status, text
+
+
+def dump(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, default=str)
 
 
 def run_idempotent(hall: HallContext, *, scope: str, key: str | None, payload: Any,
                    action: Callable[[Tx], Outcome]) -> Outcome:
-    """Run ``action`` in a write transaction once per (scope, key); later calls replay its response."""
+    """Run ``action`` in a write transaction once per (scope, key); later calls get its answer."""
     if key is None:
         return run_unit(hall, action)
-    if not key or len(key) > MAX_KEY_LEN or not key.isascii():
-        raise ApiError(422, "idempotency.bad_key", f"Idempotency-Key must be 1-{MAX_KEY_LEN} ASCII characters")
+    check_key(key)
     digest = body_hash(payload)
-    row = _stored(hall, scope, key)
-    if row is not None:
-        return _replay(row, digest)
 
     def keyed(tx: Tx) -> Outcome:
-        status, body = action(tx)
-        tx.session.add(IdempotencyKey(scope=scope, key=key, request_hash=digest, status_code=status,
-                                      body=json.dumps(body, ensure_ascii=False, default=str)))
-        tx.session.flush()
-        return status, body
+        answer: list[Any] = []
 
-    try:
-        return run_unit(hall, keyed)
-    except IntegrityError:
-        # Either a racing retry committed first (replay it) or the write itself broke a constraint.
-        row = _stored(hall, scope, key)
-        if row is None:
-            raise
-        return _replay(row, digest)
+        def act() -> tuple[int, str]:
+            status, body = action(tx)
+            answer.append(body)
+            return status, dump(body)
+
+        status, text = run_keyed(tx.sql, scope=scope, key=key, digest=digest, action=act)
+        return status, answer[0] if answer else json.loads(text)
+
+    return run_unit(hall, keyed)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hall.server.domain.queue_policy import QueuePolicy
 
@@ -58,3 +60,6 @@ class ServerOptions:
     policy_mode: str = "priority_first"
     policy_ratio: int = 2
     aging_minutes: int = 30
+    # Outside systems: ``{"sms": {"driver": "log", …options}, "elicense": {"driver": "file"}}`` — the
+    # settings' [connectors.<kind>] tables (hall.server.connectors.registry); a kind left out gets its default.
+    connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

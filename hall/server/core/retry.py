@@ -18,7 +18,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
+from hall.server.core.errors import DatabaseBusy
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,8 +53,7 @@ def run_unit(hall: HallContext, action: Callable[[Tx], T], *, attempts: int = AT
             kind = "state_changed" if isinstance(exc, StateChanged) else getattr(exc.orig, "sqlstate", "?")  # type: ignore[attr-defined]
             if attempt == attempts:
                 log.warning("write aborted %d times (%s); answering 503", attempts, kind)
-                raise ApiError(503, "db.busy", "the database is busy with conflicting changes; try again",
-                               retry_after_s=1) from exc
+                raise DatabaseBusy() from exc
             log.info("write aborted (%s), attempt %d of %d; running it again", kind, attempt, attempts)
             # Jitter so the two sides of a deadlock do not meet again at the same instant.
             sleep(random.uniform(0.005, 0.02) * attempt)

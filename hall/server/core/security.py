@@ -64,6 +64,8 @@ class Keyring:
         self._hash_key = _derive(master, b"hall-id-hash")
         self._aes = AESGCM(_derive(master, b"hall-personal-data"))
         self._code_key = _derive(master, b"hall-service-code")
+        # Signs the dashboard's session cookies (and their CSRF tokens).
+        self.session_key = _derive(master, b"hall-dashboard-session")
 
     def id_hash(self, id_number: str) -> str:
         """HMAC of a valid ID number (raises the domain's InvalidIdNumber otherwise)."""

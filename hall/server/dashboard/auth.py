@@ -18,16 +18,14 @@ import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Depends, Request
 from sqlalchemy import select
 
+from hall.server.auth.cache import Principal
 from hall.server.auth.models import ApiToken
-from hall.server.auth.tokens import Principal, authenticate
+from hall.server.auth.tokens import authenticate
 from hall.server.core.context import HallContext
 from hall.server.core.http_errors import ApiError
-from hall.server.core.security import load_master_key
 
 COOKIE = "hall_dashboard"
 CSRF_HEADER = "X-CSRF-Token"
@@ -45,15 +43,6 @@ class DashUser:
     csrf: str = ""
 
 
-def _key(hall: HallContext) -> bytes:
-    key: bytes | None = getattr(hall, "dashboard_session_key", None)
-    if key is None:
-        master = load_master_key(hall.options.data_dir)
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hall-dashboard-session").derive(master)
-        hall.dashboard_session_key = key  # type: ignore[attr-defined]
-    return key
-
-
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -63,7 +52,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _sign(hall: HallContext, body: str) -> str:
-    return _b64(hmac.new(_key(hall), body.encode(), hashlib.sha256).digest())
+    return _b64(hmac.new(hall.keyring.session_key, body.encode(), hashlib.sha256).digest())
 
 
 def new_session(hall: HallContext, who: Principal, *, now: float | None = None) -> str:

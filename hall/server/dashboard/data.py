@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall.server.auth.tokens import HallDep
+from hall.server.auth.deps import HallDep
 from hall.server.core.context import HallContext
 from hall.server.core.http_errors import ApiError
 from hall.server.dashboard.auth import COOKIE, Manager, ManagerWrite, read_session
@@ -31,7 +31,7 @@ from hall.server.stats.service import queue_counts
 from hall.server.terminals.models import Terminal
 from hall.server.tickets.models import Ticket
 from hall.server.windows.models import Window
-from hall.server.windows.service import window_view
+from hall.server.windows.service import window_out
 
 router = APIRouter()
 ws_router = APIRouter()
@@ -63,15 +63,15 @@ def _windows(s: Session, now: datetime) -> list[dict[str, Any]]:
     for w in rows:
         t = current.get(w.current_ticket_id or -1)
         # One definition of "served today" and "average handling time": the window record's own
-        # (hall.server.services.windows.count_served), as in GET /windows and window.changed.
-        figures = window_view(w, now=now)
+        # (hall.server.windows.service.count_served), as in GET /windows and window.changed.
+        figures = window_out(w, now=now)
         out.append({
             "number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
             "pause_reason": w.pause_reason, "clerk": w.clerk, "updated_at": _iso(w.updated_at),
             "current": None if t is None else {"id": t.id, "number": t.number, "category": t.category,
                                                "status": t.status, "priority": t.priority,
                                                "called_at": _iso(t.called_at), "started_at": _iso(t.started_at)},
-            "served_today": figures["served_today"], "avg_handling_s": figures["avg_handling_s"],
+            "served_today": figures.served_today, "avg_handling_s": figures.avg_handling_s,
         })
     return out
 
@@ -84,12 +84,12 @@ def _categories(hall: HallContext, windows: list[dict[str, Any]]) -> list[dict[s
             for c in w["categories"]:
                 open_by_cat[c] = open_by_cat.get(c, 0) + 1
     out = []
-    for code, c in hall.categories.get(hall.db).items():
+    for code, c in hall.categories.get().items():
         if not c.active:
             continue
         n = counts.get(code, {})
         state = QueueState(waiting=int(n.get("waiting", 0)), longest_wait_s=int(n.get("longest_wait_s", 0)),
-                           sla_s=c.sla_minutes * 60, service_s=hall.service_seconds.get(code),
+                           sla_s=c.sla_minutes * 60, service_s=hall.stats.service_seconds.get(code),
                            open_windows=open_by_cat.get(code, 0))
         out.append({"code": code, "name_zh": c.name_zh, "name_en": c.name_en, "sla_minutes": c.sla_minutes,
                     "waiting": state.waiting, "longest_wait_s": state.longest_wait_s,

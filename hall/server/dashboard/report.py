@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from hall.server.auth.tokens import HallDep
+from hall.server.auth.deps import HallDep
 from hall.server.core.context import HallContext
 from hall.server.core.http_errors import ApiError
 from hall.server.dashboard.auth import Manager
@@ -50,7 +50,7 @@ def charts(hall: HallDep, user: Manager, day: DayParam = None) -> dict[str, Any]
     """Tickets issued per local hour per category, and the distribution of waits (issue → first call)."""
     d = _day(hall, day)
     tz = _tz(hall)
-    cats = [c for c in hall.categories.get(hall.db).values() if c.active]
+    cats = [c for c in hall.categories.get().values() if c.active]
     per_hour: dict[str, list[int]] = {c.code: [0] * 24 for c in cats}
     waits: list[float] = []
     with hall.db.read() as s:

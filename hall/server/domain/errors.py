@@ -9,18 +9,28 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+# What an error is, for the one HTTP mapping (hall.server.core.http_errors.STATUS): the first four are
+# the domain's own, the rest the server's machinery (tokens, uploads, the database).
+KINDS = frozenset({"invalid", "refused", "conflict", "not_found", "unauthorized", "forbidden", "too_large",
+                   "unsupported", "rate_limited", "unavailable"})
+
 
 class DomainError(Exception):
     """Base of all domain errors.
 
     ``code`` is stable (clients and tests match on it); ``kind`` is one of ``invalid`` (bad
-    input), ``refused`` (a rule says no), ``conflict`` (state does not allow it), ``not_found``.
+    input), ``refused`` (a rule says no), ``conflict`` (state does not allow it), ``not_found``,
+    and for the server's own machinery ``unauthorized``, ``forbidden``, ``too_large``,
+    ``unsupported``, ``rate_limited``, ``unavailable``. ``top_level`` names params that an API body
+    repeats next to ``code`` (contracts that predate ``params``); ``retry_after_s`` a client's wait.
     """
 
     code: ClassVar[str] = "domain_error"
     kind: ClassVar[str] = "invalid"
     template_zh: ClassVar[str] = "业务规则错误"
     template_en: ClassVar[str] = "Business rule error"
+    top_level: ClassVar[tuple[str, ...]] = ()
+    retry_after_s: ClassVar[int | None] = None
 
     def __init__(self, **params: Any) -> None:
         self.params: dict[str, Any] = params
@@ -36,12 +46,14 @@ class DomainError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"code", "message", "message_zh", "message_en", "params"}`` for an API body."""
+        params = {k: _plain(v) for k, v in self.params.items()}
         return {
             "code": self.code,
             "message": self.message_en,
             "message_zh": self.message_zh,
             "message_en": self.message_en,
-            "params": {k: _plain(v) for k, v in self.params.items()},
+            **{k: params.get(k) for k in self.top_level},
+            "params": params,
         }
 
 

@@ -1,9 +1,12 @@
-"""Tickets: states, allowed transitions, recall/no-show, reinstatement and transfer.
+"""Tickets: states, the actions that move them (one table), recall/no-show, reinstatement, transfer.
 
-States: waiting → called → serving → done, or no_show, transferred, cancelled. A transferred
-ticket waits again in its new line (category or window) and can be called there; it keeps its
-number, issue time and priority. A no-show can be reinstated within M minutes; it then waits at
-the head of its line.
+States: waiting → called → serving → done, or no_show, cancelled. :data:`ACTIONS` is the one table of
+what each action does from each state; the server runs every status change through :func:`act`,
+and :data:`TRANSITIONS` (the state graph) is derived from it. A clerk may finish a called ticket
+without pressing start (the call counts as the start). A transferred ticket waits again in its new
+line (category or window) — it is *waiting*, with ``transferred_from`` keeping where it came from —
+and keeps its number, issue time and priority. A no-show can be reinstated within M minutes; it then
+waits at the head of its line.
 """
 
 from __future__ import annotations
@@ -23,8 +26,18 @@ class TicketStatus(StrEnum):
     SERVING = "serving"
     DONE = "done"
     NO_SHOW = "no_show"
-    TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
+
+
+class TicketAction(StrEnum):
+    CALL = "call"  # call-next or call by number
+    RECALL = "recall"
+    START = "start"
+    FINISH = "finish"  # also a current ticket closed by the window's next call
+    NO_SHOW = "no_show"  # also a recall past the limit
+    REINSTATE = "reinstate"
+    TRANSFER = "transfer"
+    CANCEL = "cancel"  # a terminal taking its ticket back, or the hall day closing with it waiting
 
 
 class TicketSource(StrEnum):
@@ -33,6 +46,10 @@ class TicketSource(StrEnum):
     APPOINTMENT = "appointment"
     ONLINE = "online"
     OFFLINE = "offline"
+
+
+# How storage and the API spell a 办不成事 ticket's priority: a line of its own, at the 办不成事 desk.
+FALLBACK_PRIORITY = "cannot_do"
 
 
 class PriorityReason(StrEnum):
@@ -44,16 +61,23 @@ class PriorityReason(StrEnum):
 
 
 S = TicketStatus
-TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
-    S.WAITING: frozenset({S.CALLED, S.CANCELLED, S.TRANSFERRED}),
-    S.CALLED: frozenset({S.CALLED, S.SERVING, S.NO_SHOW, S.TRANSFERRED, S.CANCELLED}),
-    S.SERVING: frozenset({S.DONE, S.TRANSFERRED}),
-    S.TRANSFERRED: frozenset({S.CALLED, S.CANCELLED, S.TRANSFERRED}),
-    S.NO_SHOW: frozenset({S.WAITING}),
-    S.DONE: frozenset(),
-    S.CANCELLED: frozenset(),
+A = TicketAction
+ACTIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
+    (S.WAITING, A.CALL): S.CALLED,
+    (S.WAITING, A.TRANSFER): S.WAITING,
+    (S.WAITING, A.CANCEL): S.CANCELLED,
+    (S.CALLED, A.RECALL): S.CALLED,
+    (S.CALLED, A.START): S.SERVING,
+    (S.CALLED, A.FINISH): S.DONE,
+    (S.CALLED, A.NO_SHOW): S.NO_SHOW,
+    (S.CALLED, A.TRANSFER): S.WAITING,
+    (S.SERVING, A.FINISH): S.DONE,
+    (S.SERVING, A.TRANSFER): S.WAITING,
+    (S.NO_SHOW, A.REINSTATE): S.WAITING,
 }
-QUEUED = frozenset({S.WAITING, S.TRANSFERRED})
+TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
+    state: frozenset(target for (src, _), target in ACTIONS.items() if src is state) for state in TicketStatus}
+QUEUED = frozenset({S.WAITING})
 FINAL = frozenset({S.DONE, S.CANCELLED})
 
 
@@ -74,6 +98,20 @@ def check_transition(current: TicketStatus | str, target: TicketStatus | str) ->
     if tgt not in TRANSITIONS[cur]:
         raise InvalidTransition(current=cur.value, target=tgt.value)
     return tgt
+
+
+def act(current: TicketStatus | str, action: TicketAction | str) -> TicketStatus:
+    """The status ``action`` leads to from ``current``; raises :class:`InvalidTransition` when the
+    table has no such move (the API answers 409 ``invalid_transition``)."""
+    cur = _status(current)
+    try:
+        what = TicketAction(action)
+    except ValueError as e:
+        raise InvalidInput(field="action") from e
+    target = ACTIONS.get((cur, what))
+    if target is None:
+        raise InvalidTransition(current=cur.value, target=what.value)
+    return target
 
 
 class RecallOutcome(StrEnum):
@@ -153,21 +191,21 @@ def transfer(
     """The ticket waiting in its new line: same number, issue time and priority."""
     if (to_category is None) == (to_window is None):
         raise InvalidInput(field="transfer target (exactly one of category or window)")
-    check_transition(ticket.status, TicketStatus.TRANSFERRED)
+    status = act(ticket.status, A.TRANSFER)
     origin = f"window {ticket.target_window}" if ticket.target_window else ticket.category
     if to_category is not None:
         check_category_code(to_category)
-        return replace(ticket, status=S.TRANSFERRED, category=to_category, target_window=None,
+        return replace(ticket, status=status, category=to_category, target_window=None,
                        transferred_from=origin, reinstated_at=None)
-    return replace(ticket, status=S.TRANSFERRED, target_window=to_window, transferred_from=origin,
+    return replace(ticket, status=status, target_window=to_window, transferred_from=origin,
                    reinstated_at=None)
 
 
 def reinstate(ticket: QueueTicket, *, no_show_at: datetime, now: datetime, minutes: int = 30) -> QueueTicket:
     """A no-show back in its line, at the head (see :class:`~.queue_policy.Lane.REINSTATED`)."""
-    check_transition(ticket.status, TicketStatus.WAITING)
+    status = act(ticket.status, A.REINSTATE)
     check_reinstate(no_show_at, now, minutes=minutes)
-    return replace(ticket, status=S.WAITING, reinstated_at=ensure_utc(now, name="now"))
+    return replace(ticket, status=status, reinstated_at=ensure_utc(now, name="now"))
 
 
 def from_flat(
@@ -179,11 +217,11 @@ def from_flat(
     """Build from storage that keeps one ``priority`` word per ticket: a :class:`PriorityReason`
     value, ``appointment`` (a check-in ticket) or ``cannot_do`` (办不成事)."""
     source = TicketSource.APPOINTMENT if priority == "appointment" else TicketSource.KIOSK
-    declared = () if priority in (None, "", "appointment", "cannot_do") else (priority,)
+    declared = () if priority in (None, "", "appointment", FALLBACK_PRIORITY) else (priority,)
     return QueueTicket(
         id=id, number=number, category=category, issued_at=issued_at, status=_status(status),
         priorities=priority_set(declared), birth_date=birth_date,
         target_window=None if target_window is None else str(target_window),
-        fallback=priority == "cannot_do", reinstated_at=reinstated_at, source=source,
+        fallback=priority == FALLBACK_PRIORITY, reinstated_at=reinstated_at, source=source,
         appointment_start=appointment_start, appointment_end=appointment_end,
     )

@@ -14,6 +14,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import bindparam, func, select
+
+from hall.server.core.sql import Sql
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "hall_events"
@@ -30,6 +34,8 @@ class EventHub:
     def __init__(self) -> None:
         self._subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The latest queue.snapshot of this replica: a new subscriber gets it first.
+        self.last_snapshot: dict[str, Any] | None = None
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -63,36 +69,10 @@ class EventHub:
             loop.call_soon_threadsafe(self.fanout, event)
 
 
-def libpq_dsn(sqlalchemy_url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    url = make_url(sqlalchemy_url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+_NOTIFY = select(func.pg_notify(bindparam("c"), bindparam("p")))
 
 
-async def listen_forever(hub: EventHub, dsn: str, *, ready: asyncio.Event | None = None) -> None:
-    """LISTEN on the events channel; reconnect with back-off when PostgreSQL goes away."""
-    import psycopg
-
-    delay = 0.2
-    while True:
-        try:
-            async with await psycopg.AsyncConnection.connect(dsn, autocommit=True, connect_timeout=5) as conn:
-                await conn.execute(f"LISTEN {CHANNEL}")
-                log.info("listening for events from other replicas")
-                delay = 0.2
-                if ready is not None:
-                    ready.set()
-                async for note in conn.notifies():
-                    if not hub.subscriber_count:
-                        continue  # nobody to tell: skip decoding (every ticket of every replica comes by)
-                    try:
-                        hub.fanout(json.loads(note.payload))
-                    except ValueError:
-                        log.warning("dropped a malformed event notification")
-        except asyncio.CancelledError:
-            raise
-        except (psycopg.Error, OSError) as exc:
-            log.warning("event listener lost PostgreSQL (%s); retrying in %.1f s", exc.__class__.__name__, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+def notify_in_transaction(sql: Sql, events: list[dict[str, Any]]) -> None:
+    """PostgreSQL: send ``events`` with the transaction (delivered to every replica iff it commits)."""
+    for event in events:
+        sql.row(_NOTIFY, {"c": CHANNEL, "p": json.dumps(event, ensure_ascii=False)})

@@ -11,7 +11,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from hall.server.auth.tokens import authenticate
 from hall.server.core.context import HallContext
-from hall.server.core.http_errors import ApiError
+from hall.server.domain.errors import DomainError
 from hall.server.events.hub import make_event
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,15 @@ async def events(ws: WebSocket) -> None:
     client = ws.client.host if ws.client else "?"
     try:
         who = await asyncio.to_thread(authenticate, hall, token, client)
-    except ApiError as exc:
+    except DomainError as exc:
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-            await ws.send_json({"type": "error", "error": {"code": exc.code, "message": exc.message}})
-            await ws.close(code=4401 if exc.status == 401 else 4429)
+            await ws.send_json({"type": "error", "error": exc.to_dict()})
+            await ws.close(code=4401 if exc.kind == "unauthorized" else 4429)
         return
     queue = hall.hub.subscribe()
     try:
         await ws.send_json(make_event("hello", {"role": who.role, "name": who.name}))
-        snap = getattr(hall, "last_snapshot", None)
+        snap = hall.hub.last_snapshot
         if snap is not None:
             await ws.send_json(snap)
         receiver = asyncio.create_task(_drain_incoming(ws))

@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from hall.server.auth.tokens import ClerkRole, HallDep, ManagerRole, TerminalRole
+from hall.server.auth.deps import ClerkRole, HallDep, ManagerRole, TerminalRole
 from hall.server.core.context import Tx
 from hall.server.core.idempotency import run_idempotent
-from hall.server.core.schemas import ERRORS, DbId, IdPath
+from hall.server.core.params import IdPath
+from hall.server.core.schemas import ERRORS, DbId
 from hall.server.domain.evaluations import validate_evaluation
 from hall.server.feedback import followups as followups
 from hall.server.feedback.followups import followup_view

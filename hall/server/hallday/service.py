@@ -15,17 +15,20 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, text, update
 
 from hall.server.catalogue.models import Category
 from hall.server.core.context import HallContext, Tx
 from hall.server.domain.hallday import HALL_TZ, ClosingPolicy, OpenTicket, hall_day, plan_closing
+from hall.server.domain.tickets import TicketAction, TicketStatus, act
 from hall.server.hallday.models import HallDay
-from hall.server.queue.order import in_line
 from hall.server.tickets.models import Ticket, TicketCounter
+from hall.server.tickets.numbering import start_after
+from hall.server.tickets.transitions import in_line
 
 log = logging.getLogger(__name__)
+# The domain's word for a ticket still waiting when its day ends without carry-over.
+_CLOSED = act(TicketStatus.WAITING, TicketAction.CANCEL).value
 _LOCK_ID = 7_004_002  # advisory lock of the closing job (any constant shared by the replicas)
 _CHECK_EVERY_S = 60.0  # the task wakes at least this often, so a changed clock is noticed
 
@@ -43,7 +46,7 @@ def close_days(hall: HallContext, tx: Tx, today: date) -> dict[str, Any] | None:
     yesterday = (today - timedelta(days=1)).isoformat()
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-    tx.after_commit.append(lambda: _mark_ready(hall, today - timedelta(days=1)))
+    tx.after_commit.append(lambda: hall.days.closed(today - timedelta(days=1)))
     done = s.get(HallDay, yesterday) is not None
     rows = s.execute(select(Ticket.id, Ticket.category, Ticket.number, Ticket.hall_day, Ticket.status,
                             Ticket.target_window, Ticket.priority)
@@ -70,10 +73,11 @@ def close_days(hall: HallContext, tx: Tx, today: date) -> dict[str, Any] | None:
             carry.append(r.id)
             lined += in_line(r)
         if close:
-            s.execute(update(Ticket).where(Ticket.id.in_(close)).values(status="cancelled"))
+            s.execute(update(Ticket).where(Ticket.id.in_(close)).values(status=_CLOSED))
         if carry:
             s.execute(update(Ticket).where(Ticket.id.in_(carry)).values(hall_day=today.isoformat()))
-            _start_after(s, today.isoformat(), cat, plan.next_sequence_start.get(cat, 1), lined)
+            start_after(tx.sql, day=today.isoformat(), category=cat, start=plan.next_sequence_start.get(cat, 1),
+                        waiting=lined)
         summary[cat] = {"policy": policy.value, "closed": len(close), "carried": len(carry),
                         "conflicts": len(close) - len(plan.close)}
     s.execute(update(TicketCounter).where(TicketCounter.hall_day < today.isoformat()).values(waiting=0))
@@ -85,22 +89,6 @@ def close_days(hall: HallContext, tx: Tx, today: date) -> dict[str, Any] | None:
              ", ".join(f"{c} {v['policy']} closed={v['closed']} carried={v['carried']}" for c, v in summary.items())
              or "nothing was waiting")
     return summary
-
-
-def _start_after(s: Any, day: str, cat: str, start: int, waiting: int) -> None:
-    """The new day's numbers of ``cat`` start at ``start`` (after the carried ones); carried tickets wait."""
-    t = TicketCounter.__table__
-    dialect = s.get_bind().dialect.name
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(t).values(
-        hall_day=day, category=cat, last_seq=start - 1, waiting=waiting)
-    biggest = func.greatest if dialect == "postgresql" else func.max
-    s.execute(ins.on_conflict_do_update(index_elements=[t.c.hall_day, t.c.category], set_={
-        "last_seq": biggest(t.c.last_seq, ins.excluded.last_seq), "waiting": t.c.waiting + ins.excluded.waiting}))
-
-
-def _mark_ready(hall: HallContext, closed: date) -> None:
-    if hall.closed_through is None or closed > hall.closed_through:
-        hall.closed_through = closed
 
 
 def ensure_day(hall: HallContext, tx: Tx, now: datetime) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from hall.server.auth.tokens import AdminRole, HallDep, TerminalRole
+from hall.server.auth.deps import AdminRole, HallDep, TerminalRole
 from hall.server.core.schemas import ERRORS
 from hall.server.identity import service_codes as svc
 

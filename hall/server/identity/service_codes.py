@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import delete, update
 
 from hall.server.audit import service as audit
-from hall.server.auth.tokens import Principal
+from hall.server.auth.cache import Principal
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.http_errors import ApiError
 from hall.server.domain.identity import parse_id_number

@@ -13,6 +13,7 @@ import asyncio
 import base64
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,10 +32,10 @@ ALL = "*"
 
 
 class Notices:
-    """Per process: the connector, the set of changed lines, and the worker's wake-up."""
+    """Per process: the connectors by channel, the set of changed lines, and the worker's wake-up."""
 
-    def __init__(self, hall: HallContext, notifier: Notifier, *, threshold: int = 3) -> None:
-        self.hall, self.notifier, self.threshold = hall, notifier, threshold
+    def __init__(self, notifiers: Callable[[str], Notifier], *, threshold: int = 3) -> None:
+        self.notifier, self.threshold = notifiers, threshold
         self._changed: set[str] = set()
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -64,26 +65,25 @@ class Notices:
             taken, self._changed = self._changed, set()
         return taken
 
-    async def run(self) -> None:
+    async def run(self, hall: HallContext) -> None:
         """The worker (one asyncio task per process); database work runs in a thread."""
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         while True:
             await self._wake.wait()
             self._wake.clear()
             try:
-                await asyncio.to_thread(self.process)
+                await asyncio.to_thread(self.process, hall)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the next change retries; nothing is marked sent
                 log.warning("notices failed: %s", exc.__class__.__name__)
 
-    def process(self, now: datetime | None = None) -> int:
+    def process(self, hall: HallContext, now: datetime | None = None) -> int:
         """Send what the pending changes call for; returns how many messages went out."""
         categories = self._take()
         if not categories:
             return 0
         now = now or datetime.now(UTC)
-        hall = self.hall
         with hall.db.read() as s:
             q = select(TicketNotice, Ticket).join(Ticket, Ticket.id == TicketNotice.ticket_id).where(
                 Ticket.hall_day == hall_day(now).isoformat())
@@ -97,32 +97,33 @@ class Notices:
                                max(0, t.call_count - 1))
             before = TicketView(t.number, notice.last_status, notice.last_ahead, None, notice.last_recalls)
             messages = decide_notices(before, after, sent=notice.sent or [], threshold=self.threshold)
-            if not self._claim(notice, after, [m.key for m in messages]):
+            if not self._claim(hall, notice, after, [m.key for m in messages]):
                 continue
             for m in messages:
                 try:
-                    self.notifier.send(self._recipient(notice), m)
+                    self.notifier(notice.channel).send(_recipient(hall, notice), m)
                     sent += 1
                 except Exception as exc:  # noqa: BLE001 - a gateway failure must not stop the others
                     log.warning("notice %s for ticket %s not delivered: %s", m.kind.value, m.number,
                                 exc.__class__.__name__)
         return sent
 
-    def _claim(self, notice: TicketNotice, after: TicketView, keys: list[str]) -> bool:
+    def _claim(self, hall: HallContext, notice: TicketNotice, after: TicketView, keys: list[str]) -> bool:
         """Record what is now seen and sent; False when another process got there first."""
         if (not keys and notice.last_ahead == after.ahead and notice.last_status == after.status
                 and notice.last_recalls == after.recalls):
             return False
-        with self.hall.unit() as tx:
+        with hall.unit() as tx:
             done = tx.session.execute(update(TicketNotice).where(
                 TicketNotice.ticket_id == notice.ticket_id, TicketNotice.version == notice.version).values(
                 last_ahead=after.ahead, last_status=after.status, last_recalls=after.recalls,
                 sent=[*(notice.sent or []), *keys], version=notice.version + 1))
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
-    def _recipient(self, notice: TicketNotice) -> str:
-        data = self.hall.keyring.decrypt(base64.b64decode(notice.recipient_enc))
-        return str(data["to"])
+
+def _recipient(hall: HallContext, notice: TicketNotice) -> str:
+    data = hall.keyring.decrypt(base64.b64decode(notice.recipient_enc))
+    return str(data["to"])
 
 
 def _aheads(s: Any, hall: HallContext, waiting: list[Ticket], now: datetime) -> dict[int, int]:

@@ -16,11 +16,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 
 from hall.server.core.context import HallContext
-from hall.server.core.http_errors import ApiError
-from hall.server.core.schemas import ERRORS, NotifyIn
+from hall.server.core.schemas import ERRORS
+from hall.server.queue.order import estimate
+from hall.server.tickets.errors import TicketNotFound
 from hall.server.tickets.explain import explain
 from hall.server.tickets.models import Ticket
-from hall.server.tickets.service import estimate
+from hall.server.tickets.schemas import NotifyIn
+from hall.server.tickets.service import start_following
 from hall.server.windows.service import announce_text
 
 router = APIRouter(tags=["public"])
@@ -78,15 +80,15 @@ def _public_state(hall: HallContext, token: str) -> dict[str, Any]:
     with hall.db.read() as s:
         t = s.scalar(select(Ticket).where(Ticket.public_token == token))
         if t is None:
-            raise ApiError(404, "ticket.not_found", "no such ticket")
+            raise TicketNotFound()
         why = explain(hall, s, t, now=now)
-        ahead = why["waiting_ahead"] if t.status == "waiting" else 0
+        ahead = why.waiting_ahead if t.status == "waiting" else 0
         call = announce_text(t.number, t.window) if t.status == "called" and t.window else None
         return {"number": t.number, "category": t.category, "status": t.status, "window": t.window,
                 "waiting_ahead": ahead, "estimated_wait_s": estimate(hall, t.category, ahead),
                 "status_zh": _STATUS_ZH.get(t.status, t.status).format(window=t.window),
-                "call_text": call, "call_count": t.call_count, "why_zh": why["text_zh"],
-                "why_en": why["text_en"]}
+                "call_text": call, "call_count": t.call_count, "why_zh": why.text_zh,
+                "why_en": why.text_en}
 
 
 @router.get("/t/{token}.json", responses={404: ERRORS[404], 422: ERRORS[422]})
@@ -97,16 +99,14 @@ def public_ticket_json(request: Request, token: str = Token) -> JSONResponse:
 @router.post("/t/{token}/notify", responses={404: ERRORS[404], 409: ERRORS[409], 422: ERRORS[422]})
 def public_follow(request: Request, body: NotifyIn, token: str = Token) -> JSONResponse:
     """Follow one's own ticket from the phone page (no login: the token is the ticket's secret)."""
-    from hall.server.tickets.routes import start_following
-
     hall: HallContext = request.app.state.hall
     with hall.db.read() as s:
         t = s.scalar(select(Ticket).where(Ticket.public_token == token))
         if t is None:
-            raise ApiError(404, "ticket.not_found", "no such ticket")
+            raise TicketNotFound()
         ticket_id = t.id
     out = start_following(hall, ticket_id, body)
-    return JSONResponse({"number": out["number"], "channel": out["channel"], "following": True})
+    return JSONResponse({"number": out.number, "channel": out.channel, "following": True})
 
 
 @router.get("/t/{token}", response_class=HTMLResponse, responses={404: _JSON_ERROR, 422: _JSON_ERROR})

@@ -20,14 +20,12 @@ from hall.server.appointments.models import Appointment
 from hall.server.core.context import HallContext
 from hall.server.domain import queue_explain as dx
 from hall.server.domain import queue_policy as dq
-from hall.server.domain.tickets import PriorityReason, QueueTicket, TicketStatus, from_flat
+from hall.server.domain.tickets import FALLBACK_PRIORITY, PriorityReason, QueueTicket, TicketStatus, from_flat
 from hall.server.domain.wait_estimate import estimate_wait_s
 from hall.server.tickets.models import Ticket
 from hall.server.windows.models import Window
 
-FALLBACK = "cannot_do"  # the stored priority word of a 办不成事 ticket
-# Accepted on input for the same thing (the kiosk's name for it).
-FALLBACK_ALIASES = frozenset({FALLBACK, "fallback"})
+FALLBACK = FALLBACK_PRIORITY  # 办不成事: a line of its own
 RECENT_KEEP = 12
 # Per category and group (plain / special) the oldest this many are candidates for call-next: inside
 # a lane the domain orders one category by waiting time, so the heads are all it can pick from.
@@ -41,11 +39,6 @@ _COLS = (Ticket.id, Ticket.number, Ticket.category, Ticket.priority, Ticket.issu
 
 def _select() -> Any:
     return select(*_COLS).select_from(Ticket).outerjoin(Appointment, Appointment.id == Ticket.appointment_id)
-
-
-def in_line(t: Any) -> bool:
-    """Whether a ticket counts in its category's line (the waiting counter and the hot-path ahead)."""
-    return t.target_window is None and t.priority != FALLBACK
 
 
 def to_queue_ticket(r: Any) -> QueueTicket:
@@ -145,8 +138,8 @@ def _domain_status(status: str) -> TicketStatus:
 def estimate(hall: HallContext, category: str, ahead: int) -> int:
     """Seconds to wait with ``ahead`` people before: the domain's EWMA service time × open windows."""
     return estimate_wait_s(category=category, ahead=max(0, ahead), durations_s=(),
-                           open_windows=hall.open_domain_windows,
-                           default_service_s=hall.service_seconds.get(category, 300.0))
+                           open_windows=hall.stats.open_domain_windows,
+                           default_service_s=hall.stats.service_seconds.get(category, 300.0))
 
 
 _line = line  # for functions whose parameter shadows the name

@@ -39,7 +39,7 @@ def secs(a: datetime | None, b: datetime | None) -> float | None:
 def report(hall: HallContext, period: str, day: date) -> dict[str, Any]:
     first, last = period_days(period, day)
     tz = ZoneInfo(hall.options.timezone)
-    cats = hall.categories.get(hall.db)
+    cats = hall.categories.get()
     tallies: dict[str, Tally] = {code: Tally() for code, c in cats.items() if c.active}
     total = Tally()
     with hall.db.read() as s:

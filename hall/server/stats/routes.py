@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
-from hall.server.auth.tokens import HallDep, ManagerRole
+from hall.server.auth.deps import HallDep, ManagerRole
 from hall.server.core.http_errors import ApiError
 from hall.server.core.schemas import ERRORS
 from hall.server.dashboard.report import csv_response

@@ -30,7 +30,7 @@ def queue_counts(hall: HallContext) -> dict[str, dict[str, Any]]:
             oldest = oldest.replace(tzinfo=UTC)
         out[cat] = {"waiting": int(n), "longest_wait_s": int((now - oldest).total_seconds()) if oldest else 0,
                     "estimated_wait_s": queue.estimate(hall, cat, int(n))}
-    for code in hall.categories.get(hall.db):
+    for code in hall.categories.get():
         out.setdefault(code, {"waiting": 0, "longest_wait_s": 0, "estimated_wait_s": 0})
     return out
 
@@ -55,13 +55,13 @@ def refresh_estimates(hall: HallContext) -> None:
     samples: dict[str, list[float]] = {}
     for cat, started, finished in rows:
         samples.setdefault(cat, []).append(max(0.0, (finished - started).total_seconds()))
-    hall.service_seconds = {cat: ewma_service_s(durations[-_SAMPLES:]) for cat, durations in samples.items()}
-    hall.open_domain_windows = queue.open_windows(windows)
+    hall.stats.service_seconds = {cat: ewma_service_s(durations[-_SAMPLES:]) for cat, durations in samples.items()}
+    hall.stats.open_domain_windows = queue.open_windows(windows)
     open_by_cat: dict[str, int] = {}
     for w in windows:
         for cat in w.categories or []:
             open_by_cat[cat] = open_by_cat.get(cat, 0) + 1
-    hall.open_windows = open_by_cat
+    hall.stats.open_windows = open_by_cat
 
 
 def snapshot(hall: HallContext) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def snapshot(hall: HallContext) -> dict[str, Any]:
     with hall.db.read() as s:
         windows = [{"number": w.number, "status": w.status, "current_ticket_id": w.current_ticket_id,
                     "categories": list(w.categories or [])} for w in s.scalars(select(Window).order_by(Window.number))]
-    cats = hall.categories.get(hall.db)
+    cats = hall.categories.get()
     categories = [{"code": code, "name": cats[code].name_zh if code in cats else code,
                    "sla_minutes": cats[code].sla_minutes if code in cats else None, **v}
                   for code, v in sorted(counts.items())]

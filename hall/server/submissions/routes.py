@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from hall.server.audit import service as audit
-from hall.server.auth.tokens import ClerkRole, HallDep, TerminalRole
-from hall.server.connectors.elicense import DEMO_FILE, ELicenseUnavailable, FileELicenseLibrary
+from hall.server.auth.deps import ClerkRole, HallDep, TerminalRole
+from hall.server.connectors.elicense import ELicenseUnavailable
 from hall.server.core.context import HallContext
 from hall.server.core.http_errors import ApiError
 from hall.server.core.idempotency import run_idempotent
@@ -83,14 +83,6 @@ class ELicenseQuery(BaseModel):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
 
 
-def elicenses(hall: HallContext) -> FileELicenseLibrary:
-    lib = getattr(hall, "elicense_library", None)
-    if lib is None:
-        lib = FileELicenseLibrary(DEMO_FILE, hall.keyring)
-        hall.elicense_library = lib  # type: ignore[attr-defined]
-    return lib
-
-
 def _check_filename(filename: str | None) -> None:
     """The name never reaches the disk, but a name with a path in it is an attack or a broken client:
     say so instead of quietly storing the file."""
@@ -111,7 +103,7 @@ def _store_all(hall: HallContext, parts: list[tuple[str, UploadFile]]) -> dict[s
 
 def _licensed_types(hall: HallContext, id_number: str) -> set[str]:
     try:
-        return {lic.type for lic in elicenses(hall).licenses_for(id_number)}
+        return {lic.type for lic in hall.connectors.elicense.licenses_for(id_number)}
     except ELicenseUnavailable:
         return set()
 
@@ -264,8 +256,5 @@ def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
 def query_elicenses(body: ELicenseQuery, hall: HallDep, who: TerminalRole) -> dict[str, Any]:
     """Certificates the e-license library holds for this citizen (POST keeps the ID out of URLs and logs)."""
     person = parse_id_number(body.id_number)
-    try:
-        found = elicenses(hall).licenses_for(person.value)
-    except ELicenseUnavailable as exc:
-        raise ApiError(503, "elicense.unavailable", "the e-license library is unavailable") from exc
+    found = hall.connectors.elicense.licenses_for(person.value)  # ELicenseUnavailable: 503, ask for paper
     return {"id_masked": person.masked, "licenses": [vars(lic) for lic in found]}

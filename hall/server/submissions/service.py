@@ -16,13 +16,14 @@ from config.privacy import mask_name
 from hall.server.catalogue.models import ServiceItem
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.http_errors import ApiError
+from hall.server.core.sql import session_sql
 from hall.server.domain import catalogue as dcat
 from hall.server.domain import submissions as dsub
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import parse_id_number
 from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
 from hall.server.submissions.uploads import StoredFile
-from hall.server.tickets.service import _UPSERT
+from hall.server.tickets.numbering import count_up
 
 _COUNTER_KEY = "#R"  # the registration-code counter shares the per-day counter table
 # The material a citizen's touch signature under the commitment (容缺承诺) is stored as.
@@ -42,10 +43,7 @@ def domain_item(row: ServiceItem) -> dcat.ServiceItem:
 
 def _next_code(s: Session, now: datetime) -> dsub.RegistrationCode:
     day = hall_day(now)
-    conn = s.connection()
-    counter, _ = conn.execute(_UPSERT[conn.dialect.name],
-                              {"day": day.isoformat(), "cat": _COUNTER_KEY, "delta": 0}).one()
-    return dsub.new_registration_code(day, int(counter))
+    return dsub.new_registration_code(day, count_up(session_sql(s), day=day.isoformat(), key=_COUNTER_KEY))
 
 
 def _material(requirement: str, kind: str, *, f: StoredFile | None = None, waived_due: date | None = None

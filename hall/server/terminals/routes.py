@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from hall.server.auth.tokens import HallDep, ManagerRole, TerminalRole
+from hall.server.auth.deps import HallDep, ManagerRole, TerminalRole
 from hall.server.core.context import HallContext
 from hall.server.core.http_errors import ApiError
 from hall.server.core.schemas import ERRORS

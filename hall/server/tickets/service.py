@@ -1,240 +1,196 @@
-"""Issuing tickets: gapless per-category-per-day numbers, per-ID quota, offline tickets, views."""
+"""Issuing and reading tickets: plan a request, write it with the one writer, answer in the one shape.
+
+:func:`plan` turns a request into the row to write (category open?, ID number → masked form, hash and
+the elderly priority, the quota and cap to check) and says whether it is *plain* — no priority in a
+priority-first hall, nobody to notify — so that its place in line is the line's count and the batch
+writer can take it (:mod:`hall.server.tickets.front`). :func:`issue` writes a plan on any unit of work;
+:func:`issue_request` is the route's whole path (offline tickets and notices included). Raises domain
+errors only.
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.server.catalogue.models import Category
+from hall.server.catalogue.service import domain_category
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
-from hall.server.domain import catalogue as dcat
 from hall.server.domain import errors as derr
-from hall.server.domain.hallday import format_ticket_number, hall_day
+from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import age_on, parse_id_number
 from hall.server.domain.offline_clock import trusted_issue_time
 from hall.server.domain.queue_policy import CallMode
-from hall.server.domain.rules import QuotaRule, check_quota
 from hall.server.domain.tickets import PriorityReason
 from hall.server.hallday.service import ensure_day
 from hall.server.notices.service import follow
 from hall.server.queue import order as queue
-from hall.server.tickets.models import Ticket, TicketCounter
+from hall.server.tickets.errors import OfflineFields
+from hall.server.tickets.models import Ticket
+from hall.server.tickets.schemas import FollowOut, NotifyIn, TicketIn, TicketOut
+from hall.server.tickets.transitions import get_ticket
+from hall.server.tickets.writer import FALLBACK, NewTicket, Unit, Written, announce, answer, public_path, write
 
-TERMINAL_STATES = ("done", "no_show", "cancelled")
-
-
-def public_path(token: str) -> str:
-    return f"/t/{token}"
-
-
-def ticket_view(t: Ticket, *, waiting_ahead: int | None = None, estimated_wait_s: int | None = None
-                ) -> dict[str, Any]:
-    """The API shape of a ticket; no personal data beyond the masked ID number."""
-    return {
-        "id": t.id, "number": t.number, "category": t.category, "status": t.status, "source": t.source,
-        "priority": t.priority, "hall_day": t.hall_day, "window": t.window,
-        "waiting_ahead": waiting_ahead, "estimated_wait_s": estimated_wait_s,
-        "issued_at": t.issued_at.isoformat(), "called_at": t.called_at.isoformat() if t.called_at else None,
-        "call_count": t.call_count, "offline_number": t.offline_number, "terminal_id": t.terminal_id,
-        "id_masked": t.id_masked, "appointment_id": t.appointment_id, "submission_id": t.submission_id,
-        "transferred_from": t.transferred_from, "target_window": t.target_window,
-        "public_url": public_path(t.public_token),
-        "offline_issued_at": t.offline_issued_at.isoformat() if t.offline_issued_at else None,
-    }
+SCOPE = "POST /tickets"  # the idempotency scope of new tickets (route and lean front alike)
+# Accepted on input for a 办不成事 ticket (the kiosk's name for it).
+FALLBACK_ALIASES = frozenset({FALLBACK, "fallback"})
 
 
-# Hot-path statements are built once with bind parameters: SQLAlchemy then reuses their compiled
-# form, which halves the CPU per ticket compared with statements rebuilt from literal values.
-_T = TicketCounter.__table__
-_TK = Ticket.__table__
+@dataclass(frozen=True)
+class Plan:
+    ticket: NewTicket
+    # Plain: its place is the line's count (no queue read), so the lean front and batch writer may take it.
+    plain: bool
 
 
-def _counter_upsert(dialect: str, *, seq: int) -> Any:
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_T)
-    return ins.values(hall_day=bindparam("day"), category=bindparam("cat"), last_seq=seq,
-                      waiting=bindparam("delta")).on_conflict_do_update(
-        index_elements=[_T.c.hall_day, _T.c.category],
-        set_={"last_seq": _T.c.last_seq + seq, "waiting": _T.c.waiting + bindparam("delta")},
-    ).returning(_T.c.last_seq, _T.c.waiting)
-
-
-_UPSERT = {d: _counter_upsert(d, seq=1) for d in ("postgresql", "sqlite")}
-_ADJUST = {d: _counter_upsert(d, seq=0) for d in ("postgresql", "sqlite")}
-_INSERT_TICKET = _TK.insert().returning(_TK.c.id)
-_QUOTA = select(func.count()).select_from(_TK).where(
-    _TK.c.id_hash == bindparam("h"), _TK.c.hall_day == bindparam("day"), _TK.c.category == bindparam("cat"),
-    _TK.c.status != "cancelled")
-
-
-def next_sequence(session: Session, *, day: str, category: str, delta: int = 1) -> tuple[int, int]:
-    """Bump the category's counter for ``day``; returns (sequence, waiting in the line including this
-    ticket when ``delta`` is 1). The counter row's lock serialises concurrent issues, on every replica."""
-    conn = session.connection()
-    seq, waiting = conn.execute(_UPSERT[conn.dialect.name], {"day": day, "cat": category, "delta": delta}).one()
-    return int(seq), int(waiting)
-
-
-def adjust_waiting(session: Session, changes: dict[tuple[str, str], int]) -> None:
-    """Apply waiting-count deltas per (day, category), in a fixed order so two transfers cannot deadlock."""
-    conn = session.connection()
-    for (day, cat), delta in sorted(changes.items()):
-        if delta:
-            conn.execute(_ADJUST[conn.dialect.name], {"day": day, "cat": cat, "delta": delta})
-
-
-def waiting_ahead(session: Session, t: Ticket | dict[str, Any], hall: HallContext,
-                  now: datetime | None = None) -> int:
-    """Tickets of the same line that the policy calls before this one (the domain's call order)."""
-    row = SimpleNamespace(**t) if isinstance(t, dict) else t
-    return queue.ahead_of(session, hall, row, now or datetime.now(UTC))
-
-
-def estimate(hall: HallContext, category: str, ahead: int) -> int:
-    return queue.estimate(hall, category, ahead)
-
-
-_HOURS: dict[tuple[str, str, str, int | None], dcat.Category] = {}
-
-
-def domain_category(c: Category) -> dcat.Category:
-    """The stored category as the domain's (opening hours, daily cap), cached per definition."""
-    key = (c.code, c.opens, c.closes, c.daily_cap)
-    found = _HOURS.get(key)
-    if found is None:
-        if (c.opens, c.closes) == ("00:00", "24:00"):
-            hours = dcat.OpeningHours.always()
-        else:
-            closes = time.max if c.closes == "24:00" else c.closes
-            hours = dcat.OpeningHours.on_days(range(7), [(c.opens, closes)])
-        found = dcat.Category(code=c.code, name_zh=c.name_zh, name_en=c.name_en or c.name_zh,
-                              sla_minutes=max(1, c.sla_minutes), daily_cap=c.daily_cap, hours=hours)
-        _HOURS[key] = found
-    return found
-
-
-def _check_category(hall: HallContext, code: str) -> Category:
-    cat = hall.categories.get(hall.db).get(code)
+def _category(hall: HallContext, code: str) -> Category:
+    cat = hall.categories.get().get(code)
     if cat is None or not cat.active:
         raise derr.UnknownCategory(category=code)
     return cat
 
 
-def _priority_word(req: dict[str, Any]) -> str | None:
-    value = req.get("priority")
-    return queue.FALLBACK if value in queue.FALLBACK_ALIASES else value
-
-
-def _id_fields(hall: HallContext, id_number: str | None) -> tuple[str | None, str | None, date | None]:
+def _identity(hall: HallContext, id_number: str | None) -> tuple[str | None, str | None, date | None]:
     if not id_number:
         return None, None, None
     parsed = parse_id_number(id_number)
     return hall.keyring.id_hash(parsed.value), parsed.masked, parsed.birth_date
 
 
-def issue(hall: HallContext, tx: Tx, req: dict[str, Any], *, now: datetime | None = None,
-          appointment_id: int | None = None, terminal_clock: datetime | None = None) -> tuple[int, dict[str, Any]]:
-    """Issue a ticket (kiosk, counter, online, appointment) or accept an offline one. Returns (status, body).
-    ``terminal_clock``: an offline ticket's terminal clock at sending time (its offset corrects issued_at)."""
-    now = now or datetime.now(UTC)
-    cat = _check_category(hall, req["category"])
-    ensure_day(hall, tx, now)
-    if req.get("source") == "offline":
-        return _accept_offline(hall, tx, req, cat, now, terminal_clock)
-    dc = domain_category(cat)
-    dc.check_can_issue(now, issued_today=0)  # opening hours: Closed with the next opening
-    day = hall_day(now).isoformat()
-    id_hash, id_masked, birth = _id_fields(hall, req.get("id_number"))
-    priority = _priority_word(req)
+def plan(hall: HallContext, req: TicketIn, now: datetime, *, appointment_id: int | None = None,
+         source: str | None = None, priority: str | None = None) -> Plan:
+    """What to write for an online ticket (not an offline one); ``source``/``priority`` set by the server
+    itself (a check-in's ``appointment``). Raises UnknownCategory, Closed, InvalidIdNumber."""
+    cat = _category(hall, req.category)
+    domain_category(cat).check_can_issue(now, issued_today=0)  # opening hours: Closed with the next opening
+    day = hall_day(now)
+    id_hash, id_masked, birth = _identity(hall, req.id_number)
+    priority = priority or (FALLBACK if req.priority in FALLBACK_ALIASES else req.priority)
     policy = hall.options.policy
-    s = tx.session
-    if id_hash is not None:
-        used = s.connection().execute(_QUOTA, {"h": id_hash, "day": day, "cat": cat.code}).scalar_one()
-        if req.get("source") != "appointment":
-            check_quota(issued_today=int(used), rule=QuotaRule(hall.options.daily_quota_per_id))
-        if (priority is None and birth is not None and PriorityReason.ELDERLY in policy.priority_reasons
-                and age_on(birth, hall_day(now)) >= policy.elderly_age):
-            priority = "elderly"
-    lined = priority != queue.FALLBACK
-    seq, waiting_now = next_sequence(s, day=day, category=cat.code, delta=1 if lined else 0)
-    if dc.daily_cap is not None:
-        dc.check_can_issue(now, issued_today=seq - 1)  # the rollback undoes the counter bump
-    row = {
-        "number": format_ticket_number(cat.code, seq), "seq": seq, "category": cat.code, "hall_day": day,
-        "status": "waiting", "source": req.get("source") or "kiosk", "priority": priority,
-        "id_hash": id_hash, "id_masked": id_masked, "issued_at": now, "queue_at": now,
-        "terminal_id": req.get("terminal_id"), "public_token": secrets.token_urlsafe(16),
-        "appointment_id": appointment_id, "call_count": 0, "submission_id": req.get("submission_id"),
-        "called_at": None, "started_at": None, "finished_at": None, "no_show_at": None, "window": None,
-        "target_window": None, "offline_number": None, "transferred_from": None, "reinstated_at": None,
-    }
-    row["id"] = s.connection().execute(_INSERT_TICKET, row).scalar_one()
-    if priority is None and policy.mode is CallMode.PRIORITY_FIRST:
+    source = source or req.source
+    if (priority is None and birth is not None and PriorityReason.ELDERLY in policy.priority_reasons
+            and age_on(birth, day) >= policy.elderly_age):
+        priority = PriorityReason.ELDERLY.value
+    ticket = NewTicket(
+        category=cat.code, day=day.isoformat(), source=source, issued_at=now, queue_at=now,
+        public_token=secrets.token_urlsafe(16), priority=priority, terminal_id=req.terminal_id,
+        id_hash=id_hash, id_masked=id_masked, appointment_id=appointment_id,
+        cap=cat.daily_cap, quota=hall.options.daily_quota_per_id if id_hash and source != "appointment" else None)
+    plain = priority is None and policy.mode is CallMode.PRIORITY_FIRST and req.notify is None
+    return Plan(ticket, plain)
+
+
+def issue(hall: HallContext, unit: Unit, p: Plan, *,
+          ahead_of: Callable[[NewTicket, Written], int] | None = None) -> TicketOut:
+    """Write the planned ticket and announce it. A plain ticket's place is its line's count; any other
+    needs ``ahead_of`` (the call order read on the same transaction)."""
+    written = write(unit, p.ticket)
+    if p.plain or ahead_of is None:
         # The domain's order puts a new plain ticket after every other one of its line (all are in an
         # earlier lane or were issued earlier), so the line's counter is the answer without a query.
-        ahead = waiting_now - 1
+        ahead = max(0, written.waiting - 1)
     else:
-        ahead = waiting_ahead(s, row, hall, now)
-    wait = estimate(hall, cat.code, ahead)
-    if req.get("notify"):
-        follow(hall, tx, int(row["id"]), status="waiting", ahead=ahead, **req["notify"])
-    tx.emit("ticket.issued", {"id": row["id"], "number": row["number"], "category": cat.code,
-                              "priority": priority, "source": row["source"], "waiting_ahead": ahead})
-    body = {
-        "id": row["id"], "number": row["number"], "category": cat.code, "status": "waiting",
-        "waiting_ahead": ahead, "estimated_wait_s": wait, "issued_at": now.isoformat(),
-        "source": row["source"], "priority": priority, "hall_day": day, "id_masked": id_masked,
-        "appointment_id": appointment_id, "public_url": public_path(row["public_token"]),
-    }
-    return 201, body
+        ahead = ahead_of(p.ticket, written)
+    out = answer(p.ticket, written, ahead=ahead, estimate=queue.estimate(hall, p.ticket.category, ahead))
+    announce(unit, out)
+    return out
 
 
-def _accept_offline(hall: HallContext, tx: Tx, req: dict[str, Any], cat: Category, now: datetime,
-                    terminal_clock: datetime | None) -> tuple[int, dict[str, Any]]:
+def _ahead_in(hall: HallContext, tx: Tx, now: datetime) -> Callable[[NewTicket, Written], int]:
+    """People ahead of a ticket just written, by the call order read on the same transaction."""
+    def ahead_of(t: NewTicket, written: Written) -> int:
+        placed = SimpleNamespace(id=written.id, status=t.status, hall_day=t.day, category=t.category,
+                                 target_window=None, priority=t.priority)
+        return queue.ahead_of(tx.session, hall, placed, now)
+    return ahead_of
+
+
+def issue_request(hall: HallContext, tx: Tx, req: TicketIn, *, now: datetime | None = None,
+                  appointment_id: int | None = None, source: str | None = None, priority: str | None = None,
+                  terminal_clock: datetime | None = None) -> tuple[int, TicketOut]:
+    """The whole path in an ORM unit: (status, ticket). ``source="offline"`` accepts a ticket a terminal
+    printed while the server was down (201, or 200 with the first ticket for a repeat)."""
+    now = now or datetime.now(UTC)
+    ensure_day(hall, tx, now)
+    if req.source == "offline":
+        return _accept_offline(hall, tx, req, now, terminal_clock)
+    p = plan(hall, req, now, appointment_id=appointment_id, source=source, priority=priority)
+    out = issue(hall, tx, p, ahead_of=_ahead_in(hall, tx, now))
+    if req.notify is not None:
+        follow(hall, tx, out.id, status="waiting", ahead=out.waiting_ahead, channel=req.notify.channel,
+               to=req.notify.to)
+    return 201, out
+
+
+def _accept_offline(hall: HallContext, tx: Tx, req: TicketIn, now: datetime,
+                    terminal_clock: datetime | None) -> tuple[int, TicketOut]:
     """A ticket a terminal printed while the server was down: keeps its printed number, queued by the time
     it was really issued as far as the server can tell (:mod:`hall.server.domain.offline_clock`; the
     terminal's own time is kept in ``offline_issued_at``). The same offline number again (a retry without
     key) returns the first ticket."""
-    number, issued_at = req.get("offline_number"), req.get("issued_at")
-    if not number or issued_at is None or not req.get("terminal_id"):
-        raise ApiError(422, "ticket.offline_fields", "offline tickets need offline_number, issued_at, terminal_id")
+    if not req.offline_number or req.issued_at is None or not req.terminal_id:
+        raise OfflineFields()
+    cat = _category(hall, req.category)
     o = hall.options
-    when = trusted_issue_time(issued_at, now, terminal_clock=terminal_clock,
+    when = trusted_issue_time(req.issued_at, now, terminal_clock=terminal_clock,
                               max_age=timedelta(minutes=o.offline_max_age_min),
                               tolerance=timedelta(seconds=o.offline_future_tolerance_s))
     day = hall_day(when.queue_at).isoformat()
-    s = tx.session
-    existing = s.scalar(select(Ticket).where(Ticket.hall_day == day, Ticket.number == number))
+    existing = tx.session.scalar(select(Ticket).where(Ticket.hall_day == day, Ticket.number == req.offline_number))
     if existing is not None:
-        return 200, ticket_view(existing)
-    id_hash, id_masked, _ = _id_fields(hall, req.get("id_number"))
+        return 200, view(hall, tx.session, existing, place=False)
+    id_hash, id_masked, _ = _identity(hall, req.id_number)
+    priority = FALLBACK if req.priority in FALLBACK_ALIASES else req.priority
     # A ticket of a hall day that is over (by a clock the server could check) can no longer be called:
     # keep it, closed.
-    status = "cancelled" if when.stale else "waiting"
-    t = Ticket(number=number, seq=None, category=cat.code, hall_day=day, status=status, source="offline",
-               priority=_priority_word(req), id_hash=id_hash, id_masked=id_masked, issued_at=when.queue_at,
-               queue_at=when.queue_at, offline_issued_at=issued_at, terminal_id=req["terminal_id"],
-               offline_number=number, public_token=secrets.token_urlsafe(16), call_count=0)
-    s.add(t)
-    s.flush()
-    if status == "waiting" and queue.in_line(t):
-        adjust_waiting(s, {(day, cat.code): 1})
-    ahead = waiting_ahead(s, t, hall) if status == "waiting" else 0
-    tx.emit("ticket.issued", {"id": t.id, "number": number, "category": cat.code, "priority": t.priority,
-                              "source": "offline", "waiting_ahead": ahead})
-    body = ticket_view(t, waiting_ahead=ahead, estimated_wait_s=estimate(hall, cat.code, ahead))
-    body["issue_time_basis"], body["terminal_clock_offset_s"] = when.basis.value, when.offset_s
-    return 201, body
+    ticket = NewTicket(
+        category=cat.code, day=day, source="offline", issued_at=when.queue_at, queue_at=when.queue_at,
+        public_token=secrets.token_urlsafe(16), priority=priority, terminal_id=req.terminal_id, id_hash=id_hash,
+        id_masked=id_masked, offline_number=req.offline_number, offline_issued_at=req.issued_at,
+        status="cancelled" if when.stale else "waiting")
+    written = write(tx, ticket)
+    ahead = _ahead_in(hall, tx, now)(ticket, written) if ticket.status == "waiting" else 0
+    out = answer(ticket, written, ahead=ahead, estimate=queue.estimate(hall, cat.code, ahead))
+    announce(tx, out)
+    return 201, out.model_copy(update={"issue_time_basis": when.basis.value,
+                                       "terminal_clock_offset_s": when.offset_s})
 
 
-def get_ticket(session: Session, ticket_id: int) -> Ticket:
-    t = session.get(Ticket, ticket_id)
-    if t is None:
-        raise ApiError(404, "ticket.not_found", "no such ticket")
-    return t
+def view(hall: HallContext, session: Session, t: Ticket, *, place: bool = True) -> TicketOut:
+    """A stored ticket in the API's one shape; ``place``: with the people ahead (0 once called) and the
+    estimated wait, as a reader of the ticket sees them (answers to a clerk's action leave them out)."""
+    ahead = None
+    if place:
+        ahead = queue.ahead_of(session, hall, t, datetime.now(UTC)) if t.status == "waiting" else 0
+    return TicketOut(
+        id=t.id, number=t.number, category=t.category, status=t.status, source=t.source, priority=t.priority,
+        hall_day=t.hall_day, window=t.window, waiting_ahead=ahead,
+        estimated_wait_s=queue.estimate(hall, t.category, ahead) if ahead is not None else None,
+        issued_at=t.issued_at, called_at=t.called_at, call_count=t.call_count, offline_number=t.offline_number,
+        terminal_id=t.terminal_id, id_masked=t.id_masked, appointment_id=t.appointment_id,
+        submission_id=t.submission_id, transferred_from=t.transferred_from, target_window=t.target_window,
+        public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at)
+
+
+def dump(out: TicketOut) -> dict[str, Any]:
+    """The JSON body of a ticket answer."""
+    return out.model_dump(mode="json")
+
+
+def start_following(hall: HallContext, ticket_id: int, body: NotifyIn) -> FollowOut:
+    """Follow a waiting or called ticket by SMS/WeChat (the recipient stored encrypted, never logged)."""
+    with hall.unit() as tx:
+        t = get_ticket(tx.session, ticket_id)
+        if t.status not in ("waiting", "called"):
+            raise derr.InvalidTransition(current=t.status, target="followed")
+        ahead = queue.ahead_of(tx.session, hall, t, datetime.now(UTC)) if t.status == "waiting" else None
+        follow(hall, tx, t.id, status=t.status, ahead=ahead, channel=body.channel, to=body.to)
+        number = t.number
+    return FollowOut(ticket_id=ticket_id, number=number, channel=body.channel, following=True)

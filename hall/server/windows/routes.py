@@ -1,50 +1,55 @@
-"""Window (counter) routes for clerks: call next, recall, start, finish, no-show, pause/resume."""
+"""Window (counter) routes for clerks: call next, recall, start, finish, no-show, open/pause/resume/close."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from hall.server.audit import service as audit
-from hall.server.auth.tokens import AnyRole, ClerkRole, HallDep, ManagerRole, Principal
-from hall.server.core.context import Tx
+from hall.server.auth.cache import Principal
+from hall.server.auth.deps import AnyRole, ClerkRole, HallDep, ManagerRole
+from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
-from hall.server.core.schemas import ERRORS, CallNumberIn, OpenWindowIn, PauseIn, TicketOut, WindowIn
+from hall.server.core.params import IdemKey, WindowNo
+from hall.server.core.schemas import ERRORS
+from hall.server.tickets import service as tickets
+from hall.server.tickets.models import Ticket
+from hall.server.tickets.schemas import TicketOut
 from hall.server.windows import service as svc
 from hall.server.windows.models import Window
+from hall.server.windows.schemas import CallNumberIn, OpenWindowIn, PauseIn, WindowIn, WindowOut
 
 router = APIRouter(tags=["windows"], responses=ERRORS)
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
-WindowNo = Annotated[int, Path(ge=1, le=9999)]
 
 
-def _run(hall: Any, scope: str, key: str | None, payload: Any, fn: Callable[[Tx], Any], *,
-         who: Principal | None = None, action: str = "", window: int | None = None) -> Response:
+def _act(hall: HallContext, window: int, key: str | None, fn: Callable[[Tx], Ticket | None], *,
+         who: Principal, action: str, payload: Any = None) -> Response:
+    """A ticket action at ``window``: idempotent, audited in its own transaction, answered with the ticket
+    (204 when call-next finds nobody)."""
     def run(tx: Tx) -> tuple[int, Any]:
-        out = fn(tx)
-        if action:
-            audit.record(tx.session, who, action, f"window {window}",
-                         f"ticket {out['number']}" if isinstance(out, dict) and out.get("number") else "")
-        return 200, out
+        t = fn(tx)
+        audit.record(tx.session, who, action, f"window {window}", f"ticket {t.number}" if t is not None else "")
+        return 200, None if t is None else tickets.dump(tickets.view(hall, tx.session, t, place=False))
 
-    status, out = run_idempotent(hall, scope=scope, key=key, payload=payload, action=run)
+    scope = f"{action.removeprefix('window.').replace('_', '-')} {window}"
+    status, out = run_idempotent(hall, scope=scope, key=key, payload=payload or {}, action=run)
     if out is None:
         return Response(status_code=204)
     return JSONResponse(out, status_code=status)
 
 
-@router.get("/windows")
-def list_windows(hall: HallDep, who: AnyRole) -> list[dict[str, Any]]:
+@router.get("/windows", response_model=list[WindowOut])
+def list_windows(hall: HallDep, who: AnyRole) -> list[WindowOut]:
     with hall.db.read() as s:
-        return [svc.window_view(w) for w in s.scalars(select(Window).order_by(Window.number))]
+        return [svc.window_out(w) for w in s.scalars(select(Window).order_by(Window.number))]
 
 
-@router.put("/windows/{window}")
-def put_window(window: WindowNo, body: WindowIn, hall: HallDep, who: ManagerRole) -> dict[str, Any]:
+@router.put("/windows/{window}", response_model=WindowOut)
+def put_window(window: WindowNo, body: WindowIn, hall: HallDep, who: ManagerRole) -> WindowOut:
     with hall.unit() as tx:
         w = tx.session.get(Window, window) or Window(number=window, status="closed")
         w.name, w.categories, w.cannot_do_desk = body.name, body.categories, body.cannot_do_desk
@@ -53,73 +58,67 @@ def put_window(window: WindowNo, body: WindowIn, hall: HallDep, who: ManagerRole
         tx.session.add(w)
         tx.session.flush()
         audit.record(tx.session, who, "window.configure", f"window {window}", ",".join(body.categories))
-        view = svc.window_view(w)
-        tx.emit("window.changed", view)
-    return view
+        out = svc.window_out(w)
+        tx.emit("window.changed", out.model_dump(mode="json"))
+    return out
 
 
 @router.post("/windows/{window}/call-next", response_model=TicketOut,
              responses={204: {"description": "nothing waits"}})
 def call_next(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> Response:
     """Call the best waiting ticket across the window's categories; 204 when nothing waits."""
-    return _run(hall, f"call-next {window}", key, {}, lambda tx: svc.call_next(hall, tx, window),
-                who=who, action="window.call_next", window=window)
+    return _act(hall, window, key, lambda tx: svc.call_next(hall, tx, window), who=who, action="window.call_next")
 
 
 @router.post("/windows/{window}/call", response_model=TicketOut)
 def call_number(window: WindowNo, body: CallNumberIn, hall: HallDep, who: ClerkRole, key: IdemKey = None
                 ) -> Response:
-    return _run(hall, f"call {window}", key, body.model_dump(),
-                lambda tx: svc.call_number(hall, tx, window, body.number), who=who, action="window.call", window=window)
+    return _act(hall, window, key, lambda tx: svc.call_number(hall, tx, window, body.number), who=who,
+                action="window.call", payload=body.model_dump())
 
 
 @router.post("/windows/{window}/recall", response_model=TicketOut)
 def recall(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> Response:
-    return _run(hall, f"recall {window}", key, {}, lambda tx: svc.recall(hall, tx, window),
-                who=who, action="window.recall", window=window)
+    return _act(hall, window, key, lambda tx: svc.recall(hall, tx, window), who=who, action="window.recall")
 
 
 @router.post("/windows/{window}/start", response_model=TicketOut)
 def start(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> Response:
-    return _run(hall, f"start {window}", key, {}, lambda tx: svc.start(hall, tx, window),
-                who=who, action="window.start", window=window)
+    return _act(hall, window, key, lambda tx: svc.start(hall, tx, window), who=who, action="window.start")
 
 
 @router.post("/windows/{window}/finish", response_model=TicketOut)
 def finish(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> Response:
-    return _run(hall, f"finish {window}", key, {}, lambda tx: svc.finish(hall, tx, window),
-                who=who, action="window.finish", window=window)
+    return _act(hall, window, key, lambda tx: svc.finish(hall, tx, window), who=who, action="window.finish")
 
 
 @router.post("/windows/{window}/no-show", response_model=TicketOut)
 def no_show(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> Response:
-    return _run(hall, f"no-show {window}", key, {}, lambda tx: svc.no_show(hall, tx, window),
-                who=who, action="window.no_show", window=window)
+    return _act(hall, window, key, lambda tx: svc.no_show(hall, tx, window), who=who, action="window.no_show")
 
 
-@router.post("/windows/{window}/open")
-def open_window(window: WindowNo, body: OpenWindowIn, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
+def _set(hall: HallContext, window: int, who: Principal, action: str, *, status: str, reason: str = "",
+         clerk: str | None = None) -> WindowOut:
     with hall.unit() as tx:
-        audit.record(tx.session, who, "window.open", f"window {window}")
-        return svc.set_status(hall, tx, window, status="open", clerk=body.clerk or who.name)
+        audit.record(tx.session, who, action, f"window {window}", reason)
+        return svc.set_status(hall, tx, window, status=status, reason=reason, clerk=clerk)
 
 
-@router.post("/windows/{window}/pause")
-def pause(window: WindowNo, body: PauseIn, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
-    with hall.unit() as tx:
-        audit.record(tx.session, who, "window.pause", f"window {window}", body.reason)
-        return svc.set_status(hall, tx, window, status="paused", reason=body.reason)
+@router.post("/windows/{window}/open", response_model=WindowOut)
+def open_window(window: WindowNo, body: OpenWindowIn, hall: HallDep, who: ClerkRole) -> WindowOut:
+    return _set(hall, window, who, "window.open", status="open", clerk=body.clerk or who.name)
 
 
-@router.post("/windows/{window}/resume")
-def resume(window: WindowNo, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
-    with hall.unit() as tx:
-        audit.record(tx.session, who, "window.resume", f"window {window}")
-        return svc.set_status(hall, tx, window, status="open")
+@router.post("/windows/{window}/pause", response_model=WindowOut)
+def pause(window: WindowNo, body: PauseIn, hall: HallDep, who: ClerkRole) -> WindowOut:
+    return _set(hall, window, who, "window.pause", status="paused", reason=body.reason)
 
 
-@router.post("/windows/{window}/close")
-def close(window: WindowNo, hall: HallDep, who: ClerkRole) -> dict[str, Any]:
-    with hall.unit() as tx:
-        audit.record(tx.session, who, "window.close", f"window {window}")
-        return svc.set_status(hall, tx, window, status="closed")
+@router.post("/windows/{window}/resume", response_model=WindowOut)
+def resume(window: WindowNo, hall: HallDep, who: ClerkRole) -> WindowOut:
+    return _set(hall, window, who, "window.resume", status="open")
+
+
+@router.post("/windows/{window}/close", response_model=WindowOut)
+def close(window: WindowNo, hall: HallDep, who: ClerkRole) -> WindowOut:
+    return _set(hall, window, who, "window.close", status="closed")

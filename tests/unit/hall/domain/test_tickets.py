@@ -16,7 +16,7 @@ S = tk.TicketStatus
 @pytest.mark.parametrize(
     ("cur", "tgt"),
     [(S.WAITING, S.CALLED), (S.CALLED, S.CALLED), (S.CALLED, S.SERVING), (S.SERVING, S.DONE),
-     (S.CALLED, S.NO_SHOW), (S.SERVING, S.TRANSFERRED), (S.TRANSFERRED, S.CALLED), (S.NO_SHOW, S.WAITING),
+     (S.CALLED, S.NO_SHOW), (S.SERVING, S.WAITING), (S.CALLED, S.DONE), (S.NO_SHOW, S.WAITING),
      (S.WAITING, S.CANCELLED)],
 )
 def test_allowed(cur: tk.TicketStatus, tgt: tk.TicketStatus) -> None:
@@ -26,7 +26,7 @@ def test_allowed(cur: tk.TicketStatus, tgt: tk.TicketStatus) -> None:
 @pytest.mark.parametrize(
     ("cur", "tgt"),
     [(S.WAITING, S.SERVING), (S.WAITING, S.DONE), (S.DONE, S.WAITING), (S.CANCELLED, S.CALLED),
-     (S.SERVING, S.NO_SHOW), (S.NO_SHOW, S.CALLED), (S.SERVING, S.WAITING)],
+     (S.SERVING, S.NO_SHOW), (S.NO_SHOW, S.CALLED), (S.SERVING, S.CALLED), (S.CALLED, S.CANCELLED)],
 )
 def test_refused(cur: tk.TicketStatus, tgt: tk.TicketStatus) -> None:
     assert not tk.can_transition(cur, tgt)
@@ -34,6 +34,20 @@ def test_refused(cur: tk.TicketStatus, tgt: tk.TicketStatus) -> None:
         tk.check_transition(cur, tgt)
     assert info.value.code == "invalid_transition"
     assert cur.value in info.value.message_en and tgt.value in info.value.message_zh
+
+
+def test_the_state_graph_is_the_action_table() -> None:
+    for (state, action), target in tk.ACTIONS.items():
+        assert tk.act(state, action) is target and target in tk.TRANSITIONS[state]
+    assert {t for targets in tk.TRANSITIONS.values() for t in targets} <= set(S)
+
+
+def test_an_action_the_table_lacks_is_an_invalid_transition() -> None:
+    with pytest.raises(InvalidTransition) as info:
+        tk.act(S.SERVING, tk.TicketAction.RECALL)
+    assert info.value.params == {"current": "serving", "target": "recall"}
+    with pytest.raises(InvalidInput):
+        tk.act(S.WAITING, "teleport")
 
 
 def test_final_states_have_no_way_out() -> None:
@@ -69,7 +83,7 @@ def test_transfer_keeps_number_time_and_priority() -> None:
     t = ticket("A007", 3, status="serving", priorities={"disabled"})
     moved = tk.transfer(t, to_category="C")
     assert (moved.number, moved.issued_at, moved.priorities) == ("A007", t.issued_at, t.priorities)
-    assert moved.category == "C" and moved.status is S.TRANSFERRED and moved.transferred_from == "A"
+    assert moved.category == "C" and moved.status is S.WAITING and moved.transferred_from == "A"
     to_window = tk.transfer(moved, to_window="5")
     assert to_window.target_window == "5" and to_window.category == "C"
     with pytest.raises(InvalidInput):

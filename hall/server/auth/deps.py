@@ -1,0 +1,43 @@
+"""FastAPI dependencies: the services of the app and the caller's principal by role.
+
+Routes stay short with these ``Annotated`` aliases (the FastAPI template's ``deps.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from hall.server.auth.cache import Principal
+from hall.server.auth.tokens import ISSUERS, ROLES, allowed, authenticate, bearer_token, check_role
+from hall.server.core.context import HallContext
+
+
+def get_hall(request: Request) -> HallContext:
+    hall: HallContext = request.app.state.hall
+    return hall
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def require(roles: frozenset[str]) -> Callable[[Request], Awaitable[Principal]]:
+    """Dependency: a valid token whose role is in ``roles``."""
+
+    # async so FastAPI does not hop to a thread for it; the DB is touched at most once a second per token.
+    async def dep(request: Request) -> Principal:
+        token = bearer_token(request.headers.get("authorization"))
+        return check_role(authenticate(get_hall(request), token, client_address(request)), roles)
+
+    return dep
+
+
+HallDep = Annotated[HallContext, Depends(get_hall)]
+AnyRole = Annotated[Principal, Depends(require(allowed(*ROLES)))]
+TerminalRole = Annotated[Principal, Depends(require(ISSUERS))]
+ClerkRole = Annotated[Principal, Depends(require(allowed("clerk", "manager")))]
+ManagerRole = Annotated[Principal, Depends(require(allowed("manager")))]
+AdminRole = Annotated[Principal, Depends(require(allowed()))]

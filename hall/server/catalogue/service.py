@@ -1,0 +1,81 @@
+"""Lines and service items: their API shapes, the domain's view of a line, and the manager's edits."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import select
+
+from hall.server.catalogue.errors import CodeMismatch, ItemNotFound
+from hall.server.catalogue.models import Category, ServiceItem
+from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ServiceItemOut
+from hall.server.core.context import HallContext
+from hall.server.domain import catalogue as dcat
+from hall.server.domain.catalogue import cap_reached
+
+_DOMAIN: dict[tuple[str, str, str, int | None], dcat.Category] = {}
+
+
+def domain_category(c: Category) -> dcat.Category:
+    """The stored category as the domain's (opening hours, daily cap), cached per definition."""
+    key = (c.code, c.opens, c.closes, c.daily_cap)
+    found = _DOMAIN.get(key)
+    if found is None:
+        if (c.opens, c.closes) == ("00:00", "24:00"):
+            hours = dcat.OpeningHours.always()
+        else:
+            closes = time.max if c.closes == "24:00" else c.closes
+            hours = dcat.OpeningHours.on_days(range(7), [(c.opens, closes)])
+        found = dcat.Category(code=c.code, name_zh=c.name_zh, name_en=c.name_en or c.name_zh,
+                              sla_minutes=max(1, c.sla_minutes), daily_cap=c.daily_cap, hours=hours)
+        _DOMAIN[key] = found
+    return found
+
+
+def category_out(c: Category, *, waiting: int = 0, longest_wait_s: int = 0, estimated_wait_s: int = 0,
+                 issued_today: int = 0) -> CategoryOut:
+    return CategoryOut(code=c.code, name=c.name_zh, name_zh=c.name_zh, name_en=c.name_en,
+                       sla_minutes=c.sla_minutes, daily_cap=c.daily_cap, opens=c.opens, closes=c.closes,
+                       at_close=c.at_close, active=c.active, waiting=waiting, longest_wait_s=longest_wait_s,
+                       estimated_wait_s=estimated_wait_s, issued_today=issued_today,
+                       full=cap_reached(c.daily_cap, issued_today))
+
+
+def item_out(i: ServiceItem) -> ServiceItemOut:
+    return ServiceItemOut(code=i.code, name=i.name_zh, name_zh=i.name_zh, name_en=i.name_en, category=i.category,
+                          department=i.department, type=i.item_type, legal_basis=i.legal_basis,
+                          conditions=i.conditions, materials=i.materials, legal_days=i.legal_days,
+                          promised_days=i.promised_days, fees=i.fees, location=i.location, hours=i.hours,
+                          online_url=i.online_url, commitment_allowed=i.commitment_allowed)
+
+
+def put_category(hall: HallContext, code: str, body: CategoryIn) -> CategoryOut:
+    """Create or change a line (the manager's). Raises CodeMismatch."""
+    if code != body.code:
+        raise CodeMismatch()
+    with hall.unit() as tx:
+        c = tx.session.get(Category, code) or Category(code=code)
+        for k, v in body.model_dump().items():
+            setattr(c, k, v)
+        c.active = True
+        tx.session.add(c)
+        tx.session.flush()
+        out = category_out(c)
+    hall.categories.invalidate()
+    return out
+
+
+def items(hall: HallContext, category: str | None) -> list[ServiceItemOut]:
+    with hall.db.read() as s:
+        q = select(ServiceItem).where(ServiceItem.active.is_(True)).order_by(ServiceItem.code)
+        if category:
+            q = q.where(ServiceItem.category == category)
+        return [item_out(i) for i in s.scalars(q)]
+
+
+def item(hall: HallContext, code: str) -> ServiceItemOut:
+    with hall.db.read() as s:
+        found = s.get(ServiceItem, code)
+        if found is None:
+            raise ItemNotFound()
+        return item_out(found)

@@ -12,10 +12,14 @@ Two ways to load the server:
   "at 500 (or 800) tickets a second, how long does a citizen wait for the slip?" — and how the
   latency targets are meant to be read.
 
-Figures are medians of ``--runs`` (3) runs of ``--seconds`` each, on the same servers.
-The load generator is a raw asyncio HTTP/1.1 keep-alive client (hall.server.loadclient) so that on a
-2-core machine it takes a small share of the CPU; ``loadgen_cpu_ms_per_ticket``, ``server_cpu_ms_per_ticket``
-and ``load_1m`` (the machine's load average when the run started) say how fair the run was.
+Each client sends what a kiosk sends: ``{"category", "terminal_id"}`` for the hall's own lines (the
+seeded demo hall's categories) with a fresh ``Idempotency-Key`` per ticket, as a kiosk's outbox does;
+``--no-keys`` leaves the key out (the figure kiosks never see, kept for comparison), and the output says
+which with ``"idempotency_keys"``. Figures are medians of ``--runs`` (3) runs of ``--seconds`` each, on the
+same servers. The load generator is a raw asyncio HTTP/1.1 keep-alive client (bench._loadclient) so that
+on a 2-core machine it takes a small share of the CPU; ``loadgen_cpu_ms_per_ticket``,
+``server_cpu_ms_per_ticket`` and ``load_1m`` (the machine's load average when the run started) say how fair
+the run was.
 """
 
 from __future__ import annotations
@@ -40,10 +44,9 @@ from bench._stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("HALL_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-CATEGORIES = "ABCDEF"
-# A fast server issues more than 9999 tickets of a category in 20 s (the last number a category has
-# in a day); the benchmark spreads its load over 26 lines so it measures speed, not exhaustion.
-BENCH_CATEGORIES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The demo hall's lines (hall/server/seed_data/demo_hall.json), all a kiosk offers. Numbers are checked
+# and the day starts afresh after every run, so a run of 20 s stays below a line's last number (9999).
+CATEGORIES = "ABCDEFG"
 
 
 def _free_port() -> int:
@@ -86,11 +89,12 @@ def stop_servers(servers: list[tuple[subprocess.Popen[bytes], str]]) -> None:
 
 async def run_load(urls: list[str], token: str, *, clients: int, seconds: float | None = None,
                    total: int | None = None, retry_every: int = 0, rate: float | None = None,
-                   categories: str = CATEGORIES) -> dict[str, Any]:
-    """Issue tickets from ``clients`` concurrent connections spread over ``urls`` until ``seconds`` pass or
-    ``total`` tickets exist. Every ``retry_every``-th request is sent twice with the same Idempotency-Key,
-    and both answers must name the same ticket. With ``rate``, ticket ``i`` is due ``i / rate`` seconds
-    after the start and its latency counts from then. Returns latencies and the issued tickets."""
+                   categories: str = CATEGORIES, keys: bool = True) -> dict[str, Any]:
+    """Issue tickets from ``clients`` concurrent connections (kiosks ``K01``…) spread over ``urls`` until
+    ``seconds`` pass or ``total`` tickets exist, each with a fresh Idempotency-Key unless ``keys`` is
+    False. Every ``retry_every``-th request is sent again with its key to the next server, and both
+    answers must name the same ticket. With ``rate``, ticket ``i`` is due ``i / rate`` seconds after the
+    start and its latency counts from then. Returns latencies and the issued tickets."""
     from bench._loadclient import RawConnection
 
     counter = itertools.count()
@@ -109,8 +113,9 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
                 i = next(counter)
                 if total is not None and i >= total:
                     return
-                body = {"category": categories[i % len(categories)]}
-                key = str(uuid.uuid4()) if retry_every and i % retry_every == 0 else None
+                body = {"category": categories[i % len(categories)], "terminal_id": f"K{n + 1:02d}"}
+                retry = bool(retry_every) and i % retry_every == 0
+                key = str(uuid.uuid4()) if keys or retry else None
                 t0 = time.perf_counter()
                 if rate:
                     due = start + i / rate
@@ -125,7 +130,7 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
                     failures.append(f"{status} {out}")
                     continue
                 tickets.append(out)
-                if key:
+                if retry:
                     again = await RawConnection(urls[(n + 1) % len(urls)], token).post_json(
                         "/api/v1/tickets", body, key=key)
                     if again[0] != 201 or again[1]["id"] != out["id"]:
@@ -168,23 +173,6 @@ def _drop_pg(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def add_categories(db_url: str, codes: str) -> None:
-    """Open-all-day lines without caps for the codes the demo hall does not have."""
-    from hall.server.catalogue.models import Category
-    from hall.server.core.db import Database
-
-    db = Database(db_url)
-    try:
-        with db.write() as s:
-            for code in codes:
-                if s.get(Category, code) is None:
-                    s.add(Category(code=code, name_zh=f"压测 {code}", name_en=f"Bench {code}", sla_minutes=30,
-                                   daily_cap=None, opens="00:00", closes="24:00", at_close="close",
-                                   sort=100, active=True))
-    finally:
-        db.dispose()
-
-
 def _reset_tickets(db_url: str) -> None:
     from sqlalchemy import text
 
@@ -218,6 +206,8 @@ def main(argv: list[str]) -> dict[str, object]:
                         help="pace the clients at this many tickets/s in total (default: closed loop)")
     parser.add_argument("--runs", type=int, default=3,
                         help="measure this many times on the same servers; figures are the medians")
+    parser.add_argument("--no-keys", action="store_true",
+                        help="send no Idempotency-Key (kiosks always send one; for comparison only)")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.runs < 1 or (args.rate is not None and args.rate <= 0):
         parser.error("--clients, --seconds, --runs and --rate must be positive")
@@ -237,19 +227,17 @@ def main(argv: list[str]) -> dict[str, object]:
             replicas = 2
         try:
             token = prepare_hall(db_url, token_prefix="bench")["terminal"]
-            add_categories(db_url, BENCH_CATEGORIES)
             servers = start_servers(db_url, work, replicas)
             try:
                 # A short warm-up so first-request costs (imports, pools) stay out of the figures.
                 urls = [u for _, u in servers]
-                warm = asyncio.run(run_load(urls, token, clients=args.clients, total=200,
-                                            categories=BENCH_CATEGORIES))
+                warm = asyncio.run(run_load(urls, token, clients=args.clients, total=200, keys=not args.no_keys))
                 tickets.extend(warm["tickets"])
                 for _ in range(args.runs):
                     load_1m = os.getloadavg()[0]
                     cpu0 = [_cpu_s(p.pid) for p, _ in servers], _cpu_s()
                     result = asyncio.run(run_load(urls, token, clients=args.clients, seconds=args.seconds,
-                                                  rate=args.rate, categories=BENCH_CATEGORIES))
+                                                  rate=args.rate, keys=not args.no_keys))
                     cpu1 = [_cpu_s(p.pid) for p, _ in servers], _cpu_s()
                     tickets.extend(result["tickets"])
                     errors += len(result["failures"])
@@ -266,7 +254,7 @@ def main(argv: list[str]) -> dict[str, object]:
             if pg_name:
                 _drop_pg(pg_name)
     med = {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
-    return {"db": args.db, "replicas": replicas, "clients": args.clients,
+    return {"db": args.db, "replicas": replicas, "clients": args.clients, "idempotency_keys": not args.no_keys,
             "mode": "paced" if args.rate else "closed_loop", "rate_per_s": args.rate, "runs": args.runs,
             "per_s": round(med["per_s"], 1), "p50_ms": round(med["p50_ms"], 2), "p99_ms": round(med["p99_ms"], 2),
             "p99_ms_worst": round(max(r["p99_ms"] for r in runs), 2),

@@ -46,7 +46,7 @@ class BatchUnit:
 
 
 Job = Callable[[BatchUnit], Any]
-_Pending = tuple[Job, "asyncio.Future[Any]"]
+_Pending = tuple[Job, "asyncio.Future[Any]", str]
 
 
 class BatchWriter:
@@ -80,12 +80,14 @@ class BatchWriter:
             t.start()
             self._workers.append(t)
 
-    async def submit(self, job: Job) -> Any:
+    async def submit(self, job: Job, *, lock_key: str = "") -> Any:
+        """``lock_key``: jobs of a batch run in this order (the row a job locks first, e.g. the ticket's line),
+        so two batches on two connections always lock in the same order and never deadlock."""
         if not self.running:
             raise RuntimeError("the batch writer is not running")
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         with self._cond:
-            self._pending.append((job, fut))
+            self._pending.append((job, fut, lock_key))
             self._cond.notify()
         return await fut
 
@@ -97,7 +99,7 @@ class BatchWriter:
             t.join(timeout=10)
         self._workers.clear()
         while self._pending:
-            _, fut = self._pending.popleft()
+            _, fut, _ = self._pending.popleft()
             self._answer([(fut, False, RuntimeError("the server is stopping"))])
 
     # --- writer threads ---------------------------------------------------------------------------
@@ -110,7 +112,7 @@ class BatchWriter:
             batch = []
             while self._pending and len(batch) < MAX_BATCH:
                 batch.append(self._pending.popleft())
-            return batch
+            return sorted(batch, key=lambda item: item[2])
 
     def _work(self) -> None:
         conn: Any = None
@@ -121,7 +123,7 @@ class BatchWriter:
                 self._answer(self._run(conn, batch))
             except Exception as exc:  # noqa: BLE001 - the connection broke: every job of the batch hears it
                 log.warning("batch write failed: %s", exc.__class__.__name__)
-                self._answer([(fut, False, exc) for _, fut in batch])
+                self._answer([(fut, False, exc) for _, fut, _ in batch])
                 with contextlib.suppress(Exception):
                     conn.close()
                 conn = None
@@ -140,7 +142,7 @@ class BatchWriter:
                     continue
                 if retryable(exc):
                     log.warning("batch write aborted %d times; answering 503", ATTEMPTS)
-                    return [(fut, False, DatabaseBusy()) for _, fut in batch]
+                    return [(fut, False, DatabaseBusy()) for _, fut, _ in batch]
                 if len(batch) == 1:
                     raise
                 log.warning("batch of %d failed (%s); running its jobs one by one", len(batch),
@@ -163,7 +165,7 @@ class BatchWriter:
             try:
                 if sqlite:
                     conn.execute("BEGIN IMMEDIATE")
-                for job, fut in batch:
+                for job, fut, _ in batch:
                     mark = len(unit.events)
                     try:
                         outcomes.append((fut, True, job(unit)))

@@ -56,6 +56,15 @@ class QueueStats:
     service_seconds: dict[str, float] = field(default_factory=dict)
     open_windows: dict[str, int] = field(default_factory=dict)
     open_domain_windows: Sequence[Window] = ()
+    # Estimates already worked out from these figures, by (category, people ahead): every ticket of a
+    # burst asks the same few questions, and the answers only change when the figures do.
+    estimates: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
+
+    def update(self, *, service_seconds: dict[str, float], open_windows: dict[str, int],
+               open_domain_windows: Sequence[Window]) -> None:
+        self.service_seconds, self.open_windows = service_seconds, open_windows
+        self.open_domain_windows = open_domain_windows
+        self.estimates = {}
 
 
 @dataclass

@@ -65,8 +65,11 @@ class EventHub:
         loop = self._loop
         if loop is None or loop.is_closed() or not events:
             return
+        loop.call_soon_threadsafe(self._fanout_all, list(events))
+
+    def _fanout_all(self, events: list[dict[str, Any]]) -> None:
         for event in events:
-            loop.call_soon_threadsafe(self.fanout, event)
+            self.fanout(event)
 
 
 _NOTIFY = select(func.pg_notify(bindparam("c"), bindparam("p")))

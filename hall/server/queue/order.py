@@ -137,9 +137,13 @@ def _domain_status(status: str) -> TicketStatus:
 
 def estimate(hall: HallContext, category: str, ahead: int) -> int:
     """Seconds to wait with ``ahead`` people before: the domain's EWMA service time × open windows."""
-    return estimate_wait_s(category=category, ahead=max(0, ahead), durations_s=(),
-                           open_windows=hall.stats.open_domain_windows,
-                           default_service_s=hall.stats.service_seconds.get(category, 300.0))
+    stats, key = hall.stats, (category, max(0, ahead))
+    found = stats.estimates.get(key)
+    if found is None:
+        found = stats.estimates[key] = estimate_wait_s(
+            category=category, ahead=key[1], durations_s=(), open_windows=stats.open_domain_windows,
+            default_service_s=stats.service_seconds.get(category, 300.0))
+    return found
 
 
 _line = line  # for functions whose parameter shadows the name

@@ -55,13 +55,13 @@ def refresh_estimates(hall: HallContext) -> None:
     samples: dict[str, list[float]] = {}
     for cat, started, finished in rows:
         samples.setdefault(cat, []).append(max(0.0, (finished - started).total_seconds()))
-    hall.stats.service_seconds = {cat: ewma_service_s(durations[-_SAMPLES:]) for cat, durations in samples.items()}
-    hall.stats.open_domain_windows = queue.open_windows(windows)
+    service_seconds = {cat: ewma_service_s(durations[-_SAMPLES:]) for cat, durations in samples.items()}
     open_by_cat: dict[str, int] = {}
     for w in windows:
         for cat in w.categories or []:
             open_by_cat[cat] = open_by_cat.get(cat, 0) + 1
-    hall.stats.open_windows = open_by_cat
+    hall.stats.update(service_seconds=service_seconds, open_windows=open_by_cat,
+                      open_domain_windows=queue.open_windows(windows))
 
 
 def snapshot(hall: HallContext) -> dict[str, Any]:

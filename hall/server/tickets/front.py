@@ -106,7 +106,7 @@ class TicketFront:
 
     async def _answer(self, job: Callable[[BatchUnit], tuple[int, str]], send: Send) -> bool:
         try:
-            status, text = await self.hall.writer.submit(job)
+            status, text = await self.hall.writer.submit(job, lock_key=job.args[1].ticket.category)
         except DomainError as refusal:
             await _respond(send, domain_status(refusal), domain_body(refusal), domain_headers(refusal))
             return True

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -22,6 +23,7 @@ from hall.server.events.hub import make_event
 from hall.server.events.listen import listen_forever
 from hall.server.hallday.service import hall_day_task, run_closing
 from hall.server.tickets.front import TicketFront
+from hall.server.tickets.service import issue_batch
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,9 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
             await asyncio.to_thread(upgrade, hall.db.engine)
         hall.hub.bind(asyncio.get_running_loop())
         await _start_hall_day(hall)
-        hall.writer.start(asyncio.get_running_loop())
+        if not hall.db.is_sqlite:
+            await asyncio.to_thread(_install_batch_functions, hall)
+        hall.writer.start(asyncio.get_running_loop(), partial(issue_batch, hall))
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
                  asyncio.create_task(hall.notices.run(hall), name="notices")]
@@ -117,6 +121,18 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     app.include_router(public.router)
     app.include_router(dashboard.router)
     return app
+
+
+def _install_batch_functions(hall: HallContext) -> None:
+    """PostgreSQL: the ticket writer's statements as batch functions (hall.server.core.pg_many)."""
+    from hall.server.core.pg_many import install
+    from hall.server.tickets.writer import statements
+
+    conn = hall.db.raw_connection()
+    try:
+        install(conn, statements("postgresql"))
+    finally:
+        conn.close()
 
 
 class HallApp(FastAPI):

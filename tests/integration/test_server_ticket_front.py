@@ -48,9 +48,9 @@ def test_plain_tickets_with_and_without_a_key_take_the_front_and_answer_like_the
     keyed = client.post("/api/v1/tickets", json={"category": "A", "terminal_id": "K1"},
                         headers=_h(tokens, key=str(uuid.uuid4())))
     bare = client.post("/api/v1/tickets", json={"category": "A"}, headers=_h(tokens))
-    assert keyed.status_code == bare.status_code == 201 and hall.writer.jobs == 2
+    assert keyed.status_code == bare.status_code == 201 and hall.writer.requests == 2
     routed = client.post("/api/v1/tickets", json={"category": "A", "priority": "vip"}, headers=_h(tokens))
-    assert routed.status_code == 201 and hall.writer.jobs == 2  # a priority needs the call order: the route
+    assert routed.status_code == 201 and hall.writer.requests == 2  # a priority needs the call order: the route
     a, b, c = keyed.json(), bare.json(), routed.json()
     assert set(a) == set(b) == set(c)  # one shape of a ticket, whichever path wrote it
     assert (a["number"], b["number"], c["number"]) == ("A001", "A002", "A003")
@@ -106,7 +106,7 @@ def test_everything_else_goes_to_the_route(app_client: tuple[TestClient, HallCon
     client, hall, tokens = app_client
     r = client.post("/api/v1/tickets", json=body, headers=_h(tokens) if headers is None else headers)
     assert r.status_code == status and r.json()["error"]["code"] == code
-    assert hall.writer.jobs == 0
+    assert hall.writer.requests == 0
 
 
 def test_id_numbers_quota_and_caps_hold_on_the_front_priorities_and_hours_on_the_route(
@@ -119,16 +119,16 @@ def test_id_numbers_quota_and_caps_hold_on_the_front_priorities_and_hours_on_the
     over = client.post("/api/v1/tickets", json={"category": "D", "id_number": YOUNG}, headers=_h(tokens))
     assert over.status_code == 422 and over.json()["error"]["code"] == "quota_exceeded"
     assert over.json()["error"]["params"] == {"limit": 3, "used": 3}
-    assert hall.writer.jobs == 4
+    assert hall.writer.requests == 4
     elderly = client.post("/api/v1/tickets", json={"category": "D", "id_number": OLD}, headers=_h(tokens))
-    assert elderly.json()["priority"] == "elderly" and hall.writer.jobs == 4
+    assert elderly.json()["priority"] == "elderly" and hall.writer.requests == 4
     capped = {"code": "E", "name_zh": "市场主体登记", "name_en": "Business registration", "daily_cap": 1}
     assert client.put("/api/v1/categories/E", json=capped, headers=manager).status_code == 200
     assert client.post("/api/v1/tickets", json={"category": "E"}, headers=_h(tokens)).status_code == 201
     full = client.post("/api/v1/tickets", json={"category": "E"}, headers=_h(tokens, key="full-1"))
     assert full.status_code == 422 and full.json()["error"]["code"] == "category_full"
     assert full.json()["error"]["params"]["cap"] == 1 and "1" in full.json()["error"]["message_zh"]
-    assert hall.writer.jobs == 6
+    assert hall.writer.requests == 6
     # A refused keyed request leaves no answer behind: its retry is judged afresh (still full).
     again = client.post("/api/v1/tickets", json={"category": "E"}, headers=_h(tokens, key="full-1"))
     assert again.status_code == 422 and again.json()["error"]["code"] == "category_full"
@@ -156,4 +156,4 @@ def test_a_database_held_by_another_process_is_waited_for(
     finally:
         timer.join()
         other.close()
-    assert r.status_code == 201 and r.json()["number"] == "A001" and hall.writer.jobs == 1
+    assert r.status_code == 201 and r.json()["number"] == "A001" and hall.writer.requests == 1

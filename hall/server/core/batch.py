@@ -1,14 +1,16 @@
-"""Group commit for the hottest writes: jobs that arrive together share one transaction and one commit.
+"""Group commit for the hottest writes: requests that arrive together share one transaction and commit.
 
 A kiosk morning is a burst of small writes (tickets) whose cost is the commit — an fsync of SQLite's
-WAL or PostgreSQL's. The event loop hands each job to :class:`BatchWriter` and awaits its answer;
-writer threads (one for SQLite, whose writes are serialised anyway; a few for PostgreSQL) each take
-everything pending, run it in one transaction on a raw connection of their own and commit once, while
-the loop keeps reading requests for the next batch. A job's refusal (a domain error) is its own:
-jobs must leave nothing written when they refuse (the ticket writer takes its number back). A batch
-that fails otherwise is rolled back and its jobs run one by one, so one bad job fails alone; a
-deadlock or serialization failure reruns the batch (bounded), as :mod:`hall.server.core.retry` does.
-Events go out as for an ORM unit: NOTIFY in the transaction (PostgreSQL) or after commit (SQLite).
+WAL or PostgreSQL's — and, on PostgreSQL, the round trips. The event loop hands each request to
+:class:`BatchWriter` and awaits its answer; writer threads (one for SQLite, whose writes are serialised
+anyway; a few for PostgreSQL) each take everything pending and give it to the *handler* (the ticket
+writer's batch function) in one transaction on a raw connection of their own, then commit once,
+while the loop keeps reading requests for the next batch. The handler answers per request: a result
+or a refusal (a domain error), which is that request's own — the handler leaves nothing written for
+it. A batch that fails otherwise is rolled back and its requests run one by one, so one bad request
+fails alone; a deadlock or serialization failure reruns the batch (bounded), as
+:mod:`hall.server.core.retry` does. Events go out as for an ORM unit: NOTIFY in the transaction
+(PostgreSQL) or after commit (SQLite).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ MAX_BATCH = 64
 
 
 class BatchUnit:
-    """The transaction a job runs in: compiled statements on the writer's connection, and events."""
+    """The transaction a batch runs in: compiled statements on the writer's connection, and events."""
 
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
@@ -45,13 +47,13 @@ class BatchUnit:
         self.events.append(make_event(kind, data))
 
 
-Job = Callable[[BatchUnit], Any]
-_Pending = tuple[Job, "asyncio.Future[Any]", str]
+Handler = Callable[[BatchUnit, list[Any]], list[Any]]
+_Pending = tuple[Any, "asyncio.Future[Any]"]
 
 
 class BatchWriter:
-    """``await writer.submit(job)`` runs ``job(unit)`` in the next batch and gives its result (or raises
-    what it raised). ``on_commit`` hears the events of every committed batch (the notices worker)."""
+    """``await writer.submit(request)`` writes ``request`` with the next batch and gives its result (or
+    raises its refusal). ``on_commit`` hears the events of every committed batch (the notices worker)."""
 
     def __init__(self, db: Database, hub: EventHub, *, on_commit: Callable[[list[dict[str, Any]]], None],
                  threads: int | None = None) -> None:
@@ -61,33 +63,33 @@ class BatchWriter:
         self._cond = threading.Condition()
         self._workers: list[threading.Thread] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._handler: Handler | None = None
         self._stopping = False
-        self.batches = 0  # committed batches (tests and benchmarks read it)
-        self.jobs = 0
+        self.batches = 0  # committed batches
+        self.requests = 0  # requests written (tests and benchmarks read it)
 
     @property
     def running(self) -> bool:
         return bool(self._workers) and not self._stopping
 
-    def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Start the writer threads; jobs are answered on ``loop``. Nothing starts for an in-memory
-        SQLite database (no second connection could see it): callers then take their usual path."""
+    def start(self, loop: asyncio.AbstractEventLoop, handler: Handler) -> None:
+        """Start the writer threads; ``handler(unit, requests)`` writes a batch and returns per request
+        its result or refusal; answers arrive on ``loop``. Nothing starts for an in-memory SQLite
+        database (no second connection could see it): callers then take their usual path."""
         if self._workers or not self._db.shareable:
             return
-        self._loop, self._stopping = loop, False
+        self._loop, self._handler, self._stopping = loop, handler, False
         for i in range(self._threads):
             t = threading.Thread(target=self._work, name=f"batch-writer-{i}", daemon=True)
             t.start()
             self._workers.append(t)
 
-    async def submit(self, job: Job, *, lock_key: str = "") -> Any:
-        """``lock_key``: jobs of a batch run in this order (the row a job locks first, e.g. the ticket's line),
-        so two batches on two connections always lock in the same order and never deadlock."""
+    async def submit(self, request: Any) -> Any:
         if not self.running:
             raise RuntimeError("the batch writer is not running")
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         with self._cond:
-            self._pending.append((job, fut, lock_key))
+            self._pending.append((request, fut))
             self._cond.notify()
         return await fut
 
@@ -99,7 +101,7 @@ class BatchWriter:
             t.join(timeout=10)
         self._workers.clear()
         while self._pending:
-            _, fut, _ = self._pending.popleft()
+            _, fut = self._pending.popleft()
             self._answer([(fut, False, RuntimeError("the server is stopping"))])
 
     # --- writer threads ---------------------------------------------------------------------------
@@ -112,7 +114,7 @@ class BatchWriter:
             batch = []
             while self._pending and len(batch) < MAX_BATCH:
                 batch.append(self._pending.popleft())
-            return sorted(batch, key=lambda item: item[2])
+            return batch
 
     def _work(self) -> None:
         conn: Any = None
@@ -121,9 +123,9 @@ class BatchWriter:
                 if conn is None:
                     conn = self._db.raw_connection()
                 self._answer(self._run(conn, batch))
-            except Exception as exc:  # noqa: BLE001 - the connection broke: every job of the batch hears it
+            except Exception as exc:  # noqa: BLE001 - the connection broke: every request of the batch hears it
                 log.warning("batch write failed: %s", exc.__class__.__name__)
-                self._answer([(fut, False, exc) for _, fut, _ in batch])
+                self._answer([(fut, False, exc) for _, fut in batch])
                 with contextlib.suppress(Exception):
                     conn.close()
                 conn = None
@@ -132,7 +134,7 @@ class BatchWriter:
                 conn.close()
 
     def _run(self, conn: Any, batch: list[_Pending]) -> list[tuple[asyncio.Future[Any], bool, Any]]:
-        """The outcomes of ``batch``: each job's result or error, committed together when possible."""
+        """The outcomes of ``batch``: each request's result or error, committed together when possible."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return self._transaction(conn, batch)
@@ -142,16 +144,16 @@ class BatchWriter:
                     continue
                 if retryable(exc):
                     log.warning("batch write aborted %d times; answering 503", ATTEMPTS)
-                    return [(fut, False, DatabaseBusy()) for _, fut, _ in batch]
+                    return [(fut, False, DatabaseBusy()) for _, fut in batch]
                 if len(batch) == 1:
                     raise
-                log.warning("batch of %d failed (%s); running its jobs one by one", len(batch),
+                log.warning("batch of %d failed (%s); running its requests one by one", len(batch),
                             exc.__class__.__name__)
                 out: list[tuple[asyncio.Future[Any], bool, Any]] = []
                 for item in batch:
                     try:
                         out += self._run(conn, [item])
-                    except Exception as one:  # noqa: BLE001 - this job's own failure
+                    except Exception as one:  # noqa: BLE001 - this request's own failure
                         out.append((item[1], False, one))
                 return out
         raise AssertionError("unreachable")
@@ -165,22 +167,19 @@ class BatchWriter:
             try:
                 if sqlite:
                     conn.execute("BEGIN IMMEDIATE")
-                for job, fut, _ in batch:
-                    mark = len(unit.events)
-                    try:
-                        outcomes.append((fut, True, job(unit)))
-                    except DomainError as refusal:
-                        del unit.events[mark:]
-                        outcomes.append((fut, False, refusal))
+                assert self._handler is not None
+                results = self._handler(unit, [request for request, _ in batch])
+                for (_, fut), result in zip(batch, results, strict=True):
+                    outcomes.append((fut, not isinstance(result, DomainError), result))
                 if not sqlite and unit.events:
-                    notify_in_transaction(unit.sql, unit.events)
+                    notify_in_transaction(unit.sql, unit.events, batched=True)
                 _end(conn, sqlite, "COMMIT")
             except BaseException:
                 with contextlib.suppress(Exception):
                     _end(conn, sqlite, "ROLLBACK")
                 raise
         self.batches += 1
-        self.jobs += len(batch)
+        self.requests += len(batch)
         if unit.events:
             if sqlite:
                 self._hub.publish(unit.events)

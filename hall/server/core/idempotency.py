@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -32,15 +32,15 @@ from hall.server.domain.errors import DomainError
 MAX_KEY_LEN = 128
 Outcome = tuple[int, Any]
 _K = IdempotencyKey.__table__
-_STORED = select(_K.c.request_hash, _K.c.status_code, _K.c.body).where(
+STORED = select(_K.c.request_hash, _K.c.status_code, _K.c.body).where(
     _K.c.scope == bindparam("scope"), _K.c.key == bindparam("key"))
-_RELEASE = _K.delete().where(_K.c.id == bindparam("rid"))
-_FILL = _K.update().where(_K.c.id == bindparam("rid")).values(status_code=bindparam("status"),
+RELEASE = _K.delete().where(_K.c.id == bindparam("rid"))
+FILL = _K.update().where(_K.c.id == bindparam("rid")).values(status_code=bindparam("status"),
                                                               body=bindparam("body"))
 
 
 @cache
-def _claim(dialect: str) -> Any:
+def claim_statement(dialect: str) -> Any:
     ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_K)
     return ins.values(scope=bindparam("scope"), key=bindparam("key"), request_hash=bindparam("digest"),
                       status_code=0, body="", created_at=bindparam("at")).on_conflict_do_nothing(
@@ -67,17 +67,31 @@ class Replay:
     body: str
 
 
+def statements(dialect: str) -> list[Any]:
+    """Every statement of a keyed write (PostgreSQL creates their batch functions at start-up)."""
+    return [claim_statement(dialect), STORED, FILL, RELEASE]
+
+
+def replay(stored: Sequence[Any], digest: str) -> Replay | IdempotencyMismatch:
+    """The stored answer for a repeat with ``digest``; a mismatch when the first request had another body."""
+    if stored[0] != digest:
+        return IdempotencyMismatch()
+    return Replay(int(stored[1]), str(stored[2]))
+
+
 def claim(sql: Sql, *, scope: str, key: str, digest: str) -> int | Replay:
     """The new key row's id when this request is the first with ``key``, else the stored answer.
     Raises :class:`IdempotencyMismatch` when the stored request had another body."""
-    row = sql.row(_claim(sql.dialect), {"scope": scope, "key": key, "digest": digest, "at": datetime.now(UTC)})
+    row = sql.row(claim_statement(sql.dialect), {"scope": scope, "key": key, "digest": digest,
+                                                 "at": datetime.now(UTC)})
     if row is not None:
         return int(row[0])
-    stored = sql.row(_STORED, {"scope": scope, "key": key})
+    stored = sql.row(STORED, {"scope": scope, "key": key})
     assert stored is not None  # the conflict was with a committed row
-    if stored[0] != digest:
-        raise IdempotencyMismatch()
-    return Replay(int(stored[1]), str(stored[2]))
+    found = replay(stored, digest)
+    if isinstance(found, IdempotencyMismatch):
+        raise found
+    return found
 
 
 def run_keyed(sql: Sql, *, scope: str, key: str, digest: str, action: Callable[[], tuple[int, str]]
@@ -91,9 +105,9 @@ def run_keyed(sql: Sql, *, scope: str, key: str, digest: str, action: Callable[[
     try:
         status, text = action()
     except DomainError:
-        sql.run(_RELEASE, {"rid": claimed})
+        sql.run(RELEASE, {"rid": claimed})
         raise
-    sql.run(_FILL, {"rid": claimed, "status": status, "body": text})
+    sql.run(FILL, {"rid": claimed, "status": status, "body": text})
     return status, text
 
 

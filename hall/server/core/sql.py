@@ -92,6 +92,15 @@ class Sql:
         """Execute; the number of rows it changed."""
         return int(self._run(stmt, params).rowcount)
 
+    def many(self, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> list[Sequence[Any] | None]:
+        """``stmt`` for each of ``rows``, in order: per row the row it returned, or None. PostgreSQL runs
+        them in one round trip (:mod:`hall.server.core.pg_many`); SQLite, in process, one by one."""
+        if self.dialect == "postgresql":
+            from hall.server.core.pg_many import many
+
+            return many(self._cur, stmt, rows)
+        return [self.row(stmt, r) for r in rows]
+
 
 def session_sql(session: Session) -> Sql:
     """:class:`Sql` on a session's connection, inside its transaction (begun here if it was not)."""

@@ -16,17 +16,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
 
 from hall.server.auth.tokens import ISSUERS, bearer_token, lookup_token
-from hall.server.core.batch import BatchUnit
 from hall.server.core.context import HallContext
 from hall.server.core.errors import DatabaseUnavailable
 from hall.server.core.http_errors import DB_UNREACHABLE, domain_body, domain_headers, domain_status
-from hall.server.core.idempotency import body_hash, check_key, run_keyed
+from hall.server.core.idempotency import body_hash, check_key
 from hall.server.domain.errors import DomainError
 from hall.server.domain.hallday import hall_day
 from hall.server.tickets import service
@@ -43,17 +41,6 @@ PATH = "/api/v1/tickets"
 _MAX_BODY = 4096
 
 
-def issue_job(hall: HallContext, plan: service.Plan, key: str | None, digest: str, unit: BatchUnit
-              ) -> tuple[int, str]:
-    """One ticket in a batch: (status, JSON text) — a replay when its key was seen before."""
-    def act() -> tuple[int, str]:
-        return 201, service.issue(hall, unit, plan).model_dump_json()
-
-    if key is None:
-        return act()
-    return run_keyed(unit.sql, scope=service.SCOPE, key=key, digest=digest, action=act)
-
-
 class TicketFront:
     def __init__(self, app: ASGIApp, hall: HallContext) -> None:
         self.app, self.hall = app, hall
@@ -67,14 +54,15 @@ class TicketFront:
         body, more = await _read_body(receive)
         answered = False
         if not more:
-            job = self._plain_job(scope, body)
-            if job is not None:
-                answered = await self._answer(job, send)
+            request = self._plain(scope, body)
+            if request is not None:
+                answered = await self._answer(request, send)
         if not answered:
             await self.app(scope, _replay(body, more, receive), send)
 
-    def _plain_job(self, scope: Scope, body: bytes) -> Callable[[BatchUnit], tuple[int, str]] | None:
-        """The write of a plain ticket request, or None when the route should answer it."""
+    def _plain(self, scope: Scope, body: bytes) -> tuple[service.Plan, str | None, str] | None:
+        """A plain ticket request as the batch writer takes it (plan, key, digest), or None when the
+        route should answer it."""
         headers = dict(scope["headers"])
         key_raw = headers.get(b"idempotency-key")
         content_type = headers.get(b"content-type", b"")
@@ -102,11 +90,11 @@ class TicketFront:
         if not plan.plain:
             return None
         digest = body_hash(req.model_dump(mode="json")) if key is not None else ""
-        return partial(issue_job, self.hall, plan, key, digest)
+        return plan, key, digest
 
-    async def _answer(self, job: Callable[[BatchUnit], tuple[int, str]], send: Send) -> bool:
+    async def _answer(self, request: tuple[service.Plan, str | None, str], send: Send) -> bool:
         try:
-            status, text = await self.hall.writer.submit(job, lock_key=job.args[1].ticket.category)
+            status, text = await self.hall.writer.submit(request)
         except DomainError as refusal:
             await _respond(send, domain_status(refusal), domain_body(refusal), domain_headers(refusal))
             return True

@@ -24,6 +24,7 @@ from hall.server.catalogue.models import Category
 from hall.server.catalogue.service import domain_category
 from hall.server.core.context import HallContext, Tx
 from hall.server.domain import errors as derr
+from hall.server.domain.errors import DomainError
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import age_on, parse_id_number
 from hall.server.domain.offline_clock import trusted_issue_time
@@ -36,7 +37,18 @@ from hall.server.tickets.errors import OfflineFields
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.schemas import FollowOut, NotifyIn, TicketIn, TicketOut
 from hall.server.tickets.transitions import get_ticket
-from hall.server.tickets.writer import FALLBACK, NewTicket, Unit, Written, announce, answer, public_path, write
+from hall.server.tickets.writer import (
+    FALLBACK,
+    Keyed,
+    NewTicket,
+    Unit,
+    Written,
+    announce,
+    answer,
+    finish,
+    public_path,
+    write_many,
+)
 
 SCOPE = "POST /tickets"  # the idempotency scope of new tickets (route and lean front alike)
 # Accepted on input for a 办不成事 ticket (the kiosk's name for it).
@@ -87,20 +99,36 @@ def plan(hall: HallContext, req: TicketIn, now: datetime, *, appointment_id: int
     return Plan(ticket, plain)
 
 
-def issue(hall: HallContext, unit: Unit, p: Plan, *,
-          ahead_of: Callable[[NewTicket, Written], int] | None = None) -> TicketOut:
-    """Write the planned ticket and announce it. A plain ticket's place is its line's count; any other
-    needs ``ahead_of`` (the call order read on the same transaction)."""
-    written = write(unit, p.ticket)
+def _answer(hall: HallContext, p: Plan, w: Written, ahead_of: Callable[[NewTicket, Written], int] | None
+            ) -> TicketOut:
     if p.plain or ahead_of is None:
         # The domain's order puts a new plain ticket after every other one of its line (all are in an
         # earlier lane or were issued earlier), so the line's counter is the answer without a query.
-        ahead = max(0, written.waiting - 1)
+        ahead = max(0, w.waiting - 1)
     else:
-        ahead = ahead_of(p.ticket, written)
-    out = answer(p.ticket, written, ahead=ahead, estimate=queue.estimate(hall, p.ticket.category, ahead))
+        ahead = ahead_of(p.ticket, w)
+    return answer(p.ticket, w, ahead=ahead, estimate=queue.estimate(hall, p.ticket.category, ahead))
+
+
+def issue(hall: HallContext, unit: Unit, p: Plan, *,
+          ahead_of: Callable[[NewTicket, Written], int] | None = None) -> TicketOut:
+    """Write one planned ticket and announce it. A plain ticket's place is its line's count; any other
+    needs ``ahead_of`` (the call order read on the same transaction). Raises the writer's refusals."""
+    (written,) = write_many(unit, [Keyed(p.ticket)])
+    if isinstance(written, DomainError):
+        raise written
+    assert isinstance(written, Written)
+    out = _answer(hall, p, written, ahead_of)
     announce(unit, out)
     return out
+
+
+def issue_batch(hall: HallContext, unit: Unit, requests: list[tuple[Plan, str | None, str]]
+                ) -> list[tuple[int, str] | DomainError]:
+    """Plain tickets that arrived together, each with its Idempotency-Key (or None) and body digest:
+    per ticket (status, JSON text) — a repeated key's stored answer — or its refusal."""
+    keyed = [Keyed(p.ticket, key, digest, SCOPE) for p, key, digest in requests]
+    return finish(unit, keyed, write_many(unit, keyed), lambda i, _t, w: _answer(hall, requests[i][0], w, None))
 
 
 def _ahead_in(hall: HallContext, tx: Tx, now: datetime) -> Callable[[NewTicket, Written], int]:
@@ -155,7 +183,10 @@ def _accept_offline(hall: HallContext, tx: Tx, req: TicketIn, now: datetime,
         public_token=secrets.token_urlsafe(16), priority=priority, terminal_id=req.terminal_id, id_hash=id_hash,
         id_masked=id_masked, offline_number=req.offline_number, offline_issued_at=req.issued_at,
         status="cancelled" if when.stale else "waiting")
-    written = write(tx, ticket)
+    (written,) = write_many(tx, [Keyed(ticket)])
+    if isinstance(written, DomainError):
+        raise written
+    assert isinstance(written, Written)
     ahead = _ahead_in(hall, tx, now)(ticket, written) if ticket.status == "waiting" else 0
     out = answer(ticket, written, ahead=ahead, estimate=queue.estimate(hall, cat.code, ahead))
     announce(tx, out)

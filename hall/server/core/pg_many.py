@@ -1,0 +1,116 @@
+"""PostgreSQL: run one statement for many parameter rows in one round trip, with its own SQL text.
+
+For a batch, the writer runs each of its statements (claim a key, count a quota, bump a counter, insert
+a ticket …) for every row at once: :class:`ArrayStatement` generates, from the statement's compiled
+PostgreSQL text, a PL/pgSQL function that loops over one array per parameter and returns, per row in
+order, whether the statement produced a row and that row. Nothing about a rule is written in the
+function: it is the statement itself, only vectorised, so the numbering and idempotency rules stay
+defined once (in :mod:`hall.server.tickets.numbering`, :mod:`hall.server.core.idempotency`, …). The
+functions are named by a hash of their text (``hall_many_<hash>``) and created by
+:func:`install` at server start, so replicas of different versions never share one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import NullType
+
+_DIALECT = pg_psycopg.dialect()
+_PARAM = re.compile(r"%\((\w+)\)s")
+_LOCK_ID = 7_004_003  # advisory lock while creating the functions (any constant the replicas share)
+_registry: dict[int, ArrayStatement] = {}
+
+
+def _pg_type(type_: Any) -> str:
+    if isinstance(type_, NullType):
+        return "text"
+    return re.sub(r"\(\d+\)", "", type_.compile(dialect=_DIALECT)).lower()
+
+
+class ArrayStatement:
+    """``stmt`` (a module-level constant) as a PostgreSQL function over arrays of its parameters."""
+
+    def __init__(self, stmt: ClauseElement) -> None:
+        compiled = stmt.compile(dialect=_DIALECT)
+        self.params = list(dict.fromkeys(_PARAM.findall(compiled.string)))
+        self.types = {name: _pg_type(compiled.binds[name].type) for name in self.params}
+        self.literals = {k: v for k, v in compiled.params.items() if v is not None}
+        self.processors: dict[str, Any] = dict(getattr(compiled, "_bind_processors", {}))
+        columns = list(getattr(stmt, "exported_columns", ())) if _returns_rows(compiled.string) else []
+        self.columns = [(f"r{i}", _pg_type(c.type)) for i, c in enumerate(columns)]
+        body = _PARAM.sub(lambda m: f"a_{m.group(1)}[i]", compiled.string)
+        self.name = "hall_many_" + hashlib.sha256(body.encode()).hexdigest()[:16]
+        self._body = body
+        self.installed = False
+
+    def ddl(self) -> str:
+        args = ", ".join(f"a_{p} {self.types[p]}[]" for p in self.params)
+        outs = ", ".join(["n integer", "hit boolean", *(f"{c} {t}" for c, t in self.columns)])
+        into = f" INTO {', '.join(c for c, _ in self.columns)}" if self.columns else ""
+        first = f"a_{self.params[0]}" if self.params else "ARRAY[]::integer[]"
+        reset = "".join(f"    {c} := NULL;\n" for c, _ in self.columns)
+        return (f"CREATE OR REPLACE FUNCTION {self.name}({args}) RETURNS TABLE ({outs}) LANGUAGE plpgsql AS $f$\n"
+                f"DECLARE i integer;\nBEGIN\n  FOR i IN 1 .. coalesce(array_length({first}, 1), 0) LOOP\n"
+                f"    n := i;\n{reset}    {self._body}{into};\n    hit := FOUND;\n    RETURN NEXT;\n"
+                f"  END LOOP;\nEND\n$f$")
+
+    def call(self, rows: Sequence[Mapping[str, Any]]) -> tuple[str, list[list[Any]]]:
+        """The SQL and parameters running the statement for ``rows`` (each a dict of its parameters)."""
+        columns: list[list[Any]] = [[] for _ in self.params]
+        for row in rows:
+            merged = {**self.literals, **row} if self.literals else row
+            for j, name in enumerate(self.params):
+                value = merged[name]
+                process = self.processors.get(name)
+                columns[j].append(process(value) if process is not None and value is not None else value)
+        casts = ", ".join(f"%s::{self.types[p]}[]" for p in self.params)
+        # Names and types come from our own statements, never from a request.
+        return f"SELECT * FROM {self.name}({casts}) ORDER BY n", columns  # noqa: S608
+
+
+def _returns_rows(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("SELECT") or " RETURNING " in sql.upper()
+
+
+def array_statement(stmt: ClauseElement) -> ArrayStatement:
+    """The vectorised form of ``stmt`` (cached by identity, registered for :func:`install`)."""
+    found = _registry.get(id(stmt))
+    if found is None:
+        found = _registry[id(stmt)] = ArrayStatement(stmt)
+    return found
+
+
+def many(cursor: Any, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> list[Sequence[Any] | None]:
+    """Run ``stmt`` for each of ``rows`` in one round trip; per row its returned row, or None when it
+    returned none (or returns nothing at all)."""
+    if not rows:
+        return []
+    fn = _registry.get(id(stmt))
+    if fn is None or not fn.installed:
+        raise RuntimeError("statement not installed for PostgreSQL batches: add it to the writer's statements")
+    sql, params = fn.call(rows)
+    cursor.execute(sql, params)
+    out: list[Sequence[Any] | None] = []
+    for record in cursor.fetchall():
+        out.append(tuple(record[2:]) if record[1] and fn.columns else None)
+    return out
+
+
+def install(dbapi_connection: Any, statements: Sequence[ClauseElement]) -> None:
+    """Create the functions of ``statements`` (and every one used so far) in one transaction; replicas
+    starting together take turns."""
+    for stmt in statements:
+        array_statement(stmt)
+    with dbapi_connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+        for fn in list(_registry.values()):
+            cur.execute(fn.ddl())
+    dbapi_connection.commit()
+    for fn in _registry.values():
+        fn.installed = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -154,6 +154,23 @@ class LoggingSettings(_Table):
     json_lines: bool = False
 
 
+class ConnectorSettings(_Table):
+    """One outside system: ``driver`` picks the connector (hall.server.connectors.registry); the table's
+    other keys are the connector's own options, which it checks when the server starts."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    driver: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class ConnectorsSettings(_Table):
+    sms: ConnectorSettings = ConnectorSettings(driver="log")
+    wechat: ConnectorSettings = ConnectorSettings(driver="log")
+    elicense: ConnectorSettings = ConnectorSettings(driver="file")
+
+
 class Settings(_Table):
     hall: HallSettings = HallSettings()
     server: ServerSettings = ServerSettings()
@@ -165,3 +182,4 @@ class Settings(_Table):
     devices: DevicesSettings = DevicesSettings()
     cache: CacheSettings = CacheSettings()
     logging: LoggingSettings = LoggingSettings()
+    connectors: ConnectorsSettings = ConnectorsSettings()

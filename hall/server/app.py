@@ -70,8 +70,6 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
             await asyncio.to_thread(upgrade, hall.db.engine)
         hall.hub.bind(asyncio.get_running_loop())
         await _start_hall_day(hall)
-        if not hall.db.is_sqlite:
-            await asyncio.to_thread(_install_batch_functions, hall)
         hall.writer.start(asyncio.get_running_loop(), partial(issue_batch, hall))
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
@@ -121,18 +119,6 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     app.include_router(public.router)
     app.include_router(dashboard.router)
     return app
-
-
-def _install_batch_functions(hall: HallContext) -> None:
-    """PostgreSQL: the ticket writer's statements as batch functions (hall.server.core.pg_many)."""
-    from hall.server.core.pg_many import install
-    from hall.server.tickets.writer import statements
-
-    conn = hall.db.raw_connection()
-    try:
-        install(conn, statements("postgresql"))
-    finally:
-        conn.close()
 
 
 class HallApp(FastAPI):

@@ -34,8 +34,23 @@ def build_services(*, db_url: str, options: ServerOptions | None = None, connect
     connectors = connectors or build_all(connector_choices(options.connectors), ConnectorContext(
         keyring=keyring, data_dir=options.data_dir, demo_mode=options.demo_mode))
     notices = Notices(connectors.notifier, threshold=options.notify_ahead)
+    if not db.is_sqlite:
+        _install_batch_functions(db)
     return HallContext(
         options=options, db=db, hub=hub, keyring=keyring, categories=CategoryCache(db), stats=QueueStats(),
         days=HallDays(), tokens=TokenCache(options.token_cache_s),
         auth_failures=FailureLimiter(options.auth_failures_per_min), notices=notices,
         writer=BatchWriter(db, hub, on_commit=notices.committed), connectors=connectors)
+
+
+def _install_batch_functions(db: Database) -> None:
+    """PostgreSQL: the ticket writer's statements as batch functions (:mod:`hall.server.core.pg_many`);
+    PL/pgSQL bodies are not checked against tables, so this works before the first migration too."""
+    from hall.server.core.pg_many import install
+    from hall.server.tickets.writer import statements
+
+    conn = db.raw_connection()
+    try:
+        install(conn, statements("postgresql"))
+    finally:
+        conn.close()

@@ -37,7 +37,9 @@ def options_from(settings: Settings) -> ServerOptions:
                          reinstate_minutes=q.reinstate_minutes, elderly_age=q.elderly_age,
                          daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,
                          notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
-                         aging_minutes=q.aging_minutes)
+                         aging_minutes=q.aging_minutes,
+                         connectors={kind: {"driver": c.driver, **c.options()}
+                                     for kind, c in settings.connectors})
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,6 +47,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from hall.server.app import create_app
+    from hall.server.connectors.registry import ConnectorError
     from hall.server.core.db import DatabaseUrlError
     from hall.server.core.memory import limit_arenas
 
@@ -54,7 +57,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port or settings.server.port
     try:
         app = create_app(db_url=db_url, options=options_from(settings))
-    except DatabaseUrlError as exc:
+    except (DatabaseUrlError, ConnectorError) as exc:
         print(f"hall-server: {exc}", file=sys.stderr)
         return 2
     log.info("hall server listening on http://%s:%s (dashboard at /dashboard)", host, port)

@@ -126,12 +126,15 @@ def test_offline_numbers_keep_their_number_and_join_the_line(db: Database) -> No
 
 
 def _writer_run(db: Database, requests: list[Keyed]) -> tuple[list[Any], BatchWriter, list[Any]]:
-    """Requests through a real batch writer; the first batch waits until all are queued, so they batch."""
+    """Requests through a real batch writer while the database is busy at first, so they queue up and
+    batch: on SQLite another write of the process holds it (the loop hands the batch to the writer thread,
+    which waits); on PostgreSQL the first batch's handler waits."""
     heard: list[list[dict[str, Any]]] = []
     gate = threading.Event()
 
     def handler(unit: BatchUnit, items: list[Keyed]) -> list[Any]:
-        gate.wait(10)
+        if not db.is_sqlite:
+            gate.wait(10)
         return finish(unit, items, write_many(unit, items), lambda _i, t, w: answer(t, w, ahead=0, estimate=0))
 
     async def go() -> tuple[list[Any], BatchWriter]:
@@ -139,12 +142,15 @@ def _writer_run(db: Database, requests: list[Keyed]) -> tuple[list[Any], BatchWr
         hub.bind(asyncio.get_running_loop())
         writer = BatchWriter(db, hub, on_commit=heard.append, threads=1)
         writer.start(asyncio.get_running_loop(), handler)
+        held = db.write_lock.acquire() if db.is_sqlite else False
         try:
             lead = asyncio.ensure_future(writer.submit(requests[0]))
             await asyncio.sleep(0.1)
             rest = [asyncio.ensure_future(writer.submit(r)) for r in requests[1:]]
             await asyncio.sleep(0.1)
             gate.set()
+            if held:
+                db.write_lock.release()
             results = await asyncio.gather(lead, *rest, return_exceptions=True)
             return results, writer
         finally:
@@ -156,7 +162,7 @@ def _writer_run(db: Database, requests: list[Keyed]) -> tuple[list[Any], BatchWr
 
 def test_requests_that_arrive_together_share_a_commit(db: Database) -> None:
     results, writer, heard = _writer_run(db, [Keyed(ticket("ABCDEFG"[i % 7])) for i in range(50)])
-    assert len(numbers(results)) == 50 and writer.requests == 50 and writer.batches == 2
+    assert len(numbers(results)) == 50 and writer.requests == 50 and writer.batches <= 2
     assert sum(len(events) for events in heard) == 50  # every committed ticket heard, once
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Ticket)) == 50

@@ -2,10 +2,13 @@
 
 A kiosk morning is a burst of small writes (tickets) whose cost is the commit — an fsync of SQLite's
 WAL or PostgreSQL's — and, on PostgreSQL, the round trips. The event loop hands each request to
-:class:`BatchWriter` and awaits its answer; writer threads (one for SQLite, whose writes are serialised
-anyway; a few for PostgreSQL) each take everything pending and give it to the *handler* (the ticket
-writer's batch function) in one transaction on a raw connection of their own, then commit once,
-while the loop keeps reading requests for the next batch. The handler answers per request: a result
+:class:`BatchWriter` and awaits its answer. On PostgreSQL a few writer threads each take everything
+pending and give it to the *handler* (the ticket writer's batch function) in one transaction on a raw
+connection of their own, then commit once. On SQLite (one writer at a time anyway, and in-process
+statements that cost microseconds) the loop itself writes what is pending and only the commit — the
+fsync — runs on a thread, while the loop goes on reading the requests of the next batch; a batch the
+loop cannot start at once (another process or thread holds the database, or it failed) goes to the
+writer thread, which waits its turn and reruns it as below. The handler answers per request: a result
 or a refusal (a domain error), which is that request's own — the handler leaves nothing written for
 it. A batch that fails otherwise is rolled back and its requests run one by one, so one bad request
 fails alone; a deadlock or serialization failure reruns the batch (bounded), as
@@ -23,6 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from hall.server.core.db import Database
@@ -64,6 +68,11 @@ class BatchWriter:
         self._workers: list[threading.Thread] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._handler: Handler | None = None
+        # SQLite: requests the loop writes itself, its connection, the thread that commits.
+        self._inline_pending: list[_Pending] = []
+        self._loop_conn: Any = None
+        self._committing = False
+        self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-commit")
         self._stopping = False
         self.batches = 0  # committed batches
         self.requests = 0  # requests written (tests and benchmarks read it)
@@ -71,6 +80,10 @@ class BatchWriter:
     @property
     def running(self) -> bool:
         return bool(self._workers) and not self._stopping
+
+    @property
+    def _inline(self) -> bool:
+        return self._db.is_sqlite
 
     def start(self, loop: asyncio.AbstractEventLoop, handler: Handler) -> None:
         """Start the writer threads; ``handler(unit, requests)`` writes a batch and returns per request
@@ -87,11 +100,72 @@ class BatchWriter:
     async def submit(self, request: Any) -> Any:
         if not self.running:
             raise RuntimeError("the batch writer is not running")
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        with self._cond:
-            self._pending.append((request, fut))
-            self._cond.notify()
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+        if self._inline:
+            if not self._inline_pending and not self._committing:
+                loop.call_soon(self._inline_flush)
+            self._inline_pending.append((request, fut))
+        else:
+            self._to_thread([(request, fut)])
         return await fut
+
+    def _to_thread(self, items: list[_Pending]) -> None:
+        with self._cond:
+            self._pending.extend(items)
+            self._cond.notify()
+
+    # --- SQLite: the loop writes, a thread commits --------------------------------------------------
+    def _inline_flush(self) -> None:
+        if self._committing or not self._inline_pending or self._stopping:
+            return
+        if not self._db.write_lock.acquire(blocking=False):
+            self._hand_over()  # an ORM write of this process holds the database: wait off the loop
+            return
+        try:
+            if self._loop_conn is None:
+                self._loop_conn = self._db.raw_connection()
+                self._loop_conn.execute("PRAGMA busy_timeout=0")  # never wait on the loop
+            self._loop_conn.execute("BEGIN IMMEDIATE")
+        except Exception:  # noqa: BLE001 - busy (another process writes) or no database: the thread waits
+            self._db.write_lock.release()
+            self._hand_over()
+            return
+        batch, self._inline_pending = self._inline_pending[:MAX_BATCH], self._inline_pending[MAX_BATCH:]
+        try:
+            unit = BatchUnit(Sql(self._loop_conn, "sqlite"))
+            outcomes = self._write(unit, batch)
+        except Exception:  # noqa: BLE001 - the thread reruns it, one by one if need be
+            with contextlib.suppress(Exception):
+                self._loop_conn.execute("ROLLBACK")
+            self._db.write_lock.release()
+            self._inline_pending[:0] = batch
+            self._hand_over()
+            return
+        self._committing = True
+        assert self._loop is not None
+        self._loop.create_task(self._inline_commit(unit, outcomes))
+
+    def _hand_over(self) -> None:
+        """Everything the loop had pending goes to the writer thread, which may wait for the database."""
+        items, self._inline_pending = self._inline_pending, []
+        self._to_thread(items)
+
+    async def _inline_commit(self, unit: BatchUnit, outcomes: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._committer, self._loop_conn.execute, "COMMIT")
+        except Exception as exc:  # noqa: BLE001 - the disk failed the commit: every request hears it
+            with contextlib.suppress(Exception):
+                self._loop_conn.execute("ROLLBACK")
+            outcomes = [(fut, False, exc) for fut, _, _ in outcomes]
+            unit.events.clear()
+        finally:
+            self._db.write_lock.release()
+            self._committing = False
+        self._committed(unit, len(outcomes))
+        self._deliver(outcomes)
+        self._inline_flush()
 
     def close(self) -> None:
         with self._cond:
@@ -100,9 +174,16 @@ class BatchWriter:
         for t in self._workers:
             t.join(timeout=10)
         self._workers.clear()
-        while self._pending:
-            _, fut = self._pending.popleft()
-            self._answer([(fut, False, RuntimeError("the server is stopping"))])
+        self._committer.shutdown(wait=True)
+        stopping = RuntimeError("the server is stopping")
+        left = [*self._pending, *self._inline_pending]
+        self._pending.clear()
+        self._inline_pending = []
+        self._answer([(fut, False, stopping) for _, fut in left])
+        if self._loop_conn is not None:
+            with contextlib.suppress(Exception):
+                self._loop_conn.close()
+            self._loop_conn = None
 
     # --- writer threads ---------------------------------------------------------------------------
     def _take(self) -> list[_Pending] | None:
@@ -158,19 +239,30 @@ class BatchWriter:
                 return out
         raise AssertionError("unreachable")
 
+    def _write(self, unit: BatchUnit, batch: list[_Pending]) -> list[tuple[asyncio.Future[Any], bool, Any]]:
+        """The handler's outcomes for ``batch`` in ``unit``'s open transaction (not committed)."""
+        assert self._handler is not None
+        results = self._handler(unit, [request for request, _ in batch])
+        return [(fut, not isinstance(result, DomainError), result) for (_, fut), result in zip(batch, results,
+                                                                                                 strict=True)]
+
+    def _committed(self, unit: BatchUnit, size: int) -> None:
+        self.batches += 1
+        self.requests += size
+        if unit.events:
+            if self._db.is_sqlite:
+                self._hub.publish(unit.events)
+            self._on_commit(unit.events)
+
     def _transaction(self, conn: Any, batch: list[_Pending]) -> list[tuple[asyncio.Future[Any], bool, Any]]:
         sqlite = self._db.is_sqlite
         unit = BatchUnit(Sql(conn, self._db.dialect))
-        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
         lock = self._db.write_lock if sqlite else contextlib.nullcontext()
         with lock:
             try:
                 if sqlite:
                     conn.execute("BEGIN IMMEDIATE")
-                assert self._handler is not None
-                results = self._handler(unit, [request for request, _ in batch])
-                for (_, fut), result in zip(batch, results, strict=True):
-                    outcomes.append((fut, not isinstance(result, DomainError), result))
+                outcomes = self._write(unit, batch)
                 if not sqlite and unit.events:
                     notify_in_transaction(unit.sql, unit.events, batched=True)
                 _end(conn, sqlite, "COMMIT")
@@ -178,29 +270,25 @@ class BatchWriter:
                 with contextlib.suppress(Exception):
                     _end(conn, sqlite, "ROLLBACK")
                 raise
-        self.batches += 1
-        self.requests += len(batch)
-        if unit.events:
-            if sqlite:
-                self._hub.publish(unit.events)
-            self._on_commit(unit.events)
+        self._committed(unit, len(batch))
         return outcomes
 
     def _answer(self, outcomes: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
+        """From a writer thread: deliver on the loop."""
         loop = self._loop
         if loop is None or loop.is_closed() or not outcomes:
             return
+        loop.call_soon_threadsafe(self._deliver, outcomes)
 
-        def deliver() -> None:
-            for fut, ok, value in outcomes:
-                if fut.done():
-                    continue
-                if ok:
-                    fut.set_result(value)
-                else:
-                    fut.set_exception(value)
-
-        loop.call_soon_threadsafe(deliver)
+    @staticmethod
+    def _deliver(outcomes: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
+        for fut, ok, value in outcomes:
+            if fut.done():
+                continue
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
 
 
 def _end(conn: Any, sqlite: bool, how: str) -> None:

@@ -25,6 +25,13 @@ _DIALECT = pg_psycopg.dialect()
 _PARAM = re.compile(r"%\((\w+)\)s")
 _LOCK_ID = 7_004_003  # advisory lock while creating the functions (any constant the replicas share)
 _registry: dict[int, ArrayStatement] = {}
+# (server, database) → the functions created there by this process.
+_installed: dict[tuple[str, int, str], set[str]] = {}
+
+
+def _database(dbapi_connection: Any) -> tuple[str, int, str]:
+    info = dbapi_connection.info
+    return str(info.host), int(info.port), str(info.dbname)
 
 
 def _pg_type(type_: Any) -> str:
@@ -47,7 +54,6 @@ class ArrayStatement:
         body = _PARAM.sub(lambda m: f"a_{m.group(1)}[i]", compiled.string)
         self.name = "hall_many_" + hashlib.sha256(body.encode()).hexdigest()[:16]
         self._body = body
-        self.installed = False
 
     def ddl(self) -> str:
         args = ", ".join(f"a_{p} {self.types[p]}[]" for p in self.params)
@@ -92,8 +98,9 @@ def many(cursor: Any, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) ->
     if not rows:
         return []
     fn = _registry.get(id(stmt))
-    if fn is None or not fn.installed:
-        raise RuntimeError("statement not installed for PostgreSQL batches: add it to the writer's statements")
+    if fn is None or fn.name not in _installed.get(_database(cursor.connection), set()):
+        raise RuntimeError("statement not installed in this database: the server installs the writer's "
+                           "statements at start-up (hall.server.core.pg_many.install)")
     sql, params = fn.call(rows)
     cursor.execute(sql, params)
     out: list[Sequence[Any] | None] = []
@@ -112,5 +119,4 @@ def install(dbapi_connection: Any, statements: Sequence[ClauseElement]) -> None:
         for fn in list(_registry.values()):
             cur.execute(fn.ddl())
     dbapi_connection.commit()
-    for fn in _registry.values():
-        fn.installed = True
+    _installed.setdefault(_database(dbapi_connection), set()).update(fn.name for fn in _registry.values())

@@ -61,7 +61,7 @@ class KioskWindow(QWidget):
                 self._flow_screen.clear()
             self.stack.setCurrentWidget(self.home)
             return
-        self.flow.render(view, self.ui)
+        self.flow.render_view(view, self.ui)
         self.stack.setCurrentWidget(self.flow)
 
     def add_screen(self, screen: Screen) -> None:

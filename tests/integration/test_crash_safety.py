@@ -70,7 +70,7 @@ def _restart_and_drain(directory: Path, url: str, token: str, prefix: str) -> li
 
 def _server_tickets(db_url: str, terminal_id: str) -> list[tuple[str, str | None, str]]:
     with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
-        return [tuple(r) for r in con.execute(  # type: ignore[misc]
+        return [tuple(r) for r in con.execute(
             "SELECT number, offline_number, status FROM tickets WHERE terminal_id = ?", (terminal_id,))]
 
 

@@ -50,7 +50,7 @@ def _progress(server: HallServer, code: str) -> dict[str, object]:
     r = httpx.get(f"{server.url}/api/v1/submissions/{code}", timeout=5,
                   headers={"Authorization": f"Bearer {server.tokens['terminal']}"})
     assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    return r.json()
 
 
 def test_online_submission_gets_the_server_code(terminal: Terminal, hall_server: HallServer) -> None:

@@ -27,7 +27,7 @@ TRIALS = 100
 SHAPES = ("write_online", "write_offline", "sync")
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["tests.integration.offline_driver", "hall.client.http", "sqlalchemy"])
     return ctx
@@ -75,7 +75,7 @@ def _server_tickets(db_url: str, terminal_id: str) -> list[tuple[str, str | None
 
 
 def _trial(i: int, shape: str, tmp: Path, server: HallServer, dead_url: str,
-           ctx: multiprocessing.context.BaseContext) -> dict[str, int]:
+           ctx: multiprocessing.context.ForkServerContext) -> dict[str, int]:
     rng = random.Random(i)
     prefix, directory = f"T{i}", tmp / f"trial{i}"
     directory.mkdir()

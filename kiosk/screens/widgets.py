@@ -253,5 +253,5 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buf = QBuffer(data)
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        img.save(buf, b"PNG")
+        img.save(buf, "PNG")  # type: ignore[call-overload]  # the stub wants bytes; the binding takes only str
         return bytes(data.data())

@@ -74,7 +74,9 @@ class KioskWindow(QWidget):
         return screen
 
     def current_screen(self) -> Screen:
-        return self.stack.currentWidget()  # type: ignore[return-value]
+        screen = self.stack.currentWidget()
+        assert isinstance(screen, Screen)  # the stack holds only screens
+        return screen
 
     def set_language(self, lang: str) -> None:
         if lang != self.ui.lang:

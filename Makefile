@@ -56,6 +56,8 @@ $(VENV)/.installed: pyproject.toml
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(VPY) -m kiosk.screenshots

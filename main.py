@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _handler(command: str) -> Callable[[argparse.Namespace, Any], int]:
     module_name, _, attr = HANDLERS[command].partition(":")
-    return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), attr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from offline_cache.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _terminal(work: Path, url: str, token: str):  # type: ignore[no-untyped-def]
+def _terminal(work: Path, url: str, token: str) -> Terminal:
     from offline_cache.crypto import Cipher
     from offline_cache.link import Link
     from offline_cache.sender import ClientSender

@@ -9,6 +9,7 @@ import time
 import cv2
 import numpy as np
 import qrcode
+from qrcode.image.pil import PilImage
 
 from bench._stats import median
 from devices.code_scanner.decoding import BACKENDS, Decoder
@@ -24,9 +25,10 @@ def make_frames(count: int, seed: int = 7) -> list[np.ndarray]:
     frames = []
     for i in range(count):
         texture = cv2.GaussianBlur(rng.normal(0, 40, (HEIGHT, WIDTH)).astype(np.float32), (0, 0), 6)
-        frame = 150 + texture + np.linspace(-25, 25, WIDTH, dtype=np.float32)[None, :]
-        code = np.array(qrcode.make(f"https://zwfw.example.gov.cn/b/{i:06d}?t=A{i % 100:03d}",
-                                    box_size=int(rng.integers(5, 9)), border=3).convert("L"), np.float32)
+        frame: np.ndarray = 150 + texture + np.linspace(-25, 25, WIDTH, dtype=np.float32)[None, :]
+        qr = qrcode.make(f"https://zwfw.example.gov.cn/b/{i:06d}?t=A{i % 100:03d}",
+                         box_size=int(rng.integers(5, 9)), border=3, image_factory=PilImage)
+        code: np.ndarray = np.array(qr.get_image().convert("L"), np.float32)
         angle = float(rng.uniform(-25, 25))
         side = int(code.shape[0] * 1.45)  # room for the rotated corners, so no finder is cut off
         pad = (side - code.shape[0]) // 2

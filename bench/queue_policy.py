@@ -5,11 +5,20 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from bench._stats import median, percentile
 from hall.server.domain.queue_explain import waiting_ahead
-from hall.server.domain.queue_policy import QueuePolicy, QueueTicket, Window, choose_next, explain
+from hall.server.domain.queue_policy import (
+    CallMode,
+    PriorityReason,
+    QueuePolicy,
+    QueueTicket,
+    Window,
+    choose_next,
+    explain,
+)
 
 
 def make_queue(n: int, seed: int = 4) -> tuple[list[QueueTicket], datetime]:
@@ -23,18 +32,18 @@ def make_queue(n: int, seed: int = 4) -> tuple[list[QueueTicket], datetime]:
         roll = rng.random()
         out.append(QueueTicket(
             id=i, number=f"{cat}{i // 4 + 1:03d}", category=cat, issued_at=issued,
-            priorities={"disabled"} if roll < 0.10 else set(),
+            priorities=frozenset({PriorityReason.DISABLED}) if roll < 0.10 else frozenset(),
             birth_date=date(1945, 1, 1) if 0.10 <= roll < 0.15 else None,
             appointment_start=now - timedelta(minutes=5) if 0.15 <= roll < 0.18 else None,
         ))
     return out, now
 
 
-def _time_ms(fn: object, repeat: int) -> list[float]:
+def _time_ms(fn: Callable[[], object], repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        fn()  # type: ignore[operator]
+        fn()
         samples.append((time.perf_counter() - t0) * 1000)
     return samples
 
@@ -46,7 +55,7 @@ def main(argv: list[str]) -> dict[str, float | int]:
     args = ap.parse_args(argv)
     queue, now = make_queue(args.waiting)
     window = Window.serving("1", {"A": 2, "B": 1, "C": 1})
-    ratio = QueuePolicy(mode="ratio")
+    ratio = QueuePolicy(mode=CallMode.RATIO)
     recent = ["priority", "priority"]
     choose = _time_ms(lambda: choose_next(window, queue, ratio, now, recent), args.repeat)
     target = queue[-1]

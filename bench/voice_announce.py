@@ -18,7 +18,7 @@ def main(argv: list[str]) -> dict[str, float]:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args(argv)
     out: dict[str, float] = {}
-    drivers = {"clips": ClipVoice}
+    drivers: dict[str, type[ClipVoice | EspeakVoice]] = {"clips": ClipVoice}
     if shutil.which("espeak-ng"):
         drivers["espeak"] = EspeakVoice
     for name, cls in drivers.items():

@@ -59,6 +59,6 @@ def setup_logging(*, level: str = "INFO", file: Path | None = None, json_lines: 
     for handler in handlers:
         handler.addFilter(RedactingFilter())
         handler.setFormatter(formatter)
-        handler._hall_suite = True  # type: ignore[attr-defined]
+        handler._hall_suite = True  # type: ignore[attr-defined]  # marks ours, so a second set-up replaces them
         root.addHandler(handler)
     root.setLevel(level)

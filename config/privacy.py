@@ -104,14 +104,15 @@ class Personal(str):
     """A personal value whose ``str()``/``repr()`` are masked; ``.reveal()`` gives the real one."""
 
     _masker = staticmethod(mask_name)
+    _real: str
 
     def __new__(cls, value: str) -> Personal:
         obj = super().__new__(cls, cls._masker(value))
-        obj._real = value  # type: ignore[attr-defined]
+        obj._real = value
         return obj
 
     def reveal(self) -> str:
-        return self._real  # type: ignore[attr-defined,no-any-return]
+        return self._real
 
     def __repr__(self) -> str:
         return repr(str(self))

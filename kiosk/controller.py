@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -161,7 +162,7 @@ class KioskController(QObject):
         while self.machine.spoken:
             text = self.machine.spoken.pop(0)
             if voice is not None:
-                self.runner.fire(lambda t=text: voice.say(t))
+                self.runner.fire(partial(voice.say, text))
 
     # -- timers ------------------------------------------------------------------------------------
     def _touched(self) -> None:

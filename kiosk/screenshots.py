@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -22,7 +23,7 @@ def render_home(out_dir: Path) -> list[Path]:
 
     app = make_application()
     settings = load_settings()
-    variants = [
+    variants: list[tuple[str, dict[str, Any]]] = [
         ("home_zh.png", {"lang": "zh_CN"}),
         ("home_en.png", {"lang": "en"}),
         ("home_zh_elderly.png", {"lang": "zh_CN", "elderly": True}),
@@ -31,7 +32,7 @@ def render_home(out_dir: Path) -> list[Path]:
     ]
     written = []
     for name, opts in variants:
-        win = build_window(settings, **opts)  # type: ignore[arg-type]
+        win = build_window(settings, **opts)
         win.show()
         app.processEvents()
         path = out_dir / name
@@ -56,9 +57,10 @@ def render_gallery(out_dir: Path, *, width: int = 960) -> list[Path]:
     app = make_application()
     settings = load_settings()
     written = []
-    for suffix, opts in (("zh", {"lang": "zh_CN"}), ("en", {"lang": "en"}),
-                         ("zh_elderly", {"lang": "zh_CN", "elderly": True})):
-        win = build_window(settings, **opts)  # type: ignore[arg-type]
+    variants: list[tuple[str, dict[str, Any]]] = [
+        ("zh", {"lang": "zh_CN"}), ("en", {"lang": "en"}), ("zh_elderly", {"lang": "zh_CN", "elderly": True})]
+    for suffix, opts in variants:
+        win = build_window(settings, **opts)
         win.show()
         for name, view in sample_views():
             win.show_view(view)

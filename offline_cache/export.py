@@ -104,7 +104,7 @@ def export_records(outbox: Outbox, path: Path, *, passphrase: str,
     salt = os.urandom(16)
     cipher = _cipher(passphrase, salt, _SCRYPT)
     chosen = [r for r in outbox.records() if r.state in wanted]
-    entries = []
+    entries: list[dict[str, Any]] = []
     for rec in chosen:
         doc = outbox.document(rec.key)  # Purged cannot happen: acked records are not exportable
         files = [{**{k: m[k] for k in ("name", "content_type", "part")}, "data": _b64(data)}

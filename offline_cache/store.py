@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, CursorResult, func, insert, select, text
 
 from offline_cache.attachments import AttachmentStore
 from offline_cache.crypto import Cipher
@@ -76,6 +76,13 @@ class Ref:
     category: str = ""
 
 
+def _inserted_seq(result: CursorResult[Any]) -> int:
+    """The ``seq`` of the one row an INSERT without RETURNING just made."""
+    pk = result.inserted_primary_key
+    assert pk is not None  # single-row INSERT statements always have it
+    return int(pk[0])
+
+
 class Outbox(TransitionsMixin):
     """The durable outbox. Every public call raises only :class:`~offline_cache.errors.CacheError`."""
 
@@ -115,7 +122,9 @@ class Outbox(TransitionsMixin):
         """One transaction; ``promised`` commits with synchronous=FULL (a citizen holds a receipt)."""
         with guarded(), self.engine.connect() as conn:
             # On the driver connection: through SQLAlchemy the PRAGMA would open the transaction.
-            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            raw = conn.connection.driver_connection
+            assert raw is not None  # a connection just checked out of the pool has its sqlite3 connection
+            raw.execute(
                 f"PRAGMA synchronous={'FULL' if promised else 'NORMAL'}")
             with conn.begin():
                 yield conn
@@ -186,11 +195,11 @@ class Outbox(TransitionsMixin):
             local_ref = self._allocate(conn, ref, now) if ref else None
             doc = {"body": {**body, ref.field: local_ref} if ref else dict(body), "files": file_meta}
             blob = self.seal(key, doc)
-            seq = conn.execute(insert(records).values(
+            seq = _inserted_seq(conn.execute(insert(records).values(
                 key=key, kind=kind, state=State.IN_FLIGHT if claim else State.PENDING, attempts=1 if claim else 0,
                 created_at=now, next_attempt_at=now + self.lease_s if claim else 0.0, updated_at=now,
                 local_ref=local_ref, payload=blob, size_bytes=len(blob) + stored, purged=0,
-            )).inserted_primary_key[0]
+            )))
             if file_meta:
                 conn.execute(insert(links).prefix_with("OR IGNORE"),
                              [{"seq": seq, "digest": m["digest"]} for m in file_meta])
@@ -221,11 +230,11 @@ class Outbox(TransitionsMixin):
         now = self.clock()
         blob = self.seal(key, {**document, "files": file_meta})
         with self._tx(promised=True) as conn:
-            seq = conn.execute(insert(records).values(
+            seq = _inserted_seq(conn.execute(insert(records).values(
                 key=key, kind=kind, state=state, attempts=attempts, created_at=now if created_at is None
                 else created_at, next_attempt_at=0.0, updated_at=now, last_error=last_error,
                 local_ref=local_ref, payload=blob, size_bytes=len(blob) + stored, purged=0,
-            )).inserted_primary_key[0]
+            )))
             if file_meta:
                 conn.execute(insert(links).prefix_with("OR IGNORE"),
                              [{"seq": seq, "digest": m["digest"]} for m in file_meta])
@@ -241,10 +250,12 @@ class Outbox(TransitionsMixin):
         rec, blob = self._blob(key, records.c.payload)
         if blob is None:
             raise self._purged(rec)
-        return json.loads(self.cipher.decrypt(blob, context=f"record:{key}"))  # type: ignore[no-any-return]
+        doc: dict[str, Any] = json.loads(self.cipher.decrypt(blob, context=f"record:{key}"))
+        return doc
 
     def body(self, key: str) -> dict[str, Any]:
-        return self.document(key)["body"]  # type: ignore[no-any-return]
+        body: dict[str, Any] = self.document(key)["body"]
+        return body
 
     def file_data(self, key: str) -> list[tuple[dict[str, str], bytes]]:
         return [(m, self.files.get(m["digest"])) for m in self.document(key)["files"]]
@@ -255,7 +266,8 @@ class Outbox(TransitionsMixin):
             if rec.purged:
                 raise self._purged(rec)
             return None
-        return json.loads(self.cipher.decrypt(blob, context=f"response:{key}"))  # type: ignore[no-any-return]
+        answer: dict[str, Any] = json.loads(self.cipher.decrypt(blob, context=f"response:{key}"))
+        return answer
 
     def sanity(self) -> None:
         """Raise StorageError unless the database answers (used by health checks)."""

@@ -10,11 +10,11 @@ instead of stalling the backlog until the clock catches up.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Column, Connection, Row, and_, delete, func, or_, select, update
+from sqlalchemy import Column, Connection, RowMapping, and_, delete, func, or_, select, update
 
 from offline_cache.attachments import AttachmentStore
 from offline_cache.crypto import Cipher
@@ -25,8 +25,7 @@ from offline_cache.states import ALLOWED_FROM, Record, State, Stats
 DAY_S = 86400.0
 
 
-def _record(row: Row[Any], digests: Sequence[str] = ()) -> Record:
-    m = row._mapping
+def _record(m: RowMapping, digests: Sequence[str] = ()) -> Record:
     return Record(seq=m["seq"], key=m["key"], kind=m["kind"], state=State(m["state"]),
                   attempts=m["attempts"], created_at=m["created_at"], next_attempt_at=m["next_attempt_at"],
                   acked_at=m["acked_at"], last_error=m["last_error"], local_ref=m["local_ref"],
@@ -44,6 +43,8 @@ class TransitionsMixin:
     cipher: Cipher
     files: AttachmentStore
     _tx: Callable[..., AbstractContextManager[Connection]]
+    document: Callable[[str], dict[str, Any]]
+    seal: Callable[[str, Mapping[str, Any]], bytes]
 
     # -- queries -----------------------------------------------------------------------------------
     def _digests(self, conn: Connection, seqs: Sequence[int]) -> dict[int, list[str]]:
@@ -56,7 +57,7 @@ class TransitionsMixin:
     def _select(self, conn: Connection, *where: Any, limit: int | None = None) -> list[Record]:
         rows = conn.execute(select(*_COLUMNS).where(*where).order_by(records.c.seq).limit(limit)).all()
         digests = self._digests(conn, [r.seq for r in rows])
-        return [_record(r, digests.get(r.seq, ())) for r in rows]
+        return [_record(r._mapping, digests.get(r.seq, ())) for r in rows]
 
     def get(self, key: str) -> Record:
         """Raises UnknownRecord."""
@@ -81,7 +82,7 @@ class TransitionsMixin:
             row = conn.execute(select(*_COLUMNS, column.label("blob")).where(records.c.key == key)).first()
         if row is None:
             raise UnknownRecord("no such record")
-        return _record(row), row.blob
+        return _record(row._mapping), row.blob
 
     @staticmethod
     def _purged(rec: Record) -> Purged:
@@ -182,8 +183,8 @@ class TransitionsMixin:
 
     def void(self, key: str, *, error: str) -> None:
         """in_flight → pending, flagged so the worker cancels whatever the server made of it."""
-        doc = self.document(key)  # type: ignore[attr-defined]
-        blob = self.seal(key, {**doc, "void": True})  # type: ignore[attr-defined]
+        doc = self.document(key)
+        blob = self.seal(key, {**doc, "void": True})
         with self._tx(promised=True) as conn:
             self._move(conn, key, State.PENDING, payload=blob, last_error=error[:64], next_attempt_at=0.0)
 

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -22,6 +23,7 @@ from devices.status import DeviceStatus, Health
 from devices.worker import Backoff, DeviceEvent, DeviceWorker
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Grabs that fail in a row before the camera is called gone and reopened.
 _FAILURES_BEFORE_RECONNECT = 3
@@ -95,10 +97,10 @@ class WorkerCamera:
         self.close()
 
     # -- worker-side jobs ------------------------------------------------------------------------
-    def _call(self, job: Callable[[], Frame | None], *, timeout_s: float) -> Frame:
+    def _call(self, job: Callable[[], T], *, timeout_s: float) -> T:
         future = self._worker.submit(job)
         try:
-            return future.result(timeout=timeout_s)  # type: ignore[return-value]
+            return future.result(timeout=timeout_s)
         except FutureTimeout as exc:
             raise DeviceTimeout(f"{self.kind}: no answer within {timeout_s:.1f} s") from exc
 

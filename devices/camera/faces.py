@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import cv2.data
 import numpy as np
 
 from devices.camera.protocol import FaceBox, FaceCheck, Frame, QualityReason
@@ -116,4 +117,4 @@ def _normalised(region: np.ndarray) -> np.ndarray:
     # Fixed size and stretched contrast, so sharpness depends neither on how close the face is nor
     # on exposure (a dark face is reported as dark, not also as blurred).
     small = cv2.resize(region, (160, 160), interpolation=cv2.INTER_AREA)
-    return cv2.normalize(small, None, 0, 255, cv2.NORM_MINMAX)
+    return cv2.normalize(small, np.empty_like(small), 0, 255, cv2.NORM_MINMAX)

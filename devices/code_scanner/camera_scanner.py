@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from devices import registry
 from devices.camera.opencv_driver import OpenCvCamera
 from devices.camera.protocol import IMAGE_SUFFIXES, Camera
@@ -72,6 +74,6 @@ class CameraCodeScanner(ScannerBase):
         for code in self.scan(frame.image):
             self._deliver(code)
 
-    def scan(self, image: object) -> list[ScannedCode]:
+    def scan(self, image: np.ndarray) -> list[ScannedCode]:
         """Decode one image with this scanner's backend (no debounce, no events)."""
-        return self.decoder.decode(image)  # type: ignore[arg-type]
+        return self.decoder.decode(image)

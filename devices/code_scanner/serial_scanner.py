@@ -38,7 +38,7 @@ class SerialCodeScanner(ScannerBase):
         super().__init__(debounce_s=debounce_s, poll_interval_s=0.005)
         self.port, self.baudrate = port, baudrate
         self.read_timeout_s, self.open_timeout_s = read_timeout_s, open_timeout_s
-        self._serial: serial.SerialBase | None = None
+        self._serial: serial.Serial | None = None
         self._wanted_open = False
         self._backoff = Backoff(initial_s=0.2, cap_s=5.0)
         self._retry_at = 0.0

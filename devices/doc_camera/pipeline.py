@@ -152,7 +152,8 @@ def process(image: np.ndarray, *, max_bytes: int = 500 * 1024, do_enhance: bool 
     jpeg, quality, final = encode_capped(page, max_bytes)
     found: tuple[Point, Point, Point, Point] | None = None
     if corners is not None:
-        found = tuple((float(x), float(y)) for x, y in corners)  # type: ignore[assignment]
+        a, b, c, d = ((float(x), float(y)) for x, y in corners)
+        found = (a, b, c, d)
     return Page(jpeg=jpeg, width=int(final.shape[1]), height=int(final.shape[0]), corners=found,
                 skew_deg=skew, quality=quality)
 

@@ -182,7 +182,9 @@ class Ga467Reader:
         data = self._exchange(Command.SAM_ID, "sam_id").data
         if len(data) < 16:
             raise RecordParseError(f"SAM id of {len(data)} bytes; expected 16")
-        le = lambda b: int.from_bytes(b, "little")  # noqa: E731
+        def le(b: bytes) -> int:
+            return int.from_bytes(b, "little")
+
         return (f"{le(data[0:2]):02d}.{le(data[2:4]):02d}-{le(data[4:8]):08d}-"
                 f"{le(data[8:12]):010d}-{le(data[12:16]):010d}")
 

@@ -60,7 +60,7 @@ class SerialLink:
                 f"devices.id_card.baudrate={baudrate}; expected one of {', '.join(map(str, BAUDRATES))}")
         _check_network_url(url)
         self.url, self.baudrate, self.timeout_s = url, baudrate, timeout_s
-        self._port: serial.SerialBase | None = None
+        self._port: serial.Serial | None = None
         self._decoder = FrameDecoder()
 
     @property
@@ -114,7 +114,7 @@ class SerialLink:
             self.close()
             raise DeviceOffline(f"{self.url!r} failed: {exc}") from exc
 
-    def _receive(self, port: serial.SerialBase, timeout_s: float) -> Response:
+    def _receive(self, port: serial.Serial, timeout_s: float) -> Response:
         deadline = time.monotonic() + timeout_s
         last_error: FrameError | None = None
         while True:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from config.privacy import mask_address, mask_id_number, mask_name
 
 CardType = Literal["resident", "foreign_permanent", "hk_mo_tw_residence"]
-LONG_TERM = "长期"
+LongTerm = Literal["长期"]
+LONG_TERM: Final[LongTerm] = "长期"
 
 JSON_KEYS: tuple[str, ...] = (
     "name", "sex", "nation", "birth_date", "address", "id_number", "issuer",
@@ -42,7 +43,7 @@ class IdCardRecord:
     id_number: str = field(repr=False)
     issuer: str
     valid_from: date
-    valid_until: date | Literal["长期"]
+    valid_until: date | LongTerm
     id_number_valid: bool
     photo_wlt: bytes = field(repr=False)
     fingerprint: bytes | None = field(default=None, repr=False)

@@ -13,7 +13,7 @@ from datetime import date
 
 from devices.id_card.codes import COUNTRIES, NATIONS, SEXES, foreign_permanent_valid, gb11643_valid
 from devices.id_card.errors import RecordParseError, UnsupportedCardType
-from devices.id_card.record import LONG_TERM, CardType, IdCardRecord
+from devices.id_card.record import LONG_TERM, CardType, IdCardRecord, LongTerm
 
 TEXT_LEN = 256
 PHOTO_LEN = 1024
@@ -87,7 +87,7 @@ def _date(value: str, what: str) -> date:
         raise RecordParseError(f"{what}: not a calendar date") from exc
 
 
-def _until(value: str) -> date | str:
+def _until(value: str) -> date | LongTerm:
     return LONG_TERM if value == LONG_TERM else _date(value, "valid_until")
 
 
@@ -137,7 +137,7 @@ def parse_record(text: bytes, photo: bytes, fingerprint: bytes | None = None) ->
         id_number=id_number,
         issuer=f.get("issuer", ""),
         valid_from=_date(f["valid_from"], "valid_from"),
-        valid_until=_until(f["valid_until"]),  # type: ignore[arg-type]
+        valid_until=_until(f["valid_until"]),
         id_number_valid=valid,
         photo_wlt=bytes(photo),
         fingerprint=fingerprint,

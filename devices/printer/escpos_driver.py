@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from typing import Any, TypeVar
 
 from escpos.escpos import Escpos
 
@@ -23,8 +23,8 @@ from devices.errors import CoverOpen, DeviceConfigError, DeviceError, DeviceOffl
 from devices.errors import PrinterError as PrinterFault
 from devices.printer import commands as cmd
 from devices.printer.document import PAPER_COLUMNS, Document
-from devices.printer.protocol import JobState, Paper, PrinterState, PrintJobResult
-from devices.printer.render import QrMode, render
+from devices.printer.protocol import JobState, Paper, PrinterState, PrintJobResult, QrMode
+from devices.printer.render import render
 from devices.printer.transport import (
     can_read_status,
     close_quietly,
@@ -37,6 +37,7 @@ from devices.status import DeviceStatus, Health
 from devices.worker import Backoff, DeviceEvent, DeviceWorker
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _REMEMBERED_JOBS = 10_000
 
 
@@ -124,10 +125,10 @@ class EscposPrinter:
         return self._call(lambda: self._send(data))
 
     # -- worker side ----------------------------------------------------------------------------
-    def _call(self, fn: Callable[[], Any]) -> Any:
+    def _call(self, fn: Callable[[], T]) -> T:
         return self._wait(self._worker.submit(fn))
 
-    def _wait(self, fut: Future[Any]) -> Any:
+    def _wait(self, fut: Future[T]) -> T:
         try:
             return fut.result(timeout=self.timeout_s * 6 + 5)
         except FutureTimeout as exc:
@@ -143,7 +144,7 @@ class EscposPrinter:
         close_quietly(self._transport)
         self._transport = None
 
-    def _guarded(self, fn: Callable[[Escpos], Any]) -> Any:
+    def _guarded(self, fn: Callable[[Escpos], T]) -> T:
         """Run ``fn`` on the open transport; a failure drops the connection so the next call reconnects."""
         try:
             printer = self._ensure_open()

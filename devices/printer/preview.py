@@ -110,7 +110,7 @@ def code128_modules(data: str) -> str:
     values = [104] + [ord(c) - 32 for c in data]
     check = (values[0] + sum(i * v for i, v in enumerate(values[1:], 1))) % 103
     # the stop symbol ends with a 2-module termination bar that python-barcode keeps apart
-    return "".join(c128.CODES[v] for v in [*values, check]) + c128.STOP + "11"
+    return "".join(c128.CODES[v] for v in [*values, check]) + str(c128.STOP) + "11"
 
 
 def _barcode(op: Code128, paper: int) -> Image.Image:

@@ -11,11 +11,14 @@ import enum
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from devices.printer.document import Document
 from devices.status import DeviceStatus, Health
 from devices.worker import DeviceEvent
+
+# How a QR code is printed: the printer's own QR command, or a raster image (printers without it).
+QrMode = Literal["native", "image"]
 
 
 class Paper(enum.StrEnum):
@@ -135,7 +138,7 @@ class Printer(Protocol):
     """What the kiosk uses. Jobs run on the printer's worker thread; errors are DeviceErrors."""
 
     paper_mm: int
-    qr_mode: str
+    qr_mode: QrMode
 
     def open(self) -> None: ...
 

@@ -7,7 +7,6 @@ with golden files). Text is stripped of control characters so data can never inj
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 import qrcode
 import qrcode.constants
@@ -28,8 +27,8 @@ from devices.printer.document import (
     columns_for,
     wrap,
 )
+from devices.printer.protocol import QrMode
 
-QrMode = Literal["native", "image"]
 QUIET_ZONE = 4  # modules of white around a QR (ISO/IEC 18004)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -17,7 +17,7 @@ from devices.errors import DeviceError
 from devices.printer.document import Align, Barcode, Cut, Document, Element, Feed, Qr, Separator, Text, columns_for
 from devices.printer.layouts import _time
 from devices.printer.preview import write_png
-from devices.printer.protocol import Printer
+from devices.printer.protocol import Printer, QrMode
 from devices.printer.render import render
 from devices.printer.settings import PrinterSettings
 
@@ -73,7 +73,7 @@ def print_test_page(
     """
     at = at or datetime.now(UTC)
     paper_mm: int
-    qr_mode: str
+    qr_mode: QrMode
     if isinstance(target, PrinterSettings):
         paper_mm, qr_mode, driver = target.paper_mm, target.qr_mode, target.driver
     else:
@@ -83,7 +83,7 @@ def print_test_page(
                               "printed": False, "output": None, "png": None}
     if output is not None or png is not None:
         data = render(build_test_page(paper_mm=paper_mm, qr_mode=qr_mode, driver=driver, at=at),
-                      paper_mm=paper_mm, qr_mode=qr_mode)  # type: ignore[arg-type]
+                      paper_mm=paper_mm, qr_mode=qr_mode)
         if output is not None:
             Path(output).write_bytes(data)
             result["output"] = str(output)

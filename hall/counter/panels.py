@@ -24,6 +24,7 @@ from config.privacy import mask_id_number
 from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
+from hall.qtkit.widgets import named
 
 THUMB = 120
 
@@ -119,7 +120,7 @@ class TicketPanel(QFrame):
         view = review.view if review is not None else None
         _clear(self._sub_layout)
         self.submission_box.setVisible(view is not None)
-        if view is None:
+        if review is None or view is None:
             return
         add = self._sub_layout.addWidget
         add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle"))
@@ -129,10 +130,10 @@ class TicketPanel(QFrame):
             add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))
         row = QHBoxLayout()
         for m in view.materials:
-            row.addWidget(self._material_tile(m, review.verdict(m)))  # type: ignore[union-attr]
+            row.addWidget(self._material_tile(m, review.verdict(m)))
         row.addStretch(1)
         self._sub_layout.addLayout(row)
-        missing = review.missing()  # type: ignore[union-attr]
+        missing = review.missing()
         if missing:
             add(_label("一次性告知缺少材料：" + "、".join(missing), name="missingList", wrap=True))
         buttons = QHBoxLayout()
@@ -163,8 +164,8 @@ class TicketPanel(QFrame):
         lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict) + (f"：{m.note}" if m.note else ""),
                              name=f"verdict_{verdict}", wrap=True))
         if m.id is not None:
-            ok = QPushButton("确认", objectName=f"accept_{m.id}")
-            miss = QPushButton("缺失", objectName=f"missing_{m.id}")
+            ok = named(QPushButton("确认"), f"accept_{m.id}")
+            miss = named(QPushButton("缺失"), f"missing_{m.id}")
             ok.clicked.connect(lambda: self.verdict.emit(m.id, "accepted"))
             miss.clicked.connect(lambda: self.verdict.emit(m.id, "missing"))
             btns = QHBoxLayout()
@@ -205,7 +206,7 @@ class MaterialViewer(QDialog):
                               ("旋转 R", "R", self.rotate), ("适合 0", "0", lambda: self.set_zoom(1.0))):
             b = QPushButton(text)
             b.clicked.connect(fn)
-            QShortcut(QKeySequence(key), self, activated=fn)
+            QShortcut(QKeySequence(key), self, fn)
             bar.addWidget(b)
         bar.addStretch(1)
         lay = QVBoxLayout(self)

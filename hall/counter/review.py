@@ -4,7 +4,7 @@ submission on. Mixed into the counter window."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage, QPixmap
 
@@ -12,8 +12,13 @@ from hall.counter.messages import error_text
 from hall.counter.panels import MaterialViewer
 from hall.counter.submission import Material, Review, submission_view
 
+if TYPE_CHECKING:  # the window this is mixed into; at run time the mixin is a plain class
+    from PySide6.QtWidgets import QWidget as _Window
+else:
+    _Window = object
 
-class ReviewMixin:
+
+class ReviewMixin(_Window):
     """Needs ``runner``, ``service``, ``panel``, ``state``, ``say`` and ``dialog`` from the window."""
 
     runner: Any
@@ -81,7 +86,7 @@ class ReviewMixin:
         if image.isNull():
             self.say("warn", "材料图片无法显示")
             return
-        self.dialog = MaterialViewer(m.requirement, image, self)  # type: ignore[arg-type]
+        self.dialog = MaterialViewer(m.requirement, image, self)
         self.dialog.open()
 
     def do_verdict(self, material_id: int, verdict: str) -> None:

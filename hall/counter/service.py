@@ -143,22 +143,22 @@ class CounterService:
 
     def call_next(self) -> dict[str, Any] | None:
         """The next citizen, or None when nobody waits (204)."""
-        return self._window_action("call_next", "call-next")  # type: ignore[no-any-return]
+        return self._window_action("call_next", "call-next")
 
     def call_number(self, number: str) -> dict[str, Any]:
-        return self._window_action(f"call {number.upper()}", "call", {"number": number.strip().upper()})  # type: ignore[no-any-return]
+        return self._window_action(f"call {number.upper()}", "call", {"number": number.strip().upper()})
 
     def recall(self) -> dict[str, Any]:
-        return self._window_action("recall", "recall")  # type: ignore[no-any-return]
+        return self._window_action("recall", "recall")
 
     def start(self) -> dict[str, Any]:
-        return self._window_action("start", "start")  # type: ignore[no-any-return]
+        return self._window_action("start", "start")
 
     def finish(self) -> dict[str, Any]:
-        return self._window_action("finish", "finish")  # type: ignore[no-any-return]
+        return self._window_action("finish", "finish")
 
     def no_show(self) -> dict[str, Any]:
-        return self._window_action("no_show", "no-show")  # type: ignore[no-any-return]
+        return self._window_action("no_show", "no-show")
 
     def pause(self, reason: str) -> dict[str, Any]:
         return dict(self.client.request("POST", f"/windows/{self.window}/pause", json={"reason": reason}))
@@ -168,13 +168,13 @@ class CounterService:
 
     def transfer(self, ticket_id: int, *, category: str | None = None, window: int | None = None) -> dict[str, Any]:
         body = {"category": category} if category else {"window": window}
-        return self._keyed(f"transfer {ticket_id}", lambda key: self.client.request(  # type: ignore[no-any-return]
+        return self._keyed(f"transfer {ticket_id}", lambda key: self.client.request(
             "POST", f"/tickets/{ticket_id}/transfer", json=body, idempotency_key=key))
 
     def alert(self, message: str = "") -> dict[str, Any]:
         """一键报警: the dashboard shows it at once with this window's number."""
         body = {"window": self.window, "message": message or f"{self.window} 号窗口紧急求助"}
-        return self._keyed("alert", lambda key: self.client.request(  # type: ignore[no-any-return]
+        return self._keyed("alert", lambda key: self.client.request(
             "POST", "/alerts", json=body, idempotency_key=key))
 
     def review(self, code: str, verdicts: dict[int, str], *, status: str | None = None) -> dict[str, Any]:

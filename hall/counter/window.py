@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from hall.counter.review import ReviewMixin
 from hall.counter.service import CounterService
 from hall.counter.state import WINDOW_ZH, CounterState, Message, format_duration
 from hall.counter.theme import COUNTER_QSS
+from hall.qtkit.widgets import named, timer
 from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
@@ -52,18 +53,18 @@ class CounterWindow(ReviewMixin, TerminalWindow):
         root = QVBoxLayout(self)
         root.addWidget(self.stack)
         root.setContentsMargins(0, 0, 0, 0)
-        self._tick = QTimer(self, interval=1000, timeout=self.redraw)
-        self._alert_retry = QTimer(self, interval=ALERT_RETRY_MS, singleShot=True, timeout=self.do_alert)
+        self._tick = timer(self, interval_ms=1000, on_timeout=self.redraw)
+        self._alert_retry = timer(self, interval_ms=ALERT_RETRY_MS, single_shot=True, on_timeout=self.do_alert)
         self.dialog: Any = None
 
     # -- layout ----------------------------------------------------------------------------------
     def _work_page(self) -> QWidget:
         page = QWidget()
-        header = QWidget(objectName="header")
+        header = named(QWidget(), "header")
         h = QHBoxLayout(header)
-        self.title = QLabel(f"{self.state.window} 号窗口", objectName="windowTitle")
+        self.title = named(QLabel(f"{self.state.window} 号窗口"), "windowTitle")
         self.clerk_label, self.window_status = QLabel(""), QLabel("")
-        self.online_badge = QLabel("", objectName="onlineBadge")
+        self.online_badge = named(QLabel(""), "onlineBadge")
         for w in (self.title, self.clerk_label, self.window_status):
             h.addWidget(w)
         h.addStretch(1)
@@ -72,16 +73,15 @@ class CounterWindow(ReviewMixin, TerminalWindow):
         self.panel.verdict.connect(self.do_verdict)
         self.panel.advance.connect(self.do_advance)
         self.panel.open_material.connect(self.do_open_material)
-        actions = QWidget(objectName="actionsPanel")
+        actions = named(QWidget(), "actionsPanel")
         a = QVBoxLayout(actions)
         self.buttons: dict[str, QPushButton] = {}
         for name, (label, key) in ACTIONS.items():
-            b = QPushButton(f"{key}   {label}", objectName=f"act_{name}")
+            b = named(QPushButton(f"{key}   {label}"), f"act_{name}")
             b.setProperty("class", "action")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(getattr(self, f"do_{name}"))
-            QShortcut(QKeySequence(key), self, activated=getattr(self, f"do_{name}"),
-                      context=Qt.ShortcutContext.WindowShortcut)
+            QShortcut(QKeySequence(key), self, getattr(self, f"do_{name}"), Qt.ShortcutContext.WindowShortcut)
             if name == "alert":
                 a.addStretch(1)
             a.addWidget(b)
@@ -89,17 +89,17 @@ class CounterWindow(ReviewMixin, TerminalWindow):
         body = QHBoxLayout()
         body.addWidget(self.panel, 3)
         body.addWidget(actions, 1)
-        stats = QWidget(objectName="statsBar")
+        stats = named(QWidget(), "statsBar")
         s = QHBoxLayout(stats)
         self.stat_labels: dict[str, QLabel] = {}
         for key, title in (("queue", "本窗口等候"), ("served", "今日已办"), ("avg", "平均办理时长")):
             s.addWidget(QLabel(title))
-            self.stat_labels[key] = QLabel("—", objectName="statValue")
+            self.stat_labels[key] = named(QLabel("—"), "statValue")
             s.addWidget(self.stat_labels[key])
             s.addSpacing(24)
         self.queue_detail = QLabel("")
         s.addWidget(self.queue_detail, 1)
-        self.message = QLabel("", objectName="message")
+        self.message = named(QLabel(""), "message")
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 12)
         lay.addWidget(header)

@@ -92,8 +92,10 @@ class Board:
     # -- internals -------------------------------------------------------------------------------
     def _call_entry(self, data: dict[str, Any], now: float) -> CallEntry | None:
         number, window = str(data.get("number", "")).strip(), data.get("window")
+        if window is None:
+            return None
         try:
-            window_no = int(window)  # type: ignore[arg-type]
+            window_no = int(window)
         except (TypeError, ValueError):
             return None
         if not number:

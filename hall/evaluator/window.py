@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from hall.client import HallClient
 from hall.counter.theme import PAD_QSS
 from hall.evaluator.pad import LEVELS, REASONS, PadState
+from hall.qtkit.widgets import named, timer
 from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
@@ -65,17 +66,18 @@ class EvaluatorWindow(TerminalWindow):
         for page in (self._idle_page(), self._rate_page(), self._reasons_page(), self._thanks_page()):
             self.stack.addWidget(page)
         QVBoxLayout(self).addWidget(self.stack)
-        self._timeout = QTimer(self, singleShot=True, interval=rating_timeout_s * 1000, timeout=self._back_to_idle)
-        self._thanks = QTimer(self, singleShot=True, interval=THANKS_MS, timeout=self._back_to_idle)
+        self._timeout = timer(self, interval_ms=rating_timeout_s * 1000, single_shot=True,
+                              on_timeout=self._back_to_idle)
+        self._thanks = timer(self, interval_ms=THANKS_MS, single_shot=True, on_timeout=self._back_to_idle)
         self.redraw()
 
     # -- pages -----------------------------------------------------------------------------------
     def _idle_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        self.idle_window = QLabel(f"{self.state.window} 号窗口", objectName="padTitle")
-        self.idle_clerk = QLabel("", objectName="padClerk")
-        hint = QLabel("办理结束后，请您对本次服务作出评价", objectName="padSub")
+        self.idle_window = named(QLabel(f"{self.state.window} 号窗口"), "padTitle")
+        self.idle_clerk = named(QLabel(""), "padClerk")
+        hint = named(QLabel("办理结束后，请您对本次服务作出评价"), "padSub")
         for w in (self.idle_window, self.idle_clerk, hint):
             lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.insertStretch(0, 1)
@@ -85,14 +87,14 @@ class EvaluatorWindow(TerminalWindow):
     def _rate_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        self.rate_title = QLabel("", objectName="padTitle")
+        self.rate_title = named(QLabel(""), "padTitle")
         lay.addWidget(self.rate_title, 0, Qt.AlignmentFlag.AlignHCenter)
-        lay.addWidget(QLabel("请您为本次服务评价  Please rate our service", objectName="padSub"), 0,
+        lay.addWidget(named(QLabel("请您为本次服务评价  Please rate our service"), "padSub"), 0,
                       Qt.AlignmentFlag.AlignHCenter)
         row = QHBoxLayout()
         self.faces: dict[int, QPushButton] = {}
         for level, zh, _en in LEVELS:
-            b = QPushButton(zh, objectName=f"face_{level}")
+            b = named(QPushButton(zh), f"face_{level}")
             b.setProperty("class", "face")
             b.setIcon(face_icon(level))
             b.setIconSize(QSize(96, 96))
@@ -101,7 +103,7 @@ class EvaluatorWindow(TerminalWindow):
             self.faces[level] = b
         lay.addStretch(1)
         lay.addLayout(row)
-        self.rate_error = QLabel("", objectName="padError")
+        self.rate_error = named(QLabel(""), "padError")
         lay.addWidget(self.rate_error, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addStretch(1)
         return page
@@ -109,19 +111,19 @@ class EvaluatorWindow(TerminalWindow):
     def _reasons_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(QLabel("请选择不满意的原因（可多选）", objectName="padTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(named(QLabel("请选择不满意的原因（可多选）"), "padTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
         grid = QGridLayout()
         self.reason_buttons: dict[str, QPushButton] = {}
         for i, (code, zh) in enumerate(REASONS):
-            b = QPushButton(zh, objectName=f"reason_{code}")
+            b = named(QPushButton(zh), f"reason_{code}")
             b.setProperty("class", "reason")
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, c=code: self.toggle(c))
             grid.addWidget(b, i // 3, i % 3)
             self.reason_buttons[code] = b
         lay.addLayout(grid)
-        self.reasons_error = QLabel("", objectName="padError")
-        self.send_button = QPushButton("提交评价", objectName="padSend")
+        self.reasons_error = named(QLabel(""), "padError")
+        self.send_button = named(QPushButton("提交评价"), "padSend")
         self.send_button.clicked.connect(self.send)
         lay.addWidget(self.reasons_error, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addWidget(self.send_button)
@@ -131,8 +133,8 @@ class EvaluatorWindow(TerminalWindow):
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.addStretch(1)
-        lay.addWidget(QLabel("感谢您的评价！", objectName="padTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
-        lay.addWidget(QLabel("Thank you for your feedback", objectName="padSub"), 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(named(QLabel("感谢您的评价！"), "padTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(named(QLabel("Thank you for your feedback"), "padSub"), 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addStretch(1)
         return page
 

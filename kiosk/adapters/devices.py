@@ -92,7 +92,7 @@ class KioskDevices:
             code = self.open_errors.get(kind, "device.absent")
             return DeviceStatus(kind, "-", Health.OFFLINE, code, *_both("tech.not_connected"))
         try:
-            return dev.status()  # type: ignore[no-any-return]
+            return dev.status()
         except DeviceError as exc:
             return DeviceStatus(kind, "-", Health.OFFLINE, exc.code, *_both("tech.fault"))
 

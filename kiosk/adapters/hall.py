@@ -188,7 +188,8 @@ class HallAdapter:
         history = tuple(CaseStatus(str(h.get("status")), when(h.get("at"))) for h in r.get("history") or [])
         due = r.get("promised_due") or r.get("due_date")
         item_zh = str(r.get("item_name") or r.get("item_name_zh") or r.get("item_code"))
-        item = next((i for i in self._cache.get("items", []) if i.get("code") == r.get("item_code")), {})
+        items: list[dict[str, Any]] = self._cache.get("items", [])
+        item: dict[str, Any] = next((i for i in items if i.get("code") == r.get("item_code")), {})
         return Case(str(r.get("code") or r.get("registration_code")), item_zh,
                     str(r.get("item_name_en") or item.get("name_en") or item_zh), str(r.get("status", "submitted")),
                     history, datetime.fromisoformat(str(due)).date() if due else None)

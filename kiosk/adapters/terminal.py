@@ -151,7 +151,8 @@ class TerminalAdapter:
         from offline_cache.errors import CacheError
         from offline_cache.store import Attachment
 
-        files, materials = [], []
+        files: list[Attachment] = []
+        materials: list[dict[str, str | bool]] = []
         for mid, pages in s.pages.items():
             for n, page in enumerate(pages):
                 part = f"{mid}-{n + 1}"

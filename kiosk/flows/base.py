@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from kiosk.flows.ports import DocCameraPort, HallPort, PortError, PrinterPort, TerminalPort, VoicePort
@@ -51,6 +51,16 @@ class Goto:
 
 
 Step = View | Work | Home | Goto
+
+
+class SubStep(Protocol):
+    """A step a flow runs inside itself (the identify step); while active it sees touches and events first."""
+
+    active: bool
+
+    def handle(self, action: str, value: Any) -> Step | None: ...
+
+    def event(self, kind: str, name: str, payload: Any) -> Step | None: ...
 
 
 @dataclass
@@ -116,7 +126,7 @@ class Flow:
         self.ctx = ctx
         self.options = options
         self.view: View = View("busy")
-        self.sub: Any = None  # an active sub-step (the identify step) sees touches and events first
+        self.sub: SubStep | None = None
 
     def start(self) -> Step:
         raise NotImplementedError
@@ -126,17 +136,17 @@ class Flow:
         if self.sub is not None and self.sub.active:
             step = self.sub.handle(action, value)
             if step is not None:
-                return step  # type: ignore[no-any-return]
-        method = getattr(self, f"on_{action}", None)
+                return step
+        method: Callable[[Any], Step | None] | None = getattr(self, f"on_{action}", None)
         if method is None:
             log.warning("flow %s: no handler for %s on %s", self.name, action, self.view.screen)
             return None
-        return method(value)  # type: ignore[no-any-return]
+        return method(value)
 
     def event(self, kind: str, name: str, payload: Any) -> Step | None:
         """A device event arrived (already on the GUI thread); an active identify step takes it."""
         if self.sub is not None and self.sub.active:
-            return self.sub.event(kind, name, payload)  # type: ignore[no-any-return]
+            return self.sub.event(kind, name, payload)
         return None
 
     def print_then(self, document: Any, then: Callable[[bool], Step], *, alert: str = "printer.fault") -> Work:

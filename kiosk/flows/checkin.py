@@ -27,7 +27,7 @@ def booking_code(text: str) -> str | None:
     m = _BOOKING.match(text.strip())
     if m is None:
         return None
-    code = m.group(1).replace("-", "").upper().translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    code = m.group(1).replace("-", "").upper().translate(str.maketrans("OIL", "011"))
     return code if _BOOKING_CHARS.match(code) else None
 
 
@@ -35,14 +35,15 @@ class CheckInFlow(Flow):
     name = "checkin"
 
     def start(self) -> Step:
-        self.sub = Identifier(self, purpose="checkin", then=self._by_identity, codes=self._by_code)
-        return self.sub.view()
+        self.sub = sub = Identifier(self, purpose="checkin", then=self._by_identity, codes=self._by_code)
+        return sub.view()
 
     def _by_code(self, text: str) -> Step | None:
         code = booking_code(text)
         if code is None:
             return None  # not a booking: treat as the citizen's service QR
-        self.sub.active = False
+        if self.sub is not None:
+            self.sub.active = False
         return self._check_in(code=code)
 
     def _by_identity(self, identity: Identity | None) -> Step:

@@ -49,15 +49,15 @@ class KioskMachine:
         self.spoken: list[str] = []  # prompts waiting to be read aloud (elderly mode)
         self.last_home_reason = ""
 
-    # -- inputs ------------------------------------------------------------------------------------
-    def choose(self, flow_name: str, **options: Any) -> Step | None:
+    # -- inputs: each returns the Work the runner must start, if any --------------------------------
+    def choose(self, flow_name: str, **options: Any) -> Work | None:
         """A home tile (or the help button anywhere) was touched."""
         self.touch()
         if flow_name not in FLOWS:
             return None
         return self.apply(self._start(flow_name, options))
 
-    def input(self, action: str, value: Any = None) -> Step | None:
+    def input(self, action: str, value: Any = None) -> Work | None:
         self.touch()
         if action == "home":
             return self.apply(Home("citizen"))
@@ -70,7 +70,7 @@ class KioskMachine:
         step = self.flow.handle(action, value)
         return None if step is None else self.apply(step)
 
-    def device_event(self, kind: str, name: str, payload: Any = None) -> Step | None:
+    def device_event(self, kind: str, name: str, payload: Any = None) -> Work | None:
         identity = self.ctx.session.identity
         if kind == "ss_card" and name == "card_removed" and identity is not None and identity.source == "ss_card":
             return self.apply(Home("card_removed"))
@@ -82,7 +82,7 @@ class KioskMachine:
         self.touch()
         return self.apply(step)
 
-    def tick(self) -> Step | None:
+    def tick(self) -> Work | None:
         """Called about once a second: countdown, then home with everything wiped."""
         if self.flow is None and self.ctx.session.is_empty():
             self.countdown = None

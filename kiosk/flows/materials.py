@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from devices.printer import layouts
-from kiosk.flows.base import Home, Step, View, Work, message
+from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.ports import Material, PortError, ServiceItem
 
 
@@ -23,10 +23,11 @@ def printed_materials(lang: str, items: list[Material]) -> tuple[layouts.Materia
                                           lang=lang) for m in items)
 
 
-class MaterialsMixin:
+class MaterialsMixin(Flow):
+    """The materials steps; the flow that mixes them in provides the item and the review screen."""
+
     item: ServiceItem | None
     elicenses: set[str]
-    ctx: Any
     waived: list[str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,7 +118,7 @@ class MaterialsMixin:
     def on_materials_next(self, _value: Any = None) -> Step:
         missing = self.missing()
         if not missing:
-            return self.view_review()  # type: ignore[attr-defined,no-any-return]
+            return self.view_review()
         assert self.item is not None
         can_commit = self.item.commitment_allowed and all(m.waivable for m in missing)
         return View("notice", {"missing": [self.material_row(m) for m in missing], "can_commit": can_commit},
@@ -130,7 +131,7 @@ class MaterialsMixin:
                                   missing=printed_materials(lang, self.missing()), issued_at=self.ctx.now(),
                                   hall_name=self.ctx.hall_name())
         doc = layouts.notice(info, lang=lang)
-        return self.print_then(doc, lambda printed: message(  # type: ignore[attr-defined,no-any-return]
+        return self.print_then(doc, lambda printed: message(
             "notice.printed" if printed else "notice.not_printed", actions=("home",)))
 
     def on_commit(self, _value: Any = None) -> Step:
@@ -147,7 +148,10 @@ class MaterialsMixin:
             return self.on_commit()
         self.ctx.session.signature = data
         self.waived = [m.id for m in self.missing()]
-        return self.view_review()  # type: ignore[attr-defined,no-any-return]
+        return self.view_review()
+
+    def view_review(self) -> View:
+        raise NotImplementedError
 
     def on_quit_to_home(self, _value: Any = None) -> Step:
         return Home()

@@ -32,14 +32,15 @@ class QueryFlow(Flow):
     name = "query"
 
     def start(self) -> Step:
-        self.sub = Identifier(self, purpose="query", then=self._by_identity, codes=self._by_code)
-        return self.sub.view()
+        self.sub = sub = Identifier(self, purpose="query", then=self._by_identity, codes=self._by_code)
+        return sub.view()
 
     def _by_code(self, text: str) -> Step | None:
         code = registration_code(text)
         if code is None:
             return None
-        self.sub.active = False
+        if self.sub is not None:
+            self.sub.active = False
         return Work(run=lambda: self.ctx.hall.cases(code=code), done=self._found, failed=self._failed,
                     busy=View("busy", {"key": "busy.loading"}), label="cases")
 

@@ -52,8 +52,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
     def start(self) -> Step:
         if self.ctx.session.identity is not None:
             return self._identified(self.ctx.session.identity)
-        self.sub = Identifier(self, purpose="submit", then=self._identified)
-        return self.sub.view()
+        self.sub = sub = Identifier(self, purpose="submit", then=self._identified)
+        return sub.view()
 
     def _identified(self, identity: Identity | None) -> Step:
         if identity is None:
@@ -192,7 +192,7 @@ class SubmissionFlow(MaterialsMixin, Flow):
             return message("submit.outbox_full", actions=("counter_ticket", "home"), tone="error")
         if isinstance(exc, Refused):  # refused by the server in front of the citizen: say so, offer a counter
             why = f"submit.refused.{exc.detail.get('server_code', '')}"
-            lines = ((why, {}),) if has(self.ctx.lang, why) else ()
+            lines: tuple[tuple[str, dict[str, Any]], ...] = ((why, {}),) if has(self.ctx.lang, why) else ()
             return message("submit.refused", actions=("counter_ticket", "home"), tone="warn", lines=lines)
         return self.failed(exc)
 

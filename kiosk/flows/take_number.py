@@ -91,8 +91,8 @@ class TakeNumberFlow(Flow):
         self.ctx.session.data["category"] = chosen.code
         if self.ctx.session.identity is not None:  # already identified earlier in this visit
             return self._issue(self.ctx.session.identity)
-        self.sub = Identifier(self, purpose="priority", optional=True, then=self._issue)
-        return self.sub.view()
+        self.sub = sub = Identifier(self, purpose="priority", optional=True, then=self._issue)
+        return sub.view()
 
     def on_back(self, _value: Any = None) -> Step:
         self.sub = None

@@ -72,7 +72,7 @@ class FlowScreen(Screen):
         lay.addLayout(footer)
         self._ui = UiContext()
 
-    def render(self, view: View, ui: UiContext) -> None:
+    def render_view(self, view: View, ui: UiContext) -> None:
         """Replace the page with one built for ``view``."""
         self._ui = ui
         self.view = view
@@ -94,7 +94,7 @@ class FlowScreen(Screen):
 
     def retranslate(self, ui: UiContext) -> None:
         if self.view is not None:
-            self.render(self.view, ui)
+            self.render_view(self.view, ui)
 
     def clear(self) -> None:
         """Drop the page (and whatever it showed) when the visit ends."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -31,7 +32,7 @@ def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: s
     row.addStretch(1)
     for action, key, value in actions:
         role = "primary" if action == primary else "secondary"
-        row.addWidget(button(env.ui.tr(key), role=role, on_click=lambda a=action, v=value: env.emit(a, v)))
+        row.addWidget(button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value)))
     row.addStretch(1)
     return row
 
@@ -138,7 +139,7 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
         text = f"{c['code']}  {_name(env, c['name_zh'], c['name_en'])}\n"
         text += env.ui.tr("categories.full") if c["full"] else \
             env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
-        b = wrap_button(text, on_click=lambda code=c["code"]: env.emit("category", code))
+        b = wrap_button(text, on_click=partial(env.emit, "category", c["code"]))
         mark_full(b, bool(c["full"]))
         grid.addWidget(b, i // cols, i % cols)
     return w
@@ -216,7 +217,7 @@ def fallback_page(view: View, env: PageEnv) -> QWidget:
     grid.setSpacing(22)
     cols = 2
     for i, p in enumerate(view.data["problems"]):
-        grid.addWidget(wrap_button(env.ui.tr(f"fallback.problem.{p}"), on_click=lambda v=p: env.emit("problem", v)),
+        grid.addWidget(wrap_button(env.ui.tr(f"fallback.problem.{p}"), on_click=partial(env.emit, "problem", p)),
                        i // cols, i % cols)
     return w
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
@@ -20,7 +22,7 @@ def rate_page(view: View, env: PageEnv) -> QWidget:
     row.setSpacing(20)
     for level in view.data["levels"]:
         row.addWidget(face_button(level, env.ui.tr(f"rate.level.{level}"), env.ui,
-                                  on_click=lambda n=level: env.emit("level", n)), 1)
+                                  on_click=partial(env.emit, "level", level)), 1)
     return w
 
 
@@ -48,7 +50,7 @@ def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
     cols = 3
     for i, r in enumerate(d["reasons"]):
         grid.addWidget(wrap_button(env.ui.tr(f"rate.reason.{r}"), checkable=True, checked=r in d["chosen"],
-                                   on_click=lambda v=r: env.emit("toggle_reason", v)),
+                                   on_click=partial(env.emit, "toggle_reason", r)),
                        i // cols, i % cols)
     lay.addLayout(grid, 1)
     lay.addLayout(actions_row(env, [("reasons_next", "action.next", None)], primary="reasons_next"))
@@ -67,7 +69,7 @@ def rate_comment_page(view: View, env: PageEnv) -> QWidget:
     grid.setSpacing(18)
     for i, c in enumerate(d["comments"]):
         grid.addWidget(wrap_button(env.ui.tr(c or "comment.none"), checkable=True, checked=c == d["chosen"],
-                                   on_click=lambda v=c: env.emit("comment", v)),
+                                   on_click=partial(env.emit, "comment", c)),
                        i // 2, i % 2)
     lay.addLayout(grid, 1)
     lay.addLayout(actions_row(env, [("send", "rate.send", None)], primary="send"))

@@ -3,6 +3,7 @@ signature, review and receipt (the face step lives in :mod:`kiosk.screens.face`)
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -48,7 +49,7 @@ def catalogue_page(view: View, env: PageEnv) -> QWidget:
     col.setSpacing(12)
     for r in d["results"][:6 if env.ui.elderly else 8]:
         col.addWidget(wrap_button(f"{_name(env, r['name_zh'], r['name_en'])}   {r['code']}",
-                                  on_click=lambda code=r["code"]: env.emit("item", code)))
+                                  on_click=partial(env.emit, "item", r["code"])))
     if not d["results"]:
         col.addWidget(text_label(env.ui.tr("catalogue.empty"), "Muted"))
     col.addStretch(1)
@@ -114,7 +115,7 @@ def form_page(view: View, env: PageEnv) -> QWidget:
             for value, zh, en in f["options"]:
                 cell.addWidget(button(_name(env, zh, en), role="choice", checkable=True,
                                       checked=values.get(f["key"]) == value,
-                                      on_click=lambda k=f["key"], v=value: env.emit("set_field", (k, v))))
+                                      on_click=partial(env.emit, "set_field", (f["key"], value))))
             cell.addStretch(1)
         else:
             cell.addWidget(text_label(values.get(f["key"], "") or "—", "FieldValue"))
@@ -155,7 +156,7 @@ def materials_page(view: View, env: PageEnv) -> QWidget:
         row.addWidget(text_label(env.ui.tr(f"materials.status.{m['status']}", pages=m["pages"]), "Status"))
         if m["status"] in ("missing", "captured"):
             row.addWidget(button(env.ui.tr("materials.capture"), role="primary" if m["status"] == "missing"
-                                 else "secondary", on_click=lambda i=m["id"]: env.emit("capture", i)))
+                                 else "secondary", on_click=partial(env.emit, "capture", m["id"])))
         line.addLayout(row)
         col.addWidget(box)
     col.addStretch(1)

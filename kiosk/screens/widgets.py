@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
@@ -119,7 +120,7 @@ class Keypad(QWidget):
                  submit_text: str | None = None, cancellable: bool = False) -> None:
         super().__init__()
         self.value = ""
-        self.max_len, self.mask = max_len, mask
+        self.max_len, self.hide_digits = max_len, mask
         self.display = text_label("", "KeypadDisplay", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -128,7 +129,7 @@ class Keypad(QWidget):
             if not key:
                 continue
             text = ui.tr("action.keypad_delete") if key == "⌫" else key
-            b = button(text, role="key", on_click=lambda k=key: self.press(k), expand=True)
+            b = button(text, role="key", on_click=partial(self.press, key), expand=True)
             grid.addWidget(b, i // 3, i % 3)
         self.clear_btn = button(ui.tr("action.keypad_clear"), role="secondary", on_click=self.clear, expand=True)
         self.ok_btn = button(submit_text or ui.tr("action.keypad_submit"), role="primary", expand=True,
@@ -164,7 +165,7 @@ class Keypad(QWidget):
 
     def _show(self) -> None:
         v = self.value
-        shown = ("•" * max(0, len(v) - 4) + v[-4:]) if self.mask else v
+        shown = ("•" * max(0, len(v) - 4) + v[-4:]) if self.hide_digits else v
         self.display.setText(" ".join(shown[i:i + 4] for i in range(0, len(shown), 4)) or "—")
 
 
@@ -182,7 +183,7 @@ class LetterPad(QWidget):
         rows = ["1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM"]
         for r, row in enumerate(rows):
             for c, ch in enumerate(row):
-                grid.addWidget(button(ch, role="key", on_click=lambda k=ch: self._press(k), expand=True), r, c)
+                grid.addWidget(button(ch, role="key", on_click=partial(self._press, ch), expand=True), r, c)
         grid.addWidget(button(ui.tr("action.keypad_delete"), role="key", expand=True,
                               on_click=lambda: self._press("⌫")), 3, 7, 1, 3)
 
@@ -252,5 +253,5 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buf = QBuffer(data)
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        img.save(buf, "PNG")
+        img.save(buf, "PNG")  # type: ignore[call-overload]  # the stub wants bytes; the binding takes only str
         return bytes(data.data())

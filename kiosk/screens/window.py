@@ -61,7 +61,7 @@ class KioskWindow(QWidget):
                 self._flow_screen.clear()
             self.stack.setCurrentWidget(self.home)
             return
-        self.flow.render(view, self.ui)
+        self.flow.render_view(view, self.ui)
         self.stack.setCurrentWidget(self.flow)
 
     def add_screen(self, screen: Screen) -> None:
@@ -74,7 +74,9 @@ class KioskWindow(QWidget):
         return screen
 
     def current_screen(self) -> Screen:
-        return self.stack.currentWidget()  # type: ignore[return-value]
+        screen = self.stack.currentWidget()
+        assert isinstance(screen, Screen)  # the stack holds only screens
+        return screen
 
     def set_language(self, lang: str) -> None:
         if lang != self.ui.lang:

@@ -6,6 +6,7 @@ masked ID, scan tests only the code type and length, and everything is cleared o
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -101,7 +102,7 @@ class TechnicianScreen(Screen):
             self.status_labels[kind] = text_label("", "Body")
             grid.addWidget(self.status_labels[kind], r, 1)
             self.test_buttons[kind] = button(ui.tr(f"tech.test.{kind}"),
-                                             on_click=lambda k=kind: self.test_requested.emit(k))
+                                             on_click=partial(self.test_requested.emit, kind))
             grid.addWidget(self.test_buttons[kind], r, 2)
             self.results[kind] = text_label("", "Muted")
             grid.addWidget(self.results[kind], r, 3)
@@ -116,7 +117,7 @@ class TechnicianScreen(Screen):
         acts = QHBoxLayout()
         for action in ("retry", "export"):
             self.outbox_buttons[action] = button(ui.tr(f"tech.{action}_dead"),
-                                                 on_click=lambda a=action: self._outbox(a))
+                                                 on_click=partial(self._outbox, action))
             acts.addWidget(self.outbox_buttons[action])
         scol.addLayout(acts)
         scol.addWidget(self.outbox_result)

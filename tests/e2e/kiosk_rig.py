@@ -32,6 +32,12 @@ class KioskRig:
 
     # -- looking -------------------------------------------------------------------------------
     @property
+    def hall(self) -> HallServer:
+        """The hall server this kiosk talks to; a test of a kiosk made without one fails here."""
+        assert self.server is not None, "this kiosk was made without a hall server"
+        return self.server
+
+    @property
     def machine(self) -> Any:
         return self.controller.machine
 

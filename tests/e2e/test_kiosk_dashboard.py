@@ -58,7 +58,7 @@ def test_heartbeat_to_an_unreachable_server_never_disturbs_the_kiosk(make_kiosk:
 
 
 def test_paper_out_alert_reaches_the_dashboards_follow_ups(kiosk: KioskRig) -> None:
-    server = kiosk.server
+    server = kiosk.hall
     assert server is not None
     kiosk.drivers["printer"].device.simulate_paper_out()
     kiosk.tile("take_number")

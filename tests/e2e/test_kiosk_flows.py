@@ -32,7 +32,7 @@ def scan(rig: KioskRig, text: str) -> None:
 
 
 def test_checkin_with_the_booking_qr_prints_a_priority_ticket(kiosk: KioskRig) -> None:
-    code = book(kiosk.server, start=datetime.now(UTC) - timedelta(minutes=5))
+    code = book(kiosk.hall, start=datetime.now(UTC) - timedelta(minutes=5))
     kiosk.tile("checkin")
     kiosk.wait_screen("identify")
     scan(kiosk, code)
@@ -43,7 +43,7 @@ def test_checkin_with_the_booking_qr_prints_a_priority_ticket(kiosk: KioskRig) -
 
 
 def test_checkin_on_the_wrong_day_explains_and_offers_a_normal_ticket(kiosk: KioskRig) -> None:
-    code = book(kiosk.server, start=datetime.now(UTC) + timedelta(days=2))
+    code = book(kiosk.hall, start=datetime.now(UTC) + timedelta(days=2))
     kiosk.tile("checkin")
     kiosk.wait_screen("identify")
     scan(kiosk, code)
@@ -114,14 +114,14 @@ def test_submission_with_capture_commitment_receipt_rating_and_query(kiosk: Kios
     kiosk.wait_for(lambda: kiosk.screen in ("receipt", "message") and kiosk.controller.runner.pending == 0)
     outbox = kiosk.controller.services.terminal_raw.outbox
     assert kiosk.screen == "receipt", ([(r.kind, r.state, getattr(r, "last_error", None)) for r in outbox.records()],
-                                       kiosk.server.log()[-3000:])
+                                       kiosk.hall.log()[-3000:])
     receipt = kiosk.machine.view.data
     assert receipt["code"].startswith("20") and not receipt["offline"] and receipt["printed"] and receipt["due"]
     job = kiosk.drivers["printer"].device.last_job()
     assert job is not None and b"110101********1233" in job.data and RESIDENT["id_number"].encode() not in job.data
     # the touch signature under the commitment reached the server as its own PNG part
-    detail = httpx.get(f"{kiosk.server.url}/api/v1/submissions/{receipt['code']}/detail",
-                       headers={"Authorization": f"Bearer {kiosk.server.tokens['clerk']}"}, timeout=5)
+    detail = httpx.get(f"{kiosk.hall.url}/api/v1/submissions/{receipt['code']}/detail",
+                       headers={"Authorization": f"Bearer {kiosk.hall.tokens['clerk']}"}, timeout=5)
     assert detail.status_code == 200, detail.text
     signed = [m for m in detail.json()["materials"] if m.get("requirement") == "commitment_signature"]
     assert len(signed) == 1 and signed[0].get("content_type", "image/png") == "image/png", detail.json()["materials"]
@@ -173,7 +173,7 @@ def submit_by_api(server: HallServer) -> str:
 
 
 def test_a_low_rating_needs_a_reason_and_reaches_the_manager(kiosk: KioskRig) -> None:
-    code = submit_by_api(kiosk.server)
+    code = submit_by_api(kiosk.hall)
     kiosk.tile("rate")
     kiosk.wait_screen("rate_scan")
     scan(kiosk, code)
@@ -188,8 +188,8 @@ def test_a_low_rating_needs_a_reason_and_reaches_the_manager(kiosk: KioskRig) ->
     kiosk.tap("提交评价")
     kiosk.wait_screen("message")
     assert kiosk.machine.view.data["key"] == "rate.thanks"
-    r = httpx.get(f"{kiosk.server.url}/api/v1/followups",
-                  headers={"Authorization": f"Bearer {kiosk.server.tokens['manager']}"}, timeout=5)
+    r = httpx.get(f"{kiosk.hall.url}/api/v1/followups",
+                  headers={"Authorization": f"Bearer {kiosk.hall.tokens['manager']}"}, timeout=5)
     assert r.status_code == 200 and any(f.get("evaluation_id") for f in r.json())
 
 
@@ -200,8 +200,8 @@ def test_couldnt_get_it_done_alerts_and_prints_a_priority_ticket(kiosk: KioskRig
     kiosk.wait_screen("ticket")
     view: Any = kiosk.machine.view.data
     assert view["fallback"] and view["number"].startswith("G") and view["printed"]
-    r = httpx.get(f"{kiosk.server.url}/api/v1/followups",
-                  headers={"Authorization": f"Bearer {kiosk.server.tokens['manager']}"}, timeout=5)
+    r = httpx.get(f"{kiosk.hall.url}/api/v1/followups",
+                  headers={"Authorization": f"Bearer {kiosk.hall.tokens['manager']}"}, timeout=5)
     assert any("materials" in (f.get("message") or "") for f in r.json()), r.json()
 
 

@@ -4,6 +4,8 @@ screens and scanner twin against a real hall server: the server issues the code 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 from devices.twins.id_card.identities import IDENTITIES
@@ -16,7 +18,7 @@ kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 RESIDENT = IDENTITIES["resident"].fields
 
 
-def service_code(server: HallServer, who: dict[str, str] = RESIDENT) -> str:
+def service_code(server: HallServer, who: Mapping[str, str] = RESIDENT) -> str:
     r = httpx.post(f"{server.url}/api/v1/identity/service-codes",
                    json={"id_number": who["id_number"], "name": who["name"]},
                    headers={"Authorization": f"Bearer {server.tokens['admin']}"}, timeout=5)
@@ -25,8 +27,7 @@ def service_code(server: HallServer, who: dict[str, str] = RESIDENT) -> str:
 
 
 def test_service_code_identifies_and_prefills_a_submission(kiosk: KioskRig) -> None:
-    assert kiosk.server is not None
-    code = service_code(kiosk.server)
+    code = service_code(kiosk.hall)
     kiosk.tile("submit")
     kiosk.wait_screen("identify")
     assert "service_code" in kiosk.machine.view.data["methods"]
@@ -39,11 +40,10 @@ def test_service_code_identifies_and_prefills_a_submission(kiosk: KioskRig) -> N
 
 
 def test_progress_query_by_service_code_lists_the_citizens_cases(kiosk: KioskRig) -> None:
-    assert kiosk.server is not None
-    case_code = submit_by_api(kiosk.server)
+    case_code = submit_by_api(kiosk.hall)
     kiosk.tile("query")
     kiosk.wait_screen("identify")
-    scan(kiosk, service_code(kiosk.server))
+    scan(kiosk, service_code(kiosk.hall))
     kiosk.wait_screen("cases")
     cases = {c["code"]: c for c in kiosk.machine.view.data["cases"]}
     assert case_code in cases and cases[case_code]["history"]
@@ -51,8 +51,7 @@ def test_progress_query_by_service_code_lists_the_citizens_cases(kiosk: KioskRig
 
 
 def test_progress_query_by_id_card(kiosk: KioskRig) -> None:
-    assert kiosk.server is not None
-    case_code = submit_by_api(kiosk.server)
+    case_code = submit_by_api(kiosk.hall)
     kiosk.tile("query")
     kiosk.wait_screen("identify")
     kiosk.drivers["id_card"].place_card("resident")
@@ -69,11 +68,10 @@ def test_a_citizen_without_cases_is_told_so(kiosk: KioskRig) -> None:
 
 
 def test_used_and_altered_service_codes_are_explained(kiosk: KioskRig) -> None:
-    assert kiosk.server is not None
-    code = service_code(kiosk.server)
+    code = service_code(kiosk.hall)
     # another terminal (here the platform's own token) claimed it first: codes are one-time
-    r = httpx.post(f"{kiosk.server.url}/api/v1/identity/service-code", json={"code": code},
-                   headers={"Authorization": f"Bearer {kiosk.server.tokens['admin']}"}, timeout=5)
+    r = httpx.post(f"{kiosk.hall.url}/api/v1/identity/service-code", json={"code": code},
+                   headers={"Authorization": f"Bearer {kiosk.hall.tokens['admin']}"}, timeout=5)
     assert r.status_code == 200, r.text
     kiosk.tile("query")
     kiosk.wait_screen("identify")
@@ -81,7 +79,7 @@ def test_used_and_altered_service_codes_are_explained(kiosk: KioskRig) -> None:
     kiosk.wait_for(lambda: kiosk.machine.view.data.get("notice") == "identify.code_used"
                    and kiosk.controller.runner.pending == 0)
     assert "这个亮码已经用过，请在手机上刷新后重新扫码。" in kiosk.texts()
-    fresh = service_code(kiosk.server)
+    fresh = service_code(kiosk.hall)
     scan(kiosk, fresh[:-2] + ("AA" if not fresh.endswith("AA") else "BB"))  # one character off: MAC fails
     kiosk.wait_for(lambda: kiosk.machine.view.data.get("notice") == "identify.code_unknown"
                    and kiosk.controller.runner.pending == 0)

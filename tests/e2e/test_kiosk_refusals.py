@@ -46,7 +46,7 @@ def test_checkin_too_early_says_when_to_come_back(kiosk: KioskRig) -> None:
     now = datetime.now(UTC)
     start = now + timedelta(hours=3)
     same_day = start.astimezone(SHANGHAI).date() == now.astimezone(SHANGHAI).date()
-    code = book(kiosk.server, start=start)
+    code = book(kiosk.hall, start=start)
     kiosk.tile("checkin")
     kiosk.wait_screen("identify")
     scan(kiosk, code)
@@ -65,7 +65,7 @@ def test_checkin_too_early_says_when_to_come_back(kiosk: KioskRig) -> None:
 
 
 def test_checkin_on_the_wrong_day_is_explained_in_english_too(kiosk: KioskRig) -> None:
-    code = book(kiosk.server, start=datetime.now(UTC) + timedelta(days=2))
+    code = book(kiosk.hall, start=datetime.now(UTC) + timedelta(days=2))
     kiosk.tap(kiosk.window.top.btn_en)
     kiosk.tile("checkin")
     kiosk.wait_screen("identify")
@@ -78,7 +78,7 @@ def test_checkin_on_the_wrong_day_is_explained_in_english_too(kiosk: KioskRig) -
 
 
 def test_the_per_id_quota_is_explained_with_the_limit(kiosk: KioskRig) -> None:
-    server = kiosk.server
+    server = kiosk.hall
     assert server is not None
     citizen = _id("041")
     for _ in range(3):  # the demo hall allows three tickets per ID per line per day

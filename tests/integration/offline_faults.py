@@ -116,7 +116,7 @@ def offline_tickets(db_url: str) -> dict[str, int]:
 
 def ticket_rows(db_url: str) -> list[tuple[int, str, str, str | None]]:
     """(id, number, status, offline_number) of every ticket on the server."""
-    return query(db_url, "SELECT id, number, status, offline_number FROM tickets")  # type: ignore[return-value]
+    return query(db_url, "SELECT id, number, status, offline_number FROM tickets")
 
 
 def idempotency_keys(db_url: str, scope: str = "POST /tickets") -> list[str]:

@@ -28,7 +28,7 @@ def test_rejected_carries_server_code(hall_server: HallServer) -> None:
         assert err.value.server_code == "unknown_category" and err.value.status == 404
 
 
-def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, tmp_path) -> None:
     events: list[dict[str, object]] = []
     states: list[bool] = []
     stream = EventsClient(hall_server.url, hall_server.tokens["terminal"], on_event=events.append,
@@ -54,7 +54,7 @@ def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, t
         stream.stop()
 
 
-def _wait(cond, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+def _wait(cond, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if cond():

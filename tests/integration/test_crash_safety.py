@@ -27,7 +27,7 @@ TRIALS = 100
 SHAPES = ("write_online", "write_offline", "sync")
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["tests.integration.offline_driver", "hall.client.http", "sqlalchemy"])
     return ctx
@@ -70,12 +70,12 @@ def _restart_and_drain(directory: Path, url: str, token: str, prefix: str) -> li
 
 def _server_tickets(db_url: str, terminal_id: str) -> list[tuple[str, str | None, str]]:
     with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
-        return [tuple(r) for r in con.execute(  # type: ignore[misc]
+        return [tuple(r) for r in con.execute(
             "SELECT number, offline_number, status FROM tickets WHERE terminal_id = ?", (terminal_id,))]
 
 
 def _trial(i: int, shape: str, tmp: Path, server: HallServer, dead_url: str,
-           ctx: multiprocessing.context.BaseContext) -> dict[str, int]:
+           ctx: multiprocessing.context.ForkServerContext) -> dict[str, int]:
     rng = random.Random(i)
     prefix, directory = f"T{i}", tmp / f"trial{i}"
     directory.mkdir()

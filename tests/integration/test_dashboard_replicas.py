@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -34,7 +35,7 @@ def test_session_and_live_events_across_replicas(fresh_postgres_url: str, tmp_pa
             httpx.post(f"{second.url}{API}/tickets", json={"category": "A"}, headers=terminal).raise_for_status()
             httpx.post(f"{second.url}{API}/windows/1/call-next", headers=clerk).raise_for_status()
 
-        async def watch() -> dict[str, object]:
+        async def watch() -> dict[str, Any]:
             url = first.url.replace("http://", "ws://") + f"{API}/dashboard/events"
             async with websockets.connect(url, additional_headers={"Cookie": f"hall_dashboard={cookie}"},
                                           open_timeout=5) as ws:

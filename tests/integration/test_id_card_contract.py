@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ from devices.twins.id_card.identities import IDENTITIES
 from devices.worker import DeviceEvent
 from tests.rigs.serial_pty import PtyPair
 
-FAST = {"timeout_s": 0.3, "poll_interval_s": 0.05}
+FAST: dict[str, Any] = {"timeout_s": 0.3, "poll_interval_s": 0.05}
 
 
 class Events:
@@ -76,7 +77,7 @@ def expected(key: str) -> IdCardRecord:
 def twin_on_pty(pair: PtyPair, **options: object) -> tuple[Ga467Reader, Ga467Emulator]:
     emulator = Ga467Emulator(pair.peer, card=None)
     emulator.start()
-    return Ga467Reader(port=pair.device, **{**FAST, **options}), emulator  # type: ignore[arg-type]
+    return Ga467Reader(port=pair.device, **{**FAST, **options}), emulator
 
 
 def _prompt(text: str) -> None:

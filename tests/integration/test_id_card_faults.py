@@ -14,8 +14,8 @@ import pytest
 import serial
 
 from devices.errors import CardRemoved, DeviceConfigError, DeviceOffline, DeviceTimeout, ProtocolError
-from devices.id_card.errors import FrameChecksumError, IdCardRemoved, SamFault
-from devices.id_card.frames import FrameDecoder, encode_request
+from devices.id_card.errors import FrameChecksumError, FrameError, IdCardRemoved, SamFault
+from devices.id_card.frames import Frame, FrameDecoder, encode_request
 from devices.id_card.ga467_driver import Ga467Reader
 from devices.id_card.sw import Sw3
 from devices.status import Health
@@ -30,7 +30,7 @@ from tests.rigs.serial_pty import PtyPair, open_pty_pair
 def twin(serial_pty: PtyPair) -> Iterator[tuple[Ga467Reader, Ga467Emulator]]:
     emulator = Ga467Emulator(serial_pty.peer, card="resident")
     emulator.start()
-    reader = Ga467Reader(port=serial_pty.device, **FAST)  # type: ignore[arg-type]
+    reader = Ga467Reader(port=serial_pty.device, **FAST)
     yield reader, emulator
     reader.close()
     emulator.stop()
@@ -128,7 +128,8 @@ def test_emulator_reports_corrupt_requests(serial_pty: PtyPair) -> None:
         bad = bytearray(encode_request(0x20, 0x01))
         bad[-1] ^= 0x01
         port.write(bytes(bad) + encode_request(0x12, 0xFF))
-        decoder, frames = FrameDecoder(), []
+        decoder = FrameDecoder()
+        frames: list[Frame | FrameError] = []
         while len(frames) < 2:
             chunk = port.read(max(1, port.in_waiting))
             assert chunk, "the emulator did not answer"
@@ -140,7 +141,7 @@ def test_unplugged_port_goes_offline_and_reconnects(tmp_path: Path) -> None:
     pair = open_pty_pair(tmp_path)
     emulator = Ga467Emulator(pair.peer, card="resident")
     emulator.start()
-    reader = Ga467Reader(port=pair.device, **FAST)  # type: ignore[arg-type]
+    reader = Ga467Reader(port=pair.device, **FAST)
     events = Events()
     reader.subscribe(events)
     second: PtyPair | None = None
@@ -201,7 +202,7 @@ def tcp_bridge(tmp_path: Path) -> Iterator[tuple[str, int]]:
 def test_socket_url_through_a_tcp_bridge(tcp_bridge: tuple[str, int]) -> None:
     link, port = tcp_bridge
     with Ga467Emulator(link, card="foreigner"):
-        reader = Ga467Reader(port=f"socket://127.0.0.1:{port}", **FAST)  # type: ignore[arg-type]
+        reader = Ga467Reader(port=f"socket://127.0.0.1:{port}", **FAST)
         events = Events()
         reader.subscribe(events)
         reader.open()  # retries the connection with backoff until socat listens
@@ -250,7 +251,7 @@ def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
                              "--card", "hk_resident", "--garbage-bytes", "7"], stderr=subprocess.PIPE)
     try:
         assert proc.stderr is not None and b"answering" in proc.stderr.readline()
-        reader = Ga467Reader(port=serial_pty.device, **FAST)  # type: ignore[arg-type]
+        reader = Ga467Reader(port=serial_pty.device, **FAST)
         try:
             assert reader.read_once(3) == expected("hk_resident")
         finally:

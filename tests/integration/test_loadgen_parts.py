@@ -8,6 +8,7 @@ import os
 import random
 import socket
 from datetime import date
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -84,6 +85,6 @@ def test_listening_socket_holder_is_found() -> None:
         watch = procmem.MemoryWatch(f"http://127.0.0.1:{port}")
         for at in (0.0, 1.0, 2.0):
             assert watch.sample(at) is not None
-        report = watch.report(warmup_s=1.0)
+        report: dict[str, Any] = watch.report(warmup_s=1.0)
         assert report["local"] is True and report["rss_end_mb"] > 10 and report["samples"] == 3
     assert procmem.server_pids(f"http://127.0.0.1:{port}") == []

@@ -59,9 +59,9 @@ def test_export_on_one_terminal_import_on_another(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("HALL_EXPORT_PASSPHRASE")
     code, out, _ = _cache(new, "K2", "import", "--input", str(bundle))
     assert code == 1 and out["error"]["code"] == "cache.passphrase"
-    secret = tmp_path / "passphrase"
-    secret.write_text("hall back office 2026\n")
-    code, out, text = _cache(new, "K2", "import", "--input", str(bundle), "--passphrase-file", str(secret))
+    passphrase_file = tmp_path / "passphrase"
+    passphrase_file.write_text("hall back office 2026\n")
+    code, out, text = _cache(new, "K2", "import", "--input", str(bundle), "--passphrase-file", str(passphrase_file))
     assert code == 0, text
     assert out["imported"]["count"] == 1
     code, out, text = _cache(new, "K2", "list", "--state", "dead")

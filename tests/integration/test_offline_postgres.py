@@ -33,8 +33,8 @@ def _jpeg() -> bytes:
 
 
 def _submission(n: int) -> tuple[dict[str, object], list[Attachment]]:
-    body = {"item_code": "A-001", "id_number": ID_NUMBER, "name": "张三", "form": {"n": n},
-            "materials": [{"requirement": "id_card", "file": "id_card"}]}
+    body: dict[str, object] = {"item_code": "A-001", "id_number": ID_NUMBER, "name": "张三", "form": {"n": n},
+                               "materials": [{"requirement": "id_card", "file": "id_card"}]}
     return body, [Attachment(_jpeg(), name="id_card.jpg", part="id_card")]
 
 

@@ -33,8 +33,9 @@ def _jpeg(size: int = 160) -> bytes:
 
 
 def _submission() -> tuple[dict[str, object], list[Attachment]]:
-    body = {"item_code": "A-001", "id_number": ID_NUMBER, "name": NAME, "form": {"phone": "13800000000"},
-            "materials": [{"requirement": "id_card", "file": "id_card"}, {"requirement": "photo", "file": "photo"}]}
+    body: dict[str, object] = {
+        "item_code": "A-001", "id_number": ID_NUMBER, "name": NAME, "form": {"phone": "13800000000"},
+        "materials": [{"requirement": "id_card", "file": "id_card"}, {"requirement": "photo", "file": "photo"}]}
     return body, [Attachment(_jpeg(), name="id_card.jpg", part="id_card"),
                   Attachment(_jpeg(), name="photo.jpg", part="photo")]
 
@@ -50,7 +51,7 @@ def _progress(server: HallServer, code: str) -> dict[str, object]:
     r = httpx.get(f"{server.url}/api/v1/submissions/{code}", timeout=5,
                   headers={"Authorization": f"Bearer {server.tokens['terminal']}"})
     assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    return r.json()
 
 
 def test_online_submission_gets_the_server_code(terminal: Terminal, hall_server: HallServer) -> None:

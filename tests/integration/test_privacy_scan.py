@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -41,6 +41,11 @@ from devices.twins.id_card.identities import IDENTITIES
 from tests.integration.offline_faults import terminal_settings
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
+
+if TYPE_CHECKING:
+    from kiosk.adapters.devices import KioskDevices
+    from kiosk.flows.machine import KioskMachine
+    from offline_cache.terminal import Terminal
 
 SS_HOLDER = {"name": "司马相如", "id_number": "510105197203150033"}  # fictitious; check digit valid
 
@@ -82,7 +87,9 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
             handler.close()
 
 
-def _machine(settings: Any, server_url: str, token: str, drivers: dict[str, Any], kiosk_dir: Path) -> Any:
+def _machine(settings: Any, server_url: str, token: str, drivers: dict[str, Any],
+             kiosk_dir: Path) -> tuple[KioskMachine, Terminal, KioskDevices]:
+    """The kiosk's flow machine on real adapters, with the outbox terminal and devices behind it."""
     from hall.client.http import HallClient
     from kiosk.adapters.devices import DocCameraPortAdapter, KioskDevices, PrinterPortAdapter, VoicePortAdapter
     from kiosk.adapters.hall import HallAdapter
@@ -100,9 +107,8 @@ def _machine(settings: Any, server_url: str, token: str, drivers: dict[str, Any]
         terminal=TerminalAdapter(terminal, terminal_id="K1", base_url=server_url),
         printer=PrinterPortAdapter(devices), doc_camera=DocCameraPortAdapter(devices),
         voice=VoicePortAdapter(devices))
-    machine = build_machine(settings, services)  # type: ignore[arg-type]
-    machine.raw_terminal, machine.devices = terminal, devices
-    return machine
+    machine = build_machine(settings, services)  # type: ignore[arg-type]  # a namespace with the same fields
+    return machine, terminal, devices
 
 
 def _id_record(reader: Any, card: str) -> Any:
@@ -214,8 +220,8 @@ def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pc
     settings = terminal_settings(dirs["kiosk"], server.url, tokens["terminal"], purge_grace_s=0)
     printer = CapturePrinter(status_poll_s=0)
     id_reader = EmulatedGa467Reader(card=None, poll_interval_s=0.05)
-    m = _machine(settings, server.url, tokens["terminal"], {"printer": printer, "doc_camera": FileDocCamera()},
-                 dirs["kiosk"])
+    m, raw_terminal, devices = _machine(settings, server.url, tokens["terminal"],
+                                        {"printer": printer, "doc_camera": FileDocCamera()}, dirs["kiosk"])
     ss_reader = PcscSocialSecurityReader(reader=pcsc_virtual_reader.reader_name, poll_interval_s=0.1)
     try:
         id_reader.open()
@@ -249,9 +255,9 @@ def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pc
         assert offline["offline"] and offline["code"].startswith("L")
         server = _server(dirs["server"], port, tokens)
         deadline = time.monotonic() + 60
-        while m.raw_terminal.backlog().backlog and time.monotonic() < deadline:
+        while raw_terminal.backlog().backlog and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert m.raw_terminal.backlog().backlog == 0
+        assert raw_terminal.backlog().backlog == 0
         # 4. the clerk opens the submission (decrypted for the clerk's screen, never for a file)
         clerk = HallClient(server.url, tokens["clerk"])
         detail = clerk.request("GET", f"/submissions/{online['code']}/detail")
@@ -266,11 +272,11 @@ def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pc
         found_live, files_live, _ = _scan(list(dirs.values()), needles)
         assert any(p.name.endswith("-wal") for d in dirs.values() for p in d.rglob("*")), "no WAL file seen"
         # Purge what the cache may purge now (grace 0), as `python main.py cache purge` does.
-        m.raw_terminal.outbox.purge(grace_s=0)
+        raw_terminal.outbox.purge(grace_s=0)
     finally:
         ss_reader.close()
-        m.raw_terminal.close()
-        m.devices.close_all()
+        raw_terminal.close()
+        devices.close_all()
         id_reader.release()
         server.stop()
     (dirs["kiosk"] / "print-jobs.bin").write_bytes(b"".join(job.data for job in printer.jobs))

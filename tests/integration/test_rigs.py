@@ -37,7 +37,7 @@ def test_postgres_url_is_a_fresh_writable_database(postgres_url: str) -> None:
     engine.dispose()
 
 
-def test_qt_offscreen_renders_chinese_with_a_cjk_font(qtbot, cjk_fonts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_qt_offscreen_renders_chinese_with_a_cjk_font(qtbot, cjk_fonts: list[str]) -> None:
     from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
     from PySide6.QtWidgets import QLabel
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,12 +13,12 @@ from bench.tickets import check_numbers, run_load
 from tests.rigs.hall_server import HallServer, start_hall_server, start_prepared
 
 
-def _check(result: dict[str, object], total: int) -> None:
+def _check(result: dict[str, Any], total: int) -> None:
     tickets = result["tickets"]
-    assert not result["failures"], result["failures"][:3]  # type: ignore[index]
-    assert len(tickets) == total  # type: ignore[arg-type]
-    assert len({t["id"] for t in tickets}) == total  # type: ignore[union-attr]
-    assert check_numbers(tickets) == (0, 0)  # type: ignore[arg-type]
+    assert not result["failures"], result["failures"][:3]
+    assert len(tickets) == total
+    assert len({t["id"] for t in tickets}) == total
+    assert check_numbers(tickets) == (0, 0)
     assert result["replay_mismatches"] == 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +27,7 @@ def _h(server: HallServer, role: str = "terminal") -> dict[str, str]:
     return {"Authorization": f"Bearer {server.tokens[role]}"}
 
 
-def _submit(server: HallServer, id_number: str, name: str) -> dict[str, object]:
+def _submit(server: HallServer, id_number: str, name: str) -> dict[str, Any]:
     data = {"item_code": "A-004", "id_number": id_number, "name": name,
             "materials": [{"requirement": "photo", "file": "f0"}]}
     r = httpx.post(f"{server.url}{API}/submissions", headers=_h(server), files={"f0": ("p.png", PNG, "image/png")},

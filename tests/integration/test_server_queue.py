@@ -71,7 +71,7 @@ def issue(hall: HallContext, category: str, when: str, **req: Any) -> dict[str, 
 
 
 def call_all(hall: HallContext, window: int, now: datetime) -> list[str]:
-    out = []
+    out: list[str] = []
     while True:
         with hall.unit() as tx:
             t = wsvc.call_next(hall, tx, window, now=now)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import qrcode
+from qrcode.image.pil import PilImage
 
 from tests.rigs.hall_server import run_main
 
@@ -52,7 +53,7 @@ def test_read_ss_card_through_pcscd_prints_the_contract_keys() -> None:
 
 def test_scan_image_lists_type_and_text(tmp_path: Path) -> None:
     image = tmp_path / "code.png"
-    qrcode.make("HALL:BOOKING:ABC123").save(image)
+    qrcode.make("HALL:BOOKING:ABC123", image_factory=PilImage).save(image)
     rc, codes = _json("scan", "--image", str(image))
     assert rc == 0
     assert codes == [{"type": "QRCode", "text": "HALL:BOOKING:ABC123"}] or (

@@ -46,7 +46,7 @@ def wall(seed: int) -> np.ndarray:
     ramp = np.linspace(150, 110, W, dtype=np.float32)[None, :, None]
     tint = np.array([1.0, 0.97, 0.92], np.float32)[None, None, :]
     base = np.broadcast_to(ramp * tint, (H, W, 3)).copy()
-    base += rng.normal(0, 3, base.shape).astype(np.float32)
+    base += rng.normal(0, 3, (H, W, 3)).astype(np.float32)
     return np.clip(base, 0, 255).astype(np.uint8)
 
 

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
+from qrcode.image.pil import PilImage
 
 HERE = Path(__file__).parent / "samples"
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -66,7 +67,7 @@ def render_page(seed: int) -> np.ndarray:
     draw.text((PAGE_W - 330, PAGE_H - 170), "申请人签字：", font=body, fill=(25, 25, 25))
     draw.ellipse((PAGE_W - 300, PAGE_H - 330, PAGE_W - 120, PAGE_H - 150), outline=(200, 30, 30), width=6)
     draw.text((PAGE_W - 210, PAGE_H - 240), "受理专用章", font=small, fill=(200, 30, 30), anchor="mm")
-    qr = qrcode.make(f"DOC-SAMPLE-{seed}", box_size=5, border=2).convert("RGB")
+    qr = qrcode.make(f"DOC-SAMPLE-{seed}", box_size=5, border=2, image_factory=PilImage).get_image().convert("RGB")
     page.paste(qr, (PAGE_W - 60 - qr.size[0], 30))
     return cv2.cvtColor(np.array(page), cv2.COLOR_RGB2BGR)
 
@@ -74,10 +75,11 @@ def render_page(seed: int) -> np.ndarray:
 def desk(seed: int) -> np.ndarray:
     """Wood grain: stretched noise plus rings, brown, with a little pore texture."""
     rng = np.random.default_rng(seed)
-    grain = cv2.resize(rng.normal(0, 1, (H // 8, 24)).astype(np.float32), (W, H), interpolation=cv2.INTER_CUBIC)
+    noise = rng.normal(0, 1, (H // 8, 24)).astype(np.float32)
+    grain: np.ndarray = cv2.resize(noise, (W, H), interpolation=cv2.INTER_CUBIC)
     yy = np.arange(H, dtype=np.float32)[:, None]
     rings = np.sin(yy / 9.0 + grain * 2.5) * 0.5 + 0.5
-    pores = cv2.GaussianBlur(rng.normal(0, 1, (H, W)).astype(np.float32), (0, 0), 1.2)
+    pores: np.ndarray = cv2.GaussianBlur(rng.normal(0, 1, (H, W)).astype(np.float32), (0, 0), 1.2)
     tone = 0.55 + 0.18 * rings + 0.05 * pores
     brown = np.array([60, 105, 150], np.float32)  # BGR
     return np.clip(tone[:, :, None] * brown[None, None, :] * 1.25, 0, 255).astype(np.uint8)
@@ -110,7 +112,7 @@ def compose(spec: Spec, seed: int) -> tuple[np.ndarray, np.ndarray]:
     # uneven light across the desk, and the soft shadow of the camera arm / a hand
     xx = np.linspace(0, 1, W, dtype=np.float32)[None, :]
     light = 1.0 - 0.25 * xx + 0.05 * np.linspace(0, 1, H, dtype=np.float32)[:, None]
-    shade = np.zeros((H, W), np.float32)
+    shade: np.ndarray = np.zeros((H, W), np.float32)
     rng = np.random.default_rng(seed)
     x0 = int(rng.integers(300, 900))
     cv2.fillPoly(shade, [np.array([[x0, 0], [x0 + 420, 0], [x0 + 700, H], [x0 + 200, H]], np.int32)], 1.0)

@@ -16,7 +16,7 @@ from devices.printer.escpos_driver import EscposPrinter
 from devices.twins.printer.capture_device import CaptureDevice, CapturedJob
 
 
-class CaptureTransport(Escpos):
+class CaptureTransport(Escpos):  # type: ignore[misc]  # python-escpos ships no types, so Escpos is Any
     """A python-escpos printer object whose wire is a CaptureDevice (like escpos' Dummy, but it answers)."""
 
     def __init__(self, device: CaptureDevice) -> None:

@@ -45,7 +45,7 @@ class EmulatedPcscReader:
             psam_reader=(psam_reader or VIRTUAL_PSAM_READER) if psam_reader else "",
             timeout_s=timeout_s, poll_interval_s=poll_interval_s, psam_keys=PsamKeys(),
         )
-        self._reader.driver_name = self.driver_name  # type: ignore[misc]  # status names the twin
+        self._reader.driver_name = self.driver_name  # status names the twin
         self._generation, self._answer_style = generation, answer_style
         self._insert_on_start = insert_on_start
         self._daemon: PcscDaemon | None = None

@@ -79,7 +79,7 @@ def test_full_id_number_never_reaches_a_log_handler() -> None:
     assert "Traceback" in text
 
 
-def test_suite_logging_setup_redacts(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_suite_logging_setup_redacts(capsys) -> None:
     setup_logging(level="INFO")
     logging.getLogger("test.setup").warning("id %s", ID)
     err = capsys.readouterr().err

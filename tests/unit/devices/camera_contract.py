@@ -74,7 +74,7 @@ def wait_for(predicate: Callable[[], bool], timeout_s: float = 8.0) -> bool:
     return predicate()
 
 
-def assert_reconnects(camera: Camera, make_source_appear: Callable[[], None]) -> None:
+def assert_reconnects(camera: Camera, make_source_appear: Callable[[], object]) -> None:
     """Opening a missing source fails typed; once the source appears the camera comes back alone."""
     with pytest.raises(DeviceError) as info:
         camera.open()

@@ -6,19 +6,21 @@ import cv2
 import numpy as np
 import qrcode
 import zxingcpp
+from qrcode.image.pil import PilImage
 
 
 def qr(text: str, *, box: int = 8) -> np.ndarray:
-    maker = qrcode.QRCode(box_size=box, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    maker = qrcode.QRCode(box_size=box, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                          image_factory=PilImage)
     maker.add_data(text)
-    return np.array(maker.make_image().convert("L"), dtype=np.uint8)
+    return np.array(maker.make_image().get_image().convert("L"), dtype=np.uint8)
 
 
 def symbol(text: str, kind: str, *, scale: int = 3) -> np.ndarray:
     """``kind`` in code128 / pdf417 / qr, via zxing-cpp's writer (3.x create_barcode)."""
     fmt = {"code128": zxingcpp.BarcodeFormat.Code128, "pdf417": zxingcpp.BarcodeFormat.PDF417,
            "qr": zxingcpp.BarcodeFormat.QRCode}[kind]
-    image = np.array(zxingcpp.create_barcode(text, fmt).to_image(scale=scale), dtype=np.uint8)
+    image: np.ndarray = np.array(zxingcpp.create_barcode(text, fmt).to_image(scale=scale), dtype=np.uint8)
     if kind == "code128":  # give a 1-D code some height, like a printed label
         image = cv2.resize(image, (image.shape[1], max(image.shape[0], 120)), interpolation=cv2.INTER_NEAREST)
     return cv2.copyMakeBorder(image, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
@@ -33,7 +35,7 @@ def in_frame(code: np.ndarray, *, size: tuple[int, int] = (1280, 720), angle: fl
     texture = cv2.GaussianBlur(rng.normal(0, 40, (height, width)).astype(np.float32), (0, 0), 6)
     shading = np.linspace(-25, 25, width, dtype=np.float32)[None, :]
     noise = rng.normal(0, 2.5, (height, width)).astype(np.float32)
-    frame = (150 + texture + shading + noise).clip(0, 255).astype(np.uint8)
+    frame: np.ndarray = (150 + texture + shading + noise).clip(0, 255).astype(np.uint8)
     if angle:
         h, w = code.shape
         matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)

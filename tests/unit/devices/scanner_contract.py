@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -49,7 +50,7 @@ class ScannerContract:
         raise NotImplementedError
 
     @pytest.fixture
-    def opened(self) -> tuple[CodeScanner, Collector]:
+    def opened(self) -> Iterator[tuple[CodeScanner, Collector]]:
         scanner = self.make_scanner(debounce_s=30)
         collector = Collector()
         scanner.subscribe(collector)

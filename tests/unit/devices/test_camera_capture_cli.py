@@ -6,8 +6,6 @@ import threading
 import time
 from pathlib import Path
 
-import cv2
-
 from devices.camera.capture import capture_frame_json
 from devices.code_scanner.technician import scan_once_json
 from devices.doc_camera.capture import capture_page_json
@@ -15,13 +13,14 @@ from devices.twins.camera.file_camera import FileCamera
 from devices.twins.code_scanner.simulated import SimulatedCodeScanner
 from devices.twins.doc_camera.file_doc_camera import FileDocCamera
 from tests.unit.devices.code_images import in_frame, qr
+from tests.unit.devices.images import read_image
 
 
 def test_capture_camera_frame_with_face_verdict(tmp_path: Path) -> None:
     out = tmp_path / "face.jpg"
     result = capture_frame_json(FileCamera(fps=100), output=out)
     assert result["face"]["ok"] is True  # type: ignore[index]
-    assert cv2.imread(str(out)).shape == (720, 1280, 3)
+    assert read_image(out).shape == (720, 1280, 3)
 
 
 def test_capture_doc_page_to_jpeg_and_pdf(tmp_path: Path) -> None:

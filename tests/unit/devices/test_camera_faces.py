@@ -10,13 +10,14 @@ from devices.camera.faces import CASCADES, FaceDetector, FaceQualityChecker
 from devices.camera.protocol import QualityReason
 from devices.errors import DeviceConfigError
 from devices.twins.camera.file_camera import SAMPLES_DIR, FileCamera
+from tests.unit.devices.images import read_image
 
 CASES = SAMPLES_DIR / "cases"
 checker = FaceQualityChecker()
 
 
 def test_a_good_frame_passes_with_one_centred_face() -> None:
-    result = checker.check(cv2.imread(str(CASES / "ok.jpg")))
+    result = checker.check(read_image(CASES / "ok.jpg"))
     assert result.ok, result.to_json()
     assert len(result.faces) == 1
     assert result.centre_offset < 0.05
@@ -33,7 +34,7 @@ def test_a_good_frame_passes_with_one_centred_face() -> None:
     ("too_bright", QualityReason.TOO_BRIGHT),
 ])
 def test_each_bad_frame_gets_its_reason(name: str, reason: QualityReason) -> None:
-    result = checker.check(cv2.imread(str(CASES / f"{name}.jpg")))
+    result = checker.check(read_image(CASES / f"{name}.jpg"))
     assert not result.ok
     assert reason in result.reasons, result.to_json()
     if name not in {"many_faces", "no_face"}:
@@ -41,7 +42,7 @@ def test_each_bad_frame_gets_its_reason(name: str, reason: QualityReason) -> Non
 
 
 def test_too_large_when_the_face_fills_the_frame() -> None:
-    ok = cv2.imread(str(CASES / "ok.jpg"))
+    ok = read_image(CASES / "ok.jpg")
     close_up = cv2.resize(ok[230:500, 500:780], (1280, 720))  # crop around the face, blown up
     result = checker.check(close_up)
     assert QualityReason.TOO_LARGE in result.reasons or QualityReason.NO_FACE in result.reasons
@@ -60,7 +61,7 @@ def test_the_twin_stream_gives_acceptable_face_frames() -> None:
 
 @pytest.mark.parametrize("cascade", CASCADES)
 def test_every_shipped_cascade_loads_and_finds_the_face(cascade: str) -> None:
-    faces = FaceDetector(cascade=cascade).detect(cv2.imread(str(CASES / "ok.jpg"), cv2.IMREAD_GRAYSCALE))
+    faces = FaceDetector(cascade=cascade).detect(read_image(CASES / "ok.jpg", cv2.IMREAD_GRAYSCALE))
     assert len(faces) == 1
 
 

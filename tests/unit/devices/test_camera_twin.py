@@ -13,12 +13,13 @@ from devices import registry
 from devices.camera.settings import CameraSettings
 from devices.twins.camera.file_camera import SAMPLES_DIR, FileCamera
 from tests.unit.devices.camera_contract import CameraContract, assert_reconnects
+from tests.unit.devices.images import read_image
 
 
 def write_video(path: Path, frames: int = 12, size: tuple[int, int] = (320, 240)) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 15, size)
     assert writer.isOpened()
-    base = cv2.imread(str(SAMPLES_DIR / "face_centred.jpg"))
+    base = read_image(SAMPLES_DIR / "face_centred.jpg")
     for i in range(frames):
         image = cv2.resize(base, size)
         cv2.putText(image, str(i), (10, 30), cv2.FONT_HERSHEY_SIMPLEX, 1, (0, 0, 255), 2)

@@ -65,7 +65,6 @@ def test_any_bytes_give_codes_or_nothing_never_a_crash(data: bytes, terminator: 
                 min_size=1, max_size=5))
 def test_printable_lines_round_trip(texts: list[str]) -> None:
     wire = b"".join(t.encode("utf-8") + b"\r" for t in texts)
-    expected = [t[3:] if parse_line(t.encode()) and parse_line(t.encode()).type != "unknown" else t
-                for t in texts]
+    expected = [t[3:] if (p := parse_line(t.encode())) and p.type != "unknown" else t for t in texts]
     expected = [t for t in expected if t]
     assert [c.text for c in LineSplitter("\r").parse(wire)] == expected

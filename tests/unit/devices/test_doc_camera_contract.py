@@ -16,6 +16,7 @@ from devices.doc_camera.settings import DocCameraSettings
 from devices.errors import DeviceOffline
 from devices.status import Health
 from devices.twins.doc_camera.file_doc_camera import SAMPLES_DIR, FileDocCamera
+from tests.unit.devices.images import read_image
 
 
 class DocCameraContract:
@@ -55,9 +56,9 @@ class TestOpenCvDocCameraOnRecording(DocCameraContract):
     @pytest.fixture(autouse=True)
     def _recording(self, tmp_path: Path) -> None:
         self.video = tmp_path / "desk.avi"
-        writer = cv2.VideoWriter(str(self.video), cv2.VideoWriter_fourcc(*"MJPG"), 5, (1920, 1080))
+        writer = cv2.VideoWriter(str(self.video), cv2.VideoWriter.fourcc(*"MJPG"), 5, (1920, 1080))
         for path in sorted(SAMPLES_DIR.glob("*.jpg")):
-            writer.write(cv2.imread(str(path)))
+            writer.write(read_image(path))
         writer.release()
 
     def make(self, **options: object) -> DocCameraBase:

@@ -17,6 +17,7 @@ from devices.doc_camera.pipeline import estimate_skew, process, rotate
 from devices.doc_camera.protocol import Page
 from devices.twins.doc_camera.file_doc_camera import SAMPLES_DIR
 from devices.twins.doc_camera.make_samples import compose, render_page
+from tests.unit.devices.images import read_image
 
 TRUTH = json.loads((SAMPLES_DIR / "truth.json").read_text(encoding="utf-8"))
 
@@ -38,7 +39,7 @@ def assert_upright(image: np.ndarray, qr_text: str) -> None:
 @pytest.mark.parametrize("name", sorted(TRUTH))
 def test_samples_corners_found_upright_and_under_the_cap(name: str) -> None:
     truth = TRUTH[name]
-    page = process(cv2.imread(str(SAMPLES_DIR / name)))
+    page = process(read_image(SAMPLES_DIR / name))
     assert page.page_found
     assert np.abs(np.array(page.corners) - np.array(truth["corners"])).max() < 15
     assert page.size_bytes <= 500 * 1024
@@ -52,7 +53,7 @@ def test_size_cap_is_met_by_lowering_quality_then_resolution() -> None:
     page = process(noisy, max_bytes=60 * 1024, do_enhance=False)
     assert page.size_bytes <= 60 * 1024
     assert page.width < 1800  # had to scale down as well
-    sample = process(cv2.imread(str(SAMPLES_DIR / "form_steep.jpg")), max_bytes=50 * 1024)
+    sample = process(read_image(SAMPLES_DIR / "form_steep.jpg"), max_bytes=50 * 1024)
     assert sample.size_bytes <= 50 * 1024
     assert_upright(decode(sample), TRUTH["form_steep.jpg"]["qr"])
 
@@ -69,7 +70,7 @@ def test_no_outline_falls_back_to_deskewing_the_whole_frame(angle: float) -> Non
 
 
 def test_enhancement_flattens_the_shadow() -> None:
-    frame = cv2.imread(str(SAMPLES_DIR / "form_straight_dim.jpg"))
+    frame = read_image(SAMPLES_DIR / "form_straight_dim.jpg")
 
     def paper_spread(page: Page) -> float:
         grey = cv2.cvtColor(decode(page), cv2.COLOR_BGR2GRAY)
@@ -89,7 +90,7 @@ def test_any_image_gives_a_page_never_a_crash(w: int, h: int, seed: int, grey: b
 
 
 def test_multi_page_pdf() -> None:
-    pages = [process(cv2.imread(str(SAMPLES_DIR / name))) for name in sorted(TRUTH)[:3]]
+    pages = [process(read_image(SAMPLES_DIR / name)) for name in sorted(TRUTH)[:3]]
     pdf = pages_to_pdf(pages)
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 3

@@ -86,10 +86,10 @@ def test_type_letters_and_layout_offsets() -> None:
     for key, letter in (("hk_resident", "J"), ("foreigner", "I"), ("foreigner_2023", "Y")):
         block = IDENTITIES[key].text_block()
         assert len(block) == TEXT_LEN and block[248:250] == letter.encode("utf-16-le")
-    block = bytearray(IDENTITIES["resident"].text_block())
-    block[248:250] = "Q".encode("utf-16-le")
+    tampered = bytearray(IDENTITIES["resident"].text_block())
+    tampered[248:250] = "Q".encode("utf-16-le")
     with pytest.raises(UnsupportedCardType) as info:
-        split_fields(bytes(block))
+        split_fields(bytes(tampered))
     assert info.value.code == "id_card.record.card_type"
 
 

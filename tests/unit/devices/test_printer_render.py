@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from devices.printer import commands as cmd
 from devices.printer.document import Align, Barcode, Document, Qr, Separator, Text, text_cells, wrap
-from devices.printer.interpreter import interpret
+from devices.printer.interpreter import Line, interpret
 from devices.printer.preview import preview
 from devices.printer.render import render
 from devices.printer.testpage import build_test_page
@@ -112,7 +112,8 @@ def test_lines_never_exceed_the_paper() -> None:
     for mm, cols in ((58, 32), (80, 48)):
         out = interpret(render(Document("t", (Text(long), Text(long, width=2), Separator("=")) ), paper_mm=mm))
         for line in out.ops:
-            width = sum(text_cells(s.text) * s.width for s in line.segments)  # type: ignore[union-attr]
+            assert isinstance(line, Line)
+            width = sum(text_cells(s.text) * s.width for s in line.segments)
             assert 0 < width <= cols
 
 
@@ -123,7 +124,7 @@ def test_wrap_rules() -> None:
     assert wrap("a\nb", 10) == ["a", "b"]
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120),
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=120),
        st.sampled_from([8, 16, 24, 32, 48]))
 def test_wrap_fits_and_keeps_every_visible_character(text: str, columns: int) -> None:
     lines = wrap(text, columns)

@@ -18,7 +18,7 @@ class AcmeReader:
 
 
 @pytest.fixture
-def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A third-party distribution on sys.path declaring two drivers in the entry-point group."""
     (tmp_path / "acme_reader.py").write_text(PLUGIN_MODULE)
     dist = tmp_path / "acme_reader-1.0.dist-info"

@@ -12,6 +12,7 @@ from devices.twins.ss_card.card_model import (
     DEMO_EXTERNAL_MASTER,
     DEMO_INTERNAL_MASTER,
     SSSE_AID,
+    Fault,
     Holder,
     VirtualSsCard,
 )
@@ -66,7 +67,7 @@ def test_generation_3_hides_all_but_id_version_number() -> None:
 
 
 def test_pull_mid_read_drops_the_answer() -> None:
-    card = _selected(VirtualSsCard(fault="pull_mid_read", answer_style="t1"), ef=6)
+    card = _selected(VirtualSsCard(fault=Fault.PULL_MID_READ, answer_style="t1"), ef=6)
     with pytest.raises(CardPulled):
         card.apdu(bytes.fromhex("00B2090000"))
 
@@ -103,7 +104,8 @@ def test_soft_psam_and_wrong_keys() -> None:
 
 
 def test_faults_become_typed_errors() -> None:
-    for fault, code in (("6a82", "device.ss_card.file_not_found"), ("6982", "device.ss_card.security")):
+    for fault, code in ((Fault.FILE_NOT_FOUND, "device.ss_card.file_not_found"),
+                        (Fault.SECURITY, "device.ss_card.security")):
         card = VirtualSsCard(fault=fault)
         with pytest.raises(CardReadError) as err:
             read_card(card.apdu, atr=card.atr())

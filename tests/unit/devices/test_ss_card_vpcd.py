@@ -9,7 +9,7 @@ import pytest
 
 from devices.errors import DeviceOffline
 from devices.ss_card.protocol import SsCardRecord
-from devices.twins.ss_card.card_model import ATR_T1, VirtualSsCard
+from devices.twins.ss_card.card_model import ATR_T1, Fault, VirtualSsCard
 from devices.twins.ss_card.vpcd import VpcdClient
 
 
@@ -53,7 +53,7 @@ def test_control_bytes_atr_and_apdu_round_trip(vpcd_side) -> None:
 
 
 def test_pulled_card_closes_the_socket(vpcd_side) -> None:
-    card = VirtualSsCard(answer_style="t1", fault="pull_mid_read")
+    card = VirtualSsCard(answer_style="t1", fault=Fault.PULL_MID_READ)
     client = VpcdClient(card, port=vpcd_side.getsockname()[1])
     client.insert()
     conn, _ = vpcd_side.accept()

@@ -28,7 +28,7 @@ from tests.unit.devices.voice_contract import VoiceContract, wav_frames
 class TestWavTwin(VoiceContract):
     def make_voice(self, output_dir: Path, **options: object) -> WavFileVoice:
         # a simulated loudspeaker, 40× real time, so queueing is exercised with real durations
-        return WavFileVoice(output_dir=str(output_dir), play=True, time_scale=40, **options)  # type: ignore[arg-type]
+        return WavFileVoice(output_dir=str(output_dir), play=True, time_scale=40, **options)
 
 
 class TestClips(VoiceContract):

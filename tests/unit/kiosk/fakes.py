@@ -194,8 +194,19 @@ class FakeVoice:
         self.said.append(text)
 
 
-def make_context(**devices: bool) -> FlowContext:
-    return FlowContext(session=Session(), hall=FakeHall(), terminal=FakeTerminal(), printer=FakePrinter(),
+@dataclass
+class FakeContext(FlowContext):
+    """A FlowContext whose collaborators are the fakes above, so tests can reach into them."""
+
+    hall: FakeHall
+    terminal: FakeTerminal
+    printer: FakePrinter
+    doc_camera: FakeDocCamera
+    voice: FakeVoice
+
+
+def make_context(**devices: bool) -> FakeContext:
+    return FakeContext(session=Session(), hall=FakeHall(), terminal=FakeTerminal(), printer=FakePrinter(),
                        doc_camera=FakeDocCamera(), voice=FakeVoice(), devices=Devices(**devices),
                        hall_zh="示范区政务服务中心", hall_en="Demo Hall", fallback_category="F",
                        clock=lambda: datetime(2026, 11, 22, 10, 0, tzinfo=TZ))

@@ -399,6 +399,7 @@ def test_late_work_results_of_a_wiped_session_are_dropped() -> None:
     k.tile("take_number")
     k.tap("category", "A")
     work = k.m.input("skip")
+    assert work is not None
     gen = k.m.generation
     k.clock.t += 100
     k.m.tick()  # idle wipe while the ticket was being issued
@@ -419,13 +420,13 @@ def test_elderly_mode_speaks_prompts_and_slows_the_timeout() -> None:
     assert k.view.screen == "home" and not k.ctx.elderly  # idle resets the mode for the next citizen
 
 
-def test_unexpected_errors_become_a_calm_message() -> None:
+def test_unexpected_errors_become_a_calm_message(monkeypatch: pytest.MonkeyPatch) -> None:
     k = Kiosk()
 
     def boom() -> None:
         raise RuntimeError("internal detail that must not reach the screen")
 
-    k.ctx.hall.categories = boom  # type: ignore[method-assign]
+    monkeypatch.setattr(k.ctx.hall, "categories", boom)
     v = k.tile("take_number")
     assert v.screen == "message" and "internal" not in repr(v.data)
 

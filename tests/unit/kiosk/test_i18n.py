@@ -97,7 +97,7 @@ def test_no_chinese_text_in_code_outside_the_tables() -> None:
     for path in _sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         offenders += [f"{path.relative_to(KIOSK)}:{n.lineno}: {n.value!r}" for n in _string_constants(tree)
-                      if CJK.search(n.value)]
+                      if CJK.search(str(n.value))]
     assert offenders == []
 
 

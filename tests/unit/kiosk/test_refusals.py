@@ -128,7 +128,7 @@ def test_an_expired_service_code_asks_for_a_refreshed_one() -> None:
     assert k.ctx.session.identity is None
 
 
-def test_a_refused_submission_is_explained_and_offers_a_counter() -> None:
+def test_a_refused_submission_is_explained_and_offers_a_counter(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.unit.kiosk.test_flows import _to_materials
 
     k = Kiosk()
@@ -142,7 +142,7 @@ def test_a_refused_submission_is_explained_and_offers_a_counter() -> None:
     def refuse(_submission: Any) -> Any:
         raise Refused(code="other", detail={"server_code": "waiver_not_allowed"})
 
-    k.ctx.terminal.submit = refuse  # type: ignore[method-assign]
+    monkeypatch.setattr(k.ctx.terminal, "submit", refuse)
     v = k.tap("submit")
     assert v.screen == "message" and v.data["key"] == "submit.refused" and "counter_ticket" in v.data["actions"]
     assert v.data["lines"] == [("submit.refused.waiver_not_allowed", {})]

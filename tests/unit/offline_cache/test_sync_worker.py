@@ -141,7 +141,12 @@ def test_returning_server_is_noticed_and_backlog_drained(outbox: Outbox) -> None
     keys = [outbox.add("rating", {"n": i}).key for i in range(5)]
     worker = _worker(outbox, server, probe_interval_s=0.05)
     seen = threading.Event()
-    worker.link.add_listener(lambda online: online and seen.set())
+
+    def on_link(online: bool) -> None:
+        if online:
+            seen.set()
+
+    worker.link.add_listener(on_link)
     worker.start()
     try:
         time.sleep(0.2)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hall.counter.submission import Review, submission_view
 
-DETAIL = {
+DETAIL: dict[str, Any] = {
     "id": 7, "code": "202611220001389R0", "item_code": "D-001", "item_name": "不动产转移登记",
     "status": "supplement_required", "applicant_id_masked": "110101********1233",
     "applicant": {"name": "张三", "id_masked": "110101********1233", "form": {"phone": "13800000000",

@@ -19,7 +19,8 @@ def test_newest_call_on_top_and_window_previous_call_moves_to_history() -> None:
     board.apply(called("A002", 1, tid=3), now=2)
     assert [e.number for e in board.latest] == ["A002", "B001"]
     assert [e.number for e in board.history] == ["A001"]
-    assert board.newest() is not None and board.newest().window == 1
+    newest = board.newest()
+    assert newest is not None and newest.window == 1
 
 
 def test_overflow_spills_to_history_capped() -> None:

@@ -53,7 +53,7 @@ def test_new_ticket_not_yet_in_queue_is_counted() -> None:
 
 
 def test_ratio_and_aging_reasons() -> None:
-    ratio = qp.QueuePolicy(mode="ratio", ratio_priority=2)
+    ratio = qp.QueuePolicy(mode=qp.CallMode.RATIO, ratio_priority=2)
     e = qp.explain(QUEUE[0], QUEUE, ratio, at(31))
     assert "aged" in codes(e) and "mode.ratio" in codes(e)
     assert any("每叫 2 位优先号后叫 1 位普通号" in r.zh for r in e.reasons)
@@ -91,7 +91,7 @@ def test_worked_example_in_docs_queue_policy_md() -> None:
     now = sh(10, 0)
     first = [c.ticket.number for c in qp.call_order(q, POLICY, now)]
     assert first == ["A006", "A001", "A003", "A004", "A005", "A002", "A007"]
-    ratio = qp.QueuePolicy(mode="ratio", ratio_priority=2)
+    ratio = qp.QueuePolicy(mode=qp.CallMode.RATIO, ratio_priority=2)
     assert [c.ticket.number for c in qp.call_order(q, ratio, now)] == [
         "A006", "A001", "A003", "A004", "A002", "A005", "A007"]
     e = qp.explain(q[1], q, POLICY, now)

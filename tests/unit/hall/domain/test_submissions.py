@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hall.server.domain import submissions as sb
-from hall.server.domain.catalogue import Material, ServiceItem
+from hall.server.domain.catalogue import Material, MaterialForm, ServiceItem
 from hall.server.domain.errors import (
     InvalidCode,
     InvalidInput,
@@ -26,9 +26,9 @@ ITEM = ServiceItem(
     code="330000-001", name="住房公积金提取（购房）", category="B",
     materials=(
         Material("id", "居民身份证", e_license_type="id_card"),
-        Material("contract", "购房合同", form="copy", count=2, formats=("pdf",)),
+        Material("contract", "购房合同", form=MaterialForm.COPY, count=2, formats=("pdf",)),
         Material("marriage", "结婚证", e_license_type="marriage", waivable=True),
-        Material("bank", "银行卡", form="copy", waivable=True, note="本人一类卡"),
+        Material("bank", "银行卡", form=MaterialForm.COPY, waivable=True, note="本人一类卡"),
         Material("other", "其他补充材料", required=False),
     ),
     legal_limit_days=20, promised_limit_days=3,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,7 @@ def test_birth_date_stays_out_of_repr() -> None:
 
 
 def test_from_flat_storage_words() -> None:
-    common = {"id": 1, "number": "A001", "category": "A", "issued_at": at(0)}
+    common: dict[str, Any] = {"id": 1, "number": "A001", "category": "A", "issued_at": at(0)}
     assert tk.from_flat(**common, priority="veteran").priorities == {tk.PriorityReason.VETERAN}
     assert tk.from_flat(**common, priority="cannot_do").fallback
     appt = tk.from_flat(**common, priority="appointment", target_window=3)

@@ -69,7 +69,10 @@ def test_a_broken_callback_is_logged_and_the_next_op_still_runs(qtbot: Any, runn
     broken = [r for r in caplog.records if r.getMessage() == "callback failed"]
     # The suite's redaction filter (config.logsetup), once installed, turns exc_info into redacted exc_text.
     assert len(broken) == 1
-    trace = broken[0].exc_text or "".join(traceback.format_exception(*broken[0].exc_info))
+    trace, exc_info = broken[0].exc_text, broken[0].exc_info
+    if not trace:
+        assert exc_info is not None
+        trace = "".join(traceback.format_exception(*exc_info))
     assert "ValueError: bug in a slot" in trace
 
 

@@ -24,10 +24,12 @@ KEEP_ALIVE_S = 75
 
 def options_from(settings: Settings) -> ServerOptions:
     from hall.server.core.options import ServerOptions
-    from hall.server.domain.queue_policy import QueuePolicy
+    from hall.server.domain.queue_policy import CallMode, QueuePolicy
+    from hall.server.domain.tickets import PriorityReason
 
     q = settings.queue
-    policy = QueuePolicy(mode=q.mode, elderly_age=q.elderly_age, priority_reasons=frozenset(q.priority_reasons),
+    policy = QueuePolicy(mode=CallMode(q.mode), elderly_age=q.elderly_age,
+                         priority_reasons=frozenset(PriorityReason(r) for r in q.priority_reasons),
                          ratio_priority=q.ratio_priority, aging_minutes=q.aging_minutes or None,
                          appointment_lead_minutes=q.appointment_lead_minutes, max_recalls=q.max_recalls,
                          reinstate_minutes=q.reinstate_minutes, fallback_window=q.fallback_window or None)

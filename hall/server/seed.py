@@ -31,14 +31,14 @@ def seed_demo(db: Database) -> dict[str, int]:
             s.add(row)
         s.flush()
         for i in data["items"]:
-            row = s.get(ServiceItem, i["code"]) or ServiceItem(code=i["code"])
+            item = s.get(ServiceItem, i["code"]) or ServiceItem(code=i["code"])
             for key, value in i.items():
-                setattr(row, key, value)
-            row.active = True
-            s.add(row)
+                setattr(item, key, value)
+            item.active = True
+            s.add(item)
         for w in data["windows"]:
-            row = s.get(Window, w["number"]) or Window(number=w["number"], status="closed")
-            row.name, row.categories = w["name"], w["categories"]
-            row.cannot_do_desk = bool(w.get("cannot_do_desk", False))
-            s.add(row)
+            window = s.get(Window, w["number"]) or Window(number=w["number"], status="closed")
+            window.name, window.categories = w["name"], w["categories"]
+            window.cannot_do_desk = bool(w.get("cannot_do_desk", False))
+            s.add(window)
     return {"categories": len(data["categories"]), "items": len(data["items"]), "windows": len(data["windows"])}

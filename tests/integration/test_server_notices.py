@@ -61,7 +61,8 @@ def hall(tmp_path: Path, outbox: Outbox) -> Iterator[HallContext]:
 
 def _issue(hall: HallContext, **extra: object) -> dict[str, object]:
     with hall.unit() as tx:
-        return tsvc.issue_request(hall, tx, TicketIn(category="A", **extra))[1].model_dump(mode="json")
+        req = TicketIn.model_validate({"category": "A", **extra})
+        return tsvc.issue_request(hall, tx, req)[1].model_dump(mode="json")
 
 
 def _call(hall: HallContext, window: int = 1) -> None:

@@ -192,7 +192,7 @@ class BatchWriter:
                 self._cond.wait()
             if self._stopping:
                 return None
-            batch = []
+            batch: list[_Pending] = []
             while self._pending and len(batch) < MAX_BATCH:
                 batch.append(self._pending.popleft())
             return batch

@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # the services' own modules import this one
     from hall.server.auth.cache import FailureLimiter, TokenCache
     from hall.server.catalogue.cache import CategoryCache
     from hall.server.connectors.registry import Connectors
+    from hall.server.core.batch import BatchWriter
     from hall.server.notices.service import Notices
-    from hall.server.tickets.batch import BatchWriter
 
 
 @dataclass

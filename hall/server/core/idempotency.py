@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hall.server.core.context import HallContext, Tx
@@ -31,7 +31,7 @@ from hall.server.domain.errors import DomainError
 
 MAX_KEY_LEN = 128
 Outcome = tuple[int, Any]
-_K = IdempotencyKey.__table__
+_K = cast(Table, IdempotencyKey.__table__)
 STORED = select(_K.c.request_hash, _K.c.status_code, _K.c.body).where(
     _K.c.scope == bindparam("scope"), _K.c.key == bindparam("key"))
 RELEASE = _K.delete().where(_K.c.id == bindparam("rid"))

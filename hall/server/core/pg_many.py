@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import NullType
 
 _DIALECT = pg_psycopg.dialect()
@@ -44,7 +45,7 @@ class ArrayStatement:
     """``stmt`` (a module-level constant) as a PostgreSQL function over arrays of its parameters."""
 
     def __init__(self, stmt: ClauseElement) -> None:
-        compiled = stmt.compile(dialect=_DIALECT)
+        compiled = cast(SQLCompiler, stmt.compile(dialect=_DIALECT))
         self.params = list(dict.fromkeys(_PARAM.findall(compiled.string)))
         self.types = {name: _pg_type(compiled.binds[name].type) for name in self.params}
         self.literals = {k: v for k, v in compiled.params.items() if v is not None}

@@ -7,7 +7,7 @@ answers from the same classes.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -41,4 +41,4 @@ class ErrorOut(Out):
     error: ErrorBody
 
 
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)}

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 # Named parameters both drivers accept with a dict (sqlite3: ``:name``, psycopg: ``%(name)s``).
-_DIALECTS = {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.psycopg.dialect()}  # type: ignore[attr-defined]
+_DIALECTS = {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.psycopg.dialect()}
 _lock = threading.Lock()
 
 

@@ -10,6 +10,7 @@ paused) and can always take an ordinary ticket instead.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,7 +24,7 @@ from .hallday import HALL_TZ, check_category_code, ensure_utc, hall_day, local
 BOOKING_RANDOM_CHARS = 8
 
 
-def new_booking_code(*, randbelow: codes.RandBelow = codes.secrets.randbelow) -> str:
+def new_booking_code(*, randbelow: codes.RandBelow = secrets.randbelow) -> str:
     """A fresh booking code (9 characters, the last is a check character)."""
     return codes.with_check(codes.random_chars(BOOKING_RANDOM_CHARS, randbelow=randbelow))
 

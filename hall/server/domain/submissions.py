@@ -13,6 +13,7 @@ accepted or in_review, and back. Material matching lives in :mod:`.materials`.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -55,7 +56,7 @@ class RegistrationCode:
         return self.code
 
 
-def new_registration_code(day: date, counter: int, *, randbelow: codes.RandBelow = codes.secrets.randbelow
+def new_registration_code(day: date, counter: int, *, randbelow: codes.RandBelow = secrets.randbelow
                           ) -> RegistrationCode:
     """``counter``: the hall day's submission sequence (1-based, from the storage layer)."""
     if not isinstance(counter, int) or counter < 1:

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Table, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hall.server.core.sql import Sql
@@ -29,7 +29,7 @@ from hall.server.domain.catalogue import cap_reached
 from hall.server.domain.hallday import MAX_SEQUENCE
 from hall.server.tickets.models import TicketCounter
 
-_T = TicketCounter.__table__
+_T = cast(Table, TicketCounter.__table__)
 
 
 @dataclass(frozen=True)

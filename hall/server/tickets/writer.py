@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 
 from hall.server.core import idempotency as idem
 from hall.server.core.errors import IdempotencyMismatch
@@ -34,7 +34,7 @@ from hall.server.tickets.models import Ticket
 from hall.server.tickets.schemas import TicketOut
 
 FALLBACK = FALLBACK_PRIORITY
-_TK = Ticket.__table__
+_TK = cast(Table, Ticket.__table__)
 _COLUMNS = ("number", "seq", "category", "hall_day", "status", "source", "priority", "id_hash", "id_masked",
             "issued_at", "queue_at", "terminal_id", "public_token", "appointment_id", "call_count",
             "submission_id", "offline_number", "offline_issued_at")

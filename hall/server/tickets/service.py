@@ -163,9 +163,9 @@ def _accept_offline(hall: HallContext, tx: Tx, req: TicketIn, now: datetime,
     it was really issued as far as the server can tell (:mod:`hall.server.domain.offline_clock`; the
     terminal's own time is kept in ``offline_issued_at``). The same offline number again (a retry without
     key) returns the first ticket."""
+    cat = _category(hall, req.category)
     if not req.offline_number or req.issued_at is None or not req.terminal_id:
         raise OfflineFields()
-    cat = _category(hall, req.category)
     o = hall.options
     when = trusted_issue_time(req.issued_at, now, terminal_clock=terminal_clock,
                               max_age=timedelta(minutes=o.offline_max_age_min),

@@ -2,9 +2,9 @@
 
 A kiosk morning is a burst of small writes (tickets) whose cost is the commit — an fsync of SQLite's
 WAL or PostgreSQL's — and, on PostgreSQL, the round trips. The event loop hands each request to
-:class:`BatchWriter` and awaits its answer. On PostgreSQL a few writer threads each take everything
-pending and give it to the *handler* (the ticket writer's batch function) in one transaction on a raw
-connection of their own, then commit once. On SQLite (one writer at a time anyway, and in-process
+:class:`BatchWriter` and awaits its answer. On PostgreSQL a writer thread takes everything
+pending and gives it to the *handler* (the ticket writer's batch function) in one transaction on a raw
+connection of its own, in a pipeline, then commits once. On SQLite (one writer at a time anyway, and in-process
 statements that cost microseconds) the loop itself writes what is pending and only the commit — the
 fsync — runs on a thread, while the loop goes on reading the requests of the next batch; a batch the
 loop cannot start at once (another process or thread holds the database, or it failed) goes to the
@@ -62,7 +62,10 @@ class BatchWriter:
     def __init__(self, db: Database, hub: EventHub, *, on_commit: Callable[[list[dict[str, Any]]], None],
                  threads: int | None = None) -> None:
         self._db, self._hub, self._on_commit = db, hub, on_commit
-        self._threads = threads or (1 if db.is_sqlite else 3)
+        # One writer thread: on SQLite the loop writes and this thread only takes over when it must wait; on
+        # PostgreSQL every batch locks the counters of the lines it numbers until it commits, so a second
+        # thread of the same replica would only queue behind the first and split the batches in two.
+        self._threads = threads or 1
         self._pending: deque[_Pending] = deque()
         self._cond = threading.Condition()
         self._workers: list[threading.Thread] = []
@@ -255,21 +258,28 @@ class BatchWriter:
             self._on_commit(unit.events)
 
     def _transaction(self, conn: Any, batch: list[_Pending]) -> list[tuple[asyncio.Future[Any], bool, Any]]:
-        sqlite = self._db.is_sqlite
         unit = BatchUnit(Sql(conn, self._db.dialect))
-        lock = self._db.write_lock if sqlite else contextlib.nullcontext()
-        with lock:
-            try:
-                if sqlite:
+        try:
+            if self._db.is_sqlite:
+                with self._db.write_lock:
                     conn.execute("BEGIN IMMEDIATE")
-                outcomes = self._write(unit, batch)
-                if not sqlite and unit.events:
-                    notify_in_transaction(unit.sql, unit.events, batched=True)
-                _end(conn, sqlite, "COMMIT")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    _end(conn, sqlite, "ROLLBACK")
-                raise
+                    outcomes = self._write(unit, batch)
+                    conn.execute("COMMIT")
+            else:
+                # A pipeline: statements whose answers nobody waits for (key rows, events, the commit) go out
+                # together with the next one that is read.
+                with conn.pipeline():
+                    outcomes = self._write(unit, batch)
+                    if unit.events:
+                        notify_in_transaction(unit.sql, unit.events, batched=True)
+                    conn.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                if self._db.is_sqlite:
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.rollback()
+            raise
         self._committed(unit, len(batch))
         return outcomes
 
@@ -289,13 +299,3 @@ class BatchWriter:
                 fut.set_result(value)
             else:
                 fut.set_exception(value)
-
-
-def _end(conn: Any, sqlite: bool, how: str) -> None:
-    """COMMIT or ROLLBACK: SQLite's connection runs in autocommit mode with our own BEGIN IMMEDIATE."""
-    if sqlite:
-        conn.execute(how)
-    elif how == "COMMIT":
-        conn.commit()
-    else:
-        conn.rollback()

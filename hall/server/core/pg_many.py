@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
@@ -93,21 +93,44 @@ def array_statement(stmt: ClauseElement) -> ArrayStatement:
     return found
 
 
-def many(cursor: Any, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> list[Sequence[Any] | None]:
-    """Run ``stmt`` for each of ``rows`` in one round trip; per row its returned row, or None when it
-    returned none (or returns nothing at all)."""
+class Results(Sequence[Sequence[Any] | None]):
+    """A statement's rows, read when first looked at: in pipeline mode, statements sent before the first
+    look share its round trip (the writer sends its claims and quota counts together)."""
+
+    def __init__(self, cursor: Any, fn: ArrayStatement | None) -> None:
+        self._cursor, self._fn = cursor, fn
+        self._rows: list[Sequence[Any] | None] | None = None if fn is not None else []
+
+    def _read(self) -> list[Sequence[Any] | None]:
+        if self._rows is None:
+            assert self._fn is not None
+            keep = bool(self._fn.columns)
+            self._rows = [tuple(r[2:]) if r[1] and keep else None for r in self._cursor.fetchall()]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._read()[i]
+
+    def __iter__(self) -> Iterator[Sequence[Any] | None]:
+        return iter(self._read())
+
+
+def many(connection: Any, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> Results:
+    """Send ``stmt`` for each of ``rows`` in one round trip; per row (when looked at) its returned row, or
+    None when it returned none (or returns nothing at all)."""
     if not rows:
-        return []
+        return Results(None, None)
     fn = _registry.get(id(stmt))
-    if fn is None or fn.name not in _installed.get(_database(cursor.connection), set()):
+    if fn is None or fn.name not in _installed.get(_database(connection), set()):
         raise RuntimeError("statement not installed in this database: the server installs the writer's "
                            "statements at start-up (hall.server.core.pg_many.install)")
     sql, params = fn.call(rows)
+    cursor = connection.cursor()
     cursor.execute(sql, params)
-    out: list[Sequence[Any] | None] = []
-    for record in cursor.fetchall():
-        out.append(tuple(record[2:]) if record[1] and fn.columns else None)
-    return out
+    return Results(cursor, fn)
 
 
 def install(dbapi_connection: Any, statements: Sequence[ClauseElement]) -> None:

@@ -74,6 +74,7 @@ class Sql:
 
     def __init__(self, dbapi_connection: Any, dialect: str) -> None:
         self.dialect = dialect
+        self._conn = dbapi_connection
         self._cur: Cursor = dbapi_connection.cursor()
 
     def _run(self, stmt: ClauseElement, params: Mapping[str, Any]) -> Cursor:
@@ -92,13 +93,15 @@ class Sql:
         """Execute; the number of rows it changed."""
         return int(self._run(stmt, params).rowcount)
 
-    def many(self, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> list[Sequence[Any] | None]:
-        """``stmt`` for each of ``rows``, in order: per row the row it returned, or None. PostgreSQL runs
-        them in one round trip (:mod:`hall.server.core.pg_many`); SQLite, in process, one by one."""
+    def many(self, stmt: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> Sequence[Sequence[Any] | None]:
+        """``stmt`` for each of ``rows``, in order: per row the row it returned, or None. PostgreSQL sends
+        them in one round trip (:mod:`hall.server.core.pg_many`) and reads the answer when it is first
+        looked at — in a pipeline, statements sent before that share the trip; SQLite runs them in process,
+        one by one, at once."""
         if self.dialect == "postgresql":
             from hall.server.core.pg_many import many
 
-            return many(self._cur, stmt, rows)
+            return many(self._conn, stmt, rows)
         return [self.row(stmt, r) for r in rows]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Integer, Table, bindparam, func, literal_column, select
 
 from hall.server.core import idempotency as idem
 from hall.server.core.errors import IdempotencyMismatch
@@ -39,6 +39,11 @@ _COLUMNS = ("number", "seq", "category", "hall_day", "status", "source", "priori
             "issued_at", "queue_at", "terminal_id", "public_token", "appointment_id", "call_count",
             "submission_id", "offline_number", "offline_issued_at")
 INSERT = _TK.insert().values({c: bindparam(c) for c in _COLUMNS}).returning(_TK.c.id)
+# PostgreSQL takes the rows' ids from their sequence before the numbers (no lock is held yet), so the rows,
+# their answers' key rows, the events and the commit go out together after the numbers: the line's counter
+# row stays locked two round trips and the commit, whatever the batch's size.
+INSERT_WITH_ID = _TK.insert().values({c: bindparam(c) for c in ("id", *_COLUMNS)})
+NEXT_ID = select(func.nextval(literal_column("'tickets_id_seq'::regclass")), bindparam("i", type_=Integer))
 QUOTA = select(func.count()).select_from(_TK).where(
     _TK.c.id_hash == bindparam("h"), _TK.c.hall_day == bindparam("day"), _TK.c.category == bindparam("cat"),
     _TK.c.status != "cancelled")
@@ -47,7 +52,7 @@ QUOTA = select(func.count()).select_from(_TK).where(
 def statements(dialect: str) -> list[Any]:
     """Every statement the writer runs (PostgreSQL creates their batch functions at start-up)."""
     n = numbering.statements(dialect)
-    return [INSERT, QUOTA, n.bump, n.take_back, *idem.statements(dialect), NOTIFY]
+    return [INSERT, INSERT_WITH_ID, NEXT_ID, QUOTA, n.bump, n.take_back, *idem.statements(dialect), NOTIFY]
 
 
 class Unit(Protocol):
@@ -120,24 +125,41 @@ Outcome = Written | idem.Replay | Follows | DomainError
 
 def write_many(unit: Unit, requests: Sequence[Keyed]) -> list[Outcome]:
     """Write the tickets; per request its row, a stored answer (Replay), a pointer to an earlier request
-    of the batch with the same key (Follows), or the refusal. Refused tickets leave nothing written."""
+    of the batch with the same key (Follows), or the refusal. Refused tickets leave nothing written.
+    Statements whose answers are not needed yet are sent before any is read (one PostgreSQL round trip
+    for the keys and the quotas, one for the numbers, one for the rows)."""
     sql = unit.sql
     outcomes: list[Outcome | None] = [None] * len(requests)
-    claims = _claim_keys(sql, requests, outcomes)
-    _check_quotas(sql, requests, outcomes)
+    firsts = _firsts(requests, outcomes)
+    claimed = sql.many(idem.claim_statement(sql.dialect), [
+        {"scope": requests[i].scope, "key": requests[i].key, "digest": requests[i].digest, "at": datetime.now(UTC)}
+        for i in firsts])
+    counted = [i for i, o in enumerate(outcomes) if o is None and requests[i].ticket.id_hash is not None
+               and requests[i].ticket.quota is not None]
+    counts = sql.many(QUOTA, [{"h": requests[i].ticket.id_hash, "day": requests[i].ticket.day,
+                               "cat": requests[i].ticket.category} for i in counted])
+    early = sql.many(NEXT_ID, [{"i": i} for i in range(len(requests))]) if sql.dialect == "postgresql" else None
+    claims = _read_claims(sql, requests, firsts, claimed, outcomes)
+    _apply_quotas(requests, counted, counts, outcomes)
     numbers = _take_numbers(sql, requests, outcomes)
     todo = [i for i, o in enumerate(outcomes) if o is None]
-    rows = sql.many(INSERT, [_row(requests[i].ticket, numbers.get(i)) for i in todo])
-    for i, row in zip(todo, rows, strict=True):
-        assert row is not None
+    if early is not None:
+        ids = {i: int(row[0]) for i, row in enumerate(early) if row is not None}
+        sql.many(INSERT_WITH_ID, [{"id": ids[i], **_row(requests[i].ticket, numbers.get(i))} for i in todo])
+    else:
+        rows = sql.many(INSERT, [_row(requests[i].ticket, numbers.get(i)) for i in todo])
+        ids = {i: int(row[0]) for i, row in zip(todo, rows, strict=True) if row is not None}
+    for i in todo:
         number, seq, waiting = numbers.get(i) or (requests[i].ticket.offline_number or "", None, 0)
-        outcomes[i] = Written(int(row[0]), number, seq, waiting, claims.get(i))
+        outcomes[i] = Written(ids[i], number, seq, waiting, claims.get(i))
     sql.many(idem.RELEASE, [{"rid": rid} for i, rid in claims.items() if isinstance(outcomes[i], DomainError)])
     assert all(o is not None for o in outcomes)
     return outcomes  # type: ignore[return-value]
 
 
-def _claim_keys(sql: Sql, requests: Sequence[Keyed], out: list[Outcome | None]) -> dict[int, int]:
+def _firsts(requests: Sequence[Keyed], out: list[Outcome | None]) -> list[int]:
+    """The requests that claim their key, in key order (one lock order on every replica); a repeat of a
+    key within the batch follows its first."""
     first: dict[tuple[str, str], int] = {}
     for i, r in enumerate(requests):
         if r.key is not None:
@@ -145,12 +167,13 @@ def _claim_keys(sql: Sql, requests: Sequence[Keyed], out: list[Outcome | None]) 
                 out[i] = Follows(first[(r.scope, r.key)], r.digest)
             else:
                 first[(r.scope, r.key)] = i
-    order = sorted(first.values(), key=lambda i: requests[i].key or "")  # one lock order on every replica
-    now = datetime.now(UTC)
-    rows = sql.many(idem.claim_statement(sql.dialect), [
-        {"scope": requests[i].scope, "key": requests[i].key, "digest": requests[i].digest, "at": now} for i in order])
-    claims = {i: int(row[0]) for i, row in zip(order, rows, strict=True) if row is not None}
-    lost = [i for i in order if i not in claims]
+    return sorted(first.values(), key=lambda i: requests[i].key or "")
+
+
+def _read_claims(sql: Sql, requests: Sequence[Keyed], firsts: list[int], claimed: Sequence[Sequence[Any] | None],
+                 out: list[Outcome | None]) -> dict[int, int]:
+    claims = {i: int(row[0]) for i, row in zip(firsts, claimed, strict=True) if row is not None}
+    lost = [i for i in firsts if i not in claims]
     for i, stored in zip(lost, sql.many(idem.STORED, [{"scope": requests[i].scope, "key": requests[i].key}
                                                        for i in lost]), strict=True):
         assert stored is not None  # the conflict was with a committed row
@@ -158,13 +181,12 @@ def _claim_keys(sql: Sql, requests: Sequence[Keyed], out: list[Outcome | None]) 
     return claims
 
 
-def _check_quotas(sql: Sql, requests: Sequence[Keyed], out: list[Outcome | None]) -> None:
-    todo = [i for i, o in enumerate(out) if o is None and requests[i].ticket.id_hash is not None
-            and requests[i].ticket.quota is not None]
-    counts = sql.many(QUOTA, [{"h": requests[i].ticket.id_hash, "day": requests[i].ticket.day,
-                               "cat": requests[i].ticket.category} for i in todo])
+def _apply_quotas(requests: Sequence[Keyed], counted: list[int], counts: Sequence[Sequence[Any] | None],
+                  out: list[Outcome | None]) -> None:
     earlier: Counter[tuple[Any, ...]] = Counter()
-    for i, row in zip(todo, counts, strict=True):
+    for i, row in zip(counted, counts, strict=True):
+        if out[i] is not None:
+            continue  # a repeat: answered already, counts for nothing
         t = requests[i].ticket
         person = (t.id_hash, t.day, t.category)
         used = (int(row[0]) if row else 0) + earlier[person]

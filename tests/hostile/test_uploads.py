@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from hall.server.core.http_errors import ApiError
+from hall.server.core.http_errors import domain_status
+from hall.server.domain.errors import DomainError
 from hall.server.submissions.image_header import MAX_PIXELS, declared_size
 from hall.server.submissions.uploads import store
 from tests.rigs.hall_server import HallServer, start_prepared
@@ -74,8 +75,8 @@ def test_random_bytes_are_stored_or_refused_with_a_code(tmp_path: Path, magic: b
     try:
         stored = store(io.BytesIO(data), tmp_path, max_bytes=500, budget=10_000)
         assert stored.size == len(data)
-    except ApiError as exc:
-        assert exc.status in (413, 415) and exc.code.startswith("upload.")
+    except DomainError as exc:
+        assert domain_status(exc) in (413, 415) and exc.code.startswith("upload.")
     assert not [p for p in (tmp_path / "blobs").rglob(".upload-*")]
 
 

@@ -38,3 +38,58 @@ class DatabaseUnavailable(DomainError):
     template_zh = "数据库暂时无法访问，请稍后重试"
     template_en = "The database is not answering; try again shortly"
     retry_after_s = 2
+
+
+# The web framework's own refusals (routing, request parsing), in the same tree so every error body has
+# one shape and zh/en text. Codes are the ones the API has always answered with.
+class RequestInvalid(DomainError):
+    """A body, query or path that does not fit the schema. ``fields``: ``[{"field", "problem"}]``."""
+
+    code = "validation"
+    template_zh = "请求内容有误：{field}（{problem}）"
+    template_en = "{field}: {problem}"
+    top_level = ("fields",)
+
+
+class BadRequest(DomainError):
+    code = "http_400"
+    kind = "bad_request"
+    template_zh = "请求无法解析"
+    template_en = "The request could not be parsed"
+
+
+class RouteNotFound(DomainError):
+    code = "not_found"
+    kind = "not_found"
+    template_zh = "没有这个地址"
+    template_en = "Not Found"
+
+
+class MethodNotAllowed(DomainError):
+    code = "method_not_allowed"
+    kind = "not_allowed"
+    template_zh = "该地址不支持这种请求方法"
+    template_en = "Method Not Allowed"
+
+
+class PayloadTooLarge(DomainError):
+    code = "too_large"
+    kind = "too_large"
+    template_zh = "请求内容过大"
+    template_en = "Request body too large"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    kind = "unsupported"
+    template_zh = "不支持这种内容类型"
+    template_en = "Unsupported media type"
+
+
+class InternalError(DomainError):
+    """Something the server did not expect; the log has the details, the body never does."""
+
+    code = "internal"
+    kind = "internal"
+    template_zh = "服务器内部错误，请稍后重试或联系工作人员"
+    template_en = "internal server error"

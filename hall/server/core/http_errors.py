@@ -1,12 +1,16 @@
 """The one place where errors become HTTP: ``{"error": {"code", "message", …}}`` for every failure.
 
 Services raise domain errors (:class:`~hall.server.domain.errors.DomainError`, with zh/en messages);
-their ``kind`` picks the status here (:data:`STATUS`), and nowhere else. FastAPI's validation errors
-become 422; an unreachable database 503 with ``Retry-After``; never a bare 500 for bad input."""
+their ``kind`` picks the status here (:data:`STATUS`), and nowhere else. The framework's own refusals
+(validation, unknown route, wrong method) are turned into domain errors of :mod:`hall.server.core.errors`
+first, so they have the same shape; an unreachable database is a 503 with ``Retry-After``; never a bare
+500 for bad input."""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,13 +19,24 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.privacy import redact
-from hall.server.core.errors import DatabaseBusy, DatabaseUnavailable
+from hall.server.core.errors import (
+    BadRequest,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    InternalError,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RequestInvalid,
+    RouteNotFound,
+    UnsupportedMediaType,
+)
 from hall.server.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404, "unauthorized": 401,
-          "forbidden": 403, "too_large": 413, "unsupported": 415, "rate_limited": 429, "unavailable": 503}
+          "forbidden": 403, "too_large": 413, "unsupported": 415, "rate_limited": 429, "unavailable": 503,
+          "bad_request": 400, "not_allowed": 405, "internal": 500}
 
 
 class ApiError(Exception):
@@ -66,14 +81,38 @@ def domain_response(exc: DomainError) -> JSONResponse:
     return JSONResponse(domain_body(exc), status_code=domain_status(exc), headers=domain_headers(exc))
 
 
-def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
+def _safe_part(part: Any) -> str:
+    # A location may name a key the client made up (an unknown field, a dict key): it is shown only when it
+    # looks like a field name, never as the client wrote it (it may be an ID number or a <script>).
+    text = str(part)
+    return text if isinstance(part, int) or _FIELD.fullmatch(text) else "…"
+
+
+def request_invalid(errors: Sequence[Any], *, prefix: str = "") -> RequestInvalid:
+    """The 422 ``validation`` refusal for pydantic's ``errors()``: every field with its problem (the
+    problem is pydantic's own text, redacted; the input itself never comes back)."""
     fields = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        # Never echo the input: it may be an ID number or a name.
+    for err in errors:
+        loc = ".".join(_safe_part(p) for p in (prefix, *err.get("loc", ())) if p not in ("body", ""))
         fields.append({"field": loc, "problem": redact(str(err.get("msg", "invalid")))})
     first = fields[0] if fields else {"field": "", "problem": "invalid"}
-    return f"{first['field'] or 'request'}: {first['problem']}", fields
+    return RequestInvalid(field=first["field"] or "request", problem=first["problem"], fields=fields)
+
+
+_FRAMEWORK: dict[int, type[DomainError]] = {400: BadRequest, 404: RouteNotFound, 405: MethodNotAllowed,
+                                            413: PayloadTooLarge, 415: UnsupportedMediaType}
+
+
+def framework_error(exc: StarletteHTTPException) -> DomainError:
+    """The domain error for a refusal of the framework itself (routing, request parsing)."""
+    found = _FRAMEWORK.get(exc.status_code)
+    if found is None:
+        log.warning("unexpected HTTP %d from the framework", exc.status_code)
+        found = InternalError if exc.status_code >= 500 else BadRequest
+    return found()
 
 
 def _db_unreachable_types() -> tuple[type[BaseException], ...]:
@@ -119,15 +158,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        message, fields = _describe_validation(exc)
-        return error_response(422, "validation", message, fields=fields)
+        return domain_response(request_invalid(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "auth.required", 403: "auth.forbidden",
-                 413: "too_large", 415: "unsupported_media_type"}
-        code = codes.get(exc.status_code, f"http_{exc.status_code}")
-        return error_response(exc.status_code, code, str(exc.detail), )
+        resp = domain_response(framework_error(exc))
+        for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405
+            resp.headers.setdefault(name, value)
+        return resp
 
     for kind in DB_UNREACHABLE:
         app.add_exception_handler(kind, db_unavailable)  # type: ignore[arg-type]
@@ -139,4 +177,4 @@ def install_error_handlers(app: FastAPI) -> None:
             return db_unavailable(request, exc)
         log.error("unhandled error on %s %s: %s", request.method, request.url.path, exc.__class__.__name__,
                   exc_info=exc)
-        return error_response(500, "internal", "internal server error")
+        return domain_response(InternalError())

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 # What an error is, for the one HTTP mapping (hall.server.core.http_errors.STATUS): the first four are
-# the domain's own, the rest the server's machinery (tokens, uploads, the database).
+# the domain's own, the rest the server's machinery (tokens, uploads, the database, the web framework).
 KINDS = frozenset({"invalid", "refused", "conflict", "not_found", "unauthorized", "forbidden", "too_large",
-                   "unsupported", "rate_limited", "unavailable"})
+                   "unsupported", "rate_limited", "unavailable", "bad_request", "not_allowed", "internal"})
 
 
 class DomainError(Exception):
@@ -21,7 +21,8 @@ class DomainError(Exception):
     ``code`` is stable (clients and tests match on it); ``kind`` is one of ``invalid`` (bad
     input), ``refused`` (a rule says no), ``conflict`` (state does not allow it), ``not_found``,
     and for the server's own machinery ``unauthorized``, ``forbidden``, ``too_large``,
-    ``unsupported``, ``rate_limited``, ``unavailable``. ``top_level`` names params that an API body
+    ``unsupported``, ``rate_limited``, ``unavailable``, ``bad_request``, ``not_allowed``, ``internal``.
+    ``top_level`` names params that an API body
     repeats next to ``code`` (contracts that predate ``params``); ``retry_after_s`` a client's wait.
     """
 
@@ -60,6 +61,10 @@ class DomainError(Exception):
 def _plain(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
 
 
@@ -159,12 +164,14 @@ class Blacklisted(DomainError):
 
 
 class CheckInRefused(DomainError):
-    """Params: ``reason`` (a :class:`~hall.server.domain.appointments.CheckInReason`) and detail."""
+    """Params: ``reason`` (a :class:`~hall.server.domain.appointments.CheckInReason`) and detail;
+    ``reason`` and ``come_back_at`` also sit next to ``code`` (docs/api.md, "Appointments")."""
 
     code = "check_in_refused"
     kind = "refused"
     template_zh = "{detail_zh}"
     template_en = "{detail_en}"
+    top_level = ("reason", "come_back_at")
 
 
 class InvalidCode(DomainError):

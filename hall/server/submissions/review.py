@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from hall.server.catalogue.models import ServiceItem
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
 from hall.server.submissions import service as svc
+from hall.server.submissions.errors import MaterialUnknown
 from hall.server.submissions.models import SubmissionMaterial
+from hall.server.submissions.schemas import SubmissionDetailOut, VerdictIn
+from hall.server.submissions.views import detail, material_names
 
 COUNTER = "counter"  # "source" of the missing entries the clerk's review adds
 
@@ -30,21 +32,21 @@ def _missing_entry(m: SubmissionMaterial, names: dict[str, tuple[str, str]]) -> 
             "source": COUNTER, "material_id": m.id}
 
 
-def review(hall: HallContext, tx: Tx, code: str, verdicts: list[dict[str, Any]], *, actor: str,
-           status: str | None = None, note: str = "") -> dict[str, Any]:
-    """Apply ``verdicts`` (``{"id", "verdict", "note"}``), rebuild the missing list, optionally change the
-    status. Raises ApiError 404/422 and the domain's InvalidTransition."""
+def review(hall: HallContext, tx: Tx, code: str, verdicts: list[VerdictIn], *, actor: str,
+           status: str | None = None, note: str = "") -> SubmissionDetailOut:
+    """Apply ``verdicts``, rebuild the missing list, optionally change the status; the clerk's detail view.
+    Raises SubmissionNotFound, MaterialUnknown and the domain's InvalidTransition."""
     s, now = tx.session, datetime.now(UTC)
     sub = svc.find(s, code)
     mats = {m.id: m for m in s.scalars(select(SubmissionMaterial).where(
         SubmissionMaterial.submission_id == sub.id).order_by(SubmissionMaterial.id))}
     for v in verdicts:
-        m = mats.get(int(v["id"]))
+        m = mats.get(v.id)
         if m is None:
-            raise ApiError(422, "submission.material_unknown", "no such material in this submission")
-        m.verdict, m.note = v["verdict"], (v.get("note") or "").strip() or None
+            raise MaterialUnknown()
+        m.verdict, m.note = v.verdict, v.note.strip() or None
         m.reviewed_by, m.reviewed_at = actor, now
-    names = svc.material_names(s.get(ServiceItem, sub.item_code))
+    names = material_names(s.get(ServiceItem, sub.item_code))
     earlier = [e for e in sub.missing or [] if e.get("source") != COUNTER]
     known = {e.get("requirement") for e in earlier}
     counter = [_missing_entry(m, names) for m in mats.values() if m.verdict == "missing"
@@ -57,4 +59,4 @@ def review(hall: HallContext, tx: Tx, code: str, verdicts: list[dict[str, Any]],
         svc.change_status(hall, tx, code, status=status, actor=actor, note=note)
     tx.emit("submission.reviewed", {"id": sub.id, "code": sub.code, "missing": len(sub.missing),
                                     "accepted": sum(1 for m in mats.values() if m.verdict == "accepted")})
-    return svc.view(s, sub, personal=hall.keyring.decrypt(sub.personal_enc))
+    return detail(s, sub, hall.keyring.decrypt(sub.personal_enc))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -13,22 +12,24 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from config.privacy import mask_name
+from hall.server.catalogue.errors import ItemNotFound
 from hall.server.catalogue.models import ServiceItem
+from hall.server.connectors.elicense import ELicenseUnavailable
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
+from hall.server.core.idempotency import run_idempotent
 from hall.server.core.sql import session_sql
 from hall.server.domain import catalogue as dcat
 from hall.server.domain import submissions as dsub
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import parse_id_number
+from hall.server.submissions.errors import FileMissing, SignatureFile, SignatureNotPng, SubmissionNotFound
 from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
-from hall.server.submissions.uploads import StoredFile
+from hall.server.submissions.schemas import SubmissionIn, SubmissionOut
+from hall.server.submissions.uploads import Part, StoredFile, add_blobs, store_all
+from hall.server.submissions.views import SIGNATURE, material_names, render, view
 from hall.server.tickets.numbering import count_up
 
 _COUNTER_KEY = "#R"  # the registration-code counter shares the per-day counter table
-# The material a citizen's touch signature under the commitment (容缺承诺) is stored as.
-SIGNATURE = "commitment_signature"
-SIGNATURE_NAMES = ("容缺受理承诺书签名", "Signed commitment (容缺)")
 
 
 def domain_item(row: ServiceItem) -> dcat.ServiceItem:
@@ -58,62 +59,20 @@ def _signature(m: dict[str, Any], files: dict[str, StoredFile]) -> dict[str, Any
     """The touch signature under the commitment (容缺承诺书): a PNG part, stored like any material."""
     f = files.get(m.get("file") or "")
     if f is None:
-        raise ApiError(422, "submission.signature_file", "the commitment signature must be an uploaded PNG part")
+        raise SignatureFile()
     if f.content_type != "image/png":
-        raise ApiError(415, "upload.signature_not_png", "the commitment signature must be a PNG image")
+        raise SignatureNotPng()
     return _material(SIGNATURE, SIGNATURE, f=f)
 
 
-def material_names(item: ServiceItem | None) -> dict[str, tuple[str, str]]:
-    names = {str(m.get("key")): (str(m.get("name_zh") or m.get("key")), str(m.get("name_en") or ""))
-             for m in (item.materials if item else None) or []}
-    names[SIGNATURE] = SIGNATURE_NAMES
-    return names
-
-
 def find(s: Session, code: str) -> Submission:
+    """The case by registration code (hyphens and case tolerated) or the terminal's local code.
+    Raises :class:`SubmissionNotFound`."""
     norm = code.replace("-", "").strip().upper()
     row = s.scalar(select(Submission).where((Submission.code == norm) | (Submission.local_code == code.strip())))
     if row is None:
-        raise ApiError(404, "submission.not_found", "no submission with this code")
+        raise SubmissionNotFound()
     return row
-
-
-def view(s: Session, sub: Submission, *, personal: dict[str, Any] | None = None) -> dict[str, Any]:
-    history = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
-                        .order_by(SubmissionStatus.id)).all()
-    mats = s.scalars(select(SubmissionMaterial).where(SubmissionMaterial.submission_id == sub.id)
-                     .order_by(SubmissionMaterial.id)).all()
-    item = s.get(ServiceItem, sub.item_code)
-    return render(sub, item, history, mats, material_names(item), personal=personal)
-
-
-def render(sub: Any, item: Any, history: Sequence[Any], mats: Sequence[Any], names: dict[str, tuple[str, str]],
-           *, personal: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The API shape of a submission from its rows (ORM objects or anything with the same attributes)."""
-    out = {
-        "id": sub.id, "code": sub.code, "printed_code": f"{sub.code[:8]}-{sub.code[8:12]}-{sub.code[12:16]}-"
-                                                        f"{sub.code[16:]}",
-        "local_code": sub.local_code, "item_code": sub.item_code, "item_name": item.name_zh if item else "",
-        "item_name_en": item.name_en if item else "",
-        "status": sub.status, "applicant_id_masked": sub.applicant_id_masked,
-        "applicant_name_masked": sub.applicant_name_masked, "ticket_id": sub.ticket_id,
-        "missing": sub.missing, "legal_due": sub.legal_due.isoformat() if sub.legal_due else None,
-        "promised_due": sub.promised_due.isoformat() if sub.promised_due else None,
-        "created_at": sub.created_at.isoformat(),
-        "history": [{"status": h.status, "at": h.at.isoformat(), "actor": h.actor, "note": h.note} for h in history],
-        "materials": [{"id": m.id, "requirement": m.requirement, "kind": m.kind, "sha256": m.blob_sha256,
-                       "content_type": m.content_type, "size": m.size, "verdict": m.verdict,
-                       "waived_due": m.waived_due.isoformat() if m.waived_due else None,
-                       "name_zh": names.get(m.requirement, (m.requirement, ""))[0],
-                       "name_en": names.get(m.requirement, ("", m.requirement))[1] or m.requirement,
-                       "note": m.note, "reviewed_by": m.reviewed_by,
-                       "reviewed_at": m.reviewed_at.isoformat() if m.reviewed_at else None} for m in mats],
-    }
-    if personal is not None:
-        out["applicant"] = {"name": personal.get("name", ""), "id_masked": sub.applicant_id_masked,
-                            "form": personal.get("form", {})}
-    return out
 
 
 @dataclass(frozen=True)
@@ -154,8 +113,12 @@ _INSERT_MAT = _MAT.insert().returning(_MAT.c.id, sort_by_parameter_order=True)
 _INSERT_STATUS = _STATUS.insert()
 
 
-def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, StoredFile],
-           licensed: set[str]) -> tuple[int, dict[str, Any]]:
+def create(hall: HallContext, tx: Tx, body: SubmissionIn, files: dict[str, StoredFile],
+           licensed: set[str]) -> tuple[int, SubmissionOut]:
+    """Register a case (201), or the existing one for a known ``local_code`` (200): materials matched
+    against the item's list, registration code, status history, due dates. Raises ItemNotFound,
+    FileMissing, SignatureFile, SignatureNotPng and the domain's refusals."""
+    req = body.model_dump(mode="json")
     s, now = tx.session, datetime.now(UTC)
     conn = s.connection()
     if req.get("local_code"):
@@ -164,7 +127,7 @@ def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, Stor
             return 200, view(s, s.get_one(Submission, found))
     cached = _item(s, req["item_code"])
     if cached is None:
-        raise ApiError(404, "item.not_found", f"no service item {req['item_code']}")
+        raise ItemNotFound()
     item = cached.domain
     person = parse_id_number(req["id_number"])
     provided, waive, elic, records = [], {}, set(), []
@@ -174,7 +137,7 @@ def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, Stor
         elif m.get("file"):
             f = files.get(m["file"])
             if f is None:
-                raise ApiError(422, "submission.file_missing", f"no uploaded part named {m['file']}")
+                raise FileMissing()
             provided.append(dsub.Provided(m["requirement"], dsub.Provision.UPLOADED, 1, f.file_format))
             records.append(_material(m["requirement"], "file", f=f))
         elif m.get("elicense"):
@@ -221,7 +184,8 @@ def create(hall: HallContext, tx: Tx, req: dict[str, Any], files: dict[str, Stor
                        [SimpleNamespace(**r) for r in records], cached.names)
 
 
-def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: str, note: str) -> dict[str, Any]:
+def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: str, note: str) -> SubmissionOut:
+    """The next status (the domain's status model decides; InvalidTransition otherwise) with its history entry."""
     s, now = tx.session, datetime.now(UTC)
     sub = find(s, code)
     rows = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
@@ -238,3 +202,28 @@ def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: s
     s.flush()
     tx.emit("submission.status", {"id": sub.id, "code": sub.code, "status": sub.status})
     return view(s, sub)
+
+
+def _licensed_types(hall: HallContext, id_number: str) -> set[str]:
+    try:
+        return {lic.type for lic in hall.connectors.elicense.licenses_for(id_number)}
+    except ELicenseUnavailable:
+        return set()  # the e-licences offered count as missing: the citizen hears it, nothing is lost
+
+
+def submit(hall: HallContext, body: SubmissionIn, data: Any, parts: list[Part], *, key: str | None
+           ) -> tuple[int, dict[str, Any]]:
+    """``POST /submissions`` after the multipart parsing: files (hashed while copied, fsynced) first,
+    outside the write lock; then the rows in one transaction, once per Idempotency-Key (the key's
+    payload is the ``data`` JSON plus each file's SHA-256). Blocking: call it from a worker thread."""
+    o = hall.options
+    files = store_all(parts, o.data_dir, max_bytes=o.max_file_bytes, budget=o.max_submission_bytes)
+    licensed = _licensed_types(hall, body.id_number) if any(m.elicense for m in body.materials) else set()
+    payload = {"data": data, "files": {k: v.sha256 for k, v in files.items()}}
+
+    def action(tx: Tx) -> tuple[int, dict[str, Any]]:
+        add_blobs(tx.session, files.values())
+        status, out = create(hall, tx, body, files, licensed)
+        return status, out.model_dump(mode="json")
+
+    return run_idempotent(hall, scope="POST /submissions", key=key, payload=payload, action=action)

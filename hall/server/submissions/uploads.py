@@ -8,12 +8,27 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from hall.server.core.http_errors import ApiError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hall.server.submissions.errors import (
+    BadFilename,
+    EmptyUpload,
+    FileNotFound,
+    FileTooLarge,
+    ImageTooLarge,
+    SubmissionTooLarge,
+    UnsupportedType,
+)
 from hall.server.submissions.image_header import MAX_PIXELS, declared_size
+from hall.server.submissions.models import Blob
 
 _CHUNK = 256 * 1024
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -28,6 +43,15 @@ class StoredFile:
     size: int
 
 
+@dataclass(frozen=True)
+class Part:
+    """A file part of an upload: the name the request gives it, the client's file name, its content."""
+
+    name: str
+    filename: str | None
+    file: BinaryIO
+
+
 def sniff(head: bytes) -> tuple[str, str] | None:
     for magic, ctype, fmt in _MAGIC:
         if head.startswith(magic):
@@ -37,7 +61,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 def blob_path(data_dir: Path, sha: str) -> Path:
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise ApiError(404, "file.not_found", "no such file")
+        raise FileNotFound()
     return data_dir / "blobs" / sha[:2] / sha
 
 
@@ -46,7 +70,7 @@ def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> Stor
     power cut (file fsync, rename, directory fsync), so a submission is never acknowledged with a
     material that could vanish. Content already stored is not written again.
 
-    Raises ApiError 413 (too large) or 415 (not JPEG/PNG/PDF)."""
+    Raises FileTooLarge, SubmissionTooLarge, ImageTooLarge (413) or UnsupportedType, EmptyUpload (415)."""
     root = data_dir / "blobs"
     digest, size, kind = hashlib.sha256(), 0, None
     try:
@@ -60,17 +84,17 @@ def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> Stor
                 if kind is None:
                     kind = sniff(chunk[:16])
                     if kind is None:
-                        raise ApiError(415, "upload.unsupported_type", "only JPEG, PNG and PDF files are accepted")
+                        raise UnsupportedType()
                     _refuse_bombs(chunk)
                 size += len(chunk)
                 if size > max_bytes:
-                    raise ApiError(413, "upload.file_too_large", f"a file may be at most {max_bytes} bytes")
+                    raise FileTooLarge(max_bytes=max_bytes)
                 if size > budget:
-                    raise ApiError(413, "upload.submission_too_large", "the submission's files are too large")
+                    raise SubmissionTooLarge()
                 digest.update(chunk)
                 out.write(chunk)
             if kind is None:
-                raise ApiError(415, "upload.empty", "an empty file is not a JPEG, PNG or PDF")
+                raise EmptyUpload()
             sha = digest.hexdigest()
             final = blob_path(data_dir, sha)
             # A resend after a lost answer carries the same bytes: no second copy, only make sure
@@ -90,11 +114,45 @@ def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> Stor
             os.unlink(tmp)
 
 
+def check_filename(filename: str | None) -> None:
+    """The name never reaches the disk, but a name with a path in it is an attack or a broken client:
+    say so (:class:`BadFilename`) instead of quietly storing the file."""
+    if filename and (any(c in filename for c in "/\\") or filename in (".", "..") or not filename.isprintable()):
+        raise BadFilename()
+
+
+def store_all(parts: Iterable[Part], data_dir: Path, *, max_bytes: int, budget: int) -> dict[str, StoredFile]:
+    """Every part stored (see :func:`store`), by part name; ``budget`` caps their sum."""
+    files = {}
+    for part in parts:
+        check_filename(part.filename)
+        stored = store(part.file, data_dir, max_bytes=max_bytes, budget=budget)
+        budget -= stored.size
+        files[part.name] = stored
+    return files
+
+
+# Built once per dialect: a statement rebuilt with literal rows on every upload is compiled every time.
+_ADD_BLOB = {name: ins(Blob.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+             for name, ins in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def add_blobs(session: Session, files: Iterable[StoredFile]) -> None:
+    """Blob rows for the stored files; a file already known (same content) is left as it is."""
+    now = datetime.now(UTC)
+    rows = {f.sha256: {"sha256": f.sha256, "content_type": f.content_type, "size": f.size, "created_at": now}
+            for f in files}
+    if not rows:
+        return
+    conn = session.connection()
+    conn.execute(_ADD_BLOB[conn.dialect.name], list(rows.values()))
+
+
 def _refuse_bombs(head: bytes) -> None:
     """An image declaring more pixels than any scan or photo has is refused before it is stored."""
     size = declared_size(head)
     if size is not None and size[0] * size[1] > MAX_PIXELS:
-        raise ApiError(413, "upload.image_too_large", f"an image may have at most {MAX_PIXELS} pixels")
+        raise ImageTooLarge(max_pixels=MAX_PIXELS)
 
 
 def _stored_already(path: Path, size: int) -> bool:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from hall.server.core.db import DatabaseUrlError, normalise_url
-from hall.server.core.http_errors import ApiError
+from hall.server.core.http_errors import domain_status
 from hall.server.core.idempotency import body_hash
+from hall.server.submissions.errors import FileNotFound, FileTooLarge, UnsupportedType
 from hall.server.submissions.uploads import blob_path, sniff, store
 
 
@@ -23,14 +24,14 @@ def test_sniff_by_content_not_name() -> None:
 def test_store_content_addressed_and_capped(tmp_path: Path) -> None:
     a = store(io.BytesIO(b"%PDF-1.4 hello"), tmp_path, max_bytes=100, budget=100)
     assert blob_path(tmp_path, a.sha256).read_bytes() == b"%PDF-1.4 hello"
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(FileTooLarge) as too_large:
         store(io.BytesIO(b"%PDF-" + b"x" * 200), tmp_path, max_bytes=100, budget=1000)
-    assert err.value.status == 413
-    with pytest.raises(ApiError) as err:
+    assert domain_status(too_large.value) == 413 and too_large.value.message_zh == "单个文件最大 100 字节"
+    with pytest.raises(UnsupportedType) as unsupported:
         store(io.BytesIO(b"<html>"), tmp_path, max_bytes=100, budget=100)
-    assert err.value.status == 415
+    assert domain_status(unsupported.value) == 415
     assert [p.name for p in (tmp_path / "blobs").iterdir() if p.name.startswith(".")] == []
-    with pytest.raises(ApiError):
+    with pytest.raises(FileNotFound):
         blob_path(tmp_path, "../../etc/passwd")
 
 

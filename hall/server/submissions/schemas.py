@@ -1,0 +1,139 @@
+"""Submissions (办件) and e-licences over the API; ``hall.client`` reads them with these classes.
+
+A case is answered in two shapes: :class:`SubmissionOut` (progress: no personal data but masked
+fields) and :class:`SubmissionDetailOut` (the clerk's, with the applicant's name and form).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field
+
+from hall.server.core.schemas import DbId, In, IsoTime, Out
+
+StatusName = Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
+                     "result_ready", "delivered"]
+
+
+class MaterialIn(In):
+    requirement: str = Field(min_length=1, max_length=64)
+    file: str | None = Field(default=None, max_length=64)
+    elicense: bool = False
+    waive_until: date | None = None
+
+
+class SubmissionIn(In):
+    """The ``data`` part of ``POST /submissions`` (JSON); files come as parts named by ``materials[].file``."""
+
+    item_code: str = Field(min_length=1, max_length=32)
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+    name: str = Field(default="", max_length=64, repr=False)
+    form: dict[str, Any] = Field(default_factory=dict, repr=False)
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=60)
+    ticket_id: DbId | None = None
+    local_code: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    terminal_id: str | None = Field(default=None, max_length=32)
+
+
+class StatusIn(In):
+    status: StatusName
+    note: str = Field(default="", max_length=500)
+
+
+class VerdictIn(In):
+    id: DbId
+    verdict: Literal["accepted", "missing", "pending"]
+    note: str = Field(default="", max_length=200)
+
+
+class ReviewIn(In):
+    materials: list[VerdictIn] = Field(default_factory=list, max_length=60)
+    status: StatusName | None = None
+    note: str = Field(default="", max_length=500)
+
+
+class LookupIn(In):
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+
+
+class ELicenseQuery(In):
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+
+
+class HistoryOut(Out):
+    status: str
+    at: IsoTime
+    actor: str = ""
+    note: str = ""
+
+
+class MaterialOut(Out):
+    """A material of a case: a file (by its SHA-256), an e-licence, a waiver or the commitment signature."""
+
+    id: int
+    requirement: str
+    kind: str
+    sha256: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    verdict: str = "pending"
+    waived_due: date | None = None
+    name_zh: str = ""
+    name_en: str = ""
+    note: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: IsoTime | None = None
+
+
+class SubmissionOut(Out):
+    id: int
+    code: str
+    printed_code: str = ""
+    local_code: str | None = None
+    item_code: str
+    item_name: str = ""
+    item_name_en: str = ""
+    status: str
+    applicant_id_masked: str
+    applicant_name_masked: str = ""
+    ticket_id: int | None = None
+    # The complete 一次性告知 list: the pre-review's findings and the counter's (``source: "counter"``).
+    missing: list[dict[str, Any]] = Field(default_factory=list)
+    legal_due: date | None = None
+    promised_due: date | None = None
+    created_at: IsoTime | None = None
+    history: list[HistoryOut] = Field(default_factory=list)
+    materials: list[MaterialOut] = Field(default_factory=list)
+
+
+class ApplicantOut(Out):
+    name: str = Field(default="", repr=False)
+    id_masked: str
+    form: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
+class SubmissionDetailOut(SubmissionOut):
+    """The clerk's view: the case plus the applicant (decrypted name and form, masked ID)."""
+
+    applicant: ApplicantOut
+
+
+class LookupOut(Out):
+    id_masked: str
+    items: list[SubmissionOut]
+
+
+class LicenseOut(Out):
+    type: str
+    name: str
+    issuer: str = ""
+    license_no: str = ""
+    valid_until: str = ""
+
+
+class ELicensesOut(Out):
+    id_masked: str
+    licenses: list[LicenseOut]
+

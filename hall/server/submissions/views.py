@@ -1,0 +1,75 @@
+"""A case as the API shows it (:class:`SubmissionOut`, the clerk's :class:`SubmissionDetailOut`), from its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall.server.catalogue.models import ServiceItem
+from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
+from hall.server.submissions.schemas import (
+    ApplicantOut,
+    HistoryOut,
+    MaterialOut,
+    SubmissionDetailOut,
+    SubmissionOut,
+)
+
+# The material a citizen's touch signature under the commitment (容缺承诺) is stored as.
+SIGNATURE = "commitment_signature"
+SIGNATURE_NAMES = ("容缺受理承诺书签名", "Signed commitment (容缺)")
+
+
+def material_names(item: ServiceItem | None) -> dict[str, tuple[str, str]]:
+    names = {str(m.get("key")): (str(m.get("name_zh") or m.get("key")), str(m.get("name_en") or ""))
+             for m in (item.materials if item else None) or []}
+    names[SIGNATURE] = SIGNATURE_NAMES
+    return names
+
+
+def _rows(s: Session, sub: Submission) -> tuple[Any, Sequence[Any], Sequence[Any]]:
+    history = s.scalars(select(SubmissionStatus).where(SubmissionStatus.submission_id == sub.id)
+                        .order_by(SubmissionStatus.id)).all()
+    mats = s.scalars(select(SubmissionMaterial).where(SubmissionMaterial.submission_id == sub.id)
+                     .order_by(SubmissionMaterial.id)).all()
+    return s.get(ServiceItem, sub.item_code), history, mats
+
+
+def view(s: Session, sub: Submission) -> SubmissionOut:
+    """Progress: no personal data but the masked applicant fields."""
+    item, history, mats = _rows(s, sub)
+    return render(sub, item, history, mats, material_names(item))
+
+
+def detail(s: Session, sub: Submission, personal: dict[str, Any]) -> SubmissionDetailOut:
+    """The clerk's view: ``personal`` is the case's decrypted ``{"name", "form", …}``."""
+    item, history, mats = _rows(s, sub)
+    out = render(sub, item, history, mats, material_names(item))
+    applicant = ApplicantOut(name=personal.get("name", ""), id_masked=sub.applicant_id_masked,
+                             form=personal.get("form", {}))
+    return SubmissionDetailOut(**dict(out), applicant=applicant)
+
+
+def _material(m: Any, names: dict[str, tuple[str, str]]) -> MaterialOut:
+    return MaterialOut(id=m.id, requirement=m.requirement, kind=m.kind, sha256=m.blob_sha256,
+                       content_type=m.content_type, size=m.size, verdict=m.verdict, waived_due=m.waived_due,
+                       name_zh=names.get(m.requirement, (m.requirement, ""))[0],
+                       name_en=names.get(m.requirement, ("", m.requirement))[1] or m.requirement,
+                       note=m.note, reviewed_by=m.reviewed_by, reviewed_at=m.reviewed_at)
+
+
+def render(sub: Any, item: Any, history: Sequence[Any], mats: Sequence[Any], names: dict[str, tuple[str, str]]
+           ) -> SubmissionOut:
+    """The API shape of a submission from its rows (ORM objects or anything with the same attributes)."""
+    code = sub.code
+    return SubmissionOut(
+        id=sub.id, code=code, printed_code=f"{code[:8]}-{code[8:12]}-{code[12:16]}-{code[16:]}",
+        local_code=sub.local_code, item_code=sub.item_code, item_name=item.name_zh if item else "",
+        item_name_en=item.name_en if item else "", status=sub.status, applicant_id_masked=sub.applicant_id_masked,
+        applicant_name_masked=sub.applicant_name_masked, ticket_id=sub.ticket_id, missing=sub.missing or [],
+        legal_due=sub.legal_due, promised_due=sub.promised_due, created_at=sub.created_at,
+        history=[HistoryOut(status=h.status, at=h.at, actor=h.actor, note=h.note) for h in history],
+        materials=[_material(m, names) for m in mats])

@@ -1,0 +1,31 @@
+"""Refusals of bookings and check-ins; a check-in outside its window is the domain's ``CheckInRefused``."""
+
+from __future__ import annotations
+
+from hall.server.domain.errors import DomainError
+
+
+class AppointmentNotFound(DomainError):
+    code = "appointment.not_found"
+    kind = "not_found"
+    template_zh = "没有该预约"
+    template_en = "no such appointment"
+
+
+class NoAppointmentFound(AppointmentNotFound):
+    """At check-in: nothing booked under that code or ID number; the citizen can still take a ticket."""
+
+    template_zh = "没有找到预约，请现场取普通号"
+    template_en = "no appointment found; please take an ordinary ticket"
+
+
+class SlotOrder(DomainError):
+    code = "appointment.slot"
+    template_zh = "预约时段的结束时间须晚于开始时间"
+    template_en = "slot_end must be after slot_start"
+
+
+class CheckInTarget(DomainError):
+    code = "checkin.target"
+    template_zh = "请提供预约码或身份证号（二者取一）"
+    template_en = "give exactly one of code or id_number"

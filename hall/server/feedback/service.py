@@ -1,0 +1,60 @@
+"""Evaluations (好差评: levels 1–2 need reasons and open a low-rating follow-up), help calls, alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from hall.server.core.context import HallContext, Tx
+from hall.server.domain import evaluations as dev
+from hall.server.feedback.followups import followup_view, open_followup
+from hall.server.feedback.models import Evaluation, FollowUp
+from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn
+
+FOLLOWUP_LIMIT = 500
+
+
+def checked(body: EvaluationIn, now: datetime) -> dev.Evaluation:
+    """The rating as the domain accepts it, before any write. Raises the domain's InvalidEvaluation."""
+    return dev.validate_evaluation(level=body.level, reasons=body.reasons, comment=body.comment,
+                                   ticket_id=body.ticket_id, submission_id=body.submission_code, at=now,
+                                   window=str(body.window) if body.window else None)
+
+
+def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime) -> EvaluationOut:
+    """Store a checked rating (:func:`checked`); a low one opens a follow-up for the manager."""
+    row = Evaluation(level=int(ev.level), reasons=[r.value for r in ev.reasons], comment=ev.comment,
+                     ticket_id=body.ticket_id, submission_code=body.submission_code, window=body.window,
+                     terminal_id=body.terminal_id, created_at=now)
+    tx.session.add(row)
+    tx.session.flush()
+    tx.emit("evaluation.created", {"id": row.id, "level": row.level, "window": row.window})
+    followup_id = None
+    if ev.level.low:
+        followup_id = open_followup(tx, "alert.low_rating", kind="low_rating", window=body.window,
+                                    ticket_id=body.ticket_id, evaluation_id=row.id, terminal_id=body.terminal_id,
+                                    message=f"{ev.level.zh}：{'、'.join(row.reasons)}").id
+    return EvaluationOut(id=row.id, level=row.level, reasons=row.reasons, followup_id=followup_id)
+
+
+def help_call(tx: Tx, body: HelpIn) -> FollowUpOut:
+    """A citizen asks staff for help (适老化 "help me"), or reports "couldn't get it done" (办不成事)."""
+    return open_followup(tx, "help.requested", kind=body.kind, window=body.window, terminal_id=body.terminal_id,
+                         ticket_id=body.ticket_id, message=body.message)
+
+
+def alert(tx: Tx, body: AlertIn) -> FollowUpOut:
+    """The counter's emergency button (一键报警): reaches every dashboard at once."""
+    return open_followup(tx, "alert.raised", kind="alert", window=body.window, message=body.message or "紧急求助")
+
+
+def followups(hall: HallContext, *, status: str | None, kind: str | None) -> list[FollowUpOut]:
+    """Newest first, at most :data:`FOLLOWUP_LIMIT`."""
+    with hall.db.read() as s:
+        q = select(FollowUp).order_by(FollowUp.id.desc()).limit(FOLLOWUP_LIMIT)
+        if status:
+            q = q.where(FollowUp.status == status)
+        if kind:
+            q = q.where(FollowUp.kind == kind)
+        return [followup_view(f) for f in s.scalars(q)]

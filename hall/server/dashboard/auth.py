@@ -25,7 +25,7 @@ from hall.server.auth.cache import Principal
 from hall.server.auth.models import ApiToken
 from hall.server.auth.tokens import authenticate
 from hall.server.core.context import HallContext
-from hall.server.core.http_errors import ApiError
+from hall.server.dashboard.errors import CsrfMismatch, DashboardRole, LoginRequired, SessionRevoked
 
 COOKIE = "hall_dashboard"
 CSRF_HEADER = "X-CSRF-Token"
@@ -89,15 +89,17 @@ def _active_token(hall: HallContext, token_id: int) -> ApiToken | None:
 
 
 def login(hall: HallContext, token: str, client: str) -> Principal:
-    """Check a manager/admin token (rate-limited like every token check). Raises ApiError 401/403/429."""
+    """Check a manager/admin token (rate-limited like every token check). Raises the token check's
+    AuthRequired, InvalidToken, AuthRateLimited, and DashboardRole."""
     who = authenticate(hall, token.strip() or None, client)
     if who.role not in ROLES:
-        raise ApiError(403, "dashboard.role", "the dashboard needs a manager token")
+        raise DashboardRole()
     return who
 
 
 def current_user(request: Request) -> DashUser:
-    """A manager from the session cookie or a bearer token. Raises ApiError 401/403."""
+    """A manager from the session cookie or a bearer token. Raises LoginRequired, SessionRevoked,
+    DashboardRole (and the token check's refusals for a bearer token)."""
     hall: HallContext = request.app.state.hall
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -107,22 +109,22 @@ def current_user(request: Request) -> DashUser:
     cookie = request.cookies.get(COOKIE, "")
     payload = read_session(hall, cookie) if cookie else None
     if payload is None:
-        raise ApiError(401, "dashboard.login_required", "please log in to the dashboard")
+        raise LoginRequired()
     row = _active_token(hall, payload["tid"])
     if row is None:
-        raise ApiError(401, "dashboard.session_revoked", "the token behind this session was revoked")
+        raise SessionRevoked()
     if row.role not in ROLES:
-        raise ApiError(403, "dashboard.role", "the dashboard needs a manager token")
+        raise DashboardRole()
     return DashUser(row.id, row.name, row.role, "cookie", csrf_for(hall, cookie))
 
 
 def writing_user(request: Request) -> DashUser:
-    """Like :func:`current_user`, plus the CSRF check for cookie sessions. Raises ApiError 401/403."""
+    """Like :func:`current_user`, plus the CSRF check for cookie sessions (CsrfMismatch)."""
     user = current_user(request)
     if user.via == "cookie":
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent or not hmac.compare_digest(sent, user.csrf):
-            raise ApiError(403, "dashboard.csrf", "missing or wrong X-CSRF-Token")
+            raise CsrfMismatch()
     return user
 
 

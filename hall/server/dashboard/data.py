@@ -10,23 +10,34 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Path, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.server.auth.deps import HallDep
 from hall.server.core.context import HallContext
-from hall.server.core.http_errors import ApiError
 from hall.server.dashboard.auth import COOKIE, Manager, ManagerWrite, read_session
+from hall.server.dashboard.schemas import (
+    CategoryPanelOut,
+    CloseIn,
+    CurrentTicketOut,
+    HallNameOut,
+    NoteIn,
+    OverviewOut,
+    RecentTicketOut,
+    TerminalPanelOut,
+    TotalsOut,
+    WindowPanelOut,
+)
 from hall.server.dashboard.stats import QueueState, assess
 from hall.server.domain.hallday import hall_day
 from hall.server.events.hub import make_event
 from hall.server.feedback import followups as followups
+from hall.server.feedback.errors import NoteRequired
 from hall.server.feedback.followups import followup_view
 from hall.server.feedback.models import Evaluation, FollowUp
+from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.service import queue_counts
 from hall.server.terminals.models import Terminal
 from hall.server.tickets.models import Ticket
@@ -41,47 +52,36 @@ _KIND_ORDER = {"alert": 0, "help": 1, "cannot_do": 2, "low_rating": 3}
 _RECHECK_S = 30.0
 
 
-class NoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    note: str = Field(default="", max_length=500)
+def _current(t: Ticket | None) -> CurrentTicketOut | None:
+    if t is None:
+        return None
+    return CurrentTicketOut(id=t.id, number=t.number, category=t.category, status=t.status, priority=t.priority,
+                            called_at=t.called_at, started_at=t.started_at)
 
 
-class CloseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    note: str = Field(min_length=1, max_length=500)
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt else None
-
-
-def _windows(s: Session, now: datetime) -> list[dict[str, Any]]:
+def _windows(s: Session, now: datetime) -> list[WindowPanelOut]:
     rows = list(s.scalars(select(Window).order_by(Window.number)))
     current_ids = [w.current_ticket_id for w in rows if w.current_ticket_id]
     current = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(current_ids)))} if current_ids else {}
     out = []
     for w in rows:
-        t = current.get(w.current_ticket_id or -1)
         # One definition of "served today" and "average handling time": the window record's own
         # (hall.server.windows.service.count_served), as in GET /windows and window.changed.
         figures = window_out(w, now=now)
-        out.append({
-            "number": w.number, "name": w.name, "categories": list(w.categories or []), "status": w.status,
-            "pause_reason": w.pause_reason, "clerk": w.clerk, "updated_at": _iso(w.updated_at),
-            "current": None if t is None else {"id": t.id, "number": t.number, "category": t.category,
-                                               "status": t.status, "priority": t.priority,
-                                               "called_at": _iso(t.called_at), "started_at": _iso(t.started_at)},
-            "served_today": figures.served_today, "avg_handling_s": figures.avg_handling_s,
-        })
+        out.append(WindowPanelOut(
+            number=w.number, name=w.name, categories=list(w.categories or []), status=w.status,
+            pause_reason=w.pause_reason, clerk=w.clerk, updated_at=w.updated_at,
+            current=_current(current.get(w.current_ticket_id or -1)), served_today=figures.served_today,
+            avg_handling_s=figures.avg_handling_s))
     return out
 
 
-def _categories(hall: HallContext, windows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _categories(hall: HallContext, windows: list[WindowPanelOut]) -> list[CategoryPanelOut]:
     counts = queue_counts(hall)
     open_by_cat: dict[str, int] = {}
     for w in windows:
-        if w["status"] == "open":
-            for c in w["categories"]:
+        if w.status == "open":
+            for c in w.categories:
                 open_by_cat[c] = open_by_cat.get(c, 0) + 1
     out = []
     for code, c in hall.categories.get().items():
@@ -91,28 +91,29 @@ def _categories(hall: HallContext, windows: list[dict[str, Any]]) -> list[dict[s
         state = QueueState(waiting=int(n.get("waiting", 0)), longest_wait_s=int(n.get("longest_wait_s", 0)),
                            sla_s=c.sla_minutes * 60, service_s=hall.stats.service_seconds.get(code),
                            open_windows=open_by_cat.get(code, 0))
-        out.append({"code": code, "name_zh": c.name_zh, "name_en": c.name_en, "sla_minutes": c.sla_minutes,
-                    "waiting": state.waiting, "longest_wait_s": state.longest_wait_s,
-                    "open_windows": state.open_windows, **assess(state)})
+        out.append(CategoryPanelOut(code=code, name_zh=c.name_zh, name_en=c.name_en, sla_minutes=c.sla_minutes,
+                                    waiting=state.waiting, longest_wait_s=state.longest_wait_s,
+                                    open_windows=state.open_windows, **assess(state)))
     return out
 
 
-def _terminals(hall: HallContext, s: Session, now: datetime) -> list[dict[str, Any]]:
+def _terminals(hall: HallContext, s: Session, now: datetime) -> list[TerminalPanelOut]:
     limit = hall.options.terminal_offline_after_s
     out = []
     for t in s.scalars(select(Terminal).order_by(Terminal.kind, Terminal.id)):
         age = (now - t.last_seen).total_seconds() if t.last_seen else None
         devices = [d for d in (t.devices or []) if isinstance(d, dict)]
-        out.append({"id": t.id, "name": t.name, "kind": t.kind, "location": t.location, "version": t.version,
-                    "online": age is not None and age <= limit, "last_seen": _iso(t.last_seen),
-                    "heartbeat_age_s": None if age is None else round(age), "devices": devices,
-                    "outbox_backlog": t.outbox_backlog, "oldest_pending_s": round(t.oldest_pending_s or 0)})
+        out.append(TerminalPanelOut(
+            id=t.id, name=t.name, kind=t.kind, location=t.location, version=t.version,
+            online=age is not None and age <= limit, last_seen=t.last_seen,
+            heartbeat_age_s=None if age is None else round(age), devices=devices,
+            outbox_backlog=t.outbox_backlog, oldest_pending_s=round(t.oldest_pending_s or 0)))
     # Offline terminals first: they are what the manager has to act on.
-    out.sort(key=lambda t: (t["online"], t["kind"], t["id"]))
+    out.sort(key=lambda t: (t.online, t.kind, t.id))
     return out
 
 
-def _followups(s: Session) -> list[dict[str, Any]]:
+def _followups(s: Session) -> list[FollowUpOut]:
     rows = list(s.scalars(select(FollowUp).where(FollowUp.status != "closed")
                           .order_by(FollowUp.created_at.desc()).limit(200)))
     tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_([f.ticket_id for f in rows
@@ -123,48 +124,47 @@ def _followups(s: Session) -> list[dict[str, Any]]:
     return [followup_view(f, tickets.get(f.ticket_id or -1), evs.get(f.evaluation_id or -1)) for f in rows]
 
 
-def overview(hall: HallContext) -> dict[str, Any]:
+def overview(hall: HallContext) -> OverviewOut:
     now = datetime.now(UTC)
     day = hall_day(now).isoformat()
     with hall.db.read() as s:
         windows = _windows(s, now)
         terminals = _terminals(hall, s, now)
-        followups = _followups(s)
-        recent = [{"id": t.id, "number": t.number, "category": t.category, "status": t.status,
-                   "window": t.window, "issued_at": _iso(t.issued_at)}
+        open_followups = _followups(s)
+        recent = [RecentTicketOut(id=t.id, number=t.number, category=t.category, status=t.status, window=t.window,
+                                  issued_at=t.issued_at)
                   for t in s.scalars(select(Ticket).where(Ticket.hall_day == day)
                                      .order_by(Ticket.id.desc()).limit(15))]
     categories = _categories(hall, windows)
-    totals = {"waiting": sum(c["waiting"] for c in categories),
-              "served": sum(w["served_today"] for w in windows),
-              "open_windows": sum(1 for w in windows if w["status"] == "open"),
-              "breaches": sum(1 for c in categories if c["breach"]),
-              "alerts": sum(1 for f in followups if f["kind"] == "alert" and f["status"] == "open")}
-    return {"now": now.isoformat(), "hall_day": day, "timezone": hall.options.timezone,
-            "hall": {"name_zh": hall.options.hall_name_zh, "name_en": hall.options.hall_name_en},
-            "totals": totals, "categories": categories, "windows": windows, "terminals": terminals,
-            "followups": followups, "recent": recent}
+    totals = TotalsOut(waiting=sum(c.waiting for c in categories), served=sum(w.served_today for w in windows),
+                       open_windows=sum(1 for w in windows if w.status == "open"),
+                       breaches=sum(1 for c in categories if c.breach),
+                       alerts=sum(1 for f in open_followups if f.kind == "alert" and f.status == "open"))
+    return OverviewOut(now=now, hall_day=day, timezone=hall.options.timezone,
+                       hall=HallNameOut(name_zh=hall.options.hall_name_zh, name_en=hall.options.hall_name_en),
+                       totals=totals, categories=categories, windows=windows, terminals=terminals,
+                       followups=open_followups, recent=recent)
 
 
-@router.get("/overview")
-def overview_route(hall: HallDep, user: Manager) -> dict[str, Any]:
+@router.get("/overview", response_model=OverviewOut)
+def overview_route(hall: HallDep, user: Manager) -> OverviewOut:
     """Everything the live panels show, computed on the server (the page only renders)."""
     return overview(hall)
 
 
-@router.post("/followups/{fid}/acknowledge")
+@router.post("/followups/{fid}/acknowledge", response_model=FollowUpOut)
 def acknowledge(hall: HallDep, user: ManagerWrite, body: NoteIn | None = None, fid: int = FollowUpId
-                ) -> dict[str, Any]:
+                ) -> FollowUpOut:
     """Seen and someone is on it: stops the alarm banner; the item stays listed until closed."""
     return followups.change(hall, fid, status="acknowledged", note=body.note if body else "", who=user)
 
 
-@router.post("/followups/{fid}/close")
-def close(body: CloseIn, hall: HallDep, user: ManagerWrite, fid: int = FollowUpId) -> dict[str, Any]:
+@router.post("/followups/{fid}/close", response_model=FollowUpOut)
+def close(body: CloseIn, hall: HallDep, user: ManagerWrite, fid: int = FollowUpId) -> FollowUpOut:
     """Done, with a note saying what was done (kept for the 好差评 follow-up record)."""
     note = body.note.strip()
     if not note:
-        raise ApiError(422, "followup.note_required", "closing needs a note")
+        raise NoteRequired()
     return followups.change(hall, fid, status="closed", note=note, who=user)
 
 

@@ -5,7 +5,7 @@ Definitions are in docs/dashboard.md."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 from hall.server.auth.deps import HallDep
 from hall.server.core.context import HallContext
-from hall.server.core.http_errors import ApiError
 from hall.server.dashboard.auth import Manager
+from hall.server.dashboard.errors import BadDate, DateOutOfRange
+from hall.server.dashboard.schemas import ChartCategoryOut, ChartsOut, HistogramOut
 from hall.server.dashboard.stats import wait_histogram
 from hall.server.domain.hallday import hall_day
 from hall.server.stats.report import TOTAL, csv_filename, period_days, report, report_csv, secs
+from hall.server.stats.schemas import ReportOut
 from hall.server.tickets.models import Ticket
 
 router = APIRouter()
@@ -37,16 +39,15 @@ def _day(hall: HallContext, text: str | None) -> date:
     try:
         d = date.fromisoformat(text)
     except ValueError:
-        raise ApiError(422, "dashboard.bad_date", "date must be a real YYYY-MM-DD day") from None
+        raise BadDate() from None
     # Week arithmetic at the ends of the calendar would overflow; no hall has data there anyway.
     if not 2000 <= d.year <= 2100:
-        raise ApiError(422, "dashboard.bad_date", "date must be between 2000 and 2100")
+        raise DateOutOfRange()
     return d
 
 
-
-@router.get("/charts")
-def charts(hall: HallDep, user: Manager, day: DayParam = None) -> dict[str, Any]:
+@router.get("/charts", response_model=ChartsOut)
+def charts(hall: HallDep, user: Manager, day: DayParam = None) -> ChartsOut:
     """Tickets issued per local hour per category, and the distribution of waits (issue → first call)."""
     d = _day(hall, day)
     tz = _tz(hall)
@@ -61,13 +62,13 @@ def charts(hall: HallDep, user: Manager, day: DayParam = None) -> dict[str, Any]
         wait = secs(issued, called)
         if wait is not None:
             waits.append(wait)
-    return {"day": d.isoformat(), "hours": list(range(24)),
-            "categories": [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en} for c in cats],
-            "per_hour": per_hour, "waits": wait_histogram(waits), "waits_n": len(waits)}
+    return ChartsOut(day=d.isoformat(), hours=list(range(24)),
+                     categories=[ChartCategoryOut(code=c.code, name_zh=c.name_zh, name_en=c.name_en) for c in cats],
+                     per_hour=per_hour, waits=HistogramOut(**wait_histogram(waits)), waits_n=len(waits))
 
 
-@router.get("/report")
-def report_route(hall: HallDep, user: Manager, period: Period = "day", date: DayParam = None) -> dict[str, Any]:
+@router.get("/report", response_model=ReportOut)
+def report_route(hall: HallDep, user: Manager, period: Period = "day", date: DayParam = None) -> ReportOut:
     """Per-category report for a hall day or week: tickets, waits p50/p90, handling time, no-shows, ratings."""
     return report(hall, period, _day(hall, date))
 
@@ -78,7 +79,8 @@ def report_csv_route(hall: HallDep, user: Manager, period: Period = "day", date:
     return csv_response(data)
 
 
-def csv_response(data: dict[str, Any]) -> Response:
-    return Response(report_csv(data), media_type="text/csv; charset=utf-8",
+def csv_response(data: ReportOut) -> Response:
+    """The report as the CSV file of docs/dashboard.md (also ``/stats/report?format=csv``, byte for byte)."""
+    return Response(report_csv(data.model_dump()), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{csv_filename(data)}"',
                              "Cache-Control": "no-store"})

@@ -1,8 +1,8 @@
 """The manager dashboard: the page at ``/dashboard``, its local assets, and manager login/logout.
 
 Every asset is served from ``hall/dashboard/`` by this module (no CDN: halls often have no internet).
-The data routes live in ``dashboard_data`` (live overview, follow-ups, events) and
-``dashboard_report`` (charts, day/week report, CSV); all are mounted under ``/api/v1/dashboard``.
+The data routes live in ``dashboard.data`` (live overview, follow-ups, events) and
+``dashboard.report`` (charts, day/week report, CSV); all are mounted under ``/api/v1/dashboard``.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from hall.server.core.context import HallContext
-from hall.server.core.http_errors import ApiError
 from hall.server.core.schemas import ERRORS
 from hall.server.dashboard import data as dashboard_data
 from hall.server.dashboard import report as dashboard_report
 from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, login, new_session
+from hall.server.dashboard.errors import AssetNotFound
+from hall.server.dashboard.schemas import LoginIn, LogoutOut, SessionOut
 
 ASSETS = Path(__file__).resolve().parents[2] / "dashboard"
 # A fixed list: no client-supplied path ever reaches the file system.
@@ -43,11 +43,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {k: dict(v) for k, v in ERRORS.ite
 api = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], responses=_RESPONSES)
 
 
-class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    token: str = Field(min_length=1, max_length=256, repr=False)
-
-
 @router.get("/dashboard", include_in_schema=False)
 def page() -> Response:
     return FileResponse(ASSETS / "index.html", media_type="text/html; charset=utf-8", headers=_HEADERS)
@@ -62,37 +57,31 @@ def page_slash() -> Response:
 def asset(name: str) -> Response:
     media = _FILES.get(name)
     if media is None:
-        raise ApiError(404, "dashboard.asset_not_found", "no such dashboard asset")
+        raise AssetNotFound()
     return FileResponse(ASSETS / name, media_type=media, headers=_HEADERS)
 
 
-def _session_body(name: str, role: str, csrf: str) -> dict[str, Any]:
-    return {"name": name, "role": role, "csrf": csrf, "session_s": SESSION_S}
-
-
-@api.post("/login")
-def login_route(body: LoginIn, request: Request) -> JSONResponse:
+@api.post("/login", response_model=SessionOut)
+def login_route(body: LoginIn, request: Request, response: Response) -> SessionOut:
     """Exchange a manager token for a 12-hour session cookie (HttpOnly, SameSite=Strict)."""
     hall: HallContext = request.app.state.hall
     who = login(hall, body.token, request.client.host if request.client else "?")
     cookie = new_session(hall, who)
-    resp = JSONResponse(_session_body(who.name, who.role, csrf_for(hall, cookie)))
-    resp.set_cookie(COOKIE, cookie, max_age=SESSION_S, httponly=True, samesite="strict",
-                    secure=request.url.scheme == "https", path="/")
-    return resp
+    response.set_cookie(COOKIE, cookie, max_age=SESSION_S, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+    return SessionOut(name=who.name, role=who.role, csrf=csrf_for(hall, cookie), session_s=SESSION_S)
 
 
-@api.post("/logout")
-def logout_route() -> JSONResponse:
-    resp = JSONResponse({"ok": True})
-    resp.delete_cookie(COOKIE, path="/")
-    return resp
+@api.post("/logout", response_model=LogoutOut)
+def logout_route(response: Response) -> LogoutOut:
+    response.delete_cookie(COOKIE, path="/")
+    return LogoutOut(ok=True)
 
 
-@api.get("/session")
-def session_route(user: Manager) -> dict[str, Any]:
+@api.get("/session", response_model=SessionOut)
+def session_route(user: Manager) -> SessionOut:
     """Who is logged in, and the CSRF value the page must send with its writes."""
-    return _session_body(user.name, user.role, user.csrf)
+    return SessionOut(name=user.name, role=user.role, csrf=user.csrf, session_s=SESSION_S)
 
 
 api.include_router(dashboard_data.router)

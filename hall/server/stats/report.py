@@ -19,6 +19,7 @@ from hall.server.core.context import HallContext
 from hall.server.dashboard.stats import CSV_COLUMNS, Tally
 from hall.server.domain.hallday import day_bounds
 from hall.server.feedback.models import Evaluation
+from hall.server.stats.schemas import ReportOut, ReportRowOut
 from hall.server.tickets.models import Ticket
 
 TOTAL = "ALL"
@@ -36,7 +37,7 @@ def secs(a: datetime | None, b: datetime | None) -> float | None:
     return (b - a).total_seconds() if a and b else None
 
 
-def report(hall: HallContext, period: str, day: date) -> dict[str, Any]:
+def report(hall: HallContext, period: str, day: date) -> ReportOut:
     first, last = period_days(period, day)
     tz = ZoneInfo(hall.options.timezone)
     cats = hall.categories.get()
@@ -63,13 +64,14 @@ def report(hall: HallContext, period: str, day: date) -> dict[str, Any]:
     rows = []
     for code in sorted(tallies):
         c = cats.get(code)
-        rows.append({"category": code, "category_name": c.name_zh if c else code,
-                     "category_name_en": c.name_en if c else code, **tallies[code].row()})
-    rows.append({"category": TOTAL, "category_name": "合计", "category_name_en": "Total", **total.row()})
-    return {"period": period, "period_start": first.isoformat(), "period_end": last.isoformat(), "rows": rows}
+        rows.append(ReportRowOut(category=code, category_name=c.name_zh if c else code,
+                                 category_name_en=c.name_en if c else code, **tallies[code].row()))
+    rows.append(ReportRowOut(category=TOTAL, category_name="合计", category_name_en="Total", **total.row()))
+    return ReportOut(period=period, period_start=first.isoformat(), period_end=last.isoformat(), rows=rows)
 
 
 def report_csv(data: dict[str, Any]) -> str:
+    """The report (``ReportOut.model_dump()``) as CSV: the columns of docs/dashboard.md, a BOM for Excel."""
     out = io.StringIO()
     # A BOM so Excel (what most halls open it with) reads the Chinese names as UTF-8.
     out.write("\ufeff")
@@ -81,8 +83,8 @@ def report_csv(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def csv_filename(data: dict[str, Any]) -> str:
-    return f"hall-report-{data['period']}-{data['period_start']}.csv"
+def csv_filename(data: ReportOut) -> str:
+    return f"hall-report-{data.period}-{data.period_start}.csv"
 
 
 def _cell(value: Any) -> str:

@@ -11,6 +11,7 @@ from hall.server.core.context import HallContext
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.wait_estimate import ewma_service_s
 from hall.server.queue import order as queue
+from hall.server.stats.schemas import LiveCategoryOut, LiveOut, SnapshotCategoryOut, SnapshotOut, SnapshotWindowOut
 from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.windows.models import Window
 
@@ -64,13 +65,31 @@ def refresh_estimates(hall: HallContext) -> None:
                       open_domain_windows=queue.open_windows(windows))
 
 
-def snapshot(hall: HallContext) -> dict[str, Any]:
+def snapshot_out(hall: HallContext) -> SnapshotOut:
+    """Per category the queue now (waiting, longest wait, estimate for a new ticket) and the windows."""
     counts = queue_counts(hall)
     with hall.db.read() as s:
-        windows = [{"number": w.number, "status": w.status, "current_ticket_id": w.current_ticket_id,
-                    "categories": list(w.categories or [])} for w in s.scalars(select(Window).order_by(Window.number))]
+        windows = [SnapshotWindowOut(number=w.number, status=w.status, current_ticket_id=w.current_ticket_id,
+                                     categories=list(w.categories or []))
+                   for w in s.scalars(select(Window).order_by(Window.number))]
     cats = hall.categories.get()
-    categories = [{"code": code, "name": cats[code].name_zh if code in cats else code,
-                   "sla_minutes": cats[code].sla_minutes if code in cats else None, **v}
+    categories = [SnapshotCategoryOut(code=code, name=cats[code].name_zh if code in cats else code,
+                                      sla_minutes=cats[code].sla_minutes if code in cats else None, **v)
                   for code, v in sorted(counts.items())]
-    return {"categories": categories, "windows": windows}
+    return SnapshotOut(categories=categories, windows=windows)
+
+
+def snapshot(hall: HallContext) -> dict[str, Any]:
+    """The ``queue.snapshot`` event's data (:func:`snapshot_out` as JSON)."""
+    return snapshot_out(hall).model_dump(mode="json")
+
+
+def live(hall: HallContext) -> LiveOut:
+    """The snapshot with the SLA flags of ``GET /stats/live``."""
+    snap = snapshot_out(hall)
+    categories = []
+    for c in snap.categories:
+        sla = (c.sla_minutes or 0) * 60
+        categories.append(LiveCategoryOut(**dict(c), sla_breached=bool(sla and c.longest_wait_s > sla),
+                                          open_another_window=bool(sla and c.estimated_wait_s > sla)))
+    return LiveOut(categories=categories, windows=snap.windows)

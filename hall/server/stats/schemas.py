@@ -1,0 +1,82 @@
+"""The live queue figures (``queue.snapshot`` event, ``GET /stats/live``) and the day/week report.
+
+Report definitions (docs/dashboard.md): a day is a hall day, a week the Monday–Sunday week, one row per
+category plus ``ALL``; no-show rate = no-shows ÷ (served + no-shows).
+"""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field
+
+from hall.server.core.schemas import Out
+
+
+class SnapshotCategoryOut(Out):
+    code: str
+    name: str
+    sla_minutes: int | None = None
+    waiting: int = 0
+    longest_wait_s: int = 0
+    estimated_wait_s: int = 0
+
+
+class SnapshotWindowOut(Out):
+    number: int
+    status: str
+    current_ticket_id: int | None = None
+    categories: list[str] = Field(default_factory=list)
+
+
+class SnapshotOut(Out):
+    """The ``queue.snapshot`` event's data: per category the queue now, and the windows."""
+
+    categories: list[SnapshotCategoryOut]
+    windows: list[SnapshotWindowOut]
+
+
+class LiveCategoryOut(SnapshotCategoryOut):
+    # The longest wait is past the target; the estimate for a new ticket is past it too.
+    sla_breached: bool = False
+    open_another_window: bool = False
+
+
+class LiveOut(Out):
+    categories: list[LiveCategoryOut]
+    windows: list[SnapshotWindowOut]
+
+
+class ReportRowOut(Out):
+    category: str
+    category_name: str
+    category_name_en: str = ""
+    tickets: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    no_show_rate: float | None = None
+    wait_p50_s: int | None = None
+    wait_p90_s: int | None = None
+    handling_avg_s: int | None = None
+    handling_p50_s: int | None = None
+    ratings: int = 0
+    rating_avg: float | None = None
+    rating_good_rate: float | None = None
+    rating_bad: int = 0
+
+
+class ReportOut(Out):
+    """``GET /dashboard/report``: the period (``day`` or ``week``), its first and last hall day, the rows."""
+
+    period: str
+    period_start: str
+    period_end: str
+    rows: list[ReportRowOut]
+
+
+class StatsReportOut(ReportOut):
+    """``GET /stats/report``: the dashboard's report plus ``from``/``to`` (= ``period_start``/``period_end``)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str

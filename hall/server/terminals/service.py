@@ -1,0 +1,57 @@
+"""Terminals: registration and heartbeats; a terminal is offline when its heartbeat is late."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from hall.server.core.context import HallContext
+from hall.server.terminals.errors import TerminalNotRegistered
+from hall.server.terminals.models import Terminal
+from hall.server.terminals.schemas import HeartbeatIn, RegisterIn, TerminalOut
+
+
+def terminal_out(hall: HallContext, t: Terminal, now: datetime | None = None) -> TerminalOut:
+    now = now or datetime.now(UTC)
+    online = t.last_seen is not None and (now - t.last_seen).total_seconds() <= hall.options.terminal_offline_after_s
+    return TerminalOut(id=t.id, name=t.name, kind=t.kind, location=t.location, version=t.version, online=online,
+                       last_seen=t.last_seen, devices=t.devices, outbox_backlog=t.outbox_backlog,
+                       oldest_pending_s=t.oldest_pending_s)
+
+
+def register(hall: HallContext, body: RegisterIn) -> TerminalOut:
+    """Create or update the terminal; it counts as seen now (``terminal.changed`` goes out)."""
+    with hall.unit() as tx:
+        t = tx.session.get(Terminal, body.id) or Terminal(id=body.id, registered_at=datetime.now(UTC))
+        t.name, t.kind, t.location, t.version = body.name, body.kind, body.location, body.version
+        t.last_seen = datetime.now(UTC)
+        tx.session.add(t)
+        tx.session.flush()
+        out = terminal_out(hall, t)
+        tx.emit("terminal.changed", out.model_dump(mode="json"))
+        return out
+
+
+def heartbeat(hall: HallContext, terminal_id: str, body: HeartbeatIn) -> TerminalOut:
+    """Record a heartbeat. Raises TerminalNotRegistered."""
+    with hall.unit() as tx:
+        t = tx.session.get(Terminal, terminal_id)
+        if t is None:
+            raise TerminalNotRegistered()
+        now = datetime.now(UTC)
+        was = terminal_out(hall, t, now)
+        t.last_seen, t.devices = now, [d.model_dump() for d in body.devices]
+        t.outbox_backlog, t.oldest_pending_s = body.outbox_backlog, body.oldest_pending_s
+        t.version = body.version or t.version
+        out = terminal_out(hall, t, now)
+        # Only changes go out as events; a steady heartbeat would flood every dashboard.
+        if (was.online, was.devices, was.outbox_backlog) != (True, out.devices, out.outbox_backlog):
+            tx.emit("terminal.changed", out.model_dump(mode="json"))
+        return out
+
+
+def terminals(hall: HallContext) -> list[TerminalOut]:
+    now = datetime.now(UTC)
+    with hall.db.read() as s:
+        return [terminal_out(hall, t, now) for t in s.scalars(select(Terminal).order_by(Terminal.id))]

@@ -17,38 +17,23 @@ import hmac
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, update
 
 from hall.server.audit import service as audit
 from hall.server.auth.cache import Principal
 from hall.server.core.context import HallContext, Tx
-from hall.server.core.http_errors import ApiError
 from hall.server.domain.identity import parse_id_number
+from hall.server.identity.errors import ServiceCodeExpired, ServiceCodeInvalid, ServiceCodeUsed
 from hall.server.identity.models import ServiceCode
+from hall.server.identity.schemas import IdentityOut, ServiceCodeOut
 
 PREFIX = "HSC1"
 TTL_S = 300
 REPEAT_S = 30
 _FORM = re.compile(r"HSC1\.([A-Za-z0-9_-]{22})\.([0-9a-f]{1,12})\.([A-Za-z0-9_-]{22})")
-_TEXT = {
-    "invalid": ("无法识别这个亮码，请刷新后重试或刷身份证",
-                "This service code is not recognised; refresh it or use your ID card"),
-    "expired": ("亮码已过期，请在手机上刷新后再扫",
-                "This service code has expired; refresh it on your phone and scan again"),
-    "used": ("这个亮码已使用过，请在手机上刷新后再扫", "This service code was already used; refresh it on your phone"),
-}
-
-
-def _refuse(reason: str) -> ApiError:
-    # 404: the terminal has nothing to prefill; the code says why (the kiosk shows "try another way").
-    zh, en = _TEXT[reason]
-    return ApiError(404, f"service_code.{reason}", en, message_zh=zh, message_en=en, params={"reason": reason})
-
-
 def issue(hall: HallContext, tx: Tx, who: Principal, *, id_number: str, name: str,
-          now: datetime | None = None, ttl_s: int = TTL_S) -> dict[str, Any]:
+          now: datetime | None = None, ttl_s: int = TTL_S) -> ServiceCodeOut:
     """A new code for this identity. Raises the domain's InvalidIdNumber for a bad ID number."""
     now = now or datetime.now(UTC)
     person = parse_id_number(id_number)
@@ -61,46 +46,46 @@ def issue(hall: HallContext, tx: Tx, who: Principal, *, id_number: str, name: st
     s.add(ServiceCode(id=sid, personal_enc=hall.keyring.encrypt({"id_number": person.value, "name": name}),
                       expires_at=expires, issued_by=who.name, created_at=now))
     audit.record(s, who, "service_code.issue", f"code {sid[:6]}")
-    return {"code": f"{body}.{hall.keyring.sign_code(body)}", "expires_at": expires.isoformat(), "ttl_s": ttl_s}
+    return ServiceCodeOut(code=f"{body}.{hall.keyring.sign_code(body)}", expires_at=expires, ttl_s=ttl_s)
 
 
 def _parse(hall: HallContext, text: str) -> tuple[str, datetime]:
     found = _FORM.fullmatch(text.strip())
     if found is None:
-        raise _refuse("invalid")
+        raise ServiceCodeInvalid()
     sid, exp_hex, mac = found.groups()
     if not hmac.compare_digest(mac, hall.keyring.sign_code(f"{PREFIX}.{sid}.{exp_hex}")):
-        raise _refuse("invalid")
+        raise ServiceCodeInvalid()
     try:
         expires = datetime.fromtimestamp(int(exp_hex, 16), UTC)
     except (OverflowError, ValueError, OSError):
-        raise _refuse("invalid") from None
+        raise ServiceCodeInvalid() from None
     return sid, expires
 
 
-def resolve(hall: HallContext, tx: Tx, who: Principal, text: str, *, now: datetime | None = None) -> dict[str, Any]:
-    """The identity behind a code, claimed once. Raises ApiError 404 ``service_code.*``."""
+def resolve(hall: HallContext, tx: Tx, who: Principal, text: str, *, now: datetime | None = None) -> IdentityOut:
+    """The identity behind a code, claimed once. Raises ServiceCodeInvalid, ServiceCodeExpired, ServiceCodeUsed."""
     now = now or datetime.now(UTC)
     sid, expires = _parse(hall, text)
     if now >= expires:
-        raise _refuse("expired")
+        raise ServiceCodeExpired()
     s = tx.session
     claimed = s.execute(update(ServiceCode).where(
         ServiceCode.id == sid, ServiceCode.used_at.is_(None), ServiceCode.expires_at > now).values(
         used_at=now, used_by=who.name)).rowcount  # type: ignore[attr-defined]
     row = s.get(ServiceCode, sid)
     if row is None:
-        raise _refuse("invalid")
+        raise ServiceCodeInvalid()
     if not claimed:
         if row.expires_at <= now:
-            raise _refuse("expired")
+            raise ServiceCodeExpired()
         repeat = row.used_by == who.name and row.used_at is not None and now - row.used_at <= timedelta(
             seconds=REPEAT_S)
         if not repeat:
-            raise _refuse("used")
+            raise ServiceCodeUsed()
     person = hall.keyring.decrypt(row.personal_enc)
     masked = parse_id_number(person["id_number"]).masked
     if claimed:
         audit.record(s, who, "service_code.resolve", f"code {sid[:6]}")
-    return {"id_number": person["id_number"], "name": person.get("name", ""), "id_masked": masked,
-            "expires_at": expires.isoformat()}
+    return IdentityOut(id_number=person["id_number"], name=person.get("name", ""), id_masked=masked,
+                       expires_at=expires)

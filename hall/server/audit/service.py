@@ -9,13 +9,14 @@ name — and every detail passes the privacy redaction as well.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.privacy import redact
 from hall.server.audit.models import AuditEntry
+from hall.server.audit.schemas import AuditEntryOut
 from hall.server.core.context import HallContext
 
 MAX_LIMIT = 1000
@@ -44,13 +45,13 @@ def record_now(hall: HallContext, who: Actor | None, action: str, target: str = 
         record(session, who, action, target, detail)
 
 
-def entry_view(e: AuditEntry) -> dict[str, Any]:
-    return {"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
-            "target": e.target, "detail": e.detail}
+def entry_view(e: AuditEntry) -> AuditEntryOut:
+    return AuditEntryOut(id=e.id, at=e.at, actor=e.actor, role=e.role, action=e.action, target=e.target,
+                         detail=e.detail)
 
 
 def entries(hall: HallContext, *, action: str | None = None, actor: str | None = None, after_id: int = 0,
-            limit: int = 200) -> list[dict[str, Any]]:
+            limit: int = 200) -> list[AuditEntryOut]:
     """Newest first; ``after_id`` pages forward from an id already seen (oldest first then)."""
     q = select(AuditEntry)
     if action:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from typing import Any
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from hall.server.core.context import HallContext
 from hall.server.core.schemas import ERRORS
+from hall.server.public.schemas import PublicFollowOut, PublicTicketOut
 from hall.server.queue.order import estimate
 from hall.server.tickets.errors import TicketNotFound
 from hall.server.tickets.explain import explain
@@ -75,7 +75,7 @@ _STATUS_ZH = {"waiting": "等候中", "called": "请到 {window} 号窗口办理
               "done": "已办结", "no_show": "已过号，请到服务台", "cancelled": "已取消"}
 
 
-def _public_state(hall: HallContext, token: str) -> dict[str, Any]:
+def _public_state(hall: HallContext, token: str) -> PublicTicketOut:
     now = datetime.now(UTC)
     with hall.db.read() as s:
         t = s.scalar(select(Ticket).where(Ticket.public_token == token))
@@ -84,20 +84,21 @@ def _public_state(hall: HallContext, token: str) -> dict[str, Any]:
         why = explain(hall, s, t, now=now)
         ahead = why.waiting_ahead if t.status == "waiting" else 0
         call = announce_text(t.number, t.window) if t.status == "called" and t.window else None
-        return {"number": t.number, "category": t.category, "status": t.status, "window": t.window,
-                "waiting_ahead": ahead, "estimated_wait_s": estimate(hall, t.category, ahead),
-                "status_zh": _STATUS_ZH.get(t.status, t.status).format(window=t.window),
-                "call_text": call, "call_count": t.call_count, "why_zh": why.text_zh,
-                "why_en": why.text_en}
+        return PublicTicketOut(number=t.number, category=t.category, status=t.status, window=t.window,
+                               waiting_ahead=ahead, estimated_wait_s=estimate(hall, t.category, ahead),
+                               status_zh=_STATUS_ZH.get(t.status, t.status).format(window=t.window),
+                               call_text=call, call_count=t.call_count, why_zh=why.text_zh, why_en=why.text_en)
 
 
-@router.get("/t/{token}.json", responses={404: ERRORS[404], 422: ERRORS[422]})
-def public_ticket_json(request: Request, token: str = Token) -> JSONResponse:
-    return JSONResponse(_public_state(request.app.state.hall, token), headers={"Cache-Control": "no-store"})
+@router.get("/t/{token}.json", response_model=PublicTicketOut, responses={404: ERRORS[404], 422: ERRORS[422]})
+def public_ticket_json(request: Request, response: Response, token: str = Token) -> PublicTicketOut:
+    response.headers["Cache-Control"] = "no-store"
+    return _public_state(request.app.state.hall, token)
 
 
-@router.post("/t/{token}/notify", responses={404: ERRORS[404], 409: ERRORS[409], 422: ERRORS[422]})
-def public_follow(request: Request, body: NotifyIn, token: str = Token) -> JSONResponse:
+@router.post("/t/{token}/notify", response_model=PublicFollowOut,
+             responses={404: ERRORS[404], 409: ERRORS[409], 422: ERRORS[422]})
+def public_follow(request: Request, body: NotifyIn, token: str = Token) -> PublicFollowOut:
     """Follow one's own ticket from the phone page (no login: the token is the ticket's secret)."""
     hall: HallContext = request.app.state.hall
     with hall.db.read() as s:
@@ -106,15 +107,15 @@ def public_follow(request: Request, body: NotifyIn, token: str = Token) -> JSONR
             raise TicketNotFound()
         ticket_id = t.id
     out = start_following(hall, ticket_id, body)
-    return JSONResponse({"number": out.number, "channel": out.channel, "following": True})
+    return PublicFollowOut(number=out.number, channel=out.channel, following=True)
 
 
 @router.get("/t/{token}", response_class=HTMLResponse, responses={404: _JSON_ERROR, 422: _JSON_ERROR})
 def public_ticket_page(request: Request, token: str = Token) -> HTMLResponse:
     hall: HallContext = request.app.state.hall
     st = _public_state(hall, token)
-    page = _PAGE.format(number=html.escape(st["number"]), hall=html.escape(hall.options.hall_name_zh),
-                        status_zh=html.escape(st["call_text"] or st["status_zh"]), ahead=st["waiting_ahead"],
-                        wait_min=max(1, round(st["estimated_wait_s"] / 60)), why=html.escape(st["why_zh"]),
+    page = _PAGE.format(number=html.escape(st.number), hall=html.escape(hall.options.hall_name_zh),
+                        status_zh=html.escape(st.call_text or st.status_zh), ahead=st.waiting_ahead,
+                        wait_min=max(1, round(st.estimated_wait_s / 60)), why=html.escape(st.why_zh),
                         poll_ms=POLL_MS)
     return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

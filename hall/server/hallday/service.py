@@ -22,6 +22,7 @@ from hall.server.core.context import HallContext, Tx
 from hall.server.domain.hallday import HALL_TZ, ClosingPolicy, OpenTicket, hall_day, plan_closing
 from hall.server.domain.tickets import TicketAction, TicketStatus, act
 from hall.server.hallday.models import HallDay
+from hall.server.hallday.schemas import CategoryClosingOut, DayClosedOut
 from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.tickets.numbering import start_after
 from hall.server.tickets.transitions import in_line
@@ -57,7 +58,7 @@ def close_days(hall: HallContext, tx: Tx, today: date) -> dict[str, Any] | None:
     by_cat: dict[str, list[Any]] = {}
     for r in rows:
         by_cat.setdefault(r.category, []).append(r)
-    summary: dict[str, Any] = {}
+    closing: dict[str, CategoryClosingOut] = {}
     taken = set(s.scalars(select(Ticket.number).where(Ticket.hall_day == today.isoformat())))
     for cat, tickets in sorted(by_cat.items()):
         policy = effective_policy(policies.get(cat), hall.options.closing_policy)
@@ -78,13 +79,15 @@ def close_days(hall: HallContext, tx: Tx, today: date) -> dict[str, Any] | None:
             s.execute(update(Ticket).where(Ticket.id.in_(carry)).values(hall_day=today.isoformat()))
             start_after(tx.sql, day=today.isoformat(), category=cat, start=plan.next_sequence_start.get(cat, 1),
                         waiting=lined)
-        summary[cat] = {"policy": policy.value, "closed": len(close), "carried": len(carry),
-                        "conflicts": len(close) - len(plan.close)}
+        closing[cat] = CategoryClosingOut(policy=policy.value, closed=len(close), carried=len(carry),
+                                          conflicts=len(close) - len(plan.close))
     s.execute(update(TicketCounter).where(TicketCounter.hall_day < today.isoformat()).values(waiting=0))
+    event = DayClosedOut(day=yesterday, today=today.isoformat(), categories=closing).model_dump(mode="json")
+    summary: dict[str, Any] = event["categories"]
     for day in sorted({r.hall_day for r in rows} | {yesterday}):
         if s.get(HallDay, day) is None:
             s.add(HallDay(day=day, closed_at=datetime.now(UTC), summary=summary if day == yesterday else {}))
-    tx.emit("hall.day_closed", {"day": yesterday, "today": today.isoformat(), "categories": summary})
+    tx.emit("hall.day_closed", event)
     log.info("hall day %s closed: %s", yesterday,
              ", ".join(f"{c} {v['policy']} closed={v['closed']} carried={v['carried']}" for c, v in summary.items())
              or "nothing was waiting")

@@ -39,31 +39,6 @@ STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404, "un
           "bad_request": 400, "not_allowed": 405, "internal": 500}
 
 
-class ApiError(Exception):
-    """Raise anywhere in a route or service; rendered as ``{"error": {...}}`` with ``status``."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(f"{code}: {message}")
-        self.status, self.code, self.message, self.extra = status, code, message, extra
-
-    def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, **self.extra}}
-
-
-def not_found(what: str) -> ApiError:
-    return ApiError(404, f"{what}.not_found", f"no such {what}")
-
-
-def conflict(code: str, message: str) -> ApiError:
-    return ApiError(409, code, message)
-
-
-def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
-                   **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status,
-                        headers=headers)
-
-
 def domain_status(exc: DomainError) -> int:
     return STATUS.get(exc.kind, 422)
 
@@ -146,12 +121,6 @@ def db_unavailable(request: Request, exc: BaseException) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        retry = exc.extra.get("retry_after_s")
-        return JSONResponse(exc.body(), status_code=exc.status,
-                            headers={"Retry-After": str(retry)} if retry is not None else None)
-
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return domain_response(exc)

@@ -164,11 +164,10 @@ class HallClient:
     def explain(self, ticket_id: int) -> m.Explanation:
         return m.Explanation.model_validate(self.request("GET", f"/tickets/{ticket_id}/explain"))
 
-    def follow_ticket(self, ticket_id: int, *, channel: str, to: str) -> dict[str, Any]:
+    def follow_ticket(self, ticket_id: int, *, channel: str, to: str) -> m.Follow:
         """Send "3 ahead of you" and "your turn" to ``to`` (``channel`` sms or wechat)."""
-        result: dict[str, Any] = self.request("POST", f"/tickets/{ticket_id}/notify",
-                                              json={"channel": channel, "to": to})
-        return result
+        return m.Follow.model_validate(self.request("POST", f"/tickets/{ticket_id}/notify",
+                                                    json={"channel": channel, "to": to}))
 
     def cancel_ticket(self, ticket_id: int, *, idempotency_key: str | None = None) -> m.Ticket:
         return m.Ticket.model_validate(self.request("POST", f"/tickets/{ticket_id}/cancel",

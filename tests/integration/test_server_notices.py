@@ -124,7 +124,7 @@ def test_following_through_the_api_and_the_public_page(hall_server: HallServer) 
     clerk = {"Authorization": f"Bearer {hall_server.tokens['clerk']}"}
     tickets = [httpx.post(f"{api}/tickets", json={"category": "C"}, headers=kiosk).json() for _ in range(5)]
     client = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
-    assert client.follow_ticket(tickets[4]["id"], channel="sms", to=PHONE)["following"] is True
+    assert client.follow_ticket(tickets[4]["id"], channel="sms", to=PHONE).following is True
     why = client.explain(tickets[4]["id"])
     assert why.lane == "normal" and why.next_numbers == ["C001", "C002", "C003", "C004"]
     bad = httpx.post(f"{api}/tickets/{tickets[3]['id']}/notify", json={"channel": "sms", "to": "12345"},

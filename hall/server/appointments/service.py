@@ -105,7 +105,8 @@ def check_in(hall: HallContext, tx: Tx, body: CheckInIn) -> CheckInOut:
     appt = _find(hall, tx.session, body, now)
     paused = _pause(tx, hall, appt.id_hash, now, besides=appt.id) if appt.status == "booked" else None
     decision = dapp.decide_check_in(
-        dapp.Appointment(appt.id, appt.code, appt.category, appt.slot_start, appt.slot_end, appt.status),
+        dapp.Appointment(appt.id, appt.code, appt.category, appt.slot_start, appt.slot_end,
+                         dapp.AppointmentStatus(appt.status)),
         now, window=_window(hall),
         paused_until=datetime.fromisoformat(paused.params["until_utc"]) if paused is not None else None)
     if not decision.ok:

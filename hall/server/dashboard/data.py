@@ -81,8 +81,8 @@ def _categories(hall: HallContext, windows: list[WindowPanelOut]) -> list[Catego
     open_by_cat: dict[str, int] = {}
     for w in windows:
         if w.status == "open":
-            for c in w.categories:
-                open_by_cat[c] = open_by_cat.get(c, 0) + 1
+            for code in w.categories:
+                open_by_cat[code] = open_by_cat.get(code, 0) + 1
     out = []
     for code, c in hall.categories.get().items():
         if not c.active:

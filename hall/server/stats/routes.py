@@ -38,4 +38,4 @@ def stats_report(hall: HallDep, who: ManagerRole, period: Literal["day", "week"]
     data = build_report(hall, period, day or hall_day(datetime.now(UTC)))
     if format == "csv":
         return csv_response(data)
-    return StatsReportOut(**dict(data), to=data.period_end, **{"from": data.period_start})
+    return StatsReportOut.model_validate({**dict(data), "from": data.period_start, "to": data.period_end})

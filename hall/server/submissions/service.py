@@ -148,9 +148,9 @@ def create(hall: HallContext, tx: Tx, body: SubmissionIn, files: dict[str, Store
     # An e-license counts only if the library really holds it for this citizen.
     types = {mat.e_license_type for mat in item.materials if mat.code in elic and mat.e_license_type in licensed}
     check = dsub.check_materials(item, provided, e_license_types=types, waive=waive, today=hall_day(now))
-    for code, how in check.satisfied.items():
+    for requirement, how in check.satisfied.items():
         if how == "e_license":
-            records.append(_material(code, "elicense"))
+            records.append(_material(requirement, "elicense"))
     history = dsub.advance((), "submitted", at=now, actor=req.get("terminal_id") or "kiosk")
     target = "accepted" if check.complete else "supplement_required"
     history = dsub.advance(history, target, at=now, actor="pre-review",

@@ -156,7 +156,8 @@ def test_hostile_upload_is_refused_and_writes_nothing(server: HallServer, case: 
     r = _post(server, files)
     assert r.status_code == status, (case, r.text[:300])
     err = r.json()["error"]
-    assert err["code"] == code and err["message"]
+    assert err["code"] == code and err["message"] and err["message_zh"]
+    assert "passwd" not in r.text and "boot.ini" not in r.text  # the client's file name never comes back
     after = _tree(*roots)
     new = {p: n for p, n in after.items() if p not in before and not p.endswith(("-wal", "-shm", "-journal"))}
     assert new == {}, new

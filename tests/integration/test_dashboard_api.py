@@ -80,6 +80,7 @@ def test_cookie_writes_need_csrf_and_revoking_the_token_ends_the_session(server:
                       .values(revoked_at=datetime.now(UTC)))
         r = client.get(f"{API}/dashboard/overview")
         assert r.status_code == 401 and r.json()["error"]["code"] == "dashboard.session_revoked"
+        assert r.json()["error"]["message_zh"] == "登录所用的令牌已被吊销，请重新登录"
     finally:
         db.dispose()
 

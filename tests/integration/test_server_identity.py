@@ -112,6 +112,7 @@ def test_altered_foreign_and_expired_codes_are_refused(hall_server_shared: HallS
         for text in codes:
             r = _resolve(s, text)
             assert r.status_code == 404 and r.json()["error"]["code"] == f"service_code.{reason}", (text, r.text)
+            assert r.json()["error"]["params"] == {"reason": reason} and r.json()["error"]["message_zh"]
     assert _resolve(s, code).status_code == 200  # the untouched code still works
 
 

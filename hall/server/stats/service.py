@@ -55,7 +55,8 @@ def refresh_estimates(hall: HallContext) -> None:
         windows = list(s.scalars(select(Window).where(Window.status == "open")))
     samples: dict[str, list[float]] = {}
     for cat, started, finished in rows:
-        samples.setdefault(cat, []).append(max(0.0, (finished - started).total_seconds()))
+        if started is not None and finished is not None:  # both set on a done ticket (the query asks so)
+            samples.setdefault(cat, []).append(max(0.0, (finished - started).total_seconds()))
     service_seconds = {cat: ewma_service_s(durations[-_SAMPLES:]) for cat, durations in samples.items()}
     open_by_cat: dict[str, int] = {}
     for w in windows:

@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from config.privacy import mask_name
@@ -106,7 +106,7 @@ def _item(s: Session, code: str) -> _Item | None:
 
 
 # Statements of the submission write, compiled once (SQLAlchemy caches their compiled form).
-_SUB, _MAT, _STATUS = Submission.__table__, SubmissionMaterial.__table__, SubmissionStatus.__table__
+_SUB, _MAT, _STATUS = (cast(Table, m.__table__) for m in (Submission, SubmissionMaterial, SubmissionStatus))
 _BY_LOCAL = select(_SUB.c.id).where(_SUB.c.local_code == bindparam("local"))
 _INSERT_SUB = _SUB.insert().returning(_SUB.c.id)
 _INSERT_MAT = _MAT.insert().returning(_MAT.c.id, sort_by_parameter_order=True)

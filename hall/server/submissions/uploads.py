@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -133,7 +134,7 @@ def store_all(parts: Iterable[Part], data_dir: Path, *, max_bytes: int, budget: 
 
 
 # Built once per dialect: a statement rebuilt with literal rows on every upload is compiled every time.
-_ADD_BLOB = {name: ins(Blob.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+_ADD_BLOB = {name: ins(cast(Table, Blob.__table__)).on_conflict_do_nothing(index_elements=["sha256"])
              for name, ins in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hall.client import models as m
-from hall.server.submissions.schemas import SubmissionOut
+from hall.server.submissions.schemas import HistoryOut, SubmissionOut
 from hall.server.tickets.schemas import TicketOut
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,7 +35,7 @@ def test_an_answer_reads_back_as_the_model_it_was_built_from() -> None:
     at = datetime(2026, 11, 22, 1, 30, tzinfo=UTC)
     sent = SubmissionOut(id=7, code="202611220042A7K3M", item_code="X1", status="accepted",
                          applicant_id_masked="110101********1234", legal_due=date(2026, 12, 1), created_at=at,
-                         history=[{"status": "submitted", "at": at}])
+                         history=[HistoryOut(status="submitted", at=at)])
     body = json.loads(json.dumps(sent.model_dump(mode="json")))
     assert body["legal_due"] == "2026-12-01" and body["created_at"] == "2026-11-22T01:30:00+00:00"
     got = m.Submission.model_validate({**body, "added_by_a_newer_server": 1})

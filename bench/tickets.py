@@ -41,6 +41,7 @@ from typing import Any
 import httpx
 
 from bench._stats import percentile
+from hall.server.domain.hallday import MAX_SEQUENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("HALL_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -98,6 +99,11 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
     from bench._loadclient import RawConnection
 
     counter = itertools.count()
+    # A hall day has MAX_SEQUENCE numbers per category; a fast server issues them all in under 20 s, so
+    # a run ends when the day's numbers would run out rather than measuring refusals.
+    day_capacity = len(categories) * (MAX_SEQUENCE - 10)
+    if total is None or total > day_capacity:
+        total = day_capacity
     latencies: list[float] = []
     tickets: list[dict[str, Any]] = []
     failures: list[str] = []
@@ -140,8 +146,10 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
 
     await asyncio.gather(*(worker(n) for n in range(clients)))
     elapsed = time.perf_counter() - start
+    if seconds:
+        elapsed = min(elapsed, seconds)
     return {"latencies": latencies, "tickets": tickets, "failures": failures, "elapsed_s": elapsed,
-            "replay_mismatches": replay_mismatches}
+            "replay_mismatches": replay_mismatches, "day_used_up": len(tickets) >= total}
 
 
 def check_numbers(tickets: list[dict[str, Any]]) -> tuple[int, int]:
@@ -216,7 +224,7 @@ def main(argv: list[str]) -> dict[str, object]:
 
     runs: list[dict[str, float]] = []
     tickets: list[dict[str, Any]] = []
-    errors = duplicates = gaps = 0
+    errors = duplicates = gaps = day_used_up = 0
     with tempfile.TemporaryDirectory(prefix="hall-bench-") as tmp:
         work = Path(tmp)
         pg_name = None
@@ -242,6 +250,8 @@ def main(argv: list[str]) -> dict[str, object]:
                     tickets.extend(result["tickets"])
                     errors += len(result["failures"])
                     runs.append(_figures(result, cpu0, cpu1, load_1m))
+                    runs[-1]["seconds"] = result["elapsed_s"]
+                    day_used_up += result["day_used_up"]
                     # Numbers are checked per run, then the day starts afresh, so several runs of a fast
                     # server never reach a line's last number (9999).
                     dup, gap = check_numbers(tickets)
@@ -259,6 +269,7 @@ def main(argv: list[str]) -> dict[str, object]:
             "per_s": round(med["per_s"], 1), "p50_ms": round(med["p50_ms"], 2), "p99_ms": round(med["p99_ms"], 2),
             "p99_ms_worst": round(max(r["p99_ms"] for r in runs), 2),
             "duplicates": duplicates, "gaps": gaps, "errors": errors,
+            "seconds_per_run": med["seconds"], "runs_that_used_up_the_day": day_used_up,
             "server_cpu_ms_per_ticket": med["server_cpu_ms_per_ticket"],
             "loadgen_cpu_ms_per_ticket": med["loadgen_cpu_ms_per_ticket"], "load_1m": med["load_1m"]}
 

@@ -65,7 +65,8 @@ class TicketOut(Out):
     waiting_ahead: int | None = None
     estimated_wait_s: int | None = None
     issued_at: IsoTime
-    called_at: IsoTime | None = None
+    called_at: IsoTime | None = None  # the first call
+    recalled_at: IsoTime | None = None  # the latest call after the first (a recall, or a call after transfer)
     call_count: int = 0
     offline_number: str | None = None
     terminal_id: str | None = None

@@ -204,7 +204,8 @@ def view(hall: HallContext, session: Session, t: Ticket, *, place: bool = True) 
         id=t.id, number=t.number, category=t.category, status=t.status, source=t.source, priority=t.priority,
         hall_day=t.hall_day, window=t.window, waiting_ahead=ahead,
         estimated_wait_s=queue.estimate(hall, t.category, ahead) if ahead is not None else None,
-        issued_at=t.issued_at, called_at=t.called_at, call_count=t.call_count, offline_number=t.offline_number,
+        issued_at=t.issued_at, called_at=t.called_at, recalled_at=t.recalled_at, call_count=t.call_count,
+        offline_number=t.offline_number,
         terminal_id=t.terminal_id, id_masked=t.id_masked, appointment_id=t.appointment_id,
         submission_id=t.submission_id, transferred_from=t.transferred_from, target_window=t.target_window,
         public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at)

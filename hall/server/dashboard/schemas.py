@@ -9,6 +9,7 @@ from pydantic import Field
 
 from hall.server.core.schemas import In, IsoTime, Out
 from hall.server.feedback.schemas import FollowUpOut
+from hall.server.stats.schemas import UnservedOut
 from hall.server.terminals.schemas import TerminalOut
 from hall.server.windows.schemas import WindowFacts
 
@@ -110,6 +111,7 @@ class OverviewOut(Out):
     terminals: list[TerminalPanelOut]
     followups: list[FollowUpOut]
     recent: list[RecentTicketOut]
+    unserved: list[UnservedOut] = Field(default_factory=list)
 
 
 class ChartCategoryOut(Out):

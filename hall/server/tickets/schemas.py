@@ -49,6 +49,7 @@ class TicketIn(In):
 class TransferIn(In):
     category: str | None = Field(default=None, pattern=r"^[A-Z]$")
     window: int | None = Field(default=None, ge=1, le=9999)
+    force: bool = False  # a manager sends a ticket to a window that is not open (nobody stranded otherwise)
 
 
 class TicketOut(Out):

@@ -22,7 +22,7 @@ from hall.server.tickets.errors import TicketNotFoundToday, TransferTarget
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.numbering import adjust_waiting
 from hall.server.tickets.transitions import get_ticket, in_line, lock_for, move
-from hall.server.windows.errors import PauseReasonRequired, WindowIdle, WindowNotFound, WindowPaused
+from hall.server.windows.errors import PauseReasonRequired, WindowIdle, WindowNotFound, WindowNotOpen, WindowPaused
 from hall.server.windows.models import Window
 from hall.server.windows.schemas import WindowOut
 
@@ -208,15 +208,19 @@ def no_show(hall: HallContext, tx: Tx, number: int) -> Ticket:
     return _no_show(tx, w, _current(tx, w), datetime.now(UTC))
 
 
-def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None, window: int | None) -> Ticket:
+def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None, window: int | None,
+             force: bool = False) -> Ticket:
     """Move a ticket to another line (category) or window, keeping its number, priority and place in time;
-    it waits there (``transferred_from`` says where it came from)."""
+    it waits there (``transferred_from`` says where it came from). A window that is not open would strand
+    the citizen: refused unless ``force`` (a manager's decision, checked by the route)."""
     if (category is None) == (window is None):
         raise TransferTarget()
     if category is not None and category not in hall.categories.get():
         raise derr.UnknownCategory(category=category)
     if window is not None:
-        get_window(tx, window, lock=False)
+        target = get_window(tx, window, lock=False)
+        if target.status != "open" and not force:
+            raise WindowNotOpen(window=window, status=target.status)
     seen = get_ticket(tx.session, ticket_id)
     # A ticket at a window is that window's: its lock first (the order every transition keeps).
     held = get_window(tx, seen.window) if seen.status in ("called", "serving") and seen.window else None

@@ -30,6 +30,11 @@ HANDLERS: dict[str, str] = {
     "loadgen": "hall.loadgen.cli:main",
 }
 
+# Programs that open devices, and which kinds: the production guard refuses twins for these only
+# (config/loader.py); None = every kind. The hall server, counter, pad and tools drive no device.
+DEVICE_KINDS: dict[str, tuple[str, ...] | None] = {"kiosk": None, "devices": None, "demo": None,
+                                                    "display": ("voice",)}
+
 
 def _common(*, top: bool) -> argparse.ArgumentParser:
     # Sub-parsers suppress their defaults so `--config` given before the subcommand survives.
@@ -161,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, load_settings
     from config.logsetup import setup_logging
 
+    kinds = DEVICE_KINDS.get(args.command, ())
     try:
-        settings = load_settings(args.config, args.overrides)
+        settings = (load_settings(args.config, args.overrides) if kinds is None
+                    else load_settings(args.config, args.overrides, device_kinds=kinds))
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from config.settings import Settings
+from devices import registry
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 
@@ -22,9 +23,12 @@ class ConfigError(Exception):
     code = "config.invalid"
 
 
-def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Settings:
+def load_settings(path: str | Path | None = None, overrides: Iterable[str] = (), *,
+                  device_kinds: Iterable[str] = registry.KINDS) -> Settings:
     """Read ``path`` (default ``config/default.toml``), apply ``a.b.c=value`` overrides, validate.
 
+    Outside demo mode the production guard refuses the demo secrets and, for the ``device_kinds`` the
+    calling program opens (every kind by default), a twin driver unless ``devices.allow_twins = true``.
     Raises ConfigError with a one-line, key-specific message.
     """
     file = Path(path) if path else DEFAULT_CONFIG
@@ -36,6 +40,7 @@ def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ())
     except ValidationError as exc:
         raise ConfigError(f"{file}: {_describe(exc)}") from None
     _refuse_demo_secrets(settings, file)
+    _refuse_twins(settings, file, device_kinds)
     return settings
 
 
@@ -50,6 +55,20 @@ def _refuse_demo_secrets(settings: Settings, file: Path) -> None:
         if getattr(getattr(settings, table), key) == value:
             raise ConfigError(f"{file}: {table}.{key}: the demo value shipped with the suite is refused unless "
                               f"server.demo_mode = true; set one of your own (or empty to disable)")
+
+
+def _refuse_twins(settings: Settings, file: Path, kinds: Iterable[str]) -> None:
+    """A twin (emulator, simulator) behind a real hall's screen would hand citizens made-up cards and
+    print nothing: outside demo mode only a test bench that says so (``devices.allow_twins``) runs one."""
+    if settings.server.demo_mode or settings.devices.allow_twins:
+        return
+    for kind in kinds:
+        conf = getattr(settings.devices, kind)
+        if conf.enabled and registry.is_twin(kind, conf.driver):
+            real = ", ".join(sorted(registry.PRODUCT_DRIVERS.get(kind, {}))) or "a plug-in driver"
+            raise ConfigError(f"{file}: devices.{kind}.driver: {conf.driver!r} is a twin (emulated device), refused "
+                              f"unless server.demo_mode = true or devices.allow_twins = true (test benches); "
+                              f"choose a real driver ({real}) or set devices.{kind}.enabled = false")
 
 
 def _read_toml(file: Path) -> dict[str, Any]:

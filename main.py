@@ -93,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("devices", "Technician tools: list, diagnose and exercise this terminal's devices (JSON).")
     dev = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
     dev.add_parser("list", help="the driver registry", parents=[common])
-    dev.add_parser("diagnose", help="open every configured device and report its status", parents=[common])
+    dg = dev.add_parser("diagnose", help="open every enabled device, wait for it to settle, report ok or the "
+                        "cause and what to check next (exit 0 only when every enabled device is ok)",
+                        parents=[common])
+    dg.add_argument("--settle", type=float, default=10.0, metavar="S",
+                    help="seconds to wait for the devices to report (default 10)")
     r = dev.add_parser("read", help="read a card once", parents=[common])
     r.add_argument("kind", choices=["id_card", "ss_card"])
     r.add_argument("--reveal", action="store_true", help="print the full ID number (masked otherwise)")

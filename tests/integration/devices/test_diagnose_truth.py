@@ -13,22 +13,11 @@ from typing import Any
 import pytest
 import serial
 
-from devices import registry
 from devices.twins.id_card.emulator import Ga467Emulator
+from tests.integration.devices.cli_args import only_device
 from tests.rigs.hall_server import run_main
 from tests.rigs.pcsc import VirtualReaderRig
 from tests.rigs.serial_pty import PtyPair
-
-
-def _only(kind: str, *sets: str) -> list[str]:
-    """--set arguments that switch every other device off."""
-    args: list[str] = []
-    for other in registry.KINDS:
-        if other != kind:
-            args += ["--set", f"devices.{other}.enabled=false"]
-    for item in sets:
-        args += ["--set", item]
-    return args
 
 
 def _diagnose(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
@@ -46,14 +35,15 @@ def ga467_on_pty(serial_pty: PtyPair) -> Iterator[str]:
 
 
 def test_real_ga467_driver_on_a_working_reader_is_ok(ga467_on_pty: str) -> None:
-    rc, report = _diagnose(*_only("id_card", "devices.id_card.driver=ga467", f"devices.id_card.port={ga467_on_pty}"))
+    rc, report = _diagnose(*only_device("id_card", "devices.id_card.driver=ga467",
+                                        f"devices.id_card.port={ga467_on_pty}"))
     card = report["devices"]["id_card"]
     assert (rc, report["ok"], card["health"], card["code"], card["twin"]) == (0, True, "ok", "ok", False)
     assert "next" not in card and report["devices"]["printer"]["health"] == "disabled"
 
 
 def test_missing_port_is_named_with_the_setting_to_fix() -> None:
-    rc, report = _diagnose(*_only("id_card", "devices.id_card.driver=ga467", "devices.id_card.port=/dev/ttyUSB9"))
+    rc, report = _diagnose(*only_device("id_card", "devices.id_card.driver=ga467", "devices.id_card.port=/dev/ttyUSB9"))
     card = report["devices"]["id_card"]
     assert (rc, report["ok"], card["code"]) == (1, False, "device.port_missing")
     assert "devices.id_card.port" in card["next"]["en"] and "/dev/ttyUSB9" in card["next"]["en"]
@@ -61,7 +51,7 @@ def test_missing_port_is_named_with_the_setting_to_fix() -> None:
 
 
 def test_silent_port_is_no_answer_not_closed(serial_pty: PtyPair) -> None:
-    rc, report = _diagnose(*_only("id_card", "devices.id_card.driver=ga467",
+    rc, report = _diagnose(*only_device("id_card", "devices.id_card.driver=ga467",
                                   f"devices.id_card.port={serial_pty.device}", "devices.id_card.timeout_s=0.3"))
     card = report["devices"]["id_card"]
     assert (rc, card["health"], card["code"]) == (1, "offline", "device.timeout")
@@ -81,7 +71,7 @@ def test_wrong_device_on_the_port_is_named(serial_pty: PtyPair) -> None:
     thread = threading.Thread(target=_nmea_device, args=(serial_pty.peer, stop), daemon=True)
     thread.start()
     try:
-        rc, report = _diagnose(*_only("id_card", "devices.id_card.driver=ga467",
+        rc, report = _diagnose(*only_device("id_card", "devices.id_card.driver=ga467",
                                       f"devices.id_card.port={serial_pty.device}", "devices.id_card.timeout_s=0.3"))
     finally:
         stop.set()
@@ -92,21 +82,21 @@ def test_wrong_device_on_the_port_is_named(serial_pty: PtyPair) -> None:
 
 
 def test_pcsc_driver_with_pcscd_running_is_ok(pcsc_virtual_reader: VirtualReaderRig) -> None:
-    rc, report = _diagnose(*_only("ss_card", "devices.ss_card.driver=pcsc", 'devices.ss_card.reader="Virtual"'))
+    rc, report = _diagnose(*only_device("ss_card", "devices.ss_card.driver=pcsc", 'devices.ss_card.reader="Virtual"'))
     ss = report["devices"]["ss_card"]
     assert (rc, ss["health"], ss["code"], ss["twin"]) == (0, "ok", "ok", False), ss
 
 
 def test_pcsc_driver_without_pcscd_says_so(tmp_path: Path) -> None:
     env = {"PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm")}
-    rc, report = _diagnose(*_only("ss_card", "devices.ss_card.driver=pcsc"), env=env)
+    rc, report = _diagnose(*only_device("ss_card", "devices.ss_card.driver=pcsc"), env=env)
     ss = report["devices"]["ss_card"]
     assert (rc, ss["code"]) == (1, "ss_card.pcscd_unavailable")
     assert "systemctl restart pcscd" in ss["next"]["en"]
 
 
 def test_twins_report_ok_and_say_they_are_twins() -> None:
-    rc, report = _diagnose(*_only("printer"))
+    rc, report = _diagnose(*only_device("printer"))
     printer = report["devices"]["printer"]
     assert (rc, printer["health"], printer["twin"]) == (0, "ok", True) and "twin" in printer["note"]
 

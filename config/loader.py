@@ -107,7 +107,24 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
             path = ".".join(parts[: depth + 1])
             raise ConfigError(f"--set {key}: {path} is a value, not a table")
         node = child
-    node[parts[-1]] = _parse_value(raw.strip())
+    value = _parse_value(raw.strip())
+    if isinstance(value, int | float) and _is_text_setting(parts):
+        value = raw.strip()  # a PIN or a camera index given bare: the setting is text, keep it as typed
+    node[parts[-1]] = value
+
+
+def _is_text_setting(parts: list[str]) -> bool:
+    """True when ``a.b.c`` names a setting whose type is text (str or a path)."""
+    model: Any = Settings
+    for part in parts[:-1]:
+        field = model.model_fields.get(part)
+        if field is None or not hasattr(field.annotation, "model_fields"):
+            return False
+        model = field.annotation
+    field = model.model_fields.get(parts[-1])
+    if field is None:
+        return False
+    return field.annotation in (str, Path, Path | None, str | None)
 
 
 def _describe(exc: ValidationError) -> str:

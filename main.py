@@ -102,9 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("kind", choices=["id_card", "ss_card"])
     r.add_argument("--reveal", action="store_true", help="print the full ID number (masked otherwise)")
     r.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a card")
-    s = dev.add_parser("scan", help="decode codes from an image file or the scanner", parents=[common])
+    s = dev.add_parser("scan", help="decode codes from an image file, or wait for one code from the configured "
+                       "scanner (serial, camera, keyboard wedge typing here, simulated: lines on stdin)",
+                       parents=[common])
     s.add_argument("--image", metavar="FILE", help="image file to decode")
-    s.add_argument("--timeout", type=float, default=15.0)
+    s.add_argument("--timeout", type=float, default=15.0, metavar="S",
+                   help="seconds to wait for a code from the scanner (default 15)")
     c = dev.add_parser("capture", help="capture a frame (camera) or a page (doc_camera)", parents=[common])
     c.add_argument("--device", choices=["camera", "doc_camera"], default="doc_camera")
     c.add_argument("--output", metavar="FILE", help="where to write the JPEG")

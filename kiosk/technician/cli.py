@@ -109,11 +109,19 @@ def _read(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
 
 
 def _scan(args: argparse.Namespace, settings: Settings) -> list[dict[str, str]]:
-    from devices.code_scanner.decoding import scan_image_json
+    if args.image:
+        from devices.code_scanner.decoding import scan_image_json
 
-    if not args.image:
-        raise DeviceError("devices scan: give --image FILE", code="device.config")
-    return scan_image_json(Path(args.image), backend=settings.devices.code_scanner.backend)
+        return scan_image_json(Path(args.image), backend=settings.devices.code_scanner.backend)
+    from kiosk.technician.scan import scan_for_code
+
+    if not 0 < args.timeout <= 3600:
+        raise DeviceConfigError(f"--timeout {args.timeout:g}: expected seconds between 0 and 3600")
+    conf = settings.devices.code_scanner
+    if not conf.enabled:
+        raise DeviceConfigError("devices.code_scanner.enabled = false: no scanner to wait for; give --image FILE")
+    return scan_for_code(registry.open_device("code_scanner", conf.driver, **conf.options()),
+                         timeout_s=args.timeout)
 
 
 def _capture(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:

@@ -136,6 +136,8 @@ def _describe(exc: ValidationError) -> str:
         return f"{path}: unknown key; expected one of {', '.join(expected)}"
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")
+        if msg.startswith("options"):  # a driver's own options table: name the key inside it
+            path, _, msg = f"{path}.{msg}".partition(": ")
     got = err.get("input")
     shown = "" if isinstance(got, Mapping) or got is None else f" (got {got!r})"
     more = len(exc.errors()) - 1
@@ -156,4 +158,4 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         if field is None or not hasattr(field.annotation, "model_fields"):
             return []
         model = field.annotation
-    return sorted(model.model_fields)
+    return sorted(field.alias or name for name, field in model.model_fields.items())

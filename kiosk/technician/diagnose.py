@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from devices import registry
 from devices.errors import DeviceError
+from devices.hints import CANNOT_OPEN, NOT_SETTLED, next_step
 from devices.status import DeviceStatus, Health
-from kiosk.technician.hints import next_step
 
 if TYPE_CHECKING:
     from config import Settings
@@ -73,7 +73,7 @@ def _settle(device: Any, deadline: float) -> DeviceStatus:
 
 
 def _failed(kind: str, driver: str, exc: DeviceError) -> DeviceStatus:
-    return DeviceStatus(kind, driver, Health.OFFLINE, exc.code, "设备无法打开", f"cannot open: {exc}")
+    return DeviceStatus(kind, driver, Health.OFFLINE, exc.code, CANNOT_OPEN[0], CANNOT_OPEN[1].format(detail=exc))
 
 
 def _verdict(kind: str, conf: Any, twin: bool, status: DeviceStatus, *, settled: bool,
@@ -81,8 +81,8 @@ def _verdict(kind: str, conf: Any, twin: bool, status: DeviceStatus, *, settled:
     out: dict[str, Any] = {**status.to_json(), "twin": twin}
     out.pop("kind", None)
     if not settled:
-        out.update(health="offline", code="device.not_settled",
-                   message_zh=f"{settle_s:g} 秒内设备未报告状态", message_en=f"no status within {settle_s:g} s")
+        out.update(health="offline", code="device.not_settled", message_zh=NOT_SETTLED[0].format(s=f"{settle_s:g}"),
+                   message_en=NOT_SETTLED[1].format(s=f"{settle_s:g}"))
     if twin:
         out["note"] = "twin: an emulated device, not hardware (demo and test benches only)"
     if out["health"] != "ok":

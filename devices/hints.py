@@ -1,7 +1,7 @@
 """What a technician checks next for each device status code (zh_CN and en), with the setting involved.
 
-Used by ``devices diagnose``; the same table is in docs/field-guide.md §4. ``{key}`` is the setting that
-locates the device (``devices.id_card.port`` …) and ``{value}`` its configured value.
+Used by ``devices diagnose`` (kiosk/technician/diagnose.py); the codes are in docs/field-guide.md §4.
+``{key}`` is the setting that locates the device (``devices.id_card.port`` …), ``{value}`` its value.
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ _PREFIX_HINTS: dict[str, tuple[str, str]] = {
                       "python main.py devices list shows the drivers available"),
 }
 _DEFAULT = ("见 docs/devices/{kind}.md 中的状态码 {code}", "see status code {code} in docs/devices/{kind}.md")
+# Verdicts ``devices diagnose`` gives itself (zh, en): a device that could not be opened, or that gave no
+# status within the settle time (``{s}`` seconds).
+CANNOT_OPEN = ("设备无法打开", "cannot open: {detail}")
+NOT_SETTLED = ("{s} 秒内设备未报告状态", "no status within {s} s")
 
 
 def next_step(kind: str, code: str, conf: Any) -> dict[str, str]:

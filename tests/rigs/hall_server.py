@@ -39,10 +39,11 @@ class HallServer:
         return self.log_path.read_text(errors="replace")
 
 
-def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python main.py ARGS`` to completion and return its output."""
+def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python main.py ARGS`` to completion and return its output (``env`` adds variables)."""
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+                          text=True, timeout=timeout, check=False, env={**os.environ, **(env or {})})
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",

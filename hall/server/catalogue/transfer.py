@@ -36,10 +36,16 @@ def read(path: Path) -> tuple[Table, Table]:
     """The 事项 and 材料 tables of ``path``. Raises CatalogueFile or CatalogueRejected (cells of a row that
     has more cells than the header, JSON rows with unknown or missing keys)."""
     fmt = format_of(path)
+    problems: list[DomainError] = []
     if fmt == "csv":
-        return _read_csv(path / CSV_NAMES[ITEMS]), _read_csv(path / CSV_NAMES[MATERIALS])
-    data = _bytes(path)
-    return _read_json(data, path.name) if fmt == "json" else _read_xlsx(data, path.name)
+        items = _read_csv(path / CSV_NAMES[ITEMS], problems)
+        materials = _read_csv(path / CSV_NAMES[MATERIALS], problems)
+    else:
+        data = _bytes(path)
+        items, materials = (_read_json if fmt == "json" else _read_xlsx)(data, path.name, problems)
+    if problems:
+        raise CatalogueRejected(problems[:50], more=max(0, len(problems) - 50))
+    return items, materials
 
 
 def _bytes(path: Path) -> bytes:
@@ -51,12 +57,12 @@ def _bytes(path: Path) -> bytes:
         raise CatalogueFile.of("missing_file", file=path.name) from e
 
 
-def _table(where: str, header: Sequence[Any], records: Sequence[tuple[int, Sequence[Any]]]) -> Table:
+def _table(where: str, header: Sequence[Any], records: Sequence[tuple[int, Sequence[Any]]],
+           problems: list[DomainError]) -> Table:
     columns = [str(c).strip() if c is not None else "" for c in header]
     while columns and not columns[-1]:
         columns.pop()
     rows: list[tuple[int, dict[str, Any]]] = []
-    problems: list[DomainError] = []
     for row, cells in records:
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue  # blank lines, and the empty rows a spreadsheet keeps below its data
@@ -64,12 +70,10 @@ def _table(where: str, header: Sequence[Any], records: Sequence[tuple[int, Seque
         if extra:
             problems.append(CatalogueCell.of("unknown_column", file=where, row=row, column=f"#{extra[0] + 1}"))
         rows.append((row, {col: cells[i] if i < len(cells) else None for i, col in enumerate(columns) if col}))
-    if problems:
-        raise CatalogueRejected(problems[:50], more=max(0, len(problems) - 50))
     return Table(where=where, columns=tuple(columns), rows=rows)
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, problems: list[DomainError]) -> Table:
     try:
         text = _bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -80,14 +84,14 @@ def _read_csv(path: Path) -> Table:
         raise CatalogueFile.of("bad_csv", file=path.name) from e
     if not lines:
         raise CatalogueCell.of("missing_column", file=path.name, row=1, column=COLUMNS[_kind(path)][0][0])
-    return _table(path.name, lines[0], [(n, cells) for n, cells in enumerate(lines[1:], start=2)])
+    return _table(path.name, lines[0], [(n, cells) for n, cells in enumerate(lines[1:], start=2)], problems)
 
 
 def _kind(path: Path) -> str:
     return MATERIALS if path.name == CSV_NAMES[MATERIALS] else ITEMS
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[Table, Table]:
+def _read_xlsx(data: bytes, name: str, problems: list[DomainError]) -> tuple[Table, Table]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -102,7 +106,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[Table, Table]:
                 raise CatalogueFile.of("missing_sheet", file=name, sheet=kind)
             rows = list(book[kind].iter_rows(values_only=True))
             header = rows[0] if rows else ()
-            tables.append(_table(f"{name} [{kind}]", header, list(enumerate(rows[1:], start=2))))
+            tables.append(_table(f"{name} [{kind}]", header, list(enumerate(rows[1:], start=2)), problems))
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as e:
         raise CatalogueFile.of("bad_xlsx", file=name) from e
     finally:
@@ -110,7 +114,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[Table, Table]:
     return tables[0], tables[1]
 
 
-def _read_json(data: bytes, name: str) -> tuple[Table, Table]:
+def _read_json(data: bytes, name: str, problems: list[DomainError]) -> tuple[Table, Table]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
@@ -120,14 +124,13 @@ def _read_json(data: bytes, name: str) -> tuple[Table, Table]:
     if not isinstance(doc, dict) or not isinstance(doc.get(ITEMS), list) \
             or not isinstance(doc.get(MATERIALS, []), list) or set(doc) - {ITEMS, MATERIALS}:
         raise CatalogueFile.of("json_shape", file=name)
-    return _json_table(doc[ITEMS], f"{name} {ITEMS}", ITEMS), _json_table(doc.get(MATERIALS, []),
-                                                                        f"{name} {MATERIALS}", MATERIALS)
+    return (_json_table(doc[ITEMS], f"{name} {ITEMS}", ITEMS, problems),
+            _json_table(doc.get(MATERIALS, []), f"{name} {MATERIALS}", MATERIALS, problems))
 
 
-def _json_table(objects: list[Any], where: str, kind: str) -> Table:
+def _json_table(objects: list[Any], where: str, kind: str, problems: list[DomainError]) -> Table:
     """Rows count from 1 (the first object); every object names the required columns, maybe empty."""
     required, extra = COLUMNS[kind]
-    problems: list[DomainError] = []
     rows: list[tuple[int, dict[str, Any]]] = []
     for n, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):
@@ -136,8 +139,6 @@ def _json_table(objects: list[Any], where: str, kind: str) -> Table:
                      for k in obj if k not in required and k not in extra]
         problems += [CatalogueCell.of("missing_column", file=where, row=n, column=k) for k in required if k not in obj]
         rows.append((n, dict(obj)))
-    if problems:
-        raise CatalogueRejected(problems[:50], more=max(0, len(problems) - 50))
     return Table(where=where, columns=required + tuple(c for c in extra if any(c in o for _, o in rows)), rows=rows)
 
 

@@ -94,7 +94,7 @@ def test_not_a_workbook_and_a_workbook_without_its_sheet(db: Database, tmp_path:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.active.title = "事项"  # type: ignore[union-attr]  # a new workbook has its one sheet
+    book.worksheets[0].title = "事项"
     book.save(fake)
     assert [(p["file"], p["problem"], p["sheet"]) for p in _refused(db, fake)] == [
         ("catalogue.xlsx", "missing_sheet", "材料")]

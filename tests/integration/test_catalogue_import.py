@@ -40,7 +40,8 @@ def demo(tmp_path: Path) -> Iterator[Database]:
 @pytest.mark.parametrize("name", ["catalogue.xlsx", "catalogue.json", "catalogue_csv"])
 def test_each_format_round_trips_into_an_empty_hall(demo: Database, tmp_path: Path, name: str) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    first.mkdir(), second.mkdir()
+    first.mkdir()
+    second.mkdir()
     with demo.write() as s:  # text that a spreadsheet would take for a formula stays text
         from hall.server.catalogue.models import ServiceItem
 

@@ -16,7 +16,7 @@ from hall.server.catalogue import transfer
 from hall.server.catalogue.admin import EXAMPLE, TEMPLATE_LINES, export_catalogue, import_catalogue
 from hall.server.catalogue.errors import CatalogueRejected
 from hall.server.catalogue.models import CatalogueImport, Category, ServiceItem, ServiceItemVersion
-from hall.server.catalogue.sheet import to_rows
+from hall.server.catalogue.records import to_rows
 from hall.server.core.db import Database
 from hall.server.domain.errors import DomainError
 from hall.server.migrate import upgrade

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hall.server.catalogue import records as rows
 from hall.server.catalogue import sheet, storage, transfer
 from hall.server.catalogue.errors import CatalogueRejected
 from hall.server.core.db import Database
@@ -56,7 +57,7 @@ def export_catalogue(db: Database, path: Path, *, template: bool = False) -> int
         records, lines = [EXAMPLE], TEMPLATE_LINES
     else:
         records, lines = storage.records(db)
-    item_rows, material_rows = sheet.to_rows(records, lines)
+    item_rows, material_rows = rows.to_rows(records, lines)
     transfer.write(path, item_rows, material_rows)
     return len(item_rows)
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from hall.server.audit.service import record as audit
 from hall.server.catalogue.errors import CatalogueCell, CatalogueRejected
 from hall.server.catalogue.models import CatalogueImport, Category, ServiceItem, ServiceItemVersion
-from hall.server.catalogue.sheet import Catalogue, assign_keys, stored_material
+from hall.server.catalogue.records import assign_keys, stored_material
+from hall.server.catalogue.sheet import Catalogue
 from hall.server.core.db import Database
 from hall.server.domain.errors import DomainError
 

@@ -8,15 +8,8 @@ import pytest
 
 from hall.server.catalogue.admin import EXAMPLE, TEMPLATE_LINES
 from hall.server.catalogue.errors import CatalogueRejected
-from hall.server.catalogue.sheet import (
-    ITEM_COLUMNS,
-    MATERIAL_COLUMNS,
-    Table,
-    assign_keys,
-    parse,
-    stored_material,
-    to_rows,
-)
+from hall.server.catalogue.records import assign_keys, stored_material, to_rows
+from hall.server.catalogue.sheet import ITEM_COLUMNS, MATERIAL_COLUMNS, Table, parse
 
 
 def _tables(items: list[dict[str, Any]], materials: list[dict[str, Any]]) -> tuple[Table, Table]:

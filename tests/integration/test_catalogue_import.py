@@ -20,6 +20,7 @@ from tests.rigs.hall_server import HallServer, run_main, start_hall_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "config" / "catalogue_template"
+HOLDER = "110101199003071233"  # in the demo e-licence file, with an id_card licence
 
 
 def _db(path: Path, *, seed: bool) -> Database:
@@ -90,8 +91,8 @@ def walked(tmp_path: Path) -> Iterator[tuple[HallServer, str]]:
     server.stop()
 
 
-def test_an_imported_item_is_served_and_a_reimport_keeps_the_old_version(walked: tuple[HallServer, str],
-                                                                         tmp_path: Path) -> None:
+def test_an_imported_item_is_served_ticketed_applied_for_and_its_reimport_keeps_the_old_version(
+        walked: tuple[HallServer, str], tmp_path: Path) -> None:
     server, token = walked
     auth = {"Authorization": f"Bearer {token}"}
     item = httpx.get(f"{server.url}/api/v1/items/H-001", headers=auth).json()
@@ -104,6 +105,16 @@ def test_an_imported_item_is_served_and_a_reimport_keeps_the_old_version(walked:
         ("id_card", "original", 1, False, "id_card"), ("m2", "original", 1, False, None)]
     lines = httpx.get(f"{server.url}/api/v1/categories", headers=auth).json()
     assert any(c["code"] == "H" and c["name"] == "不动产登记" for c in lines)
+    ticket = httpx.post(f"{server.url}/api/v1/tickets", json={"category": "H"}, headers=auth)
+    assert ticket.status_code == 201 and ticket.json()["number"].startswith("H"), ticket.text
+    data = {"item_code": "H-001", "id_number": HOLDER, "name": "张三", "form": {}, "ticket_id": ticket.json()["id"],
+            "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "m2", "file": "f0"}]}
+    sub = httpx.post(f"{server.url}/api/v1/submissions", headers=auth, timeout=10,
+                     data={"data": json.dumps(data, ensure_ascii=False)},
+                     files={"f0": ("a.pdf", b"%PDF-1.4\n%form\n", "application/pdf")})
+    assert sub.status_code == 201 and sub.json()["status"] == "accepted", sub.text
+    detail = httpx.get(f"{server.url}/api/v1/submissions/{sub.json()['code']}/detail", headers=auth).json()
+    assert sorted(m["name_zh"] for m in detail["materials"]) == ["居民身份证", "查询申请书"]
 
     path = tmp_path / "changed.json"
     assert run_main("hall", "admin", "export-catalogue", str(path), "--db", server.db_url).returncode == 0

@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default from config: server.host)")
     p.add_argument("--port", type=int, help="port to listen on (default from config: server.port)")
 
-    p = add("hall", "Hall server administration: schema, demo data, tokens.")
+    p = add("hall", "Hall server administration: schema, demo data, tokens, the catalogue.")
     admin = p.add_subparsers(dest="hall_command", metavar="ACTION", required=True)
     a = admin.add_parser("admin", help="administration tasks", parents=[common])
     tasks = a.add_subparsers(dest="admin_command", metavar="TASK", required=True)
@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("revoke-token", help="revoke a token by name", parents=[common])
     t.add_argument("--name", required=True)
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("import-catalogue", parents=[common],
+                         help="import service items (.xlsx, .json, or a folder with 事项.csv and 材料.csv)")
+    t.add_argument("path", metavar="PATH", help="the catalogue file or folder (docs/catalogue.md)")
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("export-catalogue", parents=[common],
+                         help="write the service items as .xlsx, .json or a folder of CSV files")
+    t.add_argument("path", metavar="PATH", help="NAME.xlsx, NAME.json, or a folder for the CSV files")
+    t.add_argument("--template", action="store_true", help="write an example catalogue instead of the hall's")
     t.add_argument("--db", metavar="URL", help="database URL")
 
     p = add("kiosk", "Run the self-service kiosk (touch screen).")

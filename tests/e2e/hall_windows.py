@@ -11,6 +11,7 @@ import httpx
 
 from config import load_settings
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import qt_wait_until
 
 
 def settings_for(server: HallServer, tmp_path: Path, *extra: str) -> Any:
@@ -67,5 +68,5 @@ def submit_for_ticket(server: HallServer, ticket_id: int) -> dict[str, Any]:
 def press(qtbot: Any, win: Any, key: Any) -> None:
     """F-keys are window shortcuts: they act while the counter window is the active one, as on a desk."""
     win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+    qt_wait_until(qtbot, win.isActiveWindow, timeout=3000)
     qtbot.keyClick(win, key)

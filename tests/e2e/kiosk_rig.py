@@ -6,7 +6,6 @@ the twins so a test can place cards, present QR codes, run the printer out of pa
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from config import load_settings
 from kiosk.app import build_window
 from kiosk.services import start_services
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import qt_wait_until
 
 
 @dataclass
@@ -67,11 +67,11 @@ class KioskRig:
         self.qtbot.mouseClick(self.window.home.tiles[tile_id], Qt.MouseButton.LeftButton)
 
     def wait_screen(self, screen: str, timeout_ms: int = 10000) -> None:
-        self.qtbot.waitUntil(lambda: self.screen == screen and self.controller.runner.pending == 0,
-                             timeout=timeout_ms)
+        qt_wait_until(self.qtbot, lambda: self.screen == screen and self.controller.runner.pending == 0,
+                                  timeout=timeout_ms)
 
     def wait_for(self, cond: Callable[[], bool], timeout_ms: int = 10000) -> None:
-        self.qtbot.waitUntil(cond, timeout=timeout_ms)
+        qt_wait_until(self.qtbot, cond, timeout=timeout_ms)
 
 
 def kiosk_settings(tmp_path: Path, server: HallServer | None, **overrides: str) -> Any:
@@ -125,14 +125,15 @@ def make_kiosk(qtbot: Any, tmp_path: Path, cjk_fonts: list[str]) -> Iterator[Cal
         controller = start_services(window, settings, drivers=drivers)
         rig = KioskRig(window, controller, drivers, qtbot, server)
         rigs.append(rig)
-        qtbot.waitUntil(lambda: controller.runner.pending == 0, timeout=15000)
+        qt_wait_until(qtbot, lambda: controller.runner.pending == 0, timeout=15000)
         return rig
 
     yield make
     for rig in rigs:
         rig.controller.close()
+    for rig in rigs:  # work already running ends (its callbacks are dropped) before the next test starts
+        rig.controller.runner._pool.shutdown(wait=True)
     QApplication.processEvents()
-    time.sleep(0.05)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from hall.server.core.db import Database
 from hall.server.terminals.models import Terminal
 from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
-from tests.rigs.waiting import budget_ms
+from tests.rigs.waiting import budget, budget_ms
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -46,7 +46,7 @@ def server(hall_server_shared: HallServer) -> HallServer:
 
 
 def api(server: HallServer, method: str, path: str, role: str, body: Any = None) -> Any:
-    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=10,
+    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
     r.raise_for_status()
     return r.json() if r.content else None

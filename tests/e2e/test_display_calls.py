@@ -13,7 +13,7 @@ import pytest
 
 from config import load_settings
 from tests.rigs.hall_server import HallServer, start_hall_server
-from tests.rigs.waiting import qt_wait_until
+from tests.rigs.waiting import budget, qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 
@@ -52,7 +52,7 @@ def display_own_server(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> I
 
 
 def _post(server: HallServer, path: str, role: str, body: Any = None) -> httpx.Response:
-    return httpx.post(f"{server.url}/api/v1{path}", json=body, timeout=5,
+    return httpx.post(f"{server.url}/api/v1{path}", json=body, timeout=budget(5),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
 
 

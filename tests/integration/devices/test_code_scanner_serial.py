@@ -13,6 +13,7 @@ from devices.code_scanner.serial_scanner import SerialCodeScanner
 from devices.errors import DeviceConfigError, DeviceOffline
 from devices.status import Health
 from tests.rigs.serial_pty import PtyPair, open_pty_pair
+from tests.rigs.waiting import budget
 from tests.unit.devices.scanner_contract import Collector, ScannerContract
 
 
@@ -22,7 +23,7 @@ class TestSerialScannerOnPty(ScannerContract):
     @pytest.fixture(autouse=True)
     def _pty(self, serial_pty: PtyPair) -> Iterator[None]:
         self.pair = serial_pty
-        self.peer = serial.Serial(serial_pty.peer, timeout=1)
+        self.peer = serial.Serial(serial_pty.peer, timeout=budget(1))
         yield
         self.peer.close()
 
@@ -41,7 +42,7 @@ def test_configured_terminators(serial_pty: PtyPair, terminator: str, suffix: by
     collector = Collector()
     scanner.subscribe(collector)
     scanner.open()
-    with serial.Serial(serial_pty.peer, timeout=1) as peer:
+    with serial.Serial(serial_pty.peer, timeout=budget(1)) as peer:
         for part in (b"RC-20", b"24-0001" + suffix + b"A0", b"23" + suffix):  # split across writes
             peer.write(part)
             peer.flush()
@@ -69,7 +70,7 @@ def test_unplug_goes_offline_and_replug_comes_back(tmp_path: Path) -> None:
             while scanner.status().health is not Health.OK and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert scanner.status().health is Health.OK
-            with serial.Serial(replugged.peer, timeout=1) as peer:
+            with serial.Serial(replugged.peer, timeout=budget(1)) as peer:
                 peer.write(b"BACK-1\r")
                 peer.flush()
                 assert [c.text for c in collector.wait_codes(1)] == ["BACK-1"]

@@ -34,7 +34,9 @@ def read_when_present(reader: SocialSecurityCardReader, timeout_s: float = 8.0) 
             return None
 
     try:
-        return wait_until(read, timeout_s=timeout_s, what="a readable card", interval_s=0.05)
+        record = wait_until(read, timeout_s=timeout_s, what="a readable card", interval_s=0.05)
+        assert record is not None  # wait_until returns only a truthy value
+        return record
     except AssertionError:
         return reader.read_card(timeout_s=budget(5.0))  # raises NoCard as it did
 

@@ -258,4 +258,4 @@ def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
             reader.close()
     finally:
         proc.terminate()
-        assert proc.wait(5) == 0
+        assert proc.wait(budget(5)) == 0

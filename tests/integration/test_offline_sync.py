@@ -49,7 +49,7 @@ def make_terminal(tmp_path: Path, hall_server: HallServer) -> Iterator[TerminalF
 
 def _kill(server: HallServer) -> None:
     server.process.send_signal(signal.SIGKILL)
-    server.process.wait(10)
+    server.process.wait(budget(10))
 
 
 def _restart(server: HallServer, tmp_path: Path) -> HallServer:

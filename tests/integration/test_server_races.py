@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.rigs.hall_server import HallServer, start_hall_server, start_prepared
-from tests.rigs.waiting import budget
+from tests.rigs.waiting import async_pause, budget
 
 CATEGORY = "A"
 WINDOWS = (801, 802, 803, 804)
@@ -83,7 +83,7 @@ async def _race(urls: list[str], tokens: dict[str, str], ids: list[int]) -> dict
                                  route="cancel")
             if r is not None and r.status_code == 200:
                 cancelled.add(tid)
-            await asyncio.sleep(0.005)
+            await async_pause(0.005)
 
     async def clerk(n: int, w: int) -> None:
         client, rng = clients[n % len(clients)], random.Random(w)
@@ -94,7 +94,7 @@ async def _race(urls: list[str], tokens: dict[str, str], ids: list[int]) -> dict
             if r.status_code == 204:
                 if todo.empty():
                     return
-                await asyncio.sleep(0.02)
+                await async_pause(0.02)
                 continue
             if r.status_code != 200:
                 continue

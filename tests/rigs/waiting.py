@@ -97,7 +97,7 @@ def wait_until(predicate: Callable[[], T], *, timeout_s: float = 10.0, what: str
         try:
             value = predicate()
         except AssertionError as exc:
-            value, last = None, exc  # type: ignore[assignment]
+            value, last = None, exc
         if value:
             return value
         elapsed = time.monotonic() - start
@@ -118,7 +118,7 @@ async def async_wait_until(predicate: Callable[[], T | Awaitable[T]], *, timeout
         if asyncio.iscoroutine(value) or isinstance(value, Awaitable):
             value = await value
         if value:
-            return value  # type: ignore[return-value]
+            return value
         elapsed = time.monotonic() - start
         allowed = budget(timeout_s)
         if elapsed >= allowed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from devices.code_scanner.serial_scanner import SerialCodeScanner
 from devices.errors import DeviceConfigError, DeviceOffline
 from devices.status import Health
 from tests.rigs.serial_pty import PtyPair, open_pty_pair
-from tests.rigs.waiting import budget
+from tests.rigs.waiting import budget, poll_pause, wait_until
 from tests.unit.devices.scanner_contract import Collector, ScannerContract
 
 
@@ -46,7 +45,7 @@ def test_configured_terminators(serial_pty: PtyPair, terminator: str, suffix: by
         for part in (b"RC-20", b"24-0001" + suffix + b"A0", b"23" + suffix):  # split across writes
             peer.write(part)
             peer.flush()
-            time.sleep(0.02)
+            poll_pause(0.02)
         codes = collector.wait_codes(2)
     scanner.close()
     assert [c.text for c in codes] == ["RC-2024-0001", "A023"]
@@ -60,16 +59,10 @@ def test_unplug_goes_offline_and_replug_comes_back(tmp_path: Path) -> None:
     scanner.open()
     try:
         pair.unplug()
-        deadline = time.monotonic() + 8
-        while scanner.status().health is not Health.OFFLINE and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert scanner.status().health is Health.OFFLINE
+        wait_until(lambda: scanner.status().health is Health.OFFLINE, timeout_s=8, what="the scanner offline")
         replugged = open_pty_pair(tmp_path)  # same link names, as udev gives the same name back
         try:
-            deadline = time.monotonic() + 10
-            while scanner.status().health is not Health.OK and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert scanner.status().health is Health.OK
+            wait_until(lambda: scanner.status().health is Health.OK, timeout_s=10, what="the scanner back")
             with serial.Serial(replugged.peer, timeout=budget(1)) as peer:
                 peer.write(b"BACK-1\r")
                 peer.flush()

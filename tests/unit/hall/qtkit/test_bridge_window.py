@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 
 from hall.qtkit.bridge import DeviceHub
 from hall.qtkit.window import TerminalWindow
-from tests.rigs.waiting import qt_wait_until
+from tests.rigs.waiting import budget, qt_wait_until
 
 
 class Recorder(TerminalWindow):
@@ -32,7 +32,7 @@ class Recorder(TerminalWindow):
 def _from_another_thread(fn: Any, *args: Any) -> None:
     t = threading.Thread(target=fn, args=args, name="socket-stand-in")
     t.start()
-    t.join(10)
+    t.join(budget(10))
 
 
 def test_events_and_online_state_arrive_on_the_gui_thread(qtbot: Any) -> None:

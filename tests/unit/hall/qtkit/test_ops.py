@@ -12,7 +12,7 @@ import pytest
 
 from hall.client import HallTimeout
 from hall.qtkit.ops import Runner
-from tests.rigs.waiting import qt_wait_until
+from tests.rigs.waiting import budget, qt_wait_until
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_nothing_runs_after_shutdown(qtbot: Any) -> None:
 
     def first() -> str:
         ran.append("first")
-        release.wait(10)
+        release.wait(budget(10))
         return "first"
 
     runner.op(first).success(called_back.append).run()

@@ -141,7 +141,7 @@ class SocialSecurityCardReaderContract:
 
     def test_read_card_json_has_exactly_the_cli_keys(self, pcsc_virtual_reader, make_reader) -> None:
         pcsc_virtual_reader.insert(generation="3.0")
-        out = read_card_json(make_reader(), reveal=False, timeout_s=8.0)
+        out = read_card_json(make_reader(), reveal=False, timeout_s=budget(8.0))
         assert tuple(out) == JSON_KEYS
         assert out["holder_data"] == "needs_psam" and out["name"] is None and out["card_number"] == "A12345678"
 

@@ -115,7 +115,7 @@ def _machine(settings: Any, server_url: str, token: str, drivers: dict[str, Any]
 def _id_record(reader: Any, card: str) -> Any:
     reader.place_card(card)
     try:
-        return reader.read_once(timeout_s=10)
+        return reader.read_once(timeout_s=budget(10))
     finally:
         reader.remove_card()
 

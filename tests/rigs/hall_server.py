@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -46,19 +47,30 @@ def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.C
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
-                      extra_env: dict[str, str] | None = None) -> HallServer:
+                      extra_env: dict[str, str] | None = None, settings: tuple[str, ...] = (),
+                      nofile: int | None = None) -> HallServer:
+    """``settings``: more ``--set`` overrides; ``nofile``: the soft open-file limit the server starts with
+    (systemd's default is 1,024), as a unit without ``LimitNOFILE`` would give it."""
     port = port or free_port()
     log_path = workdir / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}"],
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}",
+             *(arg for kv in settings for arg in ("--set", kv))],
             cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+            preexec_fn=None if nofile is None else partial(_soft_nofile, nofile),
         )
     server = HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)
     wait_healthy(server)
     return server
+
+
+def _soft_nofile(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 
 
 ROLES = ("terminal", "clerk", "manager", "admin")

@@ -35,7 +35,8 @@ from hall.server.domain.errors import DomainError
 log = logging.getLogger(__name__)
 
 STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404, "unauthorized": 401,
-          "forbidden": 403, "too_large": 413, "unsupported": 415, "rate_limited": 429, "unavailable": 503,
+          "forbidden": 403, "too_large": 413, "length_required": 411, "unsupported": 415, "rate_limited": 429,
+          "unavailable": 503,
           "bad_request": 400, "not_allowed": 405, "internal": 500}
 
 

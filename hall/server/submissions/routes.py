@@ -149,7 +149,10 @@ def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
     if blob is None or not path.exists():
         raise FileNotFound()
     audit.record_now(hall, who, "material.open", f"submission {owner or '-'}", f"file {sha256[:16]}")
-    return FileResponse(path, media_type=blob.content_type)
+    # A download, never a page: the browser must neither sniff the bytes nor show them inline.
+    ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(blob.content_type, "bin")
+    return FileResponse(path, media_type=blob.content_type, headers={
+        "X-Content-Type-Options": "nosniff", "Content-Disposition": f'attachment; filename="{sha256}.{ext}"'})
 
 
 @router.post("/elicenses/query", response_model=ELicensesOut)

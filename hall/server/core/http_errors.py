@@ -30,6 +30,7 @@ from hall.server.core.errors import (
     RouteNotFound,
     UnsupportedMediaType,
 )
+from hall.server.core.schemas import MAX_DEPTH
 from hall.server.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,10 @@ _FRAMEWORK: dict[int, type[DomainError]] = {400: BadRequest, 404: RouteNotFound,
 
 def framework_error(exc: StarletteHTTPException) -> DomainError:
     """The domain error for a refusal of the framework itself (routing, request parsing)."""
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        # A body nested past the JSON parser's own limit: the same 422 as one nested past MAX_DEPTH.
+        return RequestInvalid(field="request", problem=f"nested deeper than {MAX_DEPTH} levels",
+                              fields=[{"field": "request", "problem": f"nested deeper than {MAX_DEPTH} levels"}])
     found = _FRAMEWORK.get(exc.status_code)
     if found is None:
         log.warning("unexpected HTTP %d from the framework", exc.status_code)

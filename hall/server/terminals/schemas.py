@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from hall.server.core.schemas import In, IsoTime, Out
+from hall.server.core.schemas import MAX_ID, In, IsoTime, Out
 
 TERMINAL_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
 
@@ -32,8 +32,8 @@ class DeviceIn(In):
 
 class HeartbeatIn(In):
     devices: list[DeviceIn] = Field(default_factory=list, max_length=32)
-    outbox_backlog: int = Field(default=0, ge=0)
-    oldest_pending_s: float = Field(default=0.0, ge=0)
+    outbox_backlog: int = Field(default=0, ge=0, le=MAX_ID)
+    oldest_pending_s: float = Field(default=0.0, ge=0, le=MAX_ID)
     version: str = Field(default="", max_length=32)
 
 

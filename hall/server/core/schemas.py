@@ -10,7 +10,9 @@ import math
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from hall.server.domain.free_text import has_personal, mask_free_text
 
 MAX_ID = 2_147_483_647
 # Any integer a request carries fits PostgreSQL's INTEGER (SQLite's limit, 2^63, is far above): a larger
@@ -22,6 +24,18 @@ MAX_DEPTH = 8
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Times go out as ``datetime.isoformat()`` (``…+00:00``), the form the API has always given.
 IsoTime = Annotated[datetime, PlainSerializer(lambda at: at.isoformat(), return_type=str, when_used="json")]
+
+
+def _code(value: str | None) -> str | None:
+    if value is not None and has_personal(value):
+        raise ValueError("must not contain an ID number or a phone number")
+    return value
+
+
+# Free text a person writes (notes, messages, reasons, names of things): ID and mobile numbers are masked
+# before anything stores it, for every later reader. Codes and ids must not carry them at all (422).
+FreeText = AfterValidator(mask_free_text)
+CodeText = AfterValidator(_code)
 
 
 class In(BaseModel):

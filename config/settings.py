@@ -35,6 +35,21 @@ class HallSettings(_Table):
         return value.rstrip("/")
 
 
+class ServerHttpSettings(_Table):
+    """The HTTP edge against slow and greedy clients (docs/security.md §8, hall.server.edge)."""
+
+    # A connection must complete its request headers within this (else 408 and closed).
+    header_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    # The events socket must authenticate within this; a silent socket counts as a failed authentication.
+    socket_auth_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    # Concurrent connections per client address (the trusted proxy's address excepted: cap at nginx).
+    connections_per_address: int = Field(default=256, ge=4, le=100_000)
+    # A declared body above this is refused before a byte of it is read (nginx: client_max_body_size).
+    max_body_mb: int = Field(default=45, ge=1, le=1024)
+    # The open-file limit the server raises itself to at start-up (capped by the hard limit).
+    open_files: int = Field(default=65536, ge=1024, le=1_048_576)
+
+
 class ServerSettings(_Table):
     host: str = "127.0.0.1"
     port: int = Field(default=8700, ge=1, le=65535)
@@ -46,6 +61,7 @@ class ServerSettings(_Table):
     # so the server knows a request came over HTTPS (Secure cookies). docs/deploy.md, docs/security.md.
     proxy_headers: bool = True
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
+    http: ServerHttpSettings = ServerHttpSettings()
 
 
 class QueueSettings(_Table):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -48,11 +49,15 @@ def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120,
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
-                      extra_env: dict[str, str] | None = None) -> HallServer:
+                      extra_env: dict[str, str] | None = None, settings: tuple[str, ...] = (),
+                      nofile: int | None = None) -> HallServer:
     """Start the server and wait until it answers ``/health``. A port of our own choosing that another
-    process took in the meantime (two suites at once) is chosen again."""
+    process took in the meantime (two suites at once) is chosen again. ``settings``: more ``--set``
+    overrides; ``nofile``: the soft open-file limit the server starts with (systemd's default is 1,024),
+    as a unit without ``LimitNOFILE`` would give it."""
     for _ in range(3):
-        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env)
+        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env,
+                         settings=settings, nofile=nofile)
         try:
             wait_healthy(server)
             return server
@@ -62,16 +67,25 @@ def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, na
     raise RuntimeError(f"hall server found no free port:\n{server.log()}")
 
 
-def _launch(db_url: str, workdir: Path, *, port: int, name: str, extra_env: dict[str, str] | None) -> HallServer:
+def _launch(db_url: str, workdir: Path, *, port: int, name: str, extra_env: dict[str, str] | None,
+            settings: tuple[str, ...] = (), nofile: int | None = None) -> HallServer:
     log_path = workdir / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}"],
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}",
+             *(arg for kv in settings for arg in ("--set", kv))],
             cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+            preexec_fn=None if nofile is None else partial(_soft_nofile, nofile),
         )
     return HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)
+
+
+def _soft_nofile(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 
 
 ROLES = ("terminal", "clerk", "manager", "admin")

@@ -12,10 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.rigs import rig_missing
 
@@ -157,25 +154,6 @@ timer.start(100)
 open(sys.argv[1], "w").write(str(os.getpid()))
 app.exec()
 """
-
-
-@pytest.fixture
-def xvfb(tmp_path: Path) -> Iterator[str]:
-    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None or shutil.which("xset") is None:
-        rig_missing("Xvfb, xdotool and xset (apt: xvfb xdotool x11-xserver-utils)")
-    for n in range(140, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    display = f":{n}"
-    # -noreset as in hall-kiosk.service; the blanking settings are left for the session script to make.
-    proc = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp", "-noreset", "-screen", "0", "800x600x24"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield display
-    proc.terminate()
-    proc.wait(10)
 
 
 def _datagrams(sock: socket.socket, seconds: float) -> list[str]:

@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.rigs.private_postgres",
     "tests.rigs.qt",
     "tests.rigs.x11",
+    "tests.rigs.sdk_twin",
 ]
 
 

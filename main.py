@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(level=settings.logging.level, file=settings.logging.file,
-                  json_lines=settings.logging.json_lines)
+                  json_lines=settings.logging.json_lines, repeat_window_s=settings.logging.repeat_window_s)
     return int(_handler(args.command)(args, settings) or 0)
 
 

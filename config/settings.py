@@ -170,6 +170,9 @@ class LoggingSettings(_Table):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     file: Path | None = None
     json_lines: bool = False
+    # A message repeating (same place, wording and arguments) is written once per this many seconds,
+    # with the count held back; 0 = every line.
+    repeat_window_s: float = Field(default=60.0, ge=0, le=86400)
 
 
 class ConnectorSettings(_Table):

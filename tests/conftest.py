@@ -35,6 +35,8 @@ pytest_plugins = [
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
     "tests.rigs.qt",
+    "tests.rigs.x11",
+    "tests.rigs.sdk_twin",
 ]
 
 

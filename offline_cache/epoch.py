@@ -8,7 +8,7 @@ live in the outbox, so whenever it cannot vouch for what was printed before, a n
   ``outbox.db.numbering`` beside it says which epoch it was in);
 * ``zero_length`` / ``corrupt``: the file was set aside (its records are salvaged, its sequences
   read if they can be, plus a margin of 20; otherwise today's numbers jump by 500);
-* ``stale``: the marker names a later epoch than the database (restored from an old backup);
+* ``stale``: the marker names a later epoch, or more opens, than the database (an old copy put back);
 * ``handed_over``: the outbox was handed to a replacement terminal (``cache handover``);
 * ``takeover`` / ``import``: another outbox's numbering was merged in (sequences: the larger).
 
@@ -71,19 +71,19 @@ def marker_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + MARKER_SUFFIX)
 
 
-def read_marker(db_path: Path) -> int | None:
-    """The epoch the marker beside ``db_path`` records, None when there is none (a new terminal)."""
+def read_marker(db_path: Path) -> tuple[int, int] | None:
+    """(epoch, opens) the marker beside ``db_path`` records, None when there is none (a new terminal)."""
     try:
         doc = json.loads(marker_path(db_path).read_text(encoding="utf-8"))
-        return int(doc["epoch"])
+        return int(doc["epoch"]), int(doc.get("opens", 0))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         log.warning("outbox numbering marker %s unreadable: taken as epoch 0", marker_path(db_path))
-        return 0
+        return 0, 0
 
 
-def write_marker(db_path: Path, *, prefix: str, epoch: int) -> None:
+def write_marker(db_path: Path, *, prefix: str, epoch: int, opens: int = 0) -> None:
     """Atomically record the current epoch beside the database. Logs (never raises) on failure:
     the marker is a second line of defence and must not stop a terminal serving citizens."""
     path = marker_path(db_path)
@@ -92,7 +92,7 @@ def write_marker(db_path: Path, *, prefix: str, epoch: int) -> None:
         with guarded():
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                os.write(fd, json.dumps({"prefix": prefix, "epoch": epoch}).encode())
+                os.write(fd, json.dumps({"prefix": prefix, "epoch": epoch, "opens": opens}).encode())
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -152,8 +152,12 @@ def start_epoch(conn: Connection, *, epoch: int, reason: str, now: float, day: s
 
 def settle(conn: Connection, *, db_path: Path, prefix: str, now: float, day: str, created: bool,
            damage: Damage | None) -> int:
-    """Decide the epoch of an outbox being opened (see the module docstring); returns it."""
-    marker = read_marker(db_path)
+    """Decide the epoch of an outbox being opened (see the module docstring); returns it. Every
+    open is counted in the database and the marker alike: a database that counts fewer opens than
+    the marker is an old copy (``stale``)."""
+    found = read_marker(db_path)
+    marker, marker_opens = (None, 0) if found is None else found
+    db_opens = int(get_meta(conn, "opens") or 0)
     stored = get_meta(conn, "numbering_prefix") or prefix
     for name, value in list(conn.execute(select(sequences.c.name, sequences.c.value))):
         if with_prefix(name, stored) != name:  # names from before they carried the prefix
@@ -174,16 +178,17 @@ def settle(conn: Connection, *, db_path: Path, prefix: str, now: float, day: str
         set_meta(conn, "epoch", "0")
         set_meta(conn, "numbering_prefix", prefix)
         record(conn, reason="new" if created else "upgrade", epoch=0, now=now)
-    elif marker is not None and marker > int(current):
-        epoch = marker + 1
+    elif marker is not None and (marker > int(current) or marker_opens > db_opens):
+        epoch = max(marker, int(current)) + 1
         start_epoch(conn, epoch=epoch, reason="stale", now=now, day=day, prefix=prefix, known=None)
     else:
         epoch = int(current)
     if stored != prefix:
         set_meta(conn, "numbering_prefix", prefix)
         log.info("outbox: offline prefix changed from %s to %s (each keeps its own sequences)", stored, prefix)
-    if marker != epoch:
-        write_marker(db_path, prefix=prefix, epoch=epoch)
+    opens = max(db_opens, marker_opens) + 1
+    set_meta(conn, "opens", str(opens))
+    write_marker(db_path, prefix=prefix, epoch=epoch, opens=opens)
     return epoch
 
 
@@ -192,6 +197,7 @@ def merge(conn: Connection, other: Numbering, *, db_path: Path, prefix: str, now
     """Take over another outbox's numbering: every sequence continues above both, and a new epoch
     (above both) starts. Returns the new epoch."""
     mine = int(get_meta(conn, "epoch") or 0)
+    opens = int(get_meta(conn, "opens") or 0)
     _raise_to(conn, {with_prefix(n, other.prefix): v for n, v in other.sequences.items()})
     epoch = max(mine, other.epoch) + 1
     set_meta(conn, "epoch", str(epoch))
@@ -199,7 +205,7 @@ def merge(conn: Connection, other: Numbering, *, db_path: Path, prefix: str, now
            detail={"from_prefix": other.prefix, "from_epoch": other.epoch})
     log.warning("outbox: numbering of %s (epoch %d) taken over (%s); epoch %d starts",
                 other.prefix, other.epoch, reason, epoch)
-    write_marker(db_path, prefix=prefix, epoch=epoch)
+    write_marker(db_path, prefix=prefix, epoch=epoch, opens=opens)
     return epoch
 
 

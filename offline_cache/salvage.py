@@ -92,6 +92,19 @@ def _seqs(con: sqlite3.Connection) -> list[int]:
     return []
 
 
+def _refs_from_index(con: sqlite3.Connection) -> dict[int, str]:
+    """Printed numbers by ``seq`` from the ``local_ref`` index alone: a row on a damaged page can
+    still be reported by the number the citizen holds."""
+    refs: dict[int, str] = {}
+    try:
+        for seq, ref in con.execute("SELECT seq, local_ref FROM records INDEXED BY ix_records_local_ref "
+                                    "WHERE local_ref IS NOT NULL"):
+            refs[int(seq)] = str(ref)
+    except sqlite3.Error:
+        pass  # the index is damaged too: rows are then reported by seq
+    return refs
+
+
 def read_rows(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every record row of the outbox file at ``path`` that SQLite can read, each with its
     attachment digests, and the rows it cannot (``{"seq", "local_ref", "reason"}``)."""
@@ -106,11 +119,13 @@ def read_rows(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 except sqlite3.Error:
                     return [], [{"seq": None, "local_ref": None, "reason": "records table unreadable"}]
                 return [], []
+            refs = _refs_from_index(con)
             for seq in seqs:
                 try:
                     row = con.execute(_ROW, (seq,)).fetchone()
                 except sqlite3.Error as exc:
-                    bad.append({"seq": seq, "local_ref": None, "reason": f"row unreadable ({type(exc).__name__})"})
+                    bad.append({"seq": seq, "local_ref": refs.get(seq),
+                                "reason": f"row unreadable ({type(exc).__name__})"})
                     continue
                 if row is None:
                     continue  # a gap: discarded or long purged, not a record

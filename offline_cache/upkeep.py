@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from offline_cache import epoch as ep
+from offline_cache.numbering import hall_day
 from offline_cache.reserve import Reserve
 from offline_cache.schema import records
 from offline_cache.states import HELD_ERRORS, State
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 class UpkeepMixin:
     db_path: Path
     prefix: str
+    tz: str
     epoch: int
     reserve: Reserve
     clock: Callable[[], float]
@@ -43,6 +45,10 @@ class UpkeepMixin:
             self.epoch = ep.merge(conn, other, db_path=self.db_path, prefix=self.prefix, now=self.clock(),
                                      reason=reason, source=source)
         return self.epoch
+
+    def today(self) -> str:
+        """The hall day now (ISO), as sequence names spell it."""
+        return hall_day(self.clock(), self.tz).isoformat()
 
     def history(self, limit: int = 10) -> list[dict[str, Any]]:
         """Epochs started and recoveries done, newest first (``cache status``)."""

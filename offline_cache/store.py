@@ -108,21 +108,32 @@ class Outbox(TransitionsMixin, UpkeepMixin):
         damage, created = self._inspect(db_path, attachments_dir)
         self.files = AttachmentStore(attachments_dir, cipher)
         self.engine = make_engine(db_path)
+        try:
+            self._open_tx(created, damage)
+        except DiskFull:  # opening writes too (the epoch's bookkeeping): a full disk must not stop it
+            if not self.reserve.release():
+                raise
+            self.low_space = True
+            self._open_tx(created, damage)
         with guarded():
-            metadata.create_all(self.engine)
-            db_path.chmod(0o600)  # ciphertext, but its metadata (kinds, times) is nobody else's business
-            with self._tx() as conn:
-                conn.execute(insert(meta).prefix_with("OR IGNORE"),
-                             [{"name": "schema_version", "value": SCHEMA_VERSION}])
-                self.epoch = ep.settle(conn, db_path=db_path, prefix=offline_prefix, now=self.clock(),
-                                          day=hall_day(self.clock(), self.tz).isoformat(), created=created,
-                                          damage=damage)
             self.files.sweep(self._referenced_digests())
-        self.reserve.keep()
+        if not self.low_space:
+            self.reserve.keep()
         if damage is not None and salvage and damage.reason != "handed_over":
             # Whatever is readable in the set-aside file is still owed to the hall: deliver it.
             self.salvage_report = salvage_into(self, damage.path, set_aside_files(damage.path, attachments_dir),
                                                cipher)
+
+    def _open_tx(self, created: bool, damage: ep.Damage | None) -> None:
+        with guarded():
+            metadata.create_all(self.engine)
+            self.db_path.chmod(0o600)  # ciphertext, but its metadata (kinds, times) is nobody else's business
+            with self._tx() as conn:
+                conn.execute(insert(meta).prefix_with("OR IGNORE"),
+                             [{"name": "schema_version", "value": SCHEMA_VERSION}])
+                self.epoch = ep.settle(conn, db_path=self.db_path, prefix=self.prefix, now=self.clock(),
+                                       day=hall_day(self.clock(), self.tz).isoformat(), created=created,
+                                       damage=damage)
 
     def _inspect(self, db_path: Path, attachments_dir: Path) -> tuple[ep.Damage | None, bool]:
         """Set aside a file that cannot be used as it is; return the damage (if any) and whether the
@@ -237,6 +248,8 @@ class Outbox(TransitionsMixin, UpkeepMixin):
     def _put_files(self, kind: str, files: Sequence[Attachment]) -> tuple[int, list[dict[str, str]]]:
         if kind not in set(Kind):
             raise InvalidRecord(f"unknown record kind {kind!r}")
+        if not self.room_for_records():
+            raise DiskFull("the outbox disk is full; new records are refused until there is room")
         self._check_room(kind, sum(len(f.data) for f in files) + 1024)
         stored, file_meta = 0, []
         for f in files:  # files first: a crash before the commit leaves only sweepable orphans

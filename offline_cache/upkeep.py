@@ -88,19 +88,29 @@ class UpkeepMixin:
 
     # -- disk space ------------------------------------------------------------------------------------
     def make_room(self) -> bool:
-        """Before writing bookkeeping: give back the reserve when the disk is (nearly) full, remake it
-        when there is room again. Returns whether the outbox is in low-space mode (small WAL steps, no
-        copy of the server's answer kept)."""
-        low = self.reserve.low()
-        if low:
+        """Before the worker's bookkeeping (claims, acks): give back the reserve when the disk is
+        (nearly) full; low-space mode lasts until the reserve can be made again. In it new records
+        are refused (the freed space is for delivering what is stored), the WAL is checkpointed in
+        small steps and the server's answers are not kept. Returns whether it is on."""
+        was = self.low_space
+        if self.reserve.low():
             self.reserve.release()
-        elif self.low_space:
-            self.reserve.keep()
-        if low != self.low_space:
-            log.log(logging.ERROR if low else logging.INFO, "outbox: disk %s", "full: low-space mode" if low
-                    else "has room again")
+            self.low_space = True
+        else:  # a reserve given back (by this process or an earlier one) and not yet made again
+            self.low_space = self.reserve.size > 0 and not self.reserve.keep()
+        if was != self.low_space:
+            log.log(logging.ERROR if self.low_space else logging.WARNING, "outbox: disk %s",
+                    "full: new records refused, delivering in small steps" if self.low_space else "has room again")
+        return self.low_space
+
+    def room_for_records(self) -> bool:
+        """Whether new records may be written: not while the disk is (nearly) full or the reserve,
+        once given back, cannot be made again. The reserve itself is left for delivering."""
+        low = self.reserve.low() or (self.reserve.size > 0 and not self.reserve.keep())
+        if low and not self.low_space:
+            log.error("outbox: disk full: new records refused")
         self.low_space = low
-        return low
+        return not low
 
     def disk(self) -> Mapping[str, Any]:
         return {"free_mb": round(self.reserve.free_bytes() / 1e6, 3), "reserve_held": self.reserve.held,

@@ -130,7 +130,7 @@ def test_a_taken_offline_number_is_kept_pending_and_shown(open_outbox: Factory) 
     [number] = _tickets(box, 1)
     outcome = _Taken().deliver(Outgoing("k", "ticket", {}))
     assert isinstance(outcome, RetryLater) and outcome.held
-    worker = SyncWorker(box, _Taken(), Link(), SyncOptions(parallel=1, conflict_retries=1))  # type: ignore[arg-type]
+    worker = SyncWorker(box, _Taken(), Link(), SyncOptions(parallel=1, conflict_retries=1))
     for _ in range(5):  # far past the conflict retries that kill other 409s
         box.retry_dead()
         with box._tx() as conn:  # due again now, as after the slow retry delay

@@ -151,9 +151,10 @@ def start_epoch(conn: Connection, *, epoch: int, reason: str, now: float, day: s
 
 
 def settle(conn: Connection, *, db_path: Path, prefix: str, now: float, day: str, created: bool,
-           damage: Damage | None) -> int:
-    """Decide the epoch of an outbox being opened (see the module docstring); returns it. Every
-    open is counted in the database and the marker alike: a database that counts fewer opens than
+           damage: Damage | None) -> tuple[int, int]:
+    """Decide the epoch of an outbox being opened (see the module docstring); returns it and the
+    open count. Every open is counted in the database and (after the commit: a crash in between
+    leaves the marker behind, never ahead) in the marker: a database that counts fewer opens than
     the marker is an old copy (``stale``)."""
     found = read_marker(db_path)
     marker, marker_opens = (None, 0) if found is None else found
@@ -188,14 +189,12 @@ def settle(conn: Connection, *, db_path: Path, prefix: str, now: float, day: str
         log.info("outbox: offline prefix changed from %s to %s (each keeps its own sequences)", stored, prefix)
     opens = max(db_opens, marker_opens) + 1
     set_meta(conn, "opens", str(opens))
-    write_marker(db_path, prefix=prefix, epoch=epoch, opens=opens)
-    return epoch
+    return epoch, opens
 
 
-def merge(conn: Connection, other: Numbering, *, db_path: Path, prefix: str, now: float, reason: str,
-          source: str | None) -> int:
+def merge(conn: Connection, other: Numbering, *, now: float, reason: str, source: str | None) -> tuple[int, int]:
     """Take over another outbox's numbering: every sequence continues above both, and a new epoch
-    (above both) starts. Returns the new epoch."""
+    (above both) starts. Returns the new epoch and the open count (for the marker, after the commit)."""
     mine = int(get_meta(conn, "epoch") or 0)
     opens = int(get_meta(conn, "opens") or 0)
     _raise_to(conn, {with_prefix(n, other.prefix): v for n, v in other.sequences.items()})
@@ -205,8 +204,7 @@ def merge(conn: Connection, other: Numbering, *, db_path: Path, prefix: str, now
            detail={"from_prefix": other.prefix, "from_epoch": other.epoch})
     log.warning("outbox: numbering of %s (epoch %d) taken over (%s); epoch %d starts",
                 other.prefix, other.epoch, reason, epoch)
-    write_marker(db_path, prefix=prefix, epoch=epoch, opens=opens)
-    return epoch
+    return epoch, opens
 
 
 def history(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:

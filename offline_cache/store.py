@@ -131,9 +131,10 @@ class Outbox(TransitionsMixin, UpkeepMixin):
             with self._tx() as conn:
                 conn.execute(insert(meta).prefix_with("OR IGNORE"),
                              [{"name": "schema_version", "value": SCHEMA_VERSION}])
-                self.epoch = ep.settle(conn, db_path=self.db_path, prefix=self.prefix, now=self.clock(),
-                                       day=hall_day(self.clock(), self.tz).isoformat(), created=created,
-                                       damage=damage)
+                self.epoch, opens = ep.settle(conn, db_path=self.db_path, prefix=self.prefix, now=self.clock(),
+                                              day=hall_day(self.clock(), self.tz).isoformat(), created=created,
+                                              damage=damage)
+        ep.write_marker(self.db_path, prefix=self.prefix, epoch=self.epoch, opens=opens)
 
     def _inspect(self, db_path: Path, attachments_dir: Path) -> tuple[ep.Damage | None, bool]:
         """Set aside a file that cannot be used as it is; return the damage (if any) and whether the

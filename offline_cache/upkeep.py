@@ -42,8 +42,8 @@ class UpkeepMixin:
     def merge_numbering(self, other: ep.Numbering, *, reason: str, source: str | None = None) -> int:
         """Continue above another outbox's numbers in a new epoch (takeover, bundle import)."""
         with self._tx(promised=True) as conn:
-            self.epoch = ep.merge(conn, other, db_path=self.db_path, prefix=self.prefix, now=self.clock(),
-                                     reason=reason, source=source)
+            self.epoch, opens = ep.merge(conn, other, now=self.clock(), reason=reason, source=source)
+        ep.write_marker(self.db_path, prefix=self.prefix, epoch=self.epoch, opens=opens)
         return self.epoch
 
     def today(self) -> str:

@@ -30,7 +30,16 @@ from sqlalchemy import Connection, insert, select, text
 
 from offline_cache.errors import CacheError
 from offline_cache.numbering import sequence_day, with_prefix
-from offline_cache.schema import guarded, meta, recoveries, sequences
+from offline_cache.salvage import handed_over
+from offline_cache.schema import (
+    check_database,
+    guarded,
+    meta,
+    recoveries,
+    salvage_numbering,
+    sequences,
+    set_aside,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +74,28 @@ class Damage:
     path: Path
     sequences: Mapping[str, int]
     meta: Mapping[str, str]
+    why: str = ""
+
+
+def inspect(db_path: Path, attachments_dir: Path) -> tuple[Damage | None, bool]:
+    """Before opening: set aside a file that cannot be used as it is (damaged, zero-length, handed
+    over); return the damage (if any) and whether the database will be new."""
+    if not db_path.exists():
+        return None, True
+    with guarded():
+        empty = db_path.stat().st_size == 0
+    why = "zero-length file" if empty else check_database(db_path)
+    label, kind = ("empty", "zero_length") if empty else ("corrupt", "corrupt")
+    if why is None:
+        target = handed_over(db_path)
+        if target is None:
+            return None, False
+        why, label, kind = f"handed over to {target}", "handed-over", "handed_over"
+    with guarded():
+        moved = set_aside(db_path, attachments_dir, label=label)
+    seqs, values = salvage_numbering(moved)
+    log.error("outbox database unusable (%s): set aside as %s; started a new one", why, moved.name)
+    return Damage(kind, moved, seqs, values, why), True
 
 
 def marker_path(db_path: Path) -> Path:

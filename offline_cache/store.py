@@ -33,18 +33,15 @@ from offline_cache.numbering import (
     ticket_sequence_name,
 )
 from offline_cache.reserve import Reserve
-from offline_cache.salvage import SalvageReport, handed_over, salvage_into
+from offline_cache.salvage import SalvageReport, salvage_into
 from offline_cache.schema import (
     SCHEMA_VERSION,
-    check_database,
     guarded,
     links,
     make_engine,
     meta,
     metadata,
     records,
-    salvage_numbering,
-    set_aside,
     set_aside_files,
 )
 from offline_cache.states import SMALL_KINDS, Kind, Record, State
@@ -105,7 +102,9 @@ class Outbox(TransitionsMixin, UpkeepMixin):
         self.salvage_report: SalvageReport | None = None
         with guarded():
             db_path.parent.mkdir(parents=True, exist_ok=True)
-        damage, created = self._inspect(db_path, attachments_dir)
+        damage, created = ep.inspect(db_path, attachments_dir)
+        if damage is not None:
+            self.recovered_from, self.corrupt_reason = damage.path, damage.why
         self.files = AttachmentStore(attachments_dir, cipher)
         self.engine = make_engine(db_path)
         try:
@@ -135,28 +134,6 @@ class Outbox(TransitionsMixin, UpkeepMixin):
                                               day=hall_day(self.clock(), self.tz).isoformat(), created=created,
                                               damage=damage)
         ep.write_marker(self.db_path, prefix=self.prefix, epoch=self.epoch, opens=opens)
-
-    def _inspect(self, db_path: Path, attachments_dir: Path) -> tuple[ep.Damage | None, bool]:
-        """Set aside a file that cannot be used as it is; return the damage (if any) and whether the
-        database will be new."""
-        if not db_path.exists():
-            return None, True
-        with guarded():
-            empty = db_path.stat().st_size == 0
-        reason = "zero-length file" if empty else check_database(db_path)
-        label, kind = ("empty", "zero_length") if empty else ("corrupt", "corrupt")
-        if reason is None:
-            handed = handed_over(db_path)
-            if handed is None:
-                return None, False
-            reason, label, kind = f"handed over to {handed}", "handed-over", "handed_over"
-        with guarded():
-            self.recovered_from = set_aside(db_path, attachments_dir, label=label)
-        self.corrupt_reason = reason
-        seqs, values = salvage_numbering(self.recovered_from)
-        log.error("outbox database unusable (%s): set aside as %s; started a new one",
-                  reason, self.recovered_from.name)
-        return ep.Damage(kind, self.recovered_from, seqs, values), True
 
     # -- plumbing --------------------------------------------------------------------------------
     @contextmanager

@@ -154,6 +154,9 @@ class CacheSettings(_Table):
     purge_grace_s: int = Field(default=600, ge=0)
     # Submissions are refused (tickets still work) when the disk has less free space than this.
     min_free_mb: int = Field(default=64, ge=0)
+    # Disk space held in reserve (outbox.db.reserve) and given back when the disk fills up, so the
+    # backlog can still be delivered (docs/offline.md, A full disk). 0 turns it off.
+    reserve_kb: int = Field(default=1024, ge=0, le=1024 * 1024)
     tombstone_days: int = Field(default=30, ge=1)
     # Sync: health probe cadence while offline (a returning server is seen within 2 s), capped
     # exponential backoff with jitter, parallel sends while draining, per-request timeout.

@@ -3,6 +3,7 @@
 from hall.server.appointments.models import Appointment
 from hall.server.audit.models import AuditEntry
 from hall.server.auth.models import ApiToken
+from hall.server.calendar.models import CalendarDay
 from hall.server.catalogue.models import CatalogueImport, Category, ServiceItem, ServiceItemVersion
 from hall.server.core.models import IdempotencyKey
 from hall.server.core.orm import Base
@@ -17,7 +18,8 @@ from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.windows.models import Window
 
 __all__ = [
-    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CatalogueImport", "Category", "EndedSession",
+    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
+    "EndedSession",
     "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "ServiceCode", "ServiceItem", "ServiceItemVersion",
     "Submission", "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice",
     "Window",

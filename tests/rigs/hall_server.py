@@ -62,6 +62,11 @@ def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, na
 
 
 ROLES = ("terminal", "clerk", "manager", "admin")
+# Tokens of the bound roles (docs/security.md): name in ``server.tokens`` → (role, terminal, window).
+BOUND: dict[str, tuple[str, str | None, int | None]] = {
+    "kiosk": ("kiosk", "K1", None), "kiosk2": ("kiosk", "K2", None), "display": ("display", None, None),
+    "evaluator": ("evaluator", None, 1), "counter": ("counter", None, 1), "counter2": ("counter", None, 2),
+}
 
 
 def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = None) -> dict[str, str]:
@@ -80,7 +85,10 @@ def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = N
         upgrade(db.engine)
         if seed:
             seed_demo(db)
-        return {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
+        tokens = {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
+        for key, (role, terminal, window) in BOUND.items():
+            tokens[key] = create_token(db, role=role, name=f"{prefix}-{key}", terminal=terminal, window=window)
+        return tokens
     finally:
         db.dispose()
 

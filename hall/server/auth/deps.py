@@ -11,7 +11,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from hall.server.auth.cache import Principal
-from hall.server.auth.tokens import ISSUERS, ROLES, allowed, authenticate, bearer_token, check_role
+from hall.server.auth.tokens import (
+    ALL_ROLES,
+    ISSUERS,
+    RATERS,
+    WINDOW_STAFF,
+    allowed,
+    authenticate,
+    bearer_token,
+    check_role,
+)
 from hall.server.core.context import HallContext
 
 
@@ -36,8 +45,11 @@ def require(roles: frozenset[str]) -> Callable[[Request], Awaitable[Principal]]:
 
 
 HallDep = Annotated[HallContext, Depends(get_hall)]
-AnyRole = Annotated[Principal, Depends(require(allowed(*ROLES)))]
+AnyRole = Annotated[Principal, Depends(require(allowed(*ALL_ROLES)))]
 TerminalRole = Annotated[Principal, Depends(require(ISSUERS))]
-ClerkRole = Annotated[Principal, Depends(require(allowed("clerk", "manager")))]
+RaterRole = Annotated[Principal, Depends(require(RATERS))]
+# Reads a ticket (public fields for a display or pad; a kiosk only its own terminal's tickets).
+ReaderRole = Annotated[Principal, Depends(require(allowed(*ALL_ROLES)))]
+ClerkRole = Annotated[Principal, Depends(require(WINDOW_STAFF))]
 ManagerRole = Annotated[Principal, Depends(require(allowed("manager")))]
 AdminRole = Annotated[Principal, Depends(require(allowed()))]

@@ -80,6 +80,10 @@ class TicketFront:
             return None  # the route answers with its own refusal (and counts a failed token)
         if principal is None or principal.role not in ISSUERS or req.source == "offline":
             return None
+        if principal.terminal is not None:  # a kiosk token: its own terminal id (the route refuses others)
+            if req.terminal_id not in (None, principal.terminal):
+                return None
+            req = req.model_copy(update={"terminal_id": principal.terminal})
         now = datetime.now(UTC)
         if not self.hall.day_ready(hall_day(now)):
             return None  # the route closes the day before first

@@ -210,15 +210,24 @@ def view(hall: HallContext, session: Session, t: Ticket, *, place: bool = True) 
         public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at)
 
 
+# What a display or evaluation pad does not read of a ticket (docs/security.md, roles).
+PRIVATE_FIELDS = ("id_masked", "terminal_id", "appointment_id", "submission_id", "public_url", "offline_number",
+                  "offline_issued_at")
+
+
 def dump(out: TicketOut) -> dict[str, Any]:
     """The JSON body of a ticket answer."""
     return out.model_dump(mode="json")
 
 
-def start_following(hall: HallContext, ticket_id: int, body: NotifyIn) -> FollowOut:
-    """Follow a waiting or called ticket by SMS/WeChat (the recipient stored encrypted, never logged)."""
+def start_following(hall: HallContext, ticket_id: int, body: NotifyIn,
+                    owner: Callable[[str | None], None] | None = None) -> FollowOut:
+    """Follow a waiting or called ticket by SMS/WeChat (the recipient stored encrypted, never logged);
+    ``owner(terminal_id)`` may refuse a caller that does not own the ticket."""
     with hall.unit() as tx:
         t = get_ticket(tx.session, ticket_id)
+        if owner is not None:
+            owner(t.terminal_id)
         if t.status not in ("waiting", "called"):
             raise derr.InvalidTransition(current=t.status, target="followed")
         ahead = queue.ahead_of(tx.session, hall, t, datetime.now(UTC)) if t.status == "waiting" else None

@@ -38,7 +38,8 @@ def _start(db_url: str, work: Path, count: int) -> list[tuple[subprocess.Popen[b
         log = (work / f"server{i}.log").open("wb")
         proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--set", 'logging.level="WARNING"',
                                  "hall-server", "--db", db_url, "--host", "127.0.0.1", "--port", str(port),
-                                 "--set", f"server.data_dir={work / 'data'}"], cwd=ROOT, stdout=log,
+                                 "--set", f"server.data_dir={work / 'data'}", "--set",
+                                 "server.limits.enabled=false"], cwd=ROOT, stdout=log,
                                 stderr=subprocess.STDOUT)
         servers.append((proc, f"http://127.0.0.1:{port}"))
     for proc, url in servers:

@@ -35,6 +35,20 @@ class HallSettings(_Table):
         return value.rstrip("/")
 
 
+class LimitSettings(_Table):
+    """``[server.limits]``: write limits per token and per terminal (docs/security.md). The defaults are
+    far above a real kiosk (a few tickets a minute); ``enabled = false`` only for benchmark rooms."""
+
+    enabled: bool = True
+    # A kiosk writes a few tickets and 4 heartbeats a minute; a deprecated shared terminal/clerk token
+    # gets 10 times the token figure.
+    token_writes_per_min: int = Field(default=300, ge=1, le=100_000)
+    terminal_writes_per_min: int = Field(default=120, ge=1, le=100_000)
+    # Hall-day ceilings per token, below what the hall has (9,999 a category, 9,999 registration codes).
+    token_tickets_per_category_day: int = Field(default=2000, ge=1, le=9999)
+    token_submissions_per_day: int = Field(default=2000, ge=1, le=9999)
+
+
 class ServerSettings(_Table):
     host: str = "127.0.0.1"
     port: int = Field(default=8700, ge=1, le=65535)
@@ -46,6 +60,7 @@ class ServerSettings(_Table):
     # so the server knows a request came over HTTPS (Secure cookies). docs/deploy.md, docs/security.md.
     proxy_headers: bool = True
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
+    limits: LimitSettings = LimitSettings()
 
 
 class QueueSettings(_Table):

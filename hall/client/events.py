@@ -110,8 +110,8 @@ class EventsClient:
 
     def _session(self) -> None:
         try:
-            with connect(self._url, additional_headers=self._headers, open_timeout=self._open_timeout_s, close_timeout=1,
-                         ping_interval=None, max_size=2**22) as ws:
+            with connect(self._url, additional_headers=self._headers, open_timeout=self._open_timeout_s,
+                         close_timeout=1, ping_interval=None, max_size=2**22) as ws:
                 self._ws = ws
                 try:
                     self._read(ws)

@@ -23,6 +23,7 @@ KEEP_ALIVE_S = 75
 
 
 def options_from(settings: Settings) -> ServerOptions:
+    from hall.server.auth.limits import Limits
     from hall.server.core.options import ServerOptions
     from hall.server.domain.queue_policy import CallMode, QueuePolicy
     from hall.server.domain.tickets import PriorityReason
@@ -41,7 +42,8 @@ def options_from(settings: Settings) -> ServerOptions:
                          notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
                          aging_minutes=q.aging_minutes,
                          connectors={kind: {"driver": c.driver, **c.options()}
-                                     for kind, c in settings.connectors})
+                                     for kind, c in settings.connectors},
+                         limits=Limits(**settings.server.limits.model_dump()))
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -69,7 +69,8 @@ def test_display_counter_and_pad_leave_no_token_in_any_log(server: HallServer, t
         files[name].write_text(tokens[name] + "\n", encoding="utf-8")
     common = ["--set", 'logging.level="DEBUG"', "--set", f'hall.server_url="{server.url}"',
               "--set", 'devices.voice.driver="wav"', "--set", f'devices.voice.output_dir="{tmp_path / "voice"}"',
-              "--set", f'cache.db_path="{tmp_path / "outbox.db"}"', "--set", f'cache.key_file="{tmp_path / "outbox.key"}"']
+              "--set", f'cache.db_path="{tmp_path / "outbox.db"}"',
+              "--set", f'cache.key_file="{tmp_path / "outbox.key"}"']
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "QT_QPA_PLATFORM": "offscreen"}
     programs = {
         "display": _start([*common, "--set", f'terminal.token_file="{files["display"]}"', "display", "--windowed"],

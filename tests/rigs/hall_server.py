@@ -46,14 +46,21 @@ def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.C
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
-                      extra_env: dict[str, str] | None = None) -> HallServer:
+                      extra_env: dict[str, str] | None = None, limits: bool = False,
+                      settings: tuple[str, ...] = ()) -> HallServer:
+    """A server process. ``limits``: keep ``[server.limits]`` on (off by default: tests drive one token
+    far harder than a kiosk, as benchmarks do; tests/hostile/test_write_limits.py tests them on).
+    ``settings``: more ``--set a.b=c`` overrides."""
     port = port or free_port()
+    sets = [] if limits else ["--set", "server.limits.enabled=false"]
+    for item in settings:
+        sets += ["--set", item]
     log_path = workdir / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}"],
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}", *sets],
             cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
         )
     server = HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)

@@ -33,13 +33,20 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def require(roles: frozenset[str]) -> Callable[[Request], Awaitable[Principal]]:
     """Dependency: a valid token whose role is in ``roles``."""
 
     # async so FastAPI does not hop to a thread for it; the DB is touched at most once a second per token.
     async def dep(request: Request) -> Principal:
+        hall = get_hall(request)
         token = bearer_token(request.headers.get("authorization"))
-        return check_role(authenticate(get_hall(request), token, client_address(request)), roles)
+        who = check_role(authenticate(hall, token, client_address(request)), roles)
+        if request.method not in _READS:
+            hall.limits.charge(who)  # 429 rate_limited beyond [server.limits]
+        return who
 
     return dep
 

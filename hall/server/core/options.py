@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hall.server.auth.limits import Limits
 from hall.server.domain.queue_policy import QueuePolicy
 
 
@@ -37,6 +38,8 @@ class ServerOptions:
     token_cache_s: float = field(default_factory=lambda: _env_float("HALL_TOKEN_CACHE_S", 1.0))
     # Failed authentications per client address per minute before it gets 429.
     auth_failures_per_min: int = 20
+    # Write limits per token and terminal ([server.limits], hall.server.auth.limits).
+    limits: Limits = field(default_factory=Limits)
     # Queue rules (defaults from the issue).
     max_recalls: int = 2
     reinstate_minutes: int = 30

@@ -18,8 +18,8 @@ from hall.server.core.params import IdemKey, IdPath
 from hall.server.core.schemas import ERRORS, In, Out
 from hall.server.feedback import followups
 from hall.server.feedback import service as svc
-from hall.server.tickets.models import Ticket
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn, NoteIn
+from hall.server.tickets.models import Ticket
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)
 

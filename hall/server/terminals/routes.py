@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path
 
-from hall.server.auth.scope import for_terminal
 from hall.server.auth.deps import HallDep, ManagerRole, TerminalRole
+from hall.server.auth.scope import for_terminal
 from hall.server.core.schemas import ERRORS
 from hall.server.terminals import service as svc
 from hall.server.terminals.schemas import TERMINAL_ID_PATTERN, HeartbeatIn, RegisterIn, TerminalOut

@@ -55,14 +55,17 @@ class TicketFront:
         answered = False
         if not more:
             request = self._plain(scope, body)
-            if request is not None:
+            if isinstance(request, DomainError):  # over the write limits: 429 as the route would
+                await _respond(send, domain_status(request), domain_body(request), domain_headers(request))
+                answered = True
+            elif request is not None:
                 answered = await self._answer(request, send)
         if not answered:
             await self.app(scope, _replay(body, more, receive), send)
 
-    def _plain(self, scope: Scope, body: bytes) -> tuple[service.Plan, str | None, str] | None:
-        """A plain ticket request as the batch writer takes it (plan, key, digest), or None when the
-        route should answer it."""
+    def _plain(self, scope: Scope, body: bytes) -> tuple[service.Plan, str | None, str] | DomainError | None:
+        """A plain ticket request as the batch writer takes it (plan, key, digest), None when the route
+        should answer it, or the write limits' refusal (:mod:`hall.server.auth.limits`)."""
         headers = dict(scope["headers"])
         key_raw = headers.get(b"idempotency-key")
         content_type = headers.get(b"content-type", b"")
@@ -93,6 +96,11 @@ class TicketFront:
             return None
         if not plan.plain:
             return None
+        try:
+            self.hall.limits.charge(principal, terminal=req.terminal_id)
+            self.hall.limits.charge_day(principal, what="tickets", key=req.category, day=plan.ticket.day)
+        except DomainError as refusal:
+            return refusal
         digest = body_hash(req.model_dump(mode="json")) if key is not None else ""
         return plan, key, digest
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -17,6 +17,7 @@ from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, IdPath, TerminalClock
 from hall.server.core.schemas import ERRORS
+from hall.server.domain.hallday import hall_day
 from hall.server.tickets import explain as explain_svc
 from hall.server.tickets import service as svc
 from hall.server.tickets import transitions
@@ -45,6 +46,8 @@ def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey
 
     Plain tickets usually never get here: :mod:`hall.server.tickets.front` answers them the same way."""
     body = bound_request(who, body)
+    if body.source != "offline":  # an offline ticket was printed already: refusing it would lose it
+        hall.limits.charge_day(who, what="tickets", key=body.category, day=hall_day(datetime.now(UTC)).isoformat())
     terminal_clock = _terminal_clock(clock) if clock and body.source == "offline" else None
 
     def action(tx: Tx) -> tuple[int, Any]:

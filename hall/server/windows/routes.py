@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from hall.server.audit import service as audit
 from hall.server.auth.cache import Principal
-from hall.server.auth.scope import for_window
 from hall.server.auth.deps import AnyRole, ClerkRole, HallDep, ManagerRole
+from hall.server.auth.scope import for_window
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, WindowNo

@@ -100,3 +100,31 @@ def test_revoking_a_token_closes_its_open_sockets_within_two_seconds(server: Hal
     while frame["type"] != "pong":
         frame = json.loads(survivor.recv(timeout=5))
     stack.close()
+
+
+def test_revoking_a_manager_token_closes_its_dashboard_socket_within_two_seconds(server: HallServer) -> None:
+    import argparse
+
+    import httpx
+
+    from hall.server.cli import _revoke_token, create_token
+    from hall.server.core.db import Database
+
+    db = Database(server.db_url)
+    try:
+        token = create_token(db, role="manager", name="dashboard-to-revoke")
+    finally:
+        db.dispose()
+    with httpx.Client(timeout=10) as c:
+        assert c.post(f"{server.url}/api/v1/dashboard/login", json={"token": token}).status_code == 200
+        cookie = c.cookies.get("hall_dashboard")
+    ws_url = server.url.replace("http://", "ws://") + "/api/v1/dashboard/events"
+    with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=5) as ws:
+        assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        db = Database(server.db_url)
+        try:
+            assert _revoke_token(db, argparse.Namespace(name="dashboard-to-revoke"), None) == 0  # type: ignore[arg-type]
+        finally:
+            db.dispose()
+        code, _error = _closed_with(ws, REVOCATION_LIMIT_S)
+    assert code == 4401

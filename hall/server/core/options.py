@@ -49,6 +49,8 @@ class ServerOptions:
     blacklist_days: int = 90
     checkin_early_min: int = 30
     checkin_late_min: int = 15
+    # Bookings: a slot at most this many days ahead (a slot that is over: staff only).
+    appointment_horizon_days: int = 30
     # The call order (mode, elderly age, ratio, aging, recall N, reinstate M, 办不成事 window): the
     # settings' [queue] table. The flat fields above/below predate it and are kept for callers.
     policy: QueuePolicy = field(default_factory=QueuePolicy)

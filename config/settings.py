@@ -132,6 +132,8 @@ class DisplaySettings(_Table):
 
 
 class DevicesSettings(_Table):
+    # Outside demo mode twin drivers are refused (config/loader.py) unless a test bench sets this.
+    allow_twins: bool = False
     id_card: IdCardSettings = IdCardSettings()
     ss_card: SsCardSettings = SsCardSettings()
     camera: CameraSettings = CameraSettings()

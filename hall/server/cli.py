@@ -204,4 +204,17 @@ def _revoke_token(db: Database, args: argparse.Namespace, settings: Settings) ->
     return 0
 
 
-_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token}
+def _import_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.catalogue.admin import run_import
+
+    return run_import(db, args)
+
+
+def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.catalogue.admin import run_export
+
+    return run_export(db, args)
+
+
+_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token,
+          "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue}

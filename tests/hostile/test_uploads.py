@@ -27,6 +27,7 @@ from hall.server.domain.errors import DomainError
 from hall.server.submissions.image_header import MAX_PIXELS, declared_size
 from hall.server.submissions.uploads import store
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.waiting import budget
 
 HOLDER = "110101199003071233"
 
@@ -116,7 +117,7 @@ def _post(server: HallServer, files: list[tuple[str, tuple[str, bytes, str]]]) -
                f"Content-Type: {ctype}\r\n\r\n"
         parts.append(head.encode("utf-8") + content + b"\r\n")
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-    return httpx.post(f"{server.url}/api/v1/submissions", timeout=60, content=body,
+    return httpx.post(f"{server.url}/api/v1/submissions", timeout=budget(60), content=body,
                       headers={"Authorization": f"Bearer {server.tokens['terminal']}",
                                "Content-Type": f"multipart/form-data; boundary={boundary}"})
 

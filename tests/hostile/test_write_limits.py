@@ -75,6 +75,6 @@ def test_benchmark_rooms_turn_the_limits_off() -> None:
 
     assert options_from(load_settings()).limits.enabled
     assert not options_from(load_settings(overrides=["server.limits.enabled=false"])).limits.enabled
-    from bench.tickets import NO_LIMITS
+    from bench._servers import NO_LIMITS
 
     assert NO_LIMITS == ("--set", "server.limits.enabled=false")

@@ -20,6 +20,7 @@ from offline_cache.store import Attachment
 from offline_cache.terminal import Terminal
 from tests.integration.offline_faults import terminal_settings, wait_for
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.waiting import budget
 
 ID_NUMBER = "11010519491231002X"  # GB 11643 check digit valid
 NAME = "张三"
@@ -48,7 +49,7 @@ def terminal(tmp_path: Path, hall_server: HallServer) -> Iterator[Terminal]:
 
 
 def _progress(server: HallServer, code: str) -> dict[str, object]:
-    r = httpx.get(f"{server.url}/api/v1/submissions/{code}", timeout=5,
+    r = httpx.get(f"{server.url}/api/v1/submissions/{code}", timeout=budget(5),
                   headers={"Authorization": f"Bearer {server.tokens['terminal']}"})
     assert r.status_code == 200, r.text
     return r.json()

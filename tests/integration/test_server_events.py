@@ -12,13 +12,14 @@ import pytest
 import websockets
 
 from tests.rigs.hall_server import HallServer, start_hall_server, start_prepared
+from tests.rigs.waiting import budget
 
 
 async def _collect(url: str, token: str, *, want: str, action: Any, by_header: bool = True) -> dict[str, Any]:
     """The token in the upgrade's Authorization header, or (``by_header=False``) in the first message."""
     ws_url = url.replace("http://", "ws://") + "/api/v1/events"
     headers = {"Authorization": f"Bearer {token}"} if by_header else {}
-    async with websockets.connect(ws_url, open_timeout=5, additional_headers=headers) as ws:
+    async with websockets.connect(ws_url, open_timeout=budget(5), additional_headers=headers) as ws:
         if not by_header:
             await ws.send(json.dumps({"token": token}))
         hello = json.loads(await asyncio.wait_for(ws.recv(), 5))

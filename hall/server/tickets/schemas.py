@@ -52,6 +52,7 @@ class TicketIn(In):
 class TransferIn(In):
     category: str | None = Field(default=None, pattern=r"^[A-Z]$")
     window: int | None = Field(default=None, ge=1, le=9999)
+    force: bool = False  # a manager sends a ticket to a window that is not open (nobody stranded otherwise)
 
 
 class TicketOut(Out):
@@ -68,7 +69,8 @@ class TicketOut(Out):
     waiting_ahead: int | None = None
     estimated_wait_s: int | None = None
     issued_at: IsoTime
-    called_at: IsoTime | None = None
+    called_at: IsoTime | None = None  # the first call
+    recalled_at: IsoTime | None = None  # the latest call after the first (a recall, or a call after transfer)
     call_count: int = 0
     offline_number: str | None = None
     terminal_id: str | None = None

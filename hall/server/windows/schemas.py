@@ -43,16 +43,21 @@ class WindowIn(In):
         return value
 
 
-class WindowOut(Out):
+class WindowFacts(Out):
+    """What every view of a window shows (the windows route, the dashboard's panel)."""
+
     number: int
     name: str = ""
     categories: list[str] = Field(default_factory=list)
     status: str
     pause_reason: str = ""
     clerk: str = ""
-    current_ticket_id: int | None = None
-    cannot_do_desk: bool = False
-    weights: dict[str, float] = Field(default_factory=dict)
     updated_at: IsoTime | None = None
     served_today: int = 0
     avg_handling_s: int | None = None
+
+
+class WindowOut(WindowFacts):
+    current_ticket_id: int | None = None
+    cannot_do_desk: bool = False
+    weights: dict[str, float] = Field(default_factory=dict)

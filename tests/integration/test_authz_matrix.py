@@ -46,6 +46,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "PUT /api/v1/categories/{code}": (MANAGER, {"name": "社会保险", "name_en": "Social insurance"}),
     "GET /api/v1/items": (ANY, None),
     "GET /api/v1/items/{code}": (ANY, None),
+    "GET /api/v1/items/{code}/versions": (ANY, None),
     "POST /api/v1/tickets": (TERMINAL, TICKET),
     "GET /api/v1/tickets/{ticket_id}": (ANY, None),
     "GET /api/v1/tickets/{ticket_id}/explain": (ANY, None),

@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.waiting import pass_time
 
 REVOCATION_LIMIT_S = 2.0  # the promise of docs/security.md
 
@@ -80,7 +81,7 @@ def test_revoking_a_token_closes_its_open_sockets_within_two_seconds(server: Hal
     stack = contextlib.ExitStack()
     doomed = [_open(stack, server, token, how=how) for how in ("header", "message", "header")]
     survivor = _open(stack, server, server.tokens["kiosk"], how="header")
-    time.sleep(1.2)  # let the token's cache entry be fresh, as on a long-lived display
+    pass_time(1.2, reason="the token's one-second cache entry is renewed, as on a long-lived display")
     import argparse
 
     from hall.server.cli import _revoke_token

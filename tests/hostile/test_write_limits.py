@@ -9,7 +9,6 @@ the test stays short; the shipped defaults are in config/settings.py (LimitSetti
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer, prepare_hall, start_hall_server
+from tests.rigs.waiting import wait_until
 
 PER_MIN = 30  # terminal_writes_per_min (the token's own is higher: the terminal's limit answers first)
 PER_DAY = 10  # token_tickets_per_category_day
@@ -51,13 +51,10 @@ def test_a_terminal_over_its_minute_gets_429_with_retry_after_and_the_dashboard_
         assert 1 <= int(r.headers["Retry-After"]) <= 60
     assert _ticket(server, "kiosk2", "A").status_code == 201  # another kiosk is not held up
     manager = {"Authorization": f"Bearer {server.tokens['manager']}"}
-    deadline = time.monotonic() + 10
-    alerts: list[dict[str, Any]] = []
-    while not alerts and time.monotonic() < deadline:
-        alerts = httpx.get(f"{server.url}/api/v1/followups", params={"kind": "rate_limit"}, headers=manager,
-                           timeout=10).json()
-        time.sleep(0.1)  # the alert is written on a thread of its own, after the refusal
-    assert alerts and alerts[0]["terminal_id"] == "K1" and "K1" in alerts[0]["message"]
+    # The alert is written on a thread of its own, after the refusal.
+    alerts = wait_until(lambda: httpx.get(f"{server.url}/api/v1/followups", params={"kind": "rate_limit"},
+                                          headers=manager, timeout=10).json(), what="the rate_limit follow-up")
+    assert alerts[0]["terminal_id"] == "K1" and "K1" in alerts[0]["message"]
 
 
 def test_one_token_can_never_exhaust_a_categorys_numbers(server: HallServer) -> None:

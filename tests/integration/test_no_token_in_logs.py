@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from websockets.sync.client import connect
 
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
+from tests.rigs.waiting import wait_for_file, wait_until
 
 ACCEPTED = '"WebSocket /api/v1/events" [accepted]'
 
@@ -52,15 +52,6 @@ def server(tmp_path: Path) -> Iterator[HallServer]:
     srv.stop()
 
 
-def _wait_for(predicate: object, what: str, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_display_counter_and_pad_leave_no_token_in_any_log(server: HallServer, tmp_path: Path) -> None:
     tokens = server.tokens
     files = {}
@@ -81,8 +72,8 @@ def test_display_counter_and_pad_leave_no_token_in_any_log(server: HallServer, t
                            "--windowed"], tmp_path / "counter.log", env),
     }
     try:
-        _wait_for(lambda: server.log().count(ACCEPTED) >= 3 or any(p.poll() is not None for p in programs.values()),
-                  "three events sockets")
+        wait_until(lambda: server.log().count(ACCEPTED) >= 3 or any(p.poll() is not None for p in programs.values()),
+                   timeout_s=90, what="three events sockets")
         assert all(p.poll() is None for p in programs.values()), {n: (tmp_path / f"{n}.log").read_text()[-2000:]
                                                                    for n in programs}
         # Traffic every program sees: a ticket issued by a kiosk, called and finished at window 1.
@@ -91,7 +82,7 @@ def test_display_counter_and_pad_leave_no_token_in_any_log(server: HallServer, t
         c = {"Authorization": f"Bearer {tokens['counter']}"}
         httpx.post(f"{server.url}/api/v1/windows/1/open", json={"clerk": "王五"}, headers=c)
         assert httpx.post(f"{server.url}/api/v1/windows/1/call-next", headers=c).status_code == 200
-        _wait_for(lambda: (tmp_path / "voice" / "announcements.jsonl").exists(), "the display's announcement")
+        wait_for_file(tmp_path / "voice" / "announcements.jsonl", timeout_s=60)
         # A hostile (or old) client with a valid token in the URL: refused, and the token is not logged.
         ws_url = server.url.replace("http://", "ws://") + f"/api/v1/events?token={tokens['manager']}"
         with connect(ws_url, open_timeout=5) as ws:

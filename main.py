@@ -77,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("create-token", help="create an API token; prints it alone on the last line",
                          parents=[common])
-    t.add_argument("--role", required=True, choices=["terminal", "clerk", "manager", "admin"])
+    t.add_argument("--role", required=True,
+                   choices=["kiosk", "display", "evaluator", "counter", "manager", "admin", "terminal", "clerk"],
+                   help="kiosk (--terminal), display, evaluator (--window), counter (--window), manager, "
+                        "admin; terminal and clerk are deprecated")
+    t.add_argument("--terminal", metavar="ID", help="kiosk tokens: the terminal id it acts as (e.g. K1)")
+    t.add_argument("--window", metavar="N", type=int, help="evaluator and counter tokens: their window")
     t.add_argument("--name", required=True, help="who or what the token is for")
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("revoke-token", help="revoke a token by name", parents=[common])

@@ -48,6 +48,18 @@ class ServerHttpSettings(_Table):
     max_body_mb: int = Field(default=45, ge=1, le=1024)
     # The open-file limit the server raises itself to at start-up (capped by the hard limit).
     open_files: int = Field(default=65536, ge=1024, le=1_048_576)
+class LimitSettings(_Table):
+    """``[server.limits]``: write limits per token and per terminal (docs/security.md). The defaults are
+    far above a real kiosk (a few tickets a minute); ``enabled = false`` only for benchmark rooms."""
+
+    enabled: bool = True
+    # A kiosk writes a few tickets and 4 heartbeats a minute; a deprecated shared terminal/clerk token
+    # gets 10 times the token figure.
+    token_writes_per_min: int = Field(default=300, ge=1, le=100_000)
+    terminal_writes_per_min: int = Field(default=120, ge=1, le=100_000)
+    # Hall-day ceilings per token, below what the hall has (9,999 a category, 9,999 registration codes).
+    token_tickets_per_category_day: int = Field(default=2000, ge=1, le=9999)
+    token_submissions_per_day: int = Field(default=2000, ge=1, le=9999)
 
 
 class ServerSettings(_Table):
@@ -62,6 +74,7 @@ class ServerSettings(_Table):
     proxy_headers: bool = True
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
     http: ServerHttpSettings = ServerHttpSettings()
+    limits: LimitSettings = LimitSettings()
 
 
 class QueueSettings(_Table):

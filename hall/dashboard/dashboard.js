@@ -146,6 +146,12 @@ function onEvent(ev) {
         `alert${d.window ? " · window " + d.window : ""}`);
       scheduleRefresh(0);
       return;
+    case "limit.exceeded":
+      // A token or terminal went over [server.limits]: name the terminal (docs/security.md).
+      feedLine($("feed"), "help", `${label(FOLLOW_KIND, "rate_limit")[0]}${d.terminal_id ? " · 终端 " + d.terminal_id : ""}`,
+        `${label(FOLLOW_KIND, "rate_limit")[1]}${d.terminal_id ? " · terminal " + d.terminal_id : ""}`);
+      scheduleRefresh(0);
+      return;
     case "help.requested":
       feedLine($("feed"), "help", `${label(FOLLOW_KIND, d.kind || "help")[0]}${d.terminal_id ? " · 终端 " + d.terminal_id : ""}`,
         label(FOLLOW_KIND, d.kind || "help")[1]);

@@ -23,6 +23,7 @@ KEEP_ALIVE_S = 75
 
 
 def options_from(settings: Settings) -> ServerOptions:
+    from hall.server.auth.limits import Limits
     from hall.server.core.options import ServerOptions
     from hall.server.domain.queue_policy import CallMode, QueuePolicy
     from hall.server.domain.tickets import PriorityReason
@@ -43,7 +44,8 @@ def options_from(settings: Settings) -> ServerOptions:
                          max_body_bytes=settings.server.http.max_body_mb * 1024 * 1024,
                          socket_auth_timeout_s=settings.server.http.socket_auth_timeout_s,
                          connectors={kind: {"driver": c.driver, **c.options()}
-                                     for kind, c in settings.connectors})
+                                     for kind, c in settings.connectors},
+                         limits=Limits(**settings.server.limits.model_dump()))
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -133,16 +135,32 @@ class TokenExists(Exception):
     code = "token.exists"
 
 
-def create_token(db: Database, *, role: str, name: str) -> str:
-    """Store the hash of a new token and return the token (shown once). Raises TokenExists."""
+# What each role is bound to: a kiosk to its terminal id, an evaluation pad and a counter to a window.
+BINDING = {"kiosk": "terminal", "evaluator": "window", "counter": "window"}
+
+
+def create_token(db: Database, *, role: str, name: str, terminal: str | None = None,
+                 window: int | None = None) -> str:
+    """Store the hash of a new token and return the token (shown once). Raises TokenExists, and
+    ValueError for an unknown role or a binding that does not fit the role (``--terminal`` for kiosks,
+    ``--window`` for evaluators and counters, neither for the others)."""
+    import re
+
     from sqlalchemy import select
 
     from hall.server.auth.models import ApiToken
-    from hall.server.auth.tokens import ROLES
+    from hall.server.auth.tokens import ALL_ROLES
     from hall.server.core.security import hash_token, new_token
 
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role not in ALL_ROLES:
+        raise ValueError(f"role must be one of {', '.join(ALL_ROLES)}")
+    need = BINDING.get(role)
+    if need == "terminal" and (terminal is None or not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", terminal)):
+        raise ValueError("a kiosk token needs --terminal ID (letters, digits, _ or -, at most 32)")
+    if need == "window" and (window is None or not 1 <= window <= 9999):
+        raise ValueError(f"a {role} token needs --window N (1-9999)")
+    if (terminal is not None and need != "terminal") or (window is not None and need != "window"):
+        raise ValueError(f"a {role} token takes no {'--terminal' if terminal is not None else '--window'}")
     token = new_token()
     with db.write() as s:
         row = s.scalar(select(ApiToken).where(ApiToken.name == name))
@@ -152,6 +170,7 @@ def create_token(db: Database, *, role: str, name: str) -> str:
             row = ApiToken(name=name, role=role, token_hash="")
             s.add(row)
         row.role, row.token_hash, row.revoked_at = role, hash_token(token), None
+        row.terminal, row.window = terminal, window
         row.created_at = datetime.now(UTC)
     return token
 
@@ -161,11 +180,20 @@ def _create_token(db: Database, args: argparse.Namespace, settings: Settings) ->
 
     upgrade(db.engine)
     try:
-        token = create_token(db, role=args.role, name=args.name)
+        token = create_token(db, role=args.role, name=args.name, terminal=getattr(args, "terminal", None),
+                             window=getattr(args, "window", None))
     except TokenExists:
         print(f"a token named {args.name!r} exists; revoke it first", file=sys.stderr)
         return 1
-    print(f"created {args.role} token {args.name!r}; it is shown once:")
+    except ValueError as exc:
+        print(f"create-token: {exc}", file=sys.stderr)
+        return 2
+    if args.role in ("terminal", "clerk"):
+        print(f"warning: the role {args.role!r} is deprecated (refused from the next release); use kiosk, "
+              "display, evaluator or counter (docs/security.md)", file=sys.stderr)
+    bound = f" for terminal {args.terminal}" if getattr(args, "terminal", None) else (
+        f" for window {args.window}" if getattr(args, "window", None) else "")
+    print(f"created {args.role} token {args.name!r}{bound}; it is shown once:")
     print(token)
     return 0
 

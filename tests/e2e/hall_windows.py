@@ -30,7 +30,9 @@ def api(server: HallServer, method: str, path: str, role: str, *, headers: dict[
 
 
 def issue(server: HallServer, category: str, **body: Any) -> dict[str, Any]:
-    r = api(server, "POST", "/tickets", "terminal", json={"category": category, **body})
+    # A priority the server does not derive comes from staff only (docs/security.md).
+    role = "clerk" if "priority" in body else "terminal"
+    r = api(server, "POST", "/tickets", role, json={"category": category, **body})
     assert r.status_code == 201, r.text
     return dict(r.json())
 

@@ -30,8 +30,9 @@ def test_window_record_carries_served_today_and_average_handling(hall_server: Ha
     httpx.post(f"{url}/windows/3/open", json={"clerk": "王五"}, headers=_h(s))
     before = next(w for w in httpx.get(f"{url}/windows", headers=_h(s)).json() if w["number"] == 3)
     assert before["served_today"] == 0 and before["avg_handling_s"] is None
-    ws_url = s.url.replace("http://", "ws://") + f"{API}/events?token={s.tokens['terminal']}"
-    with connect(ws_url, open_timeout=budget(5)) as ws:
+    ws_url = s.url.replace("http://", "ws://") + f"{API}/events"
+    auth = {"Authorization": f"Bearer {s.tokens['terminal']}"}
+    with connect(ws_url, open_timeout=budget(5), additional_headers=auth) as ws:
         assert json.loads(ws.recv(timeout=budget(5)))["type"] == "hello"
         assert httpx.post(f"{url}/windows/3/call-next", headers=_h(s)).status_code == 200
         assert httpx.post(f"{url}/windows/3/start", headers=_h(s)).status_code == 200

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hall.server.auth.limits import Limits
 from hall.server.domain.queue_policy import QueuePolicy
 
 
@@ -41,6 +42,8 @@ class ServerOptions:
     # silent for this long is closed and counted as a failed authentication.
     max_body_bytes: int = 45 * 1024 * 1024
     socket_auth_timeout_s: float = 5.0
+    # Write limits per token and terminal ([server.limits], hall.server.auth.limits).
+    limits: Limits = field(default_factory=Limits)
     # Queue rules (defaults from the issue).
     max_recalls: int = 2
     reinstate_minutes: int = 30
@@ -50,6 +53,8 @@ class ServerOptions:
     blacklist_days: int = 90
     checkin_early_min: int = 30
     checkin_late_min: int = 15
+    # Bookings: a slot at most this many days ahead (a slot that is over: staff only).
+    appointment_horizon_days: int = 30
     # The call order (mode, elderly age, ratio, aging, recall N, reinstate M, 办不成事 window): the
     # settings' [queue] table. The flat fields above/below predate it and are kept for callers.
     policy: QueuePolicy = field(default_factory=QueuePolicy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,11 +15,13 @@ from starlette.datastructures import UploadFile
 
 from hall.server.audit import service as audit
 from hall.server.auth.deps import ClerkRole, HallDep, TerminalRole
+from hall.server.auth.scope import for_terminal
 from hall.server.core.context import Tx
 from hall.server.core.http_errors import request_invalid
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey
 from hall.server.core.schemas import ERRORS, MAX_ID
+from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import parse_id_number
 from hall.server.submissions import review as review_svc
 from hall.server.submissions import service as svc
@@ -68,6 +71,9 @@ async def create_submission(request: Request, hall: HallDep, who: TerminalRole, 
     except ValidationError as exc:
         raise request_invalid(exc.errors(), prefix="data") from None
     parse_id_number(body.id_number)
+    # A kiosk token submits as its own terminal; one token never uses up the day's registration codes.
+    body = body.model_copy(update={"terminal_id": for_terminal(who, body.terminal_id)})
+    hall.limits.charge_day(who, what="submissions", key="", day=hall_day(datetime.now(UTC)).isoformat())
     parts = [Part(name, part.filename, part.file) for name, part in form.multi_items() if isinstance(part, UploadFile)]
     # One worker-thread hop for the blocking part (files, then the rows).
     status, out = await asyncio.to_thread(svc.submit, hall, body, json.loads(raw), parts, key=key)

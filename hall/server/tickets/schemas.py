@@ -42,6 +42,9 @@ class TicketIn(In):
     offline_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}-[A-Z][0-9]{3,4}$")
     issued_at: AwareDatetime | None = None
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, pattern=TERMINAL_PATTERN)
+    # The terminal's numbering epoch: a terminal whose outbox was lost or set aside starts a new one, so
+    # its numbers never collide with those it printed before (part of an offline number's uniqueness).
+    epoch: int = Field(default=0, ge=0, le=1_000_000)
     # Follow the ticket by SMS/WeChat ("3 ahead of you", "your turn").
     notify: NotifyIn | None = None
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hall.server.audit import service as audit
 from hall.server.auth.cache import Principal
 from hall.server.auth.deps import AnyRole, ClerkRole, HallDep, ManagerRole
+from hall.server.auth.scope import for_window
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, WindowNo
@@ -30,7 +31,9 @@ router = APIRouter(tags=["windows"], responses=ERRORS)
 def _act(hall: HallContext, window: int, key: str | None, fn: Callable[[Tx], Ticket | None], *,
          who: Principal, action: str, payload: Any = None) -> Response:
     """A ticket action at ``window``: idempotent, audited in its own transaction, answered with the ticket
-    (204 when call-next finds nobody)."""
+    (204 when call-next finds nobody). A counter token acts only at its own window (403 otherwise)."""
+    for_window(who, window)
+
     def run(tx: Tx) -> tuple[int, Any]:
         t = fn(tx)
         audit.record(tx.session, who, action, f"window {window}", f"ticket {t.number}" if t is not None else "")
@@ -101,6 +104,7 @@ def no_show(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None
 
 def _set(hall: HallContext, window: int, who: Principal, action: str, *, status: str, reason: str = "",
          clerk: str | None = None) -> WindowOut:
+    for_window(who, window)
     with hall.unit() as tx:
         audit.record(tx.session, who, action, f"window {window}", reason)
         out = svc.set_status(hall, tx, window, status=status, reason=reason, clerk=clerk)

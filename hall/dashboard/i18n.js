@@ -21,6 +21,7 @@ export const L = {
   ok: ["正常", "OK"],
   warn: ["接近超时", "Near target"],
   breach: ["已超时", "Breach"],
+  predicted: ["预计超时", "Will exceed target"],
   noFollowups: ["暂无待处理事项", "Nothing to follow up"],
   noTerminals: ["尚无终端登记", "No terminals registered"],
   acknowledge: ["确认", "Acknowledge"],

@@ -4,7 +4,7 @@ import {
   bi, dur, el, hhmm, label, num, pct,
 } from "./i18n.js";
 
-const STATUS_CLASS = {ok: "ok", warn: "warn", breach: "breach"};
+const STATUS_CLASS = {ok: "ok", warn: "warn", predicted: "predicted", breach: "breach"};
 
 function th(pair, cls) { return el("th", {class: cls || null}, bi(pair)); }
 

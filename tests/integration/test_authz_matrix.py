@@ -38,6 +38,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "PUT /api/v1/categories/{code}": (MANAGER, {"name": "社会保险", "name_en": "Social insurance"}),
     "GET /api/v1/items": (ANY, None),
     "GET /api/v1/items/{code}": (ANY, None),
+    "GET /api/v1/items/{code}/versions": (ANY, None),
     "POST /api/v1/tickets": (TERMINAL, TICKET),
     "GET /api/v1/tickets/{ticket_id}": (ANY, None),
     "GET /api/v1/tickets/{ticket_id}/explain": (ANY, None),
@@ -57,6 +58,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/windows/{window}/pause": (CLERK, {"reason": "break"}),
     "POST /api/v1/windows/{window}/resume": (CLERK, None),
     "POST /api/v1/windows/{window}/close": (CLERK, None),
+    "GET /api/v1/windows/{window}/no-shows": (CLERK, None),
     "POST /api/v1/submissions": (TERMINAL, None),
     "GET /api/v1/submissions": (CLERK, None),
     "GET /api/v1/submissions/{code}": (TERMINAL, None),
@@ -97,6 +99,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /api/v1/dashboard/overview": (MANAGER, None),
     "POST /api/v1/dashboard/followups/{fid}/acknowledge": (MANAGER, {"note": "ok"}),
     "POST /api/v1/dashboard/followups/{fid}/close": (MANAGER, {"note": "ok"}),
+    "POST /api/v1/dashboard/tickets/{tid}/reinstate": (MANAGER, None),
     "GET /api/v1/dashboard/charts": (MANAGER, None),
     "GET /api/v1/dashboard/report": (MANAGER, None),
     "GET /api/v1/dashboard/report.csv": (MANAGER, None),
@@ -142,7 +145,8 @@ def revoked(server: HallServer) -> dict[str, str]:
 
 def _fill(path: str, ticket_id: int) -> str:
     values = {"code": "A", "ticket_id": str(ticket_id), "window": "1", "fid": "1", "sha256": "0" * 64,
-              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1"}
+              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1",
+              "tid": str(ticket_id)}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     if path == "/api/v1/submissions":

@@ -11,6 +11,7 @@ from hall.server.core.schemas import In, IsoTime, Out
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.schemas import UnservedOut
 from hall.server.terminals.schemas import TerminalOut
+from hall.server.tickets.schemas import NoShowOut
 from hall.server.windows.schemas import WindowFacts
 
 
@@ -98,6 +99,13 @@ class HallNameOut(Out):
     name_en: str
 
 
+class NoShowReinstatedOut(Out):
+    id: int
+    number: str
+    category: str
+    status: str
+
+
 class OverviewOut(Out):
     """Everything the live panels show."""
 
@@ -112,6 +120,7 @@ class OverviewOut(Out):
     followups: list[FollowUpOut]
     recent: list[RecentTicketOut]
     unserved: list[UnservedOut] = Field(default_factory=list)
+    no_shows: list[NoShowOut] = Field(default_factory=list)  # may still be reinstated
 
 
 class ChartCategoryOut(Out):

@@ -159,6 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
     im = cache.add_parser("import", help="store the records of an export bundle here", parents=[common])
     im.add_argument("--input", required=True, metavar="FILE")
     im.add_argument("--passphrase-file", metavar="FILE")
+    sv = cache.add_parser("salvage", help="import the readable records of a set-aside outbox file", parents=[common])
+    sv.add_argument("file", metavar="FILE", help="e.g. /var/lib/hall/outbox.db.corrupt-20261122T031500Z")
+    sv.add_argument("--files", metavar="DIR", help="its attachments (default: the set-aside folder beside it)")
+    ho = cache.add_parser("handover", help="move this outbox's backlog, key and numbering to a folder for "
+                          "a replacement terminal (passphrase as for export)", parents=[common])
+    ho.add_argument("--to", required=True, metavar="DIR")
+    ho.add_argument("--root", metavar="DIR", help="the old terminal's disk mounted here (default: this one)")
+    ho.add_argument("--passphrase-file", metavar="FILE")
+    to = cache.add_parser("takeover", help="take a handover folder's backlog and numbering into this outbox",
+                          parents=[common])
+    to.add_argument("folder", metavar="DIR")
+    to.add_argument("--merge", action="store_true", help="this outbox holds records already: keep both")
+    to.add_argument("--passphrase-file", metavar="FILE")
 
     p = add("loadgen", "Capacity planning: simulated kiosks, counters and displays against a server.")
     p.add_argument("--server", required=True, metavar="URL")
@@ -194,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(level=settings.logging.level, file=settings.logging.file,
-                  json_lines=settings.logging.json_lines)
+                  json_lines=settings.logging.json_lines, repeat_window_s=settings.logging.repeat_window_s)
     return int(_handler(args.command)(args, settings) or 0)
 
 

@@ -23,7 +23,7 @@ KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_c
 # kind -> driver name -> "module:factory". The factory is called with keyword options.
 # Drivers for real hardware; they live in devices/<kind>/.
 PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
-    "id_card": {"ga467": "devices.id_card.ga467_driver:Ga467Reader"},
+    "id_card": {"ga467": "devices.id_card.ga467_driver:Ga467Reader", "sdk": "devices.id_card.sdk_driver:SdkReader"},
     "ss_card": {"pcsc": "devices.ss_card.pcsc_driver:PcscSocialSecurityReader"},
     "camera": {"opencv": "devices.camera.opencv_driver:OpenCvCamera"},
     "code_scanner": {

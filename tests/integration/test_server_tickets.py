@@ -9,6 +9,7 @@ import pytest
 
 from hall.client import HallClient, HallConflict, HallRejected
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 ELDER = "11010519491231002X"  # born 1949: elderly priority
 YOUNG = "110101199003071233"
@@ -16,12 +17,12 @@ YOUNG = "110101199003071233"
 
 @pytest.fixture
 def clerk(hall_server: HallServer) -> HallClient:
-    return HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=5)
+    return HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=budget(5))
 
 
 @pytest.fixture
 def kiosk(hall_server: HallServer) -> HallClient:
-    return HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    return HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
 
 
 def test_issue_contract_shape(hall_server: HallServer) -> None:

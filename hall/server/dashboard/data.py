@@ -185,10 +185,10 @@ def close(body: CloseIn, hall: HallDep, user: ManagerWrite, fid: int = FollowUpI
 
 
 def _session_ok(hall: HallContext, cookie: str) -> bool:
-    from hall.server.dashboard.auth import ROLES, _active_token
+    from hall.server.dashboard.auth import ROLES, live_session
 
     payload = read_session(hall, cookie)
-    row = _active_token(hall, payload["tid"]) if payload else None
+    row = live_session(hall, payload) if payload else None
     return row is not None and row.role in ROLES
 
 

@@ -5,9 +5,11 @@ Every figure is computed on the server (docs/dashboard.md); the page only render
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from hall.server.core.schemas import In, IsoTime, Out
+from hall.server.core.schemas import FreeText, In, IsoTime, Out
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.schemas import UnservedOut
 from hall.server.terminals.schemas import TerminalOut
@@ -20,11 +22,11 @@ class LoginIn(In):
 
 
 class NoteIn(In):
-    note: str = Field(default="", max_length=500)
+    note: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class CloseIn(In):
-    note: str = Field(min_length=1, max_length=500)
+    note: Annotated[str, FreeText] = Field(min_length=1, max_length=500)
 
 
 class SessionOut(Out):

@@ -132,8 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     pt = dev.add_parser("print-test", help="print a test page", parents=[common])
     pt.add_argument("--output", metavar="FILE", help="write the ESC/POS bytes here instead of printing")
     pt.add_argument("--png", metavar="FILE", help="write a PNG preview of the page")
-    sy = dev.add_parser("say", help="announce a text through the voice device", parents=[common])
-    sy.add_argument("text")
+    sy = dev.add_parser("say", help="announce a text, or a call exactly as the calling display does "
+                        "(--call NUMBER --window N), through the voice device", parents=[common])
+    sy.add_argument("text", nargs="?", help="free text to announce (or use --call)")
+    sy.add_argument("--call", metavar="NUMBER", help="a ticket number (A023, offline K1-D005) to call")
+    sy.add_argument("--window", metavar="N", help="the window the call sends the citizen to (with --call)")
+    sy.add_argument("--recall", action="store_true", help="announce it as a recall (再次呼叫)")
 
     add("demo", "Everything on one laptop: in-process hall server, kiosk with simulated devices.")
 

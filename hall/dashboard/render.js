@@ -4,7 +4,8 @@ import {
   bi, dur, el, hhmm, label, num, pct,
 } from "./i18n.js";
 
-const STATUS_CLASS = {ok: "ok", warn: "warn", breach: "breach"};
+const STATUS_CLASS = {ok: "ok", warn: "warn", predicted: "predicted", breach: "breach"};
+const LEVEL_LABEL = {ok: L.ok, warn: L.warn, predicted: L.levelPredicted, breach: L.breach};
 
 function th(pair, cls) { return el("th", {class: cls || null}, bi(pair)); }
 
@@ -42,7 +43,7 @@ export function renderQueues(table, sugBox, categories) {
       el("td", {class: `n ${c.predicted_breach ? "txt-bad" : ""}`, text: c.waiting ? dur(c.predicted_wait_s) : "—"}),
       el("td", {class: "n muted", text: `${c.sla_minutes}′`}),
       el("td", {class: "n", text: c.open_windows}),
-      el("td", {}, el("span", {class: `badge b-${level}`}, bi(L[level]))));
+      el("td", {}, el("span", {class: `badge b-${level}`}, bi(LEVEL_LABEL[level]))));
   });
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
   const sugg = categories.filter((c) => c.suggest_open > 0);
@@ -90,6 +91,20 @@ export function renderDeadlines(box, countBox, items) {
       el("span", {class: "deadline-left", text: left}), el("span", {class: "en", text: leftEn}),
       el("span", {class: "muted", text: `承诺 ${d.promised_due || d.legal_due}`}));
   }));
+}
+
+/** No-shows that may still be reinstated (undo a wrong 过号), latest first, each with a button. */
+export function renderNoShows(box, items, onReinstate) {
+  if (!items || !items.length) {
+    box.replaceChildren(el("div", {class: "empty"}, bi(L.noNoShows)));
+    return;
+  }
+  box.replaceChildren(...items.map((n) => el("div", {class: "noshow", dataset: {ticket: String(n.id)}},
+    el("span", {class: "ticket", text: n.number}),
+    el("span", {class: "muted", text: n.window ? `${n.window} 号窗口` : ""}),
+    el("span", {class: "sub", text: `${L.missedAt[0]} ${hhmm(n.no_show_at)} · ${hhmm(n.reinstate_until)} ${L.until[0]}`}),
+    el("button", {class: "btn btn-sm", type: "button", dataset: {action: "reinstate"},
+      onclick: (e) => { e.currentTarget.disabled = true; onReinstate(n); }}, bi(L.reinstate)))));
 }
 
 export function renderWindows(table, windows) {

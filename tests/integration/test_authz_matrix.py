@@ -66,6 +66,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/windows/{window}/pause": (CLERK, {"reason": "break"}),
     "POST /api/v1/windows/{window}/resume": (CLERK, None),
     "POST /api/v1/windows/{window}/close": (CLERK, None),
+    "GET /api/v1/windows/{window}/no-shows": (CLERK, None),
     "POST /api/v1/submissions": (TERMINAL, None),
     "GET /api/v1/submissions": (CLERK, None),
     "GET /api/v1/submissions/{code}": (TERMINAL, None),
@@ -107,6 +108,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /api/v1/dashboard/overview": (MANAGER, None),
     "POST /api/v1/dashboard/followups/{fid}/acknowledge": (MANAGER, {"note": "ok"}),
     "POST /api/v1/dashboard/followups/{fid}/close": (MANAGER, {"note": "ok"}),
+    "POST /api/v1/dashboard/tickets/{tid}/reinstate": (MANAGER, None),
     "GET /api/v1/dashboard/charts": (MANAGER, None),
     "GET /api/v1/dashboard/report": (MANAGER, None),
     "GET /api/v1/dashboard/report.csv": (MANAGER, None),
@@ -152,7 +154,8 @@ def revoked(server: HallServer) -> dict[str, str]:
 
 def _fill(path: str, ticket_id: int) -> str:
     values = {"code": "A", "ticket_id": str(ticket_id), "window": "1", "fid": "1", "sha256": "0" * 64,
-              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1"}
+              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1",
+              "tid": str(ticket_id)}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     if path == "/api/v1/submissions":

@@ -58,6 +58,8 @@ class Ticket(Base):
     # Set when staff reinstate a no-show: the call order puts it at the head of its line.
     reinstated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     window: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The clerk signed in at the window when it was called and when it was finished (reports per clerk).
+    clerk: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Transfer to a specific window: only that window may call it.
     target_window: Mapped[int | None] = mapped_column(Integer, nullable=True)
     terminal_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

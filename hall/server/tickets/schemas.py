@@ -113,3 +113,14 @@ class ExplanationOut(Out):
     next_numbers: list[str] = Field(default_factory=list)
     mode: str = ""
     policy: str = ""
+
+
+class NoShowOut(Out):
+    """A no-show that staff may still reinstate (until ``reinstate_until``)."""
+
+    id: int
+    number: str
+    category: str
+    window: int | None = None
+    no_show_at: IsoTime
+    reinstate_until: IsoTime

@@ -20,7 +20,8 @@ from hall.server.core.schemas import ERRORS
 from hall.server.stats.service import refresh_estimates
 from hall.server.tickets import service as tickets
 from hall.server.tickets.models import Ticket
-from hall.server.tickets.schemas import TicketOut
+from hall.server.tickets.no_shows import reinstatable
+from hall.server.tickets.schemas import NoShowOut, TicketOut
 from hall.server.windows import service as svc
 from hall.server.windows.models import Window
 from hall.server.windows.schemas import CallNumberIn, OpenWindowIn, PauseIn, WindowIn, WindowOut
@@ -50,6 +51,13 @@ def _act(hall: HallContext, window: int, key: str | None, fn: Callable[[Tx], Tic
 def list_windows(hall: HallDep, who: AnyRole) -> list[WindowOut]:
     with hall.db.read() as s:
         return [svc.window_out(w) for w in s.scalars(select(Window).order_by(Window.number))]
+
+
+@router.get("/windows/{window}/no-shows", response_model=list[NoShowOut])
+def window_no_shows(window: WindowNo, hall: HallDep, who: ClerkRole) -> list[NoShowOut]:
+    """This window's no-shows that may still be reinstated (``POST /tickets/{id}/reinstate``), latest first."""
+    for_window(who, window)  # a counter token reads only its own window's
+    return reinstatable(hall, window=window)
 
 
 @router.put("/windows/{window}", response_model=WindowOut)

@@ -30,15 +30,24 @@ def _material(m: dict[str, Any], status: str, pages: int = 0) -> dict[str, Any]:
             "elicense": bool(m.get("elicense")), "status": status, "pages": pages}
 
 
+def live_queue() -> list[tuple[str, str, str, int]]:
+    """The home screen's queue strip as a busy hall shows it: every line of the demo hall, counts
+    from a mid-morning (code, name_zh, name_en, waiting)."""
+    return [(c["code"], c["name_zh"], c["name_en"], w)
+            for c, w in zip(_seed()["categories"], (12, 3, 5, 0, 2, 7, 1, 4, 9), strict=False)]
+
+
 def sample_views() -> list[tuple[str, View]]:
+    """Every screen with live-sized data: all of the hall's lines, the longest names, several cases,
+    a form with errors, an item with five materials."""
     seed = _seed()
     cats = [{"code": c["code"], "name_zh": c["name_zh"], "name_en": c["name_en"], "waiting": w, "wait_min": w * 4,
              "full": c["code"] == "D", "full_reason": "daily_cap" if c["code"] == "D" else ""}
             for c, w in zip(seed["categories"], (12, 3, 5, 0, 2, 7, 1), strict=False)]
-    item = next((i for i in seed["items"] if i["code"] == "A-004"), seed["items"][0] if seed["items"] else None)
+    item = next((i for i in seed["items"] if i["code"] == "B-002"), seed["items"][0] if seed["items"] else None)
     mats = item["materials"] if item else []
     rows = [_material(m, s, p) for m, (s, p) in zip(mats, (("elicense", 0), ("captured", 2), ("missing", 0),
-                                                          ("missing", 0)), strict=False)]
+                                                          ("missing", 0), ("captured", 1)), strict=False)]
     page = PAGE.read_bytes() if PAGE.exists() else b""
     url = "https://hall.example.gov.cn/t/Yq3VhX0b2m"
     views: list[tuple[str, View]] = [
@@ -59,16 +68,16 @@ def sample_views() -> list[tuple[str, View]]:
     ]
     if item:
         views += [
-            ("catalogue", View("catalogue", {"query": "sb", "results": [
+            ("catalogue", View("catalogue", {"query": "dengji", "results": [
                 {"code": i["code"], "name_zh": i["name_zh"], "name_en": i["name_en"], "category": i["category"]}
-                for i in seed["items"] if i["category"] == "A"]})),
+                for i in seed["items"] if "登记" in i["name_zh"]]})),
             ("guide", View("guide", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
                                      "category": item["category"], "conditions_zh": item.get("conditions", ""),
                                      "conditions_en": "", "materials": [_material(m, "") for m in mats],
                                      "legal_days": item["legal_days"], "promised_days": item["promised_days"],
                                      "fee_zh": item.get("fees", ""), "fee_en": "Free"})),
-            ("form", View("form", {"fields": _form_fields(), "values": {"name": "张伟", "id": "110101********1233",
-                                                                       "delivery": "mail"}, "errors": []})),
+            ("form", View("form", {"fields": _form_fields(), "values": {"name": "欧阳娜娜", "id": "110101********1233",
+                                                                       "delivery": "mail"}, "errors": ["phone"]})),
             ("materials", View("materials", {"rows": rows, "elicensed": 1})),
             ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
                                          "preview": page})),
@@ -84,11 +93,9 @@ def sample_views() -> list[tuple[str, View]]:
                                          "item_zh": item["name_zh"], "item_en": item["name_en"]})),
         ]
     views += [
-        ("cases", View("cases", {"cases": [{"code": "2026111800B2Q9", "item_zh": "购房提取住房公积金",
-                                            "item_en": "Housing fund withdrawal for a home purchase",
-                                            "status": "reviewing", "due": "2026-11-25",
-                                            "history": [{"status": "received", "at": "2026-11-18 09:12"},
-                                                        {"status": "reviewing", "at": "2026-11-18 14:30"}]}]})),
+        ("cases", View("cases", {"cases": [_case(i, code) for i, code in zip(
+            [i for i in seed["items"] if i["code"] in ("B-002", "D-001", "F-004")],
+            ("2026111800B2Q9", "2026111400D7M1", "2026110300F2K8"), strict=False)]})),
         ("rate", View("rate", {"levels": [5, 4, 3, 2, 1], "level": 0})),
         ("rate_reasons", View("rate_reasons", {"level": 2, "reasons": list(REASONS), "chosen": ["long_wait"],
                                                "error": ""})),
@@ -103,6 +110,13 @@ def sample_views() -> list[tuple[str, View]]:
                                               "values": {"code": cats[0]["code"]}})),
     ]
     return views
+
+
+def _case(item: dict[str, Any], code: str) -> dict[str, Any]:
+    steps = [("received", "2026-11-18 09:12"), ("reviewing", "2026-11-18 14:30"),
+             ("supplement_required", "2026-11-19 10:05"), ("reviewing", "2026-11-20 16:40")]
+    return {"code": code, "item_zh": item["name_zh"], "item_en": item["name_en"], "status": "reviewing",
+            "due": "2026-11-25", "history": [{"status": s, "at": at} for s, at in steps]}
 
 
 def _form_fields() -> list[dict[str, Any]]:

@@ -26,14 +26,28 @@ def status_text(env: PageEnv, status: str) -> str:
     return env.ui.tr(f"status.{status}") if has(env.ui.lang, f"status.{status}") else status
 
 
-def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(20)
-    row.addStretch(1)
-    for action, key, value in actions:
+def scroll(inner: QWidget) -> QScrollArea:
+    """``inner`` in a vertical scroll area (never a horizontal one)."""
+    s = QScrollArea()
+    s.setWidgetResizable(True)
+    s.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    s.setWidget(inner)
+    return s
+
+
+def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QGridLayout:
+    """The page's buttons, centred in one row; on a narrow or short screen with three or more they take
+    two rows, so long translations never push a button off the screen."""
+    row = QGridLayout()
+    row.setHorizontalSpacing(20)
+    row.setVerticalSpacing(10)
+    per_row = 2 if len(actions) > 2 and (env.ui.portrait or env.ui.elderly or env.ui.compact) else len(actions)
+    row.setColumnStretch(0, 1)
+    row.setColumnStretch(per_row + 1, 1)
+    for i, (action, key, value) in enumerate(actions):
         role = "primary" if action == primary else "secondary"
-        row.addWidget(button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value)))
-    row.addStretch(1)
+        row.addWidget(button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value)),
+                      i // max(1, per_row), 1 + i % max(1, per_row))
     return row
 
 
@@ -131,10 +145,11 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
     d = view.data
     env.title = env.ui.tr("categories.title")
     env.prompt = env.ui.tr(d["notice"], **d.get("values", {})) if d.get("notice") else ""
-    w = QWidget()
-    grid = QGridLayout(w)
-    grid.setSpacing(22)
-    cols = 2
+    inner = QWidget()
+    grid = QGridLayout(inner)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setSpacing(12 if env.ui.compact else 22)
+    cols = 2 if env.ui.portrait or len(d["categories"]) <= 4 or (env.ui.compact and env.ui.elderly) else 3
     for i, c in enumerate(d["categories"]):
         text = f"{c['code']}  {_name(env, c['name_zh'], c['name_en'])}\n"
         text += env.ui.tr("categories.full") if c["full"] else \
@@ -142,7 +157,7 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
         b = wrap_button(text, on_click=partial(env.emit, "category", c["code"]))
         mark_full(b, bool(c["full"]))
         grid.addWidget(b, i // cols, i % cols)
-    return w
+    return scroll(inner)  # a hall with many lines on a short screen scrolls, never cuts a line off
 
 
 @page("ticket")
@@ -173,7 +188,7 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
         qbox, qin = card()
         qr = QLabel()
         qr.setObjectName("FollowQr")
-        qr.setPixmap(qr_pixmap(d["follow_url"], 300))
+        qr.setPixmap(qr_pixmap(d["follow_url"], 220 if env.ui.compact else 300))
         qin.addWidget(qr, 0, CENTER)
         qin.addWidget(text_label(env.ui.tr("ticket.follow"), "Body", align=CENTER))
         row.addWidget(qbox, 2)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.pages_basic import CENTER, _name, actions_row
+from kiosk.screens.pages_basic import scroll as _scroll
 from kiosk.screens.widgets import (
     Keypad,
     LetterPad,
@@ -22,13 +23,6 @@ from kiosk.screens.widgets import (
     text_label,
     wrap_button,
 )
-
-
-def _scroll(inner: QWidget) -> QScrollArea:
-    s = QScrollArea()
-    s.setWidgetResizable(True)
-    s.setWidget(inner)
-    return s
 
 
 def _material_name(env: PageEnv, m: dict[str, Any]) -> str:
@@ -125,7 +119,7 @@ def form_page(view: View, env: PageEnv) -> QWidget:
         grid.addLayout(cell, r, 1)
     grid.setRowStretch(len(fields), 1)
     w = QWidget()
-    row = QHBoxLayout(w)
+    row: QBoxLayout = QVBoxLayout(w) if env.ui.portrait else QHBoxLayout(w)
     row.addWidget(inner, 3)
     if digits_field is not None:  # the keypad serves the first digits field still to fill
         pad = Keypad(env.ui, max_len=digits_field["max_len"] or 18, allow_x=False, mask=False,
@@ -253,7 +247,7 @@ def review_page(view: View, env: PageEnv) -> QWidget:
     col.addStretch(1)
     w = QWidget()
     lay = QVBoxLayout(w)
-    lay.addWidget(box, 1)
+    lay.addWidget(_scroll(box), 1)
     lay.addLayout(actions_row(env, [("submit", "review.submit", None)], primary="submit"))
     return w
 
@@ -265,6 +259,9 @@ def receipt_page(view: View, env: PageEnv) -> QWidget:
     w = QWidget()
     row = QHBoxLayout(w)
     box, col = card(object_name="TicketCard")
+    if env.ui.compact:
+        col.setContentsMargins(20, 8, 20, 8)
+        col.setSpacing(4)
     col.addWidget(text_label(_name(env, d["item_zh"], d["item_en"]), "Headline", align=CENTER))
     col.addWidget(text_label(env.ui.tr("receipt.code", code=d["code"]), "Code", align=CENTER))
     if d["promised"]:
@@ -277,7 +274,7 @@ def receipt_page(view: View, env: PageEnv) -> QWidget:
                              "Notice" if d["printed"] else "Warn", align=CENTER))
     row.addWidget(box, 3)
     qr = QLabel()
-    qr.setPixmap(qr_pixmap(d["follow_url"], 300))
+    qr.setPixmap(qr_pixmap(d["follow_url"], 220 if env.ui.compact else 300))
     row.addWidget(qr, 2, CENTER)
     outer = QWidget()
     lay = QVBoxLayout(outer)

@@ -98,9 +98,9 @@ def _clipped(w: QWidget) -> str:
         if hint.width() > w.width() + SLACK_PX or hint.height() > w.height() + SLACK_PX:
             return f"text cut off (needs {hint.width()}x{hint.height()}, has {w.width()}x{w.height()})"
     if isinstance(w, QAbstractButton) and w.text():
-        lines = w.text().splitlines() or [w.text()]
-        need = max(w.fontMetrics().horizontalAdvance(line) for line in lines)
-        if need > w.width() - 2 * SLACK_PX:
+        # the style's hint is the text plus the button's padding: narrower than that cuts letters off
+        need = w.sizeHint().width()
+        if need > w.width() + SLACK_PX:
             return f"text wider than the button ({need} > {w.width()})"
     return ""
 

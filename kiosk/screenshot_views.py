@@ -76,8 +76,8 @@ def sample_views() -> list[tuple[str, View]]:
                                      "conditions_en": "", "materials": [_material(m, "") for m in mats],
                                      "legal_days": item["legal_days"], "promised_days": item["promised_days"],
                                      "fee_zh": item.get("fees", ""), "fee_en": "Free"})),
-            ("form", View("form", {"fields": _form_fields(), "values": {"name": "欧阳娜娜", "id": "110101********1233",
-                                                                       "delivery": "mail"}, "errors": ["phone"]})),
+            ("form", View("form", {"fields": _form_fields(), "values": FORM_VALUES, "errors": ["phone"],
+                                   "messages": {"phone": "form.error.phone"}, "editing": ""})),
             ("materials", View("materials", {"rows": rows, "elicensed": 1})),
             ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
                                          "preview": page})),
@@ -85,8 +85,8 @@ def sample_views() -> list[tuple[str, View]]:
                                        "can_commit": True})),
             ("signature", View("signature", {"missing": rows[-1:], "due": "2026-12-04"})),
             ("review", View("review", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
-                                       "category": "A", "masked_id": "110101********1233", "name": "张伟",
-                                       "form": {}, "materials": rows, "signed": True})),
+                                       "category": "A", "masked_id": "110101********1233", "name": "欧阳娜娜",
+                                       "form": {}, "fields": _review_fields(), "materials": rows, "signed": True})),
             ("receipt", View("receipt", {"code": "2026112200A7K3", "offline": False, "printed": True,
                                          "follow_url": "https://hall.example.gov.cn/r/2026112200A7K3",
                                          "promised": "2026-11-27", "due": "2026-12-04",
@@ -117,6 +117,17 @@ def _case(item: dict[str, Any], code: str) -> dict[str, Any]:
              ("supplement_required", "2026-11-19 10:05"), ("reviewing", "2026-11-20 16:40")]
     return {"code": code, "item_zh": item["name_zh"], "item_en": item["name_en"], "status": "reviewing",
             "due": "2026-11-25", "history": [{"status": s, "at": at} for s, at in steps]}
+
+
+FORM_VALUES = {"name": "欧阳娜娜", "id": "110101********1233", "phone": "123", "delivery": "mail",
+               "address": "广东省广州市天河区天河路385号"}
+
+
+def _review_fields() -> list[dict[str, Any]]:
+    from kiosk.adapters.hall import STANDARD_FORM
+    from kiosk.flows.form import review_rows
+
+    return review_rows(STANDARD_FORM, {**FORM_VALUES, "phone": "13800138000"})
 
 
 def _form_fields() -> list[dict[str, Any]]:

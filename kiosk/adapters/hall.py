@@ -46,6 +46,8 @@ STANDARD_FORM = (
     FormField("phone", *_both("form.field.phone"), kind="digits", max_len=11),
     FormField("delivery", *_both("form.field.delivery"),
               options=tuple((v, *_both(f"form.delivery.{v}")) for v in ("hall", "mail", "online"))),
+    # by post the result needs an address: the one on the ID card, shown for the citizen to confirm
+    FormField("address", *_both("form.field.address"), kind="address", prefill="address", when=("delivery", "mail")),
 )
 
 

@@ -13,8 +13,10 @@ from kiosk.i18n import has
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.icons import icon_pixmap
 from kiosk.screens.widgets import Keypad, button, card, mark_full, qr_pixmap, text_label, wrap_button
+from kiosk.theme import stylesheet
 
 CENTER = Qt.AlignmentFlag.AlignCenter
+PAGE_MARGIN_PX = 56  # the flow screen's side margins (kiosk.screens.flow_screen)
 
 
 def _name(env: PageEnv, zh: str, en: str) -> str:
@@ -26,6 +28,12 @@ def status_text(env: PageEnv, status: str) -> str:
     return env.ui.tr(f"status.{status}") if has(env.ui.lang, f"status.{status}") else status
 
 
+def equal_columns(grid: QGridLayout, cols: int) -> None:
+    """Every column as wide as the others, whatever the length of the texts in it."""
+    for c in range(cols):
+        grid.setColumnStretch(c, 1)
+
+
 def scroll(inner: QWidget) -> QScrollArea:
     """``inner`` in a vertical scroll area (never a horizontal one)."""
     s = QScrollArea()
@@ -35,20 +43,33 @@ def scroll(inner: QWidget) -> QScrollArea:
     return s
 
 
-def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QGridLayout:
-    """The page's buttons, centred in one row; on a narrow or short screen with three or more they take
-    two rows, so long translations never push a button off the screen."""
-    row = QGridLayout()
-    row.setHorizontalSpacing(20)
-    row.setVerticalSpacing(10)
-    per_row = 2 if len(actions) > 2 and (env.ui.portrait or env.ui.elderly or env.ui.compact) else len(actions)
-    row.setColumnStretch(0, 1)
-    row.setColumnStretch(per_row + 1, 1)
-    for i, (action, key, value) in enumerate(actions):
+def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QVBoxLayout:
+    """The page's buttons, centred in one row; when their texts (translated, elderly-sized) are wider than
+    the screen they take more rows, so a long translation never cuts a button off."""
+    rows = QVBoxLayout()
+    rows.setSpacing(10)
+    buttons = []
+    for action, key, value in actions:
         role = "primary" if action == primary else "secondary"
-        row.addWidget(button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value)),
-                      i // max(1, per_row), 1 + i % max(1, per_row))
-    return row
+        b = button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value))
+        b.setStyleSheet(stylesheet(env.ui.theme))  # the window's style, so the hint is the real size
+        b.ensurePolished()
+        buttons.append(b)
+    room = env.ui.screen[0] - 2 * PAGE_MARGIN_PX
+    per_row = max(1, len(buttons))
+    while per_row > 1 and any(sum(b.sizeHint().width() + 20 for b in buttons[i:i + per_row]) > room
+                              for i in range(0, len(buttons), per_row)):
+        per_row -= 1
+    for i in range(0, len(buttons), per_row):
+        row = QHBoxLayout()
+        row.setSpacing(20)
+        row.addStretch(1)
+        for b in buttons[i:i + per_row]:
+            b.setStyleSheet("")
+            row.addWidget(b)
+        row.addStretch(1)
+        rows.addLayout(row)
+    return rows
 
 
 @page("busy")
@@ -129,7 +150,9 @@ def keypad_page(view: View, env: PageEnv) -> QWidget:
     env.prompt = env.ui.tr(view.data["error"]) if view.data.get("error") else env.ui.tr("keypad.prompt")
     w = QWidget()
     lay = QHBoxLayout(w)
-    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)), cancellable=True)
+    # the citizen sees every digit while typing (a wrong digit is found before the check fails);
+    # the number never appears on any later screen or in a log
+    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)), cancellable=True, mask=False)
     pad.setObjectName("IdKeypad")
     pad.setMaximumWidth(760)
     pad.submitted.connect(lambda value: env.emit("keypad_submit", value))
@@ -157,6 +180,7 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
         b = wrap_button(text, on_click=partial(env.emit, "category", c["code"]))
         mark_full(b, bool(c["full"]))
         grid.addWidget(b, i // cols, i % cols)
+    equal_columns(grid, cols)
     return scroll(inner)  # a hall with many lines on a short screen scrolls, never cuts a line off
 
 
@@ -234,6 +258,7 @@ def fallback_page(view: View, env: PageEnv) -> QWidget:
     for i, p in enumerate(view.data["problems"]):
         grid.addWidget(wrap_button(env.ui.tr(f"fallback.problem.{p}"), on_click=partial(env.emit, "problem", p)),
                        i // cols, i % cols)
+    equal_columns(grid, cols)
     return w
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 from kiosk.flows.base import View
 from kiosk.screens.face_icons import face_button
 from kiosk.screens.flow_screen import PageEnv, page
-from kiosk.screens.pages_basic import actions_row
+from kiosk.screens.pages_basic import actions_row, equal_columns
 from kiosk.screens.widgets import text_label, wrap_button
 
 
@@ -53,6 +53,7 @@ def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
         grid.addWidget(wrap_button(env.ui.tr(f"rate.reason.{r}"), checkable=True, checked=r in d["chosen"],
                                    on_click=partial(env.emit, "toggle_reason", r)),
                        i // cols, i % cols)
+    equal_columns(grid, cols)
     lay.addLayout(grid, 1)
     lay.addLayout(actions_row(env, [("reasons_next", "action.next", None)], primary="reasons_next"))
     return w

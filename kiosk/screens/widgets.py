@@ -18,9 +18,11 @@ class LayoutButton(QPushButton):
     own text)."""
 
     def minimumSizeHint(self) -> QSize:
+        # the height a width needs comes from heightForWidth; a wrapped label's own minimum is the
+        # height of its text wrapped at its narrowest, far more than any layout gives it
         lay = self.layout()
         hint = super().minimumSizeHint()
-        return hint if lay is None else hint.expandedTo(lay.totalMinimumSize())
+        return hint if lay is None else hint.expandedTo(QSize(lay.totalMinimumSize().width(), 0))
 
     def sizeHint(self) -> QSize:
         lay = self.layout()
@@ -142,9 +144,9 @@ class Keypad(QWidget):
     cancelled = Signal()
 
     def __init__(self, ui: UiContext, *, max_len: int = 18, allow_x: bool = True, mask: bool = True,
-                 submit_text: str | None = None, cancellable: bool = False) -> None:
+                 submit_text: str | None = None, cancellable: bool = False, initial: str = "") -> None:
         super().__init__()
-        self.value = ""
+        self.value = initial[:max_len]
         self.max_len, self.hide_digits = max_len, mask
         self.display = text_label("", "KeypadDisplay", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()

@@ -269,7 +269,10 @@ def test_missing_materials_get_a_printed_one_time_notice() -> None:
     v = k.tap("materials_next")
     assert [m["id"] for m in v.data["missing"]] == ["photo", "form"]
     v = k.tap("print_notice")
-    assert v.screen == "message" and v.data["key"] == "notice.printed" and k.ctx.printer.kinds == ["notice"]
+    # printing the list does not end the application: the notice stays, with the 容缺 commitment
+    assert v.screen == "notice" and v.data["printed"] == "notice.printed" and k.ctx.printer.kinds == ["notice"]
+    assert v.data["can_commit"] and k.ctx.session.form and k.ctx.session.identity is not None
+    assert k.tap("commit").screen == "signature"
 
 
 def test_camera_offline_explains_and_offers_a_counter_ticket() -> None:

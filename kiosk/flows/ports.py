@@ -131,6 +131,7 @@ class Appointment:
     slot_end: datetime
     item_zh: str = ""
     item_en: str = ""
+    item_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,8 +175,12 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
     cols = 2 if env.ui.portrait or len(d["categories"]) <= 4 or (env.ui.compact and env.ui.elderly) else 3
     for i, c in enumerate(d["categories"]):
         text = f"{c['code']}  {_name(env, c['name_zh'], c['name_en'])}\n"
-        text += env.ui.tr("categories.full") if c["full"] else \
-            env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
+        if c["full"]:
+            text += env.ui.tr("categories.full")
+        elif c.get("offline"):
+            text += env.ui.tr("categories.offline_row")
+        else:
+            text += env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
         b = wrap_button(text, on_click=partial(env.emit, "category", c["code"]))
         mark_full(b, bool(c["full"]))
         grid.addWidget(b, i // cols, i % cols)
@@ -193,17 +197,29 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
     row.setSpacing(40)
     box, inner = card(object_name="TicketCard")
     inner.setSpacing(4)
-    if d.get("appointment") and d.get("slot"):
+    if d.get("checkin"):  # 签到成功: what the booking was, so the citizen knows it worked
+        env.title = env.ui.tr("checkin.success")
+        if d.get("slot"):
+            inner.addWidget(text_label(env.ui.tr("checkin.slot", slot=d["slot"]), "Accent", align=CENTER))
+        item = _name(env, d.get("item_zh", ""), d.get("item_en", ""))
+        if item:
+            inner.addWidget(text_label(env.ui.tr("checkin.item", item=item), "Body", align=CENTER))
+    elif d.get("appointment") and d.get("slot"):
         inner.addWidget(text_label(env.ui.tr("ticket.appointment", slot=d["slot"]), "Accent", align=CENTER))
     if d.get("fallback"):
         inner.addWidget(text_label(env.ui.tr("ticket.fallback"), "Accent", align=CENTER))
     inner.addWidget(text_label(d["number"], "BigNumber", wrap=False, align=CENTER))
     inner.addWidget(text_label(env.ui.tr("ticket.category", name=_name(env, d["category_zh"], d["category_en"])),
                                "Headline", align=CENTER))
-    inner.addWidget(text_label(env.ui.tr("ticket.ahead", count=d["ahead"]), "Body", align=CENTER))
-    inner.addWidget(text_label(env.ui.tr("ticket.wait", minutes=d["wait_min"]), "Body", align=CENTER))
-    if d.get("offline"):
+    priority = f"ticket.priority.{d.get('priority') or ''}"
+    if d.get("priority") and has(env.ui.lang, priority):
+        inner.addWidget(text_label(env.ui.tr(priority), "Accent", align=CENTER))
+    if d.get("offline"):  # nobody knows the queue offline: no invented position or wait
+        inner.addWidget(text_label(env.ui.tr("ticket.offline_no_wait"), "Body", align=CENTER))
         inner.addWidget(text_label(env.ui.tr("ticket.offline"), "Muted", align=CENTER))
+    else:
+        inner.addWidget(text_label(env.ui.tr("ticket.ahead", count=d["ahead"]), "Body", align=CENTER))
+        inner.addWidget(text_label(env.ui.tr("ticket.wait", minutes=d["wait_min"]), "Body", align=CENTER))
     status = text_label(env.ui.tr("ticket.printed" if d["printed"] else "ticket.not_printed"),
                         "Notice" if d["printed"] else "Warn", align=CENTER)
     inner.addWidget(status)

@@ -224,7 +224,9 @@ class KioskController(QObject):
     def _banner(self) -> None:
         ui = self.window.ui
         if not self.online:
-            self.window.banner.show_text(ui.tr("banner.offline"))
+            # honest: offline numbers need the lines this kiosk has kept; without them, say so
+            known = getattr(self.machine.ctx.hall, "has_offline_data", lambda: True)()
+            self.window.banner.show_text(ui.tr("banner.offline" if known else "banner.offline_no_data"))
         elif self.closed_text:
             self.window.banner.show_text(ui.tr("banner.closed", opens=self.closed_text))
         else:

@@ -85,6 +85,15 @@ meta = Table(
     Column("value", String(256), nullable=False),
 )
 
+# Public reference data for serving offline (lines and hours, catalogue): offline_cache.reference.
+# Not required at start-up: an outbox of an earlier version gets the table from create_all.
+reference = Table(
+    "reference", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
 REQUIRED_TABLES = {"records", "attachment_links", "sequences", "meta"}
 
 

@@ -30,6 +30,7 @@ from offline_cache.numbering import (
     hall_day,
     ticket_sequence_name,
 )
+from offline_cache.reference import ReferenceMixin
 from offline_cache.schema import (
     SCHEMA_VERSION,
     check_database,
@@ -83,7 +84,7 @@ def _inserted_seq(result: CursorResult[Any]) -> int:
     return int(pk[0])
 
 
-class Outbox(TransitionsMixin):
+class Outbox(ReferenceMixin, TransitionsMixin):
     """The durable outbox. Every public call raises only :class:`~offline_cache.errors.CacheError`."""
 
     def __init__(self, *, db_path: Path, attachments_dir: Path, cipher: Cipher, max_bytes: int,

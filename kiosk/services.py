@@ -63,7 +63,7 @@ class KioskServices:
             terminal = open_terminal(settings)
         self.terminal_raw = terminal
         self.terminal = TerminalAdapter(terminal, timezone=settings.hall.timezone, terminal_id=settings.terminal.id,
-                                        base_url=settings.hall.server_url)
+                                        base_url=settings.hall.public_url)
         if hall_client is None:
             from hall.client.http import HallClient
             from offline_cache.factory import read_token

@@ -117,7 +117,11 @@ class TerminalAdapter:
         return Refused(code="checkin", detail=detail)
 
     def _ticket(self, t: Any) -> Ticket:
+        """``base_url`` is hall.public_base_url: the QR a citizen takes home never names the server's
+        internal address (a full URL from the server is re-based onto it too)."""
         url = t.public_url or ""
+        if url.startswith(("http://", "https://")) and self.base_url:
+            url = "/" + url.split("://", 1)[1].partition("/")[2]
         if url.startswith("/"):  # the server answers with its own path; phones need the whole address
             url = self.base_url + url
         return Ticket(t.number, t.category, int(t.waiting_ahead or 0), int(t.estimated_wait_s or 0), url,

@@ -88,6 +88,7 @@ def test_submission_with_capture_commitment_receipt_rating_and_query(kiosk: Kios
     kiosk.wait_screen("identify")
     kiosk.drivers["id_card"].place_card("resident")
     _face(kiosk)
+    kiosk.drivers["id_card"].remove_card()  # the citizen takes the card back: no reminder at the end
     _search(kiosk, "JZZ", "C-004")  # 居住证申领 by its pinyin initials
     rows = {r["id"]: r["status"] for r in kiosk.machine.view.data["rows"]}
     assert rows == {"id_card": "elicense", "photo": "missing", "residence_proof": "missing"}
@@ -155,7 +156,9 @@ def test_missing_materials_print_the_one_time_notice(kiosk: KioskRig) -> None:
     missing = [m["id"] for m in kiosk.machine.view.data["missing"]]
     assert missing == ["termination_proof", "bank_card"] and not kiosk.machine.view.data["can_commit"]
     kiosk.tap("打印告知单")
-    kiosk.wait_screen("message")
+    # the application stays open on the notice (14.5): printed, and the citizen may carry on
+    kiosk.wait_for(lambda: kiosk.machine.view.screen == "notice" and bool(kiosk.machine.view.data.get("printed")))
+    assert "告知单已打印，请备齐材料后再来。" in kiosk.texts() and kiosk.machine.ctx.session.identity is not None
     job = kiosk.drivers["printer"].device.last_job()
     assert job is not None and "银行卡".encode("gb18030") in job.data
 

@@ -41,8 +41,11 @@ def test_idle_countdown_then_home_wipes_everything_personal(kiosk: KioskRig) -> 
     assert any("秒后将返回首页" in t for t in all_texts(kiosk))
     kiosk.machine.idle.last_touch -= 10
     kiosk.controller.tick()
+    # wiped at once; the ID card left on the reader is asked back, on screen and aloud (14.4)
+    kiosk.wait_for(lambda: kiosk.machine.view.data.get("key") == "session.take_card")
+    assert session.is_empty() and kiosk.machine.flow is None and "请取回您的证件" in kiosk.texts()
+    kiosk.drivers["id_card"].remove_card()
     kiosk.wait_screen("home")
-    assert session.is_empty() and kiosk.machine.flow is None
     assert kiosk.window.flow.page_widget is None
     leftovers = [t for t in all_texts(kiosk) if RESIDENT["name"] in t or RESIDENT["id_number"][-4:] in t]
     assert leftovers == []
@@ -121,9 +124,14 @@ def test_english_everywhere_after_switching(kiosk: KioskRig) -> None:
 def test_call_for_help_from_any_screen(kiosk: KioskRig) -> None:
     kiosk.tile("take_number")
     kiosk.wait_screen("categories")
+    page = kiosk.window.flow.page_widget
     kiosk.tap("呼叫帮助")
-    kiosk.wait_screen("message")
-    assert kiosk.machine.view.data["key"] in ("help.called", "help.failed")
+    # over the screen, which stays as it was underneath (14.4)
+    kiosk.wait_for(lambda: kiosk.controller.modal.isVisible() and kiosk.machine.help_state in ("called", "failed"))
+    assert kiosk.machine.view.screen == "categories" and kiosk.window.flow.page_widget is page
+    kiosk.tap("返回刚才的页面")
+    kiosk.wait_for(lambda: not kiosk.controller.modal.isVisible())
+    assert kiosk.window.flow.page_widget is page
     outbox = kiosk.controller.services.terminal_raw.outbox
     assert any(r.kind == "help_call" for r in outbox.records())
 

@@ -30,6 +30,13 @@ def _material(m: dict[str, Any], status: str, pages: int = 0) -> dict[str, Any]:
             "elicense": bool(m.get("elicense")), "status": status, "pages": pages}
 
 
+# panels over a screen: (name, the screen underneath, message key, buttons as (action, label key))
+OVERLAYS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("help_overlay", "form", "help.called", (("close_help", "action.back_to_screen"),)),
+    ("confirm_home", "form", "confirm.home", (("keep_working", "action.keep_working"), ("leave", "action.leave"))),
+)
+
+
 def live_queue() -> list[tuple[str, str, str, int]]:
     """The home screen's queue strip as a busy hall shows it: every line of the demo hall, counts
     from a mid-morning (code, name_zh, name_en, waiting)."""
@@ -62,8 +69,26 @@ def sample_views() -> list[tuple[str, View]]:
                                              "category_en": "Social insurance", "ahead": 7, "wait_min": 21,
                                              "follow_url": url, "offline": False, "printed": False,
                                              "appointment": False})),
-        ("checkin_refused", View("checkin_refused", {"reason": "early", "slot": "2026-11-22 14:00–14:30",
-                                                     "back": "13:30", "until": "", "category": "A"})),
+        ("checkin_refused", View("checkin_refused", {"reason": "wrong_day", "slot": "2026-11-23 14:00–14:30",
+                                                     "back": "", "until": "", "category": "A"})),
+        ("checkin_done", View("ticket", {"number": "A101", "category": "A", "category_zh": "社会保险",
+                                         "category_en": "Social insurance", "ahead": 0, "wait_min": 1,
+                                         "follow_url": url, "offline": False, "printed": True, "appointment": True,
+                                         "checkin": True,
+                                         "slot": "2026-11-22 10:00–10:30", "item_zh": "城乡居民基本养老保险参保登记",
+                                         "item_en": "Enrolment in basic pension insurance for urban and rural "
+                                                    "residents", "priority": ""})),
+        ("ticket_priority", View("ticket", {"number": "A025", "category": "A", "category_zh": "社会保险",
+                                            "category_en": "Social insurance", "ahead": 2, "wait_min": 8,
+                                            "follow_url": url, "offline": False, "printed": True,
+                                            "appointment": False, "priority": "elderly"})),
+        ("ticket_offline", View("ticket", {"number": "K1-A005", "category": "A", "category_zh": "社会保险",
+                                           "category_en": "Social insurance", "ahead": 0, "wait_min": 1,
+                                           "follow_url": "", "offline": True, "printed": True,
+                                           "appointment": False, "priority": ""})),
+        ("categories_offline", View("categories", {"categories": [dict(c, offline=True) for c in cats],
+                                                   "notice": "categories.offline", "values": {}})),
+        ("take_card", message("session.take_card", tone="warn")),
         ("face", View("face", {"countdown_s": 3})),
     ]
     if item:
@@ -82,7 +107,7 @@ def sample_views() -> list[tuple[str, View]]:
             ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
                                          "preview": page})),
             ("notice", View("notice", {"missing": [r for r in rows if r["status"] == "missing"] or rows[:1],
-                                       "can_commit": True})),
+                                       "can_commit": True, "printed": "notice.printed"})),
             ("signature", View("signature", {"missing": rows[-1:], "due": "2026-12-04"})),
             ("review", View("review", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
                                        "category": "A", "masked_id": "110101********1233", "name": "欧阳娜娜",

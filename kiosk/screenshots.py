@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,39 @@ def _save_small(image: Any, path: Path) -> None:
     small.save(path, optimize=True)
 
 
+def each_screen(win: Any) -> Iterator[str]:
+    """Show every screen in ``win`` in turn — home with the live queue strip, every sample view, the
+    panels over a screen (呼叫帮助, "leave now?") — and yield each one's name once it is laid out.
+    The fit test and the gallery both walk this, so the gallery shows exactly what was tested."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.flows.base import View
+    from kiosk.screens.home import QueueLine
+    from kiosk.screens.overlays import IdleOverlay, ModalOverlay
+    from kiosk.screenshot_views import OVERLAYS, live_queue, sample_views
+
+    win.home.set_queue([QueueLine(*q) for q in live_queue()])
+    views = dict(sample_views())
+    for name, view in [("home", View("home")), *views.items()]:
+        win.show_view(view)
+        QApplication.processEvents()  # posted layout requests run, as they would before the next paint
+        yield name
+    panel = ModalOverlay(win)
+    for name, under, key, buttons in OVERLAYS:
+        win.show_view(views[under])
+        panel.show_message(key, list(buttons), win.ui)
+        QApplication.processEvents()
+        yield name
+        panel.close_panel()
+    panel.deleteLater()
+    idle = IdleOverlay(win)  # "are you still there?" over a form half filled
+    idle.show_seconds(8, win.ui)
+    QApplication.processEvents()
+    yield "idle_countdown"
+    idle.hide()
+    idle.deleteLater()
+
+
 class DoesNotFit(RuntimeError):
     """A screen that does not fit is never put in the gallery (the fit test says why)."""
 
@@ -78,10 +112,7 @@ def render_gallery(out_dir: Path) -> list[Path]:
     from config import load_settings
     from hall.qtkit.launch import make_application
     from kiosk.app import build_window
-    from kiosk.flows.base import View
     from kiosk.screen_fit import SCREENS, fit_problems
-    from kiosk.screens.home import QueueLine
-    from kiosk.screenshot_views import live_queue, sample_views
 
     app = make_application()
     settings = load_settings()
@@ -94,10 +125,7 @@ def render_gallery(out_dir: Path) -> list[Path]:
                 win = build_window(settings, lang=lang, orientation=screen.orientation,
                                    size=(screen.width, screen.height), **opts)
                 win.show()
-                win.home.set_queue([QueueLine(*q) for q in live_queue()])
-                for name, view in [("home", View("home")), *sample_views()]:
-                    win.show_view(view)
-                    app.processEvents()
+                for name in each_screen(win):
                     problems = fit_problems(win, (screen.width, screen.height))
                     if problems:
                         raise DoesNotFit(f"{screen.folder} {lang}-{mode} {name}: {problems[0]}")

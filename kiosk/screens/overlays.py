@@ -24,7 +24,7 @@ class IdleOverlay(QWidget):
         panel = QWidget()
         panel.setObjectName("IdlePanel")
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        panel.setMaximumWidth(1000)
+        self.panel = panel
         inner = QVBoxLayout(panel)
         inner.setContentsMargins(60, 48, 60, 48)
         inner.setSpacing(24)
@@ -47,11 +47,24 @@ class IdleOverlay(QWidget):
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+            fit_panel(self.panel, parent)
         self.raise_()
         self.show()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.continued.emit()
+
+
+def fit_panel(panel: QWidget, parent: QWidget) -> None:
+    """A centred panel at a fixed size: its wrapped text gets the height its width needs (a centred
+    widget is otherwise given its size hint, which knows nothing of wrapping)."""
+    width = min(1000, parent.width() - 80)
+    panel.setFixedWidth(width)
+    for child in panel.findChildren(QWidget):
+        child.ensurePolished()  # the style sheet's font sizes, before measuring
+    lay = panel.layout()
+    if lay is not None:
+        panel.setFixedHeight(min(parent.height() - 40, lay.totalHeightForWidth(width)))
 
 
 class ModalOverlay(QWidget):
@@ -67,7 +80,7 @@ class ModalOverlay(QWidget):
         panel = QWidget()
         panel.setObjectName("IdlePanel")
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        panel.setMaximumWidth(1000)
+        self.panel = panel
         inner = QVBoxLayout(panel)
         inner.setContentsMargins(60, 48, 60, 48)
         inner.setSpacing(24)
@@ -101,6 +114,7 @@ class ModalOverlay(QWidget):
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+            fit_panel(self.panel, parent)
         self.raise_()
         self.show()
 

@@ -197,13 +197,14 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
     row.setSpacing(40)
     box, inner = card(object_name="TicketCard")
     inner.setSpacing(4)
+    booking: list[QLabel] = []
     if d.get("checkin"):  # 签到成功: what the booking was, so the citizen knows it worked
         env.title = env.ui.tr("checkin.success")
         if d.get("slot"):
-            inner.addWidget(text_label(env.ui.tr("checkin.slot", slot=d["slot"]), "Accent", align=CENTER))
+            booking.append(text_label(env.ui.tr("checkin.slot", slot=d["slot"]), "Accent", align=CENTER))
         item = _name(env, d.get("item_zh", ""), d.get("item_en", ""))
         if item:
-            inner.addWidget(text_label(env.ui.tr("checkin.item", item=item), "Body", align=CENTER))
+            booking.append(text_label(env.ui.tr("checkin.item", item=item), "Muted", align=CENTER))
     elif d.get("appointment") and d.get("slot"):
         inner.addWidget(text_label(env.ui.tr("ticket.appointment", slot=d["slot"]), "Accent", align=CENTER))
     if d.get("fallback"):
@@ -218,20 +219,24 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
         inner.addWidget(text_label(env.ui.tr("ticket.offline_no_wait"), "Body", align=CENTER))
         inner.addWidget(text_label(env.ui.tr("ticket.offline"), "Muted", align=CENTER))
     else:
-        inner.addWidget(text_label(env.ui.tr("ticket.ahead", count=d["ahead"]), "Body", align=CENTER))
-        inner.addWidget(text_label(env.ui.tr("ticket.wait", minutes=d["wait_min"]), "Body", align=CENTER))
+        inner.addWidget(text_label(env.ui.tr("ticket.queue", count=d["ahead"], minutes=d["wait_min"]), "Body",
+                                   align=CENTER))
     status = text_label(env.ui.tr("ticket.printed" if d["printed"] else "ticket.not_printed"),
                         "Notice" if d["printed"] else "Warn", align=CENTER)
     inner.addWidget(status)
     row.addWidget(box, 3)
-    if d.get("follow_url"):
+    if d.get("follow_url") or booking:  # the booking beside the number, above the QR
         qbox, qin = card()
-        qr = QLabel()
-        qr.setObjectName("FollowQr")
-        qr.setPixmap(qr_pixmap(d["follow_url"], 220 if env.ui.compact else 300))
-        qin.addWidget(qr, 0, CENTER)
-        qin.addWidget(text_label(env.ui.tr("ticket.follow"), "Body", align=CENTER))
-        row.addWidget(qbox, 2)
+        for lab in booking:
+            qin.addWidget(lab)
+        if d.get("follow_url"):
+            qr = QLabel()
+            qr.setObjectName("FollowQr")
+            size = 300 if not (env.ui.compact or booking) else 150 if env.ui.compact and booking else 220
+            qr.setPixmap(qr_pixmap(d["follow_url"], size))
+            qin.addWidget(qr, 0, CENTER)
+            qin.addWidget(text_label(env.ui.tr("ticket.follow"), "Body", align=CENTER))
+        row.addWidget(qbox, 3 if booking else 2)  # a booking's details get as much room as the number
     outer = QWidget()
     lay = QVBoxLayout(outer)
     lay.setContentsMargins(0, 0, 0, 0)

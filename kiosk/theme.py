@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MIN_TOUCH_PX = 72
+BUTTON_PADDING_PX = 2 * 28 + 6  # a button's side padding (style sheet below) and its borders
 ELDERLY_SCALE = 1.5
 
 
@@ -134,7 +135,7 @@ def stylesheet(t: Theme) -> str:
     #Material_waived {{ border-left: 10px solid #E0A800; }}
     #MethodText {{ font-size: {t.px(26)}px; font-weight: 600; }}
     QPushButton {{ min-height: {t.touch_px}px; min-width: {t.touch_px}px; border-radius: 14px;
-                   font-size: {t.px(26)}px; font-weight: 600; padding: 0 28px; }}
+                   font-size: {t.px(26)}px; font-weight: 600; padding: 0 {(BUTTON_PADDING_PX - 6) // 2}px; }}
     QPushButton#Btn_primary {{ background: {t.primary}; color: {t.on_primary}; border: none; }}
     QPushButton#Btn_primary:pressed {{ background: {t.primary_dark}; }}
     QPushButton#Btn_secondary {{ background: {t.surface}; color: {t.primary}; border: {bw + 1}px solid {t.primary}; }}

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
@@ -13,7 +14,7 @@ from kiosk.i18n import has
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.icons import icon_pixmap
 from kiosk.screens.widgets import Keypad, button, card, mark_full, qr_pixmap, text_label, wrap_button
-from kiosk.theme import stylesheet
+from kiosk.theme import BUTTON_PADDING_PX, FONT_FAMILY
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 PAGE_MARGIN_PX = 56  # the flow screen's side margins (kiosk.screens.flow_screen)
@@ -48,24 +49,25 @@ def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: s
     the screen they take more rows, so a long translation never cuts a button off."""
     rows = QVBoxLayout()
     rows.setSpacing(10)
-    buttons = []
+    buttons, widths = [], []
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(env.ui.theme.px(26))  # the theme's button text (kiosk.theme: QPushButton)
+    font.setWeight(QFont.Weight.DemiBold)
+    metrics = QFontMetrics(font)
     for action, key, value in actions:
         role = "primary" if action == primary else "secondary"
-        b = button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value))
-        b.setStyleSheet(stylesheet(env.ui.theme))  # the window's style, so the hint is the real size
-        b.ensurePolished()
-        buttons.append(b)
+        text = env.ui.tr(key)
+        buttons.append(button(text, role=role, on_click=partial(env.emit, action, value)))
+        widths.append(metrics.horizontalAdvance(text) + BUTTON_PADDING_PX + 20)
     room = env.ui.screen[0] - 2 * PAGE_MARGIN_PX
     per_row = max(1, len(buttons))
-    while per_row > 1 and any(sum(b.sizeHint().width() + 20 for b in buttons[i:i + per_row]) > room
-                              for i in range(0, len(buttons), per_row)):
+    while per_row > 1 and any(sum(widths[i:i + per_row]) > room for i in range(0, len(buttons), per_row)):
         per_row -= 1
     for i in range(0, len(buttons), per_row):
         row = QHBoxLayout()
         row.setSpacing(20)
         row.addStretch(1)
         for b in buttons[i:i + per_row]:
-            b.setStyleSheet("")
             row.addWidget(b)
         row.addStretch(1)
         rows.addLayout(row)

@@ -34,8 +34,9 @@ def line_of(code: str, categories: list[Category]) -> Category | None:
 
 
 def spoken_number(number: str) -> str:
-    """A ticket number as the voice reads it: letter and digits one by one (A023 → "A 0 2 3")."""
-    return " ".join(ch for ch in number if ch != "-")
+    """A ticket number for the voice, which spells letters and digits one by one (A023 → A 零 二 三);
+    an offline number's dash becomes a pause (K1-A005 → "K1 A005")."""
+    return number.replace("-", " ")
 
 
 def ticket_document(ticket: Ticket, category: Category | None, *, lang: str, hall: str, issued: datetime,

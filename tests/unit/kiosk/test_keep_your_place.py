@@ -78,7 +78,7 @@ def test_the_elderly_voice_reads_the_number_and_the_granted_priority_is_shown_an
     k.m.spoken.clear()
     v = k.event("ss_card", "card_placed", ss_card(ELDER_ID))
     assert v.screen == "ticket" and v.data["priority"] == "elderly"
-    assert any("A 0 0 1" in said for said in k.m.spoken)
+    assert any("您的号码是 A001" in said for said in k.m.spoken)  # the voice spells it: A 零 零 一
     assert "长者优先".encode("gb18030") in k.ctx.printer.printed[0]
 
 

@@ -103,6 +103,10 @@ def sample_views() -> list[tuple[str, View]]:
                                      "fee_zh": item.get("fees", ""), "fee_en": "Free"})),
             ("form", View("form", {"fields": _form_fields(), "values": FORM_VALUES, "errors": ["phone"],
                                    "messages": {"phone": "form.error.phone"}, "editing": ""})),
+            ("form_address", View("form", {"fields": _form_fields(), "values": {**FORM_VALUES, "phone": "13800138000",
+                                                                             "address": ""},
+                                           "errors": ["address"], "messages": {"address": "form.error.address_missing"},
+                                           "editing": ""})),
             ("materials", View("materials", {"rows": rows, "elicensed": 1})),
             ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
                                          "preview": page})),
@@ -160,4 +164,4 @@ def _form_fields() -> list[dict[str, Any]]:
 
     return [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
              "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
-             "locked": f.kind == "prefill"} for f in STANDARD_FORM]
+             "locked": f.kind == "prefill", "when": list(f.when)} for f in STANDARD_FORM]

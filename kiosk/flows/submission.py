@@ -146,7 +146,7 @@ class SubmissionFlow(MaterialsMixin, Flow):
         asked = [f for f in self.item.form if form_rules.shown(f, values)]
         fields = [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
                    "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
-                   "locked": bool(f.prefill and f.key in values and f.kind == "prefill")}
+                   "locked": bool(f.prefill and f.key in values and f.kind == "prefill"), "when": list(f.when)}
                   for f in asked]
         messages = dict(messages or {})
         return View("form", {"fields": fields, "values": dict(values), "errors": list(messages),

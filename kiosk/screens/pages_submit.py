@@ -99,6 +99,8 @@ def form_page(view: View, env: PageEnv) -> QWidget:
             f for f in fields if f["kind"] != "prefill" and not f["locked"]
             and (f["key"] in messages or not values.get(f["key"]))]
         fields = todo[:1]
+        if fields and fields[0].get("when"):  # the address: with the choice that asked for it, to change it
+            fields = [f for f in d["fields"] if f["key"] == fields[0]["when"][0]] + fields
     inner = QWidget()
     col = QVBoxLayout(inner)
     col.setContentsMargins(0, 0, 0, 0)

@@ -26,7 +26,7 @@ LANGS = ("zh_CN", "en")  # bo and ug join here when their tables exist (issue 14
 MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True}}  # + accessible (14.8)
 # screens whose sample data is Chinese by nature (a citizen's name, a guide with no English text),
 # and the panels shown over the form
-DATA_IN_CHINESE = {"form", "review", "guide", "help_overlay", "confirm_home", "idle_countdown"}
+DATA_IN_CHINESE = {"form", "form_address", "review", "guide", "help_overlay", "confirm_home", "idle_countdown"}
 
 
 def render_all(qtbot: Any, screen: ScreenSize, lang: str, mode: str) -> Any:

@@ -164,7 +164,8 @@ class KioskController(QObject):
         """呼叫帮助 or "leave now?" over the screen, as the machine says."""
         m, ui = self.machine, self.window.ui
         if m.overlay == "help":
-            key = {"busy": "busy.calling", "called": "help.called", "failed": "help.failed"}[m.help_state or "busy"]
+            key = {"busy": "busy.calling", "called": "help.called", "queued": "help.queued",
+                   "failed": "help.failed"}[m.help_state or "busy"]
             buttons = [] if m.help_state == "busy" else [("close_help", "action.back_to_screen")]
         elif m.overlay == "confirm_home":
             key, buttons = "confirm.home", [("keep_working", "action.keep_working"), ("leave", "action.leave")]

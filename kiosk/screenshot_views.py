@@ -33,6 +33,7 @@ def _material(m: dict[str, Any], status: str, pages: int = 0) -> dict[str, Any]:
 # panels over a screen: (name, the screen underneath, message key, buttons as (action, label key))
 OVERLAYS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
     ("help_overlay", "form", "help.called", (("close_help", "action.back_to_screen"),)),
+    ("help_queued", "categories", "help.queued", (("close_help", "action.back_to_screen"),)),
     ("confirm_home", "form", "confirm.home", (("keep_working", "action.keep_working"), ("leave", "action.leave"))),
 )
 

@@ -55,7 +55,7 @@ class KioskMachine:
         self.spoken: list[str] = []  # prompts waiting to be read aloud (elderly mode)
         self.last_home_reason = ""
         # over the current screen, which stays as it is underneath: "" none, "help" (呼叫帮助, with
-        # help_state busy/called/failed), "confirm_home" (返回首页 with work in progress)
+        # help_state busy/called/queued/failed), "confirm_home" (返回首页 with work in progress)
         self.overlay = ""
         self.help_state = ""
         self.cards_in: set[str] = set()  # cards in (or on) a reader right now
@@ -204,9 +204,10 @@ class KioskMachine:
         keep = self.view
         self.overlay, self.help_state = "help", "busy"
 
-        def done(_result: Any) -> Step:
-            self.help_state = "called"
-            self._say("help.called")
+        def done(delivered: Any) -> Step:
+            # offline the call waits in the outbox: "someone is coming" would be a lie
+            self.help_state = "queued" if delivered is False else "called"
+            self._say(f"help.{self.help_state}")
             return keep
 
         def failed(_exc: PortError) -> Step:

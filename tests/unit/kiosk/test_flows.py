@@ -454,3 +454,11 @@ def test_every_flow_starts_and_goes_home(flow: str) -> None:
     assert v.screen != "busy"
     k.tap("home")
     assert k.view.screen == "home"
+
+
+def test_help_call_made_offline_says_it_is_queued_not_that_staff_are_coming() -> None:
+    k = Kiosk()
+    k.ctx.terminal.online = False
+    k.tap("help")
+    assert k.m.overlay == "help" and k.m.help_state == "queued"  # shown as help.queued over the screen
+    assert ("help_call", {"reason": "help", "detail": ""}) in k.ctx.terminal.calls

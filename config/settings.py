@@ -25,6 +25,9 @@ class HallSettings(_Table):
     name_en: str = "Demo District Government Service Center"
     # Where terminals reach the hall server.
     server_url: str = "http://127.0.0.1:8700"
+    # Where a citizen's phone reaches the hall's public pages (the ticket QR, on screen and on paper),
+    # e.g. "https://hall.example.gov.cn"; empty = server_url (only right when phones can reach it).
+    public_base_url: str = ""
     timezone: str = "Asia/Shanghai"
 
     @field_validator("server_url")
@@ -33,6 +36,18 @@ class HallSettings(_Table):
         if not value.startswith(("http://", "https://")):
             raise ValueError("expected an http:// or https:// URL")
         return value.rstrip("/")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL that phones can reach, or empty")
+        return value.rstrip("/")
+
+    @property
+    def public_url(self) -> str:
+        """The address in every QR a citizen takes home."""
+        return self.public_base_url or self.server_url
 
 
 class ServerHttpSettings(_Table):

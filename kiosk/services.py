@@ -63,14 +63,18 @@ class KioskServices:
             terminal = open_terminal(settings)
         self.terminal_raw = terminal
         self.terminal = TerminalAdapter(terminal, timezone=settings.hall.timezone, terminal_id=settings.terminal.id,
-                                        base_url=settings.hall.server_url)
+                                        base_url=settings.hall.public_url)
         if hall_client is None:
             from hall.client.http import HallClient
             from offline_cache.factory import read_token
 
             hall_client = HallClient(settings.hall.server_url, read_token(settings))
-        cache_file = Path(settings.cache.db_path).with_name("kiosk-cache.json")
-        self.hall = HallAdapter(hall_client, timezone=settings.hall.timezone, cache_file=cache_file)
+        # lines, hours and catalogue are kept in the outbox database for a start during an outage
+        outbox = getattr(terminal, "outbox", None)
+        reference = outbox if callable(getattr(outbox, "keep_reference", None)) else None
+        cache_file = None if reference is not None else Path(settings.cache.db_path).with_name("kiosk-cache.json")
+        self.hall = HallAdapter(hall_client, timezone=settings.hall.timezone, cache_file=cache_file,
+                                reference=reference)
         if hasattr(terminal, "add_listener"):
             self._unlisten = terminal.add_listener(hub.on_state)
 

@@ -26,6 +26,7 @@ class View:
     screen: str
     data: Mapping[str, Any] = field(default_factory=dict)
     prompt: str = ""  # i18n key read aloud in elderly mode
+    prompt_values: Mapping[str, Any] = field(default_factory=dict)  # its placeholders (the ticket number)
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,11 +97,12 @@ class FormField:
     key: str
     label_zh: str
     label_en: str
-    kind: Literal["choice", "digits", "date", "prefill"] = "choice"
+    kind: Literal["choice", "digits", "date", "prefill", "address"] = "choice"
     options: tuple[tuple[str, str, str], ...] = ()  # (value, zh, en)
     required: bool = True
-    prefill: str = ""  # "name" / "id_number" / "phone": from the identity (一号申请)
+    prefill: str = ""  # "name" / "id_number" / "phone" / "address": from the identity (一号申请)
     max_len: int = 0
+    when: tuple[str, str] | tuple[()] = ()  # (field, value): asked only then, e.g. the address when delivery is mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class Appointment:
     slot_end: datetime
     item_zh: str = ""
     item_en: str = ""
+    item_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,9 @@ class KioskRig:
 
     def button(self, text: str) -> QAbstractButton:
         stack = self.window.stack.currentWidget()
-        for b in stack.findChildren(QAbstractButton):
+        modal = self.controller.modal  # a panel over the screen (呼叫帮助, "leave now?") takes touches first
+        buttons = modal.findChildren(QAbstractButton) if modal.isVisible() else stack.findChildren(QAbstractButton)
+        for b in buttons:
             label = b.text() or b.accessibleName()  # wrapped buttons carry their text in a child label
             if b.isVisibleTo(self.window) and label.startswith(text):
                 return b

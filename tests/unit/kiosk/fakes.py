@@ -135,7 +135,11 @@ class FakeTerminal:
             raise Refused(code=self.refuse["code"], detail=self.refuse)
         self.counter += 1
         number = f"{category}{self.counter:03d}" if self.online else f"K1-{category}{self.counter:03d}"
-        return Ticket(number, category, 3, 540, "http://hall/t/abc" if self.online else "", offline=not self.online)
+        # like the server: a citizen of 70 or more who identified gets elderly priority (online only)
+        granted = priority or ("elderly" if id_number == ELDER_ID and self.online else "")
+        if not self.online:  # an offline ticket has no queue position or estimate
+            return Ticket(number, category, 0, 0, "", offline=True, priority=priority or "")
+        return Ticket(number, category, 3, 540, "http://hall/t/abc", priority=granted)
 
     def check_in(self, *, code: str | None = None, id_number: str | None = None) -> CheckIn:
         self.calls.append(("check_in", {"code": code, "id_number": id_number}))

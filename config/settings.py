@@ -46,6 +46,9 @@ class ServerSettings(_Table):
     # so the server knows a request came over HTTPS (Secure cookies). docs/deploy.md, docs/security.md.
     proxy_headers: bool = True
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
+    # Shared key of the provincial face verification service (人证比对): its signed decisions prove
+    # identity here. Empty = face matches are not accepted as proof (docs/kiosk.md, identity rules).
+    face_service_key: str = Field(default="", max_length=256, repr=False)
 
 
 class QueueSettings(_Table):

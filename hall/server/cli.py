@@ -39,7 +39,7 @@ def options_from(settings: Settings) -> ServerOptions:
                          reinstate_minutes=q.reinstate_minutes, elderly_age=q.elderly_age,
                          daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,
                          notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
-                         aging_minutes=q.aging_minutes,
+                         aging_minutes=q.aging_minutes, face_service_key=settings.server.face_service_key,
                          connectors={kind: {"driver": c.driver, **c.options()}
                                      for kind, c in settings.connectors})
 

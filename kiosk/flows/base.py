@@ -74,6 +74,9 @@ class Devices:
     doc_camera: bool = True
     printer: bool = True
     voice: bool = True
+    # a face verifier (人证比对) is configured: without one the face step only takes a photo for the
+    # file (拍照留档) and never claims to verify anyone
+    face_verifier: bool = False
 
 
 @dataclass

@@ -180,6 +180,8 @@ class Submission:
     missing: tuple[str, ...] = ()
     signature: bytes | None = field(default=None, repr=False)
     face_photo: bytes | None = field(default=None, repr=False)
+    # the applicant's proof of identity for the hall server (Identity.proof)
+    proof: dict[str, Any] | None = field(default=None, repr=False)
 
 
 # --- ports -------------------------------------------------------------------------------------
@@ -192,12 +194,13 @@ class HallPort(Protocol):
 
     def catalogue(self) -> list[ServiceItem]: ...
 
-    def elicenses(self, id_number: str) -> set[str]: ...
+    def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]: ...
 
-    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]: ...
+    def cases(self, *, id_number: str | None = None, code: str | None = None,
+              proof: dict[str, Any] | None = None) -> list[Case]: ...
 
     def resolve_service_code(self, text: str) -> dict[str, str]:
-        """A citizen's service QR (亮码) → ``{"id_number", "name"}``; raises NotFound."""
+        """A citizen's service QR (亮码) → ``{"id_number", "name", "proof"}``; raises NotFound."""
         ...
 
     def mark_full(self, code: str, reason: str) -> None:

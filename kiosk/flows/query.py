@@ -47,9 +47,9 @@ class QueryFlow(Flow):
     def _by_identity(self, identity: Identity | None) -> Step:
         if identity is None:
             return Home()
-        id_number = identity.id_number
-        return Work(run=lambda: self.ctx.hall.cases(id_number=id_number), done=self._found, failed=self._failed,
-                    busy=View("busy", {"key": "busy.loading"}), label="cases")
+        id_number, proof = identity.id_number, identity.proof
+        return Work(run=lambda: self.ctx.hall.cases(id_number=id_number, proof=proof), done=self._found,
+                    failed=self._failed, busy=View("busy", {"key": "busy.loading"}), label="cases")
 
     def _found(self, cases: list[Case]) -> Step:
         return View("cases", {"cases": case_rows(cases)}, prompt="cases.prompt" if cases else "cases.none")

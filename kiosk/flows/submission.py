@@ -50,8 +50,9 @@ class SubmissionFlow(MaterialsMixin, Flow):
 
     # -- identify + face -----------------------------------------------------------------------
     def start(self) -> Step:
-        if self.ctx.session.identity is not None:
-            return self._identified(self.ctx.session.identity)
+        known = self.ctx.session.identity
+        if known is not None and known.proven:  # a typed number from taking a ticket is not enough here
+            return self._identified(known)
         self.sub = sub = Identifier(self, purpose="submit", then=self._identified)
         return sub.view()
 
@@ -60,7 +61,9 @@ class SubmissionFlow(MaterialsMixin, Flow):
             return Home()
         if not self.ctx.devices.camera:
             return message("face.camera_offline", actions=("counter_ticket", "home"), tone="warn")
-        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3}, prompt="face.prompt")
+        verify = self.ctx.devices.face_verifier
+        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3, "verify": verify},
+                    prompt="face.prompt.verify" if verify else "face.prompt")
 
     def on_face_ok(self, photo: Any) -> Step:
         self.ctx.session.face_photos.append(bytes(photo))
@@ -114,7 +117,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
     def on_start_form(self, _value: Any = None) -> Step:
         identity = self.ctx.session.identity
         assert identity is not None
-        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number), done=self._elicensed,
+        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number, proof=identity.proof),
+                    done=self._elicensed,
                     failed=lambda _e: self._elicensed(set()), busy=View("busy", {"key": "busy.elicense"}),
                     label="elicenses")
 
@@ -179,7 +183,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
                          pages={k: list(v) for k, v in s.pages.items() if v},
                          elicensed=tuple(self.elicensed_ids()), waived=tuple(self.waived),
                          missing=tuple(m.id for m in self.missing()), signature=s.signature,
-                         face_photo=s.face_photos[-1] if s.face_photos else None)
+                         face_photo=s.face_photos[-1] if s.face_photos else None, proof=identity.proof)
+
         def run() -> Receipt:
             receipt = self.ctx.terminal.submit(sub)
             return qr.warm(receipt, receipt.follow_url or receipt.registration_code)

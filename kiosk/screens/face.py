@@ -119,6 +119,7 @@ class FacePage(QWidget):
 
 @page("face")
 def face_page(view: View, env: PageEnv) -> Any:
-    env.title = env.ui.tr("face.title")
+    # 拍照留档 unless a face verifier is configured: the page never claims a check it does not make
+    env.title = env.ui.tr("face.title.verify" if view.data.get("verify") else "face.title")
     env.prompt = env.ui.tr("face.prompt")
     return FacePage(view, env)

@@ -100,7 +100,10 @@ def identify_page(view: View, env: PageEnv) -> QWidget:
     if d.get("offline_methods"):
         names = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["offline_methods"])
         lay.addWidget(text_label(env.ui.tr("identify.offline_methods", methods=names), "Muted"))
-    acts = [("manual", "action.manual", None)]
+    if d.get("proof_ways"):  # personal data: say which ways prove who you are (a typed number does not)
+        ways = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["proof_ways"])
+        lay.addWidget(text_label(env.ui.tr("identify.proof_ways", ways=ways), "Muted"))
+    acts = [("manual", "action.manual", None)] if d.get("manual", True) else []
     if d.get("optional"):
         acts.append(("skip", "action.skip", None))
         if d["purpose"] == "priority":

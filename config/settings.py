@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from devices.camera.settings import CameraSettings
 from devices.code_scanner.settings import CodeScannerSettings
 from devices.doc_camera.settings import DocCameraSettings
+from devices.face_verifier.settings import FaceVerifierSettings
 from devices.id_card.settings import IdCardSettings
 from devices.printer.settings import PrinterSettings
 from devices.ss_card.settings import SsCardSettings
@@ -127,6 +128,7 @@ class DevicesSettings(_Table):
     doc_camera: DocCameraSettings = DocCameraSettings()
     printer: PrinterSettings = PrinterSettings()
     voice: VoiceSettings = VoiceSettings()
+    face_verifier: FaceVerifierSettings = FaceVerifierSettings()
 
 
 class CacheSettings(_Table):

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
     "tests.rigs.qt",
+    "tests.rigs.wlt",
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -38,7 +39,7 @@ def _submit(server: HallServer, data: dict[str, object]) -> httpx.Response:
                       data={"data": json.dumps(data, ensure_ascii=False)})
 
 
-def _application(id_number: str, proof: dict[str, object] | None) -> dict[str, object]:
+def _application(id_number: str, proof: Mapping[str, object] | None) -> dict[str, object]:
     data: dict[str, object] = {"item_code": "A-004", "id_number": id_number, "name": "张三",
                                "materials": [{"requirement": "photo", "file": "f0"}]}
     if proof is not None:

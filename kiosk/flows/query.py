@@ -57,6 +57,11 @@ class QueryFlow(Flow):
     def _failed(self, exc: PortError) -> Step:
         if isinstance(exc, Unavailable):
             return message("query.offline", tone="warn")
+        if str(exc.detail.get("server_code", "")).startswith("identity.") and isinstance(self.sub, Identifier):
+            # the hall did not accept the proof (an expired card, a stale 亮码): ask for another way
+            self.ctx.session.identity = None
+            self.sub.active = True
+            return self.sub.view("identify.proof_needed")
         return self._found([])
 
     def on_done(self, _value: Any = None) -> Step:

@@ -15,6 +15,7 @@ import pytest
 from hall.client import HallClient
 from hall.server.core.security import Keyring
 from kiosk.adapters.hall import HallAdapter
+from kiosk.flows.ports import PortError
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 
@@ -62,9 +63,13 @@ def test_cases_by_id_number_are_the_citizens_own(hall_server_shared: HallServer)
     # The kiosk's adapter reads the same answer into its cases.
     client = HallClient(s.url, s.tokens["terminal"], read_timeout=5)
     try:
-        cases = HallAdapter(client).cases(id_number=ALICE)
+        cases = HallAdapter(client).cases(id_number=ALICE, proof=card_proof(ALICE))
+        # without a proof the hall refuses, and the adapter says why (the flow asks for a card)
+        with pytest.raises(PortError) as refused:
+            HallAdapter(client).cases(id_number=ALICE)
     finally:
         client.close()
+    assert refused.value.detail["server_code"] == "identity.proof_required"
     assert [c.registration_code for c in cases] == mine[::-1]
     assert cases[-1].history[-1].status == "in_review"
 
@@ -93,6 +98,7 @@ def test_service_code_resolves_once_to_the_identity(hall_server_shared: HallServ
         found = HallAdapter(client).resolve_service_code(code)
     finally:
         client.close()
+    assert found.pop("proof").startswith("HIP1.service_code.")  # the proof for cases and applications
     assert found == {"id_number": ALICE, "name": "张三"}
     # The terminal's retry of a lost answer gets it again; anyone else finds it used.
     assert _resolve(s, code).json()["id_number"] == ALICE

@@ -27,6 +27,7 @@ from kiosk.flows.ports import (
     Material,
     NotFound,
     Opening,
+    PortError,
     PrinterFault,
     Receipt,
     Refused,
@@ -103,12 +104,13 @@ class FakeHall:
         return list(ITEMS)
 
     proofs: list[dict[str, Any] | None] = field(default_factory=list)
+    refuse_proofs: bool = False
 
     def _proven(self, proof: dict[str, Any] | None) -> None:
         # like the hall server: personal data only with a proof of identity
         self.proofs.append(proof)
-        if proof is None:
-            raise Refused(code="identity.proof_required")
+        if proof is None or self.refuse_proofs:
+            raise PortError(code="kiosk.rejected", detail={"server_code": "identity.proof_required"})
 
     def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]:
         self._up()

@@ -75,3 +75,12 @@ def test_without_a_face_verifier_the_face_step_only_takes_a_photo_for_the_file()
     k2.tile("submit")
     v = k2.event("id_card", "card_placed", id_card())
     assert v.data["verify"] is True and zh_CN.TABLE["face.title.verify"] == "人证比对"
+
+
+def test_a_proof_the_hall_refuses_asks_for_another_way() -> None:
+    k = Kiosk()
+    k.tile("query")
+    k.ctx.hall.refuse_proofs = True
+    v = k.event("id_card", "card_placed", id_card())
+    assert v.screen == "identify" and v.data["notice"] == "identify.proof_needed"
+    assert k.ctx.session.identity is None

@@ -63,8 +63,9 @@ def test_a_registered_photo_by_id_number_verifies_and_the_hall_accepts_the_signe
 
 
 def test_the_twin_signs_the_text_the_hall_checks() -> None:
-    fields = {"serial": "S1", "id_number": ALICE, "result": "match", "score": 0.87654, "issued_at": 1_700_000_000}
-    assert decision_text(**fields) == identity_proof.face_decision_text(**fields)
+    ours = decision_text(serial="S1", id_number=ALICE, result="match", score=0.87654, issued_at=1_700_000_000)
+    assert ours == identity_proof.face_decision_text(serial="S1", id_number=ALICE, result="match", score=0.87654,
+                                                     issued_at=1_700_000_000)
 
 
 def test_service_faults_are_typed(service: ProvincialService) -> None:

@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.id_card.errors import PhotoDecoderError
 from devices.face_verifier.protocol import Decision
+from devices.id_card.errors import PhotoDecoderError
 from devices.id_card.photo import VENDOR_BMP_LEN, WltDecoder
 from devices.status import Health
 from devices.twins.face_verifier import testset as ts

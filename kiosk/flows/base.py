@@ -13,7 +13,15 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from kiosk.flows.ports import DocCameraPort, HallPort, PortError, PrinterPort, TerminalPort, VoicePort
+from kiosk.flows.ports import (
+    DocCameraPort,
+    FacePort,
+    HallPort,
+    PortError,
+    PrinterPort,
+    TerminalPort,
+    VoicePort,
+)
 from kiosk.flows.session import Session
 
 log = logging.getLogger(__name__)
@@ -88,6 +96,7 @@ class FlowContext:
     doc_camera: DocCameraPort
     voice: VoicePort
     devices: Devices = field(default_factory=Devices)
+    face: FacePort | None = None  # the face verifier (人证比对), when one is configured
     timezone: str = "Asia/Shanghai"
     elderly: bool = False
     lang: str = "zh_CN"

@@ -106,7 +106,8 @@ class Identifier:
             if not getattr(payload, "id_number_valid", False):
                 return self.view("identify.card_unreadable")
             return self._identified(Identity(source="id_card", id_number=payload.id_number, name=payload.name,
-                                             sex=payload.sex, address=payload.address, proof=card_proof(payload)))
+                                             sex=payload.sex, address=payload.address, proof=card_proof(payload),
+                                             photo=getattr(payload, "photo_bmp", None)))
         if kind == "ss_card" and name == "card_placed":
             if getattr(payload, "holder_data", "") != "read" or not payload.id_number:
                 return self.view("identify.ss_card_needs_id_card")

@@ -184,7 +184,25 @@ class Submission:
     proof: dict[str, Any] | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class FaceResult:
+    """A face verifier's verdict for the flows: ``decision`` is match / no_match / no_face / not_live."""
+
+    decision: str
+    score: float
+
+    @property
+    def matched(self) -> bool:
+        return self.decision == "match"
+
+
 # --- ports -------------------------------------------------------------------------------------
+class FacePort(Protocol):
+    def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
+        """人证比对: the ID card photo (image bytes) against camera frames (JPEG). Raises DeviceFault."""
+        ...
+
+
 class HallPort(Protocol):
     """Reads from the hall server (the adapter caches what offline flows need)."""
 

@@ -27,6 +27,8 @@ class Identity:
     # What proves it to the hall server (the ``proof`` object of docs/api.md): a card read's own
     # blocks, a 亮码's token, a signed face decision. None for a typed number, which proves nothing.
     proof: dict[str, Any] | None = field(default=None, repr=False)
+    # the ID card's photo, decoded (BMP) when a photo decoder is configured: the reference of 人证比对
+    photo: bytes | None = field(default=None, repr=False)
 
     @property
     def proven(self) -> bool:

@@ -6,6 +6,7 @@ camera's own thread, delivered here through a Qt signal). Without a feed the pag
 
 from __future__ import annotations
 
+import collections
 import time
 from typing import Any
 
@@ -40,6 +41,9 @@ class FacePage(QWidget):
         super().__init__()
         self.env = env
         self.countdown_s = float(view.data.get("countdown_s", 3))
+        # 人证比对: good frames of the countdown go to the verifier, spread over it (liveness needs movement)
+        self.verify = bool(view.data.get("verify"))
+        self.recent: collections.deque[bytes] = collections.deque(maxlen=48)
         self.ok_since: float | None = None
         self.frozen: bytes = b""
         self.preview = QLabel()
@@ -93,6 +97,8 @@ class FacePage(QWidget):
             self.status.setText(self.env.ui.tr(key) if has(self.env.ui.lang, key) else self.env.ui.tr("face.prompt"))
             return
         self.ok_since = self.ok_since or now
+        if jpeg:
+            self.recent.append(jpeg)
         left = self.countdown_s - (now - self.ok_since)
         if left > 0:
             countdown = self.env.ui.tr("face.countdown", seconds=int(left) + 1)
@@ -107,11 +113,17 @@ class FacePage(QWidget):
         if self.frozen:
             photo, self.frozen = self.frozen, b""
             self.stop()
-            self.env.emit("face_ok", photo)
+            if self.verify:
+                shots = list(self.recent) or [photo]
+                step = max(1, len(shots) // 4)
+                self.env.emit("face_verify", shots[::-1][::step][:4][::-1])
+            else:
+                self.env.emit("face_ok", photo)
 
     def retake(self) -> None:
         self.frozen = b""
         self.ok_since = None
+        self.recent.clear()
         self.use_btn.hide()
         self.retake_btn.hide()
         self.status.setText(self.env.ui.tr("face.prompt"))

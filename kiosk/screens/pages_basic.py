@@ -65,7 +65,7 @@ def message_page(view: View, env: PageEnv) -> QWidget:
     lay.addSpacing(30)
     keys = {"home": "action.home", "help": "action.help", "back": "action.back", "counter_ticket":
             "action.counter_ticket", "normal_ticket": "action.normal_ticket",
-            "back_to_materials": "action.back_to_materials"}
+            "back_to_materials": "action.back_to_materials", "face_retry": "action.face_retry"}
     acts = [a for a in d.get("actions", ("home",)) if a in keys]
     env.show_home = "home" not in acts
     lay.addLayout(actions_row(env, [(a, keys[a], None) for a in acts], primary=acts[0] if acts else ""))

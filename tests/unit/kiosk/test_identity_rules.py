@@ -9,11 +9,23 @@ verifier the face step is 拍照留档 and never claims to verify.
 from __future__ import annotations
 
 import base64
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
 
 from devices.code_scanner.protocol import ScannedCode
+from devices.twins.face_verifier import testset as ts
+from devices.twins.face_verifier.twin import TwinFaceVerifier
+from kiosk.adapters.devices import FaceVerifierPortAdapter, KioskDevices
 from kiosk.i18n import en, zh_CN
 from tests.unit.kiosk.fakes import ELDER_ID, YOUNG_ID, id_card, ss_card
 from tests.unit.kiosk.test_flows import Kiosk
+
+SRC = ts.sources()
 
 
 def test_a_typed_number_opens_no_cases() -> None:
@@ -71,10 +83,7 @@ def test_without_a_face_verifier_the_face_step_only_takes_a_photo_for_the_file()
     assert v.screen == "face" and v.data["verify"] is False and v.prompt == "face.prompt"
     assert zh_CN.TABLE["face.title"] == "人脸拍照留档" and "核验" not in zh_CN.TABLE["face.title"]
     assert "check" not in en.TABLE["face.title"].lower()
-    k2 = Kiosk(face_verifier=True)
-    k2.tile("submit")
-    v = k2.event("id_card", "card_placed", id_card())
-    assert v.data["verify"] is True and zh_CN.TABLE["face.title.verify"] == "人证比对"
+    assert zh_CN.TABLE["face.title.verify"] == "人证比对"  # said only where a verifier compares (below)
 
 
 def test_a_proof_the_hall_refuses_asks_for_another_way() -> None:
@@ -84,3 +93,49 @@ def test_a_proof_the_hall_refuses_asks_for_another_way() -> None:
     v = k.event("id_card", "card_placed", id_card())
     assert v.screen == "identify" and v.data["notice"] == "identify.proof_needed"
     assert k.ctx.session.identity is None
+
+
+def _jpeg(image: np.ndarray, ext: str = ".jpg") -> bytes:
+    ok, buf = cv2.imencode(ext, image)
+    assert ok
+    return buf.tobytes()
+
+
+@pytest.fixture
+def face_kiosk() -> Iterator[Kiosk]:
+    """A kiosk with the twin face verifier running behind the real port adapter."""
+    devices = KioskDevices(drivers={"face_verifier": TwinFaceVerifier()})
+    devices.open_all()
+    k = Kiosk(face_verifier=True)
+    k.ctx.face = FaceVerifierPortAdapter(devices, timeout_s=30)
+    yield k
+    devices.close_all()
+
+
+def _card_with_photo() -> Any:
+    return dataclasses.replace(id_card(), photo_bmp=_jpeg(ts.id_photo(SRC["collins_1"]), ".bmp"))
+
+
+def test_with_a_verifier_the_face_must_match_the_card_photo(face_kiosk: Kiosk) -> None:
+    k = face_kiosk
+    k.tile("submit")
+    v = k.event("id_card", "card_placed", _card_with_photo())
+    assert v.screen == "face" and v.data["verify"] is True and v.prompt == "face.prompt.verify"
+    # a photo for the file alone does not get past 人证比对
+    assert k.tap("face_ok", _jpeg(SRC["collins_1"])).screen == "face" and not k.ctx.session.face_photos
+    v = k.tap("face_verify", [_jpeg(f) for f in ts.frames(SRC["obama_1"])])
+    assert v.screen == "message" and v.data["key"] == "face.no_match" and "face_retry" in v.data["actions"]
+    v = k.tap("face_retry")
+    v = k.tap("face_verify", [_jpeg(f) for f in ts.frames(SRC["collins_1"], still=True)])
+    assert v.data["key"] == "face.not_live"
+    k.tap("face_retry")
+    v = k.tap("face_verify", [_jpeg(f) for f in ts.frames(SRC["collins_1"])])
+    assert v.screen == "catalogue" and len(k.ctx.session.face_photos) == 1
+
+
+def test_without_the_card_photo_the_face_step_stays_a_photo_for_the_file(face_kiosk: Kiosk) -> None:
+    k = face_kiosk
+    k.tile("submit")
+    v = k.event("ss_card", "card_placed", ss_card())  # no photo to compare with
+    assert v.screen == "face" and v.data["verify"] is False
+    assert k.tap("face_ok", _jpeg(SRC["collins_1"])).screen == "catalogue"

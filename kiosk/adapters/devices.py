@@ -107,6 +107,8 @@ class KioskDevices:
         """Copy current usability into the flows' view of the devices (status() never blocks)."""
         for kind in KINDS:
             setattr(flags, kind, self.usable(kind))
+        verifier = self.drivers.get("face_verifier")
+        flags.face_by_id = flags.face_verifier and getattr(verifier, "driver_name", "") == "provincial"
 
 
 class PrinterPortAdapter:
@@ -187,21 +189,32 @@ class FaceVerifierPortAdapter:
         self.timeout_s = timeout_s
 
     def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
-        import cv2
-        import numpy as np
+        ref = _image(reference)
+        if ref is None:
+            raise DeviceFault(code="device.face_verifier.bad_reference")
+        return self._verify(ref, frames)
 
+    def verify_id(self, id_number: str, frames: list[bytes]) -> FaceResult:
+        from devices.face_verifier.protocol import IdNumberReference
+
+        return self._verify(IdNumberReference(id_number), frames)
+
+    def _verify(self, reference: Any, frames: list[bytes]) -> FaceResult:
         verifier = self.devices.drivers.get("face_verifier")
         if verifier is None:
             raise DeviceFault(code="device.absent")
-
-        def image(data: bytes) -> Any:
-            return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-
-        ref, shots = image(reference), [f for f in (image(b) for b in frames) if f is not None]
-        if ref is None or not shots:
-            raise DeviceFault(code="device.face_verifier.bad_reference")
+        shots = [f for f in (_image(b) for b in frames) if f is not None]
+        if not shots:
+            raise DeviceFault(code="device.face_verifier.no_frames")
         try:
-            d = verifier.verify(ref, shots, timeout_s=self.timeout_s)
+            d = verifier.verify(reference, shots, timeout_s=self.timeout_s)
         except DeviceError as exc:
             raise DeviceFault(code=exc.code) from exc
-        return FaceResult(decision=d.decision.value, score=d.score)
+        return FaceResult(decision=d.decision.value, score=d.score, attestation=dict(d.attestation))
+
+
+def _image(data: bytes) -> Any:
+    import cv2
+    import numpy as np
+
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None

@@ -85,6 +85,9 @@ class Devices:
     # a face verifier (人证比对) is configured: without one the face step only takes a photo for the
     # file (拍照留档) and never claims to verify anyone
     face_verifier: bool = False
+    # the verifier is the provincial service: it holds everyone's photo, so a typed number plus a
+    # matching face proves who someone is (a way to identify without a card)
+    face_by_id: bool = False
 
 
 @dataclass

@@ -17,9 +17,9 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.flows.base import Flow, Step, View, Work
+from kiosk.flows.base import Flow, Step, View, Work, message
 from kiosk.flows.idnumber import is_valid
-from kiosk.flows.ports import NotFound, PortError
+from kiosk.flows.ports import FaceResult, NotFound, PortError
 from kiosk.flows.session import Identity
 
 Then = Callable[[Identity | None], Step]
@@ -61,6 +61,13 @@ class Identifier:
         self.active = True
         # a typed number only where it is enough (taking a number, checking in)
         self.manual = purpose in MANUAL_PURPOSES
+        # the face way: a typed number, then a face the provincial service matches with its photo
+        self.face_for: str | None = None
+
+    def face_way(self) -> bool:
+        """True when a typed number plus a verified face may prove identity here (provincial verifier)."""
+        ctx = self.flow.ctx
+        return not self.manual and ctx.devices.face_by_id and ctx.devices.camera and ctx.face is not None
 
     # -- views ---------------------------------------------------------------------------------
     def view(self, notice: str = "") -> View:
@@ -74,7 +81,7 @@ class Identifier:
             "notice": notice,
             "manual": self.manual,
             # the ways that prove who you are, said on the screen where a typed number is not enough
-            "proof_ways": [] if self.manual else [m for m in METHODS if usable[m]],
+            "proof_ways": [] if self.manual else [m for m in METHODS if usable[m]] + ["face"] * self.face_way(),
         }
         return View("identify", data, prompt=f"identify.prompt.{self.purpose}")
 
@@ -85,15 +92,24 @@ class Identifier:
     def handle(self, action: str, value: Any) -> Step | None:
         if action == "manual":
             return self.keypad() if self.manual else self.view("identify.proof_needed")
+        if action == "face_way" and self.face_way():
+            self.face_for = ""
+            return self.keypad()
         if action == "keypad_cancel":
+            self.face_for = None
             return self.view()
         if action == "keypad_submit":
             text = str(value or "").strip().upper()
-            if not self.manual:
+            if not self.manual and self.face_for is None:
                 return self.view("identify.proof_needed")
             if not is_valid(text):
                 return self.keypad("keypad.invalid")
+            if self.face_for is not None:
+                self.face_for = text
+                return self.face_view()
             return self._identified(Identity(source="manual", id_number=text))
+        if action in ("face_verify", "face_retry") and self.face_for:
+            return self._face(value) if action == "face_verify" else self.face_view()
         if action == "skip" and self.optional:
             self.active = False
             return self.then(None)
@@ -138,6 +154,30 @@ class Identifier:
         # an expired or used 亮码 is refreshed on the phone; anything else is not a code of ours
         why = str(exc.detail.get("server_code", "")).rpartition(".")[2]
         return self.view(CODE_REFUSALS.get(why, "identify.code_unknown"))
+
+    # -- the face way (provincial service) ---------------------------------------------------------
+    def face_view(self) -> View:
+        return View("face", {"countdown_s": 5 if self.flow.ctx.elderly else 3, "verify": True, "by_id": True},
+                    prompt="face.prompt.by_id")
+
+    def _face(self, frames: Any) -> Step:
+        face, id_number = self.flow.ctx.face, self.face_for or ""
+        shots = [bytes(f) for f in frames or [] if f]
+        if face is None or not shots:
+            return self.face_view()
+        return Work(run=lambda: face.verify_id(id_number, shots), done=lambda r: self._face_checked(r, id_number),
+                    failed=lambda _e: self.view("identify.face_unavailable"),
+                    busy=View("busy", {"key": "busy.face"}), label="face_verify")
+
+    def _face_checked(self, result: FaceResult, id_number: str) -> Step:
+        if not result.matched or not result.attestation:
+            key = {"not_live": "face.not_live", "no_face": "face.no_face"}.get(result.decision, "face.no_match")
+            return message(key, actions=("face_retry", "home"), tone="warn")
+        self.face_for = None
+        face = {k: result.attestation[k] for k in ("serial", "result", "score", "issued_at", "signature")
+                if k in result.attestation}
+        return self._identified(Identity(source="face", id_number=id_number,
+                                         proof={"method": "face", "face": face}))
 
     def _identified(self, identity: Identity) -> Step:
         if not self.manual and not identity.proven:

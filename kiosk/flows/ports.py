@@ -190,6 +190,8 @@ class FaceResult:
 
     decision: str
     score: float
+    # what the provincial service signed (serial, issued_at, signature, result, score): the hall's proof
+    attestation: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def matched(self) -> bool:
@@ -200,6 +202,10 @@ class FaceResult:
 class FacePort(Protocol):
     def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
         """人证比对: the ID card photo (image bytes) against camera frames (JPEG). Raises DeviceFault."""
+        ...
+
+    def verify_id(self, id_number: str, frames: list[bytes]) -> FaceResult:
+        """The photo the provincial service holds for ``id_number`` against the frames. Raises DeviceFault."""
         ...
 
 

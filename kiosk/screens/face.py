@@ -132,6 +132,8 @@ class FacePage(QWidget):
 @page("face")
 def face_page(view: View, env: PageEnv) -> Any:
     # 拍照留档 unless a face verifier is configured: the page never claims a check it does not make
-    env.title = env.ui.tr("face.title.verify" if view.data.get("verify") else "face.title")
-    env.prompt = env.ui.tr("face.prompt")
+    title = "face.title.by_id" if view.data.get("by_id") else "face.title.verify" if view.data.get("verify") \
+        else "face.title"
+    env.title = env.ui.tr(title)
+    env.prompt = env.ui.tr(view.prompt or "face.prompt")
     return FacePage(view, env)

@@ -104,6 +104,8 @@ def identify_page(view: View, env: PageEnv) -> QWidget:
         ways = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["proof_ways"])
         lay.addWidget(text_label(env.ui.tr("identify.proof_ways", ways=ways), "Muted"))
     acts = [("manual", "action.manual", None)] if d.get("manual", True) else []
+    if "face" in d.get("proof_ways", ()):  # no card with you: your number, then your face (provincial service)
+        acts.append(("face_way", "action.face_way", None))
     if d.get("optional"):
         acts.append(("skip", "action.skip", None))
         if d["purpose"] == "priority":

@@ -21,6 +21,7 @@ from devices.code_scanner.protocol import ScannedCode
 from devices.twins.face_verifier import testset as ts
 from devices.twins.face_verifier.twin import TwinFaceVerifier
 from kiosk.adapters.devices import FaceVerifierPortAdapter, KioskDevices
+from kiosk.flows.base import Devices
 from kiosk.i18n import en, zh_CN
 from tests.unit.kiosk.fakes import ELDER_ID, YOUNG_ID, id_card, ss_card
 from tests.unit.kiosk.test_flows import Kiosk
@@ -139,3 +140,44 @@ def test_without_the_card_photo_the_face_step_stays_a_photo_for_the_file(face_ki
     v = k.event("ss_card", "card_placed", ss_card())  # no photo to compare with
     assert v.screen == "face" and v.data["verify"] is False
     assert k.tap("face_ok", _jpeg(SRC["collins_1"])).screen == "catalogue"
+
+
+def test_no_card_a_typed_number_and_a_face_the_provincial_service_matches(face_kiosk: Kiosk) -> None:
+    from devices.face_verifier.provincial import ProvincialFaceVerifier
+    from devices.twins.face_verifier.provincial_service import ProvincialService
+
+    with ProvincialService(key=b"k", app_id="hall", app_key="s") as svc:
+        svc.register(YOUNG_ID, ts.id_photo(SRC["collins_1"]))
+        devices = KioskDevices(drivers={"face_verifier": ProvincialFaceVerifier(url=svc.url, app_id="hall",
+                                                                                 app_key="s", timeout_s=20)})
+        devices.open_all()
+        try:
+            k = face_kiosk
+            k.ctx.face = FaceVerifierPortAdapter(devices, timeout_s=30)
+            seen = Devices()
+            devices.refresh(seen)  # the kiosk's device table tells a provincial verifier apart
+            assert seen.face_verifier and seen.face_by_id
+            k.ctx.devices.face_by_id = True
+            v = k.tile("query")
+            assert v.data["proof_ways"][-1] == "face"
+            assert k.tap("face_way").screen == "keypad"
+            v = k.tap("keypad_submit", YOUNG_ID)
+            assert v.screen == "face" and v.data["by_id"] and v.prompt == "face.prompt.by_id"
+            v = k.tap("face_verify", [_jpeg(f) for f in ts.frames(SRC["obama_1"])])
+            assert v.screen == "message" and v.data["key"] == "face.no_match"
+            k.tap("face_retry")
+            v = k.tap("face_verify", [_jpeg(f) for f in ts.frames(SRC["collins_1"])])
+        finally:
+            devices.close_all()
+    assert v.screen == "cases"
+    proof = k.ctx.hall.proofs[-1]
+    assert proof is not None and proof["method"] == "face" and proof["face"]["result"] == "match"
+    assert len(proof["face"]["signature"]) == 64
+    assert k.ctx.session.identity is not None and k.ctx.session.identity.source == "face"
+
+
+def test_without_a_provincial_service_there_is_no_face_way(face_kiosk: Kiosk) -> None:
+    face_kiosk.ctx.devices.face_by_id = False
+    v = face_kiosk.tile("query")
+    assert "face" not in v.data["proof_ways"]
+    assert face_kiosk.tap("face_way").data.get("notice", "") == ""  # ignored: still the identify screen

@@ -59,7 +59,7 @@ def test_a_touch_on_the_countdown_continues_the_visit(kiosk: KioskRig) -> None:
 
 
 def test_keypad_entry_enforces_the_check_digit(kiosk: KioskRig) -> None:
-    kiosk.tile("query")
+    kiosk.tile("checkin")  # a typed number serves taking a number and checking in only (identity rules)
     kiosk.wait_screen("identify")
     kiosk.tap("手动输入身份证号")
     kiosk.wait_screen("keypad")
@@ -74,7 +74,7 @@ def test_keypad_entry_enforces_the_check_digit(kiosk: KioskRig) -> None:
         kiosk.tap(ch)
     assert all(good not in t for t in kiosk.texts())  # the display masks all but the last four
     kiosk.tap("确定")
-    kiosk.wait_for(lambda: kiosk.screen in ("cases", "message") and kiosk.controller.runner.pending == 0)
+    kiosk.wait_for(lambda: kiosk.screen in ("ticket", "message") and kiosk.controller.runner.pending == 0)
 
 
 def test_pulling_the_social_security_card_ends_the_session(make_kiosk: Any, hall_server_shared: HallServer,

@@ -74,7 +74,8 @@ def test_keypad_entry_enforces_the_check_digit(kiosk: KioskRig) -> None:
         kiosk.tap(ch)
     assert all(good not in t for t in kiosk.texts())  # the display masks all but the last four
     kiosk.tap("确定")
-    kiosk.wait_for(lambda: kiosk.screen in ("ticket", "message") and kiosk.controller.runner.pending == 0)
+    kiosk.wait_for(lambda: kiosk.screen in ("ticket", "checkin_refused", "message")
+                   and kiosk.controller.runner.pending == 0)
 
 
 def test_pulling_the_social_security_card_ends_the_session(make_kiosk: Any, hall_server_shared: HallServer,

@@ -180,8 +180,8 @@ def heartbeat_devices(statuses: dict[str, Any]) -> list[dict[str, str]]:
 def build_machine(settings: Any, services: KioskServices) -> KioskMachine:
     k = settings.kiosk
     ctx = FlowContext(session=Session(), hall=services.hall, terminal=services.terminal, printer=services.printer,
-                      doc_camera=services.doc_camera, voice=services.voice, face=getattr(services, "face_verifier", None),
-                      timezone=settings.hall.timezone,
+                      doc_camera=services.doc_camera, voice=services.voice,
+                      face=getattr(services, "face_verifier", None), timezone=settings.hall.timezone,
                       elderly=k.elderly_mode, lang=k.language, paper_mm=settings.devices.printer.paper_mm,
                       terminal_id=settings.terminal.id, hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       fallback_category=k.fallback_category)

@@ -46,7 +46,7 @@ def main(argv: list[str]) -> dict[str, object]:
     parser.add_argument("--parallel", type=int, default=4, help="parallel sends (cache.parallel_sends)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from bench.tickets import start_servers, stop_servers
+    from bench._servers import start_servers, stop_servers
     from offline_cache.crypto import Cipher
     from offline_cache.link import Link
     from offline_cache.sender import ClientSender

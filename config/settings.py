@@ -36,6 +36,21 @@ class HallSettings(_Table):
         return value.rstrip("/")
 
 
+class ServerHttpSettings(_Table):
+    """The HTTP edge against slow and greedy clients (docs/security.md §8, hall.server.edge)."""
+
+    # A connection must complete its request headers within this (else 408 and closed).
+    header_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    # The events socket must authenticate within this; a silent socket counts as a failed authentication.
+    socket_auth_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    # Concurrent connections per client address (the trusted proxy's address excepted: cap at nginx).
+    connections_per_address: int = Field(default=256, ge=4, le=100_000)
+    # A declared body above this is refused before a byte of it is read (nginx: client_max_body_size).
+    max_body_mb: int = Field(default=45, ge=1, le=1024)
+    # The open-file limit the server raises itself to at start-up (capped by the hard limit).
+    open_files: int = Field(default=65536, ge=1024, le=1_048_576)
+
+
 class ServerSettings(_Table):
     host: str = "127.0.0.1"
     port: int = Field(default=8700, ge=1, le=65535)
@@ -47,6 +62,7 @@ class ServerSettings(_Table):
     # so the server knows a request came over HTTPS (Secure cookies). docs/deploy.md, docs/security.md.
     proxy_headers: bool = True
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
+    http: ServerHttpSettings = ServerHttpSettings()
     # Shared key of the provincial face verification service (人证比对): its signed decisions prove
     # identity here. Empty = face matches are not accepted as proof (docs/kiosk.md, identity rules).
     face_service_key: str = Field(default="", max_length=256, repr=False)
@@ -121,6 +137,8 @@ class DisplaySettings(_Table):
 
 
 class DevicesSettings(_Table):
+    # Outside demo mode twin drivers are refused (config/loader.py) unless a test bench sets this.
+    allow_twins: bool = False
     id_card: IdCardSettings = IdCardSettings()
     ss_card: SsCardSettings = SsCardSettings()
     camera: CameraSettings = CameraSettings()
@@ -141,6 +159,9 @@ class CacheSettings(_Table):
     purge_grace_s: int = Field(default=600, ge=0)
     # Submissions are refused (tickets still work) when the disk has less free space than this.
     min_free_mb: int = Field(default=64, ge=0)
+    # Disk space held in reserve (outbox.db.reserve) and given back when the disk fills up, so the
+    # backlog can still be delivered (docs/offline.md, A full disk). 0 turns it off.
+    reserve_kb: int = Field(default=1024, ge=0, le=1024 * 1024)
     tombstone_days: int = Field(default=30, ge=1)
     # Sync: health probe cadence while offline (a returning server is seen within 2 s), capped
     # exponential backoff with jitter, parallel sends while draining, per-request timeout.
@@ -157,6 +178,9 @@ class LoggingSettings(_Table):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     file: Path | None = None
     json_lines: bool = False
+    # A message repeating (same place, wording and arguments) is written once per this many seconds,
+    # with the count held back; 0 = every line.
+    repeat_window_s: float = Field(default=60.0, ge=0, le=86400)
 
 
 class ConnectorSettings(_Table):

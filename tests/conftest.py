@@ -9,6 +9,25 @@ import pytest
 # Qt must be told before it is first imported anywhere in the test process.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+
+def _hypothesis_profiles() -> None:
+    """Under CI or a loaded machine, hypothesis measures no per-example deadline (a slow example on a
+    busy machine is not a failure); ``HYPOTHESIS_PROFILE`` picks a profile by name."""
+    from hypothesis import HealthCheck, settings
+
+    from tests.rigs import in_ci
+    from tests.rigs.waiting import SCALE_ENV, scale
+
+    settings.register_profile("load", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    chosen = os.environ.get("HYPOTHESIS_PROFILE")
+    if not chosen and (in_ci() or os.environ.get(SCALE_ENV) or scale() > 1.0):
+        chosen = "load"
+    if chosen:
+        settings.load_profile(chosen)
+
+
+_hypothesis_profiles()
+
 pytest_plugins = [
     "tests.rigs.serial_pty",
     "tests.rigs.pcsc",
@@ -16,6 +35,8 @@ pytest_plugins = [
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
     "tests.rigs.qt",
+    "tests.rigs.x11",
+    "tests.rigs.sdk_twin",
     "tests.rigs.wlt",
 ]
 

@@ -24,13 +24,14 @@ from config.privacy import mask_id_number
 from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
+from hall.qtkit.plaintext import plain_label
 from hall.qtkit.widgets import named
 
 THUMB = 120
 
 
 def _label(text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
-    lab = QLabel(text)
+    lab = plain_label(text)  # submissions' form values and notes come from citizens: never markup
     if name:
         lab.setObjectName(name)
     lab.setWordWrap(wrap)

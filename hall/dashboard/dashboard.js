@@ -4,7 +4,7 @@ import {hourChart, waitChart} from "./charts.js";
 import {FOLLOW_KIND, L, TICKET_STATUS, bi, el, hhmm, label, setTimeZone, today} from "./i18n.js";
 import {
   feedLine, patchWindowCurrent, renderFollowups, renderKpis, renderQueues, renderReport, renderTerminals,
-  renderWindows, tickTimers,
+  renderUnserved, renderWindows, tickTimers,
 } from "./render.js";
 import {Alarm} from "./alarm.js";
 
@@ -94,6 +94,7 @@ function render(o) {
   $("hall-name-en").textContent = o.hall.name_en;
   renderKpis($("kpis"), o.totals);
   renderQueues($("queues"), $("suggestions"), o.categories);
+  renderUnserved($("unserved"), o.unserved);
   renderWindows($("windows"), o.windows);
   const followKey = JSON.stringify(o.followups);
   if (followKey !== state.followKey) {

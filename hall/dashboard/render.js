@@ -58,6 +58,19 @@ export function renderQueues(table, sugBox, categories) {
   sugBox.hidden = sugg.length === 0;
 }
 
+/** Waiting tickets no open window can serve, in red, each with the window to open. */
+export function renderUnserved(box, items) {
+  box.replaceChildren(...(items || []).map((u) => el("div", {class: "unserved-row", dataset: {number: u.number}},
+    el("span", {"aria-hidden": "true", text: "⚠"}),
+    el("b", {text: u.number}),
+    el("span", {text: u.reason_zh}),
+    ticking(u.waiting_s),
+    el("span", {text: u.open_window ? `请开放 ${u.open_window} 号窗口` : "没有窗口办理此业务，请调整窗口"}),
+    el("span", {class: "en", text: `${u.reason_en}; ${u.open_window ? `open window ${u.open_window}`
+      : "no window serves it: change a window's lines"}`}))));
+  box.hidden = !items || items.length === 0;
+}
+
 export function renderWindows(table, windows) {
   const head = el("tr", {}, th(L.window), th(L.state), th(L.clerk), th(L.current), th(L.served, "n"),
     th(L.avgHandling, "n"));

@@ -40,6 +40,8 @@ def options_from(settings: Settings) -> ServerOptions:
                          daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,
                          notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
                          aging_minutes=q.aging_minutes, face_service_key=settings.server.face_service_key,
+                         max_body_bytes=settings.server.http.max_body_mb * 1024 * 1024,
+                         socket_auth_timeout_s=settings.server.http.socket_auth_timeout_s,
                          connectors={kind: {"driver": c.driver, **c.options()}
                                      for kind, c in settings.connectors})
 
@@ -52,6 +54,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     from hall.server.connectors.registry import ConnectorError
     from hall.server.core.db import DatabaseUrlError
     from hall.server.core.memory import limit_arenas
+    from hall.server.edge.connections import ConnectionGuard, protocols, raise_descriptor_limit, trusted_proxies
 
     limit_arenas()  # before the first worker thread: one arena per thread grows RSS for good
     db_url = args.db or settings.server.db
@@ -62,10 +65,16 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     except (DatabaseUrlError, ConnectorError) as exc:
         print(f"hall-server: {exc}", file=sys.stderr)
         return 2
-    log.info("hall server listening on http://%s:%s (dashboard at /dashboard)", host, port)
+    edge = settings.server.http
+    open_files = raise_descriptor_limit(edge.open_files)
+    http_protocol, ws_protocol = protocols(ConnectionGuard(
+        per_address=edge.connections_per_address, header_timeout_s=edge.header_timeout_s,
+        exempt=trusted_proxies(settings.server.proxy_headers, settings.server.forwarded_allow_ips)))
+    log.info("hall server listening on http://%s:%s (dashboard at /dashboard; %d open files allowed)",
+             host, port, open_files)
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
-                            timeout_graceful_shutdown=10, loop="uvloop", http="httptools",
-                            ws="websockets-sansio", backlog=2048, proxy_headers=settings.server.proxy_headers,
+                            timeout_graceful_shutdown=10, loop="uvloop", http=http_protocol,
+                            ws=ws_protocol, backlog=2048, proxy_headers=settings.server.proxy_headers,
                             forwarded_allow_ips=settings.server.forwarded_allow_ips,
                             timeout_keep_alive=KEEP_ALIVE_S)
     # uvicorn re-raises the signal it drained on once it has restored the previous handlers; with the
@@ -176,4 +185,17 @@ def _revoke_token(db: Database, args: argparse.Namespace, settings: Settings) ->
     return 0
 
 
-_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token}
+def _import_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.catalogue.admin import run_import
+
+    return run_import(db, args)
+
+
+def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.catalogue.admin import run_export
+
+    return run_export(db, args)
+
+
+_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token,
+          "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue}

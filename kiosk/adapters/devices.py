@@ -39,24 +39,35 @@ class KioskDevices:
         self._listener = listener
         self._unsubscribe: list[Callable[[], None]] = []
         self.printed_at: list[float] = []  # perf_counter when a job's bytes were handed over (bench)
+        # open_all (a worker thread) and close_all (the GUI thread at SIGTERM) take turns per device, so a
+        # stop that comes while devices are still opening never leaves one (and its pcscd) running.
+        self._lifecycle = threading.Lock()
+        self._closed = False
 
     def open_all(self) -> None:
-        """Build and start every enabled device (blocking: call off the GUI thread)."""
+        """Build and start every enabled device (blocking: call off the GUI thread); after
+        ``close_all`` it opens nothing more."""
+        for kind in KINDS:
+            with self._lifecycle:
+                if self._closed:
+                    return
+                self._open_one(kind)
+
+    def _open_one(self, kind: str) -> None:
         from devices.registry import open_device
 
-        for kind in KINDS:
-            if kind not in self.drivers and self.settings is not None:
-                cfg = getattr(self.settings, kind)
-                if not cfg.enabled:
-                    continue
-                try:
-                    self.drivers[kind] = open_device(kind, cfg.driver, **cfg.options())
-                except DeviceError as exc:
-                    self.open_errors[kind] = exc.code
-                    log.warning("device %s not available: %s", kind, exc.code)
-                    continue
-            if kind in self.drivers:
-                self._start(kind)
+        if kind not in self.drivers and self.settings is not None:
+            cfg = getattr(self.settings, kind)
+            if not cfg.enabled:
+                return
+            try:
+                self.drivers[kind] = open_device(kind, cfg.driver, **cfg.options())
+            except DeviceError as exc:
+                self.open_errors[kind] = exc.code
+                log.warning("device %s not available: %s", kind, exc.code)
+                return
+        if kind in self.drivers:
+            self._start(kind)
 
     def _start(self, kind: str) -> None:
         dev = self.drivers[kind]
@@ -75,6 +86,9 @@ class KioskDevices:
             self._unsubscribe.append(dev.subscribe(self._listener(kind)))
 
     def close_all(self) -> None:
+        """Close every device opened so far, waiting for one that is opening; nothing opens afterwards."""
+        with self._lifecycle:
+            self._closed = True
         for unsub in self._unsubscribe:
             unsub()
         self._unsubscribe.clear()

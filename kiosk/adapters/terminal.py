@@ -200,16 +200,19 @@ class TerminalAdapter:
         except CacheError as exc:
             raise self._fail(exc) from exc
 
-    def help_call(self, *, reason: str, detail: str = "") -> None:
-        """Help, 办不成事, and device alerts (e.g. paper out) all reach the manager's follow-up list."""
+    def help_call(self, *, reason: str, detail: str = "") -> bool:
+        """Help, 办不成事, and device alerts (e.g. paper out) all reach the manager's follow-up list.
+        True when the server has it now, False when it waits in the outbox (offline)."""
         from offline_cache.errors import CacheError
 
         kind = "cannot_do" if reason == "fallback" else "help"
         message = detail if reason in ("help", "fallback") else _device_alert(reason, detail)
         try:
-            self.terminal.help_call({"kind": kind, "message": message[:500], "terminal_id": self.terminal_id})
+            receipt = self.terminal.help_call({"kind": kind, "message": message[:500],
+                                               "terminal_id": self.terminal_id})
         except CacheError as exc:
             raise self._fail(exc) from exc
+        return bool(receipt.delivered)
 
     def is_online(self) -> bool:
         return bool(self.terminal.is_online)

@@ -19,9 +19,16 @@ class HelpFlow(Flow):
 
     def start(self) -> Step:
         return Work(run=lambda: self.ctx.terminal.help_call(reason="help"),
-                    done=lambda _r: message("help.called", tone="ok"),
+                    done=self._sent,
                     failed=lambda _e: message("help.failed", tone="warn"),
                     busy=View("busy", {"key": "busy.calling"}), label="help_call")
+
+
+    def _sent(self, delivered: bool | None) -> Step:
+        # Offline the call waits in the outbox: telling the citizen "someone is coming" would be a lie.
+        if delivered is False:
+            return message("help.queued", tone="warn")
+        return message("help.called", tone="ok")
 
 
 class FallbackFlow(Flow):

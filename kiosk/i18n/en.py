@@ -306,6 +306,8 @@ TABLE: dict[str, str] = {
     "rate.thanks": "Thank you for your rating!",
     # help and fallback
     "help.called": "A member of staff has been called. Please wait here; someone is coming.",
+    "help.queued": "The hall's network is down: your call is saved and will reach staff when it is back. "
+                   "For help now, please go to the information desk or any counter.",
     "help.failed": "The call could not be sent. Please ask at the information desk or any counter.",
     "fallback.title": "Couldn't get it done",
     "fallback.prompt": "What went wrong? A member of staff will sort it out with you",

@@ -305,6 +305,7 @@ TABLE: dict[str, str] = {
     "rate.thanks": "感谢您的评价！",
     # help and fallback
     "help.called": "已呼叫工作人员，请在原地稍候，工作人员马上过来。",
+    "help.queued": "大厅网络暂时中断，您的求助已记录，网络恢复后将通知工作人员。如需立即帮助，请到服务台或就近窗口。",
     "help.failed": "暂时无法呼叫，请到服务台或就近窗口求助。",
     "fallback.title": "办不成事反映",
     "fallback.prompt": "请选择遇到的问题，我们安排专人帮您办",

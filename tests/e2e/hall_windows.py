@@ -12,6 +12,7 @@ import httpx
 from config import load_settings
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget, qt_wait_until
 
 
 def settings_for(server: HallServer, tmp_path: Path, *extra: str) -> Any:
@@ -25,7 +26,7 @@ def settings_for(server: HallServer, tmp_path: Path, *extra: str) -> Any:
 
 def api(server: HallServer, method: str, path: str, role: str, *, headers: dict[str, str] | None = None,
         **kwargs: Any) -> httpx.Response:
-    return httpx.request(method, f"{server.url}/api/v1{path}", timeout=10,
+    return httpx.request(method, f"{server.url}/api/v1{path}", timeout=budget(10),
                          headers={"Authorization": f"Bearer {server.tokens[role]}", **(headers or {})}, **kwargs)
 
 
@@ -69,5 +70,5 @@ def submit_for_ticket(server: HallServer, ticket_id: int) -> dict[str, Any]:
 def press(qtbot: Any, win: Any, key: Any) -> None:
     """F-keys are window shortcuts: they act while the counter window is the active one, as on a desk."""
     win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+    qt_wait_until(qtbot, win.isActiveWindow, timeout=3000)
     qtbot.keyClick(win, key)

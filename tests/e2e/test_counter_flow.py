@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton
 
 from tests.e2e.hall_windows import announcements, api, issue, press, settings_for, submit_for_ticket
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 WINDOW = 5  # serves category D in the demo hall
@@ -33,14 +34,15 @@ def _login(qtbot: Any, win: Any, server: HallServer) -> None:
     win.login.token.setText(server.tokens["clerk"])  # keyClicks cannot type "_" or Chinese
     win.login.clerk.setText("王芳")
     qtbot.keyClick(win.login.token, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.state.logged_in and win.state.online and bool(win.state.categories), timeout=10_000)
+    qt_wait_until(qtbot, lambda: win.state.logged_in and win.state.online and bool(win.state.categories),
+                  timeout=10_000)
 
 
 def _key(qtbot: Any, win: Any, key: Qt.Key, until: Any) -> None:
     """Press and wait for the result; the terminal ignores keys while an action is in flight."""
-    qtbot.waitUntil(lambda: win.state.busy is None, timeout=8000)
+    qt_wait_until(qtbot, lambda: win.state.busy is None, timeout=8000)
     press(qtbot, win, key)
-    qtbot.waitUntil(lambda: until() and win.state.busy is None, timeout=15_000)
+    qt_wait_until(qtbot, lambda: until() and win.state.busy is None, timeout=15_000)
 
 
 
@@ -54,7 +56,7 @@ def test_shortcuts_drive_a_ticket_and_the_display_announces_it(qtbot: Any, count
     qtbot.addWidget(display)
     display.start()
     try:
-        qtbot.waitUntil(lambda: display.board.online, timeout=10_000)
+        qt_wait_until(qtbot, lambda: display.board.online, timeout=10_000)
         _login(qtbot, counter, server)
         assert counter.stack.currentIndex() == 1 and counter.state.clerk == "王芳"
         first, second = issue(server, "D", priority="elderly"), issue(server, "D")
@@ -62,15 +64,15 @@ def test_shortcuts_drive_a_ticket_and_the_display_announces_it(qtbot: Any, count
         _key(qtbot, counter, Qt.Key.Key_F1, lambda: (counter.state.current or {}).get("status") == "called")
         assert counter.state.current["number"] == first["number"]  # elderly first
         assert counter.panel.fields["priority"].text() == "老年人优先"
-        qtbot.waitUntil(lambda: display.board.newest() is not None
-                        and display.board.newest().number == first["number"], timeout=5000)
+        qt_wait_until(qtbot, lambda: display.board.newest() is not None
+                             and display.board.newest().number == first["number"], timeout=5000)
         assert display.board.newest().window == WINDOW
-        qtbot.waitUntil(lambda: len(announcements(tmp_path)) == 1, timeout=10_000)
+        qt_wait_until(qtbot, lambda: len(announcements(tmp_path)) == 1, timeout=10_000)
         said = announcements(tmp_path)[0]
         assert said["text"] == f"请 {first['number']} 号 到 {WINDOW} 号窗口 办理" and said["repeat"] == 2
 
         _key(qtbot, counter, Qt.Key.Key_F2, lambda: counter.state.current["call_count"] == 2)
-        qtbot.waitUntil(lambda: len(announcements(tmp_path)) == 2, timeout=10_000)
+        qt_wait_until(qtbot, lambda: len(announcements(tmp_path)) == 2, timeout=10_000)
         assert announcements(tmp_path)[1]["text"].startswith("再次呼叫")
 
         _key(qtbot, counter, Qt.Key.Key_F3, lambda: counter.state.current["status"] == "serving")
@@ -95,14 +97,14 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     ticket = issue(server, "D")
     sub = submit_for_ticket(server, ticket["id"])
     counter.do_call_next()
-    qtbot.waitUntil(lambda: counter.panel.review is not None, timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.panel.review is not None, timeout=8000)
     view = counter.panel.review.view
     assert view.code == sub["code"] and view.applicant_id == "110101********1233"
     assert view.applicant_name == "张*"
     contract = next(m for m in view.materials if m.requirement == "存量房买卖合同")
-    qtbot.waitUntil(lambda: contract.id in counter.panel.thumbs, timeout=8000)
+    qt_wait_until(qtbot, lambda: contract.id in counter.panel.thumbs, timeout=8000)
     counter.do_open_material(contract)
-    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=8000)
     viewer = counter.dialog
     viewer.rotate()
     viewer.set_zoom(2.0)
@@ -111,15 +113,15 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     assert view.status == "supplement_required" and "不动产权证书" in view.missing  # told at the kiosk
     counter.do_verdict(contract.id, "missing")
     assert counter.panel.review.missing()[-1] == "存量房买卖合同"  # shown at once …
-    qtbot.waitUntil(lambda: not counter.panel.review.verdicts, timeout=8000)  # … and saved on the server
+    qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts, timeout=8000)  # … and saved on the server
     assert counter.panel.review.view.missing[-1] == "存量房买卖合同"
     counter.do_verdict(contract.id, "accepted")  # on a second look the contract is fine
-    qtbot.waitUntil(lambda: not counter.panel.review.verdicts, timeout=8000)
+    qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts, timeout=8000)
     assert "存量房买卖合同" not in counter.panel.review.view.missing
     # the citizen brought the rest to the counter: the clerk accepts (受理)
     assert "accepted" in view.next_status
     qtbot.mouseClick(counter.panel.findChild(QPushButton, "advance_accepted"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.panel.review.view.status == "accepted", timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.panel.review.view.status == "accepted", timeout=8000)
     detail = api(server, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
     assert detail["status"] == "accepted" and detail["history"][-1]["actor"]
 
@@ -133,24 +135,24 @@ def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: 
     a, b = issue(server, "D"), issue(server, "D")
     # call a specific number (F8 opens the dialog)
     press(qtbot, counter, Qt.Key.Key_F8)
-    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.number.setText(b["number"].lower())
     counter.dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: (counter.state.current or {}).get("number") == b["number"], timeout=8000)
+    qt_wait_until(qtbot, lambda: (counter.state.current or {}).get("number") == b["number"], timeout=8000)
     # transfer it to category A (F6)
     press(qtbot, counter, Qt.Key.Key_F6)
-    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.category.setCurrentIndex(counter.dialog.category.findData("A"))
     counter.dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: counter.state.current is None and counter.state.busy is None, timeout=15_000)
+    qt_wait_until(qtbot, lambda: counter.state.current is None and counter.state.busy is None, timeout=15_000)
     moved = api(server, "GET", f"/tickets/{b['id']}", "clerk").json()
     assert (moved["category"], moved["status"], moved["number"]) == ("A", "waiting", b["number"])
     # pause with a reason, then resume (F7 both ways)
     press(qtbot, counter, Qt.Key.Key_F7)
-    qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
     counter.dialog.reason.setCurrentText("系统故障")
     counter.dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: counter.state.window_status == "paused", timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.state.window_status == "paused", timeout=8000)
     assert counter.state.pause_reason == "系统故障" and not counter.state.actions()["call_next"]
     _key(qtbot, counter, Qt.Key.Key_F7, lambda: counter.state.window_status == "open")
     # the emergency button reaches the manager's follow-ups with the window number

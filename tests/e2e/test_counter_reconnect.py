@@ -17,6 +17,7 @@ from hall.counter.service import CounterService
 from tests.e2e.hall_windows import api, issue, press, settings_for, submit_for_ticket
 from tests.rigs import free_port
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 WINDOW = 6  # market registration (E)
@@ -100,13 +101,13 @@ def counter(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> Iterator[Any
 
 def test_server_away_then_back(qtbot: Any, counter: Any, hall_server: HallServer, tmp_path: Path) -> None:
     counter.do_login(hall_server.tokens["clerk"], "")
-    qtbot.waitUntil(lambda: counter.state.online and bool(counter.state.categories), timeout=10_000)
+    qt_wait_until(qtbot, lambda: counter.state.online and bool(counter.state.categories), timeout=10_000)
     ticket = issue(hall_server, "E")
     press(qtbot, counter, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: (counter.state.current or {}).get("id") == ticket["id"], timeout=8000)
+    qt_wait_until(qtbot, lambda: (counter.state.current or {}).get("id") == ticket["id"], timeout=8000)
 
     hall_server.stop()
-    qtbot.waitUntil(lambda: not counter.state.online, timeout=10_000)
+    qt_wait_until(qtbot, lambda: not counter.state.online, timeout=10_000)
     assert counter.state.stale and not counter.state.actions()["call_next"]
     assert "连接中断" in counter.online_badge.text()
     assert "（连接中断，状态待确认）" in counter.panel.status.text()
@@ -116,11 +117,11 @@ def test_server_away_then_back(qtbot: Any, counter: Any, hall_server: HallServer
     back = start_hall_server(hall_server.db_url, tmp_path, port=hall_server.port, name="server-again")
     back.tokens = hall_server.tokens
     try:
-        qtbot.waitUntil(lambda: counter.state.online and not counter.state.stale, timeout=15_000)
+        qt_wait_until(qtbot, lambda: counter.state.online and not counter.state.stale, timeout=15_000)
         assert counter.state.current["id"] == ticket["id"]  # state re-read from the server
         again = issue(back, "E")
         press(qtbot, counter, Qt.Key.Key_F1)
-        qtbot.waitUntil(lambda: (counter.state.current or {}).get("id") == again["id"], timeout=8000)
+        qt_wait_until(qtbot, lambda: (counter.state.current or {}).get("id") == again["id"], timeout=8000)
         calls = [api(back, "GET", f"/tickets/{i}", "clerk").json() for i in (ticket["id"], again["id"])]
         assert [t["status"] for t in calls] == ["done", "called"]
     finally:

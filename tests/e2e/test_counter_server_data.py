@@ -21,6 +21,7 @@ from hall.counter.state import format_duration
 from tests.e2e.hall_windows import api, issue, page_png, settings_for
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 WINDOW = 5  # category D
@@ -40,14 +41,15 @@ def counter(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> Iterator[Any
 
 def _login(qtbot: Any, win: Any, server: HallServer) -> None:
     win.do_login(server.tokens["clerk"], "王芳")
-    qtbot.waitUntil(lambda: win.state.logged_in and win.state.online and bool(win.state.categories), timeout=10_000)
+    qt_wait_until(qtbot, lambda: win.state.logged_in and win.state.online and bool(win.state.categories),
+                  timeout=10_000)
 
 
 def _call(qtbot: Any, win: Any, status: str = "called", action: str = "do_call_next") -> None:
-    qtbot.waitUntil(lambda: win.state.busy is None, timeout=8000)
+    qt_wait_until(qtbot, lambda: win.state.busy is None, timeout=8000)
     getattr(win, action)()
-    qtbot.waitUntil(lambda: (win.state.current or {}).get("status") == status and win.state.busy is None,
-                    timeout=10_000)
+    qt_wait_until(qtbot, lambda: (win.state.current or {}).get("status") == status and win.state.busy is None,
+                         timeout=10_000)
 
 
 def _my_window(server: HallServer) -> dict[str, Any]:
@@ -65,19 +67,19 @@ def test_served_today_and_average_handling_come_from_the_server(qtbot: Any, coun
     before = _my_window(s)
     assert before["served_today"] == 1 and before["avg_handling_s"] is not None
     _login(qtbot, counter, s)
-    qtbot.waitUntil(lambda: counter.state.served_today == 1, timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.state.served_today == 1, timeout=8000)
     assert counter.stat_labels["served"].text() == "1 人"
     assert counter.stat_labels["avg"].text() == format_duration(before["avg_handling_s"])
     # One served at this counter: the figures follow the server's window.changed, not a local count.
     issue(s, "D")
     _call(qtbot, counter)
     _call(qtbot, counter, "serving", "do_start")
-    qtbot.waitUntil(lambda: counter.state.busy is None, timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.state.busy is None, timeout=8000)
     counter.do_finish()
-    qtbot.waitUntil(lambda: counter.state.current is None and counter.state.served_today == 2, timeout=10_000)
+    qt_wait_until(qtbot, lambda: counter.state.current is None and counter.state.served_today == 2, timeout=10_000)
     after = _my_window(s)
     assert after["served_today"] == 2
-    qtbot.waitUntil(lambda: counter.state.avg_handling_s == after["avg_handling_s"], timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.state.avg_handling_s == after["avg_handling_s"], timeout=8000)
     counter.redraw()
     assert counter.stat_labels["served"].text() == "2 人"
     assert counter.stat_labels["avg"].text() == format_duration(after["avg_handling_s"])
@@ -97,7 +99,7 @@ def test_appointment_ticket_shows_the_booking(qtbot: Any, counter: Any, hall_ser
     _login(qtbot, counter, s)
     _call(qtbot, counter)
     assert counter.state.current["id"] == ticket["id"]
-    qtbot.waitUntil(lambda: counter.state.appointment_for_current() is not None, timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.state.appointment_for_current() is not None, timeout=8000)
     counter.redraw()
     text = counter.panel.fields["appointment"].text()
     local = f"{start.astimezone():%H:%M}–{(start + timedelta(minutes=30)).astimezone():%H:%M}"
@@ -141,18 +143,18 @@ def test_review_is_saved_on_the_server_and_the_signature_is_listed(qtbot: Any, c
     assert sub["status"] == "accepted"
     _login(qtbot, counter, s)
     _call(qtbot, counter)
-    qtbot.waitUntil(lambda: counter.panel.review is not None, timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.panel.review is not None, timeout=8000)
     view = counter.panel.review.view
     sig = next(m for m in view.materials if m.kind == "commitment_signature")
     assert sig.requirement == "容缺受理承诺书签名" and sig.is_image
-    qtbot.waitUntil(lambda: sig.id in counter.panel.thumbs, timeout=8000)
+    qt_wait_until(qtbot, lambda: sig.id in counter.panel.thumbs, timeout=8000)
     assert (counter.panel.thumbs[sig.id].width(), counter.panel.thumbs[sig.id].height()) == (320, 120)
     assert "容缺受理承诺书签名" in [lab.text() for lab in counter.panel.submission_box.findChildren(QLabel)]
 
     contract = next(m for m in view.materials if m.requirement == "存量房买卖合同")
     qtbot.mouseClick(counter.panel.findChild(QPushButton, f"missing_{contract.id}"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not counter.panel.review.verdicts
-                    and "存量房买卖合同" in counter.panel.review.view.missing, timeout=8000)
+    qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts
+                         and "存量房买卖合同" in counter.panel.review.view.missing, timeout=8000)
     detail = api(s, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
     saved = next(m for m in detail["materials"] if m["id"] == contract.id)
     assert saved["verdict"] == "missing" and saved["reviewed_by"]
@@ -163,14 +165,15 @@ def test_review_is_saved_on_the_server_and_the_signature_is_listed(qtbot: Any, c
 
     # 一次性告知: the clerk asks for the contract again; the server writes the note from its own list.
     qtbot.mouseClick(counter.panel.findChild(QPushButton, "advance_supplement_required"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: counter.panel.review.view.status == "supplement_required", timeout=8000)
+    qt_wait_until(qtbot, lambda: counter.panel.review.view.status == "supplement_required", timeout=8000)
     detail = api(s, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
     assert detail["status"] == "supplement_required" and "存量房买卖合同" in detail["history"][-1]["note"]
 
     # The citizen fixes the contract on the spot: accepting it takes it off the server's list.
-    qtbot.waitUntil(lambda: counter.panel.findChild(QPushButton, f"accept_{contract.id}") is not None, timeout=3000)
+    qt_wait_until(qtbot, lambda: counter.panel.findChild(QPushButton, f"accept_{contract.id}") is not None,
+                  timeout=3000)
     qtbot.mouseClick(counter.panel.findChild(QPushButton, f"accept_{contract.id}"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not counter.panel.review.verdicts
-                    and "存量房买卖合同" not in counter.panel.review.view.missing, timeout=8000)
+    qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts
+                         and "存量房买卖合同" not in counter.panel.review.view.missing, timeout=8000)
     detail = api(s, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
     assert not [e for e in detail["missing"] if e["requirement"] == "sale_contract"]

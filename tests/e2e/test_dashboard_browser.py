@@ -18,6 +18,7 @@ from hall.server.core.db import Database
 from hall.server.terminals.models import Terminal
 from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget, budget_ms
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -45,7 +46,7 @@ def server(hall_server_shared: HallServer) -> HallServer:
 
 
 def api(server: HallServer, method: str, path: str, role: str, body: Any = None) -> Any:
-    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=10,
+    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
     r.raise_for_status()
     return r.json() if r.content else None
@@ -62,6 +63,7 @@ def login(page: Any, server: HallServer) -> None:
 @pytest.fixture
 def page(browser: Any, server: HallServer) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    context.set_default_timeout(budget_ms(30_000))  # Playwright's own 30 s, scaled with load
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -73,6 +75,7 @@ def page(browser: Any, server: HallServer) -> Iterator[Any]:
 
 def test_login_refuses_a_wrong_token_then_accepts_the_manager(browser: Any, server: HallServer) -> None:
     context = browser.new_context()
+    context.set_default_timeout(budget_ms(30_000))  # Playwright's own 30 s, scaled with load
     pg = context.new_page()
     pg.goto(f"{server.url}/dashboard")
     pg.fill("#login-token", "definitely-not-a-token")
@@ -210,14 +213,30 @@ def test_terminal_status_backlog_and_going_offline(page: Any, server: HallServer
 def test_fits_office_screen_and_tablet_without_sideways_scrolling(browser: Any, server: HallServer,
                                                                   size: tuple[int, int]) -> None:
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.set_default_timeout(budget_ms(30_000))  # Playwright's own 30 s, scaled with load
     pg = context.new_page()
     login(pg, server)
     for tab in ("live", "reports"):
         pg.click(f'.tab[data-tab="{tab}"]')
-        pg.wait_for_timeout(300)
+        pg.wait_for_selector(f"#tab-{tab}", state="visible")
+        if tab == "reports":
+            pg.wait_for_selector('#report tr[data-category="ALL"]')  # the report is drawn
         assert pg.evaluate("document.scrollingElement.scrollWidth") <= size[0]
     pg.click('.tab[data-tab="live"]')
     # What a manager must see first is on the first screen: the queues and the follow-ups header.
     assert pg.locator("#queues").bounding_box()["y"] < size[1]
     assert pg.locator("#h-follow").bounding_box()["y"] < size[1] * 1.5
     context.close()
+
+
+def test_a_stranded_ticket_is_red_with_the_window_to_open(page: Any, server: HallServer) -> None:
+    api(server, "POST", "/windows/8/close", "clerk")  # window 8 alone serves line G
+    ticket = api(server, "POST", "/tickets", "terminal", {"category": "G"})
+    assert ticket["estimated_wait_s"] is None  # no open window: no number is promised
+    row = f'#unserved [data-number="{ticket["number"]}"]'
+    page.wait_for_selector(f'{row}:has-text("请开放 8 号窗口")')
+    assert "没有开放的窗口" in page.text_content(row)
+    color = page.evaluate(f"getComputedStyle(document.querySelector('{row}')).color")
+    assert color == "rgb(198, 40, 40)"  # --bad
+    api(server, "POST", "/windows/8/open", "clerk", {"clerk": "李娜"})
+    page.wait_for_selector(row, state="detached")  # other lines may still wait for a window of their own

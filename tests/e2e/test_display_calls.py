@@ -13,6 +13,7 @@ import pytest
 
 from config import load_settings
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.waiting import budget, qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 
@@ -31,7 +32,7 @@ def _open_display(qtbot: Any, server: HallServer, tmp_path: Path) -> Any:
     qtbot.addWidget(win)
     win.start()
     win.show()
-    qtbot.waitUntil(lambda: win.board.online and bool(win.board.categories), timeout=10_000)
+    qt_wait_until(qtbot, lambda: win.board.online and bool(win.board.categories), timeout=10_000)
     return win
 
 
@@ -51,7 +52,7 @@ def display_own_server(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> I
 
 
 def _post(server: HallServer, path: str, role: str, body: Any = None) -> httpx.Response:
-    return httpx.post(f"{server.url}/api/v1{path}", json=body, timeout=5,
+    return httpx.post(f"{server.url}/api/v1{path}", json=body, timeout=budget(5),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
 
 
@@ -66,21 +67,21 @@ def test_call_shows_announces_twice_and_recall_announces_again(qtbot: Any, displ
                                                                hall_server_shared: HallServer, tmp_path: Path) -> None:
     hall_server = hall_server_shared
     assert _post(hall_server, "/tickets", "terminal", {"category": "B"}).status_code == 201
-    qtbot.waitUntil(lambda: display.board.categories["B"].waiting >= 1, timeout=5000)
+    qt_wait_until(qtbot, lambda: display.board.categories["B"].waiting >= 1, timeout=5000)
     called = _post(hall_server, "/windows/3/call-next", "clerk")
     assert called.status_code == 200
     number = called.json()["number"]
-    qtbot.waitUntil(lambda: display.board.newest() is not None, timeout=5000)
+    qt_wait_until(qtbot, lambda: display.board.newest() is not None, timeout=5000)
     top = display.board.newest()
     assert (top.number, top.window) == (number, 3)
     assert display.board.blinking(top.at + 1)
-    qtbot.waitUntil(lambda: len(_records(tmp_path)) == 1, timeout=10_000)
+    qt_wait_until(qtbot, lambda: len(_records(tmp_path)) == 1, timeout=10_000)
     first = _records(tmp_path)[0]
     assert first["text"] == f"请 {number} 号 到 3 号窗口 办理" and first["repeat"] == 2
     assert Path(first["file"]).stat().st_size > 1000
 
     assert _post(hall_server, "/windows/3/recall", "clerk").status_code == 200
-    qtbot.waitUntil(lambda: len(_records(tmp_path)) == 2, timeout=10_000)
+    qt_wait_until(qtbot, lambda: len(_records(tmp_path)) == 2, timeout=10_000)
     assert _records(tmp_path)[1]["text"] == f"再次呼叫 请 {number} 号 到 3 号窗口 办理"
     assert display.board.latest[0].recall
 
@@ -93,15 +94,15 @@ def test_banner_while_server_is_away_then_reconnects(qtbot: Any, display_own_ser
     display = display_own_server
     assert display.board.online
     hall_server.stop()
-    qtbot.waitUntil(lambda: not display.board.online, timeout=10_000)
+    qt_wait_until(qtbot, lambda: not display.board.online, timeout=10_000)
     back = start_hall_server(hall_server.db_url, tmp_path, port=hall_server.port, name="server-again")
     back.tokens = hall_server.tokens
     try:
-        qtbot.waitUntil(lambda: display.board.online, timeout=15_000)
+        qt_wait_until(qtbot, lambda: display.board.online, timeout=15_000)
         # still live after the reconnect: a new call reaches the board
         assert _post(back, "/tickets", "terminal", {"category": "C"}).status_code == 201
         number = _post(back, "/windows/4/call-next", "clerk").json()["number"]
-        qtbot.waitUntil(lambda: display.board.newest() is not None and display.board.newest().number == number,
-                        timeout=5000)
+        qt_wait_until(qtbot, lambda: display.board.newest() is not None and display.board.newest().number == number,
+                             timeout=5000)
     finally:
         back.stop()

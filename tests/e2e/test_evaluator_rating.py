@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from tests.e2e.hall_windows import api, issue, settings_for
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 WINDOW = 3  # housing fund (B) in the demo hall
@@ -47,12 +48,12 @@ def test_low_rating_with_reason_delivered_through_outbox(qtbot: Any, pad: Any, h
                                                          tmp_path: Path) -> None:
     server = hall_server_shared
     assert api(server, "POST", f"/windows/{WINDOW}/open", "clerk", json={"clerk": "李敏"}).status_code == 200
-    qtbot.waitUntil(lambda: pad.state.clerk == "李敏", timeout=10_000)
+    qt_wait_until(qtbot, lambda: pad.state.clerk == "李敏", timeout=10_000)
     assert pad.idle_clerk.text() == "柜员 李敏 为您服务"
     pad.grab().save(str(tmp_path / "pad-idle.png"))
 
     ticket = _serve_one(server)
-    qtbot.waitUntil(lambda: pad.state.mode == "rate", timeout=8000)
+    qt_wait_until(qtbot, lambda: pad.state.mode == "rate", timeout=8000)
     assert pad.state.ticket_id == ticket["id"] and pad.stack.currentIndex() == 1
     pad.grab().save(str(tmp_path / "pad-rate.png"))
     qtbot.mouseClick(pad.faces[2], Qt.MouseButton.LeftButton)
@@ -60,9 +61,9 @@ def test_low_rating_with_reason_delivered_through_outbox(qtbot: Any, pad: Any, h
     qtbot.mouseClick(pad.reason_buttons["long_wait"], Qt.MouseButton.LeftButton)
     assert pad.send_button.isEnabled()
     qtbot.mouseClick(pad.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: pad.state.mode == "thanks", timeout=10_000)
+    qt_wait_until(qtbot, lambda: pad.state.mode == "thanks", timeout=10_000)
     receipt = pad.receipts[-1]
-    qtbot.waitUntil(lambda: pad.terminal.backlog().backlog == 0, timeout=15_000)
+    qt_wait_until(qtbot, lambda: pad.terminal.backlog().backlog == 0, timeout=15_000)
     followups = api(server, "GET", "/followups", "manager").json()
     low = [f for f in followups if f["kind"] == "low_rating" and f["ticket_id"] == ticket["id"]]
     assert len(low) == 1 and low[0]["window"] == WINDOW and "long_wait" in low[0]["message"]
@@ -73,8 +74,8 @@ def test_high_rating_sent_with_one_touch_and_not_asked_twice(qtbot: Any, pad: An
                                                              hall_server_shared: HallServer) -> None:
     server = hall_server_shared
     ticket = _serve_one(server)
-    qtbot.waitUntil(lambda: pad.state.mode == "rate" and pad.state.ticket_id == ticket["id"], timeout=8000)
+    qt_wait_until(qtbot, lambda: pad.state.mode == "rate" and pad.state.ticket_id == ticket["id"], timeout=8000)
     qtbot.mouseClick(pad.faces[5], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: pad.state.mode == "thanks", timeout=10_000)
+    qt_wait_until(qtbot, lambda: pad.state.mode == "thanks", timeout=10_000)
     # the same finish event again (e.g. after a reconnect) does not ask again
     assert not pad.state.apply({"type": "ticket.finished", "data": {"id": ticket["id"], "window": WINDOW}})

@@ -12,6 +12,7 @@ from offline_cache.states import Kind
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 
@@ -21,7 +22,7 @@ def _manager(server: HallServer) -> dict[str, str]:
 
 
 def _terminal(server: HallServer, terminal_id: str) -> dict[str, Any] | None:
-    rows = httpx.get(f"{server.url}/api/v1/terminals", headers=_manager(server), timeout=5).json()
+    rows = httpx.get(f"{server.url}/api/v1/terminals", headers=_manager(server), timeout=budget(5)).json()
     return next((t for t in rows if t["id"] == terminal_id), None)
 
 
@@ -72,7 +73,7 @@ def test_paper_out_alert_reaches_the_dashboards_follow_ups(kiosk: KioskRig) -> N
 
     def alert() -> dict[str, Any] | None:
         rows = httpx.get(f"{server.url}/api/v1/followups", params={"kind": "help"}, headers=_manager(server),
-                         timeout=5).json()
+                         timeout=budget(5)).json()
         return next((f for f in rows if f["terminal_id"] == "K1" and "paper_out" in f["message"]), None)
 
     kiosk.wait_for(lambda: alert() is not None)

@@ -14,6 +14,7 @@ from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 RESIDENT = IDENTITIES["resident"].fields
@@ -23,7 +24,7 @@ def book(server: HallServer, *, start: datetime, category: str = "A") -> str:
     r = httpx.post(f"{server.url}/api/v1/appointments", json={
         "id_number": RESIDENT["id_number"], "category": category,
         "slot_start": start.isoformat(), "slot_end": (start + timedelta(minutes=30)).isoformat()},
-        headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=5)
+        headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(5))
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
 
@@ -122,7 +123,7 @@ def test_submission_with_capture_commitment_receipt_rating_and_query(kiosk: Kios
     assert job is not None and b"110101********1233" in job.data and RESIDENT["id_number"].encode() not in job.data
     # the touch signature under the commitment reached the server as its own PNG part
     detail = httpx.get(f"{kiosk.hall.url}/api/v1/submissions/{receipt['code']}/detail",
-                       headers={"Authorization": f"Bearer {kiosk.hall.tokens['clerk']}"}, timeout=5)
+                       headers={"Authorization": f"Bearer {kiosk.hall.tokens['clerk']}"}, timeout=budget(5))
     assert detail.status_code == 200, detail.text
     signed = [m for m in detail.json()["materials"] if m.get("requirement") == "commitment_signature"]
     assert len(signed) == 1 and signed[0].get("content_type", "image/png") == "image/png", detail.json()["materials"]
@@ -169,7 +170,7 @@ def submit_by_api(server: HallServer) -> str:
             "name": RESIDENT["name"],
             "materials": [{"requirement": "id_card", "elicense": True}]}
     r = httpx.post(f"{server.url}/api/v1/submissions", files={"data": (None, json.dumps(data))},
-                   headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=5)
+                   headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(5))
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
 
@@ -191,7 +192,7 @@ def test_a_low_rating_needs_a_reason_and_reaches_the_manager(kiosk: KioskRig) ->
     kiosk.wait_screen("message")
     assert kiosk.machine.view.data["key"] == "rate.thanks"
     r = httpx.get(f"{kiosk.hall.url}/api/v1/followups",
-                  headers={"Authorization": f"Bearer {kiosk.hall.tokens['manager']}"}, timeout=5)
+                  headers={"Authorization": f"Bearer {kiosk.hall.tokens['manager']}"}, timeout=budget(5))
     assert r.status_code == 200 and any(f.get("evaluation_id") for f in r.json())
 
 
@@ -203,7 +204,7 @@ def test_couldnt_get_it_done_alerts_and_prints_a_priority_ticket(kiosk: KioskRig
     view: Any = kiosk.machine.view.data
     assert view["fallback"] and view["number"].startswith("G") and view["printed"]
     r = httpx.get(f"{kiosk.hall.url}/api/v1/followups",
-                  headers={"Authorization": f"Bearer {kiosk.hall.tokens['manager']}"}, timeout=5)
+                  headers={"Authorization": f"Bearer {kiosk.hall.tokens['manager']}"}, timeout=budget(5))
     assert any("materials" in (f.get("message") or "") for f in r.json()), r.json()
 
 

@@ -13,6 +13,7 @@ from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.e2e.test_kiosk_flows import scan, submit_by_api
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 RESIDENT = IDENTITIES["resident"].fields
@@ -21,7 +22,7 @@ RESIDENT = IDENTITIES["resident"].fields
 def service_code(server: HallServer, who: Mapping[str, str] = RESIDENT) -> str:
     r = httpx.post(f"{server.url}/api/v1/identity/service-codes",
                    json={"id_number": who["id_number"], "name": who["name"]},
-                   headers={"Authorization": f"Bearer {server.tokens['admin']}"}, timeout=5)
+                   headers={"Authorization": f"Bearer {server.tokens['admin']}"}, timeout=budget(5))
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
 
@@ -71,7 +72,7 @@ def test_used_and_altered_service_codes_are_explained(kiosk: KioskRig) -> None:
     code = service_code(kiosk.hall)
     # another terminal (here the platform's own token) claimed it first: codes are one-time
     r = httpx.post(f"{kiosk.hall.url}/api/v1/identity/service-code", json={"code": code},
-                   headers={"Authorization": f"Bearer {kiosk.hall.tokens['admin']}"}, timeout=5)
+                   headers={"Authorization": f"Bearer {kiosk.hall.tokens['admin']}"}, timeout=budget(5))
     assert r.status_code == 200, r.text
     kiosk.tile("query")
     kiosk.wait_screen("identify")

@@ -15,6 +15,7 @@ from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.e2e.test_kiosk_flows import book, scan
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -83,7 +84,7 @@ def test_the_per_id_quota_is_explained_with_the_limit(kiosk: KioskRig) -> None:
     citizen = _id("041")
     for _ in range(3):  # the demo hall allows three tickets per ID per line per day
         r = httpx.post(f"{server.url}/api/v1/tickets", json={"category": "B", "id_number": citizen},
-                       headers=_auth(server), timeout=5)
+                       headers=_auth(server), timeout=budget(5))
         assert r.status_code == 201, r.text
     _take(kiosk, "B")
     _keypad(kiosk, citizen)
@@ -100,14 +101,16 @@ def test_the_per_id_quota_is_explained_with_the_limit(kiosk: KioskRig) -> None:
 
 def test_a_line_at_its_daily_cap_is_shown_full_with_the_reason(make_kiosk: Any, hall_server: HallServer) -> None:
     admin = _auth(hall_server, "admin")
-    cats = httpx.get(f"{hall_server.url}/api/v1/categories", headers=admin, timeout=5).json()
+    cats = httpx.get(f"{hall_server.url}/api/v1/categories", headers=admin, timeout=budget(5)).json()
     b = next(c for c in cats if c["code"] == "B")
     body = {k: b[k] for k in ("code", "name_zh", "name_en", "sla_minutes", "opens", "closes") if k in b}
-    r = httpx.put(f"{hall_server.url}/api/v1/categories/B", headers=admin, json={**body, "daily_cap": 1}, timeout=5)
+    r = httpx.put(f"{hall_server.url}/api/v1/categories/B", headers=admin, json={**body, "daily_cap": 1},
+                  timeout=budget(5))
     assert r.status_code == 200, r.text
     rig = make_kiosk(hall_server)
     _take(rig, "B")  # the line still had its one number when the list was shown …
-    r = httpx.post(f"{hall_server.url}/api/v1/tickets", json={"category": "B"}, headers=_auth(hall_server), timeout=5)
+    r = httpx.post(f"{hall_server.url}/api/v1/tickets", json={"category": "B"}, headers=_auth(hall_server),
+                   timeout=budget(5))
     assert r.status_code == 201, r.text  # … and another kiosk took it meanwhile
     rig.tap("跳过，直接取号")
     rig.wait_screen("categories")

@@ -13,6 +13,7 @@ from devices.twins.id_card.identities import IDENTITIES
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import qt_pass_time
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 RESIDENT = IDENTITIES["resident"].fields
@@ -131,7 +132,7 @@ def test_call_for_help_from_any_screen(kiosk: KioskRig) -> None:
 def test_technician_screen_needs_the_long_press_and_pin_and_leaves_nothing(kiosk: KioskRig) -> None:
     hot = kiosk.controller.hotspot
     kiosk.qtbot.mousePress(hot, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
-    kiosk.qtbot.wait(500)
+    qt_pass_time(kiosk.qtbot, 500, reason="a short touch lasts half a second")
     kiosk.qtbot.mouseRelease(hot, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     assert not kiosk.controller.tech_active  # a short touch is nothing
     kiosk.qtbot.mousePress(hot, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))

@@ -7,6 +7,7 @@ import pytest
 
 from config import ConfigError, load_settings
 from tests.rigs.hall_server import run_main
+from tests.rigs.waiting import budget
 
 DEMO_PIN = "246810"  # config/default.toml's technician PIN, known to anyone who reads the repository
 
@@ -26,12 +27,13 @@ def test_demo_pin_is_refused_outside_demo_mode() -> None:
 
 @pytest.mark.parametrize("pin", ["", "93572468"])
 def test_own_pin_or_no_pin_is_fine_outside_demo_mode(pin: str) -> None:
-    settings = load_settings(None, ["server.demo_mode=false", f'kiosk.technician_pin="{pin}"'])
+    settings = load_settings(None, ["server.demo_mode=false", f'kiosk.technician_pin="{pin}"',
+                                    "devices.allow_twins=true"])
     assert settings.kiosk.technician_pin == pin and not settings.server.demo_mode
 
 
 def test_every_program_refuses_to_start() -> None:
     for args in (["hall-server", "--port", "1"], ["devices", "list"], ["kiosk", "--exit-after-paint"]):
-        done = run_main("--set", "server.demo_mode=false", *args, timeout=60)
+        done = run_main("--set", "server.demo_mode=false", *args, timeout=budget(60))
         assert done.returncode == 2, (args, done.stderr)
         assert "kiosk.technician_pin" in done.stderr and "Traceback" not in done.stderr

@@ -20,6 +20,7 @@ import pytest
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -54,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
 
 
 def _api(server: HallServer, role: str) -> httpx.Client:
-    return httpx.Client(base_url=f"{server.url}/api/v1", timeout=10,
+    return httpx.Client(base_url=f"{server.url}/api/v1", timeout=budget(10),
                         headers={"Authorization": f"Bearer {server.tokens[role]}"})
 
 
@@ -127,7 +128,7 @@ def test_public_ticket_page_escapes_everything_it_prints(server: HallServer) -> 
                                        "issued_at": ticket["issued_at"], "terminal_id": "K1"})
         assert bad.status_code == 422
     for url in (ticket["public_url"], off.json()["public_url"]):
-        page = httpx.get(server.url + url, timeout=10)
+        page = httpx.get(server.url + url, timeout=budget(10))
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         html = page.text
         assert "<script>alert" not in html and "onerror=alert" not in html

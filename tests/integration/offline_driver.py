@@ -15,7 +15,6 @@ import argparse
 import os
 import random
 import sys
-import time
 from pathlib import Path
 
 from offline_cache.crypto import Cipher, load_key
@@ -24,6 +23,7 @@ from offline_cache.sender import ClientSender
 from offline_cache.store import Outbox
 from offline_cache.sync import SyncOptions, SyncWorker
 from offline_cache.terminal import Terminal
+from tests.rigs.waiting import poll_pause
 
 CATEGORIES = "ABCD"
 
@@ -54,7 +54,7 @@ def run(mode: str, directory: str, url: str, token: str, prefix: str, out: str, 
             ticket = terminal.issue_ticket(rng.choice(CATEGORIES))
             _emit(fd, f"GIVEN {ticket.key} {ticket.number} {int(ticket.offline)}")
     while terminal.backlog().backlog:
-        time.sleep(0.01)
+        poll_pause(0.01)
     _emit(fd, "DRAINED")
     terminal.close()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import httpx
 
 from config import load_settings
 from config.settings import Settings
+from tests.rigs.waiting import budget, pass_time, wait_until
 
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
@@ -40,7 +40,7 @@ class FaultProxy:
     def __init__(self, upstream: str, *, mode: str = "pass", delay_s: float = 1.5) -> None:
         self.upstream, self.mode, self.delay_s = upstream, mode, delay_s
         self.requests: list[tuple[str, str, int]] = []
-        client = httpx.Client(base_url=upstream, timeout=30)
+        client = httpx.Client(base_url=upstream, timeout=budget(30))
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -62,7 +62,7 @@ class FaultProxy:
                     r = client.request(self.command, self.path, content=body, headers=headers_in)
                     status, headers, content = r.status_code, dict(r.headers), r.content
                     if mode == "slow":
-                        time.sleep(proxy.delay_s)
+                        pass_time(proxy.delay_s, reason="the injected slow upstream")
                 if not health:
                     proxy.requests.append((self.command, self.path, status))
                 self.send_response(status)
@@ -98,7 +98,7 @@ def server_db(db_url: str) -> Path:
 def query(db_url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Read the server's own database (SQLite read-only, or PostgreSQL); ``?`` placeholders."""
     if db_url.startswith("sqlite"):
-        with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
+        with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=budget(10)) as con:
             return [tuple(r) for r in con.execute(sql, params)]
     import psycopg
 
@@ -124,10 +124,5 @@ def idempotency_keys(db_url: str, scope: str = "POST /tickets") -> list[str]:
 
 
 def wait_for(predicate: Any, timeout_s: float = 20.0, interval_s: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval_s)
-    raise AssertionError(f"condition not met within {timeout_s} s")
+    """:func:`tests.rigs.waiting.wait_until` with this module's budget (20 s on an idle machine)."""
+    return wait_until(predicate, timeout_s=timeout_s, interval_s=interval_s, max_interval_s=max(interval_s, 0.1))

@@ -18,6 +18,7 @@ from devices.ss_card.protocol import JSON_KEYS, SocialSecurityCardReader, SsCard
 from devices.status import Health
 from devices.twins.ss_card.card_model import Holder
 from devices.worker import DeviceEvent
+from tests.rigs.waiting import budget, pass_time, wait_until
 
 GENERATIONS = ["1.0", "2.0", "3.0"]
 STYLES = ["t0", "t1"]
@@ -25,23 +26,24 @@ STYLES = ["t0", "t1"]
 
 def read_when_present(reader: SocialSecurityCardReader, timeout_s: float = 8.0) -> SsCardRecord:
     """pcscd notices an inserted vpcd card after ~0.5 s: retry NoCard until then."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+
+    def read() -> SsCardRecord | None:
         try:
-            return reader.read_card(timeout_s=5.0)
+            return reader.read_card(timeout_s=budget(5.0))
         except NoCard:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+            return None
+
+    try:
+        record = wait_until(read, timeout_s=timeout_s, what="a readable card", interval_s=0.05)
+        assert record is not None  # wait_until returns only a truthy value
+        return record
+    except AssertionError:
+        return reader.read_card(timeout_s=budget(5.0))  # raises NoCard as it did
 
 
 def wait_for(predicate: Callable[[], bool], timeout_s: float = 8.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+    """:func:`tests.rigs.waiting.wait_until` with this module's budget (8 s on an idle machine)."""
+    return bool(wait_until(predicate, timeout_s=timeout_s))
 
 
 class Events:
@@ -50,7 +52,7 @@ class Events:
         self.unsubscribe = reader.subscribe(self.q.put)
 
     def next(self, name: str, timeout_s: float = 8.0) -> DeviceEvent:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + budget(timeout_s)
         while (left := deadline - time.monotonic()) > 0:
             try:
                 event = self.q.get(timeout=left)
@@ -58,7 +60,7 @@ class Events:
                 break
             if event.name == name:
                 return event
-        raise AssertionError(f"no {name} event within {timeout_s} s")
+        raise AssertionError(f"no {name} event within {budget(timeout_s):.1f} s")
 
 
 class SocialSecurityCardReaderContract:
@@ -132,14 +134,14 @@ class SocialSecurityCardReaderContract:
         pcsc_virtual_reader.insert(generation="1.0")
         placed = events.next("card_placed")
         assert isinstance(placed.payload, SsCardRecord) and placed.payload.card_version == "1.00"
-        time.sleep(0.5)  # several poll rounds: the same card must not be read again
+        pass_time(0.5, reason="several poll rounds: the same card must not be read again")
         assert all(e.name != "card_placed" for e in list(events.q.queue))
         pcsc_virtual_reader.remove()
         events.next("card_removed")
 
     def test_read_card_json_has_exactly_the_cli_keys(self, pcsc_virtual_reader, make_reader) -> None:
         pcsc_virtual_reader.insert(generation="3.0")
-        out = read_card_json(make_reader(), reveal=False, timeout_s=8.0)
+        out = read_card_json(make_reader(), reveal=False, timeout_s=budget(8.0))
         assert tuple(out) == JSON_KEYS
         assert out["holder_data"] == "needs_psam" and out["name"] is None and out["card_number"] == "A12345678"
 

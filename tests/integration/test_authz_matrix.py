@@ -22,6 +22,7 @@ from websockets.sync.client import connect
 
 from tests.rigs.hall_server import HallServer, run_main, start_prepared
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 ROLES = ("terminal", "clerk", "manager", "admin")
 ANY = frozenset(ROLES)
@@ -156,7 +157,7 @@ def _fill(path: str, ticket_id: int) -> str:
 
 
 def _client(address: str) -> httpx.Client:
-    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=10)
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=budget(10))
 
 
 def _call(client: httpx.Client, base: str, route: str, token: str | None, ticket_id: int) -> httpx.Response:
@@ -168,13 +169,13 @@ def _call(client: httpx.Client, base: str, route: str, token: str | None, ticket
 
 
 def test_table_covers_every_documented_route(server: HallServer) -> None:
-    doc = httpx.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
+    doc = httpx.get(f"{server.url}/api/v1/openapi.json", timeout=budget(10)).json()
     routes = {f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops}
     assert routes == set(TABLE), f"missing: {sorted(routes - set(TABLE))}; stale: {sorted(set(TABLE) - routes)}"
 
 
 def test_every_route_every_role(server: HallServer, revoked: dict[str, str]) -> None:
-    ticket_id = httpx.post(f"{server.url}/api/v1/tickets", json=TICKET, timeout=10,
+    ticket_id = httpx.post(f"{server.url}/api/v1/tickets", json=TICKET, timeout=budget(10),
                            headers={"Authorization": f"Bearer {server.tokens['terminal']}"}).json()["id"]
     wrong: list[str] = []
     calls = 0
@@ -234,43 +235,44 @@ def test_revoking_ends_dashboard_sessions_and_the_events_socket(server: HallServ
         cookie = c.cookies.get("hall_dashboard")
         assert cookie
         ws_url = server.url.replace("http://", "ws://") + "/api/v1/dashboard/events"
-        with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=5) as ws:
-            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=budget(5)) as ws:
+            assert json.loads(ws.recv(timeout=budget(5)))["type"] == "hello"
         assert run_main("hall", "admin", "revoke-token", "--name", "authz-session", "--db",
                         server.db_url).returncode == 0
         r = c.get(f"{server.url}/api/v1/dashboard/session")
         assert r.status_code == 401 and r.json()["error"]["code"] == "dashboard.session_revoked"
         with pytest.raises((InvalidStatus, ConnectionClosed)):
-            with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=5) as ws:
-                ws.recv(timeout=5)
+            with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"},
+                         open_timeout=budget(5)) as ws:
+                ws.recv(timeout=budget(5))
 
 
 @pytest.mark.parametrize("who", ["no token", "revoked", "garbage"])
 def test_events_socket_refuses_without_a_live_token(server: HallServer, revoked: dict[str, str], who: str) -> None:
     token = {"no token": "", "revoked": revoked["terminal"], "garbage": "garbage"}[who]
     url = server.url.replace("http://", "ws://") + "/api/v1/events" + (f"?token={token}" if token else "")
-    with connect(url, open_timeout=5) as ws:
+    with connect(url, open_timeout=budget(5)) as ws:
         if not token:
             ws.send("")  # the first message is the token: an empty one
-        frame = json.loads(ws.recv(timeout=10))
+        frame = json.loads(ws.recv(timeout=budget(10)))
         assert frame["type"] == "error" and frame["error"]["code"] in ("auth.required", "auth.invalid_token")
         with pytest.raises(ConnectionClosed) as info:
-            ws.recv(timeout=5)
+            ws.recv(timeout=budget(5))
         assert info.value.rcvd is not None and info.value.rcvd.code == 4401
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_events_socket_accepts_every_live_role(server: HallServer, role: str) -> None:
     url = server.url.replace("http://", "ws://") + "/api/v1/events"
-    with connect(url, open_timeout=5) as ws:
+    with connect(url, open_timeout=budget(5)) as ws:
         ws.send(json.dumps({"token": server.tokens[role]}))
-        hello = json.loads(ws.recv(timeout=5))
+        hello = json.loads(ws.recv(timeout=budget(5)))
         assert hello["type"] == "hello" and hello["data"]["role"] == role
 
 
 def test_public_pages_carry_no_data_without_a_token(server: HallServer) -> None:
     for path in PAGES:
-        r = httpx.get(server.url + path, timeout=10)
+        r = httpx.get(server.url + path, timeout=budget(10))
         assert r.status_code == 200, path
-    assert httpx.get(f"{server.url}/dashboard/assets/..%2F..%2Fserver%2Fapp.py", timeout=10).status_code == 404
-    assert httpx.get(f"{server.url}/t/not-a-ticket.json", timeout=10).status_code in (404, 422)
+    assert httpx.get(f"{server.url}/dashboard/assets/..%2F..%2Fserver%2Fapp.py", timeout=budget(10)).status_code == 404
+    assert httpx.get(f"{server.url}/t/not-a-ticket.json", timeout=budget(10)).status_code in (404, 422)

@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.waiting import budget
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 4
@@ -57,7 +58,7 @@ def test_every_operation_as_role(fuzz_server: HallServer, role: str) -> None:
             # The generated Authorization header (if any) is replaced by this role's token.
             case.headers = CaseInsensitiveDict(
                 {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"})
-            response = case.call(base_url=fuzz_server.url, headers=headers, timeout=10)
+            response = case.call(base_url=fuzz_server.url, headers=headers, timeout=budget(10))
             count += 1
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)

@@ -28,6 +28,7 @@ from hall.server.migrate import upgrade
 from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.tickets.writer import Keyed, NewTicket, answer, finish, statements, write_many
 from tests.rigs.hall_server import prepare_hall, sqlite_template
+from tests.rigs.waiting import async_pause, budget
 
 DAY = "2026-11-23"
 _made = iter(range(10**6))
@@ -134,7 +135,7 @@ def _writer_run(db: Database, requests: list[Keyed]) -> tuple[list[Any], BatchWr
 
     def handler(unit: BatchUnit, items: list[Keyed]) -> list[Any]:
         if not db.is_sqlite:
-            gate.wait(10)
+            gate.wait(budget(10))
         return finish(unit, items, write_many(unit, items), lambda _i, t, w: answer(t, w, ahead=0, estimate=0))
 
     async def go() -> tuple[list[Any], BatchWriter]:
@@ -145,9 +146,9 @@ def _writer_run(db: Database, requests: list[Keyed]) -> tuple[list[Any], BatchWr
         held = db.write_lock.acquire() if db.is_sqlite else False
         try:
             lead = asyncio.ensure_future(writer.submit(requests[0]))
-            await asyncio.sleep(0.1)
+            await async_pause(0.1)  # the lead request reaches the writer first
             rest = [asyncio.ensure_future(writer.submit(r)) for r in requests[1:]]
-            await asyncio.sleep(0.1)
+            await async_pause(0.1)  # … and the rest queue up behind it
             gate.set()
             if held:
                 db.write_lock.release()

@@ -10,6 +10,7 @@ from hall.client import HallClient, HallRejected, HallUnreachable
 from hall.client.events import EventsClient
 from tests.rigs import free_port
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.waiting import budget, wait_until
 
 
 def test_unreachable_is_typed_and_quick() -> None:
@@ -18,11 +19,11 @@ def test_unreachable_is_typed_and_quick() -> None:
     with pytest.raises(HallUnreachable) as err:
         client.categories()
     assert err.value.code == "hall.unreachable" and err.value.retryable
-    assert time.monotonic() - t0 < 5  # generous: the timing itself is a benchmark's business
+    assert time.monotonic() - t0 < budget(5)  # generous: the timing itself is a benchmark's business
 
 
 def test_rejected_carries_server_code(hall_server: HallServer) -> None:
-    with HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5) as client:
+    with HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5)) as client:
         with pytest.raises(HallRejected) as err:
             client.issue_ticket("Z")
         assert err.value.server_code == "unknown_category" and err.value.status == 404
@@ -34,30 +35,22 @@ def test_event_stream_reconnects_after_server_restart(hall_server: HallServer, t
     stream = EventsClient(hall_server.url, hall_server.tokens["terminal"], on_event=events.append,
                           on_state=states.append)
     stream.start()
-    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=5)
-    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=budget(5))
+    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
     try:
-        _wait(lambda: states == [True])
+        wait_until(lambda: states == [True])
         kiosk.issue_ticket("A")
         clerk.call_next(1)
-        _wait(lambda: any(e["type"] == "ticket.called" for e in events))
+        wait_until(lambda: any(e["type"] == "ticket.called" for e in events))
         hall_server.stop()
-        _wait(lambda: states[-1] is False)
+        wait_until(lambda: states[-1] is False)
         again = start_hall_server(hall_server.db_url, tmp_path, port=hall_server.port, name="again")
         try:
-            _wait(lambda: states[-1] is True, timeout=20)
+            wait_until(lambda: states[-1] is True, timeout_s=20)
             kiosk.issue_ticket("A")
-            _wait(lambda: sum(e["type"] == "ticket.issued" for e in events) >= 2)
+            wait_until(lambda: sum(e["type"] == "ticket.issued" for e in events) >= 2)
         finally:
             again.stop()
     finally:
         stream.stop()
 
-
-def _wait(cond, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")

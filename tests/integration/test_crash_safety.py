@@ -10,10 +10,10 @@ costs a fraction of a second instead of an interpreter start-up.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import random
 import sqlite3
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from tests.integration import offline_driver
 from tests.integration.offline_faults import server_db
 from tests.rigs import free_port
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget, pass_time, wait_until
 
 TRIALS = 100
 SHAPES = ("write_online", "write_offline", "sync")
@@ -38,10 +39,8 @@ def _lines(out: Path) -> list[str]:
 
 
 def _wait_ready(out: Path, proc: multiprocessing.process.BaseProcess, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while "READY" not in _lines(out):
-        assert proc.is_alive() and time.monotonic() < deadline, "driver did not start"
-        time.sleep(0.005)
+    wait_until(lambda: "READY" in _lines(out) or not proc.is_alive(), timeout_s=timeout_s, what="the driver's READY")
+    assert proc.is_alive(), "driver did not start"
 
 
 def _prepare_backlog(directory: Path, prefix: str, out: Path, dead_url: str, token: str, n: int) -> None:
@@ -60,16 +59,15 @@ def _restart_and_drain(directory: Path, url: str, token: str, prefix: str) -> li
     terminal = offline_driver.open_terminal(directory, url, token, prefix)
     terminal.start()  # takes the sync lock and resumes what the killed process left in flight
     try:
-        deadline = time.monotonic() + 60
-        while terminal.backlog().backlog and time.monotonic() < deadline:
-            time.sleep(0.01)
+        with contextlib.suppress(AssertionError):  # what is left undelivered is asserted by the caller
+            wait_until(lambda: not terminal.backlog().backlog, timeout_s=60, what="the backlog drained")
         return [(r.key, r.state.value, r.kind) for r in terminal.outbox.records()]
     finally:
         terminal.close()
 
 
 def _server_tickets(db_url: str, terminal_id: str) -> list[tuple[str, str | None, str]]:
-    with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=10) as con:
+    with sqlite3.connect(f"file:{server_db(db_url)}?mode=ro", uri=True, timeout=budget(10)) as con:
         return [tuple(r) for r in con.execute(
             "SELECT number, offline_number, status FROM tickets WHERE terminal_id = ?", (terminal_id,))]
 
@@ -88,9 +86,9 @@ def _trial(i: int, shape: str, tmp: Path, server: HallServer, dead_url: str,
     proc = ctx.Process(target=offline_driver.run, args=(mode, str(directory), url, token, prefix, str(out), i))
     proc.start()
     _wait_ready(out, proc)
-    time.sleep(rng.uniform(0.0, 0.3))
+    pass_time(rng.uniform(0.0, 0.3), reason="the kill lands at a random point of the work")
     proc.kill()  # SIGKILL: no atexit, no finally, no flush
-    proc.join(10)
+    proc.join(budget(10))
     given = [line.split() for line in _lines(out) if line.startswith("GIVEN ")]
     local = _restart_and_drain(directory, server.url, token, prefix)
 

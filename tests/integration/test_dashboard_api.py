@@ -17,6 +17,7 @@ import websockets
 from sqlalchemy import update
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 
@@ -26,11 +27,11 @@ def bearer(server: HallServer, role: str) -> dict[str, str]:
 
 
 def post(server: HallServer, path: str, role: str, body: Any = None) -> httpx.Response:
-    return httpx.post(server.url + API + path, json=body, headers=bearer(server, role), timeout=10)
+    return httpx.post(server.url + API + path, json=body, headers=bearer(server, role), timeout=budget(10))
 
 
 def manager_session(server: HallServer, token: str | None = None) -> tuple[httpx.Client, str]:
-    client = httpx.Client(base_url=server.url, timeout=10)
+    client = httpx.Client(base_url=server.url, timeout=budget(10))
     r = client.post(f"{API}/dashboard/login", json={"token": token or server.tokens["manager"]})
     assert r.status_code == 200, r.text
     return client, r.json()["csrf"]
@@ -42,7 +43,7 @@ def server(hall_server_shared: HallServer) -> HallServer:
 
 
 def test_login_sets_a_strict_httponly_cookie_and_checks_the_role(server: HallServer) -> None:
-    anon = httpx.Client(base_url=server.url, timeout=10)
+    anon = httpx.Client(base_url=server.url, timeout=budget(10))
     r = anon.get(f"{API}/dashboard/overview")
     assert r.status_code == 401 and r.json()["error"]["code"] == "dashboard.login_required"
     assert anon.post(f"{API}/dashboard/login", json={"token": server.tokens["clerk"]}).status_code == 403
@@ -178,7 +179,7 @@ async def _socket(url: str, cookie: str | None, origin: str | None, action: Any,
         headers["Cookie"] = f"hall_dashboard={cookie}"
     if origin:
         headers["Origin"] = origin
-    async with websockets.connect(url, additional_headers=headers, open_timeout=5) as ws:
+    async with websockets.connect(url, additional_headers=headers, open_timeout=budget(5)) as ws:
         try:
             first = json.loads(await asyncio.wait_for(ws.recv(), 5))
         except websockets.ConnectionClosed as exc:

@@ -13,6 +13,7 @@ import pytest
 import websockets
 
 from tests.rigs.hall_server import start_hall_server, start_prepared
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 
@@ -38,7 +39,7 @@ def test_session_and_live_events_across_replicas(fresh_postgres_url: str, tmp_pa
         async def watch() -> dict[str, Any]:
             url = first.url.replace("http://", "ws://") + f"{API}/dashboard/events"
             async with websockets.connect(url, additional_headers={"Cookie": f"hall_dashboard={cookie}"},
-                                          open_timeout=5) as ws:
+                                          open_timeout=budget(5)) as ws:
                 assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "hello"
                 await asyncio.to_thread(act)
                 while True:

@@ -12,16 +12,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.rigs import rig_missing
+from tests.rigs.waiting import budget, wait_for_text, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK = ROOT / "deploy" / "kiosk"
-UNITS = ("hall-kiosk.service", "hall-kiosk-nightly.service", "hall-kiosk-nightly.timer")
+UNITS = ("hall-kiosk.service", "hall-kiosk-nightly.service", "hall-kiosk-nightly.timer", "hall-logrotate.service",
+         "hall-logrotate.timer")
 
 
 def parse_unit(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -96,19 +96,54 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
             stub.write_text("#!/bin/sh\n")
             stub.chmod(0o755)
     proc = subprocess.run([analyze, "verify", "--man=no", f"--root={root}", *UNITS], capture_output=True,
-                          text=True, timeout=60, check=False)
+                          text=True, timeout=budget(60), check=False)
     assert proc.returncode == 0 and proc.stderr.strip() == "" and proc.stdout.strip() == "", proc.stderr
 
 
 def test_install_script_places_every_file(tmp_path: Path) -> None:
     proc = subprocess.run(["bash", str(KIOSK / "install.sh"), "--root", str(tmp_path)], capture_output=True,
-                          text=True, timeout=30, check=False)
+                          text=True, timeout=budget(30), check=False)
     assert proc.returncode == 0, proc.stderr
     for rel in ("etc/systemd/system/hall-kiosk.service", "etc/systemd/system/hall-kiosk-nightly.timer",
                 "etc/logrotate.d/hall-kiosk", "etc/systemd/journald.conf.d/hall.conf", "etc/hall/kiosk.env",
-                "etc/X11/Xwrapper.config"):
+                "etc/X11/Xwrapper.config", "etc/systemd/system/hall-logrotate.timer", "usr/local/bin/hall"):
         assert (tmp_path / rel).is_file(), rel
     assert oct((tmp_path / "etc/hall/kiosk.env").stat().st_mode & 0o777) == "0o600"
+    assert os.access(tmp_path / "usr/local/bin/hall", os.X_OK)
+
+
+def test_log_size_is_checked_every_hour() -> None:
+    timer = parse_unit(KIOSK / "hall-logrotate.timer")
+    assert one(timer, "Timer", "OnCalendar") == "hourly" and one(timer, "Install", "WantedBy") == "timers.target"
+    service = parse_unit(KIOSK / "hall-logrotate.service")
+    assert one(service, "Service", "ExecStart") == "/usr/sbin/logrotate /etc/logrotate.d/hall-kiosk"
+    assert "maxsize 50M" in (KIOSK / "hall-kiosk.logrotate").read_text()
+
+
+def test_an_hourly_run_rotates_a_log_past_maxsize_before_the_day_is_over(tmp_path: Path) -> None:
+    """The hourly run (no -f) rotates a log past 50 MB although the daily rotation happened this hour;
+    a small log beside it waits for the next day."""
+    logrotate = shutil.which("logrotate") or ("/usr/sbin/logrotate" if Path("/usr/sbin/logrotate").exists() else None)
+    if logrotate is None:
+        rig_missing("logrotate (apt package logrotate)")
+    logs = tmp_path / "log"
+    logs.mkdir()
+    conf = (KIOSK / "hall-kiosk.logrotate").read_text().replace("/var/log/hall", str(logs))
+    (tmp_path / "rotate.conf").write_text(conf.replace("su kiosk kiosk", "su root root"))
+    state = tmp_path / "state"
+    big, small = logs / "kiosk.log", logs / "other.log"
+    for path in (big, small):
+        path.write_text("line\n")
+    run = [logrotate, "-s", str(state), str(tmp_path / "rotate.conf")]
+    assert subprocess.run([*run[:1], "-f", *run[1:]], capture_output=True, timeout=30).returncode == 0  # today's
+    for path in (big, small):
+        path.write_text("line\n")
+    with big.open("r+b") as f:
+        f.truncate(51 * 1024 * 1024)  # sparse: past maxsize without filling the disk
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert big.stat().st_size == 0 and (logs / "kiosk.log.1").exists()  # rotated by size within the day
+    assert small.read_text() == "line\n"  # not due: daily already done today
 
 
 def test_logrotate_copytruncate_under_a_live_writer(tmp_path: Path) -> None:
@@ -123,12 +158,14 @@ def test_logrotate_copytruncate_under_a_live_writer(tmp_path: Path) -> None:
     writer = subprocess.Popen([sys.executable, "-u", "-c", (
         "import sys,time\nf=open(sys.argv[1],'a',buffering=1)\n"
         "for i in range(100000):\n f.write(f'line {i}\\n'); time.sleep(0.002)\n"), str(logs / "kiosk.log")])
+    log = logs / "kiosk.log"
     try:
-        time.sleep(0.5)
+        wait_for_text(log, "line 10\n")  # the writer is writing
         proc = subprocess.run([logrotate, "-f", "-s", str(tmp_path / "state"), str(tmp_path / "rotate.conf")],
-                              capture_output=True, text=True, timeout=30, check=False)
+                              capture_output=True, text=True, timeout=budget(30), check=False)
         assert proc.returncode == 0, proc.stderr
-        time.sleep(0.5)
+        # the writer goes on in the truncated file: wait for a few whole lines there
+        wait_until(lambda: log.read_bytes().count(b"\n") >= 5, what="lines written after the rotation")
     finally:
         writer.kill()
         writer.wait()
@@ -159,33 +196,36 @@ app.exec()
 """
 
 
-@pytest.fixture
-def xvfb(tmp_path: Path) -> Iterator[str]:
-    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None or shutil.which("xset") is None:
-        rig_missing("Xvfb, xdotool and xset (apt: xvfb xdotool x11-xserver-utils)")
-    for n in range(140, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            break
-    display = f":{n}"
-    # -noreset as in hall-kiosk.service; the blanking settings are left for the session script to make.
-    proc = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp", "-noreset", "-screen", "0", "800x600x24"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield display
-    proc.terminate()
-    proc.wait(10)
+def _datagrams(sock: socket.socket, done: Callable[[list[str]], bool], timeout_s: float, what: str) -> list[str]:
+    """The watchdog's datagrams, collected until ``done(collected)`` holds."""
+    out: list[str] = []
 
-
-def _datagrams(sock: socket.socket, seconds: float) -> list[str]:
-    out, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
+    def more() -> bool:
+        with contextlib.suppress(TimeoutError):
             out.append(sock.recv(4096).decode())
-        except TimeoutError:
-            pass
+        return done(out)
+
+    wait_until(more, timeout_s=timeout_s, what=what, interval_s=0.001, max_interval_s=0.001)
     return out
+
+
+def _pinged(out: list[str]) -> bool:
+    return any("WATCHDOG=1" in m for m in out)
+
+
+def _then(status: str, quiet_s: float = 1.0) -> Callable[[list[str]], bool]:
+    """``status`` was sent, and then ``quiet_s`` passed (the watchdog checks every 0.3 s; it sends a
+    status once, on the change, and then nothing while unhealthy — silence is what is checked)."""
+    seen: list[float] = []
+
+    def done(out: list[str]) -> bool:
+        if status not in out:
+            return False
+        if not seen:
+            seen.append(time.monotonic())
+        return time.monotonic() - seen[0] >= quiet_s
+
+    return done
 
 
 def test_session_blanking_off_and_watchdog(xvfb: str, tmp_path: Path) -> None:
@@ -201,36 +241,32 @@ def test_session_blanking_off_and_watchdog(xvfb: str, tmp_path: Path) -> None:
     session = subprocess.Popen([str(KIOSK / "kiosk-session")], env=env, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        kiosk_pid = int(pid_file.read_text())
-        xset = subprocess.run(["xset", "q"], env=env, capture_output=True, text=True, timeout=10).stdout
+        kiosk_pid = int(wait_until(lambda: pid_file.exists() and pid_file.read_text().strip(), timeout_s=30,
+                                   what="the kiosk stand-in's pid file"))
+        xset = subprocess.run(["xset", "q"], env=env, capture_output=True, text=True, timeout=budget(10)).stdout
         assert "timeout:  0" in xset and "prefer blanking:  no" in xset
         # Xvfb has no DPMS extension; on a terminal's Xorg the session switches it off.
         assert "DPMS is Disabled" in xset or "does not have the DPMS Extension" in xset
-        healthy = _datagrams(sock, 3.0)
-        assert any(m.startswith("WATCHDOG=1") for m in healthy), healthy
+        _datagrams(sock, _pinged, 3.0, "a WATCHDOG=1 ping")
         os.kill(kiosk_pid, signal.SIGUSR1)  # the kiosk's window is gone (crashed GUI, lost full screen)
-        after_hide = _datagrams(sock, 2.0)
-        gone = [i for i, m in enumerate(after_hide) if m == "STATUS=unhealthy: kiosk window is not on screen"]
-        assert gone and not any("WATCHDOG=1" in m for m in after_hide[gone[0]:]), after_hide
+        hidden = "STATUS=unhealthy: kiosk window is not on screen"
+        after_hide = _datagrams(sock, _then(hidden), 4.0, "the hidden window reported, then a quiet second")
+        assert not any("WATCHDOG=1" in m for m in after_hide[after_hide.index(hidden):]), after_hide
         os.kill(kiosk_pid, signal.SIGUSR2)
-        assert any("WATCHDOG=1" in m for m in _datagrams(sock, 2.0))
+        _datagrams(sock, _pinged, 2.0, "a WATCHDOG=1 ping once the window is back")
         os.kill(kiosk_pid, signal.SIGSTOP)  # a hung kiosk: the pings stop, systemd would restart
-        after_stop = _datagrams(sock, 2.0)
-        unhealthy = [i for i, m in enumerate(after_stop) if m == "STATUS=unhealthy: kiosk process is stopped"]
-        assert unhealthy, after_stop
-        assert not any("WATCHDOG=1" in m for m in after_stop[unhealthy[0]:]), after_stop
+        stopped = "STATUS=unhealthy: kiosk process is stopped"
+        after_stop = _datagrams(sock, _then(stopped), 4.0, "the stopped kiosk reported, then a quiet second")
+        assert not any("WATCHDOG=1" in m for m in after_stop[after_stop.index(stopped):]), after_stop
         os.kill(kiosk_pid, signal.SIGCONT)
-        assert any("WATCHDOG=1" in m for m in _datagrams(sock, 2.0))
+        _datagrams(sock, _pinged, 2.0, "a WATCHDOG=1 ping once the kiosk runs again")
         os.kill(kiosk_pid, signal.SIGTERM)  # the kiosk ends: the session ends with it
-        assert session.wait(15) != 0
+        assert session.wait(budget(15)) != 0
     finally:
         # The session's own group: the stand-in and the watchdog go with it (as KillMode=control-group does).
         with contextlib.suppress(ProcessLookupError):
             os.killpg(session.pid, signal.SIGKILL)
-        _, err = session.communicate(timeout=10)
+        _, err = session.communicate(timeout=budget(10))
         sock.close()
     assert "kiosk exited with status" in err
     assert "kiosk session starting" in (tmp_path / "kiosk.log").read_text()

@@ -20,12 +20,13 @@ import sqlalchemy as sa
 
 from hall.client.events import EventsClient
 from tests.rigs.hall_server import HallServer, prepare_hall, start_hall_server, start_prepared
+from tests.rigs.waiting import budget, pass_time, poll_pause, wait_for_exit, wait_until
 
 CLIENTS = 8
 
 
 def _load(url: str, token: str, stop: threading.Event, acked: list[dict[str, Any]], errors: list[str]) -> None:
-    with httpx.Client(base_url=url, timeout=3, headers={"Authorization": f"Bearer {token}"}) as c:
+    with httpx.Client(base_url=url, timeout=budget(3), headers={"Authorization": f"Bearer {token}"}) as c:
         while not stop.is_set():
             key = uuid.uuid4().hex
             try:
@@ -33,7 +34,7 @@ def _load(url: str, token: str, stop: threading.Event, acked: list[dict[str, Any
                            headers={"Idempotency-Key": key})
             except httpx.HTTPError as exc:  # the server died mid-request: not acknowledged
                 errors.append(exc.__class__.__name__)
-                time.sleep(0.02)
+                poll_pause(0.02)
                 continue
             if r.status_code == 201:
                 acked.append({"key": key, **r.json()})
@@ -54,14 +55,19 @@ def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path: Path, record_pr
                        range(CLIENTS)]
             for t in threads:
                 t.start()
-            time.sleep(random.uniform(0.8, 1.6))
+            # under way: this round's clients have had tickets acknowledged; then a random moment more
+            target = len(acked) + 20
+            wait_until(lambda: len(acked) >= target, timeout_s=20, what="20 tickets acknowledged")  # noqa: B023
+            pass_time(random.uniform(0.0, 0.5), reason="the kill lands at a random point of the load")
             server.process.send_signal(signal.SIGKILL)  # mid-write, no drain
-            server.process.wait(10)
+            wait_for_exit(server.process)
             kills += 1
-            time.sleep(0.3)
+            failed = len(errors)  # the clients find the server gone
+            wait_until(lambda: len(errors) >= failed + CLIENTS, timeout_s=10,  # noqa: B023
+                       what="the clients' failures")
             stop.set()
             for t in threads:
-                t.join(10)
+                t.join(budget(10))
             server = start_hall_server(server.db_url, tmp_path, port=server.port, name=f"server{round_}")
             server.tokens = {"terminal": token}
     finally:
@@ -105,7 +111,7 @@ class FailoverProxy:
     def _serve(self, client: socket.socket) -> None:
         for port in self.upstreams:
             try:
-                upstream = socket.create_connection(("127.0.0.1", port), timeout=1)
+                upstream = socket.create_connection(("127.0.0.1", port), timeout=budget(1))
                 break
             except OSError:
                 continue
@@ -158,24 +164,25 @@ def test_replica_killed_the_other_serves_and_the_display_reconnects(
     events: list[dict[str, Any]] = []
     display = EventsClient(base, tokens["terminal"], on_event=events.append, name="display", backoff_cap_s=0.5)
     display.start()
-    kiosk = httpx.Client(base_url=base, timeout=5, headers={"Authorization": f"Bearer {tokens['terminal']}"})
-    clerk = httpx.Client(base_url=base, timeout=5, headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    kiosk = httpx.Client(base_url=base, timeout=budget(5), headers={"Authorization": f"Bearer {tokens['terminal']}"})
+    clerk = httpx.Client(base_url=base, timeout=budget(5), headers={"Authorization": f"Bearer {tokens['clerk']}"})
     try:
-        _wait(lambda: display.online and display.connections >= 1)
+        wait_until(lambda: display.online and display.connections >= 1, timeout_s=20)
         assert kiosk.post("/api/v1/tickets", json={"category": "A"}).status_code == 201
         one.process.send_signal(signal.SIGKILL)
-        one.process.wait(10)
+        wait_for_exit(one.process)
         killed_at = time.monotonic()
         # The next requests land on replica two; the display's socket to replica one is gone and it reconnects.
         served = [_post_retrying(kiosk, "/api/v1/tickets", {"category": "A"}) for _ in range(5)]
         assert [r.status_code for r in served] == [201] * 5
-        _wait(lambda: display.online and display.connections >= 2)
+        wait_until(lambda: display.online and display.connections >= 2, timeout_s=20)
         reconnect_s = time.monotonic() - killed_at
         clerk.post("/api/v1/windows/3/open", json={"clerk": "王五"})
         number = served[-1].json()["number"]
         called = clerk.post("/api/v1/windows/3/call", json={"number": number})
         assert called.status_code == 200, called.text
-        _wait(lambda: any(e.get("type") == "ticket.called" and e["data"].get("number") == number for e in events))
+        wait_until(lambda: any(e.get("type") == "ticket.called" and e["data"].get("number") == number
+                               for e in events), timeout_s=20)
         record_property("display_reconnect_s", round(reconnect_s, 2))
         print(f"replica failover: display back on the other replica {reconnect_s:.2f} s after the kill")
     finally:
@@ -196,12 +203,3 @@ def _post_retrying(client: httpx.Client, path: str, body: dict[str, Any]) -> htt
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def _wait(cond: Any, timeout_s: float = 20) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")

@@ -28,6 +28,7 @@ from devices.twins.id_card.emulator import Ga467Emulator
 from devices.twins.id_card.identities import IDENTITIES
 from devices.worker import DeviceEvent
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget, pass_time
 
 FAST: dict[str, Any] = {"timeout_s": 0.3, "poll_interval_s": 0.05}
 
@@ -49,7 +50,7 @@ class Events:
             return [e for e in self.items if e.name == name]
 
     def wait(self, name: str, count: int = 1, timeout_s: float = 5.0) -> list[DeviceEvent]:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + budget(timeout_s)
         with self._cond:
             while len([e for e in self.items if e.name == name]) < count:
                 left = deadline - time.monotonic()
@@ -113,7 +114,7 @@ class TestIdCardReaderContract:
 
     def test_read_once_returns_the_parsed_card(self, rig: CardRig) -> None:
         rig.place("resident")
-        rec = rig.reader.read_once(rig.wait_s)
+        rec = rig.reader.read_once(budget(rig.wait_s))
         assert rec.id_number_valid and len(rec.photo_wlt) == 1024
         assert tuple(rec.to_json(reveal=False)) == JSON_KEYS
         if rig.emulator is not None:
@@ -122,8 +123,8 @@ class TestIdCardReaderContract:
 
     def test_read_card_json_masks_unless_revealed(self, rig: CardRig) -> None:
         rig.place("resident")
-        masked = read_card_json(rig.reader, reveal=False, timeout_s=rig.wait_s)
-        revealed = read_card_json(rig.reader, reveal=True, timeout_s=rig.wait_s)
+        masked = read_card_json(rig.reader, reveal=False, timeout_s=budget(rig.wait_s))
+        revealed = read_card_json(rig.reader, reveal=True, timeout_s=budget(rig.wait_s))
         assert tuple(masked) == JSON_KEYS == tuple(revealed)
         assert "********" in str(masked["id_number"]) and masked["id_number"] != revealed["id_number"]
         assert str(revealed["id_number"]).endswith(str(masked["id_number"])[-4:])
@@ -141,7 +142,7 @@ class TestIdCardReaderContract:
         rig.place("resident")
         placed = events.wait("card_placed", 1, rig.wait_s)
         assert isinstance(placed[0].payload, IdCardRecord)
-        time.sleep(10 * rig.reader.poll_interval_s)
+        pass_time(10 * rig.reader.poll_interval_s, reason="ten poll rounds: the same card is not read again")
         assert len(events.named("card_placed")) == 1  # the same card is not read again
         rig.remove()
         events.wait("card_removed", 1, rig.wait_s)
@@ -164,7 +165,7 @@ class TestIdCardReaderContract:
         rig.reader.open()
         rig.place("resident")
         first = events.wait("card_placed", 1, rig.wait_s)[0].payload
-        again = rig.reader.read_once(rig.wait_s)  # the SAM says "no card" to find now; select still works
+        again = rig.reader.read_once(budget(rig.wait_s))  # the SAM says "no card" to find now; select still works
         assert again.id_number == first.id_number
         assert len(events.named("card_placed")) == 1
 
@@ -185,7 +186,7 @@ class TestIdCardReaderContract:
         count = len(events.items)
         rig.place("resident")
         rig.reader.open()
-        assert rig.reader.read_once(rig.wait_s).id_number_valid
+        assert rig.reader.read_once(budget(rig.wait_s)).id_number_valid
         assert len(events.items) == count
 
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from devices.twins.id_card.emulator import Ga467Emulator
 from tests.integration.test_id_card_contract import FAST, Events, expected
 from tests.rigs import free_port, rig_missing
 from tests.rigs.serial_pty import PtyPair, open_pty_pair
+from tests.rigs.waiting import budget, pass_time, wait_until
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_card_pulled_mid_read_while_polling_emits_nothing_then_recovers(
     emulator.faults.pull_mid_read = True
     reader.open()
     events.wait("status_changed")
-    time.sleep(0.5)
+    pass_time(0.5, reason="several polls with the card pulled mid-read: none may report a card")
     assert events.named("card_placed") == [] and emulator.card is None
     emulator.place_card("foreigner")
     assert events.wait("card_placed")[0].payload == expected("foreigner")
@@ -124,7 +125,7 @@ def test_sam_fault_degrades(twin: tuple[Ga467Reader, Ga467Emulator]) -> None:
 
 
 def test_emulator_reports_corrupt_requests(serial_pty: PtyPair) -> None:
-    with Ga467Emulator(serial_pty.peer), serial.Serial(serial_pty.device, 115200, timeout=1) as port:
+    with Ga467Emulator(serial_pty.peer), serial.Serial(serial_pty.device, 115200, timeout=budget(1)) as port:
         bad = bytearray(encode_request(0x20, 0x01))
         bad[-1] ^= 0x01
         port.write(bytes(bad) + encode_request(0x12, 0xFF))
@@ -188,15 +189,14 @@ def tcp_bridge(tmp_path: Path) -> Iterator[tuple[str, int]]:
     link, port = tmp_path / "ttyBRIDGE", free_port()
     proc = subprocess.Popen(["socat", f"pty,raw,echo=0,link={link}", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 5
-    while not link.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            rig_missing("socat did not create the TCP bridge")
-        time.sleep(0.01)
+    with contextlib.suppress(AssertionError):
+        wait_until(lambda: link.exists() or proc.poll() is not None, timeout_s=5, what="socat's bridge")
+    if not link.exists():
+        proc.kill()
+        rig_missing("socat did not create the TCP bridge")
     yield str(link), port
     proc.terminate()
-    proc.wait(5)
+    proc.wait(budget(5))
 
 
 def test_socket_url_through_a_tcp_bridge(tcp_bridge: tuple[str, int]) -> None:
@@ -238,11 +238,11 @@ def test_bad_urls_are_config_errors(url: str) -> None:
     reader.close()
 
 
-def test_missing_port_is_offline(tmp_path: Path) -> None:
+def test_missing_port_is_offline_and_named_missing(tmp_path: Path) -> None:
     reader = Ga467Reader(port=str(tmp_path / "ttyGONE"), timeout_s=0.1)
     with pytest.raises(DeviceOffline):
         reader.read_once(0.2)
-    assert reader.status().health is Health.OFFLINE and reader.status().code == "device.offline"
+    assert reader.status().health is Health.OFFLINE and reader.status().code == "device.port_missing"
     reader.close()
 
 
@@ -258,4 +258,4 @@ def test_emulator_as_its_own_process(serial_pty: PtyPair) -> None:
             reader.close()
     finally:
         proc.terminate()
-        assert proc.wait(5) == 0
+        assert proc.wait(budget(5)) == 0

@@ -24,6 +24,7 @@ from tests.integration.offline_faults import (
     wait_for,
 )
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.waiting import budget, pass_time
 
 TerminalFactory = Callable[..., Terminal]
 
@@ -48,7 +49,7 @@ def make_terminal(tmp_path: Path, hall_server: HallServer) -> Iterator[TerminalF
 
 def _kill(server: HallServer) -> None:
     server.process.send_signal(signal.SIGKILL)
-    server.process.wait(10)
+    server.process.wait(budget(10))
 
 
 def _restart(server: HallServer, tmp_path: Path) -> HallServer:
@@ -226,7 +227,7 @@ def test_heartbeat_reports_backlog_and_oldest_age(tmp_path: Path, hall_server: H
             terminal.outbox.add("ticket", {"category": "A", "terminal_id": "K1"})
         device = {"kind": "printer", "driver": "escpos", "health": "ok"}
         assert terminal.heartbeat(devices=[device], version="test")  # registers the terminal on first contact
-        listed = httpx.get(f"{hall_server.url}/api/v1/terminals", timeout=5,
+        listed = httpx.get(f"{hall_server.url}/api/v1/terminals", timeout=budget(5),
                            headers={"Authorization": f"Bearer {hall_server.tokens['manager']}"}).json()
         [k1] = [t for t in listed if t["id"] == "K1"]
         assert k1["online"] and k1["outbox_backlog"] == 2 and k1["oldest_pending_s"] >= 0
@@ -250,7 +251,7 @@ def test_a_wrong_terminal_clock_is_corrected_by_the_server(make_terminal: Termin
     issued_real = time.time()
     ticket = terminal.issue_ticket("A")
     assert ticket.offline
-    time.sleep(2.0)  # the outage lasts a little: the delivery comes later than the issue
+    pass_time(2.0, reason="the outage lasts a little: the delivery comes later than the issue")
     restarted = time.time()
     server = _restart(hall_server, tmp_path)
     try:

@@ -41,6 +41,7 @@ from devices.twins.id_card.identities import IDENTITIES
 from tests.integration.offline_faults import terminal_settings
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
+from tests.rigs.waiting import budget, wait_until
 
 if TYPE_CHECKING:
     from kiosk.adapters.devices import KioskDevices
@@ -114,7 +115,7 @@ def _machine(settings: Any, server_url: str, token: str, drivers: dict[str, Any]
 def _id_record(reader: Any, card: str) -> Any:
     reader.place_card(card)
     try:
-        return reader.read_once(timeout_s=10)
+        return reader.read_once(timeout_s=budget(10))
     finally:
         reader.remove_card()
 
@@ -254,10 +255,7 @@ def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pc
         offline = _submit_flow(m, resident)
         assert offline["offline"] and offline["code"].startswith("L")
         server = _server(dirs["server"], port, tokens)
-        deadline = time.monotonic() + 60
-        while raw_terminal.backlog().backlog and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert raw_terminal.backlog().backlog == 0
+        wait_until(lambda: raw_terminal.backlog().backlog == 0, timeout_s=60, what="the backlog delivered")
         # 4. the clerk opens the submission (decrypted for the clerk's screen, never for a file)
         clerk = HallClient(server.url, tokens["clerk"])
         detail = clerk.request("GET", f"/submissions/{online['code']}/detail")
@@ -266,7 +264,8 @@ def test_no_personal_data_outside_the_encrypted_stores(dirs: dict[str, Path], pc
         tech = subprocess.run([sys.executable, str(ROOT / "main.py"), "--set", 'logging.level="DEBUG"',
                                "--set", f"logging.file={json.dumps(str(dirs['kiosk'] / 'technician.log'))}",
                                "devices", "read", "id_card", "--timeout", "10"],
-                              cwd=ROOT, capture_output=True, timeout=60, env={**os.environ, "TMPDIR": str(dirs["tmp"])})
+                              cwd=ROOT, capture_output=True, timeout=budget(60),
+                              env={**os.environ, "TMPDIR": str(dirs["tmp"])})
         (dirs["kiosk"] / "technician.out").write_bytes(tech.stdout + tech.stderr)
         # Mid-run, with both SQLite databases open: their WAL files hold the newest pages.
         found_live, files_live, _ = _scan(list(dirs.values()), needles)

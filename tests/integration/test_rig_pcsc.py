@@ -7,10 +7,11 @@ import time
 from smartcard import scard
 
 from devices.twins.ss_card.card_model import ATR_T0, SSSE_AID
+from tests.rigs.waiting import budget
 
 
 def _wait_present(ctx: int, reader: str, timeout_s: float = 5.0) -> tuple[int, list[int]]:
-    deadline = time.monotonic() + timeout_s
+    deadline = time.monotonic() + budget(timeout_s)
     state = scard.SCARD_STATE_UNAWARE
     while time.monotonic() < deadline:
         hresult, found = scard.SCardGetStatusChange(ctx, 200, [(reader, state)])

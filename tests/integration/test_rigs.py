@@ -7,11 +7,12 @@ import serial
 
 from tests.rigs.hall_server import HallServer
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget
 
 
 def test_serial_pty_carries_bytes_both_ways(serial_pty: PtyPair) -> None:
-    with serial.serial_for_url(serial_pty.device, baudrate=115200, timeout=2) as dev, \
-            serial.serial_for_url(serial_pty.peer, baudrate=115200, timeout=2) as peer:
+    with serial.serial_for_url(serial_pty.device, baudrate=115200, timeout=budget(2)) as dev, \
+            serial.serial_for_url(serial_pty.peer, baudrate=115200, timeout=budget(2)) as peer:
         dev.write(bytes.fromhex("AAAAAA96690003200122"))
         assert peer.read(10) == bytes.fromhex("AAAAAA96690003200122")
         peer.write(bytes.fromhex("AAAAAA9669000400008084"))
@@ -19,7 +20,7 @@ def test_serial_pty_carries_bytes_both_ways(serial_pty: PtyPair) -> None:
 
 
 def test_hall_server_process_answers_health_and_stops_cleanly(hall_server: HallServer) -> None:
-    response = httpx.get(f"{hall_server.url}/api/v1/health", timeout=5)
+    response = httpx.get(f"{hall_server.url}/api/v1/health", timeout=budget(5))
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert hall_server.stop() == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 
 from tests.rigs.hall_server import run_main, start_hall_server
+from tests.rigs.waiting import pass_time
 
 
 def test_admin_cli_and_token_lifecycle(tmp_path: Path) -> None:
@@ -23,9 +24,7 @@ def test_admin_cli_and_token_lifecycle(tmp_path: Path) -> None:
         auth = {"Authorization": f"Bearer {token}"}
         assert httpx.get(f"{server.url}/api/v1/windows", headers=auth).status_code == 200
         assert run_main("hall", "admin", "revoke-token", "--name", "c1", "--db", db).returncode == 0
-        import time
-
-        time.sleep(1.2)  # the per-process token cache lives one second
+        pass_time(1.2, reason="the per-process token cache lives one second")
         assert httpx.get(f"{server.url}/api/v1/windows", headers=auth).status_code == 401
     finally:
         assert server.stop() == 0

@@ -15,6 +15,7 @@ from hall.counter.service import CounterService
 from hall.counter.submission import submission_view
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 ID_NUMBER = "110101199003071233"
@@ -53,7 +54,7 @@ def test_signature_is_stored_and_listed_for_the_clerk(hall_server_shared: HallSe
     assert any(m["kind"] == "waived" for m in body["materials"])
     clerk = {"Authorization": f"Bearer {s.tokens['clerk']}"}
     assert httpx.get(f"{s.url}{API}/files/{sig['sha256']}", headers=clerk).content == png
-    counter = CounterService(s.url, window=1, read_timeout=5)
+    counter = CounterService(s.url, window=1, read_timeout=budget(5))
     counter.login(s.tokens["clerk"])
     try:
         view = submission_view(counter.submission(body["code"]))

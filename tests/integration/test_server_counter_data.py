@@ -13,6 +13,7 @@ from websockets.sync.client import connect
 
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 ID_NUMBER = "110101199003071233"
@@ -31,8 +32,8 @@ def test_window_record_carries_served_today_and_average_handling(hall_server: Ha
     before = next(w for w in httpx.get(f"{url}/windows", headers=_h(s)).json() if w["number"] == 3)
     assert before["served_today"] == 0 and before["avg_handling_s"] is None
     ws_url = s.url.replace("http://", "ws://") + f"{API}/events?token={s.tokens['terminal']}"
-    with connect(ws_url, open_timeout=5) as ws:
-        assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+    with connect(ws_url, open_timeout=budget(5)) as ws:
+        assert json.loads(ws.recv(timeout=budget(5)))["type"] == "hello"
         assert httpx.post(f"{url}/windows/3/call-next", headers=_h(s)).status_code == 200
         assert httpx.post(f"{url}/windows/3/start", headers=_h(s)).status_code == 200
         assert httpx.post(f"{url}/windows/3/finish", headers=_h(s)).status_code == 200
@@ -41,7 +42,7 @@ def test_window_record_carries_served_today_and_average_handling(hall_server: Ha
         assert httpx.post(f"{url}/windows/3/call-next", headers=_h(s)).status_code == 200
         seen: list[dict[str, Any]] = []
         while len(seen) < 4:
-            frame = json.loads(ws.recv(timeout=5))
+            frame = json.loads(ws.recv(timeout=budget(5)))
             if frame["type"] == "window.changed" and frame["data"]["number"] == 3:
                 seen.append(frame["data"])
     assert [w["served_today"] for w in seen] == [0, 1, 1, 2]

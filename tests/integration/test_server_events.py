@@ -12,11 +12,12 @@ import pytest
 import websockets
 
 from tests.rigs.hall_server import HallServer, start_hall_server, start_prepared
+from tests.rigs.waiting import budget
 
 
 async def _collect(url: str, token: str, *, want: str, action: Any, by_query: bool = True) -> dict[str, Any]:
     ws_url = url.replace("http://", "ws://") + "/api/v1/events" + (f"?token={token}" if by_query else "")
-    async with websockets.connect(ws_url, open_timeout=5) as ws:
+    async with websockets.connect(ws_url, open_timeout=budget(5)) as ws:
         if not by_query:
             await ws.send(json.dumps({"token": token}))
         hello = json.loads(await asyncio.wait_for(ws.recv(), 5))

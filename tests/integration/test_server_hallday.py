@@ -27,6 +27,7 @@ from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
 from tests.rigs.hall_server import prepare_hall, sqlite_template
+from tests.rigs.waiting import budget
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 20)
@@ -174,7 +175,7 @@ def test_two_replicas_close_once(fresh_postgres_url: str, make_hall: Callable[..
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(budget(30))
     assert sorted(results, key=lambda r: r is not None) == [
         None, {"A": {"policy": "close", "closed": 5, "carried": 0, "conflicts": 0}}]
     assert first.day_ready(TODAY) and second.day_ready(TODAY)

@@ -18,6 +18,7 @@ from kiosk.adapters.hall import HallAdapter
 from kiosk.flows.ports import PortError
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 ALICE = "110101199003071233"
@@ -61,7 +62,7 @@ def test_cases_by_id_number_are_the_citizens_own(hall_server_shared: HallServer)
                         headers=_h(s))
     assert nobody.status_code == 200 and nobody.json()["items"] == []
     # The kiosk's adapter reads the same answer into its cases.
-    client = HallClient(s.url, s.tokens["terminal"], read_timeout=5)
+    client = HallClient(s.url, s.tokens["terminal"], read_timeout=budget(5))
     try:
         cases = HallAdapter(client).cases(id_number=ALICE, proof=card_proof(ALICE))
         # without a proof the hall refuses, and the adapter says why (the flow asks for a card)
@@ -93,7 +94,7 @@ def test_service_code_resolves_once_to_the_identity(hall_server_shared: HallServ
     # Nothing readable in the QR: neither the ID number nor the name, plain or base64.
     for needle in (ALICE, "张三", base64.b64encode(ALICE.encode()).decode()[:12]):
         assert needle not in code
-    client = HallClient(s.url, s.tokens["terminal"], read_timeout=5)
+    client = HallClient(s.url, s.tokens["terminal"], read_timeout=budget(5))
     try:
         found = HallAdapter(client).resolve_service_code(code)
     finally:

@@ -21,6 +21,7 @@ from hall.server.auth.cache import FailureLimiter, TokenCache
 from hall.server.core import memory
 from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
+from tests.rigs.waiting import budget
 
 WARMUP, TICKETS = 150, 500
 # Python memory blocks still allocated per ticket handled, after the warm-up. Anything the server kept
@@ -77,7 +78,7 @@ def test_tickets_leave_the_heap_flat_and_the_caches_bounded(tmp_path: Path) -> N
     # A process of its own, as the server runs: inside the suite, what other tests leave behind (log
     # records held by pytest's capture, their threads) moves the block count and hides the server's own.
     done = subprocess.run([sys.executable, "-m", "tests.integration.test_server_memory", str(tmp_path)],
-                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=budget(300),
                           check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])

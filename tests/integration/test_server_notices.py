@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from hall.server.tickets import service as tsvc
 from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
 from tests.rigs.hall_server import HallServer, sqlite_template
+from tests.rigs.waiting import budget, wait_for_text
 
 PHONE = "13800138000"
 
@@ -123,7 +123,7 @@ def test_following_through_the_api_and_the_public_page(hall_server: HallServer) 
     kiosk = {"Authorization": f"Bearer {hall_server.tokens['terminal']}"}
     clerk = {"Authorization": f"Bearer {hall_server.tokens['clerk']}"}
     tickets = [httpx.post(f"{api}/tickets", json={"category": "C"}, headers=kiosk).json() for _ in range(5)]
-    client = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    client = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
     assert client.follow_ticket(tickets[4]["id"], channel="sms", to=PHONE).following is True
     why = client.explain(tickets[4]["id"])
     assert why.lane == "normal" and why.next_numbers == ["C001", "C002", "C003", "C004"]
@@ -134,10 +134,7 @@ def test_following_through_the_api_and_the_public_page(hall_server: HallServer) 
                       json={"channel": "sms", "to": "13900139000"})
     assert page.status_code == 200
     httpx.post(f"{api}/windows/4/call-next", headers=clerk)
-    deadline = time.monotonic() + 10
-    while "notice almost for ticket C005" not in hall_server.log() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert "notice almost for ticket C005" in hall_server.log()
+    wait_for_text(hall_server.log_path, "notice almost for ticket C005")
     state = httpx.get(hall_server.url + tickets[0]["public_url"] + ".json").json()
     assert state["status"] == "called" and state["call_text"] == "请 C001 号 到 4 号窗口 办理"
     waiting = httpx.get(hall_server.url + tickets[4]["public_url"] + ".json").json()

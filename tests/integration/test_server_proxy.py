@@ -13,6 +13,7 @@ import pytest
 
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, prepare_hall, wait_healthy
+from tests.rigs.waiting import budget
 
 NGINX_CONF = ROOT / "deploy" / "nginx-hall.conf"
 
@@ -34,7 +35,7 @@ def _start(tmp_path: Path, *settings: str) -> HallServer:
 
 def _login_cookie(server: HallServer, **headers: str) -> str:
     r = httpx.post(f"{server.url}/api/v1/dashboard/login", json={"token": server.tokens["manager"]},
-                   headers=headers, timeout=10)
+                   headers=headers, timeout=budget(10))
     assert r.status_code == 200, r.text
     return r.headers["set-cookie"]
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.rigs.hall_server import HallServer, start_hall_server, start_prepared
+from tests.rigs.waiting import async_pause, budget
 
 CATEGORY = "A"
 WINDOWS = (801, 802, 803, 804)
@@ -45,7 +46,7 @@ class Calls:
 
 
 async def _setup(url: str, tokens: dict[str, str], total: int) -> list[int]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as c:
+    async with httpx.AsyncClient(base_url=url, timeout=budget(30)) as c:
         for w in WINDOWS:
             auth = {"Authorization": f"Bearer {tokens['manager']}"}
             r = await c.put(f"/api/v1/windows/{w}", json={"name": f"race {w}", "categories": [CATEGORY]},
@@ -68,7 +69,7 @@ async def _race(urls: list[str], tokens: dict[str, str], ids: list[int]) -> dict
     calls = Calls()
     called: set[int] = set()
     cancelled: set[int] = set()
-    clients = [httpx.AsyncClient(base_url=u, timeout=30) for u in urls]
+    clients = [httpx.AsyncClient(base_url=u, timeout=budget(30)) for u in urls]
     order = ids[:]
     random.Random(7).shuffle(order)
     todo = asyncio.Queue[int]()
@@ -82,7 +83,7 @@ async def _race(urls: list[str], tokens: dict[str, str], ids: list[int]) -> dict
                                  route="cancel")
             if r is not None and r.status_code == 200:
                 cancelled.add(tid)
-            await asyncio.sleep(0.005)
+            await async_pause(0.005)
 
     async def clerk(n: int, w: int) -> None:
         client, rng = clients[n % len(clients)], random.Random(w)
@@ -93,7 +94,7 @@ async def _race(urls: list[str], tokens: dict[str, str], ids: list[int]) -> dict
             if r.status_code == 204:
                 if todo.empty():
                     return
-                await asyncio.sleep(0.02)
+                await async_pause(0.02)
                 continue
             if r.status_code != 200:
                 continue
@@ -175,7 +176,7 @@ async def _pairs(urls: list[str], tokens: dict[str, str], rounds: int) -> dict[s
     """Per round, at each window: a clerk's finish against another clerk's transfer of the same ticket
     (two replicas), then a no-show reinstated by two clerks at once on two replicas."""
     calls = Calls()
-    clients = [httpx.AsyncClient(base_url=u, timeout=30) for u in urls]
+    clients = [httpx.AsyncClient(base_url=u, timeout=budget(30)) for u in urls]
     one, two = clients[0], clients[-1]
     outcomes: Counter[str] = Counter()
 

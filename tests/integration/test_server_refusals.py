@@ -15,6 +15,7 @@ import pytest
 
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 HOLDER = "110101199003071233"
@@ -29,17 +30,17 @@ def _h(server: HallServer, role: str = "terminal", **extra: str) -> dict[str, st
 
 
 def _get(server: HallServer, path: str, role: str | None = "terminal", **params: Any) -> httpx.Response:
-    return httpx.get(server.url + path, headers=_h(server, role) if role else {}, params=params, timeout=10)
+    return httpx.get(server.url + path, headers=_h(server, role) if role else {}, params=params, timeout=budget(10))
 
 
 def _post(server: HallServer, path: str, body: Any = None, role: str = "terminal") -> httpx.Response:
-    return httpx.post(server.url + path, json=body, headers=_h(server, role), timeout=10)
+    return httpx.post(server.url + path, json=body, headers=_h(server, role), timeout=budget(10))
 
 
 def _submit(server: HallServer, data: Any, files: dict[str, tuple[str, bytes, str]] | None = None
             ) -> httpx.Response:
     form = {"data": json.dumps(data, ensure_ascii=False)} if data is not None else None
-    return httpx.post(f"{server.url}{API}/submissions", headers=_h(server), timeout=10, data=form,
+    return httpx.post(f"{server.url}{API}/submissions", headers=_h(server), timeout=budget(10), data=form,
                       files=files or {"unused": ("a.pdf", PDF, "application/pdf")})
 
 
@@ -70,7 +71,7 @@ def _closed_followup(server: HallServer) -> httpx.Response:
 
 
 def _csrf_missing(server: HallServer) -> httpx.Response:
-    client = httpx.Client(base_url=server.url, timeout=10)
+    client = httpx.Client(base_url=server.url, timeout=budget(10))
     assert client.post(f"{API}/dashboard/login", json={"token": server.tokens["manager"]}).status_code == 200
     fid = _post(server, f"{API}/help", {"terminal_id": "kiosk-refusal", "message": "y"}).json()["id"]
     return client.post(f"{API}/dashboard/followups/{fid}/acknowledge", json={"note": ""})
@@ -86,7 +87,7 @@ Request = Callable[[HallServer], httpx.Response]
 CASES: list[tuple[str, Request, int, str, str]] = [
     # The framework's own refusals, in the same shape.
     ("unknown route", lambda s: _get(s, f"{API}/no-such-thing"), 404, "not_found", "没有这个地址"),
-    ("wrong method", lambda s: httpx.delete(f"{s.url}{API}/categories", headers=_h(s), timeout=10), 405,
+    ("wrong method", lambda s: httpx.delete(f"{s.url}{API}/categories", headers=_h(s), timeout=budget(10)), 405,
      "method_not_allowed", "该地址不支持这种请求方法"),
     # Submissions and their uploads.
     ("unknown case", lambda s: _get(s, f"{API}/submissions/20261122-0042-A7K3-M"), 404, "submission.not_found",
@@ -103,7 +104,8 @@ CASES: list[tuple[str, Request, int, str, str]] = [
     ("a material names a part not sent", lambda s: _with(s, "A-001", {"requirement": "photo", "file": SCRIPT}),
      422, "submission.file_missing", "材料所指的文件没有上传"),
     ("not multipart", lambda s: httpx.post(f"{s.url}{API}/submissions", content=b"--x\r\nbroken",
-                                            headers=_h(s, **{"Content-Type": "multipart/form-data"}), timeout=10),
+                                            headers=_h(s, **{"Content-Type": "multipart/form-data"}),
+                                            timeout=budget(10)),
      422, "submission.bad_multipart", "请求须为 multipart/form-data 格式"),
     ("no data part", lambda s: _submit(s, None), 422, "submission.data_missing", "缺少 JSON 格式的 data 部分"),
     ("data part invalid", lambda s: _submit(s, {"item_code": "A-001", "id_number": HOLDER, SCRIPT: 1}), 422,
@@ -174,7 +176,7 @@ def test_a_validation_refusal_lists_every_field(hall_server_shared: HallServer) 
 
 
 def test_a_wrong_method_says_which_ones_are_allowed(hall_server_shared: HallServer) -> None:
-    r = httpx.delete(f"{hall_server_shared.url}{API}/categories", headers=_h(hall_server_shared), timeout=10)
+    r = httpx.delete(f"{hall_server_shared.url}{API}/categories", headers=_h(hall_server_shared), timeout=budget(10))
     assert r.status_code == 405 and "GET" in r.headers["allow"]
 
 

@@ -17,6 +17,7 @@ from hall.server.core.errors import DatabaseBusy
 from hall.server.core.http_errors import domain_headers, domain_status
 from hall.server.core.options import ServerOptions
 from hall.server.core.retry import StateChanged, retryable, run_unit
+from tests.rigs.waiting import budget
 
 pytestmark = pytest.mark.postgres
 
@@ -34,7 +35,7 @@ def hall(fresh_postgres_url: str, tmp_path: Path) -> Any:
 def _crossing(hall: HallContext, attempts: int) -> list[Any]:
     """Two units lock rows 1,2 and 2,1; the barrier makes both hold their first lock first, so
     PostgreSQL must abort one of them the first time (later attempts pass the barrier at once)."""
-    barrier = threading.Barrier(2, timeout=10)
+    barrier = threading.Barrier(2, timeout=budget(10))
     tries = {1: 0, 2: 0}
 
     def unit(first: int) -> Any:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.core.result import Ok
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.waiting import budget
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_no_server_errors(fuzz_server: HallServer) -> None:
         @given(case=operation.as_strategy())
         @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case: schemathesis.Case) -> None:
-            response = case.call(base_url=fuzz_server.url, headers=headers, timeout=10)
+            response = case.call(base_url=fuzz_server.url, headers=headers, timeout=budget(10))
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}")
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 HOLDER = "110101199003071233"  # in the demo e-license file: id_card, household_register, marriage, property
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -24,7 +25,7 @@ def _h(server: HallServer, role: str = "terminal", **extra: str) -> dict[str, st
 def _submit(server: HallServer, data: dict[str, Any], files: dict[str, tuple[str, bytes, str]],
             key: str | None = None) -> httpx.Response:
     headers = _h(server, **({"Idempotency-Key": key} if key else {}))
-    return httpx.post(f"{server.url}/api/v1/submissions", headers=headers, timeout=10,
+    return httpx.post(f"{server.url}/api/v1/submissions", headers=headers, timeout=budget(10),
                       data={"data": json.dumps(data, ensure_ascii=False)}, files=files)
 
 

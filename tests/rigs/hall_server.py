@@ -6,15 +6,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.rigs import free_port
+from tests.rigs.waiting import budget, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,33 +33,59 @@ class HallServer:
         """SIGTERM and wait: the server drains and exits 0."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            self.process.wait(20)
+            self.process.wait(budget(20))
         return self.process.returncode
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
 
-def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python main.py ARGS`` to completion and return its output."""
+def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python main.py ARGS`` to completion and return its output (``env`` adds variables; ``timeout``
+    scales with load)."""
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+                          text=True, timeout=budget(timeout), check=False, env={**os.environ, **(env or {})})
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
-                      extra_env: dict[str, str] | None = None) -> HallServer:
-    port = port or free_port()
+                      extra_env: dict[str, str] | None = None, settings: tuple[str, ...] = (),
+                      nofile: int | None = None) -> HallServer:
+    """Start the server and wait until it answers ``/health``. A port of our own choosing that another
+    process took in the meantime (two suites at once) is chosen again. ``settings``: more ``--set``
+    overrides; ``nofile``: the soft open-file limit the server starts with (systemd's default is 1,024),
+    as a unit without ``LimitNOFILE`` would give it."""
+    for _ in range(3):
+        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env,
+                         settings=settings, nofile=nofile)
+        try:
+            wait_healthy(server)
+            return server
+        except RuntimeError:
+            if port is not None or "address already in use" not in server.log().lower():
+                raise
+    raise RuntimeError(f"hall server found no free port:\n{server.log()}")
+
+
+def _launch(db_url: str, workdir: Path, *, port: int, name: str, extra_env: dict[str, str] | None,
+            settings: tuple[str, ...] = (), nofile: int | None = None) -> HallServer:
     log_path = workdir / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}"],
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}",
+             *(arg for kv in settings for arg in ("--set", kv))],
             cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+            preexec_fn=None if nofile is None else partial(_soft_nofile, nofile),
         )
-    server = HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)
-    wait_healthy(server)
-    return server
+    return HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)
+
+
+def _soft_nofile(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 
 
 ROLES = ("terminal", "clerk", "manager", "admin")
@@ -140,18 +167,21 @@ def start_prepared(db_url: str, workdir: Path, **kwargs: object) -> HallServer:
 
 
 def wait_healthy(server: HallServer, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    """Wait until the server answers ``/health`` (budget scaled with load); stop it if it never does."""
+
+    def healthy() -> bool:
         if server.process.poll() is not None:
             raise RuntimeError(f"hall server exited with {server.process.returncode}:\n{server.log()}")
         try:
-            if httpx.get(f"{server.url}/api/v1/health", timeout=0.5).status_code == 200:
-                return
+            return httpx.get(f"{server.url}/api/v1/health", timeout=budget(0.5)).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    server.stop()
-    raise RuntimeError(f"hall server did not become healthy:\n{server.log()}")
+            return False
+
+    try:
+        wait_until(healthy, timeout_s=timeout_s, what="hall server /health", max_interval_s=0.05)
+    except AssertionError as exc:
+        server.stop()
+        raise RuntimeError(f"hall server did not become healthy:\n{server.log()}") from exc
 
 
 @pytest.fixture

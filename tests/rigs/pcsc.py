@@ -12,9 +12,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import os
-import random
 import shutil
-import socket
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,45 +34,22 @@ from devices.twins.ss_card.pcscd import (
 )
 from devices.twins.ss_card.psam_model import VirtualPsam
 from devices.twins.ss_card.vpcd import VirtualCard, VpcdClient
-from tests.rigs import rig_missing
+from tests.rigs import free_port, ports_free, rig_missing
 
 CARD_READER = "Virtual PCD 00 00"
 PSAM_READER = "Virtual PCD 00 01"
 
 
-def _ephemeral_low() -> int:
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as fh:
-            return int(fh.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
 def _free_port_pair() -> int:
-    """Two free ports below the kernel's ephemeral range.
-
-    A port the kernel hands out (bind to 0) is soon the local end of some other test's HTTP
-    connection: by the time this module's pcscd starts, vpcd could not bind it and pcscd came up
-    with no readers (seen in CI). Ports below the range are never given to outgoing connections.
-    """
-    rng = random.Random()
-    top = min(_ephemeral_low(), 65535) - 2
-    for _ in range(200):
-        port = rng.randrange(20000, top)
-        if _pair_free(port):
-            return port
-    raise OSError("no free port pair for vpcd")
+    """Two free ports for vpcd (card slot, PSAM slot), below the kernel's ephemeral range: by the time
+    this module's pcscd starts, a port from that range could be some test's outgoing connection and
+    pcscd would come up with no readers (seen in CI)."""
+    return free_port(2)
 
 
 def _pair_free(port: int) -> bool:
     """Can vpcd bind ``port`` (card slot) and ``port + 1`` (PSAM slot)?"""
-    for p in (port, port + 1):
-        with socket.socket() as s:
-            try:
-                s.bind(("0.0.0.0", p))  # vpcd binds all interfaces
-            except OSError:
-                return False
-    return True
+    return ports_free(port, 2)
 
 
 def _private_session() -> None:

@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.rigs import free_port, rig_missing
+from tests.rigs.waiting import budget, pass_time
 
 STOP_MODES = ("smart", "fast", "immediate")
 
@@ -61,7 +61,8 @@ class PrivatePostgres:
 
     def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         prefix = ["runuser", "-u", self.run_as, "--"] if self.run_as else []
-        return subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=budget(timeout),
+                              check=False)
 
     def _pg_ctl(self, *args: str) -> None:
         result = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), *args)
@@ -77,17 +78,18 @@ class PrivatePostgres:
     def start(self) -> None:
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
                    "-c fsync=off -c full_page_writes=off -c max_connections=60")
-        self._pg_ctl("-l", str(self.log_path), "-w", "-t", "60", "-o", options, "start")
+        self._pg_ctl("-l", str(self.log_path), "-w", "-t", str(int(budget(60))), "-o", options, "start")
 
     def stop(self, mode: str = "fast") -> None:
         """``fast`` ends sessions and checkpoints; ``immediate`` is a crash (recovery on next start)."""
         if mode not in STOP_MODES:
             raise ValueError(f"mode must be one of {STOP_MODES}")
-        self._pg_ctl("-w", "-t", "60", "-m", mode, "stop")
+        self._pg_ctl("-w", "-t", str(int(budget(60))), "-m", mode, "stop")
 
     def restart(self, mode: str = "fast", *, down_s: float = 0.0) -> None:
         self.stop(mode)
-        time.sleep(down_s)
+        if down_s:
+            pass_time(down_s, reason="the outage itself is what the test is about")
         self.start()
 
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.rigs import rig_missing
+from tests.rigs.waiting import budget, wait_until
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class PtyPair:
     def unplug(self) -> None:
         """Make both ends vanish, as a USB-serial adapter pulled out would."""
         self.process.terminate()
-        self.process.wait(5)
+        self.process.wait(budget(5))
 
 
 def open_pty_pair(directory: Path) -> PtyPair:
@@ -36,12 +36,17 @@ def open_pty_pair(directory: Path) -> PtyPair:
         ["socat", f"pty,raw,echo=0,link={device}", f"pty,raw,echo=0,link={peer}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 5
-    while not (device.exists() and peer.exists()):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            rig_missing("socat did not create the pty pair")
-        time.sleep(0.01)
+
+    def linked() -> bool:
+        return proc.poll() is not None or (device.exists() and peer.exists())
+
+    try:
+        wait_until(linked, timeout_s=5, what="socat's pty links")
+    except AssertionError:
+        pass
+    if proc.poll() is not None or not (device.exists() and peer.exists()):
+        proc.kill()
+        rig_missing("socat did not create the pty pair")
     return PtyPair(str(device), str(peer), proc)
 
 
@@ -51,4 +56,4 @@ def serial_pty(tmp_path: Path) -> Iterator[PtyPair]:
     yield pair
     if pair.process.poll() is None:
         pair.process.terminate()
-        pair.process.wait(5)
+        pair.process.wait(budget(5))

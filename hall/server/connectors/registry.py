@@ -13,10 +13,10 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from config.plugins import targets_by_kind
 from hall.server.connectors.elicense import ELicenseLibrary
 from hall.server.core.security import Keyring
 from hall.server.domain.notifications import Notifier
@@ -61,12 +61,7 @@ class Choice:
 
 @cache
 def _plugins() -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        kind, _, name = ep.name.partition(".")
-        if kind in KINDS and name:
-            found.setdefault(kind, {})[name] = ep.value
-    return found
+    return targets_by_kind(ENTRY_POINT_GROUP, KINDS)
 
 
 def available(kind: str) -> dict[str, str]:

@@ -37,6 +37,10 @@ class ServerOptions:
     token_cache_s: float = field(default_factory=lambda: _env_float("HALL_TOKEN_CACHE_S", 1.0))
     # Failed authentications per client address per minute before it gets 429.
     auth_failures_per_min: int = 20
+    # The HTTP edge (hall.server.edge): a declared body above this is refused unread; an events socket
+    # silent for this long is closed and counted as a failed authentication.
+    max_body_bytes: int = 45 * 1024 * 1024
+    socket_auth_timeout_s: float = 5.0
     # Queue rules (defaults from the issue).
     max_recalls: int = 2
     reinstate_minutes: int = 30

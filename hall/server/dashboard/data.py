@@ -38,7 +38,7 @@ from hall.server.feedback.errors import NoteRequired
 from hall.server.feedback.followups import followup_view
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import FollowUpOut
-from hall.server.stats.service import queue_counts
+from hall.server.stats.service import queue_counts, unserved
 from hall.server.terminals.models import Terminal
 from hall.server.tickets.models import Ticket
 from hall.server.windows.models import Window
@@ -143,7 +143,7 @@ def overview(hall: HallContext) -> OverviewOut:
     return OverviewOut(now=now, hall_day=day, timezone=hall.options.timezone,
                        hall=HallNameOut(name_zh=hall.options.hall_name_zh, name_en=hall.options.hall_name_en),
                        totals=totals, categories=categories, windows=windows, terminals=terminals,
-                       followups=open_followups, recent=recent)
+                       followups=open_followups, recent=recent, unserved=unserved(hall))
 
 
 @router.get("/overview", response_model=OverviewOut)
@@ -169,10 +169,10 @@ def close(body: CloseIn, hall: HallDep, user: ManagerWrite, fid: int = FollowUpI
 
 
 def _session_ok(hall: HallContext, cookie: str) -> bool:
-    from hall.server.dashboard.auth import ROLES, _active_token
+    from hall.server.dashboard.auth import ROLES, live_session
 
     payload = read_session(hall, cookie)
-    row = _active_token(hall, payload["tid"]) if payload else None
+    row = live_session(hall, payload) if payload else None
     return row is not None and row.role in ROLES
 
 

@@ -16,13 +16,17 @@ from hall.server.events.hub import make_event
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["events"])
-_FIRST_MESSAGE_TIMEOUT_S = 5.0
 
 
-async def _first_message_token(ws: WebSocket) -> str | None:
+async def _first_message_token(ws: WebSocket, hall: HallContext, client: str) -> str | None:
+    """The token of the socket's first message. A socket silent past ``socket_auth_timeout_s`` counts as a
+    failed authentication of its address (so holding sockets open unauthenticated runs into the limit)."""
     try:
-        raw = await asyncio.wait_for(ws.receive_text(), _FIRST_MESSAGE_TIMEOUT_S)
-    except (TimeoutError, WebSocketDisconnect):
+        raw = await asyncio.wait_for(ws.receive_text(), hall.options.socket_auth_timeout_s)
+    except TimeoutError:
+        hall.auth_failures.fail(client)
+        return None
+    except WebSocketDisconnect:
         return None
     with contextlib.suppress(ValueError, AttributeError):
         msg = json.loads(raw)
@@ -36,8 +40,8 @@ async def _first_message_token(ws: WebSocket) -> str | None:
 async def events(ws: WebSocket) -> None:
     hall: HallContext = ws.app.state.hall
     await ws.accept()
-    token = ws.query_params.get("token") or await _first_message_token(ws)
     client = ws.client.host if ws.client else "?"
+    token = ws.query_params.get("token") or await _first_message_token(ws, hall, client)
     try:
         who = await asyncio.to_thread(authenticate, hall, token, client)
     except DomainError as exc:

@@ -40,9 +40,22 @@ class LiveCategoryOut(SnapshotCategoryOut):
     open_another_window: bool = False
 
 
+class UnservedOut(Out):
+    """A waiting ticket no open window can serve (docs/dashboard.md, "Nobody stranded")."""
+
+    number: str
+    category: str
+    reason: str  # line_closed, fallback_desk_closed, window_closed
+    waiting_s: int
+    open_window: int | None = None  # the window to open for it; None when no window serves it
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
 class LiveOut(Out):
     categories: list[LiveCategoryOut]
     windows: list[SnapshotWindowOut]
+    unserved: list[UnservedOut] = Field(default_factory=list)
 
 
 class ReportRowOut(Out):

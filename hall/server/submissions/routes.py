@@ -39,7 +39,7 @@ from hall.server.submissions.schemas import (
 )
 from hall.server.submissions.uploads import Part, blob_path
 from hall.server.submissions.views import detail as detail_view
-from hall.server.submissions.views import view
+from hall.server.submissions.views import view, without_free_text
 
 router = APIRouter(tags=["submissions"], responses={**ERRORS, 413: ERRORS[422], 415: ERRORS[422]})
 _MULTIPART = {"requestBody": {"content": {"multipart/form-data": {"schema": {
@@ -90,11 +90,17 @@ def lookup(body: LookupIn, hall: HallDep, who: TerminalRole) -> LookupOut:
     return LookupOut(id_masked=person.masked, items=items)
 
 
+# Roles that see staff notes in a case's progress (terminals get the case without them).
+_STAFF = frozenset({"clerk", "counter", "manager", "admin"})
+
+
 @router.get("/submissions/{code}", response_model=SubmissionOut)
 def progress(code: str, hall: HallDep, who: TerminalRole) -> SubmissionOut:
-    """Progress by registration code or the terminal's local (offline) code; no personal data."""
+    """Progress by registration code or the terminal's local (offline) code; no personal data, and for a
+    terminal no free text either (clerks' notes may name people): status, dates, what is missing."""
     with hall.db.read() as s:
-        return view(s, svc.find(s, code))
+        out = view(s, svc.find(s, code))
+    return out if who.role in _STAFF else without_free_text(out)
 
 
 @router.get("/submissions", response_model=list[SubmissionDetailOut])
@@ -153,7 +159,10 @@ def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
     if blob is None or not path.exists():
         raise FileNotFound()
     audit.record_now(hall, who, "material.open", f"submission {owner or '-'}", f"file {sha256[:16]}")
-    return FileResponse(path, media_type=blob.content_type)
+    # A download, never a page: the browser must neither sniff the bytes nor show them inline.
+    ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(blob.content_type, "bin")
+    return FileResponse(path, media_type=blob.content_type, headers={
+        "X-Content-Type-Options": "nosniff", "Content-Disposition": f'attachment; filename="{sha256}.{ext}"'})
 
 
 @router.post("/elicenses/query", response_model=ELicensesOut)

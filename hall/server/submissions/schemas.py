@@ -7,11 +7,11 @@ fields) and :class:`SubmissionDetailOut` (the clerk's, with the applicant's name
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from hall.server.core.schemas import DbId, In, IsoTime, Out
+from hall.server.core.schemas import CodeText, DbId, FreeText, In, IsoTime, Out
 from hall.server.identity.schemas import ProofIn
 
 StatusName = Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
@@ -19,8 +19,8 @@ StatusName = Literal["submitted", "accepted", "supplement_required", "in_review"
 
 
 class MaterialIn(In):
-    requirement: str = Field(min_length=1, max_length=64)
-    file: str | None = Field(default=None, max_length=64)
+    requirement: Annotated[str, CodeText] = Field(min_length=1, max_length=64)
+    file: Annotated[str | None, CodeText] = Field(default=None, max_length=64)
     elicense: bool = False
     waive_until: date | None = None
 
@@ -28,33 +28,33 @@ class MaterialIn(In):
 class SubmissionIn(In):
     """The ``data`` part of ``POST /submissions`` (JSON); files come as parts named by ``materials[].file``."""
 
-    item_code: str = Field(min_length=1, max_length=32)
+    item_code: Annotated[str, CodeText] = Field(min_length=1, max_length=32)
     id_number: str = Field(min_length=15, max_length=18, repr=False)
     name: str = Field(default="", max_length=64, repr=False)
     form: dict[str, Any] = Field(default_factory=dict, repr=False)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=60)
     ticket_id: DbId | None = None
-    local_code: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-    terminal_id: str | None = Field(default=None, max_length=32)
+    local_code: Annotated[str | None, CodeText] = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
     # How the applicant proved who they are (an application in a person's name needs it).
     proof: ProofIn | None = None
 
 
 class StatusIn(In):
     status: StatusName
-    note: str = Field(default="", max_length=500)
+    note: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class VerdictIn(In):
     id: DbId
     verdict: Literal["accepted", "missing", "pending"]
-    note: str = Field(default="", max_length=200)
+    note: Annotated[str, FreeText] = Field(default="", max_length=200)
 
 
 class ReviewIn(In):
     materials: list[VerdictIn] = Field(default_factory=list, max_length=60)
     status: StatusName | None = None
-    note: str = Field(default="", max_length=500)
+    note: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class LookupIn(In):

@@ -73,3 +73,22 @@ def render(sub: Any, item: Any, history: Sequence[Any], mats: Sequence[Any], nam
         legal_due=sub.legal_due, promised_due=sub.promised_due, created_at=sub.created_at,
         history=[HistoryOut(status=h.status, at=h.at, actor=h.actor, note=h.note) for h in history],
         materials=[_material(m, names) for m in mats])
+
+
+def _missing_for_terminal(entry: Any) -> Any:
+    """A missing-list entry without the clerk's note (the counter's entries carry it in their texts)."""
+    if not isinstance(entry, dict) or entry.get("source") != "counter":
+        return entry
+    name = str(entry.get("name") or entry.get("requirement") or "")
+    return {**entry, "zh": f"{name}：窗口核验未通过",
+            "en": f"{entry.get('requirement', '')}: not accepted at the counter"}
+
+
+def without_free_text(out: SubmissionOut) -> SubmissionOut:
+    """A case as a terminal may see it: history without notes or actors, materials without notes or
+    reviewers, the missing list without the clerk's notes."""
+    return out.model_copy(update={
+        "history": [h.model_copy(update={"note": "", "actor": ""}) for h in out.history],
+        "materials": [m.model_copy(update={"note": None, "reviewed_by": None}) for m in out.materials],
+        "missing": [_missing_for_terminal(entry) for entry in out.missing],
+    })

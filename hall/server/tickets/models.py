@@ -47,7 +47,9 @@ class Ticket(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Order within the queue: issue time, moved to the head on reinstatement.
     queue_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The first call (waits and reports count to it); the latest call after it is recalled_at.
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -21,6 +21,7 @@ from hall.server.tickets import transitions
 from hall.server.tickets.errors import BadTerminalClock
 from hall.server.tickets.schemas import ExplanationOut, FollowOut, NotifyIn, TicketIn, TicketOut, TransferIn
 from hall.server.windows import service as wsvc
+from hall.server.windows.errors import ForceNeedsManager
 
 router = APIRouter(tags=["tickets"], responses=ERRORS)
 
@@ -86,8 +87,11 @@ def reinstate(ticket_id: IdPath, hall: HallDep, who: ClerkRole, key: IdemKey = N
 def transfer(ticket_id: IdPath, body: TransferIn, hall: HallDep, who: ClerkRole, key: IdemKey = None
              ) -> JSONResponse:
     def action(tx: Tx) -> tuple[int, Any]:
-        t = wsvc.transfer(hall, tx, ticket_id, category=body.category, window=body.window)
+        if body.force and who.role not in ("manager", "admin"):
+            raise ForceNeedsManager()
+        t = wsvc.transfer(hall, tx, ticket_id, category=body.category, window=body.window, force=body.force)
         where = f"category {body.category}" if body.category else f"window {body.window}"
+        where += " (forced)" if body.force else ""
         audit.record(tx.session, who, "ticket.transfer", f"ticket {t.number}", f"to {where}")
         return 200, svc.dump(svc.view(hall, tx.session, t, place=False))
 

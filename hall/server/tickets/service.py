@@ -107,7 +107,8 @@ def _answer(hall: HallContext, p: Plan, w: Written, ahead_of: Callable[[NewTicke
         ahead = max(0, w.waiting - 1)
     else:
         ahead = ahead_of(p.ticket, w)
-    return answer(p.ticket, w, ahead=ahead, estimate=queue.estimate(hall, p.ticket.category, ahead))
+    return answer(p.ticket, w, ahead=ahead, estimate=queue.estimate_for(
+        hall, category=p.ticket.category, priority=p.ticket.priority, target_window=None, ahead=ahead))
 
 
 def issue(hall: HallContext, unit: Unit, p: Plan, *,
@@ -188,7 +189,8 @@ def _accept_offline(hall: HallContext, tx: Tx, req: TicketIn, now: datetime,
         raise written
     assert isinstance(written, Written)
     ahead = _ahead_in(hall, tx, now)(ticket, written) if ticket.status == "waiting" else 0
-    out = answer(ticket, written, ahead=ahead, estimate=queue.estimate(hall, cat.code, ahead))
+    out = answer(ticket, written, ahead=ahead, estimate=queue.estimate_for(
+        hall, category=cat.code, priority=priority, target_window=None, ahead=ahead))
     announce(tx, out)
     return 201, out.model_copy(update={"issue_time_basis": when.basis.value,
                                        "terminal_clock_offset_s": when.offset_s})
@@ -203,8 +205,10 @@ def view(hall: HallContext, session: Session, t: Ticket, *, place: bool = True) 
     return TicketOut(
         id=t.id, number=t.number, category=t.category, status=t.status, source=t.source, priority=t.priority,
         hall_day=t.hall_day, window=t.window, waiting_ahead=ahead,
-        estimated_wait_s=queue.estimate(hall, t.category, ahead) if ahead is not None else None,
-        issued_at=t.issued_at, called_at=t.called_at, call_count=t.call_count, offline_number=t.offline_number,
+        estimated_wait_s=queue.estimate_for(hall, category=t.category, priority=t.priority,
+                                            target_window=t.target_window, ahead=ahead) if ahead is not None else None,
+        issued_at=t.issued_at, called_at=t.called_at, recalled_at=t.recalled_at, call_count=t.call_count,
+        offline_number=t.offline_number,
         terminal_id=t.terminal_id, id_masked=t.id_masked, appointment_id=t.appointment_id,
         submission_id=t.submission_id, transferred_from=t.transferred_from, target_window=t.target_window,
         public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at)

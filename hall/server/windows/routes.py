@@ -16,6 +16,7 @@ from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, WindowNo
 from hall.server.core.schemas import ERRORS
+from hall.server.stats.service import refresh_estimates
 from hall.server.tickets import service as tickets
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.schemas import TicketOut
@@ -60,6 +61,7 @@ def put_window(window: WindowNo, body: WindowIn, hall: HallDep, who: ManagerRole
         audit.record(tx.session, who, "window.configure", f"window {window}", ",".join(body.categories))
         out = svc.window_out(w)
         tx.emit("window.changed", out.model_dump(mode="json"))
+    refresh_estimates(hall)
     return out
 
 
@@ -101,7 +103,10 @@ def _set(hall: HallContext, window: int, who: Principal, action: str, *, status:
          clerk: str | None = None) -> WindowOut:
     with hall.unit() as tx:
         audit.record(tx.session, who, action, f"window {window}", reason)
-        return svc.set_status(hall, tx, window, status=status, reason=reason, clerk=clerk)
+        out = svc.set_status(hall, tx, window, status=status, reason=reason, clerk=clerk)
+    # Which windows are open decides every estimate (and who is stranded): not a snapshot period later.
+    refresh_estimates(hall)
+    return out
 
 
 @router.post("/windows/{window}/open", response_model=WindowOut)

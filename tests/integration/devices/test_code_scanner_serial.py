@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from devices.code_scanner.serial_scanner import SerialCodeScanner
 from devices.errors import DeviceConfigError, DeviceOffline
 from devices.status import Health
 from tests.rigs.serial_pty import PtyPair, open_pty_pair
+from tests.rigs.waiting import budget, poll_pause, wait_until
 from tests.unit.devices.scanner_contract import Collector, ScannerContract
 
 
@@ -22,7 +22,7 @@ class TestSerialScannerOnPty(ScannerContract):
     @pytest.fixture(autouse=True)
     def _pty(self, serial_pty: PtyPair) -> Iterator[None]:
         self.pair = serial_pty
-        self.peer = serial.Serial(serial_pty.peer, timeout=1)
+        self.peer = serial.Serial(serial_pty.peer, timeout=budget(1))
         yield
         self.peer.close()
 
@@ -41,11 +41,11 @@ def test_configured_terminators(serial_pty: PtyPair, terminator: str, suffix: by
     collector = Collector()
     scanner.subscribe(collector)
     scanner.open()
-    with serial.Serial(serial_pty.peer, timeout=1) as peer:
+    with serial.Serial(serial_pty.peer, timeout=budget(1)) as peer:
         for part in (b"RC-20", b"24-0001" + suffix + b"A0", b"23" + suffix):  # split across writes
             peer.write(part)
             peer.flush()
-            time.sleep(0.02)
+            poll_pause(0.02)
         codes = collector.wait_codes(2)
     scanner.close()
     assert [c.text for c in codes] == ["RC-2024-0001", "A023"]
@@ -59,17 +59,11 @@ def test_unplug_goes_offline_and_replug_comes_back(tmp_path: Path) -> None:
     scanner.open()
     try:
         pair.unplug()
-        deadline = time.monotonic() + 8
-        while scanner.status().health is not Health.OFFLINE and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert scanner.status().health is Health.OFFLINE
+        wait_until(lambda: scanner.status().health is Health.OFFLINE, timeout_s=8, what="the scanner offline")
         replugged = open_pty_pair(tmp_path)  # same link names, as udev gives the same name back
         try:
-            deadline = time.monotonic() + 10
-            while scanner.status().health is not Health.OK and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert scanner.status().health is Health.OK
-            with serial.Serial(replugged.peer, timeout=1) as peer:
+            wait_until(lambda: scanner.status().health is Health.OK, timeout_s=10, what="the scanner back")
+            with serial.Serial(replugged.peer, timeout=budget(1)) as peer:
                 peer.write(b"BACK-1\r")
                 peer.flush()
                 assert [c.text for c in collector.wait_codes(1)] == ["BACK-1"]

@@ -20,6 +20,7 @@ from devices.printer.testpage import print_test_page
 from devices.twins.printer.capture_device import CaptureDevice, CaptureServer, SerialCaptureServer
 from tests.rigs import free_port
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget
 from tests.unit.devices.printer_contract import PrinterContract
 from tests.unit.devices.printer_samples import samples
 
@@ -142,7 +143,7 @@ def test_capture_printer_process_on_the_network(tmp_path: Path) -> None:
         assert (tmp_path / "job-0001.bin").read_bytes() == render(doc)
     finally:
         proc.terminate()
-        proc.wait(5)
+        proc.wait(budget(5))
 
 
 def test_usb_printer_not_plugged_in_is_offline() -> None:

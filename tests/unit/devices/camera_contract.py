@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -12,6 +11,7 @@ from devices.camera.protocol import Camera, Frame
 from devices.errors import DeviceError, DeviceOffline
 from devices.status import Health
 from devices.worker import DeviceEvent
+from tests.rigs.waiting import wait_until
 
 
 class CameraContract:
@@ -66,12 +66,8 @@ class CameraContract:
 
 
 def wait_for(predicate: Callable[[], bool], timeout_s: float = 8.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+    """:func:`tests.rigs.waiting.wait_until` with this module's budget (8 s on an idle machine)."""
+    return bool(wait_until(predicate, timeout_s=timeout_s))
 
 
 def assert_reconnects(camera: Camera, make_source_appear: Callable[[], object]) -> None:

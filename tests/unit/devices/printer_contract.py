@@ -16,6 +16,7 @@ from devices.printer.render import render
 from devices.status import Health
 from devices.twins.printer.capture_device import CaptureDevice
 from devices.worker import DeviceEvent
+from tests.rigs.waiting import budget
 from tests.unit.devices.printer_samples import samples
 
 
@@ -36,7 +37,7 @@ class Events:
             return [e.name for e in self.seen]
 
     def wait_for(self, name: str, timeout_s: float = 5.0) -> DeviceEvent:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + budget(timeout_s)
         with self._cond:
             while time.monotonic() < deadline:
                 for e in self.seen:

@@ -11,6 +11,7 @@ import pytest
 from devices.code_scanner.protocol import CODE_SCANNED, CodeScanner, ScannedCode
 from devices.status import Health
 from devices.worker import DeviceEvent
+from tests.rigs.waiting import budget, pass_time
 
 
 class Collector:
@@ -30,7 +31,7 @@ class Collector:
             self._changed.notify_all()
 
     def wait_codes(self, n: int, timeout_s: float = 8.0) -> list[ScannedCode]:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + budget(timeout_s)
         with self._changed:
             while len(self.codes) < n and time.monotonic() < deadline:
                 self._changed.wait(0.05)
@@ -74,7 +75,7 @@ class ScannerContract:
         scanner, collector = opened
         self.show(scanner, "BK20240518-0042")
         codes = collector.wait_codes(1)
-        time.sleep(0.5)  # a camera keeps seeing it, a line scanner may repeat: still one event
+        pass_time(0.5, reason="a camera keeps seeing it, a line scanner may repeat: still one event")
         assert collector.codes == [ScannedCode(self.expected_type, "BK20240518-0042")], codes
 
     def test_a_different_code_comes_through_and_chinese_survives(
@@ -95,7 +96,7 @@ class ScannerContract:
             self.show(scanner, "RC-1")
             collector.wait_codes(1)
             self.hide(scanner)
-            time.sleep(0.6)
+            pass_time(0.6, reason="past the 0.3 s debounce window")
             self.show(scanner, "RC-1")
             assert [c.text for c in collector.wait_codes(2)][:2] == ["RC-1", "RC-1"]
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from devices.camera.capture import capture_frame_json
@@ -12,6 +11,7 @@ from devices.doc_camera.capture import capture_page_json
 from devices.twins.camera.file_camera import FileCamera
 from devices.twins.code_scanner.simulated import SimulatedCodeScanner
 from devices.twins.doc_camera.file_doc_camera import FileDocCamera
+from tests.rigs.waiting import budget, wait_until
 from tests.unit.devices.code_images import in_frame, qr
 from tests.unit.devices.images import read_image
 
@@ -35,13 +35,11 @@ def test_scan_once_waits_for_the_first_code() -> None:
     scanner = SimulatedCodeScanner()
 
     def citizen_shows_a_code() -> None:
-        deadline = time.monotonic() + 10
-        while not scanner.status().ok and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: scanner.status().ok, timeout_s=10, what="the scanner open")
         scanner.present_image(in_frame(qr("WAITED-1")))
 
     shower = threading.Thread(target=citizen_shows_a_code)
     shower.start()
-    assert scan_once_json(scanner, timeout_s=10) == [{"type": "qr", "text": "WAITED-1"}]
-    shower.join(10)
+    assert scan_once_json(scanner, timeout_s=budget(10)) == [{"type": "qr", "text": "WAITED-1"}]
+    shower.join(budget(10))
     assert scan_once_json(SimulatedCodeScanner(), timeout_s=0.2) == []

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from devices.code_scanner.keyboard_scanner import KeyboardWedgeScanner, WedgeDetector
 from devices.code_scanner.protocol import ScannedCode
 from devices.worker import DeviceEvent
+from tests.rigs.waiting import budget
 
 
 def burst(detector: WedgeDetector, text: str, *, start: float, gap: float) -> tuple[list[ScannedCode], str]:
@@ -93,7 +94,7 @@ def test_device_emits_code_scanned_on_its_worker_and_debounces() -> None:
             for ch in "RC-000123\r":
                 assert scanner.feed(ch, t) == ""
                 t += 0.005
-        assert got.wait(5)
+        assert got.wait(budget(5))
         scanner.close()
     finally:
         scanner.close()

@@ -12,7 +12,6 @@ import io
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ import pytest
 
 from hall.client.errors import HallUnreachable
 from hall.client.http import KEEPALIVE_EXPIRY_S, HallClient
+from tests.rigs.waiting import pass_time
 
 
 @dataclass
@@ -120,7 +120,7 @@ def test_idle_connections_are_let_go_before_the_servers_timeout(server: RacingSe
     assert KEEPALIVE_EXPIRY_S < 5  # below uvicorn's default and the usual proxies' idle timeouts
     with HallClient(server.url, "t", read_timeout=3, keepalive_expiry_s=0.2) as client:
         client.request("GET", "/health")
-        time.sleep(0.4)
+        pass_time(0.4, reason="the idle connection outlives its 0.2 s keep-alive expiry")
         assert client.request("GET", "/health")["connection"] == 2
     # Only the expiry made the new connection: the dropped second request never happened.
     assert [c for c, _, _ in server.requests] == [1, 2]

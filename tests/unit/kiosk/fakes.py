@@ -173,8 +173,9 @@ class FakeTerminal:
     def rate(self, *, level: int, reasons: list[str], comment: str, target: str) -> None:
         self.calls.append(("rate", {"level": level, "reasons": reasons, "comment": comment, "target": target}))
 
-    def help_call(self, *, reason: str, detail: str = "") -> None:
+    def help_call(self, *, reason: str, detail: str = "") -> bool:
         self.calls.append(("help_call", {"reason": reason, "detail": detail}))
+        return self.online  # the outbox delivers at once only while the server is reachable
 
     def is_online(self) -> bool:
         return self.online

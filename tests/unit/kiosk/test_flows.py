@@ -438,3 +438,10 @@ def test_every_flow_starts_and_goes_home(flow: str) -> None:
     assert v.screen != "busy"
     k.tap("home")
     assert k.view.screen == "home"
+
+
+def test_help_call_made_offline_says_it_is_queued_not_that_staff_are_coming() -> None:
+    k = Kiosk()
+    k.ctx.terminal.online = False
+    v = k.tap("help")
+    assert v.data["key"] == "help.queued" and ("help_call", {"reason": "help", "detail": ""}) in k.ctx.terminal.calls

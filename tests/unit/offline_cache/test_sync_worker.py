@@ -6,8 +6,8 @@ the real server and real faults are exercised in tests/integration/test_offline_
 
 from __future__ import annotations
 
+import contextlib
 import threading
-import time
 from collections import deque
 
 import pytest
@@ -18,6 +18,7 @@ from offline_cache.sender import Delivered, Outcome, Outgoing, Rejected, RetryLa
 from offline_cache.states import State
 from offline_cache.store import Outbox
 from offline_cache.sync import SyncOptions, SyncWorker, backoff_s
+from tests.rigs.waiting import budget, pass_time, poll_pause, wait_until
 from tests.unit.offline_cache.conftest import OutboxFactory
 
 
@@ -72,7 +73,7 @@ def test_conflicts_retry_a_few_times_then_die(outbox: Outbox, clock: object) -> 
     key = outbox.add("rating", {}).key
     worker = _worker(outbox, server, retry_base_s=0.001, retry_cap_s=0.001)
     for _ in range(3):
-        time.sleep(0.002)
+        poll_pause(0.002)
         clock.advance(1)  # type: ignore[attr-defined]
         worker.drain_once()
     assert outbox.get(key).state is State.DEAD
@@ -112,15 +113,17 @@ def test_worker_thread_survives_failures_and_drains(outbox: Outbox) -> None:
     worker = _worker(outbox, server, probe_interval_s=0.05, idle_probe_s=0.05)
     worker.start()
     try:
-        deadline = time.monotonic() + 5
-        while worker.last_error is None and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: worker.last_error is not None, timeout_s=5, what="the worker's failure")
         assert worker.last_error == "RuntimeError" and worker.alive
         outbox.resume()  # the failed batch was left in flight, as after a crash
         server.explode = False
-        while outbox.stats().counts["acked"] < 3 and time.monotonic() < deadline:
+
+        def acked() -> bool:
             worker.kick()
-            time.sleep(0.01)
+            return outbox.stats().counts["acked"] >= 3
+
+        with contextlib.suppress(AssertionError):  # the assertion below says what is missing
+            wait_until(acked, timeout_s=5, what="three records acknowledged", interval_s=0.01, max_interval_s=0.01)
         assert all(outbox.get(k).state is State.ACKED for k in keys)
     finally:
         worker.stop()
@@ -149,13 +152,12 @@ def test_returning_server_is_noticed_and_backlog_drained(outbox: Outbox) -> None
     worker.link.add_listener(on_link)
     worker.start()
     try:
-        time.sleep(0.2)
+        pass_time(0.2, reason="several probes while the server is down: nothing may be sent")
         assert worker.link.online is False and outbox.stats().backlog == 5
         server.up = True
-        assert seen.wait(2)
-        deadline = time.monotonic() + 5
-        while outbox.stats().backlog and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert seen.wait(budget(2))
+        with contextlib.suppress(AssertionError):  # the assertion below says what is missing
+            wait_until(lambda: not outbox.stats().backlog, timeout_s=5, what="the backlog drained")
         assert server.sent == keys  # creation order
     finally:
         worker.stop()

@@ -10,6 +10,7 @@ from pathlib import Path
 from devices.twins.voice.wav_writer import WavFileVoice
 from hall.display.announcer import AnnouncementQueue, Announcer, Job
 from hall.display.board import CallEntry
+from tests.rigs.waiting import budget
 
 
 def entry(number: str, window: int, *, recall: bool = False) -> CallEntry:
@@ -54,7 +55,7 @@ def test_wav_twin_announces_twice_and_recall_again_without_overlap(tmp_path: Pat
         announcer.push(entry("A023", 5))
         announcer.push(entry("B001", 3))
         announcer.push(entry("A023", 5, recall=True))
-        assert all_done.wait(30)
+        assert all_done.wait(budget(30))
     finally:
         voice.close()
     records = [json.loads(line) for line in (tmp_path / "announcements.jsonl").read_text("utf-8").splitlines()]

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 
 from hall.qtkit.bridge import DeviceHub
 from hall.qtkit.window import TerminalWindow
+from tests.rigs.waiting import budget, qt_wait_until
 
 
 class Recorder(TerminalWindow):
@@ -31,7 +32,7 @@ class Recorder(TerminalWindow):
 def _from_another_thread(fn: Any, *args: Any) -> None:
     t = threading.Thread(target=fn, args=args, name="socket-stand-in")
     t.start()
-    t.join(10)
+    t.join(budget(10))
 
 
 def test_events_and_online_state_arrive_on_the_gui_thread(qtbot: Any) -> None:
@@ -40,7 +41,7 @@ def test_events_and_online_state_arrive_on_the_gui_thread(qtbot: Any) -> None:
     _from_another_thread(win.bridge.on_state, True)
     _from_another_thread(win.bridge.on_event, {"type": "ticket.called"})
     _from_another_thread(win.bridge.on_state, False)
-    qtbot.waitUntil(lambda: len(win.events_seen) == 1 and len(win.states) == 2)
+    qt_wait_until(qtbot, lambda: len(win.events_seen) == 1 and len(win.states) == 2)
     assert [s for s, _ in win.states] == [True, False]
     assert win.events_seen[0][0] == "ticket.called"
     threads = [t for _, t in win.events_seen] + [t for _, t in win.states]
@@ -81,7 +82,7 @@ def test_device_events_and_the_outbox_state_reach_the_gui_thread(qtbot: Any) -> 
     hub.online.connect(controller.set_online)
     _from_another_thread(hub.listener("id_card"), Event())
     _from_another_thread(hub.on_state, 0)
-    qtbot.waitUntil(lambda: len(controller.seen) == 2)
+    qt_wait_until(qtbot, lambda: len(controller.seen) == 2)
     assert controller.seen[0] == ("id_card", "card_placed", {"masked": "110101********1234"},
                                   threading.main_thread())
     assert controller.seen[1] == (False, threading.main_thread())

@@ -12,6 +12,7 @@ import pytest
 
 from hall.client import HallTimeout
 from hall.qtkit.ops import Runner
+from tests.rigs.waiting import budget, qt_wait_until
 
 
 @pytest.fixture
@@ -33,11 +34,11 @@ def test_success_and_failure_callbacks_arrive_on_the_gui_thread(qtbot: Any, runn
 
     runner.op(work).success(lambda r: seen.update(result=r, ok_thread=threading.current_thread())).run()
     runner.op(broken).failure(lambda e: seen.update(error=e, failed_thread=threading.current_thread())).run()
-    qtbot.waitUntil(lambda: "result" in seen and "error" in seen)
+    qt_wait_until(qtbot, lambda: "result" in seen and "error" in seen)
     assert seen["result"] == 42 and isinstance(seen["error"], HallTimeout)
     assert seen["work_thread"] is not threading.main_thread()
     assert seen["ok_thread"] is threading.main_thread() and seen["failed_thread"] is threading.main_thread()
-    qtbot.waitUntil(lambda: runner.pending == 0)
+    qt_wait_until(qtbot, lambda: runner.pending == 0)
 
 
 def test_a_failure_no_callback_handles_is_logged_by_its_code_only(qtbot: Any, runner: Runner,
@@ -48,7 +49,7 @@ def test_a_failure_no_callback_handles_is_logged_by_its_code_only(qtbot: Any, ru
     with caplog.at_level(logging.WARNING, logger="hall.qtkit.ops"):
         runner.op(broken).run()
         runner.fire(broken)
-        qtbot.waitUntil(lambda: runner.pending == 0)
+        qt_wait_until(qtbot, lambda: runner.pending == 0)
     failures = [r.getMessage() for r in caplog.records if r.name == "hall.qtkit.ops"]
     assert failures == ["background call failed: hall.timeout"] * 2
     assert "110101199003071233" not in caplog.text
@@ -63,9 +64,9 @@ def test_a_broken_callback_is_logged_and_the_next_op_still_runs(qtbot: Any, runn
 
     with caplog.at_level(logging.ERROR, logger="hall.qtkit.ops"):
         runner.op(lambda: "first").success(explode).run()
-        qtbot.waitUntil(lambda: runner.pending == 0)
+        qt_wait_until(qtbot, lambda: runner.pending == 0)
         runner.op(lambda: "second").success(results.append).run()
-        qtbot.waitUntil(lambda: results == ["second"])
+        qt_wait_until(qtbot, lambda: results == ["second"])
     broken = [r for r in caplog.records if r.getMessage() == "callback failed"]
     # The suite's redaction filter (config.logsetup), once installed, turns exc_info into redacted exc_text.
     assert len(broken) == 1
@@ -80,7 +81,7 @@ def test_submit_and_fire_take_callbacks_the_kiosk_way(qtbot: Any, runner: Runner
     got: list[Any] = []
     runner.submit(lambda: 7, got.append, got.append)
     runner.fire(lambda: got.append("fired"))
-    qtbot.waitUntil(lambda: runner.pending == 0 and len(got) == 2)
+    qt_wait_until(qtbot, lambda: runner.pending == 0 and len(got) == 2)
     assert sorted(map(str, got)) == ["7", "fired"]
 
 
@@ -92,16 +93,16 @@ def test_nothing_runs_after_shutdown(qtbot: Any) -> None:
 
     def first() -> str:
         ran.append("first")
-        release.wait(10)
+        release.wait(budget(10))
         return "first"
 
     runner.op(first).success(called_back.append).run()
     runner.op(lambda: ran.append("queued")).success(called_back.append).run()  # behind ``first``: never starts
-    qtbot.waitUntil(lambda: ran == ["first"])
+    qt_wait_until(qtbot, lambda: ran == ["first"])
     runner.shutdown()
     runner.op(lambda: ran.append("late")).success(called_back.append).run()  # after shutdown: never starts
     release.set()
-    qtbot.waitUntil(lambda: runner.pending == 0)
+    qt_wait_until(qtbot, lambda: runner.pending == 0)
     assert runner.closed
     assert ran == ["first"]
     assert called_back == []  # the in-flight call finished, but its window is going away: no callback

@@ -89,7 +89,7 @@ def test_code_fields_refuse_personal_numbers(hall_server: HallServer) -> None:
 def test_progress_by_code_gives_terminals_no_free_text(hall_server: HallServer) -> None:
     s = hall_server
     sub = _api(s, "POST", "/submissions", "terminal",
-               data={"data": json.dumps({"item_code": "A-004", "id_number": ID})}).json()
+               data={"data": json.dumps({"item_code": "A-004", "id_number": ID, "proof": card_proof(ID)})}).json()
     note = "材料复印件不清楚，张老师已电话联系"
     assert _api(s, "POST", f"/submissions/{sub['code']}/status", "clerk",
                 json={"status": "rejected", "note": note}).status_code == 200

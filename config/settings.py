@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from devices.camera.settings import CameraSettings
 from devices.code_scanner.settings import CodeScannerSettings
 from devices.doc_camera.settings import DocCameraSettings
+from devices.face_verifier.settings import FaceVerifierSettings
 from devices.id_card.settings import IdCardSettings
 from devices.printer.settings import PrinterSettings
 from devices.ss_card.settings import SsCardSettings
@@ -90,6 +91,9 @@ class ServerSettings(_Table):
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
     http: ServerHttpSettings = ServerHttpSettings()
     limits: LimitSettings = LimitSettings()
+    # Shared key of the provincial face verification service (人证比对): its signed decisions prove
+    # identity here. Empty = face matches are not accepted as proof (docs/kiosk.md, identity rules).
+    face_service_key: str = Field(default="", max_length=256, repr=False)
 
 
 class QueueSettings(_Table):
@@ -170,6 +174,7 @@ class DevicesSettings(_Table):
     doc_camera: DocCameraSettings = DocCameraSettings()
     printer: PrinterSettings = PrinterSettings()
     voice: VoiceSettings = VoiceSettings()
+    face_verifier: FaceVerifierSettings = FaceVerifierSettings()
 
 
 class CacheSettings(_Table):

@@ -15,7 +15,13 @@ from typing import Any
 from config.privacy import redact
 from hall.qtkit.bridge import DeviceHub
 from hall.qtkit.ops import Runner
-from kiosk.adapters.devices import DocCameraPortAdapter, KioskDevices, PrinterPortAdapter, VoicePortAdapter
+from kiosk.adapters.devices import (
+    DocCameraPortAdapter,
+    FaceVerifierPortAdapter,
+    KioskDevices,
+    PrinterPortAdapter,
+    VoicePortAdapter,
+)
 from kiosk.adapters.hall import HallAdapter
 from kiosk.adapters.terminal import TerminalAdapter
 from kiosk.controller import KioskController
@@ -54,6 +60,7 @@ class KioskServices:
         self.doc_camera = DocCameraPortAdapter(self.devices)
         self.voice = VoicePortAdapter(self.devices)
         self.face = FaceFeed(self.devices)
+        self.face_verifier = FaceVerifierPortAdapter(self.devices)
         self.recent_events: collections.deque[str] = collections.deque(maxlen=30)
         self.errors = RecentErrors()
         logging.getLogger().addHandler(self.errors)
@@ -177,7 +184,8 @@ def heartbeat_devices(statuses: dict[str, Any]) -> list[dict[str, str]]:
 def build_machine(settings: Any, services: KioskServices) -> KioskMachine:
     k = settings.kiosk
     ctx = FlowContext(session=Session(), hall=services.hall, terminal=services.terminal, printer=services.printer,
-                      doc_camera=services.doc_camera, voice=services.voice, timezone=settings.hall.timezone,
+                      doc_camera=services.doc_camera, voice=services.voice,
+                      face=getattr(services, "face_verifier", None), timezone=settings.hall.timezone,
                       elderly=k.elderly_mode, lang=k.language, paper_mm=settings.devices.printer.paper_mm,
                       terminal_id=settings.terminal.id, hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       fallback_category=k.fallback_category)

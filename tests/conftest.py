@@ -37,6 +37,7 @@ pytest_plugins = [
     "tests.rigs.qt",
     "tests.rigs.x11",
     "tests.rigs.sdk_twin",
+    "tests.rigs.wlt",
 ]
 
 

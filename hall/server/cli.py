@@ -40,7 +40,7 @@ def options_from(settings: Settings) -> ServerOptions:
                          reinstate_minutes=q.reinstate_minutes, elderly_age=q.elderly_age,
                          daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,
                          notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
-                         aging_minutes=q.aging_minutes,
+                         aging_minutes=q.aging_minutes, face_service_key=settings.server.face_service_key,
                          max_body_bytes=settings.server.http.max_body_mb * 1024 * 1024,
                          socket_auth_timeout_s=settings.server.http.socket_auth_timeout_s,
                          connectors={kind: {"driver": c.driver, **c.options()}

@@ -199,20 +199,22 @@ class HallAdapter:
                            fee_zh=fees, fee_en=str(i.get("fees_en") or fees),
                            commitment_allowed=bool(i.get("commitment_allowed")), form=STANDARD_FORM)
 
-    def elicenses(self, id_number: str) -> set[str]:
+    def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]:
         try:
-            rows = self.client.request("POST", "/elicenses/query", json={"id_number": id_number})
+            rows = self.client.request("POST", "/elicenses/query", json={"id_number": id_number, "proof": proof})
         except HallError as exc:
             raise _translate(exc) from exc
         items = rows.get("licenses", rows) if isinstance(rows, dict) else rows
         return {str(r.get("type")) for r in items or [] if r.get("type")}
 
-    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]:
+    def cases(self, *, id_number: str | None = None, code: str | None = None,
+              proof: dict[str, Any] | None = None) -> list[Case]:
         try:
             if code:
                 rows = [self.client.request("GET", f"/submissions/{code}")]
             else:
-                rows = self.client.request("POST", "/submissions/lookup", json={"id_number": id_number})
+                rows = self.client.request("POST", "/submissions/lookup", json={"id_number": id_number,
+                                                                               "proof": proof})
         except HallError as exc:
             err = _translate(exc)
             if isinstance(err, NotFound):
@@ -240,4 +242,5 @@ class HallAdapter:
             found = self.client.request("POST", "/identity/service-code", json={"code": text})
         except HallError as exc:
             raise _translate(exc) from exc
-        return {"id_number": str(found.get("id_number", "")), "name": str(found.get("name", ""))}
+        return {"id_number": str(found.get("id_number", "")), "name": str(found.get("name", "")),
+                "proof": str(found.get("proof", ""))}

@@ -181,7 +181,7 @@ class TerminalAdapter:
             files.append(Attachment(data=s.signature, name="commitment.png", content_type="image/png", part="sig"))
             materials.append({"requirement": "commitment_signature", "file": "sig"})
         body = {"item_code": s.item_code, "id_number": s.id_number, "name": s.name, "form": form,
-                "materials": materials, "terminal_id": self.terminal_id}
+                "materials": materials, "terminal_id": self.terminal_id, "proof": s.proof}
         try:
             r = self.terminal.submit(body, materials=files)
         except CacheError as exc:

@@ -182,9 +182,35 @@ class Submission:
     missing: tuple[str, ...] = ()
     signature: bytes | None = field(default=None, repr=False)
     face_photo: bytes | None = field(default=None, repr=False)
+    # the applicant's proof of identity for the hall server (Identity.proof)
+    proof: dict[str, Any] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FaceResult:
+    """A face verifier's verdict for the flows: ``decision`` is match / no_match / no_face / not_live."""
+
+    decision: str
+    score: float
+    # what the provincial service signed (serial, issued_at, signature, result, score): the hall's proof
+    attestation: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def matched(self) -> bool:
+        return self.decision == "match"
 
 
 # --- ports -------------------------------------------------------------------------------------
+class FacePort(Protocol):
+    def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
+        """人证比对: the ID card photo (image bytes) against camera frames (JPEG). Raises DeviceFault."""
+        ...
+
+    def verify_id(self, id_number: str, frames: list[bytes]) -> FaceResult:
+        """The photo the provincial service holds for ``id_number`` against the frames. Raises DeviceFault."""
+        ...
+
+
 class HallPort(Protocol):
     """Reads from the hall server (the adapter caches what offline flows need)."""
 
@@ -194,12 +220,13 @@ class HallPort(Protocol):
 
     def catalogue(self) -> list[ServiceItem]: ...
 
-    def elicenses(self, id_number: str) -> set[str]: ...
+    def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]: ...
 
-    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]: ...
+    def cases(self, *, id_number: str | None = None, code: str | None = None,
+              proof: dict[str, Any] | None = None) -> list[Case]: ...
 
     def resolve_service_code(self, text: str) -> dict[str, str]:
-        """A citizen's service QR (亮码) → ``{"id_number", "name"}``; raises NotFound."""
+        """A citizen's service QR (亮码) → ``{"id_number", "name", "proof"}``; raises NotFound."""
         ...
 
     def mark_full(self, code: str, reason: str) -> None:

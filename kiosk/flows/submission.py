@@ -19,7 +19,7 @@ from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.catalogue import Catalogue
 from kiosk.flows.identify import Identifier
 from kiosk.flows.materials import MaterialsMixin, printed_materials
-from kiosk.flows.ports import PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
+from kiosk.flows.ports import FaceResult, PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
 from kiosk.flows.session import Identity
 from kiosk.i18n import has
 
@@ -53,8 +53,9 @@ class SubmissionFlow(MaterialsMixin, Flow):
 
     # -- identify + face -----------------------------------------------------------------------
     def start(self) -> Step:
-        if self.ctx.session.identity is not None:
-            return self._identified(self.ctx.session.identity)
+        known = self.ctx.session.identity
+        if known is not None and known.proven:  # a typed number from taking a ticket is not enough here
+            return self._identified(known)
         self.sub = sub = Identifier(self, purpose="submit", then=self._identified)
         return sub.view()
 
@@ -63,9 +64,45 @@ class SubmissionFlow(MaterialsMixin, Flow):
             return Home()
         if not self.ctx.devices.camera:
             return message("face.camera_offline", actions=("counter_ticket", "home"), tone="warn")
-        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3}, prompt="face.prompt")
+        return self.view_face()
+
+    def view_face(self) -> View:
+        identity = self.ctx.session.identity
+        # 人证比对 needs a verifier and the card's decoded photo; otherwise a photo for the file (拍照留档)
+        verify = bool(self.ctx.devices.face_verifier and self.ctx.face is not None and identity is not None
+                      and identity.photo)
+        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3, "verify": verify},
+                    prompt="face.prompt.verify" if verify else "face.prompt")
+
+    def on_face_verify(self, frames: Any) -> Step:
+        """Frames (JPEG) from the face page in 人证比对 mode: compared with the ID card's photo."""
+        identity, face = self.ctx.session.identity, self.ctx.face
+        shots = [bytes(f) for f in frames or [] if f]
+        if identity is None or not identity.photo or face is None or not shots:
+            return self.view_face()
+        reference = identity.photo
+        return Work(run=lambda: face.verify(reference, shots), done=lambda r: self._face_checked(r, shots[-1]),
+                    failed=self._face_unavailable, busy=View("busy", {"key": "busy.face"}), label="face_verify")
+
+    def _face_checked(self, result: FaceResult, photo: bytes) -> Step:
+        if not result.matched:
+            key = {"not_live": "face.not_live", "no_face": "face.no_face"}.get(result.decision, "face.no_match")
+            return message(key, actions=("face_retry", "counter_ticket", "home"), tone="warn")
+        return self._face_taken(photo)
+
+    def _face_unavailable(self, _exc: PortError) -> Step:
+        return message("face.verify_unavailable", actions=("counter_ticket", "home"), tone="warn")
+
+    def on_face_retry(self, _value: Any = None) -> Step:
+        return self.view_face()
 
     def on_face_ok(self, photo: Any) -> Step:
+        """A photo for the file (拍照留档); where 人证比对 is possible only a verified face goes on."""
+        if self.view_face().data["verify"]:
+            return self.view_face()
+        return self._face_taken(photo)
+
+    def _face_taken(self, photo: Any) -> Step:
         self.ctx.session.face_photos.append(bytes(photo))
         return Work(run=self.ctx.hall.catalogue, done=self._catalogue_loaded, failed=self._catalogue_failed,
                     busy=View("busy", {"key": "busy.loading"}), label="catalogue")
@@ -117,7 +154,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
     def on_start_form(self, _value: Any = None) -> Step:
         identity = self.ctx.session.identity
         assert identity is not None
-        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number), done=self._elicensed,
+        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number, proof=identity.proof),
+                    done=self._elicensed,
                     failed=lambda _e: self._elicensed(set()), busy=View("busy", {"key": "busy.elicense"}),
                     label="elicenses")
 
@@ -210,7 +248,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
                          pages={k: list(v) for k, v in s.pages.items() if v},
                          elicensed=tuple(self.elicensed_ids()), waived=tuple(self.waived),
                          missing=tuple(m.id for m in self.missing()), signature=s.signature,
-                         face_photo=s.face_photos[-1] if s.face_photos else None)
+                         face_photo=s.face_photos[-1] if s.face_photos else None, proof=identity.proof)
+
         def run() -> Receipt:
             receipt = self.ctx.terminal.submit(sub)
             return qr.warm(receipt, receipt.follow_url or receipt.registration_code)

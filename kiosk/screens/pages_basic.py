@@ -102,7 +102,7 @@ def message_page(view: View, env: PageEnv) -> QWidget:
     lay.addSpacing(30)
     keys = {"home": "action.home", "help": "action.help", "back": "action.back", "counter_ticket":
             "action.counter_ticket", "normal_ticket": "action.normal_ticket",
-            "back_to_materials": "action.back_to_materials"}
+            "back_to_materials": "action.back_to_materials", "face_retry": "action.face_retry"}
     acts = [a for a in d.get("actions", ("home",)) if a in keys]
     env.show_home = "home" not in acts
     lay.addLayout(actions_row(env, [(a, keys[a], None) for a in acts], primary=acts[0] if acts else ""))
@@ -137,7 +137,12 @@ def identify_page(view: View, env: PageEnv) -> QWidget:
     if d.get("offline_methods"):
         names = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["offline_methods"])
         lay.addWidget(text_label(env.ui.tr("identify.offline_methods", methods=names), "Muted"))
-    acts = [("manual", "action.manual", None)]
+    if d.get("proof_ways"):  # personal data: say which ways prove who you are (a typed number does not)
+        ways = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["proof_ways"])
+        lay.addWidget(text_label(env.ui.tr("identify.proof_ways", ways=ways), "Muted"))
+    acts = [("manual", "action.manual", None)] if d.get("manual", True) else []
+    if "face" in d.get("proof_ways", ()):  # no card with you: your number, then your face (provincial service)
+        acts.append(("face_way", "action.face_way", None))
     if d.get("optional"):
         acts.append(("skip", "action.skip", None))
         if d["purpose"] == "priority":

@@ -11,6 +11,7 @@ import httpx
 
 from config import load_settings
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget, qt_wait_until
 
 
@@ -58,7 +59,8 @@ def page_png(text: str = "TITLE") -> bytes:
 
 
 def submit_for_ticket(server: HallServer, ticket_id: int) -> dict[str, Any]:
-    data = {"item_code": "D-001", "id_number": "110101199003071233", "name": "张三",
+    data = {"item_code": "D-001", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+            "name": "张三",
             "form": {"phone": "13800000000"}, "ticket_id": ticket_id,
             "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "sale_contract", "file": "f0"}]}
     r = api(server, "POST", "/submissions", "terminal", data={"data": json.dumps(data, ensure_ascii=False)},

@@ -14,6 +14,7 @@ from devices.twins.id_card.identities import IDENTITIES
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
@@ -176,7 +177,8 @@ def submit_by_api(server: HallServer) -> str:
     """A submission made elsewhere (as another kiosk would), to rate here by its receipt's QR."""
     import json
 
-    data = {"item_code": "B-001", "id_number": RESIDENT["id_number"], "name": RESIDENT["name"],
+    data = {"item_code": "B-001", "id_number": RESIDENT["id_number"], "proof": card_proof(RESIDENT["id_number"]),
+            "name": RESIDENT["name"],
             "materials": [{"requirement": "id_card", "elicense": True}]}
     r = httpx.post(f"{server.url}/api/v1/submissions", files={"data": (None, json.dumps(data))},
                    headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(5))

@@ -25,6 +25,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.rigs.hall_server import HallServer, run_main, start_prepared
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 ROLES = ("kiosk", "display", "evaluator", "counter", "manager", "admin", "terminal", "clerk")
@@ -70,7 +71,8 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/submissions": (TERMINAL, None),
     "GET /api/v1/submissions": (CLERK, None),
     "GET /api/v1/submissions/{code}": (TERMINAL, None),
-    "POST /api/v1/submissions/lookup": (TERMINAL, {"id_number": "11010519491231002X"}),
+    "POST /api/v1/submissions/lookup": (TERMINAL, {"id_number": "11010519491231002X",
+                                                   "proof": card_proof("11010519491231002X")}),
     "POST /api/v1/identity/service-codes": (ADMIN, {"id_number": "11010519491231002X", "name": "张三"}),
     "POST /api/v1/identity/service-code": (TERMINAL, {"code": "HSC1.not-a-code"}),
     "GET /api/v1/submissions/{code}/detail": (CLERK, None),
@@ -78,7 +80,10 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/submissions/{code}/status": (CLERK, {"status": "in_review", "note": ""}),
     "POST /api/v1/submissions/{code}/review": (CLERK, {"materials": []}),
     "GET /api/v1/files/{sha256}": (CLERK, None),
-    "POST /api/v1/elicenses/query": (TERMINAL, {"id_number": "11010519491231002X"}),
+    "POST /api/v1/elicenses/query": (TERMINAL, {"id_number": "11010519491231002X",
+                                                "proof": card_proof("11010519491231002X")}),
+    "POST /api/v1/identity/proofs": (TERMINAL, {"id_number": "11010519491231002X",
+                                                "proof": card_proof("11010519491231002X")}),
     "POST /api/v1/appointments": (TERMINAL, {"id_number": "11010519491231002X", "category": "A",
                                              "slot_start": "2030-01-07T09:00:00+08:00",
                                              "slot_end": "2030-01-07T09:30:00+08:00"}),

@@ -72,3 +72,9 @@ class ServerOptions:
     # Outside systems: ``{"sms": {"driver": "log", …options}, "elicense": {"driver": "file"}}`` — the
     # settings' [connectors.<kind>] tables (hall.server.connectors.registry); a kind left out gets its default.
     connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The provincial face verification service's signing key (hex or text); empty = face proofs refused.
+    face_service_key: str = ""
+    # How long a proof of identity lasts for reading (cases, e-licences) and for an application the
+    # terminal's outbox may deliver later.
+    proof_read_ttl_s: int = 30 * 60
+    proof_submit_max_age_s: int = 24 * 3600

@@ -23,6 +23,7 @@ from hall.server.core.params import IdemKey
 from hall.server.core.schemas import ERRORS, MAX_ID
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import parse_id_number
+from hall.server.identity import proofs
 from hall.server.submissions import review as review_svc
 from hall.server.submissions import service as svc
 from hall.server.submissions.deadlines import deadlines
@@ -71,6 +72,8 @@ async def create_submission(request: Request, hall: HallDep, who: TerminalRole, 
     except ValidationError as exc:
         raise request_invalid(exc.errors(), prefix="data") from None
     parse_id_number(body.id_number)
+    # An application in a person's name: proven by card, 亮码 or face, never by a typed number.
+    proofs.verify(hall, who, body.proof, id_number=body.id_number, for_submission=True)
     # A kiosk token submits as its own terminal; one token never uses up the day's registration codes.
     body = body.model_copy(update={"terminal_id": for_terminal(who, body.terminal_id)})
     hall.limits.charge_day(who, what="submissions", key="", day=hall_day(datetime.now(UTC)).isoformat())
@@ -85,12 +88,13 @@ def lookup(body: LookupIn, hall: HallDep, who: TerminalRole) -> LookupOut:
     """The citizen's own cases (newest first, at most 50) with status history, found by the ID number
     in the body (never in a URL). Nothing of anyone else; only masked applicant fields."""
     person = parse_id_number(body.id_number)
+    method = proofs.verify(hall, who, body.proof, id_number=person.value)
     id_hash = hall.keyring.id_hash(person.value)
     with hall.db.read() as s:
         rows = s.scalars(select(Submission).where(Submission.applicant_id_hash == id_hash)
                          .order_by(Submission.id.desc()).limit(50)).all()
         items = [view(s, r) for r in rows]
-    audit.record_now(hall, who, "submission.lookup", f"{len(items)} cases")
+    audit.record_now(hall, who, "submission.lookup", f"{len(items)} cases", f"proof {method}")
     return LookupOut(id_masked=person.masked, items=items)
 
 
@@ -181,5 +185,6 @@ def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
 def query_elicenses(body: ELicenseQuery, hall: HallDep, who: TerminalRole) -> ELicensesOut:
     """Certificates the e-licence library holds for this citizen (POST keeps the ID out of URLs and logs)."""
     person = parse_id_number(body.id_number)
+    proofs.verify(hall, who, body.proof, id_number=person.value)
     found = hall.connectors.elicense.licenses_for(person.value)  # ELicenseUnavailable: 503, ask for paper
     return ELicensesOut(id_masked=person.masked, licenses=[LicenseOut(**vars(lic)) for lic in found])

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from hall.server.core.schemas import CodeText, DbId, FreeText, In, IsoTime, Out
+from hall.server.identity.schemas import ProofIn
 
 StatusName = Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
                      "result_ready", "delivered"]
@@ -35,6 +36,8 @@ class SubmissionIn(In):
     ticket_id: DbId | None = None
     local_code: Annotated[str | None, CodeText] = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
+    # How the applicant proved who they are (an application in a person's name needs it).
+    proof: ProofIn | None = None
 
 
 class StatusIn(In):
@@ -56,10 +59,12 @@ class ReviewIn(In):
 
 class LookupIn(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
 
 
 class ELicenseQuery(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
 
 
 class HistoryOut(Out):

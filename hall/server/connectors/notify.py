@@ -14,7 +14,7 @@ from hall.server.domain.notifications import Message, Notifier
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LoggingNotifier", "Notifier"]
+__all__ = ["LoggingNotifier", "NoNotifier", "Notifier"]
 
 
 class LoggingNotifier:
@@ -28,3 +28,15 @@ class LoggingNotifier:
         self.sent += 1
         log.info("notice %s for ticket %s via %s: %s", message.kind.value, message.number, self.channel_name,
                  message.text_zh)
+
+
+class NoNotifier:
+    """``driver = "none"``: this hall has no such channel; the public page does not offer it."""
+
+    delivers = False
+
+    def __init__(self, *, context: object = None) -> None:
+        self.context = context
+
+    def send(self, recipient: str, message: Message) -> None:
+        log.info("notice %s for ticket %s not sent: no sender configured", message.kind.value, message.number)

@@ -67,3 +67,4 @@ class ServerOptions:
     # Outside systems: ``{"sms": {"driver": "log", …options}, "elicense": {"driver": "file"}}`` — the
     # settings' [connectors.<kind>] tables (hall.server.connectors.registry); a kind left out gets its default.
     connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    connectors_allow_twins: bool = False

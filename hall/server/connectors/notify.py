@@ -18,7 +18,10 @@ __all__ = ["LoggingNotifier", "NoNotifier", "Notifier"]
 
 
 class LoggingNotifier:
-    """Writes one log line per message instead of delivering it (halls without a gateway, demos, tests)."""
+    """Writes one log line per message instead of delivering it (demos and test benches only: refused
+    outside demo mode unless ``connectors.allow_twins``)."""
+
+    delivers = True  # the demo's stand-in for a sender: the public page offers it
 
     def __init__(self, *, context: object = None, channel_name: str = "log") -> None:
         self.channel_name = channel_name

@@ -23,6 +23,7 @@ from hall.server.core.context import HallContext, Tx
 from hall.server.domain import queue_explain as dx
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.notifications import Message, Notifier, TicketView, decide_notices
+from hall.server.notices.errors import ChannelUnavailable
 from hall.server.notices.models import TicketNotice
 from hall.server.queue import order as queue
 from hall.server.tickets.models import Ticket
@@ -154,7 +155,10 @@ def _aheads(s: Any, hall: HallContext, waiting: list[Ticket], now: datetime) -> 
 
 def follow(hall: HallContext, tx: Tx, ticket_id: int, *, status: str, ahead: int | None, channel: str,
            to: str) -> None:
-    """Start (or change) following a ticket; the recipient is stored encrypted, never logged."""
+    """Start (or change) following a ticket; the recipient is stored encrypted, never logged. Raises
+    ChannelUnavailable when the hall has no sender for ``channel``."""
+    if not hall.connectors.offers(channel):
+        raise ChannelUnavailable(channel=channel)
     blob = base64.b64encode(hall.keyring.encrypt({"channel": channel, "to": to})).decode()
     row = tx.session.get(TicketNotice, ticket_id)
     if row is None:

@@ -176,3 +176,17 @@ def test_the_http_webhook_driver_retries_through_the_same_queue(tmp_path: Path) 
         finally:
             sms.close()
             hall.db.dispose()
+
+
+def test_the_demo_twin_driver_is_the_smpp_driver_on_an_in_process_gateway(tmp_path: Path) -> None:
+    sms = build("sms", Choice("twin"), ConnectorContext(keyring=Keyring(b"k" * 32), data_dir=tmp_path,
+                                                        demo_mode=True))
+    assert isinstance(sms.transport, SmppTransport)
+    sms.transport.start(lambda *_: None)
+    try:
+        wait_until(sms.transport.bound.is_set, timeout_s=5, what="bound to the in-process twin")
+        assert len(sms.transport.deliver(PHONE, "请 A001 号到 1 号窗口办理")) == 1
+        assert sms.twin.messages() == [(PHONE, "请 A001 号到 1 号窗口办理")]  # type: ignore[attr-defined]
+    finally:
+        sms.close()
+        sms.twin.go_down()  # type: ignore[attr-defined]

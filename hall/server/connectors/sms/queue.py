@@ -63,6 +63,7 @@ class QueuedSms:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._hall: HallContext | None = None
+        self._forgot_at: datetime | None = None
 
     # -- writing ----------------------------------------------------------------------------------
     def enqueue(self, tx: Tx, *, key: str, channel: str, recipient_enc: str, message: Message) -> None:
@@ -107,8 +108,10 @@ class QueuedSms:
 
     def drain(self, hall: HallContext, now: datetime | None = None) -> int:
         """Send what is due; returns how many messages the gateway took."""
+        now = now or datetime.now(UTC)
+        self._forget_recipients(hall, now)
         taken = 0
-        for row in self._claim(hall, now or datetime.now(UTC)):
+        for row in self._claim(hall, now):
             to = str(hall.keyring.decrypt(base64.b64decode(row.recipient_enc))["to"])
             try:
                 ids = self.transport.deliver(to, row.text)
@@ -121,6 +124,16 @@ class QueuedSms:
             taken += 1
             log.info("sms %s for ticket %s taken by the gateway in %d part(s)", row.kind, row.number, len(ids))
         return taken
+
+    def _forget_recipients(self, hall: HallContext, now: datetime) -> None:
+        """A message the gateway took long ago and never confirmed keeps no phone number (once a minute)."""
+        if self._forgot_at is not None and now - self._forgot_at < timedelta(minutes=1):
+            return
+        self._forgot_at = now
+        with hall.unit() as tx:
+            tx.session.execute(update(SmsOutbox).where(
+                SmsOutbox.state == "sent", SmsOutbox.recipient_enc != "",
+                SmsOutbox.sent_at < now - timedelta(seconds=self.expire_after_s)).values(recipient_enc=""))
 
     def _claim(self, hall: HallContext, now: datetime) -> list[SmsOutbox]:
         with hall.db.read() as s:

@@ -126,8 +126,9 @@ class Connectors:
         return self.wechat if channel == "wechat" else self.sms
 
     def offers(self, channel: str) -> bool:
-        """True when ``channel`` has a real sender (the public page offers only those)."""
-        return bool(getattr(self.notifier(channel), "delivers", False))
+        """True unless ``channel``'s connector says it sends nothing (``delivers = False``, the ``none``
+        driver): the public page offers only channels that send."""
+        return bool(getattr(self.notifier(channel), "delivers", True))
 
     def workers(self) -> list[tuple[str, Callable[[HallContext], Coroutine[Any, Any, None]]]]:
         """The background tasks the connectors need (queue drains, platform push and pull), by name."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from hall.server.core.security import Keyring, load_master_key
 from hall.server.tickets import service as tsvc
 from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
-from tests.rigs.hall_server import HallServer, sqlite_template, start_prepared
+from tests.rigs.hall_server import HallServer, prepare_hall, sqlite_template, start_prepared
 from tests.rigs.waiting import wait_until
 
 PHONE = "13800138000"
@@ -190,3 +191,27 @@ def test_the_demo_twin_driver_is_the_smpp_driver_on_an_in_process_gateway(tmp_pa
     finally:
         sms.close()
         sms.twin.go_down()  # type: ignore[attr-defined]
+
+
+@pytest.mark.postgres
+def test_two_replicas_on_postgresql_send_each_sms_once(twin: SmppTwin, fresh_postgres_url: str,
+                                                       tmp_path: Path) -> None:
+    prepare_hall(fresh_postgres_url)
+    context = ConnectorContext(keyring=Keyring(load_master_key(tmp_path / "d")), data_dir=tmp_path / "d")
+    senders = [build("sms", Choice("smpp", _smpp_options(twin)), context) for _ in range(2)]
+    halls = [build_services(db_url=fresh_postgres_url, options=ServerOptions(data_dir=tmp_path / "d"),
+                            connectors=replace(build_all({}, context), sms=sms)) for sms in senders]
+    try:
+        for hall, sms in zip(halls, senders, strict=True):
+            sms.attach(hall)
+            wait_until(sms.transport.bound.is_set, timeout_s=5, what="bound")
+        number = _follow_and_call(halls[0])
+        halls[1].notices.changed("A")
+        assert halls[0].notices.process(halls[0]) + halls[1].notices.process(halls[1]) == 1
+        with ThreadPoolExecutor(2) as pool:
+            taken = sum(pool.map(lambda pair: pair[1].drain(pair[0]), zip(halls, senders, strict=True)))
+        assert taken == 1 and [text for _, text in twin.messages()] == [f"请 {number} 号到 1 号窗口办理"]
+    finally:
+        for hall, sms in zip(halls, senders, strict=True):
+            sms.close()
+            hall.db.dispose()

@@ -187,10 +187,10 @@ def test_the_demo_twin_driver_is_the_smpp_driver_on_an_in_process_gateway(tmp_pa
     try:
         wait_until(sms.transport.bound.is_set, timeout_s=5, what="bound to the in-process twin")
         assert len(sms.transport.deliver(PHONE, "请 A001 号到 1 号窗口办理")) == 1
-        assert sms.twin.messages() == [(PHONE, "请 A001 号到 1 号窗口办理")]  # type: ignore[attr-defined]
+        assert sms.twin.messages() == [(PHONE, "请 A001 号到 1 号窗口办理")]
     finally:
         sms.close()
-        sms.twin.go_down()  # type: ignore[attr-defined]
+        sms.twin.go_down()
 
 
 @pytest.mark.postgres

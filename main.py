@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="import service items (.xlsx, .json, or a folder with 事项.csv and 材料.csv)")
     t.add_argument("path", metavar="PATH", help="the catalogue file or folder (docs/catalogue.md)")
     t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("import-holidays", parents=[common],
+                         help="import a year's holidays and make-up working days (CSV: 日期,类型,名称)")
+    t.add_argument("path", metavar="FILE", help="the CSV file (docs/catalogue.md, 'Working days')")
+    t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("export-catalogue", parents=[common],
                          help="write the service items as .xlsx, .json or a folder of CSV files")
     t.add_argument("path", metavar="PATH", help="NAME.xlsx, NAME.json, or a folder for the CSV files")

@@ -3,7 +3,7 @@
 import {hourChart, waitChart} from "./charts.js";
 import {FOLLOW_KIND, L, TICKET_STATUS, bi, el, hhmm, label, setTimeZone, today} from "./i18n.js";
 import {
-  feedLine, patchWindowCurrent, renderFollowups, renderKpis, renderQueues, renderReport, renderTerminals,
+  feedLine, patchWindowCurrent, renderDeadlines, renderFollowups, renderKpis, renderQueues, renderReport, renderTerminals,
   renderUnserved, renderWindows, tickTimers,
 } from "./render.js";
 import {Alarm} from "./alarm.js";
@@ -95,6 +95,7 @@ function render(o) {
   renderKpis($("kpis"), o.totals);
   renderQueues($("queues"), $("suggestions"), o.categories);
   renderUnserved($("unserved"), o.unserved);
+  renderDeadlines($("deadlines"), $("deadline-count"), o.deadlines);
   renderWindows($("windows"), o.windows);
   const followKey = JSON.stringify(o.followups);
   if (followKey !== state.followKey) {

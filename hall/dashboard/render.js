@@ -71,6 +71,27 @@ export function renderUnserved(box, items) {
   box.hidden = !items || items.length === 0;
 }
 
+/** Applications past or near their time limit (working days, the hall's calendar), overdue first. */
+export function renderDeadlines(box, countBox, items) {
+  const list = items || [];
+  countBox.textContent = list.length ? String(list.length) : "";
+  if (!list.length) {
+    box.replaceChildren(el("div", {class: "muted"}, bi(["没有超期或临期的办件", "Nothing overdue or due soon"])));
+    return;
+  }
+  box.replaceChildren(...list.map((d) => {
+    const over = d.state === "overdue";
+    const left = over ? `已超期 ${-d.working_days_left} 个工作日` : (d.working_days_left === 0 ? "今日到期"
+      : `剩 ${d.working_days_left} 个工作日`);
+    const leftEn = over ? `${-d.working_days_left} working day(s) overdue` : (d.working_days_left === 0 ? "due today"
+      : `${d.working_days_left} working day(s) left`);
+    return el("div", {class: `deadline ${over ? "deadline-over" : "deadline-soon"}`, dataset: {code: d.code}},
+      el("b", {text: d.code}), el("span", {text: d.item_name}),
+      el("span", {class: "deadline-left", text: left}), el("span", {class: "en", text: leftEn}),
+      el("span", {class: "muted", text: `承诺 ${d.promised_due || d.legal_due}`}));
+  }));
+}
+
 export function renderWindows(table, windows) {
   const head = el("tr", {}, th(L.window), th(L.state), th(L.clerk), th(L.current), th(L.served, "n"),
     th(L.avgHandling, "n"));

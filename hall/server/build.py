@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hall.server.auth.cache import FailureLimiter, TokenCache
+from hall.server.calendar.service import CalendarCache
 from hall.server.catalogue.cache import CategoryCache
 from hall.server.connectors.registry import Choice, ConnectorContext, Connectors, build_all
 from hall.server.core.batch import BatchWriter
@@ -41,7 +42,8 @@ def build_services(*, db_url: str, options: ServerOptions | None = None, connect
         options=options, db=db, hub=hub, keyring=keyring, categories=CategoryCache(db), stats=QueueStats(),
         days=HallDays(), tokens=TokenCache(options.token_cache_s),
         auth_failures=FailureLimiter(options.auth_failures_per_min), notices=notices,
-        writer=BatchWriter(db, hub, on_commit=notices.committed), connectors=connectors)
+        writer=BatchWriter(db, hub, on_commit=notices.committed), connectors=connectors,
+        calendar=CalendarCache(db))
 
 
 def _install_batch_functions(db: Database) -> None:

@@ -196,6 +196,12 @@ def _import_catalogue(db: Database, args: argparse.Namespace, settings: Settings
     return run_import(db, args)
 
 
+def _import_holidays(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.calendar.admin import run_import
+
+    return run_import(db, args)
+
+
 def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
     from hall.server.catalogue.admin import run_export
 
@@ -203,4 +209,5 @@ def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings
 
 
 _ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token,
-          "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue}
+          "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue,
+          "import-holidays": _import_holidays}

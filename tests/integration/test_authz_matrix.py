@@ -65,6 +65,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/identity/service-codes": (ADMIN, {"id_number": "11010519491231002X", "name": "张三"}),
     "POST /api/v1/identity/service-code": (TERMINAL, {"code": "HSC1.not-a-code"}),
     "GET /api/v1/submissions/{code}/detail": (CLERK, None),
+    "GET /api/v1/deadlines": (CLERK, None),
     "POST /api/v1/submissions/{code}/status": (CLERK, {"status": "in_review", "note": ""}),
     "POST /api/v1/submissions/{code}/review": (CLERK, {"materials": []}),
     "GET /api/v1/files/{sha256}": (CLERK, None),

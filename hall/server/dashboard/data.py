@@ -39,6 +39,7 @@ from hall.server.feedback.followups import followup_view
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.service import queue_counts, unserved
+from hall.server.submissions.deadlines import deadlines
 from hall.server.terminals.models import Terminal
 from hall.server.tickets.models import Ticket
 from hall.server.windows.models import Window
@@ -143,7 +144,8 @@ def overview(hall: HallContext) -> OverviewOut:
     return OverviewOut(now=now, hall_day=day, timezone=hall.options.timezone,
                        hall=HallNameOut(name_zh=hall.options.hall_name_zh, name_en=hall.options.hall_name_en),
                        totals=totals, categories=categories, windows=windows, terminals=terminals,
-                       followups=open_followups, recent=recent, unserved=unserved(hall))
+                       followups=open_followups, recent=recent, unserved=unserved(hall),
+                       deadlines=deadlines(hall))
 
 
 @router.get("/overview", response_model=OverviewOut)

@@ -12,6 +12,7 @@ from pydantic import Field
 from hall.server.core.schemas import FreeText, In, IsoTime, Out
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.schemas import UnservedOut
+from hall.server.submissions.schemas import DeadlineOut
 from hall.server.terminals.schemas import TerminalOut
 from hall.server.windows.schemas import WindowFacts
 
@@ -114,6 +115,7 @@ class OverviewOut(Out):
     followups: list[FollowUpOut]
     recent: list[RecentTicketOut]
     unserved: list[UnservedOut] = Field(default_factory=list)
+    deadlines: list[DeadlineOut] = Field(default_factory=list)
 
 
 class ChartCategoryOut(Out):

@@ -22,9 +22,11 @@ from hall.server.core.schemas import ERRORS, MAX_ID
 from hall.server.domain.identity import parse_id_number
 from hall.server.submissions import review as review_svc
 from hall.server.submissions import service as svc
+from hall.server.submissions.deadlines import deadlines
 from hall.server.submissions.errors import BadMultipart, DataMissing, FileNotFound, SubmissionTooLarge
 from hall.server.submissions.models import Blob, Submission, SubmissionMaterial
 from hall.server.submissions.schemas import (
+    DeadlineOut,
     ELicenseQuery,
     ELicensesOut,
     LicenseOut,
@@ -104,10 +106,18 @@ def by_ticket(ticket_id: Annotated[int, Query(ge=1, le=MAX_ID)], hall: HallDep, 
               ) -> list[SubmissionDetailOut]:
     with hall.db.read() as s:
         rows = s.scalars(select(Submission).where(Submission.ticket_id == ticket_id)).all()
-        out = [detail_view(s, r, hall.keyring.decrypt(r.personal_enc)) for r in rows]
+        calendar = hall.calendar.get()
+        out = [detail_view(s, r, hall.keyring.decrypt(r.personal_enc), calendar=calendar) for r in rows]
     if out:
         audit.record_now(hall, who, "submission.open", f"ticket {ticket_id}", " ".join(r.code for r in out))
     return out
+
+
+@router.get("/deadlines", response_model=list[DeadlineOut])
+def due_soon(hall: HallDep, who: ClerkRole, soon_days: Annotated[int, Query(ge=0, le=30)] = 2
+             ) -> list[DeadlineOut]:
+    """Applications whose time limit is past or within ``soon_days`` working days (the hall's calendar)."""
+    return deadlines(hall, soon_days=soon_days)
 
 
 @router.get("/submissions/{code}/detail", response_model=SubmissionDetailOut)
@@ -115,7 +125,7 @@ def detail(code: str, hall: HallDep, who: ClerkRole) -> SubmissionDetailOut:
     """For the clerk at the counter: applicant name, masked ID and form data (decrypted)."""
     with hall.db.read() as s:
         sub = svc.find(s, code)
-        out = detail_view(s, sub, hall.keyring.decrypt(sub.personal_enc))
+        out = detail_view(s, sub, hall.keyring.decrypt(sub.personal_enc), calendar=hall.calendar.get())
     audit.record_now(hall, who, "submission.open", f"submission {sub.code}")
     return out
 

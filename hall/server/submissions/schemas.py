@@ -118,6 +118,10 @@ class SubmissionDetailOut(SubmissionOut):
     """The clerk's view: the case plus the applicant (decrypted name and form, masked ID)."""
 
     applicant: ApplicantOut
+    # While the time limit runs (accepted, in review): ok / soon / overdue and the working days left
+    # (negative: overdue), counted with the hall's holiday calendar.
+    deadline: str | None = None
+    working_days_left: int | None = None
 
 
 class LookupOut(Out):
@@ -140,3 +144,17 @@ class ELicensesOut(Out):
     id_masked: str
     licenses: list[LicenseOut]
 
+
+
+class DeadlineOut(Out):
+    """An application whose time limit runs (accepted or in review) that is overdue or soon due."""
+
+    code: str
+    item_code: str
+    item_name: str
+    status: str
+    applicant_name_masked: str = ""
+    promised_due: date | None = None
+    legal_due: date | None = None
+    working_days_left: int  # 0 on the last day; negative: working days overdue
+    state: str  # overdue, soon

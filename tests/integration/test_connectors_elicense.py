@@ -18,6 +18,7 @@ from hall.server.connectors.registry import Choice, ConnectorContext, build
 from hall.server.connectors.twins.http import HttpTwin
 from hall.server.core.options import ServerOptions
 from hall.server.core.security import Keyring
+from hall.server.domain.identity import InvalidCreditCode
 from tests.rigs.hall_server import sqlite_template
 from tests.rigs.waiting import wait_until
 
@@ -55,6 +56,10 @@ def test_query_by_id_number_or_credit_code_and_type(platform: HttpTwin, tmp_path
     (company,) = lib.licenses_for_company(COMPANY, license_type="business_license")
     assert (company.issuer, company.valid_until, company.file_ref) == ("某某区市场监督管理局", "长期", "ofd://licences/7f3a")
     assert lib.licenses_for("110101199003070000") == []
+    asked = platform.queries
+    with pytest.raises(InvalidCreditCode):
+        lib.licenses_for_company("91350100M000100Y44")  # wrong check character
+    assert platform.queries == asked
 
 
 def test_a_slow_platform_times_out_as_unavailable(platform: HttpTwin, tmp_path: Path) -> None:

@@ -215,3 +215,24 @@ def test_two_replicas_on_postgresql_send_each_sms_once(twin: SmppTwin, fresh_pos
         for hall, sms in zip(halls, senders, strict=True):
             sms.close()
             hall.db.dispose()
+
+
+def test_a_throttled_submit_is_retried_not_lost(twin: SmppTwin, tmp_path: Path) -> None:
+    sms = build("sms", Choice("smpp", _smpp_options(twin)), ConnectorContext(
+        keyring=Keyring(b"k" * 32), data_dir=tmp_path))
+    hall = _hall(tmp_path, sms)
+    try:
+        sms.attach(hall)
+        wait_until(sms.transport.bound.is_set, timeout_s=5, what="bound")
+        twin.submit_status = 0x58  # ESME_RTHROTTLED
+        _follow_and_call(hall)
+        hall.notices.process(hall)
+        assert sms.drain(hall) == 0
+        assert _rows(tmp_path / "hall.db", "select state, last_error from sms_outbox") == [
+            ("pending", "smpp.status_0x58")]
+        twin.submit_status = 0
+        assert sms.drain(hall, now=datetime.now(UTC) + timedelta(minutes=5)) == 1
+        assert len(twin.messages()) == 1 and sms.transport.binds == 1  # the session stayed up
+    finally:
+        sms.close()
+        hall.db.dispose()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hall.server.connectors.elicense import ELicenseUnavailable, License
 from hall.server.connectors.http import HttpCaller, HttpUnavailable
+from hall.server.domain.identity import parse_credit_code
 
 if TYPE_CHECKING:
     from hall.server.connectors.registry import ConnectorContext
@@ -35,8 +36,9 @@ class HttpELicenseLibrary:
         return self._query("person", id_number, license_type)
 
     def licenses_for_company(self, credit_code: str, *, license_type: str | None = None) -> list[License]:
-        """Licences of a legal person by 统一社会信用代码. Raises ELicenseUnavailable."""
-        return self._query("legal_person", credit_code, license_type)
+        """Licences of a legal person by 统一社会信用代码 (GB 32100 check digit verified first, so a typo
+        never reaches the platform). Raises InvalidCreditCode, ELicenseUnavailable."""
+        return self._query("legal_person", parse_credit_code(credit_code), license_type)
 
     def _query(self, holder_type: str, holder_id: str, license_type: str | None) -> list[License]:
         body: dict[str, Any] = {"holder_type": holder_type, "holder_id": holder_id}

@@ -18,7 +18,7 @@ from hall.server.connectors.registry import Choice, ConnectorContext, build
 from hall.server.connectors.twins.http import HttpTwin
 from hall.server.core.options import ServerOptions
 from hall.server.core.security import Keyring
-from hall.server.domain.identity import InvalidCreditCode
+from hall.server.domain.errors import InvalidCreditCode
 from tests.rigs.hall_server import sqlite_template
 from tests.rigs.waiting import wait_until
 

@@ -226,6 +226,13 @@ class ConnectorsSettings(_Table):
     sms: ConnectorSettings = ConnectorSettings(driver="log")
     wechat: ConnectorSettings = ConnectorSettings(driver="log")
     elicense: ConnectorSettings = ConnectorSettings(driver="file")
+    platform: ConnectorSettings = ConnectorSettings(driver="log")
+    # Outside demo mode the stand-ins (log, file, twin) are refused unless a test bench says so.
+    allow_twins: bool = False
+
+    def tables(self) -> dict[str, ConnectorSettings]:
+        """Each kind's table by kind (sms, wechat, elicense, platform)."""
+        return {k: v for k, v in self if isinstance(v, ConnectorSettings)}
 
 
 class Settings(_Table):

@@ -35,7 +35,8 @@ def build_services(*, db_url: str, options: ServerOptions | None = None, connect
     hub = EventHub()
     keyring = Keyring(load_master_key(options.data_dir))
     connectors = connectors or build_all(connector_choices(options.connectors), ConnectorContext(
-        keyring=keyring, data_dir=options.data_dir, demo_mode=options.demo_mode))
+        keyring=keyring, data_dir=options.data_dir, demo_mode=options.demo_mode,
+        allow_twins=options.connectors_allow_twins))
     notices = Notices(connectors.notifier, threshold=options.notify_ahead)
     if not db.is_sqlite:
         _install_batch_functions(db)

@@ -44,8 +44,9 @@ def options_from(settings: Settings) -> ServerOptions:
                          max_body_bytes=settings.server.http.max_body_mb * 1024 * 1024,
                          socket_auth_timeout_s=settings.server.http.socket_auth_timeout_s,
                          connectors={kind: {"driver": c.driver, **c.options()}
-                                     for kind, c in settings.connectors},
-                         limits=Limits(**settings.server.limits.model_dump()))
+                                     for kind, c in settings.connectors.tables().items()},
+                         limits=Limits(**settings.server.limits.model_dump()),
+                         connectors_allow_twins=settings.connectors.allow_twins)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -53,7 +54,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from hall.server.app import create_app
-    from hall.server.connectors.registry import ConnectorError
+    from hall.server.build import connector_choices
+    from hall.server.connectors.registry import ConnectorError, refuse_twins
     from hall.server.core.db import DatabaseUrlError
     from hall.server.core.memory import limit_arenas
     from hall.server.edge.connections import ConnectionGuard, protocols, raise_descriptor_limit, trusted_proxies
@@ -63,7 +65,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     try:
-        app = create_app(db_url=db_url, options=options_from(settings))
+        options = options_from(settings)
+        refuse_twins(connector_choices(options.connectors), demo_mode=options.demo_mode,
+                     allow_twins=options.connectors_allow_twins)
+        app = create_app(db_url=db_url, options=options)
     except (DatabaseUrlError, ConnectorError) as exc:
         print(f"hall-server: {exc}", file=sys.stderr)
         return 2

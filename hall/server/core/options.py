@@ -78,3 +78,4 @@ class ServerOptions:
     # terminal's outbox may deliver later.
     proof_read_ttl_s: int = 30 * 60
     proof_submit_max_age_s: int = 24 * 3600
+    connectors_allow_twins: bool = False

@@ -140,6 +140,9 @@ class LicenseOut(Out):
     issuer: str = ""
     license_no: str = ""
     valid_until: str = ""
+    valid_from: str = ""
+    # The platform's reference to the licence file (an e-licence platform's own id; "" when none).
+    file_ref: str = ""
 
 
 class ELicensesOut(Out):

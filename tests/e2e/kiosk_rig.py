@@ -63,9 +63,13 @@ class KioskRig:
         """Click a widget, or the visible button whose text starts with the given text — once it is on
         screen (a busy machine may paint the new screen a moment after the flow reached it)."""
         if isinstance(widget_or_text, str):
-            found: list[QAbstractButton] = []
-            qt_wait_until(self.qtbot, lambda: bool(found.append(self.button(widget_or_text)) or found),
-                          timeout=5000, what=f"the button {widget_or_text!r} on screen")
+            text, found = widget_or_text, []
+
+            def on_screen() -> bool:
+                found.append(self.button(text))  # AssertionError (not yet) until it is there
+                return True
+
+            qt_wait_until(self.qtbot, on_screen, timeout=5000, what=f"the button {text!r} on screen")
             widget_or_text = found[-1]
         self.qtbot.mouseClick(widget_or_text, Qt.MouseButton.LeftButton)
 

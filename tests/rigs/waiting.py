@@ -223,3 +223,17 @@ def qt_pass_time(qtbot: Any, milliseconds: int, *, reason: str) -> None:
     if not reason:
         raise ValueError("qt_pass_time needs the reason why no event can be awaited")
     qtbot.wait(milliseconds)
+
+
+def citizen_budget_under_load(settings: Any) -> Any:
+    """Terminal settings whose ``cache.ticket_budget_s`` (how long a citizen waits for the server's
+    answer before the terminal hands out an offline ticket; at most 1 s in a hall) is scaled with load.
+
+    On a loaded test machine the server's answer can take longer than in a hall, and the terminal would
+    hand out an offline ticket where the test expects the server's answer or refusal (seen with two
+    suites at once). A server that is down still fails at once (the connection is refused), and the
+    rigs that make a server slow on purpose scale their delay by the same factor. ``model_copy`` keeps
+    the rest of the validated settings and skips the 1 s hall limit on purpose.
+    """
+    cache = settings.cache.model_copy(update={"ticket_budget_s": budget(settings.cache.ticket_budget_s)})
+    return settings.model_copy(update={"cache": cache})

@@ -28,6 +28,15 @@ def _hypothesis_profiles() -> None:
 
 _hypothesis_profiles()
 
+
+def _http_defaults() -> None:
+    from tests.rigs.waiting import scale_http_defaults
+
+    scale_http_defaults()
+
+
+_http_defaults()
+
 pytest_plugins = [
     "tests.rigs.serial_pty",
     "tests.rigs.pcsc",

@@ -237,3 +237,18 @@ def citizen_budget_under_load(settings: Any) -> Any:
     """
     cache = settings.cache.model_copy(update={"ticket_budget_s": budget(settings.cache.ticket_budget_s)})
     return settings.model_copy(update={"cache": cache})
+
+
+def scale_http_defaults() -> None:
+    """httpx's own default timeout (5 s; what a test's ``httpx.post(...)`` without ``timeout=`` gets)
+    scaled with load, in the test process only. Product clients name their timeouts and keep them."""
+    import httpx
+    from httpx import _api
+
+    timeout = httpx.Timeout(budget(5.0))
+    functions = [getattr(_api, name) for name in ("request", "get", "post", "put", "patch", "delete", "head",
+                                                   "options", "stream")]
+    for function in [*functions, httpx.Client.__init__, httpx.AsyncClient.__init__]:
+        defaults = function.__kwdefaults__
+        if defaults and isinstance(defaults.get("timeout"), httpx.Timeout):
+            defaults["timeout"] = timeout

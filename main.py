@@ -30,6 +30,11 @@ HANDLERS: dict[str, str] = {
     "loadgen": "hall.loadgen.cli:main",
 }
 
+# Programs that open devices, and which kinds: the production guard refuses twins for these only
+# (config/loader.py); None = every kind. The hall server, counter, pad and tools drive no device.
+DEVICE_KINDS: dict[str, tuple[str, ...] | None] = {"kiosk": None, "devices": None, "demo": None,
+                                                    "display": ("voice",)}
+
 
 def _common(*, top: bool) -> argparse.ArgumentParser:
     # Sub-parsers suppress their defaults so `--config` given before the subcommand survives.
@@ -61,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default from config: server.host)")
     p.add_argument("--port", type=int, help="port to listen on (default from config: server.port)")
 
-    p = add("hall", "Hall server administration: schema, demo data, tokens.")
+    p = add("hall", "Hall server administration: schema, demo data, tokens, the catalogue.")
     admin = p.add_subparsers(dest="hall_command", metavar="ACTION", required=True)
     a = admin.add_parser("admin", help="administration tasks", parents=[common])
     tasks = a.add_subparsers(dest="admin_command", metavar="TASK", required=True)
@@ -72,11 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("create-token", help="create an API token; prints it alone on the last line",
                          parents=[common])
-    t.add_argument("--role", required=True, choices=["terminal", "clerk", "manager", "admin"])
+    t.add_argument("--role", required=True,
+                   choices=["kiosk", "display", "evaluator", "counter", "manager", "admin", "terminal", "clerk"],
+                   help="kiosk (--terminal), display, evaluator (--window), counter (--window), manager, "
+                        "admin; terminal and clerk are deprecated")
+    t.add_argument("--terminal", metavar="ID", help="kiosk tokens: the terminal id it acts as (e.g. K1)")
+    t.add_argument("--window", metavar="N", type=int, help="evaluator and counter tokens: their window")
     t.add_argument("--name", required=True, help="who or what the token is for")
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("revoke-token", help="revoke a token by name", parents=[common])
     t.add_argument("--name", required=True)
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("import-catalogue", parents=[common],
+                         help="import service items (.xlsx, .json, or a folder with 事项.csv and 材料.csv)")
+    t.add_argument("path", metavar="PATH", help="the catalogue file or folder (docs/catalogue.md)")
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("import-holidays", parents=[common],
+                         help="import a year's holidays and make-up working days (CSV: 日期,类型,名称)")
+    t.add_argument("path", metavar="FILE", help="the CSV file (docs/catalogue.md, 'Working days')")
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("export-catalogue", parents=[common],
+                         help="write the service items as .xlsx, .json or a folder of CSV files")
+    t.add_argument("path", metavar="PATH", help="NAME.xlsx, NAME.json, or a folder for the CSV files")
+    t.add_argument("--template", action="store_true", help="write an example catalogue instead of the hall's")
     t.add_argument("--db", metavar="URL", help="database URL")
 
     p = add("kiosk", "Run the self-service kiosk (touch screen).")
@@ -88,22 +111,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("devices", "Technician tools: list, diagnose and exercise this terminal's devices (JSON).")
     dev = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
     dev.add_parser("list", help="the driver registry", parents=[common])
-    dev.add_parser("diagnose", help="open every configured device and report its status", parents=[common])
+    dg = dev.add_parser("diagnose", help="open every enabled device, wait for it to settle, report ok or the "
+                        "cause and what to check next (exit 0 only when every enabled device is ok)",
+                        parents=[common])
+    dg.add_argument("--settle", type=float, default=10.0, metavar="S",
+                    help="seconds to wait for the devices to report (default 10)")
     r = dev.add_parser("read", help="read a card once", parents=[common])
     r.add_argument("kind", choices=["id_card", "ss_card"])
     r.add_argument("--reveal", action="store_true", help="print the full ID number (masked otherwise)")
     r.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a card")
-    s = dev.add_parser("scan", help="decode codes from an image file or the scanner", parents=[common])
+    s = dev.add_parser("scan", help="decode codes from an image file, or wait for one code from the configured "
+                       "scanner (serial, camera, keyboard wedge typing here, simulated: lines on stdin)",
+                       parents=[common])
     s.add_argument("--image", metavar="FILE", help="image file to decode")
-    s.add_argument("--timeout", type=float, default=15.0)
+    s.add_argument("--timeout", type=float, default=15.0, metavar="S",
+                   help="seconds to wait for a code from the scanner (default 15)")
     c = dev.add_parser("capture", help="capture a frame (camera) or a page (doc_camera)", parents=[common])
     c.add_argument("--device", choices=["camera", "doc_camera"], default="doc_camera")
     c.add_argument("--output", metavar="FILE", help="where to write the JPEG")
     pt = dev.add_parser("print-test", help="print a test page", parents=[common])
     pt.add_argument("--output", metavar="FILE", help="write the ESC/POS bytes here instead of printing")
     pt.add_argument("--png", metavar="FILE", help="write a PNG preview of the page")
-    sy = dev.add_parser("say", help="announce a text through the voice device", parents=[common])
-    sy.add_argument("text")
+    sy = dev.add_parser("say", help="announce a text, or a call exactly as the calling display does "
+                        "(--call NUMBER --window N), through the voice device", parents=[common])
+    sy.add_argument("text", nargs="?", help="free text to announce (or use --call)")
+    sy.add_argument("--call", metavar="NUMBER", help="a ticket number (A023, offline K1-D005) to call")
+    sy.add_argument("--window", metavar="N", help="the window the call sends the citizen to (with --call)")
+    sy.add_argument("--recall", action="store_true", help="announce it as a recall (再次呼叫)")
 
     add("demo", "Everything on one laptop: in-process hall server, kiosk with simulated devices.")
 
@@ -134,6 +168,19 @@ def build_parser() -> argparse.ArgumentParser:
     im = cache.add_parser("import", help="store the records of an export bundle here", parents=[common])
     im.add_argument("--input", required=True, metavar="FILE")
     im.add_argument("--passphrase-file", metavar="FILE")
+    sv = cache.add_parser("salvage", help="import the readable records of a set-aside outbox file", parents=[common])
+    sv.add_argument("file", metavar="FILE", help="e.g. /var/lib/hall/outbox.db.corrupt-20261122T031500Z")
+    sv.add_argument("--files", metavar="DIR", help="its attachments (default: the set-aside folder beside it)")
+    ho = cache.add_parser("handover", help="move this outbox's backlog, key and numbering to a folder for "
+                          "a replacement terminal (passphrase as for export)", parents=[common])
+    ho.add_argument("--to", required=True, metavar="DIR")
+    ho.add_argument("--root", metavar="DIR", help="the old terminal's disk mounted here (default: this one)")
+    ho.add_argument("--passphrase-file", metavar="FILE")
+    to = cache.add_parser("takeover", help="take a handover folder's backlog and numbering into this outbox",
+                          parents=[common])
+    to.add_argument("folder", metavar="DIR")
+    to.add_argument("--merge", action="store_true", help="this outbox holds records already: keep both")
+    to.add_argument("--passphrase-file", metavar="FILE")
 
     p = add("loadgen", "Capacity planning: simulated kiosks, counters and displays against a server.")
     p.add_argument("--server", required=True, metavar="URL")
@@ -161,13 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, load_settings
     from config.logsetup import setup_logging
 
+    kinds = DEVICE_KINDS.get(args.command, ())
     try:
-        settings = load_settings(args.config, args.overrides)
+        settings = (load_settings(args.config, args.overrides) if kinds is None
+                    else load_settings(args.config, args.overrides, device_kinds=kinds))
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(level=settings.logging.level, file=settings.logging.file,
-                  json_lines=settings.logging.json_lines)
+                  json_lines=settings.logging.json_lines, repeat_window_s=settings.logging.repeat_window_s)
     return int(_handler(args.command)(args, settings) or 0)
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -14,51 +11,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bench._servers import ROOT, drop_pg, pg_database, start_servers, stop_servers
 from bench._stats import percentile
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("HALL_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 WINDOW, CATEGORY = 6, "E"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(db_url: str, work: Path, count: int) -> list[tuple[subprocess.Popen[bytes], str]]:
-    servers = []
-    for i in range(count):
-        port = _free_port()
-        log = (work / f"server{i}.log").open("wb")
-        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--set", 'logging.level="WARNING"',
-                                 "hall-server", "--db", db_url, "--host", "127.0.0.1", "--port", str(port),
-                                 "--set", f"server.data_dir={work / 'data'}"], cwd=ROOT, stdout=log,
-                                stderr=subprocess.STDOUT)
-        servers.append((proc, f"http://127.0.0.1:{port}"))
-    for proc, url in servers:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"hall server did not start; see {work}")
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=0.5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-    return servers
-
-
-def _stop(servers: list[tuple[subprocess.Popen[bytes], str]]) -> None:
-    for proc, _ in servers:
-        proc.send_signal(signal.SIGTERM)
-    for proc, _ in servers:
-        proc.wait(30)
 
 
 class _Displays:
@@ -131,22 +87,6 @@ def measure(urls: list[str], tokens: dict[str, str], *, displays: int, calls: in
     return {"each": each, "slowest": slowest, "missed": missed}
 
 
-def _pg_database() -> tuple[str, str]:
-    import psycopg
-
-    name = f"hall_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-
-
-def _drop_pg(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="python -m bench call_latency")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -161,18 +101,18 @@ def main(argv: list[str]) -> dict[str, object]:
         if args.db == "sqlite":
             db_url, replicas = f"sqlite:///{work / 'hall.db'}", 1
         else:
-            pg_name, db_url = _pg_database()
+            pg_name, db_url = pg_database()
             replicas = 2
         try:
             tokens = prepare_hall(db_url, token_prefix="bench")
-            servers = _start(db_url, work, replicas)
+            servers = start_servers(db_url, work, replicas)
             try:
                 result = measure([u for _, u in servers], tokens, displays=args.displays, calls=args.calls)
             finally:
-                _stop(servers)
+                stop_servers(servers)
         finally:
             if pg_name:
-                _drop_pg(pg_name)
+                drop_pg(pg_name)
     each, slowest = result["each"], result["slowest"]
     return {"db": args.db, "replicas": replicas, "displays": args.displays, "calls": args.calls,
             "p50_ms": round(percentile(each, 50) * 1000, 2), "p95_ms": round(percentile(each, 95) * 1000, 2),

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
+from bench._servers import start_servers, stop_servers
 from bench._stats import percentile
-from bench.tickets import start_servers, stop_servers
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

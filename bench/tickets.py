@@ -28,9 +28,7 @@ import argparse
 import asyncio
 import itertools
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,53 +36,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bench._servers import LIMITS_NOTE, ROOT, drop_pg, pg_database, start_servers, stop_servers
 from bench._stats import percentile
+from hall.server.domain.hallday import MAX_SEQUENCE
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("HALL_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 # The demo hall's lines (hall/server/seed_data/demo_hall.json), all a kiosk offers. Numbers are checked
 # and the day starts afresh after every run, so a run of 20 s stays below a line's last number (9999).
 CATEGORIES = "ABCDEFG"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_servers(db_url: str, workdir: Path, count: int) -> list[tuple[subprocess.Popen[bytes], str]]:
-    servers = []
-    for i in range(count):
-        port = _free_port()
-        log = (workdir / f"server{i}.log").open("wb")
-        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--set", "logging.level=\"WARNING\"",
-                                 "hall-server", "--db", db_url, "--host", "127.0.0.1", "--port", str(port),
-                                 "--set", f"server.data_dir={workdir / 'data'}"], cwd=ROOT, stdout=log,
-                                stderr=subprocess.STDOUT)
-        servers.append((proc, f"http://127.0.0.1:{port}"))
-    for proc, url in servers:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}; see {workdir}")
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=0.5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-    return servers
-
-
-def stop_servers(servers: list[tuple[subprocess.Popen[bytes], str]]) -> None:
-    for proc, _ in servers:
-        proc.send_signal(signal.SIGTERM)
-    for proc, _ in servers:
-        proc.wait(30)
 
 
 async def run_load(urls: list[str], token: str, *, clients: int, seconds: float | None = None,
@@ -98,6 +56,11 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
     from bench._loadclient import RawConnection
 
     counter = itertools.count()
+    # A hall day has MAX_SEQUENCE numbers per category; a fast server issues them all in under 20 s, so
+    # a run ends when the day's numbers would run out rather than measuring refusals.
+    day_capacity = len(categories) * (MAX_SEQUENCE - 10)
+    if total is None or total > day_capacity:
+        total = day_capacity
     latencies: list[float] = []
     tickets: list[dict[str, Any]] = []
     failures: list[str] = []
@@ -140,8 +103,10 @@ async def run_load(urls: list[str], token: str, *, clients: int, seconds: float 
 
     await asyncio.gather(*(worker(n) for n in range(clients)))
     elapsed = time.perf_counter() - start
+    if seconds:
+        elapsed = min(elapsed, seconds)
     return {"latencies": latencies, "tickets": tickets, "failures": failures, "elapsed_s": elapsed,
-            "replay_mismatches": replay_mismatches}
+            "replay_mismatches": replay_mismatches, "day_used_up": len(tickets) >= total}
 
 
 def check_numbers(tickets: list[dict[str, Any]]) -> tuple[int, int]:
@@ -155,22 +120,6 @@ def check_numbers(tickets: list[dict[str, Any]]) -> tuple[int, int]:
         uniq = sorted(set(seqs))
         gaps += (uniq[-1] - uniq[0] + 1 - len(uniq)) + (uniq[0] - 1)
     return duplicates, gaps
-
-
-def _pg_database() -> tuple[str, str]:
-    import psycopg
-
-    name = f"hall_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-
-
-def _drop_pg(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _reset_tickets(db_url: str) -> None:
@@ -216,14 +165,14 @@ def main(argv: list[str]) -> dict[str, object]:
 
     runs: list[dict[str, float]] = []
     tickets: list[dict[str, Any]] = []
-    errors = duplicates = gaps = 0
+    errors = duplicates = gaps = day_used_up = 0
     with tempfile.TemporaryDirectory(prefix="hall-bench-") as tmp:
         work = Path(tmp)
         pg_name = None
         if args.db == "sqlite":
             db_url, replicas = f"sqlite:///{work / 'hall.db'}", 1
         else:
-            pg_name, db_url = _pg_database()
+            pg_name, db_url = pg_database()
             replicas = 2
         try:
             token = prepare_hall(db_url, token_prefix="bench")["terminal"]
@@ -242,6 +191,8 @@ def main(argv: list[str]) -> dict[str, object]:
                     tickets.extend(result["tickets"])
                     errors += len(result["failures"])
                     runs.append(_figures(result, cpu0, cpu1, load_1m))
+                    runs[-1]["seconds"] = result["elapsed_s"]
+                    day_used_up += result["day_used_up"]
                     # Numbers are checked per run, then the day starts afresh, so several runs of a fast
                     # server never reach a line's last number (9999).
                     dup, gap = check_numbers(tickets)
@@ -252,13 +203,15 @@ def main(argv: list[str]) -> dict[str, object]:
                 stop_servers(servers)
         finally:
             if pg_name:
-                _drop_pg(pg_name)
+                drop_pg(pg_name)
     med = {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
     return {"db": args.db, "replicas": replicas, "clients": args.clients, "idempotency_keys": not args.no_keys,
+            "server_limits": LIMITS_NOTE,
             "mode": "paced" if args.rate else "closed_loop", "rate_per_s": args.rate, "runs": args.runs,
             "per_s": round(med["per_s"], 1), "p50_ms": round(med["p50_ms"], 2), "p99_ms": round(med["p99_ms"], 2),
             "p99_ms_worst": round(max(r["p99_ms"] for r in runs), 2),
             "duplicates": duplicates, "gaps": gaps, "errors": errors,
+            "seconds_per_run": med["seconds"], "runs_that_used_up_the_day": day_used_up,
             "server_cpu_ms_per_ticket": med["server_cpu_ms_per_ticket"],
             "loadgen_cpu_ms_per_ticket": med["loadgen_cpu_ms_per_ticket"], "load_1m": med["load_1m"]}
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from config.settings import Settings
+from devices import registry
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 
@@ -22,9 +23,12 @@ class ConfigError(Exception):
     code = "config.invalid"
 
 
-def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Settings:
+def load_settings(path: str | Path | None = None, overrides: Iterable[str] = (), *,
+                  device_kinds: Iterable[str] = registry.KINDS) -> Settings:
     """Read ``path`` (default ``config/default.toml``), apply ``a.b.c=value`` overrides, validate.
 
+    Outside demo mode the production guard refuses the demo secrets and, for the ``device_kinds`` the
+    calling program opens (every kind by default), a twin driver unless ``devices.allow_twins = true``.
     Raises ConfigError with a one-line, key-specific message.
     """
     file = Path(path) if path else DEFAULT_CONFIG
@@ -36,6 +40,7 @@ def load_settings(path: str | Path | None = None, overrides: Iterable[str] = ())
     except ValidationError as exc:
         raise ConfigError(f"{file}: {_describe(exc)}") from None
     _refuse_demo_secrets(settings, file)
+    _refuse_twins(settings, file, device_kinds)
     return settings
 
 
@@ -50,6 +55,20 @@ def _refuse_demo_secrets(settings: Settings, file: Path) -> None:
         if getattr(getattr(settings, table), key) == value:
             raise ConfigError(f"{file}: {table}.{key}: the demo value shipped with the suite is refused unless "
                               f"server.demo_mode = true; set one of your own (or empty to disable)")
+
+
+def _refuse_twins(settings: Settings, file: Path, kinds: Iterable[str]) -> None:
+    """A twin (emulator, simulator) behind a real hall's screen would hand citizens made-up cards and
+    print nothing: outside demo mode only a test bench that says so (``devices.allow_twins``) runs one."""
+    if settings.server.demo_mode or settings.devices.allow_twins:
+        return
+    for kind in kinds:
+        conf = getattr(settings.devices, kind)
+        if conf.enabled and registry.is_twin(kind, conf.driver):
+            real = ", ".join(sorted(registry.PRODUCT_DRIVERS.get(kind, {}))) or "a plug-in driver"
+            raise ConfigError(f"{file}: devices.{kind}.driver: {conf.driver!r} is a twin (emulated device), refused "
+                              f"unless server.demo_mode = true or devices.allow_twins = true (test benches); "
+                              f"choose a real driver ({real}) or set devices.{kind}.enabled = false")
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
@@ -88,7 +107,24 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
             path = ".".join(parts[: depth + 1])
             raise ConfigError(f"--set {key}: {path} is a value, not a table")
         node = child
-    node[parts[-1]] = _parse_value(raw.strip())
+    value = _parse_value(raw.strip())
+    if isinstance(value, int | float) and _is_text_setting(parts):
+        value = raw.strip()  # a PIN or a camera index given bare: the setting is text, keep it as typed
+    node[parts[-1]] = value
+
+
+def _is_text_setting(parts: list[str]) -> bool:
+    """True when ``a.b.c`` names a setting whose type is text (str or a path)."""
+    model: Any = Settings
+    for part in parts[:-1]:
+        field = model.model_fields.get(part)
+        if field is None or not hasattr(field.annotation, "model_fields"):
+            return False
+        model = field.annotation
+    field = model.model_fields.get(parts[-1])
+    if field is None:
+        return False
+    return field.annotation in (str, Path, Path | None, str | None)
 
 
 def _describe(exc: ValidationError) -> str:
@@ -100,6 +136,8 @@ def _describe(exc: ValidationError) -> str:
         return f"{path}: unknown key; expected one of {', '.join(expected)}"
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")
+        if msg.startswith("options"):  # a driver's own options table: name the key inside it
+            path, _, msg = f"{path}.{msg}".partition(": ")
     got = err.get("input")
     shown = "" if isinstance(got, Mapping) or got is None else f" (got {got!r})"
     more = len(exc.errors()) - 1
@@ -120,4 +158,4 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         if field is None or not hasattr(field.annotation, "model_fields"):
             return []
         model = field.annotation
-    return sorted(model.model_fields)
+    return sorted(field.alias or name for name, field in model.model_fields.items())

@@ -90,6 +90,13 @@ class CoverOpen(PrinterError):
     code = "device.printer.cover_open"
 
 
+class NotAPrinter(PrinterError, ProtocolError):
+    """Something answers on the printer's connection, but not with ESC/POS status bytes (wrong IP/port,
+    another device on the serial line)."""
+
+    code = "device.printer.not_a_printer"
+
+
 class CameraError(DeviceError):
     """The camera could not deliver a frame."""
 

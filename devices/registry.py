@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any
 
+from config.plugins import targets_by_kind
 from devices.errors import DriverImportFailed, DriverNotFound
 
 ENTRY_POINT_GROUP = "hall_suite.drivers"
 
-KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice")
+KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice",
+                          "face_verifier")
 
 # kind -> driver name -> "module:factory". The factory is called with keyword options.
 # Drivers for real hardware; they live in devices/<kind>/.
 PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
-    "id_card": {"ga467": "devices.id_card.ga467_driver:Ga467Reader"},
+    "id_card": {"ga467": "devices.id_card.ga467_driver:Ga467Reader", "sdk": "devices.id_card.sdk_driver:SdkReader"},
     "ss_card": {"pcsc": "devices.ss_card.pcsc_driver:PcscSocialSecurityReader"},
     "camera": {"opencv": "devices.camera.opencv_driver:OpenCvCamera"},
     "code_scanner": {
@@ -36,6 +37,10 @@ PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
     "voice": {
         "espeak": "devices.voice.espeak:EspeakVoice",
         "clips": "devices.voice.clips:ClipVoice",
+    },
+    "face_verifier": {
+        "dlib": "devices.face_verifier.dlib_driver:DlibFaceVerifier",
+        "provincial": "devices.face_verifier.provincial:ProvincialFaceVerifier",
     },
 }
 
@@ -50,6 +55,7 @@ TWIN_DRIVERS: dict[str, dict[str, str]] = {
     "doc_camera": {"file": "devices.twins.doc_camera.file_doc_camera:FileDocCamera"},
     "printer": {"capture": "devices.twins.printer.capture:CapturePrinter"},
     "voice": {"wav": "devices.twins.voice.wav_writer:WavFileVoice"},
+    "face_verifier": {"twin": "devices.twins.face_verifier.twin:TwinFaceVerifier"},
 }
 
 BUILTIN_DRIVERS: dict[str, dict[str, str]] = {
@@ -59,12 +65,7 @@ BUILTIN_DRIVERS: dict[str, dict[str, str]] = {
 
 @cache
 def _plugin_drivers() -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        kind, _, name = ep.name.partition(".")
-        if kind in KINDS and name:
-            found.setdefault(kind, {})[name] = ep.value
-    return found
+    return targets_by_kind(ENTRY_POINT_GROUP, KINDS)
 
 
 def available(kind: str) -> dict[str, str]:

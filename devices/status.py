@@ -6,6 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+# Codes a driver reports between construction and its first real look at the device: not yet a verdict.
+# ``devices diagnose`` waits (bounded) until a status leaves them.
+STARTING_CODES = frozenset({"id_card.closed", "ss_card.stopped", "device.camera.closed", "device.scanner.closed"})
+
 
 class Health(enum.StrEnum):
     OK = "ok"
@@ -29,6 +33,11 @@ class DeviceStatus:
     def ok(self) -> bool:
         return self.health is Health.OK
 
+    @property
+    def settled(self) -> bool:
+        """False while the driver has not yet looked at its device (opening, first poll pending)."""
+        return self.code not in STARTING_CODES
+
     def to_json(self) -> dict[str, str]:
         return {
             "kind": self.kind,
@@ -37,5 +46,5 @@ class DeviceStatus:
             "code": self.code,
             "message_zh": self.message_zh,
             "message_en": self.message_en,
-            "at": self.at.isoformat(),
+            "at": self.at.astimezone().isoformat(timespec="seconds"),  # local time, as technicians read it
         }

@@ -33,6 +33,13 @@ class AttachmentStore:
             directory.mkdir(parents=True, exist_ok=True)
             directory.chmod(0o700)
 
+    @classmethod
+    def reader(cls, directory: Path, cipher: Cipher) -> AttachmentStore:
+        """A store to read from only (another outbox's files): nothing is created or changed."""
+        store = cls.__new__(cls)
+        store.directory, store._cipher = directory, cipher
+        return store
+
     def path(self, digest: str) -> Path:
         return self.directory / digest[:2] / f"{digest}{_SUFFIX}"
 

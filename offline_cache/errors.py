@@ -15,6 +15,9 @@ class CacheError(Exception):
     """Base of every outbox failure. ``code`` is stable and machine-readable."""
 
     code = "cache.error"
+    # ``python main.py cache …`` exits with this: 1 device or delivery fault, 2 bad input
+    # (3, server unreachable, is decided by the command, not by an error).
+    exit_status = 1
 
     def __init__(self, message: str = "", *, code: str | None = None) -> None:
         super().__init__(message or self.__class__.__doc__ or self.code)
@@ -74,6 +77,7 @@ class UnknownRecord(CacheError):
     """No record with this idempotency key is stored."""
 
     code = "cache.unknown_record"
+    exit_status = 2
 
 
 class InvalidTransition(CacheError):
@@ -92,6 +96,7 @@ class InvalidRecord(CacheError):
     """The record's kind or payload is not acceptable (unknown kind, not JSON-serialisable…)."""
 
     code = "cache.invalid_record"
+    exit_status = 2
 
 
 class RecordRejected(CacheError):
@@ -130,9 +135,36 @@ class BundleError(CacheError):
     """An export bundle could not be written or read (not a bundle, unknown version, altered)."""
 
     code = "cache.bundle"
+    exit_status = 2
 
 
 class PassphraseMissing(BundleError):
     """Exporting or importing needs a passphrase of at least 12 characters (never on the command line)."""
 
     code = "cache.passphrase"
+
+
+class WrongPassphrase(DecryptFailed):
+    """The passphrase does not open this bundle or handover folder."""
+
+    exit_status = 2
+
+
+class TargetMissing(CacheError):
+    """The folder to write to does not exist (an unmounted USB stick): the folder's fault, not the outbox's."""
+
+    code = "cache.target_missing"
+    exit_status = 2
+
+
+class HandoverError(BundleError):
+    """A handover folder could not be written or read (not a handover, already used, incomplete)."""
+
+    code = "cache.handover"
+
+
+class TakeoverRefused(CacheError):
+    """This outbox already holds records: a takeover would mix two backlogs unless told to merge."""
+
+    code = "cache.takeover_refused"
+    exit_status = 2

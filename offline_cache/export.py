@@ -29,7 +29,8 @@ from typing import Any
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from offline_cache.crypto import Cipher
-from offline_cache.errors import BundleError, DecryptFailed, DuplicateKey, PassphraseMissing
+from offline_cache.epoch import Numbering
+from offline_cache.errors import BundleError, DecryptFailed, DuplicateKey, PassphraseMissing, WrongPassphrase
 from offline_cache.schema import guarded
 from offline_cache.states import Record, State
 from offline_cache.store import Attachment, Outbox
@@ -115,7 +116,10 @@ def export_records(outbox: Outbox, path: Path, *, passphrase: str,
     bundle = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(),
               "states": [s.value for s in wanted],
               "kdf": {"name": "scrypt", **_SCRYPT, "salt": _b64(salt)},
-              "check": _b64(cipher.encrypt(_CHECK, context="export:check")), "records": entries}
+              "check": _b64(cipher.encrypt(_CHECK, context="export:check")), "records": entries,
+              # Sealed too: the importing terminal continues above these numbers (no number twice).
+              "numbering": _b64(cipher.encrypt(json.dumps(outbox.numbering().public()).encode(),
+                                               context="export:numbering"))}
     _write_atomic(path, json.dumps(bundle, ensure_ascii=True).encode())
     return BundleSummary(str(path), tuple(s.value for s in wanted), tuple(e["meta"] for e in entries))
 
@@ -147,7 +151,8 @@ def read_bundle(path: Path) -> dict[str, Any]:
     return bundle
 
 
-def _open(bundle: Mapping[str, Any], passphrase: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _open(bundle: Mapping[str, Any], passphrase: str) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]],
+                                                                Numbering | None]:
     """Every record's (meta, document) decrypted, or an error before anything is stored."""
     try:
         kdf = bundle["kdf"]
@@ -156,23 +161,34 @@ def _open(bundle: Mapping[str, Any], passphrase: str) -> list[tuple[dict[str, An
         entries = [(dict(e["meta"]), base64.b64decode(e["sealed"])) for e in bundle["records"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError("the bundle is incomplete or damaged") from exc
-    if cipher.decrypt(check, context="export:check") != _CHECK:
-        raise DecryptFailed("wrong passphrase")
+    try:
+        if cipher.decrypt(check, context="export:check") != _CHECK:
+            raise WrongPassphrase("wrong passphrase")
+    except DecryptFailed as exc:
+        raise WrongPassphrase("wrong passphrase") from exc
     opened = []
     for meta, sealed in entries:
         # The clear metadata is the associated data: an altered kind, state or key fails here.
         doc = json.loads(cipher.decrypt(sealed, context=_context(meta)))
         opened.append((meta, doc))
-    return opened
+    numbering = None
+    if bundle.get("numbering"):
+        try:
+            numbering = Numbering.parse(json.loads(cipher.decrypt(base64.b64decode(bundle["numbering"]),
+                                                                  context="export:numbering")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BundleError("the bundle's numbering is damaged") from exc
+    return opened, numbering
 
 
 def import_records(outbox: Outbox, path: Path, *, passphrase: str) -> BundleSummary:
     """Store a bundle's records in ``outbox`` under their own keys: dead stays dead (``cache retry``
-    sends it), pending and in-flight become pending. Keys already present are skipped. Nothing is
+    sends it), pending and in-flight become pending. Keys already present are skipped. The
+    exporting terminal's numbering is merged: this one's numbers continue above it, in a new epoch. Nothing is
     stored unless every record decrypts. Raises BundleError, DecryptFailed (wrong passphrase or an
     altered bundle), CacheFull/DiskFull, StorageError."""
     bundle = read_bundle(path)
-    opened = _open(bundle, passphrase)
+    opened, numbering = _open(bundle, passphrase)
     done, skipped = [], []
     for meta, doc in opened:
         files = _attachments(doc.pop("files", []))
@@ -186,6 +202,8 @@ def import_records(outbox: Outbox, path: Path, *, passphrase: str) -> BundleSumm
             skipped.append(str(meta["key"]))
             continue
         done.append(_meta(rec))
+    if numbering is not None:
+        outbox.merge_numbering(numbering, reason="import", source=str(path))
     return BundleSummary(str(path), tuple(bundle.get("states", ())), tuple(done), tuple(skipped))
 
 

@@ -35,14 +35,27 @@ def read_token(settings: Settings) -> str:
         raise KeyUnavailable(f"{term.token_file}: cannot read the terminal token", code="cache.token") from exc
 
 
-def open_outbox(settings: Settings, *, clock: Callable[[], float] = time.time) -> Outbox:
-    """Open (or create, or recover) the outbox named by ``settings.cache``. Raises CacheError."""
+def under(root: Path | None, path: Path) -> Path:
+    """``path`` on a disk mounted at ``root`` (the old terminal's disk in a replacement), else as is."""
+    return path if root is None else root / path.resolve().relative_to(path.resolve().anchor)
+
+
+def outbox_key(settings: Settings, *, root: Path | None = None) -> bytes:
+    """The outbox key (environment variable, else the key file — under ``root`` if given). Raises KeyUnavailable."""
+    return load_key(env_var=settings.cache.key_env, key_file=under(root, Path(settings.cache.key_file)))
+
+
+def open_outbox(settings: Settings, *, clock: Callable[[], float] = time.time, root: Path | None = None,
+                key: bytes | None = None) -> Outbox:
+    """Open (or create, or recover) the outbox named by ``settings.cache`` (on the disk mounted at
+    ``root`` if given). Raises CacheError."""
     cache = settings.cache
-    cipher = Cipher(load_key(env_var=cache.key_env, key_file=Path(cache.key_file)))
-    return Outbox(db_path=Path(cache.db_path), attachments_dir=Path(cache.attachments_dir), cipher=cipher,
-                  max_bytes=cache.max_mb * 1024 * 1024, min_free_bytes=cache.min_free_mb * 1024 * 1024,
-                  offline_prefix=settings.terminal.offline_prefix, tz=settings.hall.timezone, clock=clock,
-                  horizon_s=cache.retry_cap_s * 1.5 + 1.0)
+    cipher = Cipher(key if key is not None else outbox_key(settings, root=root))
+    return Outbox(db_path=under(root, Path(cache.db_path)), attachments_dir=under(root, Path(cache.attachments_dir)),
+                  cipher=cipher, max_bytes=cache.max_mb * 1024 * 1024,
+                  min_free_bytes=cache.min_free_mb * 1024 * 1024, offline_prefix=settings.terminal.offline_prefix,
+                  tz=settings.hall.timezone, clock=clock, horizon_s=cache.retry_cap_s * 1.5 + 1.0,
+                  reserve_bytes=cache.reserve_kb * 1024)
 
 
 def sync_options(settings: Settings) -> SyncOptions:

@@ -24,14 +24,33 @@ def hall_day(epoch_s: float, tz: str = "Asia/Shanghai") -> date:
     return datetime.fromtimestamp(epoch_s, UTC).astimezone(ZoneInfo(tz)).date()
 
 
-def ticket_sequence_name(category: str, day: date) -> str:
+def ticket_sequence_name(prefix: str, category: str, day: date) -> str:
+    """``ticket:K1:2026-11-22:A``: per prefix, so an outbox that took over another terminal's
+    numbering keeps both and continues the one its configured prefix names."""
     if not _CATEGORY_RE.match(category):
         raise InvalidRecord("category must be one capital letter")
-    return f"ticket:{day.isoformat()}:{category}"
+    return f"ticket:{prefix}:{day.isoformat()}:{category}"
 
 
-def code_sequence_name(day: date) -> str:
-    return f"code:{day.isoformat()}"
+def code_sequence_name(prefix: str, day: date) -> str:
+    return f"code:{prefix}:{day.isoformat()}"
+
+
+def sequence_day(name: str) -> str:
+    """The ISO day of a sequence name (``""`` for a name of no known form)."""
+    parts = name.split(":")
+    if (parts[0], len(parts)) in (("ticket", 4), ("code", 3)):
+        return parts[2]
+    return ""
+
+
+def with_prefix(name: str, prefix: str) -> str:
+    """A sequence name from before names carried the prefix (``ticket:DAY:A``, ``code:DAY``) with
+    ``prefix`` put in; current names are returned unchanged."""
+    parts = name.split(":")
+    if (parts[0], len(parts)) in (("ticket", 3), ("code", 2)):
+        return ":".join([parts[0], prefix, *parts[1:]])
+    return name
 
 
 def format_ticket(prefix: str, category: str, n: int) -> str:

@@ -85,6 +85,28 @@ meta = Table(
     Column("value", String(256), nullable=False),
 )
 
+# Every numbering epoch started and every recovery (lost, zero-length, damaged, stale, taken over):
+# what a technician reads in ``cache status``. ``detail`` is JSON without personal data.
+recoveries = Table(
+    "recoveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("source", String(512)),
+    Column("detail", String),
+)
+
+# Public reference data for serving offline (lines and hours, catalogue): offline_cache.reference.
+# Not required at start-up: an outbox of an earlier version gets the table from create_all.
+reference = Table(
+    "reference", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+# ``recoveries`` came later: an outbox without it is still version 1 (create_all adds it).
 REQUIRED_TABLES = {"records", "attachment_links", "sequences", "meta"}
 
 
@@ -164,13 +186,14 @@ def check_database(db_path: Path) -> str | None:
     return None
 
 
-def set_aside(db_path: Path, attachments_dir: Path) -> Path:
-    """Rename a damaged database (and its WAL, SHM and attachments) with a timestamp; return the new path."""
+def set_aside(db_path: Path, attachments_dir: Path, *, label: str = "corrupt") -> Path:
+    """Rename a database that cannot be used as it is (and its WAL, SHM and attachments) with
+    ``label`` and a timestamp; return the new path. Its attachments move to ``<dir>.<label>-<time>``."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}")
+    target = db_path.with_name(f"{db_path.name}.{label}-{stamp}")
     n = 1
     while target.exists():
-        target = db_path.with_name(f"{db_path.name}.corrupt-{stamp}-{n}")
+        target = db_path.with_name(f"{db_path.name}.{label}-{stamp}-{n}")
         n += 1
     db_path.rename(target)
     for suffix in ("-wal", "-shm"):
@@ -179,17 +202,26 @@ def set_aside(db_path: Path, attachments_dir: Path) -> Path:
             side.rename(target.with_name(target.name + suffix))
     # Its attachments belong to it; keep them beside it so the orphan sweep cannot delete them.
     if attachments_dir.exists():
-        attachments_dir.rename(attachments_dir.with_name(f"{attachments_dir.name}.{target.name.split('.')[-1]}"))
+        attachments_dir.rename(set_aside_files(target, attachments_dir))
     return target
 
 
-def salvage_sequences(path: Path) -> dict[str, int]:
-    """Best effort: the numbering state of a set-aside database, so offline numbers are not reused."""
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+def set_aside_files(set_aside_db: Path, attachments_dir: Path) -> Path:
+    """Where :func:`set_aside` put the attachments of ``set_aside_db`` (``files.corrupt-<time>``)."""
+    return attachments_dir.with_name(f"{attachments_dir.name}.{set_aside_db.name.split('.')[-1]}")
+
+
+def salvage_numbering(path: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Best effort: the sequences and meta values (epoch, prefix) of a set-aside database, so its
+    offline numbers are not reused. Empty dicts for what cannot be read."""
+    found: list[dict[str, Any]] = [{}, {}]
+    for i, query in enumerate(("SELECT name, value FROM sequences", "SELECT name, value FROM meta")):
         try:
-            return {str(n): int(v) for n, v in con.execute("SELECT name, value FROM sequences")}
-        finally:
-            con.close()
-    except (sqlite3.Error, ValueError, TypeError):
-        return {}
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+            try:
+                found[i] = {str(n): (int(v) if i == 0 else str(v)) for n, v in con.execute(query)}
+            finally:
+                con.close()
+        except (sqlite3.Error, ValueError, TypeError):
+            continue
+    return found[0], found[1]

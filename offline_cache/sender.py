@@ -10,7 +10,9 @@ to three outcomes here, in one place:
 * 408, 429, 5xx → RetryLater. 401/403 → RetryLater(auth): a token problem is the terminal's, not the
   record's, so records are never killed for it.
 * 409 ``idempotency.mismatch`` → Rejected: our bodies are immutable, so the key was genuinely used
-  for something else; resending can never succeed. Other 409s (a request with that key still
+  for something else; resending can never succeed. 409 ``ticket.offline_number_taken`` (the printed
+  number belongs to another ticket) → RetryLater(held): kept pending for a technician, never dead.
+  Other 409s (a request with that key still
   being processed, a state conflict) → RetryLater(conflict); the worker kills the record after a few.
 * any other 4xx → Rejected (dead, kept for a technician).
 """
@@ -28,6 +30,7 @@ import httpx
 
 from hall.client import errors as herr
 from hall.client.http import HallClient, pool_limits
+from offline_cache.states import HELD_ERRORS
 
 # kind -> route under /api/v1. Submissions go as multipart: a ``data`` part with the JSON body plus
 # one part per material, named as the body's ``materials[].file`` names it.
@@ -73,6 +76,8 @@ class RetryLater:
     retry_after_s: float | None = None
     auth: bool = False
     conflict: bool = False
+    # Refused for a clash only a person can settle (see states.HELD_ERRORS): kept, retried slowly.
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,9 @@ def classify(exc: herr.HallError) -> Outcome:
     if isinstance(exc, herr.HallAuthError):
         return RetryLater(code, auth=True, sent=True)
     if isinstance(exc, herr.HallConflict):
-        return Rejected(code, 409, _error(exc)) if code == "idempotency.mismatch" else \
-            RetryLater(code, conflict=True, sent=True)
+        if code == "idempotency.mismatch":
+            return Rejected(code, 409, _error(exc))
+        return RetryLater(code, conflict=True, sent=True, held=code in HELD_ERRORS)
     if isinstance(exc, herr.HallServerError | herr.HallRateLimited) or exc.status == 408:
         return RetryLater(f"server.{exc.status}" if exc.status else exc.code, sent=None)
     if isinstance(exc, herr.HallRejected) and exc.status is not None:

@@ -24,6 +24,11 @@ class Kind(StrEnum):
 # Kinds a full outbox still accepts: a citizen can always get a number (they are a few hundred bytes).
 SMALL_KINDS = frozenset({Kind.TICKET, Kind.CHECK_IN, Kind.HELP_CALL, Kind.RATING})
 
+# Server refusals a resend cannot settle yet must never kill a record: the offline number it printed
+# is taken by another ticket (another terminal, a lost outbox's earlier epoch). Kept pending, retried
+# slowly, listed by ``cache status`` for a technician.
+HELD_ERRORS = frozenset({"ticket.offline_number_taken"})
+
 # to-state -> states it may be entered from. pending->in_flight is a claim; in_flight->pending is a
 # retry or a crash resume; dead->pending is a technician's retry; acked is final.
 ALLOWED_FROM: dict[State, frozenset[State]] = {

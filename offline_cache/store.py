@@ -20,37 +20,36 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, CursorResult, func, insert, select, text
 
+from offline_cache import epoch as ep
 from offline_cache.attachments import AttachmentStore
 from offline_cache.crypto import Cipher
-from offline_cache.errors import CacheFull, DiskFull, InvalidRecord, StorageError
+from offline_cache.errors import CacheError, CacheFull, DiskFull, InvalidRecord, StorageError
 from offline_cache.numbering import (
     code_sequence_name,
     format_local_code,
     format_ticket,
     hall_day,
+    sequence_day,
     ticket_sequence_name,
 )
+from offline_cache.reference import ReferenceMixin
+from offline_cache.reserve import Reserve
+from offline_cache.salvage import SalvageReport, salvage_into
 from offline_cache.schema import (
     SCHEMA_VERSION,
-    check_database,
     guarded,
     links,
     make_engine,
     meta,
     metadata,
     records,
-    salvage_sequences,
-    sequences,
-    set_aside,
+    set_aside_files,
 )
 from offline_cache.states import SMALL_KINDS, Kind, Record, State
 from offline_cache.transitions import TransitionsMixin
+from offline_cache.upkeep import UpkeepMixin
 
 log = logging.getLogger(__name__)
-
-# After an unreadable database, sequences restart this far up so old offline numbers are not reissued.
-SEQUENCE_JUMP = 500
-SALVAGE_MARGIN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +73,9 @@ class Ref:
     kind: Literal["ticket", "code"]
     field: str
     category: str = ""
+    # Offline tickets also carry the numbering epoch (sent when it is not 0: a server without
+    # epochs reads a missing one as 0).
+    epoch_field: str = ""
 
 
 def _inserted_seq(result: CursorResult[Any]) -> int:
@@ -83,38 +85,56 @@ def _inserted_seq(result: CursorResult[Any]) -> int:
     return int(pk[0])
 
 
-class Outbox(TransitionsMixin):
+class Outbox(ReferenceMixin, TransitionsMixin, UpkeepMixin):
     """The durable outbox. Every public call raises only :class:`~offline_cache.errors.CacheError`."""
 
     def __init__(self, *, db_path: Path, attachments_dir: Path, cipher: Cipher, max_bytes: int,
                  min_free_bytes: int = 64 * 1024 * 1024, offline_prefix: str = "K1",
                  tz: str = "Asia/Shanghai", clock: Callable[[], float] = time.time,
-                 lease_s: float = 300.0, horizon_s: float = 120.0) -> None:
-        self.db_path, self.tz, self.prefix = db_path, tz, offline_prefix
+                 lease_s: float = 300.0, horizon_s: float = 120.0, reserve_bytes: int = 1024 * 1024,
+                 salvage: bool = True) -> None:
+        self.db_path, self.attachments_dir, self.tz, self.prefix = db_path, attachments_dir, tz, offline_prefix
         self.max_bytes, self.min_free_bytes = max_bytes, min_free_bytes
         self.clock, self.lease_s, self.horizon_s = clock, lease_s, horizon_s
         self.cipher = cipher
+        self.reserve = Reserve(db_path.with_name(db_path.name + ".reserve"), reserve_bytes)
         self.recovered_from: Path | None = None
         self.corrupt_reason: str | None = None
+        self.salvage_report: SalvageReport | None = None
         with guarded():
             db_path.parent.mkdir(parents=True, exist_ok=True)
-        salvaged: dict[str, int] | None = None
-        reason = check_database(db_path)
-        if reason is not None:
-            with guarded():
-                self.recovered_from = set_aside(db_path, attachments_dir)
-            self.corrupt_reason = reason
-            salvaged = salvage_sequences(self.recovered_from)
-            log.error("outbox database unusable (%s): set aside as %s; started a new one",
-                      reason, self.recovered_from.name)
+        damage, created = ep.inspect(db_path, attachments_dir)
+        if damage is not None:
+            self.recovered_from, self.corrupt_reason = damage.path, damage.why
         self.files = AttachmentStore(attachments_dir, cipher)
         self.engine = make_engine(db_path)
+        try:
+            self._open_tx(created, damage)
+        except DiskFull:  # opening writes too (the epoch's bookkeeping): a full disk must not stop it
+            if not self.reserve.release():
+                raise
+            self.low_space = True
+            self._open_tx(created, damage)
+        with guarded():
+            self.files.sweep(self._referenced_digests())
+        if not self.low_space:
+            self.reserve.keep()
+        if damage is not None and salvage and damage.reason != "handed_over":
+            # Whatever is readable in the set-aside file is still owed to the hall: deliver it.
+            self.salvage_report = salvage_into(self, damage.path, set_aside_files(damage.path, attachments_dir),
+                                               cipher)
+
+    def _open_tx(self, created: bool, damage: ep.Damage | None) -> None:
         with guarded():
             metadata.create_all(self.engine)
-            db_path.chmod(0o600)  # ciphertext, but its metadata (kinds, times) is nobody else's business
+            self.db_path.chmod(0o600)  # ciphertext, but its metadata (kinds, times) is nobody else's business
             with self._tx() as conn:
-                self._init_meta(conn, salvaged)
-            self.files.sweep(self._referenced_digests())
+                conn.execute(insert(meta).prefix_with("OR IGNORE"),
+                             [{"name": "schema_version", "value": SCHEMA_VERSION}])
+                self.epoch, opens = ep.settle(conn, db_path=self.db_path, prefix=self.prefix, now=self.clock(),
+                                              day=hall_day(self.clock(), self.tz).isoformat(), created=created,
+                                              damage=damage)
+        ep.write_marker(self.db_path, prefix=self.prefix, epoch=self.epoch, opens=opens)
 
     # -- plumbing --------------------------------------------------------------------------------
     @contextmanager
@@ -124,23 +144,19 @@ class Outbox(TransitionsMixin):
             # On the driver connection: through SQLAlchemy the PRAGMA would open the transaction.
             raw = conn.connection.driver_connection
             assert raw is not None  # a connection just checked out of the pool has its sqlite3 connection
-            raw.execute(
-                f"PRAGMA synchronous={'FULL' if promised else 'NORMAL'}")
+            raw.execute(f"PRAGMA synchronous={'FULL' if promised else 'NORMAL'}")
+            # A nearly full disk: checkpoint often so the WAL stays within the released reserve.
+            raw.execute(f"PRAGMA wal_autocheckpoint={16 if self.low_space else 1000}")
             with conn.begin():
                 yield conn
 
-    def _init_meta(self, conn: Connection, salvaged: dict[str, int] | None) -> None:
-        conn.execute(insert(meta).prefix_with("OR IGNORE"), [{"name": "schema_version", "value": SCHEMA_VERSION}])
-        if salvaged is None:
-            return
-        day = hall_day(self.clock(), self.tz).isoformat()
-        conn.execute(insert(meta).prefix_with("OR REPLACE"), [{"name": "sequence_floor_day", "value": day}])
-        floor = SEQUENCE_JUMP if not salvaged else 0
-        conn.execute(insert(meta).prefix_with("OR REPLACE"), [{"name": "sequence_floor", "value": str(floor)}])
-        if salvaged:
-            conn.execute(insert(sequences), [{"name": n, "value": v + SALVAGE_MARGIN} for n, v in salvaged.items()])
-
     def close(self) -> None:
+        """Checkpoint the WAL into the database (a clean stop leaves one file to copy) and let go."""
+        try:
+            with guarded(), self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except CacheError as exc:  # another process still has it open: its last close checkpoints
+            log.info("outbox: WAL not checkpointed at close (%s)", exc.code)
         self.engine.dispose()
 
     def _referenced_digests(self) -> set[str]:
@@ -151,7 +167,7 @@ class Outbox(TransitionsMixin):
         start = 1
         floor = dict(conn.execute(select(meta.c.name, meta.c.value).where(
             meta.c.name.in_(["sequence_floor", "sequence_floor_day"]))).all())
-        if floor and name.split(":")[1] <= floor.get("sequence_floor_day", ""):
+        if floor and sequence_day(name) <= floor.get("sequence_floor_day", ""):
             start = int(floor.get("sequence_floor", "0")) + 1
         row = conn.execute(text(
             "INSERT INTO sequences(name, value) VALUES (:n, :s) "
@@ -161,9 +177,9 @@ class Outbox(TransitionsMixin):
     def _allocate(self, conn: Connection, ref: Ref, now: float) -> str:
         day = hall_day(now, self.tz)
         if ref.kind == "ticket":
-            n = self._next_value(conn, ticket_sequence_name(ref.category, day))
+            n = self._next_value(conn, ticket_sequence_name(self.prefix, ref.category, day))
             return format_ticket(self.prefix, ref.category, n)
-        return format_local_code(self.prefix, day, self._next_value(conn, code_sequence_name(day)))
+        return format_local_code(self.prefix, day, self._next_value(conn, code_sequence_name(self.prefix, day)))
 
     def _check_room(self, kind: str, size: int) -> None:
         if kind in SMALL_KINDS:
@@ -193,7 +209,10 @@ class Outbox(TransitionsMixin):
         now = self.clock()
         with self._tx(promised=True) as conn:
             local_ref = self._allocate(conn, ref, now) if ref else None
-            doc = {"body": {**body, ref.field: local_ref} if ref else dict(body), "files": file_meta}
+            stamped = {**body, ref.field: local_ref} if ref else dict(body)
+            if ref and ref.epoch_field and self.epoch:
+                stamped[ref.epoch_field] = self.epoch
+            doc = {"body": stamped, "files": file_meta}
             blob = self.seal(key, doc)
             seq = _inserted_seq(conn.execute(insert(records).values(
                 key=key, kind=kind, state=State.IN_FLIGHT if claim else State.PENDING, attempts=1 if claim else 0,
@@ -208,6 +227,8 @@ class Outbox(TransitionsMixin):
     def _put_files(self, kind: str, files: Sequence[Attachment]) -> tuple[int, list[dict[str, str]]]:
         if kind not in set(Kind):
             raise InvalidRecord(f"unknown record kind {kind!r}")
+        if not self.room_for_records():
+            raise DiskFull("the outbox disk is full; new records are refused until there is room")
         self._check_room(kind, sum(len(f.data) for f in files) + 1024)
         stored, file_meta = 0, []
         for f in files:  # files first: a crash before the commit leaves only sweepable orphans

@@ -46,8 +46,10 @@ class DrainReport:
     retried: int = 0
     dead: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    held: int = 0
 
     def add(self, other: DrainReport) -> None:
+        self.held += other.held
         self.delivered += other.delivered
         self.retried += other.retried
         self.dead += other.dead
@@ -138,6 +140,7 @@ class SyncWorker:
 
     def drain_once(self) -> DrainReport:
         """Claim one batch of due records and send them; return what happened."""
+        self.outbox.make_room()
         batch = self.outbox.claim(self.options.batch)
         report = DrainReport()
         for part in self._pool.map(self._deliver, batch):
@@ -194,6 +197,12 @@ class SyncWorker:
             log.warning("outbox: %s %s rejected by the server (%s); kept as dead", rec.kind, rec.key, outcome.code)
             self.outbox.kill(rec.key, error=outcome.code)
             return DrainReport(dead=1, errors={outcome.code: 1})
+        if outcome.held:
+            # Never dead: the citizen holds this number. Slowly retried; ``cache status`` lists it.
+            log.error("outbox: %s %s refused (%s); kept for a technician", rec.kind, rec.local_ref or rec.key,
+                      outcome.code)
+            self.outbox.retry(rec.key, error=outcome.code, delay_s=opts.retry_cap_s)
+            return DrainReport(retried=1, errors={outcome.code: 1}, held=1)
         if outcome.conflict and rec.attempts >= opts.conflict_retries:
             self.outbox.kill(rec.key, error=outcome.code)
             return DrainReport(dead=1, errors={outcome.code: 1})

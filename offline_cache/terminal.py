@@ -9,15 +9,16 @@ server's answer if it came within its budget); the sync worker delivers the rest
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from offline_cache.errors import OfflineUnavailable, RecordRejected, UnknownRecord
+from offline_cache.errors import CacheFull, OfflineUnavailable, RecordRejected, UnknownRecord
 from offline_cache.link import Link, Listener
 from offline_cache.numbering import iso
 from offline_cache.sender import Delivered, Outcome, Outgoing, Rejected, RetryLater, Sender
-from offline_cache.states import Kind, Record, Stats
+from offline_cache.states import Kind, Record, State, Stats
 from offline_cache.store import Attachment, Outbox, Ref
 from offline_cache.sync import SyncWorker
 
@@ -41,6 +42,8 @@ class IssuedTicket:
     waiting_ahead: int | None = None
     estimated_wait_s: int | None = None
     public_url: str | None = None
+    priority: str | None = None  # what the server granted (elderly, appointment, fallback…)
+    appointment: dict[str, Any] | None = None  # a check-in's booking (slot, item code), as the server sent it
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class Terminal:
         self.outbox, self.sender, self.link, self.worker = outbox, sender, link, worker
         self.terminal_id, self.tz = terminal_id, tz
         self._ticket_budget_s = ticket_budget_s
+        self._storage_fault: str | None = None
 
     # -- state for the kiosk ---------------------------------------------------------------------
     @property
@@ -82,7 +86,10 @@ class Terminal:
         """Tell the dashboard this terminal is alive, with its backlog and oldest pending age (and
         the kiosk's device statuses). Never queued and never raises: False when it did not arrive."""
         stats = self.outbox.stats()
-        body = {"devices": [dict(d) for d in devices], "outbox_backlog": stats.backlog,
+        listed = [dict(d) for d in devices]
+        if self._storage_fault is not None:  # the dashboard names the terminal whose outbox cannot write
+            listed.append({"kind": "outbox", "driver": "sqlite", "health": "degraded", "code": self._storage_fault})
+        body = {"devices": listed, "outbox_backlog": stats.backlog,
                 "oldest_pending_s": stats.oldest_pending_age_s or 0.0, "version": version}
         send = getattr(self.sender, "heartbeat", None)
         return bool(send(self.terminal_id, body)) if send is not None else False
@@ -124,7 +131,9 @@ class Terminal:
             response = self._try_online(Kind.CHECK_IN, body)
             if response is not None:
                 ticket = response[1].get("ticket", response[1])
-                return _ticket(response[0], ticket, category or str(ticket.get("category", "")))
+                issued = _ticket(response[0], ticket, category or str(ticket.get("category", "")))
+                booking = response[1].get("appointment")
+                return replace(issued, appointment=dict(booking)) if isinstance(booking, Mapping) else issued
         if not category:
             raise OfflineUnavailable("check-in needs the hall server or the booking's category")
         offline: dict[str, Any] = {"category": category, "terminal_id": self.terminal_id}
@@ -133,7 +142,11 @@ class Terminal:
         return self._offline_ticket(Kind.TICKET, offline, category)
 
     def _try_online(self, kind: Kind, body: Mapping[str, Any]) -> tuple[Record, dict[str, Any]] | None:
-        rec = self.outbox.add(kind, body, claim=True)
+        try:
+            rec = self.outbox.add(kind, body, claim=True)
+        except CacheFull as exc:  # DiskFull included: the outbox cannot write, the server can
+            return self._direct(kind, body, exc)
+        self._storage_ok()
         outcome = self.sender.deliver(Outgoing(rec.key, kind, body), budget_s=self._ticket_budget_s)
         if isinstance(outcome, Delivered):
             self.outbox.ack(rec.key, response=outcome.response, server_ref=outcome.server_ref)
@@ -144,6 +157,43 @@ class Terminal:
             raise RecordRejected(f"the server refused the {kind}", code=outcome.code, error=outcome.error)
         self._abandon(rec, outcome)
         return None
+
+    # -- a full disk: straight to the server --------------------------------------------------------
+    @property
+    def storage_fault(self) -> str | None:
+        """The outbox's error code while it cannot write (the technician is told), else None."""
+        return self._storage_fault
+
+    def _storage_ok(self) -> None:
+        if self._storage_fault is not None:
+            log.warning("outbox writes again (was %s)", self._storage_fault)
+            self._storage_fault = None
+
+    def _direct(self, kind: Kind, body: Mapping[str, Any], fault: CacheFull, *,
+                files: tuple[tuple[Mapping[str, str], bytes], ...] = ()) -> tuple[Record, dict[str, Any]]:
+        """Send without an outbox record: the disk is full but the hall must go on. Only with the
+        server reachable; nothing is kept, so a failed send is the citizen's answer at once.
+
+        Raises the outbox's CacheFull/DiskFull when the server cannot take it either, RecordRejected."""
+        if self._storage_fault != fault.code:
+            log.error("outbox cannot write (%s): sending straight to the hall server; free disk space", fault.code)
+            self._storage_fault = fault.code
+        if not self.link.online:
+            raise fault
+        key = uuid.uuid4().hex
+        outcome = self.sender.deliver(Outgoing(key, kind, body, files),
+                                      budget_s=self._ticket_budget_s if not files else None)
+        if isinstance(outcome, Rejected):
+            raise RecordRejected(f"the server refused the {kind}", code=outcome.code, error=outcome.error)
+        if not isinstance(outcome, Delivered):
+            if outcome.server_down:
+                self.link.set(False)
+            raise fault
+        now = self.outbox.clock()
+        rec = Record(seq=0, key=key, kind=kind, state=State.ACKED, attempts=1, created_at=now, next_attempt_at=0.0,
+                     acked_at=now, last_error=None, local_ref=None, server_ref=outcome.server_ref, purged=True,
+                     size_bytes=0)
+        return rec, outcome.response
 
     def _abandon(self, rec: Record, outcome: RetryLater) -> None:
         if outcome.sent is False or outcome.auth:
@@ -160,7 +210,7 @@ class Terminal:
     def _offline_ticket(self, kind: Kind, body: Mapping[str, Any], category: str) -> IssuedTicket:
         now = self.outbox.clock()
         offline = {**body, "source": "offline", "issued_at": iso(now, self.tz), "terminal_id": self.terminal_id}
-        rec = self.outbox.add(kind, offline, ref=Ref("ticket", "offline_number", category))
+        rec = self.outbox.add(kind, offline, ref=Ref("ticket", "offline_number", category, epoch_field="epoch"))
         self.worker.kick()
         assert rec.local_ref is not None
         return IssuedTicket(key=rec.key, number=rec.local_ref, category=category, offline=True,
@@ -188,7 +238,14 @@ class Terminal:
                          ref: Ref | None = None) -> Receipt:
         online = self.link.fast
         body = {"terminal_id": self.terminal_id, **body}
-        rec = self.outbox.add(kind, body, files=files, ref=ref, claim=online)
+        try:
+            rec = self.outbox.add(kind, body, files=files, ref=ref, claim=online)
+        except CacheFull as exc:
+            data = tuple(({"part": f.part or f.name, "name": f.name, "content_type": f.content_type}, f.data)
+                         for f in files)
+            sent, _ = self._direct(kind, body, exc, files=data)
+            return Receipt(sent.key, kind, None, sent.server_ref, delivered=True)
+        self._storage_ok()
         if not online:
             self.worker.kick()
             return Receipt(rec.key, kind, rec.local_ref, None, delivered=False)
@@ -220,4 +277,4 @@ def _ticket(rec: Record, response: Mapping[str, Any], category: str) -> IssuedTi
                         issued_at=str(response.get("issued_at", "")), id=response.get("id"),
                         waiting_ahead=response.get("waiting_ahead"),
                         estimated_wait_s=response.get("estimated_wait_s"),
-                        public_url=response.get("public_url"))
+                        public_url=response.get("public_url"), priority=response.get("priority"))

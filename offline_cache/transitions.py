@@ -148,7 +148,8 @@ class TransitionsMixin:
 
     def ack(self, key: str, *, response: dict[str, Any] | None = None, server_ref: str | None = None) -> None:
         blob = None
-        if response is not None:
+        # On a nearly full disk the answer (kept only for reprinting) is not stored.
+        if response is not None and not getattr(self, "low_space", False):
             raw = json.dumps(response, ensure_ascii=False, separators=(",", ":")).encode()
             blob = self.cipher.encrypt(raw, context=f"response:{key}")
         with self._tx() as conn:

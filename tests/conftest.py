@@ -44,6 +44,9 @@ pytest_plugins = [
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
     "tests.rigs.qt",
+    "tests.rigs.x11",
+    "tests.rigs.sdk_twin",
+    "tests.rigs.wlt",
 ]
 
 

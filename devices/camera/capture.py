@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import cv2
@@ -19,7 +20,8 @@ def capture_frame_json(camera: Camera, *, output: str | Path | None = None,
         frame = camera.read_frame(timeout_s=timeout_s)
     finally:
         camera.close()
-    result: dict[str, object] = {"width": frame.width, "height": frame.height, "timestamp": frame.timestamp,
+    at = datetime.fromtimestamp(frame.timestamp).astimezone().isoformat(timespec="milliseconds")  # local time
+    result: dict[str, object] = {"width": frame.width, "height": frame.height, "at": at,
                                  "face": FaceQualityChecker().check(frame).to_json(), "output": None}
     if output:
         ok, buf = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 90])

@@ -21,6 +21,13 @@ class FrameChecksumError(FrameError):
     code = "id_card.frame.checksum"
 
 
+class NotAReader(FrameError):
+    """Bytes came back but none of them made a GA 467 frame: another device on the port, or a wrong
+    baud rate."""
+
+    code = "id_card.not_a_reader"
+
+
 class FrameLengthError(FrameError):
     """A frame's length field is out of range."""
 

@@ -20,6 +20,7 @@ from devices.id_card import messages
 from devices.id_card.errors import (
     FrameError,
     IdCardRemoved,
+    NotAReader,
     PhotoDecoderError,
     RecordParseError,
     SamCardError,
@@ -43,6 +44,8 @@ T = TypeVar("T")
 _RETRYABLE = (FrameError, DeviceTimeout, SamRejected)
 READ_ANSWER_LEN = HEADER_LEN + 3 + 4 + TEXT_LEN + PHOTO_LEN + 1  # 1295 bytes
 FINGERPRINT_ANSWER_LEN = READ_ANSWER_LEN + 2 + 1024  # 2321 bytes
+_OFFLINE_KEYS = {"device.port_missing": "port_missing", "device.port_denied": "port_denied",
+                 "device.port_busy": "port_busy"}
 
 
 class Ga467Reader:
@@ -139,13 +142,13 @@ class Ga467Reader:
         self._set_status("not_started")
 
     def _ensure_open(self) -> None:
+        # The status turns ok only once the reader has answered: an open port proves nothing.
         if not self._link.is_open:
             try:
                 self._link.open()
-            except DeviceOffline:
-                self._set_status("offline")
+            except DeviceOffline as exc:
+                self._set_status(_OFFLINE_KEYS.get(exc.code, "offline"))
                 raise
-            self._set_status("ok")
 
     def _exchange(self, command: tuple[int, int], name: str, *, answer_len: int = 32) -> Response:
         """One command with retries for line faults; returns the response whose SW3 is success."""
@@ -169,6 +172,8 @@ class Ga467Reader:
                 if attempt == self.attempts:
                     if isinstance(exc, DeviceTimeout):
                         self._set_status("no_answer")
+                    elif isinstance(exc, NotAReader):
+                        self._set_status("not_a_reader")
                     raise
                 continue
             self._set_status("ok")
@@ -279,8 +284,8 @@ class Ga467Reader:
             elif self._current is not None and not self._select():
                 self._drop_current()
             self._backoff.reset()
-        except (DeviceOffline, DeviceTimeout) as exc:
-            # The port vanished or nothing answers: back off so a dead line is not hammered.
+        except (DeviceOffline, DeviceTimeout, NotAReader) as exc:
+            # The port vanished, nothing answers or something else does: back off, do not hammer the line.
             self._drop_current()
             delay = self._backoff.next_delay()
             self._next_poll = time.monotonic() + delay

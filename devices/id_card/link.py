@@ -6,6 +6,7 @@ DeviceConfigError, a port that cannot be opened or vanishes is DeviceOffline, si
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ except ImportError:  # pragma: no cover - not posix
         pass
 
 from devices.errors import DeviceConfigError, DeviceOffline, DeviceTimeout
-from devices.id_card.errors import FrameChecksumError, FrameError
+from devices.id_card.errors import FrameChecksumError, FrameError, NotAReader
 from devices.id_card.frames import Frame, FrameDecoder, Response, encode_request
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,11 @@ def _check_network_url(url: str) -> None:
         raise DeviceConfigError(f"devices.id_card.port={url!r}; expected {parts.scheme}://HOST:PORT")
 
 
+# Why a port would not open, when the system says so: the cause a technician fixes differs.
+_OPEN_CODES = {errno.ENOENT: "device.port_missing", errno.ENODEV: "device.port_missing",
+               errno.EACCES: "device.port_denied", errno.EBUSY: "device.port_busy"}
+
+
 class SerialLink:
     """Request/response over one port. Not thread-safe: the device worker thread owns it."""
 
@@ -62,6 +68,9 @@ class SerialLink:
         self.url, self.baudrate, self.timeout_s = url, baudrate, timeout_s
         self._port: serial.Serial | None = None
         self._decoder = FrameDecoder()
+        # Once a GA 467 preamble came over this link a reader is there: later noise (the tail of an answer
+        # that came too late) is a timeout, not a wrong device.
+        self._heard_reader = False
 
     @property
     def is_open(self) -> bool:
@@ -80,8 +89,10 @@ class SerialLink:
             # pyserial's URL handlers report malformed URLs/options as SerialException with this text.
             if "expected a string in the form" in str(exc):
                 raise DeviceConfigError(f"devices.id_card.port={self.url!r}: {exc}") from exc
-            raise DeviceOffline(f"cannot open {self.url!r}: {exc}") from exc
+            code = _OPEN_CODES.get(getattr(exc, "errno", None) or 0)
+            raise DeviceOffline(f"cannot open {self.url!r}: {exc}", code=code) from exc
         self._decoder.reset()
+        self._heard_reader = False
 
     def close(self) -> None:
         port, self._port = self._port, None
@@ -117,10 +128,12 @@ class SerialLink:
     def _receive(self, port: serial.Serial, timeout_s: float) -> Response:
         deadline = time.monotonic() + timeout_s
         last_error: FrameError | None = None
+        discarded = self._decoder.discarded
         while True:
             chunk = port.read(max(1, port.in_waiting))
             if chunk:
                 items = self._decoder.feed(chunk)
+                self._heard_reader = self._heard_reader or bool(items) or self._decoder.pending > 0
                 frames = [i for i in items if isinstance(i, Frame)]
                 if frames:
                     return frames[0].as_response()
@@ -132,6 +145,9 @@ class SerialLink:
             if time.monotonic() >= deadline:
                 if last_error is not None:
                     raise last_error
+                if self._decoder.discarded > discarded and not self._heard_reader:
+                    raise NotAReader(f"{self._decoder.discarded - discarded} bytes from {self.url!r} in "
+                                     f"{timeout_s:.2f} s, none of them a GA 467 frame")
                 raise DeviceTimeout(
                     f"no complete answer from {self.url!r} within {timeout_s:.2f} s "
                     f"({self._decoder.pending} bytes of a frame pending)")

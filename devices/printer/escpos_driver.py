@@ -19,7 +19,15 @@ from typing import Any, TypeVar
 
 from escpos.escpos import Escpos
 
-from devices.errors import CoverOpen, DeviceConfigError, DeviceError, DeviceOffline, DeviceTimeout, PaperOut
+from devices.errors import (
+    CoverOpen,
+    DeviceConfigError,
+    DeviceError,
+    DeviceOffline,
+    DeviceTimeout,
+    NotAPrinter,
+    PaperOut,
+)
 from devices.errors import PrinterError as PrinterFault
 from devices.printer import commands as cmd
 from devices.printer.document import PAPER_COLUMNS, Document
@@ -102,6 +110,9 @@ class EscposPrinter:
     def status(self) -> DeviceStatus:
         try:
             return self.printer_state().to_device_status(self.driver_name)
+        except NotAPrinter:
+            return PrinterState(online=False, paper=Paper.UNKNOWN, not_a_printer=True).to_device_status(
+                self.driver_name)
         except DeviceError as exc:
             return DeviceStatus("printer", self.driver_name, Health.OFFLINE, exc.code,
                                 "打印机无法连接", "Printer cannot be reached")
@@ -166,7 +177,7 @@ class EscposPrinter:
             for n in (cmd.STATUS_PRINTER, cmd.STATUS_OFFLINE, cmd.STATUS_PAPER):
                 printer._raw(cmd.status_query(n))
                 answers.append(read_status_byte(printer))
-            return PrinterState.from_answers(*answers)
+            return PrinterState.from_answers(*answers, where=str(self._connection))
 
         state = self._guarded(query)
         self._note(state)
@@ -219,7 +230,7 @@ class EscposPrinter:
         except DeviceError as exc:
             self._retry_at = time.monotonic() + self._backoff.next_delay()
             log.info("printer: status poll failed (%s)", exc.code)
-            self._note(PrinterState(online=False, paper=Paper.UNKNOWN))
+            self._note(PrinterState(online=False, paper=Paper.UNKNOWN, not_a_printer=isinstance(exc, NotAPrinter)))
 
 
 def _refusal(state: PrinterState) -> DeviceError:

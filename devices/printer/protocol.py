@@ -13,6 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
+from devices.errors import NotAPrinter
 from devices.printer.document import Document
 from devices.status import DeviceStatus, Health
 from devices.worker import DeviceEvent
@@ -28,8 +29,10 @@ class Paper(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-# Bits of the DLE EOT answers (Epson ESC/POS): every answer has bits 1 and 4 set (0x12).
+# Bits of the DLE EOT answers (Epson ESC/POS): every answer has bits 1 and 4 set and bits 0 and 7 clear
+# (FIXED_MASK selects them, FIXED_BITS is their value). Any other byte is not a printer's answer.
 FIXED_BITS = 0x12
+FIXED_MASK = 0x93
 OFFLINE_BIT = 0x08  # n=1: printer offline
 COVER_OPEN_BIT = 0x04  # n=2: cover open
 PAPER_STOP_BIT = 0x20  # n=2: printing stopped by paper end
@@ -47,10 +50,16 @@ class PrinterState:
     cover_open: bool = False
     error: bool = False
     readable: bool = True
+    # the last answers were not a printer's (NotAPrinter): never read as paper or cover
+    not_a_printer: bool = False
 
     @classmethod
-    def from_answers(cls, printer: int, offline: int, paper: int) -> PrinterState:
-        """Decode the DLE EOT 1, 2 and 4 answer bytes."""
+    def from_answers(cls, printer: int, offline: int, paper: int, *, where: str = "") -> PrinterState:
+        """Decode the DLE EOT 1, 2 and 4 answer bytes. Raises NotAPrinter when a byte lacks the fixed bits."""
+        for n, answer in ((1, printer), (2, offline), (4, paper)):
+            if not 0 <= answer <= 0xFF or answer & FIXED_MASK != FIXED_BITS:
+                raise NotAPrinter(f"{where or 'the printer connection'}: answer 0x{answer & 0xFF:02X} to DLE EOT "
+                                  f"{n} is not an ESC/POS status byte; is a printer on this connection?")
         if paper & PAPER_OUT_BITS:
             roll = Paper.OUT
         elif paper & NEAR_END_BITS:
@@ -69,6 +78,8 @@ class PrinterState:
     @property
     def code(self) -> str:
         """Stable code: the most urgent condition first."""
+        if self.not_a_printer:
+            return "device.printer.not_a_printer"
         if not self.readable:
             return "device.printer.no_status"
         if self.cover_open:
@@ -95,7 +106,8 @@ class PrinterState:
 
     def to_json(self) -> dict[str, object]:
         return {"online": self.online, "paper": self.paper.value, "cover_open": self.cover_open,
-                "error": self.error, "readable": self.readable, "code": self.code}
+                "error": self.error, "readable": self.readable, "not_a_printer": self.not_a_printer,
+                "code": self.code}
 
 
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -105,6 +117,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "device.printer.paper_out": ("打印纸已用完", "Printer is out of paper"),
     "device.printer.error": ("打印机故障", "Printer error"),
     "device.offline": ("打印机离线", "Printer is offline"),
+    "device.printer.not_a_printer": ("连接上的设备不是打印机（请核对IP地址/端口）",
+                                     "The device on this connection is not a printer (check the IP address/port)"),
     "device.printer.near_end": ("打印纸即将用完", "Paper is running low"),
 }
 

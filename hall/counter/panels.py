@@ -24,13 +24,14 @@ from config.privacy import mask_id_number
 from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
+from hall.qtkit.plaintext import plain_label
 from hall.qtkit.widgets import named
 
 THUMB = 120
 
 
 def _label(text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
-    lab = QLabel(text)
+    lab = plain_label(text)  # submissions' form values and notes come from citizens: never markup
     if name:
         lab.setObjectName(name)
     lab.setWordWrap(wrap)
@@ -125,6 +126,8 @@ class TicketPanel(QFrame):
         add = self._sub_layout.addWidget
         add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle"))
         add(_label(f"事项：{view.item}", wrap=True))
+        if view.deadline_zh:
+            add(_label(view.deadline_zh, name="deadlineOver" if view.deadline == "overdue" else "deadline"))
         add(_label(f"申请人：{view.applicant_name or '—'}   证件号：{view.applicant_id or '—'}", wrap=True))
         if view.form:
             add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))

@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
+from hall.qtkit.plaintext import install_plain_text
 from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,12 @@ SIGNAL_POLL_MS = 200
 
 
 def make_application() -> QApplication:
-    """The process's QApplication (made on the first call) with the hall's CJK font."""
+    """The process's QApplication (made on the first call) with the hall's CJK font; every label plain text."""
     app = cast(QApplication, QApplication.instance() or QApplication([sys.argv[0]]))
     font = QFont(FONT)
     font.setStyleHint(QFont.StyleHint.SansSerif)
     app.setFont(font)
+    install_plain_text(app)  # citizen text is never rendered as markup (hall.qtkit.plaintext)
     return app
 
 

@@ -19,6 +19,7 @@ from hall.server.core.context import HallContext
 from hall.server.core.db import libpq_dsn
 from hall.server.core.http_errors import install_error_handlers
 from hall.server.core.options import ServerOptions
+from hall.server.edge.bodyguard import BodyGuard
 from hall.server.events.hub import make_event
 from hall.server.events.listen import listen_forever
 from hall.server.hallday.service import hall_day_task, run_closing
@@ -74,6 +75,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
                  asyncio.create_task(hall.notices.run(hall), name="notices")]
+        tasks += [asyncio.create_task(run(hall), name=name) for name, run in hall.connectors.workers()]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),
@@ -103,7 +105,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     app.state.hall = hall
     app.state.db_url = db_url
     install_error_handlers(app)
-    app.front = TicketFront(app.serve, hall)
+    app.front = BodyGuard(TicketFront(app.serve, hall), hall, max_body=hall.options.max_body_bytes)
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["health"])
@@ -122,10 +124,10 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
 
 
 class HallApp(FastAPI):
-    """FastAPI with the lean ticket front in front of its whole middleware stack: the hottest request
+    """FastAPI with the body guard and the lean ticket front in front of its whole middleware stack: the hottest request
     (:mod:`hall.server.tickets.front`) skips FastAPI's per-request work, everything else gets all of it."""
 
-    front: TicketFront | None = None
+    front: BodyGuard | None = None  # the body guard, then the lean ticket front (hall.server.edge)
 
     async def serve(self, scope: Any, receive: Any, send: Any) -> None:
         await super().__call__(scope, receive, send)

@@ -15,7 +15,7 @@ from typing import Any
 from devices.errors import DeviceError
 from devices.status import DeviceStatus, Health
 from kiosk.flows.base import Devices
-from kiosk.flows.ports import DeviceFault, PrinterFault
+from kiosk.flows.ports import DeviceFault, FaceResult, PrinterFault
 from kiosk.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def _both(key: str) -> tuple[str, str]:
     return tr("zh_CN", key), tr("en", key)
 
 
-KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
+KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice", "face_verifier")
 
 
 class KioskDevices:
@@ -39,24 +39,35 @@ class KioskDevices:
         self._listener = listener
         self._unsubscribe: list[Callable[[], None]] = []
         self.printed_at: list[float] = []  # perf_counter when a job's bytes were handed over (bench)
+        # open_all (a worker thread) and close_all (the GUI thread at SIGTERM) take turns per device, so a
+        # stop that comes while devices are still opening never leaves one (and its pcscd) running.
+        self._lifecycle = threading.Lock()
+        self._closed = False
 
     def open_all(self) -> None:
-        """Build and start every enabled device (blocking: call off the GUI thread)."""
+        """Build and start every enabled device (blocking: call off the GUI thread); after
+        ``close_all`` it opens nothing more."""
+        for kind in KINDS:
+            with self._lifecycle:
+                if self._closed:
+                    return
+                self._open_one(kind)
+
+    def _open_one(self, kind: str) -> None:
         from devices.registry import open_device
 
-        for kind in KINDS:
-            if kind not in self.drivers and self.settings is not None:
-                cfg = getattr(self.settings, kind)
-                if not cfg.enabled:
-                    continue
-                try:
-                    self.drivers[kind] = open_device(kind, cfg.driver, **cfg.options())
-                except DeviceError as exc:
-                    self.open_errors[kind] = exc.code
-                    log.warning("device %s not available: %s", kind, exc.code)
-                    continue
-            if kind in self.drivers:
-                self._start(kind)
+        if kind not in self.drivers and self.settings is not None:
+            cfg = getattr(self.settings, kind)
+            if not cfg.enabled:
+                return
+            try:
+                self.drivers[kind] = open_device(kind, cfg.driver, **cfg.options())
+            except DeviceError as exc:
+                self.open_errors[kind] = exc.code
+                log.warning("device %s not available: %s", kind, exc.code)
+                return
+        if kind in self.drivers:
+            self._start(kind)
 
     def _start(self, kind: str) -> None:
         dev = self.drivers[kind]
@@ -75,6 +86,9 @@ class KioskDevices:
             self._unsubscribe.append(dev.subscribe(self._listener(kind)))
 
     def close_all(self) -> None:
+        """Close every device opened so far, waiting for one that is opening; nothing opens afterwards."""
+        with self._lifecycle:
+            self._closed = True
         for unsub in self._unsubscribe:
             unsub()
         self._unsubscribe.clear()
@@ -107,6 +121,8 @@ class KioskDevices:
         """Copy current usability into the flows' view of the devices (status() never blocks)."""
         for kind in KINDS:
             setattr(flags, kind, self.usable(kind))
+        verifier = self.drivers.get("face_verifier")
+        flags.face_by_id = flags.face_verifier and getattr(verifier, "driver_name", "") == "provincial"
 
 
 class PrinterPortAdapter:
@@ -176,3 +192,43 @@ class VoicePortAdapter:
                 return  # once per cause, not once per screen
             self._warned.add(code)
         log.warning("voice prompt failed: %s (the voice status says why)", code)
+
+
+class FaceVerifierPortAdapter:
+    """``verify`` for flows (人证比对): image bytes in, the face_verifier driver's verdict out; device
+    failures become DeviceFault (the flow sends the citizen to a counter)."""
+
+    def __init__(self, devices: KioskDevices, *, timeout_s: float = 8.0) -> None:
+        self.devices = devices
+        self.timeout_s = timeout_s
+
+    def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
+        ref = _image(reference)
+        if ref is None:
+            raise DeviceFault(code="device.face_verifier.bad_reference")
+        return self._verify(ref, frames)
+
+    def verify_id(self, id_number: str, frames: list[bytes]) -> FaceResult:
+        from devices.face_verifier.protocol import IdNumberReference
+
+        return self._verify(IdNumberReference(id_number), frames)
+
+    def _verify(self, reference: Any, frames: list[bytes]) -> FaceResult:
+        verifier = self.devices.drivers.get("face_verifier")
+        if verifier is None:
+            raise DeviceFault(code="device.absent")
+        shots = [f for f in (_image(b) for b in frames) if f is not None]
+        if not shots:
+            raise DeviceFault(code="device.face_verifier.no_frames")
+        try:
+            d = verifier.verify(reference, shots, timeout_s=self.timeout_s)
+        except DeviceError as exc:
+            raise DeviceFault(code=exc.code) from exc
+        return FaceResult(decision=d.decision.value, score=d.score, attestation=dict(d.attestation))
+
+
+def _image(data: bytes) -> Any:
+    import cv2
+    import numpy as np
+
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None

@@ -52,7 +52,9 @@ class KioskRig:
 
     def button(self, text: str) -> QAbstractButton:
         stack = self.window.stack.currentWidget()
-        for b in stack.findChildren(QAbstractButton):
+        modal = self.controller.modal  # a panel over the screen (呼叫帮助, "leave now?") takes touches first
+        buttons = modal.findChildren(QAbstractButton) if modal.isVisible() else stack.findChildren(QAbstractButton)
+        for b in buttons:
             label = b.text() or b.accessibleName()  # wrapped buttons carry their text in a child label
             if b.isVisibleTo(self.window) and label.startswith(text):
                 return b
@@ -63,7 +65,8 @@ class KioskRig:
         """Click a widget, or the visible button whose text starts with the given text — once it is on
         screen (a busy machine may paint the new screen a moment after the flow reached it)."""
         if isinstance(widget_or_text, str):
-            text, found = widget_or_text, []
+            text = widget_or_text
+            found: list[QAbstractButton] = []
 
             def on_screen() -> bool:
                 found.append(self.button(text))  # AssertionError (not yet) until it is there

@@ -227,3 +227,16 @@ def test_fits_office_screen_and_tablet_without_sideways_scrolling(browser: Any, 
     assert pg.locator("#queues").bounding_box()["y"] < size[1]
     assert pg.locator("#h-follow").bounding_box()["y"] < size[1] * 1.5
     context.close()
+
+
+def test_a_stranded_ticket_is_red_with_the_window_to_open(page: Any, server: HallServer) -> None:
+    api(server, "POST", "/windows/8/close", "clerk")  # window 8 alone serves line G
+    ticket = api(server, "POST", "/tickets", "terminal", {"category": "G"})
+    assert ticket["estimated_wait_s"] is None  # no open window: no number is promised
+    row = f'#unserved [data-number="{ticket["number"]}"]'
+    page.wait_for_selector(f'{row}:has-text("请开放 8 号窗口")')
+    assert "没有开放的窗口" in page.text_content(row)
+    color = page.evaluate(f"getComputedStyle(document.querySelector('{row}')).color")
+    assert color == "rgb(198, 40, 40)"  # --bad
+    api(server, "POST", "/windows/8/open", "clerk", {"clerk": "李娜"})
+    page.wait_for_selector(row, state="detached")  # other lines may still wait for a window of their own

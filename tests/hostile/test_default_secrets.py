@@ -27,7 +27,8 @@ def test_demo_pin_is_refused_outside_demo_mode() -> None:
 
 @pytest.mark.parametrize("pin", ["", "93572468"])
 def test_own_pin_or_no_pin_is_fine_outside_demo_mode(pin: str) -> None:
-    settings = load_settings(None, ["server.demo_mode=false", f'kiosk.technician_pin="{pin}"'])
+    settings = load_settings(None, ["server.demo_mode=false", f'kiosk.technician_pin="{pin}"',
+                                    "devices.allow_twins=true"])
     assert settings.kiosk.technician_pin == pin and not settings.server.demo_mode
 
 

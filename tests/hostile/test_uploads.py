@@ -27,6 +27,7 @@ from hall.server.domain.errors import DomainError
 from hall.server.submissions.image_header import MAX_PIXELS, declared_size
 from hall.server.submissions.uploads import store
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 HOLDER = "110101199003071233"
@@ -107,7 +108,7 @@ def _tree(*roots: Path) -> dict[str, int]:
 
 def _post(server: HallServer, files: list[tuple[str, tuple[str, bytes, str]]]) -> httpx.Response:
     """multipart/form-data written by hand: httpx would percent-encode control characters in names."""
-    data = {"item_code": "A-004", "id_number": HOLDER,
+    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER),
             "materials": [{"requirement": "photo", "file": name} for name, _ in files][:1]}
     boundary = "hostile" + os.urandom(8).hex()
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="data"\r\n\r\n'.encode()
@@ -166,11 +167,13 @@ def test_hostile_upload_is_refused_and_writes_nothing(server: HallServer, case: 
 
 
 def test_many_files_over_the_submission_cap(server: HallServer) -> None:
-    """Five 9.5 MB files (each under the per-file cap, 47.5 MB together): refused as a whole, and no
-    blob of the refused submission stays behind under a name a later submission could reuse."""
+    """Five 8.5 MB files (each under the per-file cap, 42.5 MB together: over the submission's 40 MB, under
+    the 45 MB a request may declare): refused as a whole, and no blob of the refused submission stays
+    behind under a name a later submission could reuse."""
     blobs = _workdir(server) / "data" / "blobs"
     before = _tree(blobs)
-    files = [(f"f{i}", (f"p{i}.jpg", b"\xff\xd8\xff" + os.urandom(9_500_000), "image/jpeg")) for i in range(5)]
+    # PDFs: random bytes behind a JPEG's magic may read as any frame size to the image check.
+    files = [(f"f{i}", (f"p{i}.pdf", b"%PDF-1.4\n" + os.urandom(8_500_000), "application/pdf")) for i in range(5)]
     r = _post(server, files)
     assert r.status_code == 413 and r.json()["error"]["code"] == "upload.submission_too_large"
     assert {p for p in _tree(blobs) if ".upload-" in p} == set()

@@ -6,24 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from tests.rigs import rig_missing
 from tests.rigs.waiting import budget, wait_for_text, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK = ROOT / "deploy" / "kiosk"
-UNITS = ("hall-kiosk.service", "hall-kiosk-nightly.service", "hall-kiosk-nightly.timer")
+UNITS = ("hall-kiosk.service", "hall-kiosk-nightly.service", "hall-kiosk-nightly.timer", "hall-logrotate.service",
+         "hall-logrotate.timer")
 
 
 def parse_unit(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -108,9 +106,44 @@ def test_install_script_places_every_file(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     for rel in ("etc/systemd/system/hall-kiosk.service", "etc/systemd/system/hall-kiosk-nightly.timer",
                 "etc/logrotate.d/hall-kiosk", "etc/systemd/journald.conf.d/hall.conf", "etc/hall/kiosk.env",
-                "etc/X11/Xwrapper.config"):
+                "etc/X11/Xwrapper.config", "etc/systemd/system/hall-logrotate.timer", "usr/local/bin/hall"):
         assert (tmp_path / rel).is_file(), rel
     assert oct((tmp_path / "etc/hall/kiosk.env").stat().st_mode & 0o777) == "0o600"
+    assert os.access(tmp_path / "usr/local/bin/hall", os.X_OK)
+
+
+def test_log_size_is_checked_every_hour() -> None:
+    timer = parse_unit(KIOSK / "hall-logrotate.timer")
+    assert one(timer, "Timer", "OnCalendar") == "hourly" and one(timer, "Install", "WantedBy") == "timers.target"
+    service = parse_unit(KIOSK / "hall-logrotate.service")
+    assert one(service, "Service", "ExecStart") == "/usr/sbin/logrotate /etc/logrotate.d/hall-kiosk"
+    assert "maxsize 50M" in (KIOSK / "hall-kiosk.logrotate").read_text()
+
+
+def test_an_hourly_run_rotates_a_log_past_maxsize_before_the_day_is_over(tmp_path: Path) -> None:
+    """The hourly run (no -f) rotates a log past 50 MB although the daily rotation happened this hour;
+    a small log beside it waits for the next day."""
+    logrotate = shutil.which("logrotate") or ("/usr/sbin/logrotate" if Path("/usr/sbin/logrotate").exists() else None)
+    if logrotate is None:
+        rig_missing("logrotate (apt package logrotate)")
+    logs = tmp_path / "log"
+    logs.mkdir()
+    conf = (KIOSK / "hall-kiosk.logrotate").read_text().replace("/var/log/hall", str(logs))
+    (tmp_path / "rotate.conf").write_text(conf.replace("su kiosk kiosk", "su root root"))
+    state = tmp_path / "state"
+    big, small = logs / "kiosk.log", logs / "other.log"
+    for path in (big, small):
+        path.write_text("line\n")
+    run = [logrotate, "-s", str(state), str(tmp_path / "rotate.conf")]
+    assert subprocess.run([*run[:1], "-f", *run[1:]], capture_output=True, timeout=30).returncode == 0  # today's
+    for path in (big, small):
+        path.write_text("line\n")
+    with big.open("r+b") as f:
+        f.truncate(51 * 1024 * 1024)  # sparse: past maxsize without filling the disk
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert big.stat().st_size == 0 and (logs / "kiosk.log.1").exists()  # rotated by size within the day
+    assert small.read_text() == "line\n"  # not due: daily already done today
 
 
 def test_logrotate_copytruncate_under_a_live_writer(tmp_path: Path) -> None:
@@ -161,42 +194,6 @@ timer.start(100)
 open(sys.argv[1], "w").write(str(os.getpid()))
 app.exec()
 """
-
-
-@pytest.fixture
-def xvfb(tmp_path: Path) -> Iterator[str]:
-    """A private X server: Xvfb picks a free display number itself and tells it through -displayfd
-    (written once it accepts clients), so suites run at once never fight over a number."""
-    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None or shutil.which("xset") is None:
-        rig_missing("Xvfb, xdotool and xset (apt: xvfb xdotool x11-xserver-utils)")
-    read_fd, write_fd = os.pipe()
-    # -noreset as in hall-kiosk.service; the blanking settings are left for the session script to make.
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-noreset", "-screen", "0",
-                             "800x600x24"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
-    os.close(write_fd)
-    try:
-        display = _read_display(read_fd, proc)
-    finally:
-        os.close(read_fd)
-    yield display
-    proc.terminate()
-    proc.wait(budget(10))
-
-
-def _read_display(read_fd: int, proc: subprocess.Popen[bytes]) -> str:
-    """The display number Xvfb writes to -displayfd (a line) once it is ready."""
-    got = b""
-    ready, _, _ = select.select([read_fd], [], [], budget(10))
-    while ready and not got.endswith(b"\n"):
-        chunk = os.read(read_fd, 64)
-        if not chunk:
-            break
-        got += chunk
-        ready, _, _ = select.select([read_fd], [], [], budget(10))
-    if not got.strip().isdigit():
-        proc.kill()
-        rig_missing(f"Xvfb did not report its display (exit {proc.poll()})")
-    return f":{int(got)}"
 
 
 def _datagrams(sock: socket.socket, done: Callable[[list[str]], bool], timeout_s: float, what: str) -> list[str]:

@@ -238,11 +238,11 @@ def test_bad_urls_are_config_errors(url: str) -> None:
     reader.close()
 
 
-def test_missing_port_is_offline(tmp_path: Path) -> None:
+def test_missing_port_is_offline_and_named_missing(tmp_path: Path) -> None:
     reader = Ga467Reader(port=str(tmp_path / "ttyGONE"), timeout_s=0.1)
     with pytest.raises(DeviceOffline):
         reader.read_once(0.2)
-    assert reader.status().health is Health.OFFLINE and reader.status().code == "device.offline"
+    assert reader.status().health is Health.OFFLINE and reader.status().code == "device.port_missing"
     reader.close()
 
 

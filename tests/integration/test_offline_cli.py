@@ -13,6 +13,7 @@ from config import load_settings
 from offline_cache.factory import open_outbox
 from offline_cache.store import Attachment, Ref
 from tests.rigs.hall_server import run_main
+from tests.rigs.proofs import card_proof
 
 ID_NUMBER = "11010519491231002X"
 NAME = "张三"
@@ -35,7 +36,7 @@ def _dead_submission(folder: Path, prefix: str) -> str:
     sets = _overrides(folder, prefix)
     outbox = open_outbox(load_settings(None, [sets[i + 1] for i in range(0, len(sets), 2)]))
     try:
-        body = {"item_code": "A-001", "id_number": ID_NUMBER, "name": NAME,
+        body = {"item_code": "A-001", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER), "name": NAME,
                 "materials": [{"requirement": "id_card", "file": "id_card"}]}
         rec = outbox.add("submission", body, files=[Attachment(b"\xff\xd8\xff photo", part="id_card")],
                          ref=Ref("code", "local_code"))
@@ -58,7 +59,7 @@ def test_export_on_one_terminal_import_on_another(tmp_path: Path, monkeypatch: p
 
     monkeypatch.delenv("HALL_EXPORT_PASSPHRASE")
     code, out, _ = _cache(new, "K2", "import", "--input", str(bundle))
-    assert code == 1 and out["error"]["code"] == "cache.passphrase"
+    assert code == 2 and out["error"]["code"] == "cache.passphrase"  # bad input
     passphrase_file = tmp_path / "passphrase"
     passphrase_file.write_text("hall back office 2026\n")
     code, out, text = _cache(new, "K2", "import", "--input", str(bundle), "--passphrase-file", str(passphrase_file))
@@ -77,4 +78,22 @@ def test_export_refuses_a_wrong_passphrase_on_import(tmp_path: Path, monkeypatch
     assert _cache(tmp_path / "a", "K1", "export", "--output", str(tmp_path / "b.json"))[0] == 0
     monkeypatch.setenv("HALL_EXPORT_PASSPHRASE", "another passphrase entirely")
     code, out, _ = _cache(tmp_path / "c", "K3", "import", "--input", str(tmp_path / "b.json"))
-    assert code == 1 and out["error"]["code"] == "cache.decrypt"
+    assert code == 2 and out["error"]["code"] == "cache.decrypt"  # a wrong passphrase is bad input
+
+
+def test_exit_codes_scripts_can_trust(tmp_path: Path) -> None:
+    """Issue 17 item 6 for ``cache``: 0 done, 1 fault, 2 bad input, 3 server unreachable."""
+    folder = tmp_path / "t"
+    key = _dead_submission(folder, "K1")
+    code, out, _ = _cache(folder, "K1", "sync")  # the server at 127.0.0.1:9 is unreachable
+    assert code == 3 and out["online"] is False
+    code, out, _ = _cache(folder, "K1", "retry", "no-such-key")
+    assert code == 2 and out["retried"] == 0 and out["error"]["keys"] == [{"key": "no-such-key",
+                                                                          "reason": "no such record"}]
+    assert _cache(folder, "K1", "list", "--state", "dead")[1]["records"][0]["state"] == "dead"  # untouched
+    code, out, _ = _cache(folder, "K1", "export", "--output", str(tmp_path / "not-mounted" / "x.bundle"))
+    assert code == 2 and out["error"]["code"] == "cache.target_missing" and "not-mounted" in out["error"]["message"]
+    code, out, _ = _cache(folder, "K1", "retry", key)
+    assert code == 0 and out["retried"] == 1
+    code, out, _ = _cache(folder, "K1", "list")
+    assert out["records"][0]["created_at"].endswith("+08:00")  # local ISO time, not an epoch number

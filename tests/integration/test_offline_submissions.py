@@ -20,6 +20,7 @@ from offline_cache.store import Attachment
 from offline_cache.terminal import Terminal
 from tests.integration.offline_faults import terminal_settings, wait_for
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 ID_NUMBER = "11010519491231002X"  # GB 11643 check digit valid
@@ -35,7 +36,8 @@ def _jpeg(size: int = 160) -> bytes:
 
 def _submission() -> tuple[dict[str, object], list[Attachment]]:
     body: dict[str, object] = {
-        "item_code": "A-001", "id_number": ID_NUMBER, "name": NAME, "form": {"phone": "13800000000"},
+        "item_code": "A-001", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
+            "name": NAME, "form": {"phone": "13800000000"},
         "materials": [{"requirement": "id_card", "file": "id_card"}, {"requirement": "photo", "file": "photo"}]}
     return body, [Attachment(_jpeg(), name="id_card.jpg", part="id_card"),
                   Attachment(_jpeg(), name="photo.jpg", part="photo")]
@@ -90,16 +92,22 @@ def test_offline_submission_rating_and_help_are_delivered_once(terminal: Termina
         server.stop()
 
 
-def test_full_disk_refuses_submissions_but_tickets_still_work(tmp_path: Path, hall_server: HallServer) -> None:
+def test_low_disk_sends_submissions_straight_to_the_server_and_tickets_still_work(
+        tmp_path: Path, hall_server: HallServer) -> None:
     settings = terminal_settings(tmp_path / "t", hall_server.url, hall_server.tokens["terminal"],
                                  min_free_mb=1 << 40)
     terminal = open_terminal(settings)
     try:
         body, files = _submission()
-        with pytest.raises(DiskFull) as info:
-            terminal.submit(body, materials=files)
-        assert info.value.code == "cache.disk_full"
+        receipt = terminal.submit(body, materials=files)  # the server is reachable: straight to it
+        assert receipt.delivered and receipt.server_code and receipt.local_code is None
+        assert terminal.storage_fault == "cache.disk_full"
         assert terminal.issue_ticket("A").number
         assert [r.kind for r in terminal.outbox.records()] == ["ticket"]
+        hall_server.stop()
+        terminal.link.set(False)
+        with pytest.raises(DiskFull) as info:  # offline nothing can take it: the citizen is told
+            terminal.submit(body, materials=files)
+        assert info.value.code == "cache.disk_full"
     finally:
         terminal.close()

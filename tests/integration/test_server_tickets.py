@@ -40,7 +40,8 @@ def test_issue_contract_shape(hall_server: HallServer) -> None:
     assert [c["code"] for c in cats][:6] == ["A", "B", "C", "D", "E", "F"] and cats[0]["name"] == "社会保险"
 
 
-def test_numbers_and_waiting_ahead(kiosk: HallClient) -> None:
+def test_numbers_and_waiting_ahead(kiosk: HallClient, clerk: HallClient) -> None:
+    clerk.open_window(3)  # serves B: with no open window the wait is unknown (test_nobody_stranded.py)
     first, second = kiosk.issue_ticket("B"), kiosk.issue_ticket("B")
     other = kiosk.issue_ticket("C")
     assert (first.number, second.number, other.number) == ("B001", "B002", "C001")
@@ -120,8 +121,9 @@ def test_offline_ticket_keeps_number_and_original_time(kiosk: HallClient, clerk:
     off = kiosk.submit_offline_ticket(category="B", offline_number="K1-B005", issued_at=when, terminal_id="K1",
                                       idempotency_key="k1-off-1")
     assert off.number == "K1-B005" and off.source == "offline"
-    again = kiosk.submit_offline_ticket(category="B", offline_number="K1-B005", issued_at=when, terminal_id="K1")
-    assert again.id == off.id
+    again = kiosk.submit_offline_ticket(category="B", offline_number="K1-B005", issued_at=when, terminal_id="K1",
+                                        idempotency_key="k1-off-1")
+    assert again.id == off.id  # the same ticket (its key): the first answer (tests/hostile/test_offline_numbers.py)
     called = clerk.call_next(3)
     assert called is not None and called.id == off.id  # queued by its original issue time
     assert clerk.call_next(3).id == later.id  # type: ignore[union-attr]

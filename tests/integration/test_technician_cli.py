@@ -73,5 +73,30 @@ def test_diagnose_reports_every_kind() -> None:
     rc, report = _json("diagnose")
     assert isinstance(report, dict)
     assert set(report["devices"]) == {"id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer",
-                                      "voice"}
+                                      "voice", "face_verifier"}
+    assert report["devices"]["face_verifier"]["health"] == "disabled"  # off unless a hall turns it on
     assert rc == (0 if report["ok"] else 1)
+
+
+def test_times_are_local_iso() -> None:
+    done = run_main("devices", "diagnose", "--set", "devices.ss_card.enabled=false", env={"TZ": "Asia/Shanghai"})
+    report = json.loads(done.stdout)
+    assert report["devices"]["printer"]["at"].endswith("+08:00")
+    done = run_main("devices", "capture", "--device", "camera", env={"TZ": "Asia/Shanghai"})
+    assert json.loads(done.stdout)["at"].endswith("+08:00")
+
+
+def test_exit_status_2_for_bad_input_naming_what_is_wrong(tmp_path: Path) -> None:
+    rc, out = _json("scan", "--image", str(tmp_path / "missing.png"))
+    assert rc == 2 and isinstance(out, dict) and out["error"]["code"] == "device.code_scanner.image_unreadable"
+    rc, out = _json("print-test", "--output", str(tmp_path / "no-usb-stick" / "page.bin"))
+    assert rc == 2 and isinstance(out, dict) and out["error"]["code"] == "device.output_folder"
+    assert str(tmp_path / "no-usb-stick") in out["error"]["message"]
+    rc, out = _json("read", "id_card", "--set", "devices.id_card.driver=ga467", "--set", "devices.id_card.port=")
+    assert rc == 2 and isinstance(out, dict) and out["error"]["code"] == "device.config"
+
+
+def test_exit_status_1_for_a_device_fault() -> None:
+    rc, out = _json("read", "id_card", "--timeout", "1", "--set", "devices.id_card.driver=ga467",
+                    "--set", "devices.id_card.port=/dev/ttyNOSUCHREADER")
+    assert rc == 1 and isinstance(out, dict) and out["error"]["code"] == "device.port_missing"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -39,18 +40,29 @@ class HallServer:
         return self.log_path.read_text(errors="replace")
 
 
-def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python main.py ARGS`` to completion and return its output (``timeout`` scales with load)."""
+def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python main.py ARGS`` to completion and return its output (``env`` adds variables; ``timeout``
+    scales with load)."""
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=budget(timeout), check=False)
+                          text=True, timeout=budget(timeout), check=False, env={**os.environ, **(env or {})})
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
-                      extra_env: dict[str, str] | None = None) -> HallServer:
+                      extra_env: dict[str, str] | None = None, limits: bool = False,
+                      settings: tuple[str, ...] = (), nofile: int | None = None) -> HallServer:
     """Start the server and wait until it answers ``/health``. A port of our own choosing that another
-    process took in the meantime (two suites at once) is chosen again."""
+    process took in the meantime (two suites at once) is chosen again. ``limits``: keep
+    ``[server.limits]`` on (off by default: tests drive one token far harder than a kiosk, as benchmarks
+    do; tests/hostile/test_write_limits.py tests them on). ``settings``: more ``--set a.b=c`` overrides;
+    ``nofile``: the soft open-file limit the server starts with (systemd's default is 1,024), as a unit
+    without ``LimitNOFILE`` would give it."""
+    sets: list[str] = [] if limits else ["--set", "server.limits.enabled=false"]
+    for item in settings:
+        sets += ["--set", item]
     for _ in range(3):
-        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env)
+        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env, sets=sets,
+                         nofile=nofile)
         try:
             wait_healthy(server)
             return server
@@ -60,19 +72,32 @@ def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, na
     raise RuntimeError(f"hall server found no free port:\n{server.log()}")
 
 
-def _launch(db_url: str, workdir: Path, *, port: int, name: str, extra_env: dict[str, str] | None) -> HallServer:
+def _launch(db_url: str, workdir: Path, *, port: int, name: str, extra_env: dict[str, str] | None,
+            sets: list[str], nofile: int | None = None) -> HallServer:
     log_path = workdir / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}"],
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}", *sets],
             cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+            preexec_fn=None if nofile is None else partial(_soft_nofile, nofile),
         )
     return HallServer(f"http://127.0.0.1:{port}", db_url, port, proc, log_path)
 
 
+def _soft_nofile(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+
 ROLES = ("terminal", "clerk", "manager", "admin")
+# Tokens of the bound roles (docs/security.md): name in ``server.tokens`` → (role, terminal, window).
+BOUND: dict[str, tuple[str, str | None, int | None]] = {
+    "kiosk": ("kiosk", "K1", None), "kiosk2": ("kiosk", "K2", None), "display": ("display", None, None),
+    "evaluator": ("evaluator", None, 1), "counter": ("counter", None, 1), "counter2": ("counter", None, 2),
+}
 
 
 def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = None) -> dict[str, str]:
@@ -91,7 +116,10 @@ def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = N
         upgrade(db.engine)
         if seed:
             seed_demo(db)
-        return {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
+        tokens = {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
+        for key, (role, terminal, window) in BOUND.items():
+            tokens[key] = create_token(db, role=role, name=f"{prefix}-{key}", terminal=terminal, window=window)
+        return tokens
     finally:
         db.dispose()
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AwareDatetime, Field
 
-from hall.server.core.schemas import In, IsoTime, Out
+from hall.server.core.schemas import CodeText, In, IsoTime, Out
 from hall.server.tickets.schemas import TERMINAL_PATTERN, TicketOut
 
 
 class BookIn(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
     category: str = Field(pattern=r"^[A-Z]$")
-    item_code: str | None = Field(default=None, max_length=32)
+    item_code: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
     slot_start: AwareDatetime
     slot_end: AwareDatetime
 
@@ -19,9 +21,9 @@ class BookIn(In):
 class CheckInIn(In):
     """By booking code or by ID number (exactly one of them)."""
 
-    code: str | None = Field(default=None, max_length=32)
+    code: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
     id_number: str | None = Field(default=None, min_length=15, max_length=18, repr=False)
-    terminal_id: str | None = Field(default=None, pattern=TERMINAL_PATTERN)
+    terminal_id: Annotated[str | None, CodeText] = Field(default=None, pattern=TERMINAL_PATTERN)
 
 
 class AppointmentOut(Out):

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from hall.server.auth.deps import AnyRole, HallDep, ManagerRole
 from hall.server.catalogue import service
-from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ServiceItemOut
+from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ItemVersionOut, ServiceItemOut
 from hall.server.core.schemas import ERRORS
 from hall.server.stats.service import issued_today, queue_counts
 
@@ -35,3 +35,9 @@ def list_items(hall: HallDep, who: AnyRole, category: str | None = None) -> list
 @router.get("/items/{code}", response_model=ServiceItemOut)
 def read_item(code: str, hall: HallDep, who: AnyRole) -> ServiceItemOut:
     return service.item(hall, code)
+
+
+@router.get("/items/{code}/versions", response_model=list[ItemVersionOut])
+def read_item_versions(code: str, hall: HallDep, who: AnyRole) -> list[ItemVersionOut]:
+    """What re-imports of the catalogue replaced, newest first."""
+    return service.item_versions(hall, code)

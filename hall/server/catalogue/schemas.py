@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from hall.server.core.schemas import In, Out
+from hall.server.core.schemas import In, IsoTime, Out
 
 
 class CategoryIn(In):
@@ -59,3 +59,21 @@ class ServiceItemOut(Out):
     hours: str = ""
     online_url: str = ""
     commitment_allowed: bool = False
+    # The rest of the national 实施清单 (imported with ``hall admin import-catalogue``).
+    consult_phone: str = ""
+    supervise_phone: str = ""
+    process: str = ""
+    result: str = ""
+    online: bool = False
+    version: int = 1
+    updated_at: IsoTime | None = None
+
+
+class ItemVersionOut(Out):
+    """A version an import replaced: the item as it was from ``valid_from`` until ``superseded_at``."""
+
+    version: int
+    valid_from: IsoTime | None = None
+    superseded_at: IsoTime
+    import_id: int | None = None
+    item: ServiceItemOut

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from sqlalchemy import select
 
 from hall.server.catalogue.errors import CodeMismatch, ItemNotFound
 from hall.server.catalogue.models import Category, ServiceItem
-from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ServiceItemOut
+from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ItemVersionOut, ServiceItemOut
+from hall.server.catalogue.storage import FIELDS, versions
 from hall.server.core.context import HallContext
 from hall.server.domain import catalogue as dcat
 from hall.server.domain.catalogue import cap_reached
@@ -42,11 +44,18 @@ def category_out(c: Category, *, waiting: int = 0, longest_wait_s: int = 0, esti
 
 
 def item_out(i: ServiceItem) -> ServiceItemOut:
-    return ServiceItemOut(code=i.code, name=i.name_zh, name_zh=i.name_zh, name_en=i.name_en, category=i.category,
-                          department=i.department, type=i.item_type, legal_basis=i.legal_basis,
-                          conditions=i.conditions, materials=i.materials, legal_days=i.legal_days,
-                          promised_days=i.promised_days, fees=i.fees, location=i.location, hours=i.hours,
-                          online_url=i.online_url, commitment_allowed=i.commitment_allowed)
+    return _item_out({name: getattr(i, name) for name in FIELDS}, version=i.version, updated_at=i.updated_at)
+
+
+def _item_out(r: dict[str, Any], **state: Any) -> ServiceItemOut:
+    return ServiceItemOut(code=r["code"], name=r["name_zh"], name_zh=r["name_zh"], name_en=r["name_en"],
+                          category=r["category"], department=r["department"], type=r["item_type"],
+                          legal_basis=r["legal_basis"], conditions=r["conditions"], materials=r["materials"],
+                          legal_days=r["legal_days"], promised_days=r["promised_days"], fees=r["fees"],
+                          location=r["location"], hours=r["hours"], online_url=r["online_url"],
+                          commitment_allowed=r["commitment_allowed"], consult_phone=r.get("consult_phone", ""),
+                          supervise_phone=r.get("supervise_phone", ""), process=r.get("process", ""),
+                          result=r.get("result", ""), online=bool(r.get("online")), **state)
 
 
 def put_category(hall: HallContext, code: str, body: CategoryIn) -> CategoryOut:
@@ -79,3 +88,14 @@ def item(hall: HallContext, code: str) -> ServiceItemOut:
         if found is None:
             raise ItemNotFound()
         return item_out(found)
+
+
+def item_versions(hall: HallContext, code: str) -> list[ItemVersionOut]:
+    """The versions re-imports replaced, newest first (empty for an item never changed). Raises ItemNotFound."""
+    with hall.db.read() as s:
+        if s.get(ServiceItem, code) is None:
+            raise ItemNotFound()
+        return [ItemVersionOut(version=v.version, valid_from=v.valid_from, superseded_at=v.superseded_at,
+                               import_id=v.import_id,
+                               item=_item_out(v.data, version=v.version, updated_at=v.valid_from))
+                for v in versions(s, code)]

@@ -74,13 +74,15 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(
                 self.url, poolclass=QueuePool, pool_size=pool_size, max_overflow=20,
-                connect_args={"check_same_thread": False, "timeout": 5},
+                connect_args={"check_same_thread": False, "timeout": 5}, hide_parameters=True,
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", self._sqlite_begin)
         else:
+            # hide_parameters: a failed statement's error (and so the log) never carries the values it was
+            # given — names, ID numbers, form data.
             self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=20, pool_recycle=1800,
-                                        connect_args={"connect_timeout": 5})
+                                        connect_args={"connect_timeout": 5}, hide_parameters=True)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

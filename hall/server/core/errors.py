@@ -79,6 +79,15 @@ class PayloadTooLarge(DomainError):
     template_en = "Request body too large"
 
 
+class LengthRequired(DomainError):
+    """A body sent without ``Content-Length`` (chunked): its size must be known before it is read."""
+
+    code = "length_required"
+    kind = "length_required"
+    template_zh = "请求须注明内容长度（Content-Length）"
+    template_en = "A request body must declare its Content-Length"
+
+
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
     kind = "unsupported"

@@ -30,12 +30,14 @@ from hall.server.core.errors import (
     RouteNotFound,
     UnsupportedMediaType,
 )
+from hall.server.core.schemas import MAX_DEPTH
 from hall.server.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 STATUS = {"invalid": 422, "refused": 422, "conflict": 409, "not_found": 404, "unauthorized": 401,
-          "forbidden": 403, "too_large": 413, "unsupported": 415, "rate_limited": 429, "unavailable": 503,
+          "forbidden": 403, "too_large": 413, "length_required": 411, "unsupported": 415, "rate_limited": 429,
+          "unavailable": 503,
           "bad_request": 400, "not_allowed": 405, "internal": 500}
 
 
@@ -83,6 +85,10 @@ _FRAMEWORK: dict[int, type[DomainError]] = {400: BadRequest, 404: RouteNotFound,
 
 def framework_error(exc: StarletteHTTPException) -> DomainError:
     """The domain error for a refusal of the framework itself (routing, request parsing)."""
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        # A body nested past the JSON parser's own limit: the same 422 as one nested past MAX_DEPTH.
+        return RequestInvalid(field="request", problem=f"nested deeper than {MAX_DEPTH} levels",
+                              fields=[{"field": "request", "problem": f"nested deeper than {MAX_DEPTH} levels"}])
     found = _FRAMEWORK.get(exc.status_code)
     if found is None:
         log.warning("unexpected HTTP %d from the framework", exc.status_code)

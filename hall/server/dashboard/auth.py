@@ -16,16 +16,18 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hall.server.auth.cache import Principal
 from hall.server.auth.models import ApiToken
 from hall.server.auth.tokens import authenticate
 from hall.server.core.context import HallContext
 from hall.server.dashboard.errors import CsrfMismatch, DashboardRole, LoginRequired, SessionRevoked
+from hall.server.dashboard.models import EndedSession
 
 COOKIE = "hall_dashboard"
 CSRF_HEADER = "X-CSRF-Token"
@@ -88,6 +90,30 @@ def _active_token(hall: HallContext, token_id: int) -> ApiToken | None:
         return row if row is not None and row.revoked_at is None else None
 
 
+def live_session(hall: HallContext, payload: dict[str, Any]) -> ApiToken | None:
+    """The token behind a session that is neither revoked (its token) nor ended (logout); else None."""
+    with hall.db.read() as s:
+        nonce = payload.get("n")
+        if not isinstance(nonce, str) or s.get(EndedSession, nonce) is not None:
+            return None
+        row = s.scalar(select(ApiToken).where(ApiToken.id == payload["tid"]))
+        return row if row is not None and row.revoked_at is None else None
+
+
+def end_session(hall: HallContext, cookie: str) -> bool:
+    """Logout: the session of a well-signed cookie is refused from now on by every replica (sessions
+    ended long ago are forgotten once their cookie would have expired). False for a cookie of no session."""
+    payload = read_session(hall, cookie)
+    if payload is None or not isinstance(payload.get("n"), str):
+        return False
+    now = datetime.now(UTC)
+    with hall.db.write() as s:
+        s.execute(delete(EndedSession).where(EndedSession.expires_at < now))
+        if s.get(EndedSession, payload["n"]) is None:
+            s.add(EndedSession(nonce=payload["n"], expires_at=datetime.fromtimestamp(payload["exp"], UTC)))
+    return True
+
+
 def login(hall: HallContext, token: str, client: str) -> Principal:
     """Check a manager/admin token (rate-limited like every token check). Raises the token check's
     AuthRequired, InvalidToken, AuthRateLimited, and DashboardRole."""
@@ -110,7 +136,7 @@ def current_user(request: Request) -> DashUser:
     payload = read_session(hall, cookie) if cookie else None
     if payload is None:
         raise LoginRequired()
-    row = _active_token(hall, payload["tid"])
+    row = live_session(hall, payload)
     if row is None:
         raise SessionRevoked()
     if row.role not in ROLES:

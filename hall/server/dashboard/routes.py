@@ -17,7 +17,7 @@ from hall.server.core.context import HallContext
 from hall.server.core.schemas import ERRORS
 from hall.server.dashboard import data as dashboard_data
 from hall.server.dashboard import report as dashboard_report
-from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, login, new_session
+from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, end_session, login, new_session
 from hall.server.dashboard.errors import AssetNotFound
 from hall.server.dashboard.schemas import LoginIn, LogoutOut, SessionOut
 
@@ -73,7 +73,11 @@ def login_route(body: LoginIn, request: Request, response: Response) -> SessionO
 
 
 @api.post("/logout", response_model=LogoutOut)
-def logout_route(response: Response) -> LogoutOut:
+def logout_route(request: Request, response: Response) -> LogoutOut:
+    """End the session on the server (its cookie is refused from now on, on every replica) and drop it."""
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie:
+        end_session(request.app.state.hall, cookie)
     response.delete_cookie(COOKIE, path="/")
     return LogoutOut(ok=True)
 

@@ -5,12 +5,17 @@ Every figure is computed on the server (docs/dashboard.md); the page only render
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from pydantic import Field
 
-from hall.server.core.schemas import In, IsoTime, Out
+from hall.server.core.schemas import FreeText, In, IsoTime, Out
 from hall.server.feedback.schemas import FollowUpOut
+from hall.server.stats.schemas import UnservedOut
+from hall.server.submissions.schemas import DeadlineOut
+from hall.server.terminals.schemas import TerminalOut
+from hall.server.tickets.schemas import NoShowOut
+from hall.server.windows.schemas import WindowFacts
 
 
 class LoginIn(In):
@@ -18,11 +23,11 @@ class LoginIn(In):
 
 
 class NoteIn(In):
-    note: str = Field(default="", max_length=500)
+    note: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class CloseIn(In):
-    note: str = Field(min_length=1, max_length=500)
+    note: Annotated[str, FreeText] = Field(min_length=1, max_length=500)
 
 
 class SessionOut(Out):
@@ -48,17 +53,8 @@ class CurrentTicketOut(Out):
     started_at: IsoTime | None = None
 
 
-class WindowPanelOut(Out):
-    number: int
-    name: str = ""
-    categories: list[str] = Field(default_factory=list)
-    status: str
-    pause_reason: str = ""
-    clerk: str = ""
-    updated_at: IsoTime | None = None
+class WindowPanelOut(WindowFacts):
     current: CurrentTicketOut | None = None
-    served_today: int = 0
-    avg_handling_s: int | None = None
 
 
 class CategoryPanelOut(Out):
@@ -79,18 +75,9 @@ class CategoryPanelOut(Out):
     suggest_open: int
 
 
-class TerminalPanelOut(Out):
-    id: str
-    name: str = ""
-    kind: str
-    location: str = ""
-    version: str = ""
-    online: bool
-    last_seen: IsoTime | None = None
+class TerminalPanelOut(TerminalOut):
     heartbeat_age_s: int | None = None
-    devices: list[dict[str, Any]] = Field(default_factory=list)
-    outbox_backlog: int = 0
-    oldest_pending_s: int = 0
+    oldest_pending_s: int = 0  # whole seconds on the panel
 
 
 class RecentTicketOut(Out):
@@ -115,6 +102,13 @@ class HallNameOut(Out):
     name_en: str
 
 
+class NoShowReinstatedOut(Out):
+    id: int
+    number: str
+    category: str
+    status: str
+
+
 class OverviewOut(Out):
     """Everything the live panels show."""
 
@@ -128,6 +122,9 @@ class OverviewOut(Out):
     terminals: list[TerminalPanelOut]
     followups: list[FollowUpOut]
     recent: list[RecentTicketOut]
+    unserved: list[UnservedOut] = Field(default_factory=list)
+    deadlines: list[DeadlineOut] = Field(default_factory=list)
+    no_shows: list[NoShowOut] = Field(default_factory=list)  # may still be reinstated
 
 
 class ChartCategoryOut(Out):

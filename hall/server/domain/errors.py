@@ -12,7 +12,8 @@ from typing import Any, ClassVar
 # What an error is, for the one HTTP mapping (hall.server.core.http_errors.STATUS): the first four are
 # the domain's own, the rest the server's machinery (tokens, uploads, the database, the web framework).
 KINDS = frozenset({"invalid", "refused", "conflict", "not_found", "unauthorized", "forbidden", "too_large",
-                   "unsupported", "rate_limited", "unavailable", "bad_request", "not_allowed", "internal"})
+                   "length_required", "unsupported", "rate_limited", "unavailable", "bad_request", "not_allowed",
+                   "internal"})
 
 
 class DomainError(Exception):
@@ -21,7 +22,8 @@ class DomainError(Exception):
     ``code`` is stable (clients and tests match on it); ``kind`` is one of ``invalid`` (bad
     input), ``refused`` (a rule says no), ``conflict`` (state does not allow it), ``not_found``,
     and for the server's own machinery ``unauthorized``, ``forbidden``, ``too_large``,
-    ``unsupported``, ``rate_limited``, ``unavailable``, ``bad_request``, ``not_allowed``, ``internal``.
+    ``length_required``, ``unsupported``, ``rate_limited``, ``unavailable``, ``bad_request``, ``not_allowed``,
+    ``internal``.
     ``top_level`` names params that an API body
     repeats next to ``code`` (contracts that predate ``params``); ``retry_after_s`` a client's wait.
     """

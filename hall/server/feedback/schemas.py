@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from hall.server.core.schemas import DbId, In, IsoTime, Out
+from hall.server.core.schemas import CodeText, DbId, FreeText, In, IsoTime, Out
 
 
 class EvaluationIn(In):
     level: int = Field(ge=1, le=5)
     reasons: list[str] = Field(default_factory=list, max_length=10)
-    comment: str = Field(default="", max_length=1000)
+    comment: Annotated[str, FreeText] = Field(default="", max_length=1000)
     ticket_id: DbId | None = None
-    submission_code: str | None = Field(default=None, max_length=32)
+    submission_code: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
     window: int | None = Field(default=None, ge=1, le=9999)
-    terminal_id: str | None = Field(default=None, max_length=32)
+    terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
 
 
 class HelpIn(In):
     kind: Literal["help", "cannot_do"] = "help"
-    terminal_id: str | None = Field(default=None, max_length=32)
+    terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
     window: int | None = Field(default=None, ge=1, le=9999)
     ticket_id: DbId | None = None
-    message: str = Field(default="", max_length=500)
+    message: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class AlertIn(In):
     window: int = Field(ge=1, le=9999)
-    message: str = Field(default="", max_length=200)
+    message: Annotated[str, FreeText] = Field(default="", max_length=200)
 
 
 class NoteIn(In):
-    note: str = Field(default="", max_length=1000)
+    note: Annotated[str, FreeText] = Field(default="", max_length=1000)
 
 
 class EvaluationOut(Out):

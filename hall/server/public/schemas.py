@@ -11,7 +11,7 @@ class PublicTicketOut(Out):
     status: str
     window: int | None = None
     waiting_ahead: int = 0
-    estimated_wait_s: int = 0
+    estimated_wait_s: int | None = None  # None: no open window serves it, the wait is unknown
     status_zh: str
     # "请 A023 号 到 5 号窗口 办理" while the ticket is called.
     call_text: str | None = None

@@ -8,8 +8,8 @@ call-next (:func:`choose`), the explain route (:func:`explanation`), ``waiting_a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -20,6 +20,7 @@ from hall.server.appointments.models import Appointment
 from hall.server.core.context import HallContext
 from hall.server.domain import queue_explain as dx
 from hall.server.domain import queue_policy as dq
+from hall.server.domain.stranded import StrandReason, strand_reason, window_to_open
 from hall.server.domain.tickets import FALLBACK_PRIORITY, PriorityReason, QueueTicket, TicketStatus, from_flat
 from hall.server.domain.wait_estimate import estimate_wait_s
 from hall.server.tickets.models import Ticket
@@ -27,6 +28,7 @@ from hall.server.windows.models import Window
 
 FALLBACK = FALLBACK_PRIORITY  # 办不成事: a line of its own
 RECENT_KEEP = 12
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # a probe ticket's time: strandedness does not depend on it
 # Per category and group (plain / special) the oldest this many are candidates for call-next: inside
 # a lane the domain orders one category by waiting time, so the heads are all it can pick from.
 _PER_GROUP = 40
@@ -149,5 +151,60 @@ def estimate(hall: HallContext, category: str, ahead: int) -> int:
 _line = line  # for functions whose parameter shadows the name
 
 
-def open_windows(windows: Iterable[Window]) -> Sequence[dq.Window]:
-    return [domain_window(w) for w in windows if w.status == "open" and w.categories]
+def open_windows(hall: HallContext, windows: Iterable[Window]) -> Sequence[dq.Window]:
+    """The open windows as the domain sees them, 办不成事 desks (also ``[queue] fallback_window``) marked."""
+    return [serving_window(hall, w) for w in windows if w.status == "open"]
+
+
+def serving_window(hall: HallContext, w: Window) -> dq.Window:
+    """``w`` with every ticket it may call: its lines, tickets sent to it, and 办不成事 ones at a desk for them."""
+    d = domain_window(w)
+    return replace(d, handles_fallback=True) if _fallback_desk(hall, w) else d
+
+
+def estimate_for(hall: HallContext, *, category: str, priority: str | None, target_window: int | None,
+                 ahead: int) -> int | None:
+    """:func:`estimate` for one ticket; None (unknown) when no open window can serve it (stranded)."""
+    probe = from_flat(id=0, number="", category=category, issued_at=_EPOCH, priority=priority,
+                      target_window=target_window)
+    if strand_reason(probe, hall.stats.open_domain_windows) is not None:
+        return None
+    return estimate(hall, category, ahead)
+
+
+@dataclass(frozen=True)
+class Stranded:
+    """A waiting ticket no open window can serve: why, and the window that would (None: none would)."""
+
+    id: int
+    number: str
+    category: str
+    issued_at: datetime
+    reason: StrandReason
+    open_window: int | None
+
+
+def stranded(session: Session, hall: HallContext, windows: Sequence[Window], day: str, *, limit: int = 200
+             ) -> list[Stranded]:
+    """Today's stranded tickets, longest waiting first. The query narrows to tickets whose line, desk or
+    window has nothing open; the domain's rule (:func:`strand_reason`) decides each."""
+    open_ = open_windows(hall, windows)
+    closed = [serving_window(hall, w) for w in windows if w.status != "open"]
+    open_ids = [int(w.id) for w in open_]
+    served = sorted({c for w in open_ for c in w.weights})
+    plain = Ticket.target_window.is_(None) & (Ticket.priority.is_(None) | (Ticket.priority != FALLBACK))
+    maybe: ColumnElement[bool] = (Ticket.target_window.is_not(None) & Ticket.target_window.not_in(open_ids)) | (
+        plain & Ticket.category.not_in(served))
+    if not any(w.handles_fallback for w in open_):
+        maybe = maybe | (Ticket.target_window.is_(None) & (Ticket.priority == FALLBACK))
+    rows = session.execute(_select().where(Ticket.hall_day == day, Ticket.status == "waiting", maybe)
+                           .order_by(Ticket.issued_at, Ticket.id).limit(limit)).all()
+    out = []
+    for r in rows:
+        t = to_queue_ticket(r)
+        reason = strand_reason(t, open_)
+        if reason is not None:
+            to_open = window_to_open(t, closed)
+            out.append(Stranded(int(r.id), r.number, r.category, r.issued_at, reason,
+                                int(to_open) if to_open is not None else None))
+    return out

@@ -9,9 +9,17 @@ from sqlalchemy import func, select
 
 from hall.server.core.context import HallContext
 from hall.server.domain.hallday import hall_day
+from hall.server.domain.stranded import REASON_EN, REASON_ZH
 from hall.server.domain.wait_estimate import ewma_service_s
 from hall.server.queue import order as queue
-from hall.server.stats.schemas import LiveCategoryOut, LiveOut, SnapshotCategoryOut, SnapshotOut, SnapshotWindowOut
+from hall.server.stats.schemas import (
+    LiveCategoryOut,
+    LiveOut,
+    SnapshotCategoryOut,
+    SnapshotOut,
+    SnapshotWindowOut,
+    UnservedOut,
+)
 from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.windows.models import Window
 
@@ -63,7 +71,7 @@ def refresh_estimates(hall: HallContext) -> None:
         for cat in w.categories or []:
             open_by_cat[cat] = open_by_cat.get(cat, 0) + 1
     hall.stats.update(service_seconds=service_seconds, open_windows=open_by_cat,
-                      open_domain_windows=queue.open_windows(windows))
+                      open_domain_windows=queue.open_windows(hall, windows))
 
 
 def snapshot_out(hall: HallContext) -> SnapshotOut:
@@ -93,4 +101,19 @@ def live(hall: HallContext) -> LiveOut:
         sla = (c.sla_minutes or 0) * 60
         categories.append(LiveCategoryOut(**dict(c), sla_breached=bool(sla and c.longest_wait_s > sla),
                                           open_another_window=bool(sla and c.estimated_wait_s > sla)))
-    return LiveOut(categories=categories, windows=snap.windows)
+    return LiveOut(categories=categories, windows=snap.windows, unserved=unserved(hall))
+
+
+def unserved(hall: HallContext) -> list[UnservedOut]:
+    """Today's waiting tickets that no open window can serve, longest waiting first."""
+    now = datetime.now(UTC)
+    with hall.db.read() as s:
+        windows = list(s.scalars(select(Window)))
+        found = queue.stranded(s, hall, windows, hall_day(now).isoformat())
+    out = []
+    for t in found:
+        issued = t.issued_at if t.issued_at.tzinfo else t.issued_at.replace(tzinfo=UTC)
+        out.append(UnservedOut(number=t.number, category=t.category, reason=t.reason.value,
+                               waiting_s=max(0, int((now - issued).total_seconds())), open_window=t.open_window,
+                               reason_zh=REASON_ZH[t.reason], reason_en=REASON_EN[t.reason]))
+    return out

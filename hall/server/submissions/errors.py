@@ -65,6 +65,13 @@ class FileNotFound(DomainError):
     template_en = "no such file"
 
 
+class Polyglot(DomainError):
+    code = "upload.polyglot"
+    kind = "unsupported"
+    template_zh = "文件已损坏或夹带其他内容，请重新拍照或扫描"
+    template_en = "the file is damaged or carries other content; photograph or scan it again"
+
+
 class UnsupportedType(DomainError):
     code = "upload.unsupported_type"
     kind = "unsupported"

@@ -7,19 +7,20 @@ fields) and :class:`SubmissionDetailOut` (the clerk's, with the applicant's name
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from hall.server.core.schemas import DbId, In, IsoTime, Out
+from hall.server.core.schemas import CodeText, DbId, FreeText, In, IsoTime, Out
+from hall.server.identity.schemas import ProofIn
 
 StatusName = Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
                      "result_ready", "delivered"]
 
 
 class MaterialIn(In):
-    requirement: str = Field(min_length=1, max_length=64)
-    file: str | None = Field(default=None, max_length=64)
+    requirement: Annotated[str, CodeText] = Field(min_length=1, max_length=64)
+    file: Annotated[str | None, CodeText] = Field(default=None, max_length=64)
     elicense: bool = False
     waive_until: date | None = None
 
@@ -27,39 +28,43 @@ class MaterialIn(In):
 class SubmissionIn(In):
     """The ``data`` part of ``POST /submissions`` (JSON); files come as parts named by ``materials[].file``."""
 
-    item_code: str = Field(min_length=1, max_length=32)
+    item_code: Annotated[str, CodeText] = Field(min_length=1, max_length=32)
     id_number: str = Field(min_length=15, max_length=18, repr=False)
     name: str = Field(default="", max_length=64, repr=False)
     form: dict[str, Any] = Field(default_factory=dict, repr=False)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=60)
     ticket_id: DbId | None = None
-    local_code: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-    terminal_id: str | None = Field(default=None, max_length=32)
+    local_code: Annotated[str | None, CodeText] = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
+    # How the applicant proved who they are (an application in a person's name needs it).
+    proof: ProofIn | None = None
 
 
 class StatusIn(In):
     status: StatusName
-    note: str = Field(default="", max_length=500)
+    note: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class VerdictIn(In):
     id: DbId
     verdict: Literal["accepted", "missing", "pending"]
-    note: str = Field(default="", max_length=200)
+    note: Annotated[str, FreeText] = Field(default="", max_length=200)
 
 
 class ReviewIn(In):
     materials: list[VerdictIn] = Field(default_factory=list, max_length=60)
     status: StatusName | None = None
-    note: str = Field(default="", max_length=500)
+    note: Annotated[str, FreeText] = Field(default="", max_length=500)
 
 
 class LookupIn(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
 
 
 class ELicenseQuery(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
 
 
 class HistoryOut(Out):
@@ -118,6 +123,10 @@ class SubmissionDetailOut(SubmissionOut):
     """The clerk's view: the case plus the applicant (decrypted name and form, masked ID)."""
 
     applicant: ApplicantOut
+    # While the time limit runs (accepted, in review): ok / soon / overdue and the working days left
+    # (negative: overdue), counted with the hall's holiday calendar.
+    deadline: str | None = None
+    working_days_left: int | None = None
 
 
 class LookupOut(Out):
@@ -131,9 +140,26 @@ class LicenseOut(Out):
     issuer: str = ""
     license_no: str = ""
     valid_until: str = ""
+    valid_from: str = ""
+    # The platform's reference to the licence file (an e-licence platform's own id; "" when none).
+    file_ref: str = ""
 
 
 class ELicensesOut(Out):
     id_masked: str
     licenses: list[LicenseOut]
 
+
+
+class DeadlineOut(Out):
+    """An application whose time limit runs (accepted or in review) that is overdue or soon due."""
+
+    code: str
+    item_code: str
+    item_name: str
+    status: str
+    applicant_name_masked: str = ""
+    promised_due: date | None = None
+    legal_due: date | None = None
+    working_days_left: int  # 0 on the last day; negative: working days overdue
+    state: str  # overdue, soon

@@ -28,6 +28,7 @@ from hall.server.submissions.errors import (
     SubmissionTooLarge,
     UnsupportedType,
 )
+from hall.server.submissions.file_check import check_file
 from hall.server.submissions.image_header import MAX_PIXELS, declared_size
 from hall.server.submissions.models import Blob
 
@@ -71,7 +72,8 @@ def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> Stor
     power cut (file fsync, rename, directory fsync), so a submission is never acknowledged with a
     material that could vanish. Content already stored is not written again.
 
-    Raises FileTooLarge, SubmissionTooLarge, ImageTooLarge (413) or UnsupportedType, EmptyUpload (415)."""
+    Raises FileTooLarge, SubmissionTooLarge, ImageTooLarge (413) or UnsupportedType, EmptyUpload, Polyglot
+    (415)."""
     root = data_dir / "blobs"
     digest, size, kind = hashlib.sha256(), 0, None
     try:
@@ -100,10 +102,11 @@ def store(src: BinaryIO, data_dir: Path, *, max_bytes: int, budget: int) -> Stor
             final = blob_path(data_dir, sha)
             # A resend after a lost answer carries the same bytes: no second copy, only make sure
             # the first one's name is durable (its writer may have died before the directory fsync).
+            out.flush()
+            check_file(Path(tmp), kind[0])  # the real frame header wherever it is; no polyglot
             if _stored_already(final, size):
                 _fsync_dir(final.parent)
                 return StoredFile(sha, kind[0], kind[1], size)
-            out.flush()
             os.fsync(out.fileno())
         if _make_dir(final.parent):
             _fsync_dir(root)

@@ -7,11 +7,11 @@ idempotent replay — is a ``TicketOut``, and ``hall.client`` reads tickets with
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from hall.server.core.schemas import In, IsoTime, Out
+from hall.server.core.schemas import CodeText, In, IsoTime, Out
 
 # "fallback" is the kiosk's word for a 办不成事 ticket; it is stored as "cannot_do".
 Priority = Literal["elderly", "disabled", "pregnant", "veteran", "vip", "cannot_do", "fallback"]
@@ -41,7 +41,10 @@ class TicketIn(In):
     # Offline tickets (source="offline"): the number the terminal printed, its original issue time.
     offline_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}-[A-Z][0-9]{3,4}$")
     issued_at: AwareDatetime | None = None
-    terminal_id: str | None = Field(default=None, pattern=TERMINAL_PATTERN)
+    terminal_id: Annotated[str | None, CodeText] = Field(default=None, pattern=TERMINAL_PATTERN)
+    # The terminal's numbering epoch: a terminal whose outbox was lost or set aside starts a new one, so
+    # its numbers never collide with those it printed before (part of an offline number's uniqueness).
+    epoch: int = Field(default=0, ge=0, le=1_000_000)
     # Follow the ticket by SMS/WeChat ("3 ahead of you", "your turn").
     notify: NotifyIn | None = None
 
@@ -49,6 +52,7 @@ class TicketIn(In):
 class TransferIn(In):
     category: str | None = Field(default=None, pattern=r"^[A-Z]$")
     window: int | None = Field(default=None, ge=1, le=9999)
+    force: bool = False  # a manager sends a ticket to a window that is not open (nobody stranded otherwise)
 
 
 class TicketOut(Out):
@@ -65,7 +69,8 @@ class TicketOut(Out):
     waiting_ahead: int | None = None
     estimated_wait_s: int | None = None
     issued_at: IsoTime
-    called_at: IsoTime | None = None
+    called_at: IsoTime | None = None  # the first call
+    recalled_at: IsoTime | None = None  # the latest call after the first (a recall, or a call after transfer)
     call_count: int = 0
     offline_number: str | None = None
     terminal_id: str | None = None
@@ -108,3 +113,14 @@ class ExplanationOut(Out):
     next_numbers: list[str] = Field(default_factory=list)
     mode: str = ""
     policy: str = ""
+
+
+class NoShowOut(Out):
+    """A no-show that staff may still reinstate (until ``reinstate_until``)."""
+
+    id: int
+    number: str
+    category: str
+    window: int | None = None
+    no_show_at: IsoTime
+    reinstate_until: IsoTime

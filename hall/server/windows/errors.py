@@ -30,3 +30,18 @@ class PauseReasonRequired(DomainError):
     code = "window.reason_required"
     template_zh = "暂停须填写原因"
     template_en = "A pause needs a reason"
+
+
+class WindowNotOpen(DomainError):
+    code = "window.not_open"
+    kind = "conflict"
+    template_zh = "{window} 号窗口未开放（{status}），转入的群众将无人叫号；请先开窗，或由管理人员强制转入"
+    template_en = ("Window {window} is not open ({status}): nobody would call the citizen. Open it first, "
+                   "or a manager forces the transfer")
+
+
+class ForceNeedsManager(DomainError):
+    code = "window.force_needs_manager"
+    kind = "forbidden"
+    template_zh = "只有管理人员可以强制转入未开放的窗口"
+    template_en = "Only a manager may force a transfer to a window that is not open"

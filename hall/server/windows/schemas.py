@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from hall.server.core.schemas import In, IsoTime, Out
+from hall.server.core.schemas import FreeText, In, IsoTime, Out
 
 
 class CallNumberIn(In):
@@ -14,7 +15,7 @@ class CallNumberIn(In):
 
 
 class PauseIn(In):
-    reason: str = Field(min_length=1, max_length=128)
+    reason: Annotated[str, FreeText] = Field(min_length=1, max_length=128)
 
 
 class OpenWindowIn(In):
@@ -22,7 +23,7 @@ class OpenWindowIn(In):
 
 
 class WindowIn(In):
-    name: str = Field(default="", max_length=64)
+    name: Annotated[str, FreeText] = Field(default="", max_length=64)
     categories: list[str] = Field(default_factory=list, max_length=26)
     cannot_do_desk: bool = False
     # Category weights for a window serving several lines (default 1 each); see docs/queue-policy.md.
@@ -43,16 +44,21 @@ class WindowIn(In):
         return value
 
 
-class WindowOut(Out):
+class WindowFacts(Out):
+    """What every view of a window shows (the windows route, the dashboard's panel)."""
+
     number: int
     name: str = ""
     categories: list[str] = Field(default_factory=list)
     status: str
     pause_reason: str = ""
     clerk: str = ""
-    current_ticket_id: int | None = None
-    cannot_do_desk: bool = False
-    weights: dict[str, float] = Field(default_factory=dict)
     updated_at: IsoTime | None = None
     served_today: int = 0
     avg_handling_s: int | None = None
+
+
+class WindowOut(WindowFacts):
+    current_ticket_id: int | None = None
+    cannot_do_desk: bool = False
+    weights: dict[str, float] = Field(default_factory=dict)

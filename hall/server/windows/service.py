@@ -22,7 +22,7 @@ from hall.server.tickets.errors import TicketNotFoundToday, TransferTarget
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.numbering import adjust_waiting
 from hall.server.tickets.transitions import get_ticket, in_line, lock_for, move
-from hall.server.windows.errors import PauseReasonRequired, WindowIdle, WindowNotFound, WindowPaused
+from hall.server.windows.errors import PauseReasonRequired, WindowIdle, WindowNotFound, WindowNotOpen, WindowPaused
 from hall.server.windows.models import Window
 from hall.server.windows.schemas import WindowOut
 
@@ -44,13 +44,13 @@ def window_out(w: Window, *, now: datetime | None = None) -> WindowOut:
 
 
 def count_served(w: Window, t: Ticket, now: datetime) -> None:
-    """One more ticket done at ``w`` today; handling time = start (or call, if never started) → finish.
+    """One more ticket done at ``w`` today; handling time = start (or the latest call, if never started) → finish.
     The figures restart with each hall day (docs/dashboard.md, "served today")."""
     day = hall_day(now).isoformat()
     if w.served_day != day:
         w.served_day, w.served_count, w.handling_total_s, w.handling_count = day, 0, 0.0, 0
     w.served_count = (w.served_count or 0) + 1
-    begin = t.started_at or t.called_at
+    begin = t.started_at or t.recalled_at or t.called_at
     if begin is not None:
         w.handling_total_s = (w.handling_total_s or 0.0) + max(0.0, (now - begin).total_seconds())
         w.handling_count = (w.handling_count or 0) + 1
@@ -79,7 +79,8 @@ def _emit_called(tx: Tx, t: Ticket, w: Window, *, recall: bool) -> None:
 def _finish(tx: Tx, w: Window, t: Ticket, now: datetime) -> None:
     move(t, A.FINISH)
     t.finished_at = now
-    t.started_at = t.started_at or t.called_at
+    t.started_at = t.started_at or t.recalled_at or t.called_at
+    t.clerk = w.clerk or t.clerk
     count_served(w, t, now)
     w.current_ticket_id, w.updated_at = None, now
     tx.emit("ticket.finished", {"id": t.id, "number": t.number, "window": w.number})
@@ -104,7 +105,13 @@ def _take(tx: Tx, ticket_id: int, w: Window, now: datetime) -> Ticket | None:
     if in_line(t):  # as it waited (a transfer may have moved it since it was chosen)
         adjust_waiting(tx.sql, {(t.hall_day, t.category): -1})
     move(t, A.CALL)
-    t.called_at, t.call_count, t.window, t.target_window = now, 1, w.number, None
+    # The first call is kept for waits and reports; a transferred or reinstated ticket's new call is later.
+    if t.called_at is None:
+        t.called_at = now
+    else:
+        t.recalled_at = now
+    t.call_count, t.window, t.target_window = 1, w.number, None
+    t.clerk = w.clerk or None
     return t
 
 
@@ -167,7 +174,7 @@ def recall(hall: HallContext, tx: Tx, number: int) -> Ticket:
         return _no_show(tx, w, t, now)
     move(t, A.RECALL)
     t.call_count += 1
-    t.called_at = now
+    t.recalled_at = now
     _emit_called(tx, t, w, recall=True)
     return t
 
@@ -203,15 +210,19 @@ def no_show(hall: HallContext, tx: Tx, number: int) -> Ticket:
     return _no_show(tx, w, _current(tx, w), datetime.now(UTC))
 
 
-def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None, window: int | None) -> Ticket:
+def transfer(hall: HallContext, tx: Tx, ticket_id: int, *, category: str | None, window: int | None,
+             force: bool = False) -> Ticket:
     """Move a ticket to another line (category) or window, keeping its number, priority and place in time;
-    it waits there (``transferred_from`` says where it came from)."""
+    it waits there (``transferred_from`` says where it came from). A window that is not open would strand
+    the citizen: refused unless ``force`` (a manager's decision, checked by the route)."""
     if (category is None) == (window is None):
         raise TransferTarget()
     if category is not None and category not in hall.categories.get():
         raise derr.UnknownCategory(category=category)
     if window is not None:
-        get_window(tx, window, lock=False)
+        target = get_window(tx, window, lock=False)
+        if target.status != "open" and not force:
+            raise WindowNotOpen(window=window, status=target.status)
     seen = get_ticket(tx.session, ticket_id)
     # A ticket at a window is that window's: its lock first (the order every transition keeps).
     held = get_window(tx, seen.window) if seen.status in ("called", "serving") and seen.window else None

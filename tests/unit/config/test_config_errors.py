@@ -64,3 +64,25 @@ def test_cli_exits_2_with_one_line(args: list[str], expected: str) -> None:
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "key", "expected"),
+    [
+        ("devices.camera.source=5", ("devices", "camera", "source"), "5"),
+        ("kiosk.technician_pin=93572468", ("kiosk", "technician_pin"), "93572468"),
+        ("kiosk.technician_pin=0123", ("kiosk", "technician_pin"), "0123"),
+        ('devices.camera.source="7"', ("devices", "camera", "source"), "7"),
+        ("terminal.id=42", ("terminal", "id"), "42"),
+    ],
+)
+def test_text_settings_take_bare_numbers_from_set(override: str, key: tuple[str, ...], expected: str) -> None:
+    settings: object = load_settings(overrides=[override])
+    for part in key:
+        settings = getattr(settings, part)
+    assert settings == expected
+
+
+def test_number_settings_still_parse_numbers() -> None:
+    settings = load_settings(overrides=["devices.camera.width=640", "cache.probe_interval_s=1"])
+    assert settings.devices.camera.width == 640 and settings.cache.probe_interval_s == 1.0

@@ -14,7 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from devices.errors import DeviceConfigError, DeviceError, DeviceOffline, DeviceTimeout, PrinterError, ProtocolError
+from devices.errors import (
+    DeviceConfigError,
+    DeviceError,
+    DeviceOffline,
+    DeviceTimeout,
+    NotAPrinter,
+    PrinterError,
+    ProtocolError,
+)
 from devices.printer import commands as cmd
 from devices.printer.document import Document, Qr
 from devices.printer.escpos_driver import EscposPrinter
@@ -171,3 +179,18 @@ def test_print_test_page_reports_an_unreachable_printer() -> None:
     settings = PrinterSettings(driver="escpos", connection="tcp:127.0.0.1:1", timeout_s=1, status_poll_s=0)
     with pytest.raises(DeviceOffline):
         print_test_page(settings, at=AT)
+
+
+@given(st.integers(0, 255).filter(lambda b: b & 0x93 != 0x12), st.integers(0, 2))
+def test_a_byte_without_the_fixed_bits_is_not_a_printer_never_paper_or_cover(byte: int, position: int) -> None:
+    answers = [0x12, 0x12, 0x12]
+    answers[position] = byte
+    with pytest.raises(NotAPrinter) as info:
+        PrinterState.from_answers(*answers, where="tcp:10.0.0.9:9100")
+    assert "tcp:10.0.0.9:9100" in str(info.value) and info.value.code == "device.printer.not_a_printer"
+
+
+def test_not_a_printer_state_is_offline_with_its_own_code() -> None:
+    status = PrinterState(online=False, paper=Paper.UNKNOWN, not_a_printer=True).to_device_status("escpos")
+    assert (status.health, status.code) == (Health.OFFLINE, "device.printer.not_a_printer")
+    assert "printer" in status.message_en and status.message_zh

@@ -26,6 +26,18 @@ class HallSettings(_Table):
     # Where terminals reach the hall server.
     server_url: str = "http://127.0.0.1:8700"
     timezone: str = "Asia/Shanghai"
+    # The hall's code in its city (e.g. "420502-01"; docs/city.md): the default of `hall admin join-city`.
+    code: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _hall_code(cls, value: str) -> str:
+        import re
+
+        value = value.strip().upper()
+        if value and not re.fullmatch(r"[0-9A-Z][0-9A-Z-]{0,31}", value):
+            raise ValueError("expected 1-32 letters, digits or hyphens, e.g. 420502-01")
+        return value
 
     @field_validator("server_url")
     @classmethod

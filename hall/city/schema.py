@@ -28,7 +28,7 @@ def _trigger_sql(table: Table) -> list[str]:
     keys = [c.name for c in table.primary_key.columns]
     match = " AND ".join(f"{k} = NEW.{k}" for k in keys)
     fn = f"{table.name}_replace"
-    body = f"BEGIN DELETE FROM {table.name} WHERE {match}; RETURN NEW; END"  # noqa: S608
+    body = f"BEGIN DELETE FROM public.{table.name} WHERE {match}; RETURN NEW; END"  # noqa: S608
     return [
         f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
         f"DROP TRIGGER IF EXISTS {fn} ON {table.name}",

@@ -24,9 +24,9 @@ FAST = {"HALL_CITY_PUBLISH_INTERVAL_S": "0.3", "HALL_SNAPSHOT_INTERVAL_S": "1"}
 ID_NUMBER = "11010519491231002X"
 
 
-def _issue(server: HallServer, token: str, category: str = "A", **body: object) -> dict[str, object]:
+def _issue(server: HallServer, category: str = "A", **body: object) -> dict[str, object]:
     r = httpx.post(f"{server.url}/api/v1/tickets", json={"category": category, **body},
-                   headers={"Authorization": f"Bearer {token}"}, timeout=budget(10))
+                   headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(10))
     assert r.status_code == 201, r.text
     return r.json()  # type: ignore[no-any-return]
 
@@ -59,7 +59,9 @@ def two_halls(city: CityRig, tmp_path: Path) -> Iterator[tuple[CityRig, list[tup
         for code, cluster in (("420502-01", city.hall_a), ("420502-02", city.hall_b)):
             url = city.new_hall(cluster)
             join_city(hall_url=url, city_url=city.city_url, code=code, name_zh=f"大厅{code[-2:]}")
-            server = start_hall_server(url, tmp_path, name=code, extra_env=FAST)
+            server = start_hall_server(url, tmp_path, name=code, extra_env=FAST,
+                                       settings=(f"hall.name_zh=大厅{code[-2:]}", f"hall.code={code}"))
+            server.tokens = city.tokens[cluster.port]
             halls.append((code, url, server))
         city_server = start_city_server(city.city_url, tmp_path, extra_env={"HALL_CITY_STALE_AFTER_S": "4"})
         yield city, halls, city_server
@@ -76,9 +78,9 @@ def two_halls(city: CityRig, tmp_path: Path) -> Iterator[tuple[CityRig, list[tup
 def test_a_hall_change_reaches_the_city_and_a_silent_hall_goes_stale_not_empty(two_halls) -> None:  # type: ignore[no-untyped-def]
     rig, halls, city_server = two_halls
     (code_a, _, server_a), (code_b, _, server_b) = halls
-    _issue(server_a, rig.tokens["terminal"])
-    _issue(server_a, rig.tokens["terminal"])
-    _issue(server_b, rig.tokens["terminal"])
+    _issue(server_a)
+    _issue(server_a)
+    _issue(server_b)
     wait_until(lambda: _waiting_is(city_server, code_a, 2) and _waiting_is(city_server, code_b, 1),
                timeout_s=20, what="both halls' queues on /api/v1/city/queues")
     row = _line(city_server.queues(), code_a)
@@ -96,15 +98,15 @@ def test_a_hall_change_reaches_the_city_and_a_silent_hall_goes_stale_not_empty(t
 def test_killing_a_hall_cluster_confuses_no_hall_and_loses_nothing(two_halls) -> None:  # type: ignore[no-untyped-def]
     rig, halls, city_server = two_halls
     (code_a, url_a, server_a), (code_b, _, server_b) = halls
-    _issue(server_a, rig.tokens["terminal"])
+    _issue(server_a)
     wait_until(lambda: _waiting_is(city_server, code_a, 1), timeout_s=20, what="hall A's ticket in the city")
     rig.hall_a.stop("immediate")
-    _issue(server_b, rig.tokens["terminal"])  # the other hall (other cluster) goes on, and so does its city view
+    _issue(server_b)  # the other hall (other cluster) goes on, and so does its city view
     wait_until(lambda: _waiting_is(city_server, code_b, 1), timeout_s=20, what="hall B's ticket in the city")
     assert _waiting_is(city_server, code_a, 1, stale=None)  # still shown while its cluster is down
     rig.hall_a.start()
     wait_until(lambda: httpx.post(f"{server_a.url}/api/v1/tickets", json={"category": "A"},
-                                  headers={"Authorization": f"Bearer {rig.tokens['terminal']}"},
+                                  headers={"Authorization": f"Bearer {server_a.tokens['terminal']}"},
                                   timeout=budget(5)).status_code == 201,
                timeout_s=60, what="hall A's server issuing again after its database came back")
     wait_until(lambda: _waiting_is(city_server, code_a, 2), timeout_s=30, what="hall A caught up in the city")
@@ -115,11 +117,11 @@ def test_killing_a_hall_cluster_confuses_no_hall_and_loses_nothing(two_halls) ->
 def test_killing_the_city_cluster_changes_nothing_inside_the_halls(two_halls) -> None:  # type: ignore[no-untyped-def]
     rig, halls, city_server = two_halls
     (code_a, url_a, server_a), _ = halls
-    _issue(server_a, rig.tokens["terminal"])
+    _issue(server_a)
     wait_until(lambda: _waiting_is(city_server, code_a, 1), timeout_s=20, what="hall A's ticket in the city")
     rig.city.stop("immediate")
     for _ in range(5):  # the hall issues as ever while the city is down
-        _issue(server_a, rig.tokens["terminal"], category="B")
+        _issue(server_a, category="B")
     # The city server keeps answering with what it last read; the rows age into "stale".
     wait_until(lambda: _waiting_is(city_server, code_a, 1, stale=True), timeout_s=20, what="last board, stale")
     rig.city.start()

@@ -82,7 +82,7 @@ class CityRig:
     hall_a: LogicalPostgres
     hall_b: LogicalPostgres
     city: LogicalPostgres
-    tokens: dict[str, str] = field(default_factory=dict)
+    tokens: dict[int, dict[str, str]] = field(default_factory=dict)  # per cluster port: role -> token
     city_db: str = "city"
 
     @property
@@ -94,7 +94,7 @@ class CityRig:
         return self.city.url(self.city_db)
 
     def new_hall(self, cluster: LogicalPostgres) -> str:
-        """A fresh, migrated and seeded hall database on ``cluster`` (tokens: ``self.tokens``)."""
+        """A fresh, migrated and seeded hall database on ``cluster`` (tokens: ``self.tokens[cluster.port]``)."""
         name = f"hall_{uuid.uuid4().hex[:8]}"
         cluster.sql("postgres", f'CREATE DATABASE "{name}" TEMPLATE hall_template')
         return cluster.url(name)
@@ -115,8 +115,7 @@ def city_rig() -> Iterator[CityRig]:
         for name in ("hall-a", "hall-b", "city"):
             started.append(start_logical_postgres(name))
         rig = CityRig(*started)
-        rig.tokens = _template(rig.hall_a)
-        _template(rig.hall_b)
+        rig.tokens = {c.port: _template(c) for c in (rig.hall_a, rig.hall_b)}
         rig.city.create_database(rig.city_db)
         yield rig
     finally:

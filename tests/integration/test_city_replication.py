@@ -15,7 +15,6 @@ import pytest
 from hall.city.join import join_city, leave_city
 from hall.server.citylink.publish import Publisher
 from tests.rigs.city import CityRig, CityServer, LogicalPostgres, start_city_server
-from tests.rigs.city import city, city_rig  # noqa: F401 - fixtures
 from tests.rigs.hall_server import HallServer, start_hall_server
 from tests.rigs.waiting import budget, wait_until
 
@@ -28,7 +27,8 @@ def _issue(server: HallServer, category: str = "A", **body: object) -> dict[str,
     r = httpx.post(f"{server.url}/api/v1/tickets", json={"category": category, **body},
                    headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(10))
     assert r.status_code == 201, r.text
-    return r.json()  # type: ignore[no-any-return]
+    out: dict[str, object] = r.json()
+    return out
 
 
 def _line(rows: list[dict[str, object]], hall: str, category: str = "A") -> dict[str, object] | None:
@@ -42,16 +42,19 @@ def _waiting_is(city_server: CityServer, hall: str, n: int, *, stale: bool | Non
 
 def _hall_issued(cluster: LogicalPostgres, db_url: str) -> int:
     name = db_url.rsplit("/", 1)[1]
-    return int(cluster.sql(name, "SELECT count(*) FROM tickets")[0][0])  # type: ignore[arg-type]
+    return int(cluster.sql(name, "SELECT count(*) FROM tickets")[0][0])
 
 
 def _city_issued(rig: CityRig, hall: str) -> int:
     rows = rig.city.sql(rig.city_db, "SELECT coalesce(sum(issued), 0) FROM city_day WHERE hall = %s", (hall,))
-    return int(rows[0][0])  # type: ignore[arg-type]
+    return int(rows[0][0])
+
+
+TwoHalls = tuple[CityRig, list[tuple[str, str, HallServer]], CityServer]
 
 
 @pytest.fixture
-def two_halls(city: CityRig, tmp_path: Path) -> Iterator[tuple[CityRig, list[tuple[str, str, HallServer]], CityServer]]:
+def two_halls(city: CityRig, tmp_path: Path) -> Iterator[TwoHalls]:
     """Hall 420502-01 on cluster A and 420502-02 on cluster B, joined, each with its running server."""
     halls: list[tuple[str, str, HallServer]] = []
     city_server = None
@@ -68,15 +71,15 @@ def two_halls(city: CityRig, tmp_path: Path) -> Iterator[tuple[CityRig, list[tup
     finally:
         if city_server is not None:
             city_server.stop()
-        for code, url, server in halls:
+        for _code, url, server in halls:
             server.stop()
             for cluster in city.clusters:
                 cluster.ensure_running()
             leave_city(hall_url=url, city_url=city.city_url)
 
 
-def test_a_hall_change_reaches_the_city_and_a_silent_hall_goes_stale_not_empty(two_halls) -> None:  # type: ignore[no-untyped-def]
-    rig, halls, city_server = two_halls
+def test_a_hall_change_reaches_the_city_and_a_silent_hall_goes_stale_not_empty(two_halls: TwoHalls) -> None:
+    _, halls, city_server = two_halls
     (code_a, _, server_a), (code_b, _, server_b) = halls
     _issue(server_a)
     _issue(server_a)
@@ -95,7 +98,7 @@ def test_a_hall_change_reaches_the_city_and_a_silent_hall_goes_stale_not_empty(t
     assert _waiting_is(city_server, code_b, 1, stale=False)
 
 
-def test_killing_a_hall_cluster_confuses_no_hall_and_loses_nothing(two_halls) -> None:  # type: ignore[no-untyped-def]
+def test_killing_a_hall_cluster_confuses_no_hall_and_loses_nothing(two_halls: TwoHalls) -> None:
     rig, halls, city_server = two_halls
     (code_a, url_a, server_a), (code_b, _, server_b) = halls
     _issue(server_a)
@@ -114,7 +117,7 @@ def test_killing_a_hall_cluster_confuses_no_hall_and_loses_nothing(two_halls) ->
                what="hall A's day figures equal in hall and city (no duplicates)")
 
 
-def test_killing_the_city_cluster_changes_nothing_inside_the_halls(two_halls) -> None:  # type: ignore[no-untyped-def]
+def test_killing_the_city_cluster_changes_nothing_inside_the_halls(two_halls: TwoHalls) -> None:
     rig, halls, city_server = two_halls
     (code_a, url_a, server_a), _ = halls
     _issue(server_a)

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -52,11 +53,11 @@ class LogicalPostgres(PrivatePostgres):
         if not self.running:
             self.start()
 
-    def sql(self, database: str, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    def sql(self, database: str, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         import psycopg
 
         with psycopg.connect(self.dsn(database), autocommit=True, connect_timeout=5) as conn:
-            cur = conn.execute(statement, params)  # type: ignore[arg-type]
+            cur = conn.execute(statement, params)
             return list(cur.fetchall()) if cur.description else []
 
 
@@ -114,7 +115,7 @@ def city_rig() -> Iterator[CityRig]:
     try:
         for name in ("hall-a", "hall-b", "city"):
             started.append(start_logical_postgres(name))
-        rig = CityRig(*started)
+        rig = CityRig(hall_a=started[0], hall_b=started[1], city=started[2])
         rig.tokens = {c.port: _template(c) for c in (rig.hall_a, rig.hall_b)}
         rig.city.create_database(rig.city_db)
         yield rig
@@ -148,7 +149,8 @@ class CityServer:
     def queues(self) -> list[dict[str, object]]:
         response = httpx.get(f"{self.url}/api/v1/city/queues", timeout=budget(5))
         response.raise_for_status()
-        return response.json()  # type: ignore[no-any-return]
+        rows: list[dict[str, object]] = response.json()
+        return rows
 
 
 def start_city_server(db_url: str, workdir: Path, *, extra_env: dict[str, str] | None = None) -> CityServer:

@@ -57,6 +57,32 @@ class TokenCheck:
         return ok
 
 
+QUEUES_PATH = "/api/v1/city/queues"
+_QUEUES_HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"public, max-age=1")]
+
+
+class CityApp(FastAPI):
+    """FastAPI with a lean front for the one hot request: ``GET /api/v1/city/queues`` (every phone, every few
+    seconds) is answered from the shared board without FastAPI's per-request work; its failures (no board
+    yet and the database down) go through the route so they get the usual error body."""
+
+    board: QueueBoard | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (self.board is not None and scope["type"] == "http" and scope["path"] == QUEUES_PATH
+                and scope["method"] == "GET"):
+            try:
+                body = await self.board.body()
+            except CityDatabaseDown:
+                pass
+            else:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [*_QUEUES_HEADERS, (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await super().__call__(scope, receive, send)
+
+
 def _page(name: str) -> str:
     return resources.files("hall.city").joinpath(f"static/{name}").read_text(encoding="utf-8")
 
@@ -79,8 +105,9 @@ def create_city_app(*, db_url: str) -> FastAPI:
         if scheme.lower() != "bearer" or not token or not tokens.valid(token.strip()):
             raise NeedToken()
 
-    app = FastAPI(title="City server", version="0.1.0", openapi_url="/api/v1/city/openapi.json",
+    app = CityApp(title="City server", version="0.1.0", openapi_url="/api/v1/city/openapi.json",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.board = board
     install_error_handlers(app)
     api = APIRouter(prefix="/api/v1/city")
 

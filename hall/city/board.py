@@ -58,30 +58,36 @@ def render_queues(rows: list[dict[str, Any]], now: datetime) -> bytes:
 
 @dataclass
 class QueueBoard:
-    """The public answer, shared by all readers; one refresh at a time."""
+    """The public answer, shared by all readers. Past ``ttl_s`` the current answer is still served while one
+    background refresh reads the database (stale-while-revalidate): no reader waits on the database except
+    the very first, so the tail latency is the server's, not the query's."""
 
     engine: Engine
     ttl_s: float = 0.5
     _rows: list[dict[str, Any]] | None = None
     _body: bytes = b"[]"
     _at: float = field(default=-1e9)
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _refreshing: asyncio.Task[None] | None = None
 
     async def body(self) -> bytes:
-        if time.monotonic() - self._at < self.ttl_s:
-            return self._body
-        async with self._lock:
-            if time.monotonic() - self._at < self.ttl_s:
-                return self._body
-            try:
-                self._rows = await asyncio.to_thread(read_queues, self.engine)
-            except SQLAlchemyError as exc:
-                if self._rows is None:
-                    raise CityDatabaseDown() from exc
-                log.warning("city database unreadable, serving the last board: %s", exc.__class__.__name__)
+        if time.monotonic() - self._at >= self.ttl_s and self._refreshing is None:
+            self._refreshing = asyncio.create_task(self._refresh())
+        if self._rows is None and self._refreshing is not None:
+            await asyncio.shield(self._refreshing)  # only before the first answer: one read for every reader
+            if self._rows is None:
+                raise CityDatabaseDown()
+        return self._body
+
+    async def _refresh(self) -> None:
+        try:
+            self._rows = await asyncio.to_thread(read_queues, self.engine)
+        except SQLAlchemyError as exc:
+            log.warning("city database unreadable, serving the last board: %s", exc.__class__.__name__)
+        finally:
+            self._refreshing = None
+        if self._rows is not None:
             self._body = render_queues(self._rows, datetime.now(UTC))
             self._at = time.monotonic()
-            return self._body
 
 
 def read_dashboard(engine: Engine, *, today: str) -> dict[str, Any]:

@@ -147,6 +147,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     clusters = [start_logical_postgres(n) for n in ("bench-hall-a", "bench-hall-b", "bench-city")]
     engines: dict[str, Any] = {}
     stop = threading.Event()
+    traffic = threading.Event()
     server = None
     try:
         hall_clusters, city = clusters[:2], clusters[2]
@@ -167,7 +168,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         seen: dict[tuple[str, int], float] = {}
         threads = [threading.Thread(target=_publisher, args=(engines, stop), daemon=True),
                    threading.Thread(target=_watch, args=(city_engine, stop, seen), daemon=True)]
-        threads += [threading.Thread(target=_hall_traffic, args=(e, c, args.per_minute, stop, issued), daemon=True)
+        threads += [threading.Thread(target=_hall_traffic, args=(e, c, args.per_minute, traffic, issued), daemon=True)
                     for c, e in engines.items()]
         before = _city_tuples(city_engine)
         started = time.monotonic()
@@ -179,7 +180,8 @@ def main(argv: list[str]) -> dict[str, Any]:
         latencies = _read_elsewhere(server.url, args.readers, args.read_seconds, args.think_s)
         events = _city_tuples(city_engine) - before
         elapsed = time.monotonic() - started
-        time.sleep(3)  # the last changes arrive before lags are read
+        traffic.set()
+        time.sleep(5)  # the last tickets' changes arrive before the lags are read
         stop.set()
         lags = [seen[(h, k)] - at for h, k, at in issued if (h, k) in seen]
         missing = sum(1 for h, k, _ in issued if (h, k) not in seen)
@@ -195,6 +197,7 @@ def main(argv: list[str]) -> dict[str, Any]:
             "join_s": round(join_s, 1), "note": "shared 2-core machine, other work running",
         }
     finally:
+        traffic.set()
         stop.set()
         if server is not None:
             server.stop()

@@ -68,6 +68,7 @@ class QueueBoard:
     _body: bytes = b"[]"
     _at: float = field(default=-1e9)
     _refreshing: asyncio.Task[None] | None = None
+    _failing: bool = False
 
     async def body(self) -> bytes:
         if time.monotonic() - self._at >= self.ttl_s and self._refreshing is None:
@@ -81,11 +82,16 @@ class QueueBoard:
     async def _refresh(self) -> None:
         try:
             self._rows = await asyncio.to_thread(read_queues, self.engine)
+            if self._failing:
+                log.info("city database readable again")
+            self._failing = False
         except SQLAlchemyError as exc:
-            log.warning("city database unreadable, serving the last board: %s", exc.__class__.__name__)
+            if not self._failing:
+                log.warning("city database unreadable, serving the last board: %s", exc.__class__.__name__)
+            self._failing = True
         finally:
             self._refreshing = None
-        if self._rows is not None:
+        if self._rows is not None:  # after a failed read too: the rows age into "stale"
             self._body = render_queues(self._rows, datetime.now(UTC))
             self._at = time.monotonic()
 

@@ -77,15 +77,17 @@ def join_city(*, hall_url: str, city_url: str, code: str, name_zh: str = "", nam
     if normalise_url(hall_url).startswith("sqlite"):
         raise NotPostgres()
     sub = subscription_name(code)
+    conninfo = hall_conninfo or libpq_dsn(normalise_url(hall_url))
     with _autocommit(hall_url, "hall") as hall:
         _check_logical(hall, "hall")
-    _prepare_hall(hall_url, code=code, name_zh=name_zh, name_en=name_en, timezone=timezone)
-    _prepare_city(city_url, code)
-    with _autocommit(city_url, "city") as city:
-        conninfo = hall_conninfo or libpq_dsn(normalise_url(hall_url))
+    with _autocommit(city_url, "city") as city:  # before anything is written: the code is ours or free
         found = city.execute("SELECT subconninfo FROM pg_subscription WHERE subname = %s", (sub,)).fetchone()
         if found is not None and found[0] != conninfo:
             raise CodeTaken(code=code)
+    _prepare_hall(hall_url, code=code, name_zh=name_zh, name_en=name_en, timezone=timezone)
+    _prepare_city(city_url, code)
+    with _autocommit(city_url, "city") as city:
+        found = city.execute("SELECT subconninfo FROM pg_subscription WHERE subname = %s", (sub,)).fetchone()
         if found is not None:
             city.execute(sql.SQL("ALTER SUBSCRIPTION {} ENABLE").format(sql.Identifier(sub)))
             return Link(code=code, subscription=sub, created=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hall.city.errors import CodeTaken
 from hall.city.join import join_city, leave_city
 from hall.server.citylink.publish import Publisher
 from tests.rigs.city import CityRig, CityServer, LogicalPostgres, start_city_server
@@ -145,6 +146,11 @@ def test_a_hall_rebuilt_and_rejoined_does_not_double_its_history(city: CityRig) 
                               "wait_total_s, wait_count, handling_total_s, handling_count, sla_breaches, changed_at) "
                               "VALUES (%s, '2026-01-05', 'A', 40, 38, 2, 0, 0, 0, 0, 0, 0, now())", (code,))
         wait_until(lambda: _city_issued(city, code) == 40, timeout_s=30, what="the past day in the city")
+        # Another database cannot take the code while this one holds it, and nothing is written to it.
+        other = city.new_hall(city.hall_a)
+        with pytest.raises(CodeTaken):
+            join_city(hall_url=other, city_url=city.city_url, code=code)
+        assert city.hall_a.sql(other.rsplit("/", 1)[1], "SELECT to_regclass('city_hall')") == [(None,)]
         # Rebuilt: a new database restored with the same history (and the same code) joins again.
         assert leave_city(hall_url=first, city_url=city.city_url) == []
         second = city.new_hall(city.hall_b)

@@ -117,7 +117,8 @@ def read_dashboard(engine: Engine, *, today: str) -> dict[str, Any]:
             "sla_breached": [q["category_name"] for q in lines if q["sla_breached"]],
             "lines": [{"category": q["category"], "category_name": q["category_name"], "waiting": q["waiting"],
                        "estimated_wait_s": q["estimated_wait_s"], "open_windows": q["open_windows"],
-                       "longest_wait_s": q["longest_wait_s"], "sla_breached": q["sla_breached"],
+                       "longest_wait_s": int((now - q["oldest_at"]).total_seconds()) if q["oldest_at"] else 0,
+                       "sla_breached": q["sla_breached"],
                        "unserved": q["unserved"]} for q in sorted(lines, key=lambda q: q["category"])],
             "terminals_faulty": [{"terminal": t["terminal"], "kind": t["kind"], "state": t["state"],
                                   "faults": t["faults"], "last_seen": _iso(t["last_seen"])}

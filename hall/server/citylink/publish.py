@@ -148,7 +148,7 @@ class Publisher:
                         else _fallback_estimate(int(waiting), windows, avg))
             rows.append({"hall": code, "category": cat, "category_name": name_zh, "category_name_en": name_en or "",
                          "waiting": int(waiting), "estimated_wait_s": estimate, "open_windows": windows,
-                         "longest_wait_s": max(0, longest), "sla_minutes": sla,
+                         "oldest_at": oldest, "sla_minutes": sla,
                          "sla_breached": bool(sla and longest > sla * 60),
                          "unserved": int(waiting) if windows == 0 else 0, "changed_at": now})
         _upsert(conn, city_queue, rows, ("hall", "category"))

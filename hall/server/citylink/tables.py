@@ -42,7 +42,8 @@ city_queue = Table(
     Column("waiting", Integer, nullable=False, default=0),
     Column("estimated_wait_s", Integer, nullable=True),  # None: no open window serves the line
     Column("open_windows", Integer, nullable=False, default=0),
-    Column("longest_wait_s", Integer, nullable=False, default=0),
+    # The longest waiting ticket's issue time (the city computes the wait: a row does not change every second).
+    Column("oldest_at", DateTime(timezone=True), nullable=True),
     Column("sla_minutes", Integer, nullable=True),
     Column("sla_breached", Boolean, nullable=False, default=False),
     Column("unserved", Integer, nullable=False, default=0),

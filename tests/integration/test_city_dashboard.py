@@ -26,9 +26,10 @@ CODE = "420502-05"
 
 def test_city_dashboard_reports_and_nothing_personal_leaves_the_hall(city: CityRig, tmp_path: Path) -> None:
     url = city.new_hall(city.hall_a)
-    join_city(hall_url=url, city_url=city.city_url, code=CODE)
+    # The hall server runs before the hall joins: it notices the join by itself.
     hall = start_hall_server(url, tmp_path, name="hall", extra_env={"HALL_CITY_PUBLISH_INTERVAL_S": "0.3"},
                              settings=("hall.name_zh=五号大厅",))
+    join_city(hall_url=url, city_url=city.city_url, code=CODE)
     tokens = city.tokens[city.hall_a.port]
     city_server = None
     try:

@@ -17,7 +17,7 @@ from hall.city.join import join_city, leave_city
 from hall.server.citylink.tables import PUBLICATION, TABLES
 from tests.rigs.city import CityRig, start_city_server
 from tests.rigs.hall_server import run_main, start_hall_server
-from tests.rigs.waiting import budget, wait_until
+from tests.rigs.waiting import budget, wait_for_text, wait_until
 
 ID_NUMBER = "11010519491231002X"
 NAME = "张三丰"
@@ -28,7 +28,7 @@ def test_city_dashboard_reports_and_nothing_personal_leaves_the_hall(city: CityR
     url = city.new_hall(city.hall_a)
     # The hall server runs before the hall joins: it notices the join by itself.
     hall = start_hall_server(url, tmp_path, name="hall", extra_env={"HALL_CITY_PUBLISH_INTERVAL_S": "0.3"},
-                             settings=("hall.name_zh=五号大厅",))
+                             settings=("hall.name_zh=五号大厅", "hall.code=420502-99"))
     join_city(hall_url=url, city_url=city.city_url, code=CODE)
     tokens = city.tokens[city.hall_a.port]
     city_server = None
@@ -55,6 +55,8 @@ def test_city_dashboard_reports_and_nothing_personal_leaves_the_hall(city: CityR
             return row
 
         row = wait_until(dashboard_row, timeout_s=30, what="the hall on the city dashboard")
+        # hall.code disagrees with the code the hall joined under: the hall server says so (the join wins).
+        wait_for_text(hall.log_path, f"joined the city as {CODE} but hall.code is 420502-99")
         assert row is not None and row["name"] == "五号大厅" and row["stale"] is False
         # Managers only: no token, a hall token, and a revoked token are refused with zh/en messages.
         for headers in ({}, auth):

@@ -110,10 +110,11 @@ class Publisher:
     estimate: Estimate | None = None
     default_handling_s: float = 300.0
     _cycles: int = field(default=0, init=False)
+    code: str | None = field(default=None, init=False)  # the code joined with, as of the last round
 
     def publish(self, conn: Connection, *, now: datetime | None = None) -> bool:
         """Refresh the summary; False (and nothing written) when the hall has not joined a city."""
-        code = joined_code(conn)
+        code = self.code = joined_code(conn)
         if code is None:
             self._cycles = 0
             return False

@@ -27,9 +27,14 @@ async def publish_forever(hall: HallContext) -> None:
     publisher = Publisher(name_zh=options.hall_name_zh, name_en=options.hall_name_en, timezone=options.timezone,
                           estimate=lambda cat, waiting: queue.estimate(hall, cat, waiting))
     last_failure = ""
+    warned = False
     while True:
         try:
             await asyncio.to_thread(publish_once, hall, publisher)
+            if publisher.code and options.hall_code and publisher.code != options.hall_code and not warned:
+                log.warning("this hall joined the city as %s but hall.code is %s; the city sees %s",
+                            publisher.code, options.hall_code, publisher.code)
+                warned = True
             if last_failure:
                 log.info("city summary published again")
             last_failure = ""

@@ -23,6 +23,8 @@ class ServerOptions:
     data_dir: Path = Path("var/hall-data")
     hall_name_zh: str = "示范区政务服务中心"
     hall_name_en: str = "Demo District Government Service Center"
+    # The hall's code in its city (settings hall.code); the code it joined with is what it publishes.
+    hall_code: str = ""
     timezone: str = "Asia/Shanghai"
     demo_mode: bool = False
     # Uploads (413 beyond these).

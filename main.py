@@ -81,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("create-token", help="create an API token; prints it alone on the last line",
                          parents=[common])
-    t.add_argument("--role", required=True, choices=["terminal", "clerk", "manager", "admin"])
+    t.add_argument("--role", required=True,
+                   choices=["kiosk", "display", "evaluator", "counter", "manager", "admin", "terminal", "clerk"],
+                   help="kiosk (--terminal), display, evaluator (--window), counter (--window), manager, "
+                        "admin; terminal and clerk are deprecated")
+    t.add_argument("--terminal", metavar="ID", help="kiosk tokens: the terminal id it acts as (e.g. K1)")
+    t.add_argument("--window", metavar="N", type=int, help="evaluator and counter tokens: their window")
     t.add_argument("--name", required=True, help="who or what the token is for")
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("revoke-token", help="revoke a token by name", parents=[common])
@@ -90,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     t = tasks.add_parser("import-catalogue", parents=[common],
                          help="import service items (.xlsx, .json, or a folder with 事项.csv and 材料.csv)")
     t.add_argument("path", metavar="PATH", help="the catalogue file or folder (docs/catalogue.md)")
+    t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("import-holidays", parents=[common],
+                         help="import a year's holidays and make-up working days (CSV: 日期,类型,名称)")
+    t.add_argument("path", metavar="FILE", help="the CSV file (docs/catalogue.md, 'Working days')")
     t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("export-catalogue", parents=[common],
                          help="write the service items as .xlsx, .json or a folder of CSV files")
@@ -153,8 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     pt = dev.add_parser("print-test", help="print a test page", parents=[common])
     pt.add_argument("--output", metavar="FILE", help="write the ESC/POS bytes here instead of printing")
     pt.add_argument("--png", metavar="FILE", help="write a PNG preview of the page")
-    sy = dev.add_parser("say", help="announce a text through the voice device", parents=[common])
-    sy.add_argument("text")
+    sy = dev.add_parser("say", help="announce a text, or a call exactly as the calling display does "
+                        "(--call NUMBER --window N), through the voice device", parents=[common])
+    sy.add_argument("text", nargs="?", help="free text to announce (or use --call)")
+    sy.add_argument("--call", metavar="NUMBER", help="a ticket number (A023, offline K1-D005) to call")
+    sy.add_argument("--window", metavar="N", help="the window the call sends the citizen to (with --call)")
+    sy.add_argument("--recall", action="store_true", help="announce it as a recall (再次呼叫)")
 
     add("demo", "Everything on one laptop: in-process hall server, kiosk with simulated devices.")
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ID_NUMBER = "11010519491231002X"
+# as from a kiosk where the citizen presented a social-security card (a typed number proves nothing)
+PROOF = {"method": "ss_card", "ss_card_id": "11010500000000000000000000000001", "ss_card_number": "A00000001"}
 
 
 def _jpeg(target_bytes: int) -> bytes:
@@ -63,7 +65,7 @@ def main(argv: list[str]) -> dict[str, object]:
         fill_started = time.monotonic()
         for _ in range(args.items):
             body = {"item_code": "A-001", "id_number": ID_NUMBER, "name": "张三", "terminal_id": "K1",
-                    "materials": [{"requirement": "id_card", "file": "id_card"}]}
+                    "proof": PROOF, "materials": [{"requirement": "id_card", "file": "id_card"}]}
             # Bytes after the JPEG end marker keep it a valid JPEG and every item distinct.
             page = Attachment(base + os.urandom(16), name="id_card.jpg", part="id_card")
             outbox.add("submission", body, files=[page], ref=Ref("code", "local_code"))

@@ -36,7 +36,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench._servers import ROOT, drop_pg, pg_database, start_servers, stop_servers
+from bench._servers import LIMITS_NOTE, ROOT, drop_pg, pg_database, start_servers, stop_servers
 from bench._stats import percentile
 from hall.server.domain.hallday import MAX_SEQUENCE
 
@@ -206,6 +206,7 @@ def main(argv: list[str]) -> dict[str, object]:
                 drop_pg(pg_name)
     med = {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
     return {"db": args.db, "replicas": replicas, "clients": args.clients, "idempotency_keys": not args.no_keys,
+            "server_limits": LIMITS_NOTE,
             "mode": "paced" if args.rate else "closed_loop", "rate_per_s": args.rate, "runs": args.runs,
             "per_s": round(med["per_s"], 1), "p50_ms": round(med["p50_ms"], 2), "p99_ms": round(med["p99_ms"], 2),
             "p99_ms_worst": round(max(r["p99_ms"] for r in runs), 2),

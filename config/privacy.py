@@ -24,7 +24,10 @@ The rules:
   above. Such a word is bounded by anything but an ASCII letter or a digit; a run glued to letters
   or digits is something else and stays: registration codes such as ``202611220001389R0``, order
   numbers, timestamps, hex digests. Names and addresses cannot be found by pattern: callers mask
-  them with the functions above before they write them anywhere.
+  them with the functions above before they write them anywhere. Secrets a library's DEBUG lines may
+  carry are starred too: a query-string token (``?token=…``, ``&access_token=…``, as an old or hostile
+  client sends it) → ``token=***``, ``Bearer …`` (an ``Authorization`` header) → ``Bearer ***``, a
+  ``"token": "…"`` JSON member (the events socket's first message) and the dashboard's session cookie.
 - Every mask is idempotent: a masked value masks to itself, so a value that may or may not arrive
   masked (a receipt, the counter) is simply masked again, and never shows more.
 
@@ -50,6 +53,12 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 # Free text (search).
 _ID18_RE = re.compile(_BEFORE + r"(\d{6})\d{8}(\d{3}[\dXx])" + _AFTER)
 _ID15_RE = re.compile(_BEFORE + r"(\d{6})\d{6}(\d{3})" + _AFTER)
+_SECRET_RES = (
+    re.compile(r"([?&](?:access_)?token=)[^&\s\"'#]+"),
+    re.compile(r"((?i:bearer)\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(\\?\"token\\?\"\s*:\s*\\?\")[^\"\\]+"),
+    re.compile(r"(hall_dashboard=)[^;\s\"']+"),
+)
 _MOBILE_RE = re.compile(_BEFORE + r"(?:(?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})" + _AFTER)
 
 ADDRESS_KEPT = 6
@@ -97,6 +106,8 @@ def redact(text: str) -> str:
     """Mask every ID-number-shaped word and every mainland mobile number in ``text``."""
     text = _ID18_RE.sub(lambda m: f"{m[1]}{_STAR * 8}{m[2]}", text)
     text = _ID15_RE.sub(lambda m: f"{m[1]}{_STAR * 6}{m[2]}", text)
+    for secret in _SECRET_RES:
+        text = secret.sub(lambda m: f"{m[1]}{_STAR * 3}", text)
     return _MOBILE_RE.sub(lambda m: f"{m[1]}{_STAR * 4}{m[2]}", text)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from devices.camera.settings import CameraSettings
 from devices.code_scanner.settings import CodeScannerSettings
 from devices.doc_camera.settings import DocCameraSettings
+from devices.face_verifier.settings import FaceVerifierSettings
 from devices.id_card.settings import IdCardSettings
 from devices.printer.settings import PrinterSettings
 from devices.ss_card.settings import SsCardSettings
@@ -25,6 +26,9 @@ class HallSettings(_Table):
     name_en: str = "Demo District Government Service Center"
     # Where terminals reach the hall server.
     server_url: str = "http://127.0.0.1:8700"
+    # Where a citizen's phone reaches the hall's public pages (the ticket QR, on screen and on paper),
+    # e.g. "https://hall.example.gov.cn"; empty = server_url (only right when phones can reach it).
+    public_base_url: str = ""
     timezone: str = "Asia/Shanghai"
     # The hall's code in its city (e.g. "420502-01"; docs/city.md): the default of `hall admin join-city`.
     code: str = ""
@@ -46,6 +50,18 @@ class HallSettings(_Table):
             raise ValueError("expected an http:// or https:// URL")
         return value.rstrip("/")
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL that phones can reach, or empty")
+        return value.rstrip("/")
+
+    @property
+    def public_url(self) -> str:
+        """The address in every QR a citizen takes home."""
+        return self.public_base_url or self.server_url
+
 
 class ServerHttpSettings(_Table):
     """The HTTP edge against slow and greedy clients (docs/security.md §8, hall.server.edge)."""
@@ -60,6 +76,18 @@ class ServerHttpSettings(_Table):
     max_body_mb: int = Field(default=45, ge=1, le=1024)
     # The open-file limit the server raises itself to at start-up (capped by the hard limit).
     open_files: int = Field(default=65536, ge=1024, le=1_048_576)
+class LimitSettings(_Table):
+    """``[server.limits]``: write limits per token and per terminal (docs/security.md). The defaults are
+    far above a real kiosk (a few tickets a minute); ``enabled = false`` only for benchmark rooms."""
+
+    enabled: bool = True
+    # A kiosk writes a few tickets and 4 heartbeats a minute; a deprecated shared terminal/clerk token
+    # gets 10 times the token figure.
+    token_writes_per_min: int = Field(default=300, ge=1, le=100_000)
+    terminal_writes_per_min: int = Field(default=120, ge=1, le=100_000)
+    # Hall-day ceilings per token, below what the hall has (9,999 a category, 9,999 registration codes).
+    token_tickets_per_category_day: int = Field(default=2000, ge=1, le=9999)
+    token_submissions_per_day: int = Field(default=2000, ge=1, le=9999)
 
 
 class ServerSettings(_Table):
@@ -74,6 +102,10 @@ class ServerSettings(_Table):
     proxy_headers: bool = True
     forwarded_allow_ips: str = Field(default="127.0.0.1", pattern=r"^[0-9A-Fa-f.:/*, ]{1,512}$")
     http: ServerHttpSettings = ServerHttpSettings()
+    limits: LimitSettings = LimitSettings()
+    # Shared key of the provincial face verification service (人证比对): its signed decisions prove
+    # identity here. Empty = face matches are not accepted as proof (docs/kiosk.md, identity rules).
+    face_service_key: str = Field(default="", max_length=256, repr=False)
 
 
 class QueueSettings(_Table):
@@ -154,6 +186,7 @@ class DevicesSettings(_Table):
     doc_camera: DocCameraSettings = DocCameraSettings()
     printer: PrinterSettings = PrinterSettings()
     voice: VoiceSettings = VoiceSettings()
+    face_verifier: FaceVerifierSettings = FaceVerifierSettings()
 
 
 class CacheSettings(_Table):
@@ -205,6 +238,13 @@ class ConnectorsSettings(_Table):
     sms: ConnectorSettings = ConnectorSettings(driver="log")
     wechat: ConnectorSettings = ConnectorSettings(driver="log")
     elicense: ConnectorSettings = ConnectorSettings(driver="file")
+    platform: ConnectorSettings = ConnectorSettings(driver="log")
+    # Outside demo mode the stand-ins (log, file, twin) are refused unless a test bench says so.
+    allow_twins: bool = False
+
+    def tables(self) -> dict[str, ConnectorSettings]:
+        """Each kind's table by kind (sms, wechat, elicense, platform)."""
+        return {k: v for k, v in self if isinstance(v, ConnectorSettings)}
 
 
 class Settings(_Table):

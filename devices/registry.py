@@ -18,7 +18,8 @@ from devices.errors import DriverImportFailed, DriverNotFound
 
 ENTRY_POINT_GROUP = "hall_suite.drivers"
 
-KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice")
+KINDS: tuple[str, ...] = ("id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice",
+                          "face_verifier")
 
 # kind -> driver name -> "module:factory". The factory is called with keyword options.
 # Drivers for real hardware; they live in devices/<kind>/.
@@ -37,6 +38,10 @@ PRODUCT_DRIVERS: dict[str, dict[str, str]] = {
         "espeak": "devices.voice.espeak:EspeakVoice",
         "clips": "devices.voice.clips:ClipVoice",
     },
+    "face_verifier": {
+        "dlib": "devices.face_verifier.dlib_driver:DlibFaceVerifier",
+        "provincial": "devices.face_verifier.provincial:ProvincialFaceVerifier",
+    },
 }
 
 # Twins: emulators and simulators that keep the real drivers' wire protocols and state rules, for the
@@ -50,6 +55,7 @@ TWIN_DRIVERS: dict[str, dict[str, str]] = {
     "doc_camera": {"file": "devices.twins.doc_camera.file_doc_camera:FileDocCamera"},
     "printer": {"capture": "devices.twins.printer.capture:CapturePrinter"},
     "voice": {"wav": "devices.twins.voice.wav_writer:WavFileVoice"},
+    "face_verifier": {"twin": "devices.twins.face_verifier.twin:TwinFaceVerifier"},
 }
 
 BUILTIN_DRIVERS: dict[str, dict[str, str]] = {

@@ -23,21 +23,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEMO_ROLES = ("terminal", "clerk", "manager", "admin")
+# The demo's tokens, bound as in a hall (docs/security.md): name → (role, bound to the kiosk's id?, window).
+DEMO_ROLES: dict[str, tuple[str, bool, int | None]] = {
+    "kiosk": ("kiosk", True, None), "counter": ("counter", False, 1), "display": ("display", False, None),
+    "manager": ("manager", False, None), "admin": ("admin", False, None)}
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     data_dir = Path(settings.server.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    tokens = prepare_hall(settings.server.db, data_dir / "demo-tokens.json")
+    tokens = prepare_hall(settings.server.db, data_dir / "demo-tokens.json", terminal=settings.terminal.id)
     server, thread = start_server_thread(settings)
     base = f"http://{settings.server.host}:{settings.server.port}"
     print(f"hall server: {base}/api/v1/health", flush=True)
     print(f"dashboard:   {base}/dashboard  (manager token: {tokens['manager']})", flush=True)
-    print(f"counter:     python main.py counter --window 1 --set counter.token={tokens['clerk']}", flush=True)
-    print("display:     python main.py display", flush=True)
+    print(f"counter:     python main.py counter --window 1 --set counter.token={tokens['counter']}", flush=True)
+    print(f"display:     python main.py display --set terminal.token={tokens['display']}", flush=True)
     kiosk_settings = settings.model_copy(update={
-        "terminal": settings.terminal.model_copy(update={"token": tokens["terminal"]}),
+        "terminal": settings.terminal.model_copy(update={"token": tokens["kiosk"]}),
         "hall": settings.hall.model_copy(update={"server_url": base}),
     })
     try:
@@ -50,8 +53,9 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         thread.join(15)
 
 
-def prepare_hall(db_url: str, token_file: Path) -> dict[str, str]:
-    """Migrate and seed the demo database once; make one token per role and remember them."""
+def prepare_hall(db_url: str, token_file: Path, *, terminal: str = "K1") -> dict[str, str]:
+    """Migrate and seed the demo database once; make one token per role (the kiosk's bound to
+    ``terminal``) and remember them."""
     from hall.server.cli import create_token
     from hall.server.core.db import Database
     from hall.server.migrate import upgrade
@@ -67,8 +71,9 @@ def prepare_hall(db_url: str, token_file: Path) -> dict[str, str]:
             tokens = json.loads(token_file.read_text(encoding="utf-8"))
         if set(tokens) != set(DEMO_ROLES):
             seed_demo(db)
-            tokens = {role: create_token(db, role=role, name=f"demo-{role}-{int(time.time())}")
-                      for role in DEMO_ROLES}
+            tokens = {key: create_token(db, role=role, name=f"demo-{key}-{int(time.time())}",
+                                        terminal=terminal if bound else None, window=window)
+                      for key, (role, bound, window) in DEMO_ROLES.items()}
             token_file.write_text(json.dumps(tokens), encoding="utf-8")
             token_file.chmod(0o600)
         return tokens

@@ -30,16 +30,21 @@ _IMPORTED_AT = time.time()
 
 
 def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None = None,
-                 orientation: str | None = None) -> Any:
-    """The kiosk window at its configured size (1920×1080 landscape or 1080×1920 portrait)."""
+                 orientation: str | None = None, size: tuple[int, int] | None = None) -> Any:
+    """The kiosk window at ``size`` (default 1920×1080 landscape or 1080×1920 portrait); it never grows
+    past that size, whatever its content asks for (tests/unit/kiosk/test_screen_fit.py proves the
+    content fits)."""
     from kiosk.screens.window import KioskWindow
 
     k = settings.kiosk
     portrait = (orientation or k.orientation) == "portrait"
+    if size is None:
+        size = (1080, 1920) if portrait else (1920, 1080)
     win = KioskWindow(hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       timezone=settings.hall.timezone, lang=lang or k.language,
-                      elderly=k.elderly_mode if elderly is None else elderly, portrait=portrait)
-    win.resize(1080, 1920) if portrait else win.resize(1920, 1080)
+                      elderly=k.elderly_mode if elderly is None else elderly, portrait=portrait,
+                      screen=size)
+    win.resize(*size)
     return win
 
 
@@ -50,9 +55,15 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
     from hall.qtkit.launch import make_application, run_window
 
     app = make_application()
-    win = build_window(settings)
     screenshot = getattr(args, "screenshot", None)
     exit_after_paint = bool(getattr(args, "exit_after_paint", False))
+    fullscreen = settings.kiosk.fullscreen and not (args.windowed or screenshot or exit_after_paint)
+    screen = app.primaryScreen()
+    size = None
+    if fullscreen and screen is not None:
+        geo = screen.geometry()  # full screen: the window is exactly the screen, never larger
+        size = (geo.width(), geo.height()) if geo.width() >= 800 and geo.height() >= 600 else None
+    win = build_window(settings, size=size)
     status = {"code": 0}
     state: dict[str, Any] = {}
 
@@ -93,6 +104,5 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
 
     watch = PaintWatch()
     win.home.installEventFilter(watch)
-    fullscreen = settings.kiosk.fullscreen and not (args.windowed or screenshot or exit_after_paint)
     code = run_window(win, fullscreen=fullscreen, on_exit=[close_services])
     return status["code"] or code

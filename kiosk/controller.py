@@ -18,7 +18,7 @@ from hall.qtkit.ops import Runner
 from kiosk.flows.base import Work
 from kiosk.flows.machine import KioskMachine
 from kiosk.screens.home import QueueLine
-from kiosk.screens.overlays import AttractOverlay, CornerHotspot, IdleOverlay
+from kiosk.screens.overlays import AttractOverlay, CornerHotspot, IdleOverlay, ModalOverlay
 from kiosk.technician.desk import TechnicianDesk
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class KioskController(QObject):
         self.rendered: list[Callable[[str], None]] = []  # observers (benchmarks, technician log)
         self.idle_overlay = IdleOverlay(window)
         self.attract = AttractOverlay(window)
+        self.modal = ModalOverlay(window)
+        self.modal.chosen.connect(lambda action: self.act(action, None))
         self.online = True
         self.closed_text = ""
         self._last_touch = time.monotonic()
@@ -151,11 +153,28 @@ class KioskController(QObject):
         if force or m.view is not self._shown:
             self._shown = m.view
             w.show_view(m.view)
+        self._overlay(force=force)
         if m.countdown is None:
             self.idle_overlay.hide()
         self._speak()
         for observer in self.rendered:
             observer(m.view.screen)
+
+    def _overlay(self, *, force: bool = False) -> None:
+        """呼叫帮助 or "leave now?" over the screen, as the machine says."""
+        m, ui = self.machine, self.window.ui
+        if m.overlay == "help":
+            key = {"busy": "busy.calling", "called": "help.called", "queued": "help.queued",
+                   "failed": "help.failed"}[m.help_state or "busy"]
+            buttons = [] if m.help_state == "busy" else [("close_help", "action.back_to_screen")]
+        elif m.overlay == "confirm_home":
+            key, buttons = "confirm.home", [("keep_working", "action.keep_working"), ("leave", "action.leave")]
+        else:
+            self.modal.close_panel()
+            return
+        if force or key != self.modal.shown_key or not self.modal.isVisible():
+            self.modal.show_message(key, buttons, ui)
+        self.hotspot.raise_()
 
     def _speak(self) -> None:
         voice = getattr(self.services, "voice", None)
@@ -206,7 +225,9 @@ class KioskController(QObject):
     def _banner(self) -> None:
         ui = self.window.ui
         if not self.online:
-            self.window.banner.show_text(ui.tr("banner.offline"))
+            # honest: offline numbers need the lines this kiosk has kept; without them, say so
+            known = getattr(self.machine.ctx.hall, "has_offline_data", lambda: True)()
+            self.window.banner.show_text(ui.tr("banner.offline" if known else "banner.offline_no_data"))
         elif self.closed_text:
             self.window.banner.show_text(ui.tr("banner.closed", opens=self.closed_text))
         else:

@@ -30,15 +30,32 @@ def _material(m: dict[str, Any], status: str, pages: int = 0) -> dict[str, Any]:
             "elicense": bool(m.get("elicense")), "status": status, "pages": pages}
 
 
+# panels over a screen: (name, the screen underneath, message key, buttons as (action, label key))
+OVERLAYS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("help_overlay", "form", "help.called", (("close_help", "action.back_to_screen"),)),
+    ("help_queued", "categories", "help.queued", (("close_help", "action.back_to_screen"),)),
+    ("confirm_home", "form", "confirm.home", (("keep_working", "action.keep_working"), ("leave", "action.leave"))),
+)
+
+
+def live_queue() -> list[tuple[str, str, str, int]]:
+    """The home screen's queue strip as a busy hall shows it: every line of the demo hall, counts
+    from a mid-morning (code, name_zh, name_en, waiting)."""
+    return [(c["code"], c["name_zh"], c["name_en"], w)
+            for c, w in zip(_seed()["categories"], (12, 3, 5, 0, 2, 7, 1, 4, 9), strict=False)]
+
+
 def sample_views() -> list[tuple[str, View]]:
+    """Every screen with live-sized data: all of the hall's lines, the longest names, several cases,
+    a form with errors, an item with five materials."""
     seed = _seed()
     cats = [{"code": c["code"], "name_zh": c["name_zh"], "name_en": c["name_en"], "waiting": w, "wait_min": w * 4,
              "full": c["code"] == "D", "full_reason": "daily_cap" if c["code"] == "D" else ""}
             for c, w in zip(seed["categories"], (12, 3, 5, 0, 2, 7, 1), strict=False)]
-    item = next((i for i in seed["items"] if i["code"] == "A-004"), seed["items"][0] if seed["items"] else None)
+    item = next((i for i in seed["items"] if i["code"] == "B-002"), seed["items"][0] if seed["items"] else None)
     mats = item["materials"] if item else []
     rows = [_material(m, s, p) for m, (s, p) in zip(mats, (("elicense", 0), ("captured", 2), ("missing", 0),
-                                                          ("missing", 0)), strict=False)]
+                                                          ("missing", 0), ("captured", 1)), strict=False)]
     page = PAGE.read_bytes() if PAGE.exists() else b""
     url = "https://hall.example.gov.cn/t/Yq3VhX0b2m"
     views: list[tuple[str, View]] = [
@@ -53,42 +70,62 @@ def sample_views() -> list[tuple[str, View]]:
                                              "category_en": "Social insurance", "ahead": 7, "wait_min": 21,
                                              "follow_url": url, "offline": False, "printed": False,
                                              "appointment": False})),
-        ("checkin_refused", View("checkin_refused", {"reason": "early", "slot": "2026-11-22 14:00–14:30",
-                                                     "back": "13:30", "until": "", "category": "A"})),
+        ("checkin_refused", View("checkin_refused", {"reason": "wrong_day", "slot": "2026-11-23 14:00–14:30",
+                                                     "back": "", "until": "", "category": "A"})),
+        ("checkin_done", View("ticket", {"number": "A101", "category": "A", "category_zh": "社会保险",
+                                         "category_en": "Social insurance", "ahead": 0, "wait_min": 1,
+                                         "follow_url": url, "offline": False, "printed": True, "appointment": True,
+                                         "checkin": True,
+                                         "slot": "2026-11-22 10:00–10:30", "item_zh": "城乡居民基本养老保险参保登记",
+                                         "item_en": "Enrolment in basic pension insurance for urban and rural "
+                                                    "residents", "priority": ""})),
+        ("ticket_priority", View("ticket", {"number": "A025", "category": "A", "category_zh": "社会保险",
+                                            "category_en": "Social insurance", "ahead": 2, "wait_min": 8,
+                                            "follow_url": url, "offline": False, "printed": True,
+                                            "appointment": False, "priority": "elderly"})),
+        ("ticket_offline", View("ticket", {"number": "K1-A005", "category": "A", "category_zh": "社会保险",
+                                           "category_en": "Social insurance", "ahead": 0, "wait_min": 1,
+                                           "follow_url": "", "offline": True, "printed": True,
+                                           "appointment": False, "priority": ""})),
+        ("categories_offline", View("categories", {"categories": [dict(c, offline=True) for c in cats],
+                                                   "notice": "categories.offline", "values": {}})),
+        ("take_card", message("session.take_card", tone="warn")),
         ("face", View("face", {"countdown_s": 3})),
     ]
     if item:
         views += [
-            ("catalogue", View("catalogue", {"query": "sb", "results": [
+            ("catalogue", View("catalogue", {"query": "dengji", "results": [
                 {"code": i["code"], "name_zh": i["name_zh"], "name_en": i["name_en"], "category": i["category"]}
-                for i in seed["items"] if i["category"] == "A"]})),
+                for i in seed["items"] if "登记" in i["name_zh"]]})),
             ("guide", View("guide", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
                                      "category": item["category"], "conditions_zh": item.get("conditions", ""),
                                      "conditions_en": "", "materials": [_material(m, "") for m in mats],
                                      "legal_days": item["legal_days"], "promised_days": item["promised_days"],
                                      "fee_zh": item.get("fees", ""), "fee_en": "Free"})),
-            ("form", View("form", {"fields": _form_fields(), "values": {"name": "张伟", "id": "110101********1233",
-                                                                       "delivery": "mail"}, "errors": []})),
+            ("form", View("form", {"fields": _form_fields(), "values": FORM_VALUES, "errors": ["phone"],
+                                   "messages": {"phone": "form.error.phone"}, "editing": ""})),
+            ("form_address", View("form", {"fields": _form_fields(), "values": {**FORM_VALUES, "phone": "13800138000",
+                                                                             "address": ""},
+                                           "errors": ["address"], "messages": {"address": "form.error.address_missing"},
+                                           "editing": ""})),
             ("materials", View("materials", {"rows": rows, "elicensed": 1})),
             ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
                                          "preview": page})),
             ("notice", View("notice", {"missing": [r for r in rows if r["status"] == "missing"] or rows[:1],
-                                       "can_commit": True})),
+                                       "can_commit": True, "printed": "notice.printed"})),
             ("signature", View("signature", {"missing": rows[-1:], "due": "2026-12-04"})),
             ("review", View("review", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
-                                       "category": "A", "masked_id": "110101********1233", "name": "张伟",
-                                       "form": {}, "materials": rows, "signed": True})),
+                                       "category": "A", "masked_id": "110101********1233", "name": "欧阳娜娜",
+                                       "form": {}, "fields": _review_fields(), "materials": rows, "signed": True})),
             ("receipt", View("receipt", {"code": "2026112200A7K3", "offline": False, "printed": True,
                                          "follow_url": "https://hall.example.gov.cn/r/2026112200A7K3",
                                          "promised": "2026-11-27", "due": "2026-12-04",
                                          "item_zh": item["name_zh"], "item_en": item["name_en"]})),
         ]
     views += [
-        ("cases", View("cases", {"cases": [{"code": "2026111800B2Q9", "item_zh": "购房提取住房公积金",
-                                            "item_en": "Housing fund withdrawal for a home purchase",
-                                            "status": "reviewing", "due": "2026-11-25",
-                                            "history": [{"status": "received", "at": "2026-11-18 09:12"},
-                                                        {"status": "reviewing", "at": "2026-11-18 14:30"}]}]})),
+        ("cases", View("cases", {"cases": [_case(i, code) for i, code in zip(
+            [i for i in seed["items"] if i["code"] in ("B-002", "D-001", "F-004")],
+            ("2026111800B2Q9", "2026111400D7M1", "2026110300F2K8"), strict=False)]})),
         ("rate", View("rate", {"levels": [5, 4, 3, 2, 1], "level": 0})),
         ("rate_reasons", View("rate_reasons", {"level": 2, "reasons": list(REASONS), "chosen": ["long_wait"],
                                                "error": ""})),
@@ -105,9 +142,27 @@ def sample_views() -> list[tuple[str, View]]:
     return views
 
 
+def _case(item: dict[str, Any], code: str) -> dict[str, Any]:
+    steps = [("received", "2026-11-18 09:12"), ("reviewing", "2026-11-18 14:30"),
+             ("supplement_required", "2026-11-19 10:05"), ("reviewing", "2026-11-20 16:40")]
+    return {"code": code, "item_zh": item["name_zh"], "item_en": item["name_en"], "status": "reviewing",
+            "due": "2026-11-25", "history": [{"status": s, "at": at} for s, at in steps]}
+
+
+FORM_VALUES = {"name": "欧阳娜娜", "id": "110101********1233", "phone": "123", "delivery": "mail",
+               "address": "广东省广州市天河区天河路385号"}
+
+
+def _review_fields() -> list[dict[str, Any]]:
+    from kiosk.adapters.hall import STANDARD_FORM
+    from kiosk.flows.form import review_rows
+
+    return review_rows(STANDARD_FORM, {**FORM_VALUES, "phone": "13800138000"})
+
+
 def _form_fields() -> list[dict[str, Any]]:
     from kiosk.adapters.hall import STANDARD_FORM
 
     return [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
              "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
-             "locked": f.kind == "prefill"} for f in STANDARD_FORM]
+             "locked": f.kind == "prefill", "when": list(f.when)} for f in STANDARD_FORM]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,34 +46,97 @@ def render_home(out_dir: Path) -> list[Path]:
     return written
 
 
-def render_gallery(out_dir: Path, *, width: int = 960) -> list[Path]:
-    """Every screen in Chinese, English and elderly mode (Chinese), scaled to ``width`` px."""
+GALLERY_WIDTH = {"landscape": 640, "portrait": 360}  # modest PNGs: the gallery is for looking, not zooming
+GALLERY_LANGS = ("zh_CN", "en")  # the same tables as tests/unit/kiosk/test_screen_fit.py
+GALLERY_MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True}}
+
+
+def _save_small(image: Any, path: Path) -> None:
+    """A 64-colour PNG without dithering: flat kiosk colours stay exact, a picture is ~12 kB."""
+    import io
+
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, "PNG"):
+        raise OSError(f"cannot encode {path}")
+    small = Image.open(io.BytesIO(bytes(data.data()))).convert("RGB").quantize(colors=64, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def each_screen(win: Any) -> Iterator[str]:
+    """Show every screen in ``win`` in turn — home with the live queue strip, every sample view, the
+    panels over a screen (呼叫帮助, "leave now?") — and yield each one's name once it is laid out.
+    The fit test and the gallery both walk this, so the gallery shows exactly what was tested."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.flows.base import View
+    from kiosk.screens.home import QueueLine
+    from kiosk.screens.overlays import IdleOverlay, ModalOverlay
+    from kiosk.screenshot_views import OVERLAYS, live_queue, sample_views
+
+    win.home.set_queue([QueueLine(*q) for q in live_queue()])
+    views = dict(sample_views())
+    for name, view in [("home", View("home")), *views.items()]:
+        win.show_view(view)
+        QApplication.processEvents()  # posted layout requests run, as they would before the next paint
+        yield name
+    panel = ModalOverlay(win)
+    for name, under, key, buttons in OVERLAYS:
+        win.show_view(views[under])
+        panel.show_message(key, list(buttons), win.ui)
+        QApplication.processEvents()
+        yield name
+        panel.close_panel()
+    panel.deleteLater()
+    idle = IdleOverlay(win)  # "are you still there?" over a form half filled
+    idle.show_seconds(8, win.ui)
+    QApplication.processEvents()
+    yield "idle_countdown"
+    idle.hide()
+    idle.deleteLater()
+
+
+class DoesNotFit(RuntimeError):
+    """A screen that does not fit is never put in the gallery (the fit test says why)."""
+
+
+def render_gallery(out_dir: Path) -> list[Path]:
+    """Every screen × screen size × language × mode, as ``test_screen_fit`` renders them (live queue
+    strip, all the hall's lines, long names), into ``gallery/<screen>/<lang>-<mode>/<screen name>.png``."""
     from PySide6.QtCore import Qt
 
     from config import load_settings
     from hall.qtkit.launch import make_application
     from kiosk.app import build_window
-    from kiosk.screenshot_views import sample_views
+    from kiosk.screen_fit import SCREENS, fit_problems
 
     app = make_application()
     settings = load_settings()
     written = []
-    variants: list[tuple[str, dict[str, Any]]] = [
-        ("zh", {"lang": "zh_CN"}), ("en", {"lang": "en"}), ("zh_elderly", {"lang": "zh_CN", "elderly": True})]
-    for suffix, opts in variants:
-        win = build_window(settings, **opts)
-        win.show()
-        for name, view in sample_views():
-            win.show_view(view)
-            app.processEvents()
-            path = out_dir / "gallery" / f"{name}_{suffix}.png"
-            image = win.grab().scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-            if not image.save(str(path)):
-                raise OSError(f"cannot write {path}")
-            written.append(path)
-        win.close()
-        win.deleteLater()
-        app.processEvents()
+    for screen in SCREENS:
+        for lang in GALLERY_LANGS:
+            for mode, opts in GALLERY_MODES.items():
+                folder = out_dir / "gallery" / screen.folder / f"{lang}-{mode}"
+                folder.mkdir(parents=True, exist_ok=True)
+                win = build_window(settings, lang=lang, orientation=screen.orientation,
+                                   size=(screen.width, screen.height), **opts)
+                win.show()
+                for name in each_screen(win):
+                    problems = fit_problems(win, (screen.width, screen.height))
+                    if problems:
+                        raise DoesNotFit(f"{screen.folder} {lang}-{mode} {name}: {problems[0]}")
+                    image = win.grab().toImage().scaledToWidth(GALLERY_WIDTH[screen.orientation],
+                                                               Qt.TransformationMode.SmoothTransformation)
+                    path = folder / f"{name}.png"
+                    _save_small(image, path)
+                    written.append(path)
+                win.close()
+                win.deleteLater()
+                app.processEvents()
     return written
 
 
@@ -83,7 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     (args.out / "gallery").mkdir(parents=True, exist_ok=True)
-    paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out))
+    try:
+        paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out))
+    except DoesNotFit as exc:
+        print(f"kiosk.screenshots: a screen does not fit, no gallery written for it: {exc}", file=sys.stderr)
+        return 1
     for path in paths:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0

@@ -15,7 +15,13 @@ from typing import Any
 from config.privacy import redact
 from hall.qtkit.bridge import DeviceHub
 from hall.qtkit.ops import Runner
-from kiosk.adapters.devices import DocCameraPortAdapter, KioskDevices, PrinterPortAdapter, VoicePortAdapter
+from kiosk.adapters.devices import (
+    DocCameraPortAdapter,
+    FaceVerifierPortAdapter,
+    KioskDevices,
+    PrinterPortAdapter,
+    VoicePortAdapter,
+)
 from kiosk.adapters.hall import HallAdapter
 from kiosk.adapters.terminal import TerminalAdapter
 from kiosk.controller import KioskController
@@ -54,6 +60,7 @@ class KioskServices:
         self.doc_camera = DocCameraPortAdapter(self.devices)
         self.voice = VoicePortAdapter(self.devices)
         self.face = FaceFeed(self.devices)
+        self.face_verifier = FaceVerifierPortAdapter(self.devices)
         self.recent_events: collections.deque[str] = collections.deque(maxlen=30)
         self.errors = RecentErrors()
         logging.getLogger().addHandler(self.errors)
@@ -63,14 +70,18 @@ class KioskServices:
             terminal = open_terminal(settings)
         self.terminal_raw = terminal
         self.terminal = TerminalAdapter(terminal, timezone=settings.hall.timezone, terminal_id=settings.terminal.id,
-                                        base_url=settings.hall.server_url)
+                                        base_url=settings.hall.public_url)
         if hall_client is None:
             from hall.client.http import HallClient
             from offline_cache.factory import read_token
 
             hall_client = HallClient(settings.hall.server_url, read_token(settings))
-        cache_file = Path(settings.cache.db_path).with_name("kiosk-cache.json")
-        self.hall = HallAdapter(hall_client, timezone=settings.hall.timezone, cache_file=cache_file)
+        # lines, hours and catalogue are kept in the outbox database for a start during an outage
+        outbox = getattr(terminal, "outbox", None)
+        reference = outbox if callable(getattr(outbox, "keep_reference", None)) else None
+        cache_file = None if reference is not None else Path(settings.cache.db_path).with_name("kiosk-cache.json")
+        self.hall = HallAdapter(hall_client, timezone=settings.hall.timezone, cache_file=cache_file,
+                                reference=reference)
         if hasattr(terminal, "add_listener"):
             self._unlisten = terminal.add_listener(hub.on_state)
 
@@ -173,7 +184,8 @@ def heartbeat_devices(statuses: dict[str, Any]) -> list[dict[str, str]]:
 def build_machine(settings: Any, services: KioskServices) -> KioskMachine:
     k = settings.kiosk
     ctx = FlowContext(session=Session(), hall=services.hall, terminal=services.terminal, printer=services.printer,
-                      doc_camera=services.doc_camera, voice=services.voice, timezone=settings.hall.timezone,
+                      doc_camera=services.doc_camera, voice=services.voice,
+                      face=getattr(services, "face_verifier", None), timezone=settings.hall.timezone,
                       elderly=k.elderly_mode, lang=k.language, paper_mm=settings.devices.printer.paper_mm,
                       terminal_id=settings.terminal.id, hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       fallback_category=k.fallback_category)

@@ -6,10 +6,11 @@ Pure data (no Qt import) so sizes can be checked in tests. Elderly mode scales e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MIN_TOUCH_PX = 72
+BUTTON_PADDING_PX = 2 * 28 + 6  # a button's side padding (style sheet below) and its borders
 ELDERLY_SCALE = 1.5
 
 
@@ -31,14 +32,20 @@ class Theme:
     banner_text: str
     # base sizes in px before the elderly scale
     body_px: int = 26
+    # small screens (1366×768) shrink text by this much; touch targets keep their minimum
+    fit: float = 1.0
 
     def px(self, base: int) -> int:
-        """A text size scaled for the mode."""
-        return round(base * self.scale)
+        """A text size scaled for the mode and the screen."""
+        return round(base * self.scale * self.fit)
+
+    @property
+    def compact(self) -> bool:
+        return self.fit < 1.0
 
     @property
     def touch_px(self) -> int:
-        return max(MIN_TOUCH_PX, round(MIN_TOUCH_PX * (1.25 if self.elderly else 1.0)))
+        return max(MIN_TOUCH_PX, round(MIN_TOUCH_PX * (1.25 if self.elderly and not self.compact else 1.0)))
 
 
 STANDARD = Theme(
@@ -55,8 +62,12 @@ ELDERLY = Theme(
 )
 
 
-def theme_for(*, elderly: bool) -> Theme:
-    return ELDERLY if elderly else STANDARD
+COMPACT_FIT = 0.75  # text on a screen under 900 px high (1366×768): 768/1080, rounded up a little
+
+
+def theme_for(*, elderly: bool, compact: bool = False) -> Theme:
+    t = ELDERLY if elderly else STANDARD
+    return replace(t, fit=COMPACT_FIT) if compact else t
 
 
 def stylesheet(t: Theme) -> str:
@@ -79,18 +90,21 @@ def stylesheet(t: Theme) -> str:
     #Welcome {{ font-size: {t.px(34)}px; font-weight: 700; color: {t.text}; }}
     QPushButton#Tile {{
         background: {t.surface}; border: {bw}px solid {t.border}; border-radius: 20px;
-        min-height: {t.touch_px * 2}px; min-width: {t.touch_px * 2}px; text-align: left; }}
+        min-height: {round(t.touch_px * (1.4 if t.compact else 2))}px; min-width: {t.touch_px * 2}px;
+        text-align: left; }}
     QPushButton#Tile:pressed {{ background: #DCE8F8; }}
     QPushButton#Tile[primary="true"] {{ background: {t.primary}; border-color: {t.primary_dark}; }}
     QPushButton#Tile[primary="true"]:pressed {{ background: {t.primary_dark}; }}
     QPushButton#Tile[help="true"] {{ border: {bw + 1}px solid {t.accent}; }}
-    #TileTitle {{ font-size: {t.px(40)}px; font-weight: 700; color: {t.text}; background: transparent; }}
+    #TileTitle {{ font-size: {t.px(40)}px; font-weight: 700; color: {t.text};
+                  background: transparent; }}
     #TileSub {{ font-size: {t.px(21)}px; color: {t.muted}; background: transparent; }}
-    QPushButton#Tile[primary="true"] #TileTitle {{ font-size: {t.px(64)}px; color: {t.on_primary}; }}
+    QPushButton#Tile[primary="true"] #TileTitle {{ font-size: {t.px(48 if t.elderly else 64)}px;
+                                                   color: {t.on_primary}; }}
     QPushButton#Tile[primary="true"] #TileSub {{ font-size: {t.px(26)}px; color: #DCE6F5; }}
     #QueueStrip {{ background: {t.surface}; border: {bw}px solid {t.border}; border-radius: 16px; }}
     #QueueTitle {{ font-size: {t.px(22)}px; font-weight: 700; color: {t.primary}; }}
-    #QueueItem {{ font-size: {t.px(22)}px; color: {t.text}; }}
+    #QueueItem {{ font-size: {t.px(18 if t.elderly else 22)}px; color: {t.text}; }}
     #Footer {{ font-size: {t.px(20)}px; color: {t.muted}; }}
     #Banner {{ background: {t.banner_bg}; color: {t.banner_text}; font-size: {t.px(22)}px;
                font-weight: 600; padding: 10px 24px; }}
@@ -104,7 +118,8 @@ def stylesheet(t: Theme) -> str:
     #Warn {{ font-size: {t.px(24)}px; color: {t.danger}; font-weight: 600; }}
     #Accent {{ font-size: {t.px(26)}px; color: {t.accent}; font-weight: 700; }}
     #Code {{ font-size: {t.px(34)}px; font-weight: 700; color: {t.primary}; }}
-    #BigNumber {{ font-size: {t.px(100)}px; font-weight: 800; color: {t.primary}; }}
+    #BigNumber {{ font-size: {t.px((60 if t.elderly else 72) if t.compact else 100)}px; font-weight: 800;
+                  color: {t.primary}; }}
     #KeypadDisplay {{ font-size: {t.px(40)}px; font-weight: 700; background: {t.surface};
                       border: {bw + 1}px solid {t.border}; border-radius: 14px; padding: 4px 12px;
                       font-family: "Noto Sans Mono CJK SC", monospace; }}
@@ -120,7 +135,7 @@ def stylesheet(t: Theme) -> str:
     #Material_waived {{ border-left: 10px solid #E0A800; }}
     #MethodText {{ font-size: {t.px(26)}px; font-weight: 600; }}
     QPushButton {{ min-height: {t.touch_px}px; min-width: {t.touch_px}px; border-radius: 14px;
-                   font-size: {t.px(26)}px; font-weight: 600; padding: 0 28px; }}
+                   font-size: {t.px(26)}px; font-weight: 600; padding: 0 {(BUTTON_PADDING_PX - 6) // 2}px; }}
     QPushButton#Btn_primary {{ background: {t.primary}; color: {t.on_primary}; border: none; }}
     QPushButton#Btn_primary:pressed {{ background: {t.primary_dark}; }}
     QPushButton#Btn_secondary {{ background: {t.surface}; color: {t.primary}; border: {bw + 1}px solid {t.primary}; }}
@@ -134,7 +149,7 @@ def stylesheet(t: Theme) -> str:
     #ChoiceText[full="true"] {{ color: #8A94A6; }}
     QPushButton#Btn_choice[full="true"] {{ color: #8A94A6; background: #F1F3F6; }}
     QPushButton#Btn_key {{ background: {t.surface}; color: {t.text}; border: {bw + 1}px solid {t.border};
-                           font-size: {t.px(32)}px; padding: 0; min-height: {MIN_TOUCH_PX + 8}px;
+                           font-size: {t.px(32)}px; padding: 0; min-height: {MIN_TOUCH_PX + (0 if t.compact else 8)}px;
                            min-width: {MIN_TOUCH_PX}px; }}
     QPushButton#Btn_key:pressed {{ background: #DCE8F8; }}
     QPushButton#FaceButton {{ background: {t.surface}; border: {bw + 1}px solid {t.border}; border-radius: 20px; }}

@@ -97,6 +97,15 @@ recoveries = Table(
     Column("detail", String),
 )
 
+# Public reference data for serving offline (lines and hours, catalogue): offline_cache.reference.
+# Not required at start-up: an outbox of an earlier version gets the table from create_all.
+reference = Table(
+    "reference", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
 # ``recoveries`` came later: an outbox without it is still version 1 (create_all adds it).
 REQUIRED_TABLES = {"records", "attachment_links", "sequences", "meta"}
 

@@ -32,6 +32,7 @@ from offline_cache.numbering import (
     sequence_day,
     ticket_sequence_name,
 )
+from offline_cache.reference import ReferenceMixin
 from offline_cache.reserve import Reserve
 from offline_cache.salvage import SalvageReport, salvage_into
 from offline_cache.schema import (
@@ -84,7 +85,7 @@ def _inserted_seq(result: CursorResult[Any]) -> int:
     return int(pk[0])
 
 
-class Outbox(TransitionsMixin, UpkeepMixin):
+class Outbox(ReferenceMixin, TransitionsMixin, UpkeepMixin):
     """The durable outbox. Every public call raises only :class:`~offline_cache.errors.CacheError`."""
 
     def __init__(self, *, db_path: Path, attachments_dir: Path, cipher: Cipher, max_bytes: int,

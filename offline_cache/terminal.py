@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from offline_cache.errors import CacheFull, OfflineUnavailable, RecordRejected, UnknownRecord
@@ -42,6 +42,8 @@ class IssuedTicket:
     waiting_ahead: int | None = None
     estimated_wait_s: int | None = None
     public_url: str | None = None
+    priority: str | None = None  # what the server granted (elderly, appointment, fallback…)
+    appointment: dict[str, Any] | None = None  # a check-in's booking (slot, item code), as the server sent it
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,9 @@ class Terminal:
             response = self._try_online(Kind.CHECK_IN, body)
             if response is not None:
                 ticket = response[1].get("ticket", response[1])
-                return _ticket(response[0], ticket, category or str(ticket.get("category", "")))
+                issued = _ticket(response[0], ticket, category or str(ticket.get("category", "")))
+                booking = response[1].get("appointment")
+                return replace(issued, appointment=dict(booking)) if isinstance(booking, Mapping) else issued
         if not category:
             raise OfflineUnavailable("check-in needs the hall server or the booking's category")
         offline: dict[str, Any] = {"category": category, "terminal_id": self.terminal_id}
@@ -273,4 +277,4 @@ def _ticket(rec: Record, response: Mapping[str, Any], category: str) -> IssuedTi
                         issued_at=str(response.get("issued_at", "")), id=response.get("id"),
                         waiting_ahead=response.get("waiting_ahead"),
                         estimated_wait_s=response.get("estimated_wait_s"),
-                        public_url=response.get("public_url"))
+                        public_url=response.get("public_url"), priority=response.get("priority"))

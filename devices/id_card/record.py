@@ -52,6 +52,9 @@ class IdCardRecord:
     pass_number: str = field(default="", repr=False)
     issue_count: str = ""
     card_version: str = ""
+    # The card's own 256-byte text block as read: with ``photo_wlt`` the evidence of a card read that
+    # the hall server accepts as proof of identity (a typed number has neither).
+    text_raw: bytes = field(default=b"", repr=False)
 
     @property
     def long_term(self) -> bool:

@@ -145,6 +145,7 @@ def parse_record(text: bytes, photo: bytes, fingerprint: bytes | None = None) ->
         pass_number=f.get("pass_number", ""),
         issue_count=f.get("issue_count", ""),
         card_version=f.get("card_version", ""),
+        text_raw=bytes(text),
     )
 
 

@@ -1,7 +1,9 @@
 """What a calling announcement says, as pure functions: a call or a text in, spoken words out.
 
 Ticket numbers are read digit by digit as halls do (``A023`` → "A 零 二 三"; "023" would otherwise
-be read 二十三); window numbers up to 99 are read as numbers (12 → 十二). The result is a token list
+be read 二十三); an offline number keeps its kiosk prefix and loses the dash (``K1-D005`` → "K 一 D 零
+零 五", shown as ``K1-D005``), so the citizen hears what the receipt says; window numbers up to 99
+are read as numbers (12 → 十二). The result is a token list
 that the clip driver maps to recorded clips and the espeak driver turns into tone-numbered pinyin.
 """
 
@@ -21,7 +23,8 @@ PAUSE = "，"  # a short pause token (a clip of silence, a comma for espeak)
 WORDS_ZH: tuple[str, ...] = ("号窗口", "窗口", "办理", "再次", "呼叫", "请", "号", "到", "十")
 WORDS_EN: tuple[str, ...] = ("en:number", "en:please go to window", "en:again")
 
-_NUMBER_RE = re.compile(r"^[A-Za-z]{0,3}\d{1,6}$")
+# A023, A1000; offline K1-D005 (the kiosk's offline prefix, a dash, the number).
+_NUMBER_RE = re.compile(r"^(?:[A-Za-z0-9]{1,8}-[A-Za-z]{1,3}|[A-Za-z]{0,3})\d{1,6}$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _EN_PIECE_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d|[,.;:!?]")
@@ -49,14 +52,15 @@ def call_utterance(call: Call, *, english: bool = False) -> Utterance:
     """The call "请 A023 号 到 5 号窗口 办理" and its tokens; English line when asked."""
     number = call.number.strip().upper()
     if not _NUMBER_RE.match(number):
-        raise BadAnnouncement(f"ticket number must look like A023 (letters then digits), got {call.number!r}")
+        raise BadAnnouncement("ticket number must look like A023 or K1-A023 (letters then digits), "
+                              f"got {call.number!r}")
     window = str(call.window).strip()
     lead = ["再次", "呼叫", PAUSE] if call.recall else []
     tokens = [*lead, "请", *spell(number), "号", "到", *window_words(window), "号窗口", "办理"]
     text = ("再次呼叫 " if call.recall else "") + f"请 {number} 号 到 {window} 号窗口 办理"
     if not english:
         return Utterance(text, tuple(tokens))
-    en_number = [f"en:{c}" for c in number]
+    en_number = [f"en:{c}" for c in number if c.isalnum()]
     en_tokens = [*(["en:again"] if call.recall else []), "en:number", *en_number, PAUSE,
                  "en:please go to window", *(f"en:{c}" for c in window)]
     english_text = ("Again, number " if call.recall else "Number ") + f"{number}, please go to window {window}."
@@ -86,6 +90,8 @@ def text_utterance(text: str) -> Utterance:
             tokens.append(DIGITS_ZH[int(ch)])
         elif ch.isascii() and ch.isalpha():
             tokens.append(ch.upper())
+        elif ch == "-" and tokens and clean[i + 1:i + 2].isalnum():
+            pass  # the dash of an offline number (K1-D005) is not read out
         elif ch in " ，,。.；;：:！!？?、":
             if tokens and tokens[-1] != PAUSE:
                 tokens.append(PAUSE)

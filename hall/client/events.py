@@ -14,7 +14,6 @@ import random
 import threading
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
@@ -44,12 +43,13 @@ class _Backoff:
         self._attempt = 0
 
 
-def events_url(server_url: str, token: str) -> str:
-    """``http://h:p`` → ``ws://h:p/api/v1/events?token=…`` (``https`` → ``wss``)."""
+def events_url(server_url: str) -> str:
+    """``http://h:p`` → ``ws://h:p/api/v1/events`` (``https`` → ``wss``). The token never goes in the
+    URL (servers and proxies log URLs): it travels in the upgrade's ``Authorization`` header."""
     base = server_url.rstrip("/")
     scheme, _, rest = base.partition("://")
     ws_scheme = "wss" if scheme == "https" else "ws"
-    return f"{ws_scheme}://{rest}/api/v1/events?token={quote(token, safe='')}"
+    return f"{ws_scheme}://{rest}/api/v1/events"
 
 
 class EventsClient:
@@ -62,7 +62,8 @@ class EventsClient:
     def __init__(self, server_url: str, token: str, *, on_event: EventListener,
                  on_state: StateListener | None = None, name: str = "events",
                  open_timeout_s: float = 2.0, backoff_cap_s: float = 3.0) -> None:
-        self._url = events_url(server_url, token)
+        self._url = events_url(server_url)
+        self._headers = {"Authorization": f"Bearer {token}"}
         self._on_event, self._on_state = on_event, on_state
         self._name = name
         self._open_timeout_s = open_timeout_s
@@ -109,8 +110,8 @@ class EventsClient:
 
     def _session(self) -> None:
         try:
-            with connect(self._url, open_timeout=self._open_timeout_s, close_timeout=1,
-                         ping_interval=None, max_size=2**22) as ws:
+            with connect(self._url, additional_headers=self._headers, open_timeout=self._open_timeout_s,
+                         close_timeout=1, ping_interval=None, max_size=2**22) as ws:
                 self._ws = ws
                 try:
                     self._read(ws)

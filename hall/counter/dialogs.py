@@ -1,4 +1,5 @@
-"""Small input dialogs of the counter (transfer, pause reason, call a number) and the login panel.
+"""Small input dialogs of the counter (transfer, pause reason, call a number, confirm a no-show, reinstate
+a no-show) and the login panel.
 
 Each dialog only collects input and emits it; the window decides what to do with it.
 """
@@ -6,6 +7,8 @@ Each dialog only collects input and emits it; the window decides what to do with
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,6 +19,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -109,6 +114,63 @@ class CallNumberDialog(_Dialog):
             return
         self.chosen.emit(text)
         self.accept()
+
+
+class NoShowConfirmDialog(_Dialog):
+    """F5 is one key away from F4: a no-show is only recorded after the clerk confirms it."""
+
+    chosen = Signal()
+
+    def __init__(self, number: str, parent: QWidget | None = None) -> None:
+        super().__init__("确认过号", parent)
+        self.setObjectName("noShowConfirm")
+        self.question = QLabel(f"确认将 {number} 记为过号？\n群众未到窗口时才记过号（记错可按 F9 恢复）")
+        self.question.setObjectName("dialogQuestion")
+        self.form.addRow(self.question)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认过号")
+
+    def _ok(self) -> None:
+        self.chosen.emit()
+        self.accept()
+
+
+class ReinstateDialog(_Dialog):
+    """This window's recent no-shows (latest first); the chosen one goes back to the head of its line."""
+
+    chosen = Signal(int, str)  # ticket id, number
+
+    def __init__(self, rows: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__("恢复过号", parent)
+        self.setObjectName("reinstateDialog")
+        self.list = QListWidget()
+        self.list.setObjectName("noShowList")
+        for row in rows:
+            until = _local_hhmm(row.get("reinstate_until"))
+            item = QListWidgetItem(f"{row.get('number', '')}    过号于 {_local_hhmm(row.get('no_show_at'))}"
+                                   f"    {until} 前可恢复")
+            item.setData(Qt.ItemDataRole.UserRole, (int(row.get("id", 0)), str(row.get("number", ""))))
+            self.list.addItem(item)
+        if rows:
+            self.list.setCurrentRow(0)
+        self.form.addRow(QLabel("选择要恢复的号码（恢复后排在该业务队首）"))
+        self.form.addRow(self.list)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("恢复")
+
+    def _ok(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            self.error.setText("请选择要恢复的号码")
+            return
+        tid, number = item.data(Qt.ItemDataRole.UserRole)
+        self.chosen.emit(tid, number)
+        self.accept()
+
+
+def _local_hhmm(value: Any) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone().strftime("%H:%M")
+    except ValueError:
+        return "—"
 
 
 class LoginPanel(QFrame):

@@ -126,6 +126,8 @@ class TicketPanel(QFrame):
         add = self._sub_layout.addWidget
         add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle"))
         add(_label(f"事项：{view.item}", wrap=True))
+        if view.deadline_zh:
+            add(_label(view.deadline_zh, name="deadlineOver" if view.deadline == "overdue" else "deadline"))
         add(_label(f"申请人：{view.applicant_name or '—'}   证件号：{view.applicant_id or '—'}", wrap=True))
         if view.form:
             add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))

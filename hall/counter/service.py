@@ -160,6 +160,15 @@ class CounterService:
     def no_show(self) -> dict[str, Any]:
         return self._window_action("no_show", "no-show")
 
+    def no_shows(self) -> list[dict[str, Any]]:
+        """This window's no-shows that may still be reinstated, latest first."""
+        return [dict(r) for r in self.client.request("GET", f"/windows/{self.window}/no-shows")]
+
+    def reinstate(self, ticket_id: int) -> dict[str, Any]:
+        """Undo a no-show: the ticket goes back to the head of its line (within reinstate_minutes)."""
+        return dict(self._keyed(f"reinstate {ticket_id}", lambda key: self.client.request(
+            "POST", f"/tickets/{ticket_id}/reinstate", idempotency_key=key)))
+
     def pause(self, reason: str) -> dict[str, Any]:
         return dict(self.client.request("POST", f"/windows/{self.window}/pause", json={"reason": reason}))
 

@@ -13,7 +13,7 @@ from typing import Any
 from config.privacy import mask_id_number
 
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call_number",
-           "alert")
+           "reinstate", "alert")
 PRIORITY_ZH = {"elderly": "老年人优先", "disabled": "残疾人优先", "pregnant": "孕妇优先", "veteran": "军人优先",
                "vip": "重点服务对象", "cannot_do": "办不成事反映", "appointment": "预约优先"}
 STATUS_ZH = {"waiting": "等候中", "called": "已呼叫", "serving": "办理中", "done": "已办结", "no_show": "过号",
@@ -66,6 +66,7 @@ class CounterState:
             "transfer": ready and status in ("called", "serving"),
             "pause": ready and self.window_status == "open" and status not in ("called", "serving"),
             "resume": ready and paused,
+            "reinstate": ready,
             # The alarm works whenever the clerk is logged in; the service retries it until it is through.
             "alert": self.logged_in,
         }

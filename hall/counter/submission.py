@@ -58,10 +58,22 @@ class SubmissionView:
     materials: list[Material] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     next_status: tuple[str, ...] = ()
+    deadline: str | None = None  # ok / soon / overdue while the time limit runs
+    working_days_left: int | None = None
+    promised_due: str = ""
 
     @property
     def status_zh(self) -> str:
         return STATUS_ZH.get(self.status, self.status)
+
+    @property
+    def deadline_zh(self) -> str:
+        """承诺办结 with the working days left, or how far past it; empty when no limit runs."""
+        if self.deadline is None or self.working_days_left is None:
+            return ""
+        left = self.working_days_left
+        state = (f"已超期 {-left} 个工作日" if left < 0 else "今日到期" if left == 0 else f"剩 {left} 个工作日")
+        return f"承诺办结：{self.promised_due or '—'}（{state}）"
 
 
 @dataclass
@@ -118,4 +130,11 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
     item = str(data.get("item_name") or data.get("item") or data.get("item_code") or "")
     return SubmissionView(id=int(data.get("id", 0)), code=str(data.get("code", "")), item=item, status=status,
                           applicant_id=mask_id_number(id_masked), applicant_name=mask_name(name),
-                          form=form, materials=materials, missing=missing, next_status=nxt)
+                          form=form, materials=materials, missing=missing, next_status=nxt,
+                          deadline=data.get("deadline") if isinstance(data.get("deadline"), str) else None,
+                          working_days_left=_int_or_none(data.get("working_days_left")),
+                          promised_due=str(data.get("promised_due") or data.get("legal_due") or ""))
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

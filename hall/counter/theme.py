@@ -14,6 +14,7 @@ QWidget { font-family: "Noto Sans CJK SC"; font-size: 17px; color: #1d2733; }
 #fieldTitle { color: #6b7a90; }
 #fieldValue { font-size: 19px; }
 #sectionTitle { font-size: 19px; font-weight: bold; color: #0b2447; }
+#deadline { color: #6d4700; font-weight: bold; } #deadlineOver { color: #c62828; font-weight: bold; }
 #missingList { color: #a33b00; }
 #materialTile { border: 1px solid #d5dde8; border-radius: 6px; }
 #verdict_accepted { color: #2e7d32; } #verdict_missing { color: #c62828; }

@@ -22,6 +22,7 @@ from hall.counter.review import ReviewMixin
 from hall.counter.service import CounterService
 from hall.counter.state import WINDOW_ZH, CounterState, Message, format_duration
 from hall.counter.theme import COUNTER_QSS
+from hall.counter.undo import UndoMixin
 from hall.qtkit.widgets import named, timer
 from hall.qtkit.window import TerminalWindow
 
@@ -31,12 +32,13 @@ log = logging.getLogger(__name__)
 ACTIONS: dict[str, tuple[str, str]] = {
     "call_next": ("呼叫下一位", "F1"), "recall": ("重呼", "F2"), "start": ("开始办理", "F3"),
     "finish": ("办结", "F4"), "no_show": ("过号", "F5"), "transfer": ("转移", "F6"),
-    "pause": ("暂停 / 恢复", "F7"), "call_number": ("指定叫号", "F8"), "alert": ("一键报警", "F12"),
+    "pause": ("暂停 / 恢复", "F7"), "call_number": ("指定叫号", "F8"), "reinstate": ("恢复过号", "F9"),
+    "alert": ("一键报警", "F12"),
 }
 ALERT_RETRY_MS = 2000
 
 
-class CounterWindow(ReviewMixin, TerminalWindow):
+class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
     def __init__(self, *, server_url: str, window: int, clerk: str = "") -> None:
         super().__init__(runner_name="counter-http")
         self.setObjectName("counterRoot")
@@ -225,9 +227,6 @@ class CounterWindow(ReviewMixin, TerminalWindow):
 
     def do_finish(self) -> None:
         self._act("finish", self.service.finish, self._ticket_done("{number} 已办结，请群众在评价器上评价"), "办结")
-
-    def do_no_show(self) -> None:
-        self._act("no_show", self.service.no_show, self._ticket_done("{number} 已记为过号"), "过号")
 
     def do_transfer(self) -> None:
         if self.state.actions()["transfer"]:

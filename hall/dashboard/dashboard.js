@@ -3,15 +3,18 @@
 import {hourChart, waitChart} from "./charts.js";
 import {FOLLOW_KIND, L, TICKET_STATUS, bi, el, hhmm, label, setTimeZone, today} from "./i18n.js";
 import {
-  feedLine, patchWindowCurrent, renderFollowups, renderKpis, renderQueues, renderReport, renderTerminals,
-  renderUnserved, renderWindows, tickTimers,
+  feedLine, patchWindowCurrent, renderDeadlines, renderFollowups, renderKpis, renderNoShows, renderQueues,
+  renderReport, renderTerminals, renderUnserved, renderWindows, tickTimers,
 } from "./render.js";
 import {Alarm} from "./alarm.js";
 
 const API = "/api/v1/dashboard";
 const $ = (id) => document.getElementById(id);
+// Wall mode (/dashboard?wall=1): the live picture only, sized to be read from 5 m on 1920×1080, no scrolling.
+const WALL = new URLSearchParams(location.search).get("wall") === "1";
+if (WALL) document.body.classList.add("wall");
 const state = {csrf: "", overview: null, followKey: "", drafts: {}, ws: null, retry: 500, tab: "live",
-  refreshTimer: null, refreshing: false, dirty: false, categories: {}};
+  refreshTimer: null, refreshing: false, dirty: false, categories: {}, noShowKey: ""};
 const alarm = new Alarm($("alarm"), $("alarm-list"), $("alarm-sound"), (id) => ack(id));
 
 async function api(path, opts = {}) {
@@ -95,6 +98,12 @@ function render(o) {
   renderKpis($("kpis"), o.totals);
   renderQueues($("queues"), $("suggestions"), o.categories);
   renderUnserved($("unserved"), o.unserved);
+  renderDeadlines($("deadlines"), $("deadline-count"), o.deadlines);
+  const noShowKey = JSON.stringify(o.no_shows || []);
+  if (noShowKey !== state.noShowKey) {
+    state.noShowKey = noShowKey;
+    renderNoShows($("noshows"), o.no_shows || [], reinstate);
+  }
   renderWindows($("windows"), o.windows);
   const followKey = JSON.stringify(o.followups);
   if (followKey !== state.followKey) {
@@ -143,6 +152,12 @@ function onEvent(ev) {
       alarm.raise(d);
       feedLine($("feed"), "alert", `${label(FOLLOW_KIND, "alert")[0]} · ${d.window ? d.window + " 号窗口" : ""}`,
         `alert${d.window ? " · window " + d.window : ""}`);
+      scheduleRefresh(0);
+      return;
+    case "limit.exceeded":
+      // A token or terminal went over [server.limits]: name the terminal (docs/security.md).
+      feedLine($("feed"), "help", `${label(FOLLOW_KIND, "rate_limit")[0]}${d.terminal_id ? " · 终端 " + d.terminal_id : ""}`,
+        `${label(FOLLOW_KIND, "rate_limit")[1]}${d.terminal_id ? " · terminal " + d.terminal_id : ""}`);
       scheduleRefresh(0);
       return;
     case "help.requested":
@@ -209,6 +224,18 @@ const followActions = {
   },
 };
 
+async function reinstate(n) {
+  try {
+    await api(`/tickets/${n.id}/reinstate`, {method: "POST"});
+    feedLine($("feed"), "called", `${n.number} 已恢复，排在队首`, "reinstated at the head of its line");
+  } catch (err) {
+    feedLine($("feed"), "alert", err.message === "reinstate_expired" ? `${n.number} 已超过可恢复时限`
+      : `${n.number} 恢复失败 ${err.message}`, err.message === "reinstate_expired" ? "too late to reinstate" : "failed");
+  }
+  state.noShowKey = "";
+  scheduleRefresh(0);
+}
+
 function warn(err) { feedLine($("feed"), "alert", `操作失败 ${err.message}`, "action failed"); }
 
 // ---- tabs and reports ----------------------------------------------------------------------
@@ -261,11 +288,13 @@ $("report-period").addEventListener("change", () => { $("report-csv").href = `${
 $("report-date").addEventListener("change", () => { $("report-csv").href = `${API}/report.csv?${reportQuery()}`; });
 
 // ---- clock, timers, keep-alive -------------------------------------------------------------
-setInterval(() => {
+function tickClock() {
   $("clock-time").textContent = hhmm(new Date().toISOString());
   $("clock-date").textContent = today();
   tickTimers();
-}, 1000);
+}
+tickClock();
+setInterval(tickClock, 1000);
 setInterval(() => { if (state.ws && state.ws.readyState === 1) state.ws.send("ping"); }, 20000);
 // Terminal heartbeats age and reports change without events: a slow full refresh catches those.
 setInterval(() => { if (!$("app").hidden) { scheduleRefresh(0); if (state.tab === "reports") loadReports(); } }, 15000);

@@ -21,7 +21,12 @@ export const L = {
   ok: ["正常", "OK"],
   warn: ["接近超时", "Near target"],
   breach: ["已超时", "Breach"],
+  levelPredicted: ["预计超时", "Will exceed target"],
   noFollowups: ["暂无待处理事项", "Nothing to follow up"],
+  noNoShows: ["暂无可恢复的过号", "No missed tickets to reinstate"],
+  reinstate: ["恢复", "Reinstate"],
+  missedAt: ["过号", "missed"],
+  until: ["前可恢复", "until"],
   noTerminals: ["尚无终端登记", "No terminals registered"],
   acknowledge: ["确认", "Acknowledge"],
   close: ["办结", "Close"],
@@ -50,6 +55,7 @@ export const TICKET_STATUS = {
 export const FOLLOW_KIND = {
   alert: ["紧急报警", "Emergency alert"], help: ["呼叫帮助", "Help call"],
   cannot_do: ["办不成事", "Couldn't get it done"], low_rating: ["差评回访", "Low rating"],
+  rate_limit: ["写入超限", "Write limit"],
 };
 export const FOLLOW_STATUS = {open: ["待处理", "Open"], acknowledged: ["已确认", "Acknowledged"]};
 export const TERMINAL_KIND = {

@@ -4,7 +4,8 @@ import {
   bi, dur, el, hhmm, label, num, pct,
 } from "./i18n.js";
 
-const STATUS_CLASS = {ok: "ok", warn: "warn", breach: "breach"};
+const STATUS_CLASS = {ok: "ok", warn: "warn", predicted: "predicted", breach: "breach"};
+const LEVEL_LABEL = {ok: L.ok, warn: L.warn, predicted: L.levelPredicted, breach: L.breach};
 
 function th(pair, cls) { return el("th", {class: cls || null}, bi(pair)); }
 
@@ -42,7 +43,7 @@ export function renderQueues(table, sugBox, categories) {
       el("td", {class: `n ${c.predicted_breach ? "txt-bad" : ""}`, text: c.waiting ? dur(c.predicted_wait_s) : "—"}),
       el("td", {class: "n muted", text: `${c.sla_minutes}′`}),
       el("td", {class: "n", text: c.open_windows}),
-      el("td", {}, el("span", {class: `badge b-${level}`}, bi(L[level]))));
+      el("td", {}, el("span", {class: `badge b-${level}`}, bi(LEVEL_LABEL[level]))));
   });
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
   const sugg = categories.filter((c) => c.suggest_open > 0);
@@ -69,6 +70,41 @@ export function renderUnserved(box, items) {
     el("span", {class: "en", text: `${u.reason_en}; ${u.open_window ? `open window ${u.open_window}`
       : "no window serves it: change a window's lines"}`}))));
   box.hidden = !items || items.length === 0;
+}
+
+/** Applications past or near their time limit (working days, the hall's calendar), overdue first. */
+export function renderDeadlines(box, countBox, items) {
+  const list = items || [];
+  countBox.textContent = list.length ? String(list.length) : "";
+  if (!list.length) {
+    box.replaceChildren(el("div", {class: "muted"}, bi(["没有超期或临期的办件", "Nothing overdue or due soon"])));
+    return;
+  }
+  box.replaceChildren(...list.map((d) => {
+    const over = d.state === "overdue";
+    const left = over ? `已超期 ${-d.working_days_left} 个工作日` : (d.working_days_left === 0 ? "今日到期"
+      : `剩 ${d.working_days_left} 个工作日`);
+    const leftEn = over ? `${-d.working_days_left} working day(s) overdue` : (d.working_days_left === 0 ? "due today"
+      : `${d.working_days_left} working day(s) left`);
+    return el("div", {class: `deadline ${over ? "deadline-over" : "deadline-soon"}`, dataset: {code: d.code}},
+      el("b", {text: d.code}), el("span", {text: d.item_name}),
+      el("span", {class: "deadline-left", text: left}), el("span", {class: "en", text: leftEn}),
+      el("span", {class: "muted", text: `承诺 ${d.promised_due || d.legal_due}`}));
+  }));
+}
+
+/** No-shows that may still be reinstated (undo a wrong 过号), latest first, each with a button. */
+export function renderNoShows(box, items, onReinstate) {
+  if (!items || !items.length) {
+    box.replaceChildren(el("div", {class: "empty"}, bi(L.noNoShows)));
+    return;
+  }
+  box.replaceChildren(...items.map((n) => el("div", {class: "noshow", dataset: {ticket: String(n.id)}},
+    el("span", {class: "ticket", text: n.number}),
+    el("span", {class: "muted", text: n.window ? `${n.window} 号窗口` : ""}),
+    el("span", {class: "sub", text: `${L.missedAt[0]} ${hhmm(n.no_show_at)} · ${hhmm(n.reinstate_until)} ${L.until[0]}`}),
+    el("button", {class: "btn btn-sm", type: "button", dataset: {action: "reinstate"},
+      onclick: (e) => { e.currentTarget.disabled = true; onReinstate(n); }}, bi(L.reinstate)))));
 }
 
 export function renderWindows(table, windows) {

@@ -244,7 +244,7 @@ async def display(run: Run, index: int) -> None:
     import websockets
 
     ws_url = run.url(index).replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-    ws_url += f"{API}/events?token={run.terminal_token}"
+    ws_url += f"{API}/events"  # the token goes in the first message, never in the URL
     spans = run.connected.setdefault(index, [])
     backoff = 0.2
     while not run.stop.is_set():
@@ -252,6 +252,7 @@ async def display(run: Run, index: int) -> None:
         stopping = asyncio.create_task(run.stop.wait())
         try:
             async with websockets.connect(ws_url, open_timeout=10, max_queue=None) as ws:
+                await ws.send(json.dumps({"token": run.terminal_token}))
                 hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
                 if hello.get("type") != "hello":
                     run.rec.error(f"ws_refused {hello.get('error', {}).get('code', '?')}")

@@ -158,7 +158,12 @@ async def execute(plan: Plan, *, out: TextIO = sys.stderr) -> dict[str, Any]:
     missed = rec.missed_calls(run.connected)
     if missed:
         rec.errors["event_missed"] = missed
-    return {"servers": plan.urls, "terminals": plan.terminals, "counters": plan.counters,
+    limited = sum(n for kind, n in rec.errors.items() if "rate_limited" in kind)
+    if limited:
+        print(f"loadgen: the server refused {limited} requests with 429 rate_limited: one token drives every "
+              "simulated terminal, far beyond [server.limits]; start the server for a load test with "
+              "--set server.limits.enabled=false", file=sys.stderr)
+    return {"servers": plan.urls, "server_limits_hit": limited, "terminals": plan.terminals, "counters": plan.counters,
             "displays": plan.displays, "duration_s": round(duration, 1), "warmup_s": plan.warmup_s,
             "speed": plan.speed, "windows": windows, "optional_routes": _optional(caps),
             "requests_per_s": round(rec.requests / max(duration, 1e-3), 1), **rec.report(),

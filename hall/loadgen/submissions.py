@@ -40,7 +40,11 @@ async def submit(run: Run, http: httpx.AsyncClient, *, category: str, id_number:
     item = run.rng.choice(items)
     wanted = jpeg_materials(item)[: run.profile.materials_per_submission]
     files = {f"f{n}": (f"scan{n}.jpg", run.materials.next_jpeg(), "image/jpeg") for n in range(len(wanted))}
-    data = {"item_code": item["code"], "id_number": id_number or fake_id_number(run.rng),
+    applicant = id_number or fake_id_number(run.rng)
+    # as a kiosk whose citizen presented their social-security card (a typed number proves nothing)
+    digits = "".join(run.rng.choice("0123456789") for _ in range(34))
+    proof = {"method": "ss_card", "ss_card_id": applicant[:6] + digits[:26], "ss_card_number": "A" + digits[26:]}
+    data = {"item_code": item["code"], "id_number": applicant, "proof": proof,
             "materials": [{"requirement": key, "file": f"f{n}"} for n, key in enumerate(wanted)],
             "ticket_id": resp.json()["id"], "terminal_id": "loadgen"}
     upload = await send(run, http, "POST", "/submissions", "POST /api/v1/submissions", idempotent=True,

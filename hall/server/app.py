@@ -82,6 +82,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
                  asyncio.create_task(hall.notices.run(hall), name="notices")]
+        tasks += [asyncio.create_task(run(hall), name=name) for name, run in hall.connectors.workers()]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),

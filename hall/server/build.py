@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from hall.server.auth.cache import FailureLimiter, TokenCache
+from hall.server.auth.limits import WriteLimiter
+from hall.server.calendar.service import CalendarCache
 from hall.server.catalogue.cache import CategoryCache
 from hall.server.connectors.registry import Choice, ConnectorContext, Connectors, build_all
 from hall.server.core.batch import BatchWriter
@@ -14,6 +16,7 @@ from hall.server.core.db import Database
 from hall.server.core.options import ServerOptions
 from hall.server.core.security import Keyring, load_master_key
 from hall.server.events.hub import EventHub
+from hall.server.feedback.service import limit_alert
 from hall.server.notices.service import Notices
 
 
@@ -32,15 +35,20 @@ def build_services(*, db_url: str, options: ServerOptions | None = None, connect
     hub = EventHub()
     keyring = Keyring(load_master_key(options.data_dir))
     connectors = connectors or build_all(connector_choices(options.connectors), ConnectorContext(
-        keyring=keyring, data_dir=options.data_dir, demo_mode=options.demo_mode))
+        keyring=keyring, data_dir=options.data_dir, demo_mode=options.demo_mode,
+        allow_twins=options.connectors_allow_twins))
     notices = Notices(connectors.notifier, threshold=options.notify_ahead)
     if not db.is_sqlite:
         _install_batch_functions(db)
-    return HallContext(
+    limits = WriteLimiter(options.limits)
+    hall = HallContext(
         options=options, db=db, hub=hub, keyring=keyring, categories=CategoryCache(db), stats=QueueStats(),
         days=HallDays(), tokens=TokenCache(options.token_cache_s),
         auth_failures=FailureLimiter(options.auth_failures_per_min), notices=notices,
-        writer=BatchWriter(db, hub, on_commit=notices.committed), connectors=connectors)
+        writer=BatchWriter(db, hub, on_commit=notices.committed), connectors=connectors,
+        calendar=CalendarCache(db), limits=limits)
+    limits.bind(lambda who, terminal, what: limit_alert(hall, who, terminal, what))
+    return hall
 
 
 def _install_batch_functions(db: Database) -> None:

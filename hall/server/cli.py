@@ -23,6 +23,7 @@ KEEP_ALIVE_S = 75
 
 
 def options_from(settings: Settings) -> ServerOptions:
+    from hall.server.auth.limits import Limits
     from hall.server.core.options import ServerOptions
     from hall.server.domain.queue_policy import CallMode, QueuePolicy
     from hall.server.domain.tickets import PriorityReason
@@ -40,11 +41,13 @@ def options_from(settings: Settings) -> ServerOptions:
                          reinstate_minutes=q.reinstate_minutes, elderly_age=q.elderly_age,
                          daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,
                          notify_ahead=q.notify_ahead, policy_mode=q.mode, policy_ratio=q.ratio_priority,
-                         aging_minutes=q.aging_minutes,
+                         aging_minutes=q.aging_minutes, face_service_key=settings.server.face_service_key,
                          max_body_bytes=settings.server.http.max_body_mb * 1024 * 1024,
                          socket_auth_timeout_s=settings.server.http.socket_auth_timeout_s,
                          connectors={kind: {"driver": c.driver, **c.options()}
-                                     for kind, c in settings.connectors})
+                                     for kind, c in settings.connectors.tables().items()},
+                         limits=Limits(**settings.server.limits.model_dump()),
+                         connectors_allow_twins=settings.connectors.allow_twins)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,7 +55,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from hall.server.app import create_app
-    from hall.server.connectors.registry import ConnectorError
+    from hall.server.build import connector_choices
+    from hall.server.connectors.registry import ConnectorError, refuse_twins
     from hall.server.core.db import DatabaseUrlError
     from hall.server.core.memory import limit_arenas
     from hall.server.edge.connections import ConnectionGuard, protocols, raise_descriptor_limit, trusted_proxies
@@ -62,7 +66,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     try:
-        app = create_app(db_url=db_url, options=options_from(settings))
+        options = options_from(settings)
+        refuse_twins(connector_choices(options.connectors), demo_mode=options.demo_mode,
+                     allow_twins=options.connectors_allow_twins)
+        app = create_app(db_url=db_url, options=options)
     except (DatabaseUrlError, ConnectorError) as exc:
         print(f"hall-server: {exc}", file=sys.stderr)
         return 2
@@ -134,16 +141,32 @@ class TokenExists(Exception):
     code = "token.exists"
 
 
-def create_token(db: Database, *, role: str, name: str) -> str:
-    """Store the hash of a new token and return the token (shown once). Raises TokenExists."""
+# What each role is bound to: a kiosk to its terminal id, an evaluation pad and a counter to a window.
+BINDING = {"kiosk": "terminal", "evaluator": "window", "counter": "window"}
+
+
+def create_token(db: Database, *, role: str, name: str, terminal: str | None = None,
+                 window: int | None = None) -> str:
+    """Store the hash of a new token and return the token (shown once). Raises TokenExists, and
+    ValueError for an unknown role or a binding that does not fit the role (``--terminal`` for kiosks,
+    ``--window`` for evaluators and counters, neither for the others)."""
+    import re
+
     from sqlalchemy import select
 
     from hall.server.auth.models import ApiToken
-    from hall.server.auth.tokens import ROLES
+    from hall.server.auth.tokens import ALL_ROLES
     from hall.server.core.security import hash_token, new_token
 
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role not in ALL_ROLES:
+        raise ValueError(f"role must be one of {', '.join(ALL_ROLES)}")
+    need = BINDING.get(role)
+    if need == "terminal" and (terminal is None or not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", terminal)):
+        raise ValueError("a kiosk token needs --terminal ID (letters, digits, _ or -, at most 32)")
+    if need == "window" and (window is None or not 1 <= window <= 9999):
+        raise ValueError(f"a {role} token needs --window N (1-9999)")
+    if (terminal is not None and need != "terminal") or (window is not None and need != "window"):
+        raise ValueError(f"a {role} token takes no {'--terminal' if terminal is not None else '--window'}")
     token = new_token()
     with db.write() as s:
         row = s.scalar(select(ApiToken).where(ApiToken.name == name))
@@ -153,6 +176,7 @@ def create_token(db: Database, *, role: str, name: str) -> str:
             row = ApiToken(name=name, role=role, token_hash="")
             s.add(row)
         row.role, row.token_hash, row.revoked_at = role, hash_token(token), None
+        row.terminal, row.window = terminal, window
         row.created_at = datetime.now(UTC)
     return token
 
@@ -162,11 +186,20 @@ def _create_token(db: Database, args: argparse.Namespace, settings: Settings) ->
 
     upgrade(db.engine)
     try:
-        token = create_token(db, role=args.role, name=args.name)
+        token = create_token(db, role=args.role, name=args.name, terminal=getattr(args, "terminal", None),
+                             window=getattr(args, "window", None))
     except TokenExists:
         print(f"a token named {args.name!r} exists; revoke it first", file=sys.stderr)
         return 1
-    print(f"created {args.role} token {args.name!r}; it is shown once:")
+    except ValueError as exc:
+        print(f"create-token: {exc}", file=sys.stderr)
+        return 2
+    if args.role in ("terminal", "clerk"):
+        print(f"warning: the role {args.role!r} is deprecated (refused from the next release); use kiosk, "
+              "display, evaluator or counter (docs/security.md)", file=sys.stderr)
+    bound = f" for terminal {args.terminal}" if getattr(args, "terminal", None) else (
+        f" for window {args.window}" if getattr(args, "window", None) else "")
+    print(f"created {args.role} token {args.name!r}{bound}; it is shown once:")
     print(token)
     return 0
 
@@ -192,6 +225,12 @@ def _import_catalogue(db: Database, args: argparse.Namespace, settings: Settings
     return run_import(db, args)
 
 
+def _import_holidays(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    from hall.server.calendar.admin import run_import
+
+    return run_import(db, args)
+
+
 def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
     from hall.server.catalogue.admin import run_export
 
@@ -199,4 +238,5 @@ def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings
 
 
 _ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token,
-          "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue}
+          "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue,
+          "import-holidays": _import_holidays}

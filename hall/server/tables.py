@@ -3,7 +3,10 @@
 from hall.server.appointments.models import Appointment
 from hall.server.audit.models import AuditEntry
 from hall.server.auth.models import ApiToken
+from hall.server.calendar.models import CalendarDay
 from hall.server.catalogue.models import CatalogueImport, Category, ServiceItem, ServiceItemVersion
+from hall.server.connectors.platform_models import PlatformCase
+from hall.server.connectors.sms.models import SmsOutbox, SmsReceipt
 from hall.server.core.models import IdempotencyKey
 from hall.server.core.orm import Base
 from hall.server.dashboard.models import EndedSession
@@ -17,8 +20,8 @@ from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.windows.models import Window
 
 __all__ = [
-    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CatalogueImport", "Category", "EndedSession",
-    "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "ServiceCode", "ServiceItem", "ServiceItemVersion",
-    "Submission", "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice",
-    "Window",
+    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
+    "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PlatformCase", "ServiceCode",
+    "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Submission", "SubmissionMaterial",
+    "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 from devices.errors import DeviceError
 from devices.status import DeviceStatus, Health
 from kiosk.flows.base import Devices
-from kiosk.flows.ports import DeviceFault, PrinterFault
+from kiosk.flows.ports import DeviceFault, FaceResult, PrinterFault
 from kiosk.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def _both(key: str) -> tuple[str, str]:
     return tr("zh_CN", key), tr("en", key)
 
 
-KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
+KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice", "face_verifier")
 
 
 class KioskDevices:
@@ -121,6 +121,8 @@ class KioskDevices:
         """Copy current usability into the flows' view of the devices (status() never blocks)."""
         for kind in KINDS:
             setattr(flags, kind, self.usable(kind))
+        verifier = self.drivers.get("face_verifier")
+        flags.face_by_id = flags.face_verifier and getattr(verifier, "driver_name", "") == "provincial"
 
 
 class PrinterPortAdapter:
@@ -190,3 +192,43 @@ class VoicePortAdapter:
                 return  # once per cause, not once per screen
             self._warned.add(code)
         log.warning("voice prompt failed: %s (the voice status says why)", code)
+
+
+class FaceVerifierPortAdapter:
+    """``verify`` for flows (人证比对): image bytes in, the face_verifier driver's verdict out; device
+    failures become DeviceFault (the flow sends the citizen to a counter)."""
+
+    def __init__(self, devices: KioskDevices, *, timeout_s: float = 8.0) -> None:
+        self.devices = devices
+        self.timeout_s = timeout_s
+
+    def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
+        ref = _image(reference)
+        if ref is None:
+            raise DeviceFault(code="device.face_verifier.bad_reference")
+        return self._verify(ref, frames)
+
+    def verify_id(self, id_number: str, frames: list[bytes]) -> FaceResult:
+        from devices.face_verifier.protocol import IdNumberReference
+
+        return self._verify(IdNumberReference(id_number), frames)
+
+    def _verify(self, reference: Any, frames: list[bytes]) -> FaceResult:
+        verifier = self.devices.drivers.get("face_verifier")
+        if verifier is None:
+            raise DeviceFault(code="device.absent")
+        shots = [f for f in (_image(b) for b in frames) if f is not None]
+        if not shots:
+            raise DeviceFault(code="device.face_verifier.no_frames")
+        try:
+            d = verifier.verify(reference, shots, timeout_s=self.timeout_s)
+        except DeviceError as exc:
+            raise DeviceFault(code=exc.code) from exc
+        return FaceResult(decision=d.decision.value, score=d.score, attestation=dict(d.attestation))
+
+
+def _image(data: bytes) -> Any:
+    import cv2
+    import numpy as np
+
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None

@@ -1,6 +1,7 @@
 """HallPort over the hall server's typed client, with a small non-personal cache for offline use.
 
-Categories and the catalogue are kept (in memory and in a JSON file) so a kiosk that starts or
+Categories (with their hours) and the catalogue are kept in memory and in the outbox database
+(:mod:`offline_cache.reference`; a JSON file when there is no outbox), so a kiosk that starts or
 continues while the server is down can still issue offline tickets and show service guides.
 """
 
@@ -46,7 +47,21 @@ STANDARD_FORM = (
     FormField("phone", *_both("form.field.phone"), kind="digits", max_len=11),
     FormField("delivery", *_both("form.field.delivery"),
               options=tuple((v, *_both(f"form.delivery.{v}")) for v in ("hall", "mail", "online"))),
+    # by post the result needs an address: the one on the ID card, shown for the citizen to confirm
+    FormField("address", *_both("form.field.address"), kind="address", prefill="address", when=("delivery", "mail")),
 )
+
+
+REFERENCE_KEYS = ("categories", "items")
+_VOLATILE = frozenset({"waiting", "estimated_wait_s", "issued_today", "full"})
+
+
+def _steady(value: Any) -> Any:
+    """``value`` without the fields that change every refresh (queue counts)."""
+    if isinstance(value, list):
+        return [{k: v for k, v in row.items() if k not in _VOLATILE} if isinstance(row, dict) else row
+                for row in value]
+    return value
 
 
 def _translate(exc: HallError) -> PortError:
@@ -58,16 +73,27 @@ def _translate(exc: HallError) -> PortError:
 
 
 class HallAdapter:
-    def __init__(self, client: Any, *, timezone: str = "Asia/Shanghai", cache_file: Path | None = None) -> None:
+    def __init__(self, client: Any, *, timezone: str = "Asia/Shanghai", cache_file: Path | None = None,
+                 reference: Any = None) -> None:
         self.client = client
         self.tz = ZoneInfo(timezone)
         self.cache_file = cache_file
+        self.reference = reference  # the outbox (keep_reference / reference), preferred to the file
         self._cache: dict[str, Any] = self._load()
         self._fresh: dict[str, tuple[float, Any]] = {}
         self._full: dict[str, tuple[str, str]] = {}  # category -> (local day, reason) learnt from refusals
 
     # -- cache ---------------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
+        if self.reference is not None:
+            from offline_cache.errors import CacheError
+
+            try:
+                kept = {k: self.reference.reference(k) for k in REFERENCE_KEYS}
+            except CacheError:
+                log.warning("kiosk reference data unreadable; starting without it")
+                return {}
+            return {k: v for k, v in kept.items() if v is not None}
         if self.cache_file is None or not self.cache_file.exists():
             return {}
         try:
@@ -76,8 +102,23 @@ class HallAdapter:
             log.warning("kiosk cache unreadable; starting without it")
             return {}
 
+    def has_offline_data(self) -> bool:
+        """Whether the lines are known without the server (else offline tickets cannot be issued)."""
+        return "categories" in self._cache
+
     def _store(self, key: str, value: Any) -> None:
+        before = self._cache.get(key)
         self._cache[key] = value
+        if _steady(before) == _steady(value):
+            return  # only the queue counts moved: nothing an offline kiosk needs
+        if self.reference is not None:
+            from offline_cache.errors import CacheError
+
+            try:
+                self.reference.keep_reference(key, value)
+            except CacheError:
+                log.warning("kiosk reference data not kept")
+            return
         if self.cache_file is None:
             return
         try:
@@ -158,20 +199,22 @@ class HallAdapter:
                            fee_zh=fees, fee_en=str(i.get("fees_en") or fees),
                            commitment_allowed=bool(i.get("commitment_allowed")), form=STANDARD_FORM)
 
-    def elicenses(self, id_number: str) -> set[str]:
+    def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]:
         try:
-            rows = self.client.request("POST", "/elicenses/query", json={"id_number": id_number})
+            rows = self.client.request("POST", "/elicenses/query", json={"id_number": id_number, "proof": proof})
         except HallError as exc:
             raise _translate(exc) from exc
         items = rows.get("licenses", rows) if isinstance(rows, dict) else rows
         return {str(r.get("type")) for r in items or [] if r.get("type")}
 
-    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]:
+    def cases(self, *, id_number: str | None = None, code: str | None = None,
+              proof: dict[str, Any] | None = None) -> list[Case]:
         try:
             if code:
                 rows = [self.client.request("GET", f"/submissions/{code}")]
             else:
-                rows = self.client.request("POST", "/submissions/lookup", json={"id_number": id_number})
+                rows = self.client.request("POST", "/submissions/lookup", json={"id_number": id_number,
+                                                                               "proof": proof})
         except HallError as exc:
             err = _translate(exc)
             if isinstance(err, NotFound):
@@ -199,4 +242,5 @@ class HallAdapter:
             found = self.client.request("POST", "/identity/service-code", json={"code": text})
         except HallError as exc:
             raise _translate(exc) from exc
-        return {"id_number": str(found.get("id_number", "")), "name": str(found.get("name", ""))}
+        return {"id_number": str(found.get("id_number", "")), "name": str(found.get("name", "")),
+                "proof": str(found.get("proof", ""))}

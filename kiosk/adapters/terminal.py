@@ -94,7 +94,7 @@ class TerminalAdapter:
             detail["count"] = detail["used"]
         opens = params.get("next_opening") or params.get("opens_at")
         if opens:
-            detail["opens"] = _local_time(opens, self.tz, "%m-%d %H:%M") or str(opens)
+            detail["opens"] = _local_time(opens, self.tz, "%Y-%m-%d %H:%M") or str(opens)
         if params.get("until"):
             detail["until"] = str(params["until"])
         return Refused(code=code, detail=detail)
@@ -107,21 +107,26 @@ class TerminalAdapter:
             reason = "not_found"
         detail: dict[str, Any] = {"reason": reason, "server_code": exc.code,
                                   **_plain(params, "slot", "category", "until")}
-        if "slot" not in detail and params.get("slot_start"):
+        if params.get("slot_start"):  # the slot with its date (a wrong-day refusal needs the day above all)
             start = _local_time(params["slot_start"], self.tz, "%Y-%m-%d %H:%M")
             end = _local_time(params.get("slot_end"), self.tz, "%H:%M")
             detail["slot"] = f"{start}–{end}" if end else start
         back = params.get("come_back_at")
         if back:
-            detail["back"] = _local_time(back, self.tz, "%H:%M")
+            detail["back"] = _local_time(back, self.tz, "%Y-%m-%d %H:%M")
         return Refused(code="checkin", detail=detail)
 
     def _ticket(self, t: Any) -> Ticket:
+        """``base_url`` is hall.public_base_url: the QR a citizen takes home never names the server's
+        internal address (a full URL from the server is re-based onto it too)."""
         url = t.public_url or ""
+        if url.startswith(("http://", "https://")) and self.base_url:
+            url = "/" + url.split("://", 1)[1].partition("/")[2]
         if url.startswith("/"):  # the server answers with its own path; phones need the whole address
             url = self.base_url + url
-        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), int(t.estimated_wait_s or 0), url,
-                      offline=bool(t.offline))
+        wait = None if t.estimated_wait_s is None else int(t.estimated_wait_s)
+        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), wait, url,
+                      offline=bool(t.offline), priority=str(getattr(t, "priority", None) or ""))
 
     def issue_ticket(self, category: str, *, id_number: str | None = None, priority: str | None = None) -> Ticket:
         from offline_cache.errors import CacheError
@@ -143,8 +148,17 @@ class TerminalAdapter:
         except CacheError as exc:
             raise self._fail(exc) from exc
         issued = datetime.fromisoformat(t.issued_at) if t.issued_at else datetime.now(self.tz)
-        appt = Appointment(code or "", t.category, issued, issued)
+        booking = dict(getattr(t, "appointment", None) or {})
+        start, end = (self._when(booking.get(k), issued) for k in ("slot_start", "slot_end"))
+        appt = Appointment(str(booking.get("code") or code or ""), str(booking.get("category") or t.category),
+                           start, end, item_code=str(booking.get("item_code") or ""))
         return CheckIn(appt, self._ticket(t))
+
+    def _when(self, text: Any, default: datetime) -> datetime:
+        try:
+            return datetime.fromisoformat(str(text)).astimezone(self.tz) if text else default
+        except ValueError:
+            return default
 
     def submit(self, s: Submission) -> Receipt:
         """The server's SubmissionIn as the ``data`` part plus one multipart part per page."""
@@ -168,7 +182,7 @@ class TerminalAdapter:
             files.append(Attachment(data=s.signature, name="commitment.png", content_type="image/png", part="sig"))
             materials.append({"requirement": "commitment_signature", "file": "sig"})
         body = {"item_code": s.item_code, "id_number": s.id_number, "name": s.name, "form": form,
-                "materials": materials, "terminal_id": self.terminal_id}
+                "materials": materials, "terminal_id": self.terminal_id, "proof": s.proof}
         try:
             r = self.terminal.submit(body, materials=files)
         except CacheError as exc:

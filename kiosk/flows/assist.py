@@ -7,7 +7,7 @@ from typing import Any
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Step, View, Work, message
 from kiosk.flows.ports import Category, PortError, Ticket
-from kiosk.flows.take_number import ticket_document, ticket_view
+from kiosk.flows.take_number import line_of, ticket_document, ticket_view
 
 PROBLEMS = ("no_item", "materials", "system", "refused", "other")
 
@@ -46,10 +46,14 @@ class FallbackFlow(Flow):
         identity = self.ctx.session.identity
         id_number = identity.id_number if identity else None
 
-        def run() -> Ticket:
+        def run() -> tuple[Ticket, Category | None]:
             self.ctx.terminal.help_call(reason="fallback", detail=problem)
             ticket = self.ctx.terminal.issue_ticket(category, id_number=id_number, priority="fallback")
-            return qr.warm(ticket, ticket.follow_url)
+            qr.warm(ticket, ticket.follow_url)
+            try:
+                return ticket, line_of(ticket.category, self.ctx.hall.categories())
+            except PortError:
+                return ticket, None
 
         if not category:
             return Work(run=lambda: self.ctx.terminal.help_call(reason="fallback", detail=problem),
@@ -58,14 +62,15 @@ class FallbackFlow(Flow):
         return Work(run=run, done=self._issued, failed=self._failed, busy=View("busy", {"key": "busy.ticket"}),
                     label="fallback")
 
-    def _issued(self, ticket: Ticket) -> Step:
+    def _issued(self, found: tuple[Ticket, Category | None]) -> Step:
+        ticket, line = found
         self.ctx.session.data["ticket"] = ticket
-        cat = Category(ticket.category, "", "")
-        doc = ticket_document(ticket, None, lang=self.ctx.lang, hall=self.ctx.hall_name(), issued=self.ctx.now())
+        doc = ticket_document(ticket, line, lang=self.ctx.lang, hall=self.ctx.hall_name(), issued=self.ctx.now())
 
         def shown(printed: bool) -> Step:
-            view = ticket_view(ticket, None, printed=printed)
-            return View("ticket", {**view.data, "fallback": True, "category": cat.code}, prompt=view.prompt)
+            view = ticket_view(ticket, line, printed=printed)
+            return View("ticket", {**view.data, "fallback": True}, prompt=view.prompt,
+                        prompt_values=view.prompt_values)
 
         return self.print_then(doc, shown)
 

@@ -13,7 +13,15 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from kiosk.flows.ports import DocCameraPort, HallPort, PortError, PrinterPort, TerminalPort, VoicePort
+from kiosk.flows.ports import (
+    DocCameraPort,
+    FacePort,
+    HallPort,
+    PortError,
+    PrinterPort,
+    TerminalPort,
+    VoicePort,
+)
 from kiosk.flows.session import Session
 
 log = logging.getLogger(__name__)
@@ -26,6 +34,7 @@ class View:
     screen: str
     data: Mapping[str, Any] = field(default_factory=dict)
     prompt: str = ""  # i18n key read aloud in elderly mode
+    prompt_values: Mapping[str, Any] = field(default_factory=dict)  # its placeholders (the ticket number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,12 @@ class Devices:
     doc_camera: bool = True
     printer: bool = True
     voice: bool = True
+    # a face verifier (人证比对) is configured: without one the face step only takes a photo for the
+    # file (拍照留档) and never claims to verify anyone
+    face_verifier: bool = False
+    # the verifier is the provincial service: it holds everyone's photo, so a typed number plus a
+    # matching face proves who someone is (a way to identify without a card)
+    face_by_id: bool = False
 
 
 @dataclass
@@ -85,6 +100,7 @@ class FlowContext:
     doc_camera: DocCameraPort
     voice: VoicePort
     devices: Devices = field(default_factory=Devices)
+    face: FacePort | None = None  # the face verifier (人证比对), when one is configured
     timezone: str = "Asia/Shanghai"
     elderly: bool = False
     lang: str = "zh_CN"

@@ -11,9 +11,9 @@ from typing import Any
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
-from kiosk.flows.ports import CheckIn, PortError, Refused, Unavailable
+from kiosk.flows.ports import Category, CheckIn, PortError, Refused, ServiceItem, Unavailable
 from kiosk.flows.session import Identity
-from kiosk.flows.take_number import ticket_document, ticket_view
+from kiosk.flows.take_number import line_of, ticket_document, ticket_view
 
 # Booking codes as the hall issues them: 8 characters of an unambiguous alphabet plus a check
 # character (printed grouped, K7M2-9QXA-3), alone or after "appt:"/a booking URL. The server checks
@@ -52,9 +52,10 @@ class CheckInFlow(Flow):
         return self._check_in(id_number=identity.id_number)
 
     def _check_in(self, *, code: str | None = None, id_number: str | None = None) -> Step:
-        def run() -> CheckIn:
+        def run() -> tuple[CheckIn, Category | None, ServiceItem | None]:
             result = self.ctx.terminal.check_in(code=code, id_number=id_number)
-            return qr.warm(result, result.ticket.follow_url)
+            qr.warm(result, result.ticket.follow_url)
+            return result, *self._names(result)
 
         return Work(run=run, done=self._checked_in,
                     failed=self._refused, busy=View("busy", {"key": "busy.checkin"}), label="check_in")
@@ -71,18 +72,35 @@ class CheckInFlow(Flow):
             return message("checkin.unavailable", actions=("normal_ticket", "home"), tone="warn")
         return self.failed(exc)
 
-    def _checked_in(self, result: CheckIn) -> Step:
+    def _names(self, result: CheckIn) -> tuple[Category | None, ServiceItem | None]:
+        """The line and the item behind the booking, by name (best effort: the cached lists)."""
+        try:
+            line = line_of(result.ticket.category, self.ctx.hall.categories())
+        except PortError:
+            line = None
+        item = None
+        if result.appointment.item_code:
+            try:
+                item = next((i for i in self.ctx.hall.catalogue() if i.code == result.appointment.item_code), None)
+            except PortError:
+                item = None
+        return line, item
+
+    def _checked_in(self, found: tuple[CheckIn, Category | None, ServiceItem | None]) -> Step:
+        """签到成功: the slot, the item and the line's name, on screen and on the printed ticket."""
+        result, line, item = found
         appt, ticket = result.appointment, result.ticket
         self.ctx.session.data["ticket"] = ticket
-        doc = ticket_document(ticket, None, lang=self.ctx.lang, hall=self.ctx.hall_name(), issued=self.ctx.now(),
+        doc = ticket_document(ticket, line, lang=self.ctx.lang, hall=self.ctx.hall_name(), issued=self.ctx.now(),
                               appointment=True)
+        slot = f"{appt.slot_start:%Y-%m-%d %H:%M}–{appt.slot_end:%H:%M}" if appt.slot_end > appt.slot_start else ""
 
         def shown(printed: bool) -> Step:
-            view = ticket_view(ticket, None, printed=printed, appointment=True)
-            slot = f"{appt.slot_start:%H:%M}–{appt.slot_end:%H:%M}" if appt.slot_end > appt.slot_start else ""
-            data = {**view.data, "slot": slot,
-                    "item_zh": appt.item_zh, "item_en": appt.item_en}
-            return View("ticket", data, prompt=view.prompt)
+            view = ticket_view(ticket, line, printed=printed, appointment=True)
+            data = {**view.data, "checkin": True, "slot": slot,
+                    "item_zh": item.name_zh if item else appt.item_zh,
+                    "item_en": (item.name_en or item.name_zh) if item else appt.item_en}
+            return View("ticket", data, prompt="checkin.prompt.done", prompt_values=view.prompt_values)
 
         return self.print_then(doc, shown)
 

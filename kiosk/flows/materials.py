@@ -119,10 +119,15 @@ class MaterialsMixin(Flow):
         missing = self.missing()
         if not missing:
             return self.view_review()
+        return self.view_notice()
+
+    def view_notice(self, printed: str = "") -> View:
+        """The one-time notice; ``printed`` says how printing it went (the application stays open)."""
         assert self.item is not None
+        missing = self.missing()
         can_commit = self.item.commitment_allowed and all(m.waivable for m in missing)
-        return View("notice", {"missing": [self.material_row(m) for m in missing], "can_commit": can_commit},
-                    prompt="notice.prompt")
+        return View("notice", {"missing": [self.material_row(m) for m in missing], "can_commit": can_commit,
+                               "printed": printed}, prompt=printed or "notice.prompt")
 
     def on_print_notice(self, _value: Any = None) -> Step:
         assert self.item is not None
@@ -131,8 +136,9 @@ class MaterialsMixin(Flow):
                                   missing=printed_materials(lang, self.missing()), issued_at=self.ctx.now(),
                                   hall_name=self.ctx.hall_name())
         doc = layouts.notice(info, lang=lang)
-        return self.print_then(doc, lambda printed: message(
-            "notice.printed" if printed else "notice.not_printed", actions=("home",)))
+        # the application goes on: the citizen may still sign the 容缺 commitment or capture more
+        return self.print_then(doc, lambda printed: self.view_notice("notice.printed" if printed
+                                                                     else "notice.not_printed"))
 
     def on_commit(self, _value: Any = None) -> Step:
         assert self.item is not None

@@ -75,7 +75,7 @@ class Ticket:
     number: str
     category: str
     waiting_ahead: int
-    estimated_wait_s: int
+    estimated_wait_s: int | None  # None: no open window serves the line, nobody knows the wait
     follow_url: str = ""
     offline: bool = False
     priority: str = ""
@@ -97,11 +97,12 @@ class FormField:
     key: str
     label_zh: str
     label_en: str
-    kind: Literal["choice", "digits", "date", "prefill"] = "choice"
+    kind: Literal["choice", "digits", "date", "prefill", "address"] = "choice"
     options: tuple[tuple[str, str, str], ...] = ()  # (value, zh, en)
     required: bool = True
-    prefill: str = ""  # "name" / "id_number" / "phone": from the identity (一号申请)
+    prefill: str = ""  # "name" / "id_number" / "phone" / "address": from the identity (一号申请)
     max_len: int = 0
+    when: tuple[str, str] | tuple[()] = ()  # (field, value): asked only then, e.g. the address when delivery is mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class Appointment:
     slot_end: datetime
     item_zh: str = ""
     item_en: str = ""
+    item_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +182,35 @@ class Submission:
     missing: tuple[str, ...] = ()
     signature: bytes | None = field(default=None, repr=False)
     face_photo: bytes | None = field(default=None, repr=False)
+    # the applicant's proof of identity for the hall server (Identity.proof)
+    proof: dict[str, Any] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FaceResult:
+    """A face verifier's verdict for the flows: ``decision`` is match / no_match / no_face / not_live."""
+
+    decision: str
+    score: float
+    # what the provincial service signed (serial, issued_at, signature, result, score): the hall's proof
+    attestation: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def matched(self) -> bool:
+        return self.decision == "match"
 
 
 # --- ports -------------------------------------------------------------------------------------
+class FacePort(Protocol):
+    def verify(self, reference: bytes, frames: list[bytes]) -> FaceResult:
+        """人证比对: the ID card photo (image bytes) against camera frames (JPEG). Raises DeviceFault."""
+        ...
+
+    def verify_id(self, id_number: str, frames: list[bytes]) -> FaceResult:
+        """The photo the provincial service holds for ``id_number`` against the frames. Raises DeviceFault."""
+        ...
+
+
 class HallPort(Protocol):
     """Reads from the hall server (the adapter caches what offline flows need)."""
 
@@ -192,12 +220,13 @@ class HallPort(Protocol):
 
     def catalogue(self) -> list[ServiceItem]: ...
 
-    def elicenses(self, id_number: str) -> set[str]: ...
+    def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]: ...
 
-    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]: ...
+    def cases(self, *, id_number: str | None = None, code: str | None = None,
+              proof: dict[str, Any] | None = None) -> list[Case]: ...
 
     def resolve_service_code(self, text: str) -> dict[str, str]:
-        """A citizen's service QR (亮码) → ``{"id_number", "name"}``; raises NotFound."""
+        """A citizen's service QR (亮码) → ``{"id_number", "name", "proof"}``; raises NotFound."""
         ...
 
     def mark_full(self, code: str, reason: str) -> None:

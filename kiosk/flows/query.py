@@ -47,9 +47,9 @@ class QueryFlow(Flow):
     def _by_identity(self, identity: Identity | None) -> Step:
         if identity is None:
             return Home()
-        id_number = identity.id_number
-        return Work(run=lambda: self.ctx.hall.cases(id_number=id_number), done=self._found, failed=self._failed,
-                    busy=View("busy", {"key": "busy.loading"}), label="cases")
+        id_number, proof = identity.id_number, identity.proof
+        return Work(run=lambda: self.ctx.hall.cases(id_number=id_number, proof=proof), done=self._found,
+                    failed=self._failed, busy=View("busy", {"key": "busy.loading"}), label="cases")
 
     def _found(self, cases: list[Case]) -> Step:
         return View("cases", {"cases": case_rows(cases)}, prompt="cases.prompt" if cases else "cases.none")
@@ -57,6 +57,11 @@ class QueryFlow(Flow):
     def _failed(self, exc: PortError) -> Step:
         if isinstance(exc, Unavailable):
             return message("query.offline", tone="warn")
+        if str(exc.detail.get("server_code", "")).startswith("identity.") and isinstance(self.sub, Identifier):
+            # the hall did not accept the proof (an expired card, a stale 亮码): ask for another way
+            self.ctx.session.identity = None
+            self.sub.active = True
+            return self.sub.view("identify.proof_needed")
         return self._found([])
 
     def on_done(self, _value: Any = None) -> Step:

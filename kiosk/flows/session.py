@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from kiosk.flows.idnumber import age_on
 
-IdSource = Literal["id_card", "ss_card", "service_code", "manual"]
+IdSource = Literal["id_card", "ss_card", "service_code", "face", "manual"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,16 @@ class Identity:
     sex: str = field(default="", repr=False)
     address: str = field(default="", repr=False)
     phone: str = field(default="", repr=False)
+    # What proves it to the hall server (the ``proof`` object of docs/api.md): a card read's own
+    # blocks, a 亮码's token, a signed face decision. None for a typed number, which proves nothing.
+    proof: dict[str, Any] | None = field(default=None, repr=False)
+    # the ID card's photo, decoded (BMP) when a photo decoder is configured: the reference of 人证比对
+    photo: bytes | None = field(default=None, repr=False)
+
+    @property
+    def proven(self) -> bool:
+        """True when this identity may open personal data (cases, e-licences, prefill, applications)."""
+        return self.proof is not None
 
     def age(self, today: date) -> int | None:
         return age_on(self.id_number, today)

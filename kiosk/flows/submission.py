@@ -13,12 +13,13 @@ from typing import Any
 
 from config.privacy import mask_id_number
 from devices.printer import layouts
+from kiosk.flows import form as form_rules
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.catalogue import Catalogue
 from kiosk.flows.identify import Identifier
 from kiosk.flows.materials import MaterialsMixin, printed_materials
-from kiosk.flows.ports import PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
+from kiosk.flows.ports import FaceResult, PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
 from kiosk.flows.session import Identity
 from kiosk.i18n import has
 
@@ -47,11 +48,14 @@ class SubmissionFlow(MaterialsMixin, Flow):
         self.item: ServiceItem | None = None
         self.elicenses: set[str] = set()
         self.query = ""
+        self.editing: str | None = None  # the field the keypad serves, picked with 修改
+        self.back_to_review = False
 
     # -- identify + face -----------------------------------------------------------------------
     def start(self) -> Step:
-        if self.ctx.session.identity is not None:
-            return self._identified(self.ctx.session.identity)
+        known = self.ctx.session.identity
+        if known is not None and known.proven:  # a typed number from taking a ticket is not enough here
+            return self._identified(known)
         self.sub = sub = Identifier(self, purpose="submit", then=self._identified)
         return sub.view()
 
@@ -60,9 +64,45 @@ class SubmissionFlow(MaterialsMixin, Flow):
             return Home()
         if not self.ctx.devices.camera:
             return message("face.camera_offline", actions=("counter_ticket", "home"), tone="warn")
-        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3}, prompt="face.prompt")
+        return self.view_face()
+
+    def view_face(self) -> View:
+        identity = self.ctx.session.identity
+        # 人证比对 needs a verifier and the card's decoded photo; otherwise a photo for the file (拍照留档)
+        verify = bool(self.ctx.devices.face_verifier and self.ctx.face is not None and identity is not None
+                      and identity.photo)
+        return View("face", {"countdown_s": 5 if self.ctx.elderly else 3, "verify": verify},
+                    prompt="face.prompt.verify" if verify else "face.prompt")
+
+    def on_face_verify(self, frames: Any) -> Step:
+        """Frames (JPEG) from the face page in 人证比对 mode: compared with the ID card's photo."""
+        identity, face = self.ctx.session.identity, self.ctx.face
+        shots = [bytes(f) for f in frames or [] if f]
+        if identity is None or not identity.photo or face is None or not shots:
+            return self.view_face()
+        reference = identity.photo
+        return Work(run=lambda: face.verify(reference, shots), done=lambda r: self._face_checked(r, shots[-1]),
+                    failed=self._face_unavailable, busy=View("busy", {"key": "busy.face"}), label="face_verify")
+
+    def _face_checked(self, result: FaceResult, photo: bytes) -> Step:
+        if not result.matched:
+            key = {"not_live": "face.not_live", "no_face": "face.no_face"}.get(result.decision, "face.no_match")
+            return message(key, actions=("face_retry", "counter_ticket", "home"), tone="warn")
+        return self._face_taken(photo)
+
+    def _face_unavailable(self, _exc: PortError) -> Step:
+        return message("face.verify_unavailable", actions=("counter_ticket", "home"), tone="warn")
+
+    def on_face_retry(self, _value: Any = None) -> Step:
+        return self.view_face()
 
     def on_face_ok(self, photo: Any) -> Step:
+        """A photo for the file (拍照留档); where 人证比对 is possible only a verified face goes on."""
+        if self.view_face().data["verify"]:
+            return self.view_face()
+        return self._face_taken(photo)
+
+    def _face_taken(self, photo: Any) -> Step:
         self.ctx.session.face_photos.append(bytes(photo))
         return Work(run=self.ctx.hall.catalogue, done=self._catalogue_loaded, failed=self._catalogue_failed,
                     busy=View("busy", {"key": "busy.loading"}), label="catalogue")
@@ -114,7 +154,8 @@ class SubmissionFlow(MaterialsMixin, Flow):
     def on_start_form(self, _value: Any = None) -> Step:
         identity = self.ctx.session.identity
         assert identity is not None
-        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number), done=self._elicensed,
+        return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number, proof=identity.proof),
+                    done=self._elicensed,
                     failed=lambda _e: self._elicensed(set()), busy=View("busy", {"key": "busy.elicense"}),
                     label="elicenses")
 
@@ -131,37 +172,61 @@ class SubmissionFlow(MaterialsMixin, Flow):
         for f in self.item.form:
             if f.prefill and f.key not in form:
                 value = {"name": identity.name, "id_number": mask_id_number(identity.id_number),
-                         "phone": identity.phone, "sex": identity.sex}.get(f.prefill, "")
+                         "phone": identity.phone, "sex": identity.sex, "address": identity.address}.get(f.prefill, "")
                 if value:
                     form[f.key] = value
 
-    def view_form(self, errors: tuple[str, ...] = ()) -> View:
+    def view_form(self, messages: dict[str, str] | None = None) -> View:
+        """The form with each field's message next to it (``messages``: field → i18n key); the keypad
+        serves ``self.editing`` (a field picked with 修改) or the first digits field still to fill."""
         assert self.item is not None
+        values = self.ctx.session.form
+        asked = [f for f in self.item.form if form_rules.shown(f, values)]
         fields = [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
                    "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
-                   "locked": bool(f.prefill and f.key in self.ctx.session.form and f.kind == "prefill")}
-                  for f in self.item.form]
-        return View("form", {"fields": fields, "values": dict(self.ctx.session.form), "errors": list(errors)},
-                    prompt="form.prompt")
+                   "locked": bool(f.prefill and f.key in values and f.kind == "prefill"), "when": list(f.when)}
+                  for f in asked]
+        messages = dict(messages or {})
+        return View("form", {"fields": fields, "values": dict(values), "errors": list(messages),
+                             "messages": messages, "editing": self.editing or ""}, prompt="form.prompt")
 
     def on_set_field(self, value: Any) -> Step:
+        """A choice touched or digits typed: kept as given, and checked at once (the message shows
+        next to the field; what was typed stays on screen to be corrected)."""
         key, text = value
         assert self.item is not None
         field = next((f for f in self.item.form if f.key == key), None)
-        if field is not None and field.kind != "prefill":
-            text = str(text)
-            if field.kind == "choice" and text not in {o[0] for o in field.options}:
-                return self.view_form((key,))
-            if field.kind == "digits" and not (text.isdigit() and (not field.max_len or len(text) <= field.max_len)):
-                return self.view_form((key,))
-            self.ctx.session.form[key] = text
+        if field is None or field.kind in ("prefill", "address"):
+            return self.view_form()
+        text = str(text)[:max(field.max_len, 32) if field.max_len else 32]
+        if field.kind == "choice" and text not in {o[0] for o in field.options}:
+            return self.view_form()
+        self.ctx.session.form[key] = text
+        why = form_rules.check(field, self.ctx.session.form)
+        if not why and self.editing == key:
+            self.editing = None
+        return self.view_form({key: why} if why else {})
+
+    def on_edit_field(self, key: Any) -> Step:
+        """修改 on the review page: back to the form on that field; 下一步 returns to the review."""
+        assert self.item is not None
+        if any(f.key == key and f.kind != "prefill" for f in self.item.form):
+            self.editing = str(key)
+            self.back_to_review = True
         return self.view_form()
+
+    def on_edit_materials(self, _value: Any = None) -> Step:
+        return self.view_materials()
 
     def on_form_next(self, _value: Any = None) -> Step:
         assert self.item is not None
-        missing = tuple(f.key for f in self.item.form if f.required and not self.ctx.session.form.get(f.key))
-        if missing:
-            return self.view_form(missing)
+        wrong = form_rules.errors(self.item.form, self.ctx.session.form)
+        if wrong:
+            return self.view_form(wrong)
+        self.editing = None
+        if self.back_to_review:
+            self.back_to_review = False
+            return self.view_review()
         return self.view_materials()
 
     # -- review, submit, receipt ---------------------------------------------------------------
@@ -169,17 +234,22 @@ class SubmissionFlow(MaterialsMixin, Flow):
         item, identity = self.item, self.ctx.session.identity
         assert item is not None and identity is not None
         return View("review", {**item_row(item), "masked_id": mask_id_number(identity.id_number), "name": identity.name,
-                               "form": dict(self.ctx.session.form), "materials": self.material_rows(),
+                               "form": dict(self.ctx.session.form),
+                               "fields": form_rules.review_rows(item.form, self.ctx.session.form),
+                               "materials": self.material_rows(),
                                "signed": self.ctx.session.signature is not None}, prompt="review.prompt")
 
     def on_submit(self, _value: Any = None) -> Step:
         item, identity, s = self.item, self.ctx.session.identity, self.ctx.session
         assert item is not None and identity is not None
-        sub = Submission(item_code=item.code, id_number=identity.id_number, name=identity.name, form=dict(s.form),
+        asked = {f.key for f in item.form if form_rules.shown(f, s.form)}  # no address unless it goes by post
+        sub = Submission(item_code=item.code, id_number=identity.id_number, name=identity.name,
+                         form={k: v for k, v in s.form.items() if k in asked or k not in {f.key for f in item.form}},
                          pages={k: list(v) for k, v in s.pages.items() if v},
                          elicensed=tuple(self.elicensed_ids()), waived=tuple(self.waived),
                          missing=tuple(m.id for m in self.missing()), signature=s.signature,
-                         face_photo=s.face_photos[-1] if s.face_photos else None)
+                         face_photo=s.face_photos[-1] if s.face_photos else None, proof=identity.proof)
+
         def run() -> Receipt:
             receipt = self.ctx.terminal.submit(sub)
             return qr.warm(receipt, receipt.follow_url or receipt.registration_code)

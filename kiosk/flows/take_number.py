@@ -17,35 +17,61 @@ from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
 from kiosk.flows.ports import Category, Opening, PortError, Refused, Ticket, Unavailable
 from kiosk.flows.session import Identity
-from kiosk.i18n import has
+from kiosk.i18n import has, tr
 
 
-def category_rows(categories: list[Category]) -> list[dict[str, Any]]:
+def category_rows(categories: list[Category], *, offline: bool = False) -> list[dict[str, Any]]:
+    """The lines as the categories screen shows them; offline the counts are old, so none are shown."""
     return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "waiting": c.waiting,
-             "wait_min": max(0, round(c.estimated_wait_s / 60)), "full": c.full, "full_reason": c.full_reason}
+             "wait_min": max(0, round(c.estimated_wait_s / 60)), "full": c.full, "full_reason": c.full_reason,
+             "offline": offline}
             for c in categories]
+
+
+def line_of(code: str, categories: list[Category]) -> Category | None:
+    """The line (with its names) behind a category code: screens and paper never show a bare code."""
+    return next((c for c in categories if c.code == code), None)
+
+
+def spoken_number(number: str) -> str:
+    """A ticket number for the voice, which spells letters and digits one by one (A023 → A 零 二 三);
+    an offline number's dash becomes a pause (K1-A005 → "K1 A005")."""
+    return number.replace("-", " ")
 
 
 def ticket_document(ticket: Ticket, category: Category | None, *, lang: str, hall: str, issued: datetime,
                     appointment: bool = False) -> Document:
     """The ticket as ``devices.printer.layouts`` describes it (the one layout), filled in here."""
+    lang = lang if lang in layouts.LABELS else "zh_CN"
     name = (category.name_zh if lang == "zh_CN" else category.name_en or category.name_zh) if category \
         else ticket.category
+    priority = ""
+    if ticket.priority and ticket.priority != "appointment" and has(lang, f"ticket.priority.{ticket.priority}"):
+        priority = tr(lang, f"ticket.priority.{ticket.priority}")
     info = layouts.TicketInfo(number=ticket.number, category=name, people_ahead=ticket.waiting_ahead,
-                              estimated_wait_min=max(1, round(ticket.estimated_wait_s / 60)), issued_at=issued,
+                              estimated_wait_min=_minutes(ticket.estimated_wait_s), issued_at=issued,
                               follow_url=ticket.follow_url, hall_name=hall, appointment=appointment,
-                              offline=ticket.offline)
-    return layouts.ticket(info, lang=lang if lang in layouts.LABELS else "zh_CN")
+                              offline=ticket.offline, priority=priority)
+    return layouts.ticket(info, lang=lang)
+
+
+def _minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else max(1, round(seconds / 60))
 
 
 def ticket_view(ticket: Ticket, category: Category | None, *, printed: bool, appointment: bool = False) -> View:
+    """The ticket on screen: number, line name, the priority granted, people ahead and the wait — but
+    no wait offline (nobody knows it; the screen says why)."""
     data = {"number": ticket.number, "category": ticket.category,
             "category_zh": category.name_zh if category else ticket.category,
-            "category_en": category.name_en if category else ticket.category,
-            "ahead": ticket.waiting_ahead, "wait_min": max(1, round(ticket.estimated_wait_s / 60)),
+            "category_en": (category.name_en or category.name_zh) if category else ticket.category,
+            "ahead": ticket.waiting_ahead, "wait_min": _minutes(ticket.estimated_wait_s),
+            # online, but no open window serves the line: the wait is unknown and the screen says why
+            "wait_unknown": not ticket.offline and ticket.estimated_wait_s is None,
             "follow_url": ticket.follow_url, "offline": ticket.offline, "printed": printed,
-            "appointment": appointment}
-    return View("ticket", data, prompt="ticket.prompt.printed" if printed else "ticket.prompt.not_printed")
+            "appointment": appointment, "priority": "" if ticket.priority == "appointment" else ticket.priority}
+    return View("ticket", data, prompt="ticket.prompt.number" if printed else "ticket.prompt.number_not_printed",
+                prompt_values={"number": spoken_number(ticket.number)})
 
 
 class TakeNumberFlow(Flow):
@@ -76,7 +102,10 @@ class TakeNumberFlow(Flow):
         return message("take_number.no_categories", tone="error", actions=("help", "home"))
 
     def view_categories(self, notice: str = "", **values: Any) -> View:
-        return View("categories", {"categories": category_rows(self.categories), "notice": notice,
+        offline = not self.ctx.online()
+        if offline and not notice:
+            notice = "categories.offline"  # why there are no waiting counts or estimates
+        return View("categories", {"categories": category_rows(self.categories, offline=offline), "notice": notice,
                                    "values": values}, prompt="categories.prompt")
 
     def on_category(self, code: Any) -> Step:

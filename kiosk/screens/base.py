@@ -18,10 +18,16 @@ class UiContext:
     lang: str = "zh_CN"
     elderly: bool = False
     portrait: bool = False  # 1080×1920: pages stack their parts vertically
+    screen: tuple[int, int] = (1920, 1080)  # the window's (= the screen's) size
+
+    @property
+    def compact(self) -> bool:
+        """A short screen (1366×768): smaller text and margins, same touch targets."""
+        return self.screen[1] < 900
 
     @property
     def theme(self) -> Theme:
-        return theme_for(elderly=self.elderly)
+        return theme_for(elderly=self.elderly, compact=self.compact)
 
     def tr(self, key: str, /, **values: object) -> str:
         return tr(self.lang, key, **values)

@@ -51,7 +51,7 @@ class TopBar(QWidget):
         self.btn_zh.clicked.connect(lambda: self.language_chosen.emit("zh_CN"))
         self.btn_en.clicked.connect(lambda: self.language_chosen.emit("en"))
         self.btn_elderly.clicked.connect(lambda on: self.elderly_toggled.emit(bool(on)))
-        outer = QVBoxLayout(self)
+        self._outer = outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 10, 40, 10)
         outer.setSpacing(10)
         first = QHBoxLayout()
@@ -77,6 +77,8 @@ class TopBar(QWidget):
 
     def retranslate(self, ui: UiContext) -> None:
         self._ui = ui
+        if ui.compact:
+            self._outer.setContentsMargins(28, 4, 28, 4)
         other = "en" if ui.lang == "zh_CN" else "zh_CN"
         self.hall_name.setText(self._hall[ui.lang])
         self.hall_sub.setText(self._hall[other] if ui.lang == "zh_CN" else ui.tr("app.title"))

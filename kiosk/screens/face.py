@@ -6,6 +6,7 @@ camera's own thread, delivered here through a Qt signal). Without a feed the pag
 
 from __future__ import annotations
 
+import collections
 import time
 from typing import Any
 
@@ -40,11 +41,17 @@ class FacePage(QWidget):
         super().__init__()
         self.env = env
         self.countdown_s = float(view.data.get("countdown_s", 3))
+        # 人证比对: good frames of the countdown go to the verifier, spread over it (liveness needs movement)
+        self.verify = bool(view.data.get("verify"))
+        self.recent: collections.deque[bytes] = collections.deque(maxlen=48)
         self.ok_since: float | None = None
         self.frozen: bytes = b""
         self.preview = QLabel()
         self.preview.setObjectName("FacePreview")
         self.preview.setPixmap(_with_oval(None, False))
+        if env.ui.compact:  # a 768 px screen: the same picture at three quarters
+            self.preview.setFixedSize(PREVIEW_W * 3 // 4, PREVIEW_H * 3 // 4)
+            self.preview.setScaledContents(True)
         self.status = text_label(env.ui.tr("face.prompt"), "Headline", wrap=True)
         self.use_btn = button(env.ui.tr("face.use"), role="primary", on_click=self.use)
         self.retake_btn = button(env.ui.tr("face.retake"), on_click=self.retake)
@@ -93,6 +100,8 @@ class FacePage(QWidget):
             self.status.setText(self.env.ui.tr(key) if has(self.env.ui.lang, key) else self.env.ui.tr("face.prompt"))
             return
         self.ok_since = self.ok_since or now
+        if jpeg:
+            self.recent.append(jpeg)
         left = self.countdown_s - (now - self.ok_since)
         if left > 0:
             countdown = self.env.ui.tr("face.countdown", seconds=int(left) + 1)
@@ -107,11 +116,17 @@ class FacePage(QWidget):
         if self.frozen:
             photo, self.frozen = self.frozen, b""
             self.stop()
-            self.env.emit("face_ok", photo)
+            if self.verify:
+                shots = list(self.recent) or [photo]
+                step = max(1, len(shots) // 4)
+                self.env.emit("face_verify", shots[::-1][::step][:4][::-1])
+            else:
+                self.env.emit("face_ok", photo)
 
     def retake(self) -> None:
         self.frozen = b""
         self.ok_since = None
+        self.recent.clear()
         self.use_btn.hide()
         self.retake_btn.hide()
         self.status.setText(self.env.ui.tr("face.prompt"))
@@ -119,6 +134,9 @@ class FacePage(QWidget):
 
 @page("face")
 def face_page(view: View, env: PageEnv) -> Any:
-    env.title = env.ui.tr("face.title")
-    env.prompt = env.ui.tr("face.prompt")
+    # 拍照留档 unless a face verifier is configured: the page never claims a check it does not make
+    title = "face.title.by_id" if view.data.get("by_id") else "face.title.verify" if view.data.get("verify") \
+        else "face.title"
+    env.title = env.ui.tr(title)
+    env.prompt = env.ui.tr(view.prompt or "face.prompt")
     return FacePage(view, env)

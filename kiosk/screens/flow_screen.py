@@ -63,7 +63,7 @@ class FlowScreen(Screen):
         footer.addWidget(self.home_btn)
         footer.addStretch(1)
         footer.addWidget(self.help_btn)
-        lay = QVBoxLayout(self)
+        self._lay = lay = QVBoxLayout(self)
         lay.setContentsMargins(56, 18, 56, 16)
         lay.setSpacing(10)
         lay.addWidget(self.title)
@@ -77,6 +77,9 @@ class FlowScreen(Screen):
         self._ui = ui
         self.view = view
         self._dispose()
+        if ui.compact:
+            self._lay.setContentsMargins(28, 6, 28, 6)
+            self._lay.setSpacing(4)
         env = PageEnv(ui=ui, emit=self._emit, services=self.services)
         builder = PAGES.get(view.screen, PAGES["busy"])
         widget = builder(view, env)

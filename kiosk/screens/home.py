@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.icons import icon_pixmap
+from kiosk.screens.widgets import LayoutButton
 
 # tile id -> icon; the order is the order on screen (取号 first and largest).
 TILES: tuple[tuple[str, str], ...] = (
@@ -41,7 +40,7 @@ class QueueLine:
     waiting: int
 
 
-class Tile(QPushButton):
+class Tile(LayoutButton):
     """A big touch target: icon, title and one line of explanation."""
 
     def __init__(self, tile_id: str, icon: str, *, primary: bool = False) -> None:
@@ -58,7 +57,7 @@ class Tile(QPushButton):
         self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.title = label("TileTitle", wrap=True, passthrough=True)
         self.sub = label("TileSub", wrap=True, passthrough=True)
-        lay = QVBoxLayout(self)
+        self._lay = lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 28, 32, 28)
         lay.setSpacing(10)
         lay.addWidget(self.icon_label)
@@ -70,7 +69,10 @@ class Tile(QPushButton):
         t = ui.theme
         primary = bool(self.property("primary"))
         # elderly mode enlarges the words, not the pictures: the title is what must be read
-        size = 120 if primary else (64 if t.elderly else 76)
+        size = (96 if t.elderly or t.compact else 120) if primary else \
+            (36 if t.compact else 48 if t.elderly else 76)
+        margin = 12 if t.compact else 18 if t.elderly else 28
+        self._lay.setContentsMargins(8 if t.compact else margin + 4, margin, 8 if t.compact else margin + 4, margin)
         if primary:
             fg, bg = t.primary, t.on_primary
         elif self.tile_id == "help":
@@ -82,21 +84,30 @@ class Tile(QPushButton):
         self.title.setText(ui.tr(f"home.tile.{self.tile_id}"))
         self.sub.setText(ui.tr(f"home.tile.{self.tile_id}.sub"))
         # one message per tile for seniors: the explanation line goes, except on the big tile
-        self.sub.setVisible(primary or not t.elderly)
+        # in elderly English the big tile's two words need the room of its explanation
+        self.sub.setVisible((primary and not (t.elderly and ui.lang != "zh_CN")) or not (t.elderly or t.compact))
 
 
 class QueueStrip(QWidget):
-    """Current waiting counts per category; shows a neutral line while loading or unavailable."""
+    """Current waiting counts per category in a grid of fixed columns; long names wrap inside their
+    cell, so a full strip (7+ lines, English names, elderly text) never widens the window."""
 
-    def __init__(self) -> None:
+    MAX_LINES = 8
+
+    def __init__(self, *, columns: int = 4) -> None:
         super().__init__()
         self.setObjectName("QueueStrip")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.columns = columns
         self.title = label("QueueTitle")
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(28, 16, 28, 16)
-        self._row.setSpacing(36)
-        self._row.addWidget(self.title)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(28, 12, 28, 12)
+        self._grid.setHorizontalSpacing(28)
+        self._grid.setVerticalSpacing(4)
+        self._grid.addWidget(self.title, 0, 0, 1, columns)
+        for c in range(columns):
+            self._grid.setColumnStretch(c, 1)
         self._items: list[QLabel] = []
         self._lines: Sequence[QueueLine] | None = None
         self._unavailable = False
@@ -109,23 +120,21 @@ class QueueStrip(QWidget):
     def retranslate(self, ui: UiContext) -> None:
         self._ui = ui
         self.title.setText(ui.tr("home.queue.title"))
-        while self._row.count() > 1:  # the title stays; items and the trailing stretch go
-            self._row.takeAt(1)
         for item in self._items:
+            self._grid.removeWidget(item)
             item.hide()
             item.deleteLater()
         self._items = []
         if self._lines:
             texts = [ui.tr("home.queue.item", code=q.code, count=q.waiting,
-                           name=q.name_zh if ui.lang == "zh_CN" else q.name_en) for q in self._lines]
+                           name=q.name_zh if ui.lang == "zh_CN" else q.name_en or q.name_zh) for q in self._lines]
         else:
             texts = [ui.tr("home.queue.unavailable" if self._unavailable else "home.queue.loading")]
-        for text in texts[:6]:
-            item = label("QueueItem")
+        for i, text in enumerate(texts[:self.MAX_LINES]):
+            item = label("QueueItem", wrap=True)
             item.setText(text)
-            self._row.addWidget(item)
+            self._grid.addWidget(item, 1 + i // self.columns, i % self.columns)
             self._items.append(item)
-        self._row.addStretch(1)
 
     def texts(self) -> list[str]:
         return [i.text() for i in self._items]
@@ -137,9 +146,9 @@ class HomeScreen(Screen):
     screen_id = "home"
     chosen = Signal(str)
 
-    def __init__(self, *, portrait: bool = False) -> None:
+    def __init__(self, *, portrait: bool = False, compact: bool = False) -> None:
         super().__init__()
-        self.welcome = label("Welcome")
+        self.welcome = label("Welcome", wrap=True)
         self.tiles = {tid: Tile(tid, icon, primary=tid == "take_number") for tid, icon in TILES}
         for tile in self.tiles.values():
             tile.clicked.connect(lambda _=False, t=tile.tile_id: self.chosen.emit(t))
@@ -160,11 +169,16 @@ class HomeScreen(Screen):
             grid.setColumnStretch(0, 5)
             for c in range(1, 4):
                 grid.setColumnStretch(c, 4)
-        self.queue = QueueStrip()
-        self.footer = label("Footer", align=Qt.AlignmentFlag.AlignCenter)
+        self.queue = QueueStrip(columns=2 if portrait else 4)
+        self.footer = label("Footer", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 28, 48, 20)
-        lay.setSpacing(22)
+        if compact:
+            grid.setSpacing(14)
+            lay.setContentsMargins(28, 12, 28, 10)
+            lay.setSpacing(10)
+        else:
+            lay.setContentsMargins(48, 28, 48, 20)
+            lay.setSpacing(22)
         lay.addWidget(self.welcome)
         lay.addLayout(grid, 1)
         lay.addWidget(self.queue)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.screens.base import UiContext, label
 from kiosk.screens.widgets import button, text_label
@@ -22,7 +24,7 @@ class IdleOverlay(QWidget):
         panel = QWidget()
         panel.setObjectName("IdlePanel")
         panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        panel.setMaximumWidth(1000)
+        self.panel = panel
         inner = QVBoxLayout(panel)
         inner.setContentsMargins(60, 48, 60, 48)
         inner.setSpacing(24)
@@ -45,11 +47,80 @@ class IdleOverlay(QWidget):
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+            fit_panel(self.panel, parent)
         self.raise_()
         self.show()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.continued.emit()
+
+
+def fit_panel(panel: QWidget, parent: QWidget) -> None:
+    """A centred panel at a fixed size: its wrapped text gets the height its width needs (a centred
+    widget is otherwise given its size hint, which knows nothing of wrapping)."""
+    width = min(1000, parent.width() - 80)
+    panel.setFixedWidth(width)
+    for child in panel.findChildren(QWidget):
+        child.ensurePolished()  # the style sheet's font sizes, before measuring
+    lay = panel.layout()
+    if lay is not None:
+        panel.setFixedHeight(min(parent.height() - 40, lay.totalHeightForWidth(width)))
+
+
+class ModalOverlay(QWidget):
+    """A panel over the current screen (呼叫帮助, "leave now?"): the screen underneath stays as it was
+    and is back exactly so when the panel closes. Emits ``chosen(action)`` for its buttons."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdleOverlay")  # the same dimmed backdrop
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        panel = QWidget()
+        panel.setObjectName("IdlePanel")
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.panel = panel
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(60, 48, 60, 48)
+        inner.setSpacing(24)
+        self.message = text_label("", "Headline", align=Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(self.message)
+        self._row = QHBoxLayout()
+        self._row.setSpacing(24)
+        inner.addLayout(self._row)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        lay.addWidget(panel, 0, Qt.AlignmentFlag.AlignCenter)
+        lay.addStretch(1)
+        self.shown_key = ""
+        self.hide()
+
+    def show_message(self, key: str, buttons: list[tuple[str, str]], ui: UiContext) -> None:
+        """Show ``key``'s text with (action, label key) buttons; the first is the primary one."""
+        self.shown_key = key
+        self.message.setText(ui.tr(key))
+        while self._row.count():
+            item = self._row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self._row.addStretch(1)
+        for i, (action, label_key) in enumerate(buttons):
+            self._row.addWidget(button(ui.tr(label_key), role="primary" if i == 0 else "secondary",
+                                       on_click=partial(self.chosen.emit, action)))
+        self._row.addStretch(1)
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+            fit_panel(self.panel, parent)
+        self.raise_()
+        self.show()
+
+    def close_panel(self) -> None:
+        self.shown_key = ""
+        self.hide()
 
 
 class AttractOverlay(QWidget):

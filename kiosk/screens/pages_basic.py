@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
@@ -13,8 +14,10 @@ from kiosk.i18n import has
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.icons import icon_pixmap
 from kiosk.screens.widgets import Keypad, button, card, mark_full, qr_pixmap, text_label, wrap_button
+from kiosk.theme import BUTTON_PADDING_PX, FONT_FAMILY
 
 CENTER = Qt.AlignmentFlag.AlignCenter
+PAGE_MARGIN_PX = 56  # the flow screen's side margins (kiosk.screens.flow_screen)
 
 
 def _name(env: PageEnv, zh: str, en: str) -> str:
@@ -26,15 +29,49 @@ def status_text(env: PageEnv, status: str) -> str:
     return env.ui.tr(f"status.{status}") if has(env.ui.lang, f"status.{status}") else status
 
 
-def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(20)
-    row.addStretch(1)
+def equal_columns(grid: QGridLayout, cols: int) -> None:
+    """Every column as wide as the others, whatever the length of the texts in it."""
+    for c in range(cols):
+        grid.setColumnStretch(c, 1)
+
+
+def scroll(inner: QWidget) -> QScrollArea:
+    """``inner`` in a vertical scroll area (never a horizontal one)."""
+    s = QScrollArea()
+    s.setWidgetResizable(True)
+    s.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    s.setWidget(inner)
+    return s
+
+
+def actions_row(env: PageEnv, actions: list[tuple[str, str, Any]], *, primary: str = "") -> QVBoxLayout:
+    """The page's buttons, centred in one row; when their texts (translated, elderly-sized) are wider than
+    the screen they take more rows, so a long translation never cuts a button off."""
+    rows = QVBoxLayout()
+    rows.setSpacing(10)
+    buttons, widths = [], []
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(env.ui.theme.px(26))  # the theme's button text (kiosk.theme: QPushButton)
+    font.setWeight(QFont.Weight.DemiBold)
+    metrics = QFontMetrics(font)
     for action, key, value in actions:
         role = "primary" if action == primary else "secondary"
-        row.addWidget(button(env.ui.tr(key), role=role, on_click=partial(env.emit, action, value)))
-    row.addStretch(1)
-    return row
+        text = env.ui.tr(key)
+        buttons.append(button(text, role=role, on_click=partial(env.emit, action, value)))
+        widths.append(metrics.horizontalAdvance(text) + BUTTON_PADDING_PX + 20)
+    room = env.ui.screen[0] - 2 * PAGE_MARGIN_PX
+    per_row = max(1, len(buttons))
+    while per_row > 1 and any(sum(widths[i:i + per_row]) > room for i in range(0, len(buttons), per_row)):
+        per_row -= 1
+    for i in range(0, len(buttons), per_row):
+        row = QHBoxLayout()
+        row.setSpacing(20)
+        row.addStretch(1)
+        for b in buttons[i:i + per_row]:
+            row.addWidget(b)
+        row.addStretch(1)
+        rows.addLayout(row)
+    return rows
 
 
 @page("busy")
@@ -65,7 +102,7 @@ def message_page(view: View, env: PageEnv) -> QWidget:
     lay.addSpacing(30)
     keys = {"home": "action.home", "help": "action.help", "back": "action.back", "counter_ticket":
             "action.counter_ticket", "normal_ticket": "action.normal_ticket",
-            "back_to_materials": "action.back_to_materials"}
+            "back_to_materials": "action.back_to_materials", "face_retry": "action.face_retry"}
     acts = [a for a in d.get("actions", ("home",)) if a in keys]
     env.show_home = "home" not in acts
     lay.addLayout(actions_row(env, [(a, keys[a], None) for a in acts], primary=acts[0] if acts else ""))
@@ -100,7 +137,12 @@ def identify_page(view: View, env: PageEnv) -> QWidget:
     if d.get("offline_methods"):
         names = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["offline_methods"])
         lay.addWidget(text_label(env.ui.tr("identify.offline_methods", methods=names), "Muted"))
-    acts = [("manual", "action.manual", None)]
+    if d.get("proof_ways"):  # personal data: say which ways prove who you are (a typed number does not)
+        ways = env.ui.tr("list.sep").join(env.ui.tr(f"identify.short.{m}") for m in d["proof_ways"])
+        lay.addWidget(text_label(env.ui.tr("identify.proof_ways", ways=ways), "Muted"))
+    acts = [("manual", "action.manual", None)] if d.get("manual", True) else []
+    if "face" in d.get("proof_ways", ()):  # no card with you: your number, then your face (provincial service)
+        acts.append(("face_way", "action.face_way", None))
     if d.get("optional"):
         acts.append(("skip", "action.skip", None))
         if d["purpose"] == "priority":
@@ -115,7 +157,9 @@ def keypad_page(view: View, env: PageEnv) -> QWidget:
     env.prompt = env.ui.tr(view.data["error"]) if view.data.get("error") else env.ui.tr("keypad.prompt")
     w = QWidget()
     lay = QHBoxLayout(w)
-    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)), cancellable=True)
+    # the citizen sees every digit while typing (a wrong digit is found before the check fails);
+    # the number never appears on any later screen or in a log
+    pad = Keypad(env.ui, max_len=int(view.data.get("max_len", 18)), cancellable=True, mask=False)
     pad.setObjectName("IdKeypad")
     pad.setMaximumWidth(760)
     pad.submitted.connect(lambda value: env.emit("keypad_submit", value))
@@ -131,18 +175,24 @@ def categories_page(view: View, env: PageEnv) -> QWidget:
     d = view.data
     env.title = env.ui.tr("categories.title")
     env.prompt = env.ui.tr(d["notice"], **d.get("values", {})) if d.get("notice") else ""
-    w = QWidget()
-    grid = QGridLayout(w)
-    grid.setSpacing(22)
-    cols = 2
+    inner = QWidget()
+    grid = QGridLayout(inner)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setSpacing(12 if env.ui.compact else 22)
+    cols = 2 if env.ui.portrait or len(d["categories"]) <= 4 or (env.ui.compact and env.ui.elderly) else 3
     for i, c in enumerate(d["categories"]):
         text = f"{c['code']}  {_name(env, c['name_zh'], c['name_en'])}\n"
-        text += env.ui.tr("categories.full") if c["full"] else \
-            env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
+        if c["full"]:
+            text += env.ui.tr("categories.full")
+        elif c.get("offline"):
+            text += env.ui.tr("categories.offline_row")
+        else:
+            text += env.ui.tr("categories.waiting", count=c["waiting"], minutes=c["wait_min"])
         b = wrap_button(text, on_click=partial(env.emit, "category", c["code"]))
         mark_full(b, bool(c["full"]))
         grid.addWidget(b, i // cols, i % cols)
-    return w
+    equal_columns(grid, cols)
+    return scroll(inner)  # a hall with many lines on a short screen scrolls, never cuts a line off
 
 
 @page("ticket")
@@ -154,29 +204,48 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
     row.setSpacing(40)
     box, inner = card(object_name="TicketCard")
     inner.setSpacing(4)
-    if d.get("appointment") and d.get("slot"):
+    booking: list[QLabel] = []
+    if d.get("checkin"):  # 签到成功: what the booking was, so the citizen knows it worked
+        env.title = env.ui.tr("checkin.success")
+        if d.get("slot"):
+            booking.append(text_label(env.ui.tr("checkin.slot", slot=d["slot"]), "Accent", align=CENTER))
+        item = _name(env, d.get("item_zh", ""), d.get("item_en", ""))
+        if item:
+            booking.append(text_label(env.ui.tr("checkin.item", item=item), "Muted", align=CENTER))
+    elif d.get("appointment") and d.get("slot"):
         inner.addWidget(text_label(env.ui.tr("ticket.appointment", slot=d["slot"]), "Accent", align=CENTER))
     if d.get("fallback"):
         inner.addWidget(text_label(env.ui.tr("ticket.fallback"), "Accent", align=CENTER))
     inner.addWidget(text_label(d["number"], "BigNumber", wrap=False, align=CENTER))
     inner.addWidget(text_label(env.ui.tr("ticket.category", name=_name(env, d["category_zh"], d["category_en"])),
                                "Headline", align=CENTER))
-    inner.addWidget(text_label(env.ui.tr("ticket.ahead", count=d["ahead"]), "Body", align=CENTER))
-    inner.addWidget(text_label(env.ui.tr("ticket.wait", minutes=d["wait_min"]), "Body", align=CENTER))
-    if d.get("offline"):
+    priority = f"ticket.priority.{d.get('priority') or ''}"
+    if d.get("priority") and has(env.ui.lang, priority):
+        inner.addWidget(text_label(env.ui.tr(priority), "Accent", align=CENTER))
+    if d.get("offline"):  # nobody knows the queue offline: no invented position or wait
+        inner.addWidget(text_label(env.ui.tr("ticket.offline_no_wait"), "Body", align=CENTER))
         inner.addWidget(text_label(env.ui.tr("ticket.offline"), "Muted", align=CENTER))
+    elif d.get("wait_unknown"):  # no open window serves the line: no number is promised
+        inner.addWidget(text_label(env.ui.tr("ticket.queue_no_wait", count=d["ahead"]), "Body", align=CENTER))
+    else:
+        inner.addWidget(text_label(env.ui.tr("ticket.queue", count=d["ahead"], minutes=d["wait_min"]), "Body",
+                                   align=CENTER))
     status = text_label(env.ui.tr("ticket.printed" if d["printed"] else "ticket.not_printed"),
                         "Notice" if d["printed"] else "Warn", align=CENTER)
     inner.addWidget(status)
     row.addWidget(box, 3)
-    if d.get("follow_url"):
+    if d.get("follow_url") or booking:  # the booking beside the number, above the QR
         qbox, qin = card()
-        qr = QLabel()
-        qr.setObjectName("FollowQr")
-        qr.setPixmap(qr_pixmap(d["follow_url"], 300))
-        qin.addWidget(qr, 0, CENTER)
-        qin.addWidget(text_label(env.ui.tr("ticket.follow"), "Body", align=CENTER))
-        row.addWidget(qbox, 2)
+        for lab in booking:
+            qin.addWidget(lab)
+        if d.get("follow_url"):
+            qr = QLabel()
+            qr.setObjectName("FollowQr")
+            size = 300 if not (env.ui.compact or booking) else 150 if env.ui.compact and booking else 220
+            qr.setPixmap(qr_pixmap(d["follow_url"], size))
+            qin.addWidget(qr, 0, CENTER)
+            qin.addWidget(text_label(env.ui.tr("ticket.follow"), "Body", align=CENTER))
+        row.addWidget(qbox, 3 if booking else 2)  # a booking's details get as much room as the number
     outer = QWidget()
     lay = QVBoxLayout(outer)
     lay.setContentsMargins(0, 0, 0, 0)
@@ -219,6 +288,7 @@ def fallback_page(view: View, env: PageEnv) -> QWidget:
     for i, p in enumerate(view.data["problems"]):
         grid.addWidget(wrap_button(env.ui.tr(f"fallback.problem.{p}"), on_click=partial(env.emit, "problem", p)),
                        i // cols, i % cols)
+    equal_columns(grid, cols)
     return w
 
 

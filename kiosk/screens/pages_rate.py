@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.face_icons import face_button
 from kiosk.screens.flow_screen import PageEnv, page
-from kiosk.screens.pages_basic import actions_row
+from kiosk.screens.pages_basic import actions_row, equal_columns
 from kiosk.screens.widgets import text_label, wrap_button
 
 
@@ -18,11 +18,12 @@ def rate_page(view: View, env: PageEnv) -> QWidget:
     env.title = env.ui.tr("rate.title")
     env.prompt = env.ui.tr("rate.prompt")
     w = QWidget()
-    row = QHBoxLayout(w)
+    row = QGridLayout(w)
     row.setSpacing(20)
-    for level in view.data["levels"]:
+    cols = 3 if env.ui.portrait and env.ui.elderly else 5  # long words stay whole on a narrow screen
+    for i, level in enumerate(view.data["levels"]):
         row.addWidget(face_button(level, env.ui.tr(f"rate.level.{level}"), env.ui,
-                                  on_click=partial(env.emit, "level", level)), 1)
+                                  on_click=partial(env.emit, "level", level)), i // cols, i % cols)
     return w
 
 
@@ -46,12 +47,13 @@ def rate_reasons_page(view: View, env: PageEnv) -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)
     grid = QGridLayout()
-    grid.setSpacing(18)
-    cols = 3
+    grid.setSpacing(12 if env.ui.compact else 18)
+    cols = 2 if env.ui.portrait and env.ui.elderly else 3
     for i, r in enumerate(d["reasons"]):
         grid.addWidget(wrap_button(env.ui.tr(f"rate.reason.{r}"), checkable=True, checked=r in d["chosen"],
                                    on_click=partial(env.emit, "toggle_reason", r)),
                        i // cols, i % cols)
+    equal_columns(grid, cols)
     lay.addLayout(grid, 1)
     lay.addLayout(actions_row(env, [("reasons_next", "action.next", None)], primary="reasons_next"))
     return w

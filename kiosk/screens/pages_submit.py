@@ -6,11 +6,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.flow_screen import PageEnv, page
-from kiosk.screens.pages_basic import CENTER, _name, actions_row
+from kiosk.screens.pages_basic import CENTER, _name, actions_row, equal_columns
+from kiosk.screens.pages_basic import scroll as _scroll
 from kiosk.screens.widgets import (
     Keypad,
     LetterPad,
@@ -22,13 +23,6 @@ from kiosk.screens.widgets import (
     text_label,
     wrap_button,
 )
-
-
-def _scroll(inner: QWidget) -> QScrollArea:
-    s = QScrollArea()
-    s.setWidgetResizable(True)
-    s.setWidget(inner)
-    return s
 
 
 def _material_name(env: PageEnv, m: dict[str, Any]) -> str:
@@ -91,45 +85,63 @@ def guide_page(view: View, env: PageEnv) -> QWidget:
 
 @page("form")
 def form_page(view: View, env: PageEnv) -> QWidget:
+    """Every field with its value and, next to it, what is wrong with it; the keypad serves the field
+    being edited (or the first digits field still to fill) and shows what is typed."""
     d = view.data
     env.title = env.ui.tr("form.title")
     env.prompt = env.ui.tr("form.prompt")
-    values, errors = d["values"], set(d["errors"])
+    values, messages = d["values"], dict(d.get("messages") or {k: "form.required" for k in d["errors"]})
     fields = d["fields"]
+    editing = d.get("editing") or ""
     if env.ui.elderly:
-        # one decision per screen: only the first field still to fill (or in error) is shown
-        todo = [f for f in fields if f["kind"] != "prefill" and not f["locked"]
-                and (f["key"] in errors or not values.get(f["key"]))]
+        # one decision per screen: the field being edited, else the first still to fill or in error
+        todo = [f for f in fields if f["key"] == editing] or [
+            f for f in fields if f["kind"] != "prefill" and not f["locked"]
+            and (f["key"] in messages or not values.get(f["key"]))]
         fields = todo[:1]
+        if fields and fields[0].get("when"):  # the address: with the choice that asked for it, to change it
+            fields = [f for f in d["fields"] if f["key"] == fields[0]["when"][0]] + fields
     inner = QWidget()
-    grid = QGridLayout(inner)
-    grid.setHorizontalSpacing(24)
-    grid.setVerticalSpacing(18)
-    digits_field: dict[str, Any] | None = None
-    for r, f in enumerate(fields):
-        grid.addWidget(text_label(_name(env, f["label_zh"], f["label_en"]), "Section"), r, 0)
-        cell = QHBoxLayout()
-        if f["kind"] == "prefill" or f["locked"]:
-            cell.addWidget(text_label(f"{values.get(f['key'], '')}   ({env.ui.tr('form.prefilled')})", "Body"))
+    col = QVBoxLayout(inner)
+    col.setContentsMargins(0, 0, 0, 0)
+    col.setSpacing(8 if env.ui.compact else 14)
+    digits_field: dict[str, Any] | None = next((f for f in fields if f["key"] == editing and f["kind"] == "digits"),
+                                               None)
+    for f in fields:
+        head = QHBoxLayout()
+        head.addWidget(text_label(_name(env, f["label_zh"], f["label_en"]), "Section"), 1)
+        if f["key"] in messages:
+            head.addWidget(text_label(env.ui.tr(messages[f["key"]]), "Warn"), 2)
+        col.addLayout(head)
+        if f["kind"] in ("prefill", "address") or f["locked"]:
+            shown = values.get(f["key"], "")
+            col.addWidget(text_label(f"{shown}   ({env.ui.tr('form.prefilled')})" if shown else "—", "Body"))
         elif f["kind"] == "choice":
-            for value, zh, en in f["options"]:
-                cell.addWidget(button(_name(env, zh, en), role="choice", checkable=True,
-                                      checked=values.get(f["key"]) == value,
-                                      on_click=partial(env.emit, "set_field", (f["key"], value))))
-            cell.addStretch(1)
+            grid = QGridLayout()
+            grid.setSpacing(12)
+            cols = 1 if env.ui.portrait and env.ui.elderly else min(3, len(f["options"]))
+            for i, (value, zh, en) in enumerate(f["options"]):
+                grid.addWidget(wrap_button(_name(env, zh, en), checkable=True, checked=values.get(f["key"]) == value,
+                                           on_click=partial(env.emit, "set_field", (f["key"], value))),
+                               i // cols, i % cols)
+            equal_columns(grid, cols)
+            col.addLayout(grid)
         else:
-            cell.addWidget(text_label(values.get(f["key"], "") or "—", "FieldValue"))
-            digits_field = digits_field or (f if not values.get(f["key"]) or f["key"] in errors else None)
-        if f["key"] in errors:
-            cell.addWidget(text_label(env.ui.tr("form.required"), "Warn"))
-        grid.addLayout(cell, r, 1)
-    grid.setRowStretch(len(fields), 1)
+            line = QHBoxLayout()
+            line.addWidget(text_label(values.get(f["key"], "") or "—", "FieldValue"), 1)
+            if f is not digits_field and (values.get(f["key"]) and f["key"] not in messages):
+                line.addWidget(button(env.ui.tr("form.edit"), on_click=partial(env.emit, "edit_field", f["key"])))
+            col.addLayout(line)
+            if digits_field is None and (not values.get(f["key"]) or f["key"] in messages):
+                digits_field = f
+    col.addStretch(1)
     w = QWidget()
-    row = QHBoxLayout(w)
-    row.addWidget(inner, 3)
-    if digits_field is not None:  # the keypad serves the first digits field still to fill
+    row: QBoxLayout = QVBoxLayout(w) if env.ui.portrait else QHBoxLayout(w)
+    row.addWidget(_scroll(inner), 3)
+    if digits_field is not None:
         pad = Keypad(env.ui, max_len=digits_field["max_len"] or 18, allow_x=False, mask=False,
-                     submit_text=_name(env, digits_field["label_zh"], digits_field["label_en"]))
+                     submit_text=_name(env, digits_field["label_zh"], digits_field["label_en"]),
+                     initial=str(values.get(digits_field["key"], "")))  # correct what was typed, not start over
         pad.setObjectName("FieldKeypad")
         pad.submitted.connect(lambda v, k=digits_field["key"]: env.emit("set_field", (k, v)))
         row.addWidget(pad, 2)
@@ -208,6 +220,8 @@ def notice_page(view: View, env: PageEnv) -> QWidget:
     box, b = card(object_name="Card_warn")
     b.addWidget(inner)
     lay.addWidget(box, 1)
+    if d.get("printed"):  # printing the notice keeps the application open
+        lay.addWidget(text_label(env.ui.tr(d["printed"]), "Notice" if d["printed"] == "notice.printed" else "Warn"))
     acts = [("back_to_materials", "notice.capture_more", None), ("print_notice", "notice.print", None)]
     if d["can_commit"]:
         acts.append(("commit", "notice.commit", None))
@@ -238,22 +252,37 @@ def signature_page(view: View, env: PageEnv) -> QWidget:
 
 @page("review")
 def review_page(view: View, env: PageEnv) -> QWidget:
+    """Everything that will be submitted: the item, the applicant, every field of the form and every
+    material, each with 修改 where the citizen can change it."""
     d = view.data
     env.title = env.ui.tr("review.title")
     env.prompt = env.ui.tr("review.prompt")
     box, col = card()
     col.addWidget(text_label(env.ui.tr("review.item", name=_name(env, d["name_zh"], d["name_en"])), "Headline"))
     col.addWidget(text_label(env.ui.tr("review.applicant", name=d["name"], id=d["masked_id"]), "Body"))
+    col.addWidget(text_label(env.ui.tr("review.form"), "Section"))
+    for f in d.get("fields", []):
+        if f["key"] in ("name", "id"):
+            continue  # the applicant line above
+        line = QHBoxLayout()
+        line.addWidget(text_label(env.ui.tr("review.field", label=_name(env, f["label_zh"], f["label_en"]),
+                                            value=_name(env, f["value_zh"], f["value_en"])), "Body"), 1)
+        if f["editable"]:
+            line.addWidget(button(env.ui.tr("form.edit"), on_click=partial(env.emit, "edit_field", f["key"])))
+        col.addLayout(line)
+    head = QHBoxLayout()
     done = sum(1 for m in d["materials"] if m["status"] in ("captured", "elicense"))
     waived = sum(1 for m in d["materials"] if m["status"] == "waived")
-    col.addWidget(text_label(env.ui.tr("review.materials", done=done, waived=waived), "Body"))
+    head.addWidget(text_label(env.ui.tr("review.materials", done=done, waived=waived), "Section"), 1)
+    head.addWidget(button(env.ui.tr("form.edit"), on_click=lambda: env.emit("edit_materials", None)))
+    col.addLayout(head)
     for m in d["materials"]:
         status = env.ui.tr(f"materials.status.{m['status']}", pages=m["pages"])
         col.addWidget(text_label(f"· {_material_name(env, m)}: {status}", "Muted"))
     col.addStretch(1)
     w = QWidget()
     lay = QVBoxLayout(w)
-    lay.addWidget(box, 1)
+    lay.addWidget(_scroll(box), 1)
     lay.addLayout(actions_row(env, [("submit", "review.submit", None)], primary="submit"))
     return w
 
@@ -265,6 +294,9 @@ def receipt_page(view: View, env: PageEnv) -> QWidget:
     w = QWidget()
     row = QHBoxLayout(w)
     box, col = card(object_name="TicketCard")
+    if env.ui.compact:
+        col.setContentsMargins(20, 8, 20, 8)
+        col.setSpacing(4)
     col.addWidget(text_label(_name(env, d["item_zh"], d["item_en"]), "Headline", align=CENTER))
     col.addWidget(text_label(env.ui.tr("receipt.code", code=d["code"]), "Code", align=CENTER))
     if d["promised"]:
@@ -277,7 +309,7 @@ def receipt_page(view: View, env: PageEnv) -> QWidget:
                              "Notice" if d["printed"] else "Warn", align=CENTER))
     row.addWidget(box, 3)
     qr = QLabel()
-    qr.setPixmap(qr_pixmap(d["follow_url"], 300))
+    qr.setPixmap(qr_pixmap(d["follow_url"], 220 if env.ui.compact else 300))
     row.addWidget(qr, 2, CENTER)
     outer = QWidget()
     lay = QVBoxLayout(outer)

@@ -5,17 +5,44 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.screens.base import UiContext
 
 
+class LayoutButton(QPushButton):
+    """A button whose content is a layout (icon, wrapped labels): it asks for the room that content
+    needs, so a layout never squeezes its text below its height (a plain QPushButton knows only its
+    own text)."""
+
+    def minimumSizeHint(self) -> QSize:
+        # the height a width needs comes from heightForWidth; a wrapped label's own minimum is the
+        # height of its text wrapped at its narrowest, far more than any layout gives it
+        lay = self.layout()
+        hint = super().minimumSizeHint()
+        return hint if lay is None else hint.expandedTo(QSize(lay.totalMinimumSize().width(), 0))
+
+    def sizeHint(self) -> QSize:
+        lay = self.layout()
+        hint = super().sizeHint()
+        return hint if lay is None else hint.expandedTo(lay.totalSizeHint())
+
+    def hasHeightForWidth(self) -> bool:
+        lay = self.layout()
+        return lay is not None and lay.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        lay = self.layout()
+        return super().heightForWidth(width) if lay is None else max(
+            lay.totalHeightForWidth(width), super().minimumSizeHint().height())
+
+
 def button(text: str, *, role: str = "secondary", on_click: Callable[[], None] | None = None,
            checkable: bool = False, checked: bool = False, expand: bool = False) -> QPushButton:
     """A touch button; ``role`` is primary / secondary / choice / danger / key (styled by the theme)."""
-    b = QPushButton(text)
+    b = LayoutButton(text)
     b.setObjectName(f"Btn_{role}")
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     b.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -39,7 +66,7 @@ def wrap_button(text: str, *, role: str = "choice", on_click: Callable[[], None]
     lab.setWordWrap(True)
     lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     lay = QVBoxLayout(b)
-    lay.setContentsMargins(24, 12, 24, 12)
+    lay.setContentsMargins(20, 8, 20, 8)
     lay.addWidget(lab)
     b.setAccessibleName(text)
     # Qt style sheets ignore an ancestor's :checked, so the label carries the state itself
@@ -117,33 +144,38 @@ class Keypad(QWidget):
     cancelled = Signal()
 
     def __init__(self, ui: UiContext, *, max_len: int = 18, allow_x: bool = True, mask: bool = True,
-                 submit_text: str | None = None, cancellable: bool = False) -> None:
+                 submit_text: str | None = None, cancellable: bool = False, initial: str = "") -> None:
         super().__init__()
-        self.value = ""
+        self.value = initial[:max_len]
         self.max_len, self.hide_digits = max_len, mask
         self.display = text_label("", "KeypadDisplay", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()
-        grid.setSpacing(10)
+        grid.setSpacing(6 if ui.compact else 10)
+        # three keys a row (a phone's pad); four on a short screen, so the pad is one row lower
+        cols = 4 if ui.compact or (ui.elderly and not ui.portrait) else 3
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X" if allow_x else "", "0", "⌫"]
+        if cols == 4:
+            keys = ["1", "2", "3", "⌫", "4", "5", "6", "0", "7", "8", "9", "X" if allow_x else ""]
         for i, key in enumerate(keys):
             if not key:
                 continue
             text = ui.tr("action.keypad_delete") if key == "⌫" else key
             b = button(text, role="key", on_click=partial(self.press, key), expand=True)
-            grid.addWidget(b, i // 3, i % 3)
+            grid.addWidget(b, i // cols, i % cols)
         self.clear_btn = button(ui.tr("action.keypad_clear"), role="secondary", on_click=self.clear, expand=True)
         self.ok_btn = button(submit_text or ui.tr("action.keypad_submit"), role="primary", expand=True,
                              on_click=lambda: self.submitted.emit(self.value))
-        grid.addWidget(self.clear_btn, 4, 0)
+        last = len(keys) // cols
+        grid.addWidget(self.clear_btn, last, 0)
         if cancellable:
             grid.addWidget(button(ui.tr("action.keypad_cancel"), role="secondary", expand=True,
-                                  on_click=self.cancelled.emit), 4, 1)
-            grid.addWidget(self.ok_btn, 4, 2)
+                                  on_click=self.cancelled.emit), last, 1)
+            grid.addWidget(self.ok_btn, last, 2, 1, cols - 2)
         else:
-            grid.addWidget(self.ok_btn, 4, 1, 1, 2)
+            grid.addWidget(self.ok_btn, last, 1, 1, cols - 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(10)
+        lay.setSpacing(6 if ui.compact else 10)
         lay.addWidget(self.display)
         lay.addLayout(grid, 1)
         self._show()

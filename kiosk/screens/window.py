@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.base import Screen, UiContext
@@ -19,22 +19,27 @@ class KioskWindow(QWidget):
     """Owns the widgets only; what happens on a touch is decided by the controller."""
 
     def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, lang: str = "zh_CN",
-                 elderly: bool = False, portrait: bool = False, services: Any = None) -> None:
+                 elderly: bool = False, portrait: bool = False, services: Any = None,
+                 screen: tuple[int, int] = (1920, 1080)) -> None:
         super().__init__()
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait)
+        self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait, screen=screen)
         self.portrait = portrait
         self.top = TopBar(hall_zh=hall_zh, hall_en=hall_en, timezone=timezone, portrait=portrait)
         self.banner = Banner()
         self.stack = QStackedWidget()
         self.stack.setObjectName("ScreenStack")
         self.screens: dict[str, Screen] = {}
-        self.home = HomeScreen(portrait=portrait)
+        self.home = HomeScreen(portrait=portrait, compact=self.ui.compact)
         self.add_screen(self.home)
         self._flow_screen: FlowScreen | None = None
         self._services = services
         lay = QVBoxLayout(self)
+        # the screen's size is the window's size: content never pushes it larger (a live queue strip
+        # once made it 2,475 px wide); test_screen_fit proves the content fits instead
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.setMaximumSize(*screen)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.top)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
 # Errors that are the caller's input, not the device: a setting, an option, a file named on the command line.
-_INPUT_CODES = frozenset({"device.code_scanner.image_unreadable", "device.output_folder"})
+_INPUT_CODES = frozenset({"device.code_scanner.image_unreadable", "device.output_folder", "device.voice.usage"})
 
 
 def _emit(obj: Any, *, stream: Any = None) -> None:
@@ -146,9 +146,17 @@ def _print_test(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
 
 
 def _say(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    from devices.voice.say import say_json
+    from devices.voice.say import call_from_args, say_json
 
-    return say_json(settings.devices.voice, args.text)
+    if args.call is None and args.window is None and not args.recall:
+        if not args.text:
+            raise DeviceError("say needs a TEXT, or --call NUMBER --window N", code="device.voice.usage")
+        return say_json(settings.devices.voice, args.text)
+    if args.text:
+        raise DeviceError("say takes a TEXT or --call NUMBER --window N, not both", code="device.voice.usage")
+    call = call_from_args(args.call, args.window, recall=args.recall)
+    # The display announces every call with [devices.voice] repeat through the same driver: so does this.
+    return say_json(settings.devices.voice, call, repeat=settings.devices.voice.repeat)
 
 
 ACTIONS: dict[str, Callable[[argparse.Namespace, Settings], Any]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from PySide6.QtWidgets import QAbstractButton
@@ -13,6 +14,7 @@ from devices.twins.id_card.identities import IDENTITIES
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
@@ -38,9 +40,14 @@ def test_checkin_with_the_booking_qr_prints_a_priority_ticket(kiosk: KioskRig) -
     kiosk.wait_screen("identify")
     scan(kiosk, code)
     kiosk.wait_screen("ticket")
-    assert kiosk.machine.view.data["appointment"] and kiosk.machine.view.data["printed"]
+    view = kiosk.machine.view
+    assert view.data["appointment"] and view.data["printed"]
+    # 签到成功 with the booked slot (with its day) and the line's name, on screen and paper (14.6)
+    start = (datetime.now(UTC) - timedelta(minutes=5)).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert view.data["checkin"] and view.data["slot"].startswith(start.strftime("%Y-%m-%d"))
+    assert "签到成功" in kiosk.texts() and "业务类别：社会保险" in kiosk.texts()
     job = kiosk.drivers["printer"].device.last_job()
-    assert job is not None and kiosk.machine.view.data["number"].encode() in job.data
+    assert job is not None and view.data["number"].encode() in job.data and "社会保险".encode("gb18030") in job.data
 
 
 def test_checkin_on_the_wrong_day_explains_and_offers_a_normal_ticket(kiosk: KioskRig) -> None:
@@ -51,6 +58,8 @@ def test_checkin_on_the_wrong_day_explains_and_offers_a_normal_ticket(kiosk: Kio
     kiosk.wait_screen("checkin_refused")
     assert kiosk.machine.view.data["reason"] == "wrong_day"  # the server's reason, not a guess
     assert "您的预约不是今天，请在预约当天来签到。" in kiosk.texts()
+    when = (datetime.now(UTC) + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
+    assert any(when in t for t in kiosk.texts())  # the refusal names the day booked (14.6)
     kiosk.tap("改取普通号")
     kiosk.wait_screen("identify")  # the booking's line (A, sent with the refusal) is already chosen
     kiosk.tap("跳过，直接取号")
@@ -89,6 +98,7 @@ def test_submission_with_capture_commitment_receipt_rating_and_query(kiosk: Kios
     kiosk.wait_screen("identify")
     kiosk.drivers["id_card"].place_card("resident")
     _face(kiosk)
+    kiosk.drivers["id_card"].remove_card()  # the citizen takes the card back: no reminder at the end
     _search(kiosk, "JZZ", "C-004")  # 居住证申领 by its pinyin initials
     rows = {r["id"]: r["status"] for r in kiosk.machine.view.data["rows"]}
     assert rows == {"id_card": "elicense", "photo": "missing", "residence_proof": "missing"}
@@ -156,7 +166,9 @@ def test_missing_materials_print_the_one_time_notice(kiosk: KioskRig) -> None:
     missing = [m["id"] for m in kiosk.machine.view.data["missing"]]
     assert missing == ["termination_proof", "bank_card"] and not kiosk.machine.view.data["can_commit"]
     kiosk.tap("打印告知单")
-    kiosk.wait_screen("message")
+    # the application stays open on the notice (14.5): printed, and the citizen may carry on
+    kiosk.wait_for(lambda: kiosk.machine.view.screen == "notice" and bool(kiosk.machine.view.data.get("printed")))
+    assert "告知单已打印，请备齐材料后再来。" in kiosk.texts() and kiosk.machine.ctx.session.identity is not None
     job = kiosk.drivers["printer"].device.last_job()
     assert job is not None and "银行卡".encode("gb18030") in job.data
 
@@ -165,7 +177,8 @@ def submit_by_api(server: HallServer) -> str:
     """A submission made elsewhere (as another kiosk would), to rate here by its receipt's QR."""
     import json
 
-    data = {"item_code": "B-001", "id_number": RESIDENT["id_number"], "name": RESIDENT["name"],
+    data = {"item_code": "B-001", "id_number": RESIDENT["id_number"], "proof": card_proof(RESIDENT["id_number"]),
+            "name": RESIDENT["name"],
             "materials": [{"requirement": "id_card", "elicense": True}]}
     r = httpx.post(f"{server.url}/api/v1/submissions", files={"data": (None, json.dumps(data))},
                    headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(5))

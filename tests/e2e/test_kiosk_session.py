@@ -42,8 +42,11 @@ def test_idle_countdown_then_home_wipes_everything_personal(kiosk: KioskRig) -> 
     assert any("秒后将返回首页" in t for t in all_texts(kiosk))
     kiosk.machine.idle.last_touch -= 10
     kiosk.controller.tick()
+    # wiped at once; the ID card left on the reader is asked back, on screen and aloud (14.4)
+    kiosk.wait_for(lambda: kiosk.machine.view.data.get("key") == "session.take_card")
+    assert session.is_empty() and kiosk.machine.flow is None and "请取回您的证件" in kiosk.texts()
+    kiosk.drivers["id_card"].remove_card()
     kiosk.wait_screen("home")
-    assert session.is_empty() and kiosk.machine.flow is None
     assert kiosk.window.flow.page_widget is None
     leftovers = [t for t in all_texts(kiosk) if RESIDENT["name"] in t or RESIDENT["id_number"][-4:] in t]
     assert leftovers == []
@@ -60,7 +63,7 @@ def test_a_touch_on_the_countdown_continues_the_visit(kiosk: KioskRig) -> None:
 
 
 def test_keypad_entry_enforces_the_check_digit(kiosk: KioskRig) -> None:
-    kiosk.tile("query")
+    kiosk.tile("checkin")  # a typed number serves taking a number and checking in only (identity rules)
     kiosk.wait_screen("identify")
     kiosk.tap("手动输入身份证号")
     kiosk.wait_screen("keypad")
@@ -73,9 +76,11 @@ def test_keypad_entry_enforces_the_check_digit(kiosk: KioskRig) -> None:
     assert any("校验码" in t for t in kiosk.texts())
     for ch in good:
         kiosk.tap(ch)
-    assert all(good not in t for t in kiosk.texts())  # the display masks all but the last four
+    # the citizen sees the digits typed, in groups of four (14.5); no later screen shows them
+    assert " ".join(good[i:i + 4] for i in range(0, len(good), 4)) in kiosk.texts()
     kiosk.tap("确定")
-    kiosk.wait_for(lambda: kiosk.screen in ("cases", "message") and kiosk.controller.runner.pending == 0)
+    kiosk.wait_for(lambda: kiosk.screen in ("ticket", "checkin_refused", "message")
+                   and kiosk.controller.runner.pending == 0)
 
 
 def test_pulling_the_social_security_card_ends_the_session(make_kiosk: Any, hall_server_shared: HallServer,
@@ -121,9 +126,15 @@ def test_english_everywhere_after_switching(kiosk: KioskRig) -> None:
 def test_call_for_help_from_any_screen(kiosk: KioskRig) -> None:
     kiosk.tile("take_number")
     kiosk.wait_screen("categories")
+    page = kiosk.window.flow.page_widget
     kiosk.tap("呼叫帮助")
-    kiosk.wait_screen("message")
-    assert kiosk.machine.view.data["key"] in ("help.called", "help.failed")
+    # over the screen, which stays as it was underneath (14.4)
+    kiosk.wait_for(lambda: kiosk.controller.modal.isVisible()
+                   and kiosk.machine.help_state in ("called", "queued", "failed"))
+    assert kiosk.machine.view.screen == "categories" and kiosk.window.flow.page_widget is page
+    kiosk.tap("返回刚才的页面")
+    kiosk.wait_for(lambda: not kiosk.controller.modal.isVisible())
+    assert kiosk.window.flow.page_widget is page
     outbox = kiosk.controller.services.terminal_raw.outbox
     assert any(r.kind == "help_call" for r in outbox.records())
 

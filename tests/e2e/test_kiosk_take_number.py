@@ -110,3 +110,26 @@ def test_id_reader_offline_offers_the_other_methods(make_kiosk: Any, hall_server
     assert any("暂不可用" in t and "身份证" in t for t in rig.texts())
     rig.tap("手动输入身份证号")
     rig.wait_screen("keypad")
+
+
+def test_a_senior_sees_and_gets_printed_the_priority_the_server_granted(kiosk: KioskRig) -> None:
+    """70 or older by the ID number typed on the keypad: the server grants 长者优先, the kiosk shows it
+    and prints it under the line's name (14.4), and names the line, not its code (14.6)."""
+    from kiosk.flows.idnumber import check_char
+
+    senior = "11010119480307" + "517"
+    senior += check_char(senior)
+    take(kiosk, skip=False)
+    kiosk.tap("手动输入身份证号")
+    kiosk.wait_screen("keypad")
+    for ch in senior:
+        kiosk.tap(ch)
+    kiosk.tap("确定")
+    kiosk.wait_screen("ticket")
+    view = kiosk.machine.view
+    assert view.data["priority"] == "elderly" and "长者优先（70 岁以上）" in kiosk.texts()
+    assert "业务类别：社会保险" in kiosk.texts()
+    job = kiosk.drivers["printer"].device.last_job()
+    assert job is not None and "长者优先".encode("gb18030") in job.data and senior.encode() not in job.data
+    kiosk.tap("完成")
+    kiosk.wait_screen("home")

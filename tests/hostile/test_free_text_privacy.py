@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 
 ID = "110101199003071233"
 MOBILE = "13812345678"
@@ -57,7 +58,7 @@ def test_free_text_is_masked_on_write_for_every_reader(hall_server: HallServer) 
     assert r.status_code == 200 and not _whole(r.text)
     assert "110101********1233" in r.text  # masked, not dropped: the clerk still sees whose case it is
 
-    data = {"item_code": "A-004", "id_number": ID}
+    data = {"item_code": "A-004", "id_number": ID, "proof": card_proof(ID)}
     sub = _api(s, "POST", "/submissions", "terminal", data={"data": json.dumps(data)}).json()
     r = _api(s, "POST", f"/submissions/{sub['code']}/status", "clerk", json={"status": "rejected", "note": TEXT})
     assert r.status_code == 200 and not _whole(r.text)
@@ -71,22 +72,24 @@ def test_free_text_is_masked_on_write_for_every_reader(hall_server: HallServer) 
 
 def test_code_fields_refuse_personal_numbers(hall_server: HallServer) -> None:
     s = hall_server
-    for data in ({"item_code": ID, "id_number": ID}, {"item_code": "A-004", "id_number": ID, "local_code": f"L{ID}"},
-                 {"item_code": "A-004", "id_number": ID, "terminal_id": MOBILE}):
+    for data in ({"item_code": ID, "id_number": ID},
+                 {"item_code": "A-004", "id_number": ID, "proof": card_proof(ID), "local_code": f"L{ID}"},
+                 {"item_code": "A-004", "id_number": ID, "proof": card_proof(ID), "terminal_id": MOBILE}):
         r = _api(s, "POST", "/submissions", "terminal", data={"data": json.dumps(data)})
         assert r.status_code == 422 and r.json()["error"]["code"] == "validation", r.text
         assert not _whole(r.text)
     r = _api(s, "POST", "/terminals/register", "terminal", json={"id": ID})
     assert r.status_code == 422
     # A kiosk's own local codes and ids pass.
-    data = {"item_code": "A-004", "id_number": ID, "local_code": "LK120261207001AB3X", "terminal_id": "K1"}
+    data = {"item_code": "A-004", "id_number": ID, "proof": card_proof(ID), "local_code": "LK120261207001AB3X",
+            "terminal_id": "K1"}
     assert _api(s, "POST", "/submissions", "terminal", data={"data": json.dumps(data)}).status_code == 201
 
 
 def test_progress_by_code_gives_terminals_no_free_text(hall_server: HallServer) -> None:
     s = hall_server
     sub = _api(s, "POST", "/submissions", "terminal",
-               data={"data": json.dumps({"item_code": "A-004", "id_number": ID})}).json()
+               data={"data": json.dumps({"item_code": "A-004", "id_number": ID, "proof": card_proof(ID)})}).json()
     note = "材料复印件不清楚，张老师已电话联系"
     assert _api(s, "POST", f"/submissions/{sub['code']}/status", "clerk",
                 json={"status": "rejected", "note": note}).status_code == 200

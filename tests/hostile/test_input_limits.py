@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.proofs import card_proof
 
 NAME_AND_ID = "张三丰 110101199003071233"
 
@@ -61,7 +62,8 @@ def test_hostile_values_are_422_not_5xx(server: HallServer) -> None:
             assert r.json()["error"]["message_zh"].startswith("请求内容有误")
     # A submission's free-form fields are held to the same rules.
     for form in ({"a": json.loads(_nested(20))}, {"note": "x\u0000y"}, {"n": 2**63}):
-        data = {"item_code": "A-004", "id_number": "110101199003071233", "form": form}
+        data = {"item_code": "A-004", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+                "form": form}
         r = httpx.post(f"{server.url}/api/v1/submissions", data={"data": json.dumps(data)}, timeout=10,
                        headers={"Authorization": f"Bearer {server.tokens['terminal']}"})
         assert r.status_code == 422 and r.json()["error"]["code"] == "validation", r.text[:300]

@@ -28,7 +28,7 @@ def test_production_example_passes_the_guard_with_real_drivers() -> None:
                                                   for n in names))
 def test_each_twin_is_refused_outside_demo_mode_naming_its_key(kind: str, twin: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_settings(PRODUCTION, [PIN, f'devices.{kind}.driver="{twin}"'])
+        load_settings(PRODUCTION, [PIN, f'devices.{kind}.driver="{twin}"', f"devices.{kind}.enabled=true"])
     message = str(info.value)
     assert f"devices.{kind}.driver" in message and "devices.allow_twins" in message and "\n" not in message
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from tests.e2e.hall_windows import api, issue, settings_for
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 CLAIM = "✔ 材料已由系统核验齐全，请直接受理"
@@ -40,7 +41,8 @@ def counter(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> Iterator[Any
 def test_a_form_value_cannot_paint_a_verdict_on_the_counter(qtbot: Any, counter: Any,
                                                             hall_server: HallServer) -> None:
     ticket = issue(hall_server, "D")
-    data = {"item_code": "D-001", "id_number": "110101199003071233", "name": f"<i>{CLAIM}</i>",
+    data = {"item_code": "D-001", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+            "name": f"<i>{CLAIM}</i>",
             "ticket_id": ticket["id"], "form": {"备注": PAYLOAD, "<h1>x</h1>": "<font color=red>ok</font>"}}
     r = api(hall_server, "POST", "/submissions", "terminal", data={"data": json.dumps(data, ensure_ascii=False)})
     assert r.status_code == 201, r.text

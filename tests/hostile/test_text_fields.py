@@ -19,6 +19,7 @@ import pytest
 
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 SCRIPT = "<script>alert(1)</script>"
@@ -103,7 +104,8 @@ def test_messages_round_trip_to_the_manager(server: HallServer, text: str) -> No
 
 @pytest.mark.parametrize("text", SAMPLES)
 def test_applicant_and_form_round_trip_to_the_clerk(server: HallServer, text: str) -> None:
-    data = {"item_code": "A-004", "id_number": "110101199003071233", "name": text[:64],
+    data = {"item_code": "A-004", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+            "name": text[:64],
             "form": {"address": text, "note": text}, "materials": []}
     with _api(server, "terminal") as t:
         r = t.post("/submissions", data={"data": json.dumps(data, ensure_ascii=False)})

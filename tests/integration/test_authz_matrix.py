@@ -2,6 +2,10 @@
 token. The expected table is written from docs/api.md (roles per route); a route the OpenAPI
 document lists but the table lacks fails the test, so a new route cannot ship without a decision.
 
+Roles: the bound ones (kiosk K1, display, evaluator and counter of window 1; docs/security.md) and the
+deprecated ``terminal``/``clerk`` that keep working for one release. The semantic checks (acting for
+another terminal or window, staff-only priorities, a display reading public fields only) follow the matrix.
+
 Outcomes: a role the table allows must get past authentication and authorisation (any status but
 401/403, and never a 5xx); another role gets 403; no token and a revoked token get 401. Failed
 authentications are rate-limited per client address (20 a minute), so each route's revoked-token
@@ -21,12 +25,16 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.rigs.hall_server import HallServer, run_main, start_prepared
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
-ROLES = ("terminal", "clerk", "manager", "admin")
+ROLES = ("kiosk", "display", "evaluator", "counter", "manager", "admin", "terminal", "clerk")
+LEGACY = ("terminal", "clerk", "manager", "admin")  # the revoked probes (their roles behave alike)
 ANY = frozenset(ROLES)
-TERMINAL = ANY  # "terminal+" in docs/api.md: terminal, clerk, manager (and admin, who may do everything)
-CLERK = frozenset({"clerk", "manager", "admin"})
+# "kiosk+" in docs/api.md: kiosk, counter, manager (and admin, who may do everything); old terminal/clerk.
+TERMINAL = frozenset({"kiosk", "counter", "manager", "admin", "terminal", "clerk"})
+RATER = frozenset({"kiosk", "evaluator", "manager", "admin", "terminal", "clerk"})
+CLERK = frozenset({"counter", "clerk", "manager", "admin"})
 MANAGER = frozenset({"manager", "admin"})
 ADMIN = frozenset({"admin"})
 PUBLIC = None  # no token needed
@@ -39,6 +47,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "PUT /api/v1/categories/{code}": (MANAGER, {"name": "社会保险", "name_en": "Social insurance"}),
     "GET /api/v1/items": (ANY, None),
     "GET /api/v1/items/{code}": (ANY, None),
+    "GET /api/v1/items/{code}/versions": (ANY, None),
     "POST /api/v1/tickets": (TERMINAL, TICKET),
     "GET /api/v1/tickets/{ticket_id}": (ANY, None),
     "GET /api/v1/tickets/{ticket_id}/explain": (ANY, None),
@@ -58,29 +67,35 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/windows/{window}/pause": (CLERK, {"reason": "break"}),
     "POST /api/v1/windows/{window}/resume": (CLERK, None),
     "POST /api/v1/windows/{window}/close": (CLERK, None),
+    "GET /api/v1/windows/{window}/no-shows": (CLERK, None),
     "POST /api/v1/submissions": (TERMINAL, None),
     "GET /api/v1/submissions": (CLERK, None),
     "GET /api/v1/submissions/{code}": (TERMINAL, None),
-    "POST /api/v1/submissions/lookup": (TERMINAL, {"id_number": "11010519491231002X"}),
+    "POST /api/v1/submissions/lookup": (TERMINAL, {"id_number": "11010519491231002X",
+                                                   "proof": card_proof("11010519491231002X")}),
     "POST /api/v1/identity/service-codes": (ADMIN, {"id_number": "11010519491231002X", "name": "张三"}),
     "POST /api/v1/identity/service-code": (TERMINAL, {"code": "HSC1.not-a-code"}),
     "GET /api/v1/submissions/{code}/detail": (CLERK, None),
+    "GET /api/v1/deadlines": (CLERK, None),
     "POST /api/v1/submissions/{code}/status": (CLERK, {"status": "in_review", "note": ""}),
     "POST /api/v1/submissions/{code}/review": (CLERK, {"materials": []}),
     "GET /api/v1/files/{sha256}": (CLERK, None),
-    "POST /api/v1/elicenses/query": (TERMINAL, {"id_number": "11010519491231002X"}),
+    "POST /api/v1/elicenses/query": (TERMINAL, {"id_number": "11010519491231002X",
+                                                "proof": card_proof("11010519491231002X")}),
+    "POST /api/v1/identity/proofs": (TERMINAL, {"id_number": "11010519491231002X",
+                                                "proof": card_proof("11010519491231002X")}),
     "POST /api/v1/appointments": (TERMINAL, {"id_number": "11010519491231002X", "category": "A",
                                              "slot_start": "2030-01-07T09:00:00+08:00",
                                              "slot_end": "2030-01-07T09:30:00+08:00"}),
     "POST /api/v1/appointments/check-in": (TERMINAL, {"code": "0000000000"}),
     "GET /api/v1/appointments/{appointment_id}": (CLERK, None),
-    "POST /api/v1/evaluations": (TERMINAL, {"level": 5, "reasons": [], "comment": "", "window": 1}),
+    "POST /api/v1/evaluations": (RATER, {"level": 5, "reasons": [], "comment": "", "window": 1}),
     "POST /api/v1/help": (TERMINAL, {"kind": "help", "terminal_id": "K1", "message": "请帮忙"}),
     "POST /api/v1/alerts": (CLERK, {"window": 1, "message": "test"}),
     "GET /api/v1/followups": (MANAGER, None),
     "POST /api/v1/followups/{fid}/acknowledge": (MANAGER, {"note": "ok"}),
     "POST /api/v1/followups/{fid}/close": (MANAGER, {"note": "ok"}),
-    "POST /api/v1/terminals/register": (TERMINAL, {"id": "K9", "name": "一号机", "kind": "kiosk",
+    "POST /api/v1/terminals/register": (TERMINAL, {"id": "K1", "name": "一号机", "kind": "kiosk",
                                                    "location": "大厅", "version": "1"}),
     "POST /api/v1/terminals/{terminal_id}/heartbeat": (TERMINAL, {"devices": [], "outbox_backlog": 0,
                                                                   "oldest_pending_s": 0}),
@@ -98,6 +113,7 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /api/v1/dashboard/overview": (MANAGER, None),
     "POST /api/v1/dashboard/followups/{fid}/acknowledge": (MANAGER, {"note": "ok"}),
     "POST /api/v1/dashboard/followups/{fid}/close": (MANAGER, {"note": "ok"}),
+    "POST /api/v1/dashboard/tickets/{tid}/reinstate": (MANAGER, None),
     "GET /api/v1/dashboard/charts": (MANAGER, None),
     "GET /api/v1/dashboard/report": (MANAGER, None),
     "GET /api/v1/dashboard/report.csv": (MANAGER, None),
@@ -122,7 +138,7 @@ def revoked(server: HallServer) -> dict[str, str]:
 
     db = Database(server.db_url)
     try:
-        tokens = {role: create_token(db, role=role, name=f"revoked-{role}") for role in ROLES}
+        tokens = {role: create_token(db, role=role, name=f"revoked-{role}") for role in LEGACY}
     finally:
         db.dispose()
     done = run_main("hall", "admin", "revoke-token", "--name", "revoked-terminal", "--db", server.db_url)
@@ -134,7 +150,7 @@ def revoked(server: HallServer) -> dict[str, str]:
 
     db = Database(server.db_url)
     try:
-        for role in ROLES[1:]:
+        for role in LEGACY[1:]:
             assert _revoke_token(db, argparse.Namespace(name=f"revoked-{role}"), None) == 0  # type: ignore[arg-type]
     finally:
         db.dispose()
@@ -143,7 +159,8 @@ def revoked(server: HallServer) -> dict[str, str]:
 
 def _fill(path: str, ticket_id: int) -> str:
     values = {"code": "A", "ticket_id": str(ticket_id), "window": "1", "fid": "1", "sha256": "0" * 64,
-              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1"}
+              "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1",
+              "tid": str(ticket_id)}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     if path == "/api/v1/submissions":
@@ -170,8 +187,9 @@ def test_table_covers_every_documented_route(server: HallServer) -> None:
 
 
 def test_every_route_every_role(server: HallServer, revoked: dict[str, str]) -> None:
+    # Issued by the kiosk K1, so its token may read and cancel it (another kiosk's may not: see below).
     ticket_id = httpx.post(f"{server.url}/api/v1/tickets", json=TICKET, timeout=budget(10),
-                           headers={"Authorization": f"Bearer {server.tokens['terminal']}"}).json()["id"]
+                           headers={"Authorization": f"Bearer {server.tokens['kiosk']}"}).json()["id"]
     wrong: list[str] = []
     calls = 0
     with _client("127.0.0.1") as main:
@@ -245,10 +263,9 @@ def test_revoking_ends_dashboard_sessions_and_the_events_socket(server: HallServ
 @pytest.mark.parametrize("who", ["no token", "revoked", "garbage"])
 def test_events_socket_refuses_without_a_live_token(server: HallServer, revoked: dict[str, str], who: str) -> None:
     token = {"no token": "", "revoked": revoked["terminal"], "garbage": "garbage"}[who]
-    url = server.url.replace("http://", "ws://") + "/api/v1/events" + (f"?token={token}" if token else "")
+    url = server.url.replace("http://", "ws://") + "/api/v1/events"
     with connect(url, open_timeout=budget(5)) as ws:
-        if not token:
-            ws.send("")  # the first message is the token: an empty one
+        ws.send(json.dumps({"token": token}))  # the first message carries the token (an empty one: none)
         frame = json.loads(ws.recv(timeout=budget(10)))
         assert frame["type"] == "error" and frame["error"]["code"] in ("auth.required", "auth.invalid_token")
         with pytest.raises(ConnectionClosed) as info:
@@ -271,3 +288,95 @@ def test_public_pages_carry_no_data_without_a_token(server: HallServer) -> None:
         assert r.status_code == 200, path
     assert httpx.get(f"{server.url}/dashboard/assets/..%2F..%2Fserver%2Fapp.py", timeout=budget(10)).status_code == 404
     assert httpx.get(f"{server.url}/t/not-a-ticket.json", timeout=budget(10)).status_code in (404, 422)
+
+
+# -- semantic checks: a bound token acts only for what it serves --------------------------------------
+
+def _as(server: HallServer, who: str, method: str, path: str, body: Any = None) -> httpx.Response:
+    return httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=budget(10),
+                         headers={"Authorization": f"Bearer {server.tokens[who]}"})
+
+
+def _refused(r: httpx.Response, code: str) -> None:
+    assert r.status_code == 403, r.text
+    err = r.json()["error"]
+    assert err["code"] == code and err["message_zh"] and err["message_en"], err
+
+
+def test_a_kiosk_token_acts_only_as_its_own_terminal(server: HallServer) -> None:
+    """kiosk2 (K2) cannot touch K1's tickets nor speak for K1; K1 can."""
+    mine = _as(server, "kiosk", "POST", "/tickets", TICKET).json()
+    assert mine["terminal_id"] == "K1"  # the token's terminal, filled in by the server
+    tid = mine["id"]
+    _refused(_as(server, "kiosk2", "POST", f"/tickets/{tid}/cancel"), "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "GET", f"/tickets/{tid}"), "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "GET", f"/tickets/{tid}/explain"), "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "POST", f"/tickets/{tid}/notify", {"channel": "sms", "to": "13800138000"}),
+             "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "POST", "/tickets", {**TICKET, "terminal_id": "K1"}), "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "POST", "/terminals/register", {"id": "K1", "kind": "kiosk"}),
+             "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "POST", "/terminals/K1/heartbeat", {"devices": []}), "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "POST", "/help", {"kind": "help", "terminal_id": "K1"}), "auth.other_terminal")
+    _refused(_as(server, "kiosk2", "POST", "/evaluations", {"level": 5, "terminal_id": "K1"}),
+             "auth.other_terminal")
+    assert _as(server, "kiosk", "GET", f"/tickets/{tid}").status_code == 200
+    assert _as(server, "kiosk", "POST", f"/tickets/{tid}/cancel").json()["status"] == "cancelled"
+
+
+def test_priorities_the_server_does_not_derive_come_only_from_staff(server: HallServer) -> None:
+    for priority in ("vip", "disabled", "pregnant", "veteran", "elderly"):
+        _refused(_as(server, "kiosk", "POST", "/tickets", {**TICKET, "priority": priority}), "auth.staff_priority")
+    assert _as(server, "kiosk", "POST", "/tickets", {**TICKET, "priority": "fallback"}).status_code == 201
+    assert _as(server, "counter", "POST", "/tickets", {**TICKET, "priority": "disabled"}).status_code == 201
+
+
+def test_a_display_reads_only_public_fields_and_writes_nothing(server: HallServer) -> None:
+    tid = _as(server, "kiosk", "POST", "/tickets", {**TICKET, "id_number": "11010519491231002X"}).json()["id"]
+    seen = _as(server, "display", "GET", f"/tickets/{tid}").json()
+    assert seen["number"] and seen["id_masked"] is None and seen["terminal_id"] is None and seen["public_url"] is None
+    for method, path, body in (("POST", "/tickets", TICKET), ("POST", f"/tickets/{tid}/cancel", None),
+                               ("POST", f"/tickets/{tid}/notify", {"channel": "sms", "to": "13800138000"}),
+                               ("POST", "/terminals/register", {"id": "D1", "kind": "display"}),
+                               ("POST", "/evaluations", {"level": 5})):
+        _refused(_as(server, "display", method, path, body), "auth.forbidden")
+
+
+def test_counter_and_evaluator_tokens_act_only_at_their_window(server: HallServer) -> None:
+    """counter2 (window 2) cannot open, call or close window 1, nor raise its alarm; the pad of window 1
+    rates only a service finished at window 1."""
+    for action, body in (("open", {"clerk": "王五"}), ("call-next", None), ("recall", None), ("start", None),
+                         ("finish", None), ("no-show", None), ("pause", {"reason": "x"}), ("resume", None),
+                         ("close", None), ("call", {"number": "A001"})):
+        _refused(_as(server, "counter2", "POST", f"/windows/1/{action}", body), "auth.other_window")
+    _refused(_as(server, "counter2", "POST", "/alerts", {"window": 1, "message": "x"}), "auth.other_window")
+    assert _as(server, "counter2", "POST", "/windows/2/open", {"clerk": "王五"}).status_code == 200
+    _refused(_as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 2}), "auth.other_window")
+    waiting = _as(server, "kiosk", "POST", "/tickets", TICKET).json()["id"]
+    _refused(_as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 1, "ticket_id": waiting}),
+             "auth.other_window")
+    _as(server, "counter", "POST", "/windows/1/open", {"clerk": "王五"})
+    called = _as(server, "counter", "POST", "/windows/1/call-next").json()["id"]
+    _as(server, "counter", "POST", "/windows/1/start")
+    assert _as(server, "counter", "POST", "/windows/1/finish").json()["status"] == "done"
+    r = _as(server, "evaluator", "POST", "/evaluations", {"level": 5, "ticket_id": called})
+    assert r.status_code == 201, r.text
+
+
+def test_old_roles_keep_working_with_a_deprecation_warning(server: HallServer) -> None:
+    assert _as(server, "terminal", "POST", "/tickets", TICKET).status_code == 201
+    assert _as(server, "clerk", "POST", "/windows/3/open", {"clerk": "王五"}).status_code == 200
+    log = server.log()
+    assert "deprecated role 'terminal'" in log and "deprecated role 'clerk'" in log
+
+
+def test_create_token_checks_the_binding(server: HallServer) -> None:
+    done = run_main("hall", "admin", "create-token", "--role", "kiosk", "--name", "k-unbound", "--db", server.db_url)
+    assert done.returncode == 2 and "--terminal" in done.stderr
+    done = run_main("hall", "admin", "create-token", "--role", "counter", "--window", "4", "--name", "c4",
+                    "--db", server.db_url)
+    assert done.returncode == 0 and "for window 4" in done.stdout, done.stderr
+    token = done.stdout.strip().splitlines()[-1]
+    r = httpx.post(f"{server.url}/api/v1/windows/5/open", json={}, timeout=budget(10),
+                   headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "auth.other_window"

@@ -38,7 +38,8 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer
     assert server.stop() == 0
 
 
-@pytest.mark.parametrize("role", ["terminal", "clerk", "manager", "admin", "none"])
+@pytest.mark.parametrize("role", ["kiosk", "display", "evaluator", "counter", "terminal", "clerk", "manager", "admin",
+                                  "none"])
 def test_every_operation_as_role(fuzz_server: HallServer, role: str) -> None:
     api = schemathesis.openapi.from_url(f"{fuzz_server.url}/api/v1/openapi.json")
     token = fuzz_server.tokens.get(role)

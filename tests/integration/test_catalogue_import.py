@@ -17,6 +17,7 @@ from hall.server.core.db import Database
 from hall.server.migrate import upgrade
 from hall.server.seed import seed_demo
 from tests.rigs.hall_server import HallServer, run_main, start_hall_server
+from tests.rigs.proofs import card_proof
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "config" / "catalogue_template"
@@ -107,7 +108,8 @@ def test_an_imported_item_is_served_ticketed_applied_for_and_its_reimport_keeps_
     assert any(c["code"] == "H" and c["name"] == "不动产登记" for c in lines)
     ticket = httpx.post(f"{server.url}/api/v1/tickets", json={"category": "H"}, headers=auth)
     assert ticket.status_code == 201 and ticket.json()["number"].startswith("H"), ticket.text
-    data = {"item_code": "H-001", "id_number": HOLDER, "name": "张三", "form": {}, "ticket_id": ticket.json()["id"],
+    data = {"item_code": "H-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
+            "name": "张三", "form": {}, "ticket_id": ticket.json()["id"],
             "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "m2", "file": "f0"}]}
     sub = httpx.post(f"{server.url}/api/v1/submissions", headers=auth, timeout=10,
                      data={"data": json.dumps(data, ensure_ascii=False)},

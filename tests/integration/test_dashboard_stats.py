@@ -35,6 +35,32 @@ def test_assess_levels_and_suggestion() -> None:
     assert big["suggest_open"] == 19  # ceil(40×300/600) = 20 windows needed, 1 open
 
 
+def test_assess_never_asks_for_more_windows_than_people_waiting() -> None:
+    # 16 waiting, 1000 s handling, 10-minute target: ceil(16×1000/600) = 27 by the formula alone.
+    a = assess(QueueState(waiting=16, longest_wait_s=30, sla_s=600, service_s=1000, open_windows=0))
+    assert a["suggest_open"] == 16
+    some = assess(QueueState(waiting=16, longest_wait_s=30, sla_s=600, service_s=1000, open_windows=5))
+    assert some["suggest_open"] == 11
+    # Every person already has a window: opening more cannot shorten anyone's wait.
+    full = assess(QueueState(waiting=3, longest_wait_s=30, sla_s=120, service_s=300, open_windows=3))
+    assert full["suggest_open"] == 0
+    assert assess(QueueState(waiting=0, longest_wait_s=0, sla_s=60, service_s=900, open_windows=0))[
+        "suggest_open"] == 0
+
+
+def test_assess_status_follows_the_predicted_wait() -> None:
+    # Predicted 1:32 against a 40-minute target while nobody has waited long yet: not 正常.
+    late = assess(QueueState(waiting=23, longest_wait_s=60, sla_s=2400, service_s=240, open_windows=1))
+    assert late["predicted_wait_s"] == 5520 and late["level"] == "predicted" and not late["breach"]
+    near = assess(QueueState(waiting=7, longest_wait_s=60, sla_s=2400, service_s=300, open_windows=1))
+    assert near["level"] == "warn" and near["suggest_open"] == 0  # 35 min of 40: amber, no window yet
+    nobody = assess(QueueState(waiting=1, longest_wait_s=5, sla_s=1200, service_s=60, open_windows=0))
+    assert nobody["level"] == "predicted"  # nobody will call it
+    # What already happened still wins.
+    assert assess(QueueState(waiting=1, longest_wait_s=2500, sla_s=2400, service_s=60, open_windows=1))[
+        "level"] == "breach"
+
+
 def test_wait_histogram_bins() -> None:
     h = wait_histogram([0, 299, 300, 1199, 3600, 99999, -5])
     assert h["labels"][0] == "0–5" and h["labels"][-1] == "60+"

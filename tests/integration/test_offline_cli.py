@@ -13,6 +13,7 @@ from config import load_settings
 from offline_cache.factory import open_outbox
 from offline_cache.store import Attachment, Ref
 from tests.rigs.hall_server import run_main
+from tests.rigs.proofs import card_proof
 
 ID_NUMBER = "11010519491231002X"
 NAME = "张三"
@@ -35,7 +36,7 @@ def _dead_submission(folder: Path, prefix: str) -> str:
     sets = _overrides(folder, prefix)
     outbox = open_outbox(load_settings(None, [sets[i + 1] for i in range(0, len(sets), 2)]))
     try:
-        body = {"item_code": "A-001", "id_number": ID_NUMBER, "name": NAME,
+        body = {"item_code": "A-001", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER), "name": NAME,
                 "materials": [{"requirement": "id_card", "file": "id_card"}]}
         rec = outbox.add("submission", body, files=[Attachment(b"\xff\xd8\xff photo", part="id_card")],
                          ref=Ref("code", "local_code"))

@@ -20,6 +20,7 @@ from tests.integration.offline_faults import offline_tickets, query, terminal_se
 from tests.rigs import free_port
 from tests.rigs.hall_server import prepare_hall, start_hall_server
 from tests.rigs.private_postgres import PrivatePostgres
+from tests.rigs.proofs import card_proof
 
 TICKETS = 100
 ID_NUMBER = "11010519491231002X"
@@ -33,7 +34,8 @@ def _jpeg() -> bytes:
 
 
 def _submission(n: int) -> tuple[dict[str, object], list[Attachment]]:
-    body: dict[str, object] = {"item_code": "A-001", "id_number": ID_NUMBER, "name": "张三", "form": {"n": n},
+    body: dict[str, object] = {"item_code": "A-001", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
+                               "name": "张三", "form": {"n": n},
                                "materials": [{"requirement": "id_card", "file": "id_card"}]}
     return body, [Attachment(_jpeg(), name="id_card.jpg", part="id_card")]
 

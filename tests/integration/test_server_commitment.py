@@ -14,6 +14,7 @@ from PIL import Image
 from hall.counter.service import CounterService
 from hall.counter.submission import submission_view
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -34,7 +35,8 @@ def _submit(server: HallServer, files: dict[str, tuple[str, bytes, str]], signat
                                        {"requirement": "labor_contract", "waive_until": due}]
     if signature:
         materials.append({"requirement": "commitment_signature", "file": signature})
-    data = {"item_code": "A-002", "id_number": ID_NUMBER, "name": "张三", "materials": materials}
+    data = {"item_code": "A-002", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
+            "name": "张三", "materials": materials}
     return httpx.post(f"{server.url}{API}/submissions", files=files,
                       headers={"Authorization": f"Bearer {server.tokens['terminal']}"},
                       data={"data": json.dumps(data, ensure_ascii=False)})
@@ -69,7 +71,8 @@ def test_signature_must_be_a_png_part(hall_server_shared: HallServer) -> None:
     r = _submit(s, {"f0": ("a.jpg", JPEG, "image/jpeg")}, "nope")
     assert r.status_code == 422 and r.json()["error"]["code"] == "submission.signature_file"
     # Other unknown materials are still refused (a typo must not pass as a material).
-    data = {"item_code": "A-002", "id_number": ID_NUMBER, "materials": [{"requirement": "no_such", "file": "f0"}]}
+    data = {"item_code": "A-002", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
+            "materials": [{"requirement": "no_such", "file": "f0"}]}
     r = httpx.post(f"{s.url}{API}/submissions", files={"f0": ("a.jpg", JPEG, "image/jpeg")},
                    headers={"Authorization": f"Bearer {s.tokens['terminal']}"}, data={"data": json.dumps(data)})
     assert r.status_code == 422

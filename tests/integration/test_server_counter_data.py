@@ -12,6 +12,7 @@ import httpx
 from websockets.sync.client import connect
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -30,8 +31,9 @@ def test_window_record_carries_served_today_and_average_handling(hall_server: Ha
     httpx.post(f"{url}/windows/3/open", json={"clerk": "王五"}, headers=_h(s))
     before = next(w for w in httpx.get(f"{url}/windows", headers=_h(s)).json() if w["number"] == 3)
     assert before["served_today"] == 0 and before["avg_handling_s"] is None
-    ws_url = s.url.replace("http://", "ws://") + f"{API}/events?token={s.tokens['terminal']}"
-    with connect(ws_url, open_timeout=budget(5)) as ws:
+    ws_url = s.url.replace("http://", "ws://") + f"{API}/events"
+    auth = {"Authorization": f"Bearer {s.tokens['terminal']}"}
+    with connect(ws_url, open_timeout=budget(5), additional_headers=auth) as ws:
         assert json.loads(ws.recv(timeout=budget(5)))["type"] == "hello"
         assert httpx.post(f"{url}/windows/3/call-next", headers=_h(s)).status_code == 200
         assert httpx.post(f"{url}/windows/3/start", headers=_h(s)).status_code == 200
@@ -74,7 +76,7 @@ def test_clerk_reads_the_appointment_behind_a_ticket(hall_server: HallServer) ->
 
 def test_material_review_feeds_the_missing_list_and_the_history(hall_server: HallServer) -> None:
     s, url = hall_server, hall_server.url + API
-    data = {"item_code": "A-004", "id_number": ID_NUMBER, "name": "张三",
+    data = {"item_code": "A-004", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER), "name": "张三",
             "materials": [{"requirement": "id_card", "file": "f0"}, {"requirement": "photo", "file": "f1"},
                           {"requirement": "photo", "file": "f2"}]}
     files = {"f0": ("a.jpg", JPEG, "image/jpeg"), "f1": ("b.jpg", JPEG + b"1", "image/jpeg"),

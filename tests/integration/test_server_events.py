@@ -15,10 +15,12 @@ from tests.rigs.hall_server import HallServer, start_hall_server, start_prepared
 from tests.rigs.waiting import budget
 
 
-async def _collect(url: str, token: str, *, want: str, action: Any, by_query: bool = True) -> dict[str, Any]:
-    ws_url = url.replace("http://", "ws://") + "/api/v1/events" + (f"?token={token}" if by_query else "")
-    async with websockets.connect(ws_url, open_timeout=budget(5)) as ws:
-        if not by_query:
+async def _collect(url: str, token: str, *, want: str, action: Any, by_header: bool = True) -> dict[str, Any]:
+    """The token in the upgrade's Authorization header, or (``by_header=False``) in the first message."""
+    ws_url = url.replace("http://", "ws://") + "/api/v1/events"
+    headers = {"Authorization": f"Bearer {token}"} if by_header else {}
+    async with websockets.connect(ws_url, open_timeout=budget(5), additional_headers=headers) as ws:
+        if not by_header:
             await ws.send(json.dumps({"token": token}))
         hello = json.loads(await asyncio.wait_for(ws.recv(), 5))
         assert hello["type"] == "hello"
@@ -39,7 +41,7 @@ def _issue_and_call(url: str, tokens: dict[str, str], window: int = 1) -> None:
 def test_called_event_with_announcement_text(hall_server: HallServer) -> None:
     event = asyncio.run(_collect(hall_server.url, hall_server.tokens["terminal"], want="ticket.called",
                                  action=lambda: _issue_and_call(hall_server.url, hall_server.tokens, 5 - 4),
-                                 by_query=False))
+                                 by_header=False))
     assert event["data"]["number"] == "A001" and event["data"]["window"] == 1
     assert event["data"]["text"] == "请 A001 号 到 1 号窗口 办理"
 
@@ -50,7 +52,8 @@ def test_snapshot_and_bad_token(hall_server: HallServer) -> None:
     assert {c["code"] for c in snap["data"]["categories"]} >= set("ABCDEF")
 
     async def bad() -> dict[str, Any]:
-        async with websockets.connect(hall_server.url.replace("http", "ws") + "/api/v1/events?token=nope") as ws:
+        async with websockets.connect(hall_server.url.replace("http", "ws") + "/api/v1/events",
+                                      additional_headers={"Authorization": "Bearer nope"}) as ws:
             return json.loads(await asyncio.wait_for(ws.recv(), 5))
 
     assert asyncio.run(bad())["error"]["code"] == "auth.invalid_token"

@@ -15,7 +15,9 @@ import pytest
 from hall.client import HallClient
 from hall.server.core.security import Keyring
 from kiosk.adapters.hall import HallAdapter
+from kiosk.flows.ports import PortError
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -29,7 +31,7 @@ def _h(server: HallServer, role: str = "terminal") -> dict[str, str]:
 
 
 def _submit(server: HallServer, id_number: str, name: str) -> dict[str, Any]:
-    data = {"item_code": "A-004", "id_number": id_number, "name": name,
+    data = {"item_code": "A-004", "id_number": id_number, "proof": card_proof(id_number), "name": name,
             "materials": [{"requirement": "photo", "file": "f0"}]}
     r = httpx.post(f"{server.url}{API}/submissions", headers=_h(server), files={"f0": ("p.png", PNG, "image/png")},
                    data={"data": json.dumps(data, ensure_ascii=False)})
@@ -42,7 +44,8 @@ def test_cases_by_id_number_are_the_citizens_own(hall_server_shared: HallServer)
     mine = [_submit(s, ALICE, "张三")["code"] for _ in range(2)]
     theirs = _submit(s, BOB, "李四")["code"]
     httpx.post(f"{s.url}{API}/submissions/{mine[0]}/status", json={"status": "in_review"}, headers=_h(s, "clerk"))
-    r = httpx.post(f"{s.url}{API}/submissions/lookup", json={"id_number": ALICE}, headers=_h(s))
+    r = httpx.post(f"{s.url}{API}/submissions/lookup", json={"id_number": ALICE, "proof": card_proof(ALICE)},
+                   headers=_h(s))
     assert r.status_code == 200, r.text
     body = r.json()
     assert [c["code"] for c in body["items"]] == mine[::-1]  # newest first
@@ -51,16 +54,23 @@ def test_cases_by_id_number_are_the_citizens_own(hall_server_shared: HallServer)
     statuses = [h["status"] for h in first["history"]]
     assert statuses[0] == "submitted" and statuses[-1] == "in_review" and len(statuses) == 3
     assert body["id_masked"] == "110101********1233"
-    assert httpx.post(f"{s.url}{API}/submissions/lookup", json={"id_number": "110101199003071234"},
+    assert httpx.post(f"{s.url}{API}/submissions/lookup", json={"id_number": "110101199003071234",
+                                                                   "proof": card_proof("110101199003071234")},
                       headers=_h(s)).json()["error"]["code"] == "invalid_id_number"
-    nobody = httpx.post(f"{s.url}{API}/submissions/lookup", json={"id_number": "11010519491231002X"}, headers=_h(s))
+    nobody = httpx.post(f"{s.url}{API}/submissions/lookup", json={"id_number": "11010519491231002X",
+                                                                             "proof": card_proof("11010519491231002X")},
+                        headers=_h(s))
     assert nobody.status_code == 200 and nobody.json()["items"] == []
     # The kiosk's adapter reads the same answer into its cases.
     client = HallClient(s.url, s.tokens["terminal"], read_timeout=budget(5))
     try:
-        cases = HallAdapter(client).cases(id_number=ALICE)
+        cases = HallAdapter(client).cases(id_number=ALICE, proof=card_proof(ALICE))
+        # without a proof the hall refuses, and the adapter says why (the flow asks for a card)
+        with pytest.raises(PortError) as refused:
+            HallAdapter(client).cases(id_number=ALICE)
     finally:
         client.close()
+    assert refused.value.detail["server_code"] == "identity.proof_required"
     assert [c.registration_code for c in cases] == mine[::-1]
     assert cases[-1].history[-1].status == "in_review"
 
@@ -89,6 +99,7 @@ def test_service_code_resolves_once_to_the_identity(hall_server_shared: HallServ
         found = HallAdapter(client).resolve_service_code(code)
     finally:
         client.close()
+    assert found.pop("proof").startswith("HIP1.service_code.")  # the proof for cases and applications
     assert found == {"id_number": ALICE, "name": "张三"}
     # The terminal's retry of a lost answer gets it again; anyone else finds it used.
     assert _resolve(s, code).json()["id_number"] == ALICE

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from hall.server.app import create_app
 from hall.server.auth.cache import FailureLimiter, TokenCache
+from hall.server.auth.limits import Limits
 from hall.server.core import memory
 from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
@@ -53,7 +54,9 @@ def measure(folder: Path) -> dict[str, Any]:
     """One server in this process: a warm-up, then a day measured; what was kept and the bounds."""
     template, tokens = sqlite_template()
     shutil.copyfile(template, folder / "hall.db")
-    app = create_app(db_url=f"sqlite:///{folder / 'hall.db'}", options=ServerOptions(data_dir=folder / "data"))
+    # One token drives the whole day here, far beyond [server.limits]: a benchmark room's setting.
+    app = create_app(db_url=f"sqlite:///{folder / 'hall.db'}",
+                     options=ServerOptions(data_dir=folder / "data", limits=Limits(enabled=False)))
     with TestClient(app) as client:
         hall = app.state.hall
         manager = {"Authorization": f"Bearer {tokens['manager']}"}

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -45,11 +46,13 @@ def _submit(server: HallServer, data: Any, files: dict[str, tuple[str, bytes, st
 
 def _with(server: HallServer, item: str, *materials: dict[str, Any],
           files: dict[str, tuple[str, bytes, str]] | None = None) -> httpx.Response:
-    return _submit(server, {"item_code": item, "id_number": HOLDER, "materials": list(materials)}, files)
+    return _submit(server, {"item_code": item, "id_number": HOLDER, "proof": card_proof(HOLDER),
+                            "materials": list(materials)}, files)
 
 
 def _case(server: HallServer) -> str:
-    data = {"item_code": "A-001", "id_number": HOLDER, "materials": [{"requirement": "photo", "file": "f0"}]}
+    data = {"item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
+            "materials": [{"requirement": "photo", "file": "f0"}]}
     r = _submit(server, data, {"f0": ("a.png", PNG, "image/png")})
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
@@ -107,7 +110,8 @@ CASES: list[tuple[str, Request, int, str, str]] = [
     ("no data part", lambda s: _submit(s, None), 422, "submission.data_missing", "缺少 JSON 格式的 data 部分"),
     ("data part invalid", lambda s: _submit(s, {"item_code": "A-001", "id_number": HOLDER, SCRIPT: 1}), 422,
      "validation", "请求内容有误：data.…（Extra inputs are not permitted）"),
-    ("unknown item", lambda s: _submit(s, {"item_code": SCRIPT[:30], "id_number": HOLDER}), 404, "item.not_found",
+    ("unknown item", lambda s: _submit(s, {"item_code": SCRIPT[:30], "id_number": HOLDER,
+                                           "proof": card_proof(HOLDER)}), 404, "item.not_found",
      "没有该事项"),
     ("unknown file", lambda s: _get(s, f"{API}/files/{'0' * 64}", "clerk"), 404, "file.not_found", "没有该文件"),
     ("image bomb", lambda s: _with(s, "A-001", {"requirement": "photo", "file": "f0"},

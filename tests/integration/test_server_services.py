@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 HOLDER = "110101199003071233"  # in the demo e-license file: id_card, household_register, marriage, property
@@ -30,7 +31,8 @@ def _submit(server: HallServer, data: dict[str, Any], files: dict[str, tuple[str
 
 def test_submission_complete_with_elicense_and_progress(hall_server_shared: HallServer) -> None:
     s = hall_server_shared
-    data = {"item_code": "A-001", "id_number": HOLDER, "name": "张三", "form": {"phone": "13800000000"},
+    data = {"item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
+            "name": "张三", "form": {"phone": "13800000000"},
             "local_code": "K1-L0001", "terminal_id": "K1",
             "materials": [{"requirement": "id_card", "elicense": True},
                           {"requirement": "hukou_book", "elicense": True},
@@ -59,7 +61,8 @@ def test_submission_complete_with_elicense_and_progress(hall_server_shared: Hall
 
 def test_missing_materials_told_at_once(hall_server_shared: HallServer) -> None:
     s = hall_server_shared
-    data = {"item_code": "B-002", "id_number": "310115200001010016", "name": "李四",
+    data = {"item_code": "B-002", "id_number": "310115200001010016", "proof": card_proof("310115200001010016"),
+            "name": "李四",
             "materials": [{"requirement": "marriage_cert", "waive_until": (datetime.now(UTC) + timedelta(days=10))
                            .date().isoformat()}, {"requirement": "invoice", "file": "f0"}]}
     body = _submit(s, data, {"f0": ("x.pdf", PDF, "application/pdf")}).json()
@@ -69,7 +72,8 @@ def test_missing_materials_told_at_once(hall_server_shared: HallServer) -> None:
 
 def test_upload_sniffing_and_caps(hall_server_shared: HallServer) -> None:
     s = hall_server_shared
-    data = {"item_code": "A-004", "id_number": HOLDER, "materials": [{"requirement": "photo", "file": "f0"}]}
+    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER),
+            "materials": [{"requirement": "photo", "file": "f0"}]}
     r = _submit(s, data, {"f0": ("evil.png", b"MZ\x90\x00 not an image", "image/png")})
     assert r.status_code == 415 and r.json()["error"]["code"] == "upload.unsupported_type"
     big = b"\xff\xd8\xff" + b"\x00" * (11 * 1024 * 1024)
@@ -79,7 +83,8 @@ def test_upload_sniffing_and_caps(hall_server_shared: HallServer) -> None:
 
 def test_elicense_query(hall_server_shared: HallServer) -> None:
     s = hall_server_shared
-    r = httpx.post(f"{s.url}/api/v1/elicenses/query", json={"id_number": HOLDER}, headers=_h(s))
+    r = httpx.post(f"{s.url}/api/v1/elicenses/query", json={"id_number": HOLDER, "proof": card_proof(HOLDER)},
+                   headers=_h(s))
     assert {lic["type"] for lic in r.json()["licenses"]} >= {"id_card", "marriage"}
     assert HOLDER not in r.text
 

@@ -49,8 +49,9 @@ def test_plain_tickets_with_and_without_a_key_take_the_front_and_answer_like_the
                         headers=_h(tokens, key=str(uuid.uuid4())))
     bare = client.post("/api/v1/tickets", json={"category": "A"}, headers=_h(tokens))
     assert keyed.status_code == bare.status_code == 201 and hall.writer.requests == 2
-    routed = client.post("/api/v1/tickets", json={"category": "A", "priority": "vip"}, headers=_h(tokens))
-    assert routed.status_code == 201 and hall.writer.requests == 2  # a priority needs the call order: the route
+    # A priority needs the call order: the route (and only staff may set vip: docs/security.md).
+    routed = client.post("/api/v1/tickets", json={"category": "A", "priority": "vip"}, headers=_h(tokens, "clerk"))
+    assert routed.status_code == 201 and hall.writer.requests == 2
     a, b, c = keyed.json(), bare.json(), routed.json()
     assert set(a) == set(b) == set(c)  # one shape of a ticket, whichever path wrote it
     assert (a["number"], b["number"], c["number"]) == ("A001", "A002", "A003")
@@ -73,7 +74,8 @@ def test_a_repeated_key_gets_the_first_answer_and_another_body_is_a_mismatch(
     assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency.mismatch"
     assert other.json()["error"]["message_zh"]
     # The route keeps the same book: the key with a body only the route takes is a mismatch too.
-    routed = client.post("/api/v1/tickets", json={"category": "B", "priority": "vip"}, headers=_h(tokens, key=key))
+    routed = client.post("/api/v1/tickets", json={"category": "B", "priority": "vip"},
+                         headers=_h(tokens, "clerk", key=key))
     assert routed.status_code == 409 and routed.json()["error"]["code"] == "idempotency.mismatch"
     lines = {c["code"]: c for c in client.get("/api/v1/categories", headers=_h(tokens)).json()}
     assert lines["B"]["issued_today"] == 1
@@ -81,7 +83,7 @@ def test_a_repeated_key_gets_the_first_answer_and_another_body_is_a_mismatch(
 
 def test_events_of_front_tickets(app_client: tuple[TestClient, HallContext, dict[str, str]]) -> None:
     client, _hall, tokens = app_client
-    with client.websocket_connect(f"/api/v1/events?token={tokens['terminal']}") as ws:
+    with client.websocket_connect("/api/v1/events", headers={"Authorization": f"Bearer {tokens['terminal']}"}) as ws:
         assert ws.receive_json()["type"] == "hello"
         client.post("/api/v1/tickets", json={"category": "C"}, headers=_h(tokens, key="k-1"))
         for _ in range(5):

@@ -73,7 +73,8 @@ def test_diagnose_reports_every_kind() -> None:
     rc, report = _json("diagnose")
     assert isinstance(report, dict)
     assert set(report["devices"]) == {"id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer",
-                                      "voice"}
+                                      "voice", "face_verifier"}
+    assert report["devices"]["face_verifier"]["health"] == "disabled"  # off unless a hall turns it on
     assert rc == (0 if report["ok"] else 1)
 
 

@@ -14,7 +14,6 @@ import signal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from config import load_settings
@@ -43,12 +42,6 @@ def _terminal(folder: Path, prefix: str, server: HallServer) -> Terminal:
 def _cache(folder: Path, prefix: str, server: HallServer, *args: str) -> tuple[int, dict[str, Any]]:
     done = run_main(*[a for s in _sets(folder, prefix, server) for a in ("--set", s)], "cache", *args)
     return done.returncode, json.loads(done.stdout)
-
-
-def _server_takes_epochs(server: HallServer) -> bool:
-    """Whether the server's ticket body has ``epoch`` (the server side of issue 13 item 2)."""
-    schema = httpx.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
-    return "epoch" in schema["components"]["schemas"].get("TicketIn", {}).get("properties", {})
 
 
 def _work(terminal: Terminal, printed: list[str], keys: list[str], *, tickets: int, materials: bool = False) -> None:
@@ -124,9 +117,6 @@ def test_handover_and_bundle_routes_deliver_every_record_once(tmp_path: Path, ha
         # but stayed): the server keeps one of each.
         for folder, prefix in ((spare, "K07"), (fourth, "K09"), (third, "K09")):
             code, out = _cache(folder, prefix, server, "sync")
-            if out["errors"].get("validation") and not _server_takes_epochs(server):
-                dead = _cache(folder, prefix, server, "list", "--state", "dead")[1]["records"]
-                pytest.xfail(f"this hall server does not accept `epoch` yet: {[r['local_ref'] for r in dead]}")
             assert code == 0 and out["backlog"] == 0, json.dumps(out)
         tickets = offline_tickets(server.db_url)
         assert tickets == {n: 1 for n in printed if n.startswith("K")}

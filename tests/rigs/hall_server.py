@@ -49,15 +49,20 @@ def run_main(*args: str, cwd: Path = ROOT, timeout: float = 120,
 
 
 def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, name: str = "server",
-                      extra_env: dict[str, str] | None = None, settings: tuple[str, ...] = (),
-                      nofile: int | None = None) -> HallServer:
+                      extra_env: dict[str, str] | None = None, limits: bool = False,
+                      settings: tuple[str, ...] = (), nofile: int | None = None) -> HallServer:
     """Start the server and wait until it answers ``/health``. A port of our own choosing that another
-    process took in the meantime (two suites at once) is chosen again. ``settings``: more ``--set``
-    overrides; ``nofile``: the soft open-file limit the server starts with (systemd's default is 1,024),
-    as a unit without ``LimitNOFILE`` would give it."""
+    process took in the meantime (two suites at once) is chosen again. ``limits``: keep
+    ``[server.limits]`` on (off by default: tests drive one token far harder than a kiosk, as benchmarks
+    do; tests/hostile/test_write_limits.py tests them on). ``settings``: more ``--set a.b=c`` overrides;
+    ``nofile``: the soft open-file limit the server starts with (systemd's default is 1,024), as a unit
+    without ``LimitNOFILE`` would give it."""
+    sets: list[str] = [] if limits else ["--set", "server.limits.enabled=false"]
+    for item in settings:
+        sets += ["--set", item]
     for _ in range(3):
-        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env,
-                         settings=settings, nofile=nofile)
+        server = _launch(db_url, workdir, port=port or free_port(), name=name, extra_env=extra_env, sets=sets,
+                         nofile=nofile)
         try:
             wait_healthy(server)
             return server
@@ -68,14 +73,13 @@ def start_hall_server(db_url: str, workdir: Path, *, port: int | None = None, na
 
 
 def _launch(db_url: str, workdir: Path, *, port: int, name: str, extra_env: dict[str, str] | None,
-            settings: tuple[str, ...] = (), nofile: int | None = None) -> HallServer:
+            sets: list[str], nofile: int | None = None) -> HallServer:
     log_path = workdir / f"{name}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "hall-server", "--db", db_url,
-             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}",
-             *(arg for kv in settings for arg in ("--set", kv))],
+             "--host", "127.0.0.1", "--port", str(port), "--set", f"server.data_dir={workdir / 'data'}", *sets],
             cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env=env,
             preexec_fn=None if nofile is None else partial(_soft_nofile, nofile),
         )
@@ -89,6 +93,11 @@ def _soft_nofile(limit: int) -> None:
 
 
 ROLES = ("terminal", "clerk", "manager", "admin")
+# Tokens of the bound roles (docs/security.md): name in ``server.tokens`` → (role, terminal, window).
+BOUND: dict[str, tuple[str, str | None, int | None]] = {
+    "kiosk": ("kiosk", "K1", None), "kiosk2": ("kiosk", "K2", None), "display": ("display", None, None),
+    "evaluator": ("evaluator", None, 1), "counter": ("counter", None, 1), "counter2": ("counter", None, 2),
+}
 
 
 def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = None) -> dict[str, str]:
@@ -107,7 +116,10 @@ def prepare_hall(db_url: str, *, seed: bool = True, token_prefix: str | None = N
         upgrade(db.engine)
         if seed:
             seed_demo(db)
-        return {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
+        tokens = {role: create_token(db, role=role, name=f"{prefix}-{role}") for role in ROLES}
+        for key, (role, terminal, window) in BOUND.items():
+            tokens[key] = create_token(db, role=role, name=f"{prefix}-{key}", terminal=terminal, window=window)
+        return tokens
     finally:
         db.dispose()
 

@@ -26,4 +26,5 @@ def test_devices_list_prints_the_registry_as_json() -> None:
     table = json.loads(result.stdout)
     assert table["id_card"]["drivers"]["ga467"].startswith("devices.id_card.")
     assert table["id_card"]["configured"] == "ga467-emulator"
-    assert set(table) == {"id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice"}
+    assert set(table) == {"id_card", "ss_card", "camera", "code_scanner", "doc_camera", "printer", "voice",
+                          "face_verifier"}

@@ -1,7 +1,9 @@
 """Fictitious card holders for the emulator: realistic layouts, valid check digits, no real people.
 
 Photos and fingerprints are deterministic pseudo-random bytes: on a real card they are encrypted
-data, so the emulator does not pretend to hold an image.
+data, so the emulator does not pretend to hold an image. The one exception is ``resident_photo``,
+whose photo field holds a real portrait in the twin WLT format (wlt_twin.py) for 人证比对: only the
+twin decoder (wlt_twin.c, set as ``devices.id_card.photo_decoder``) turns it into an image.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from devices.id_card.codes import gb11643_check_char, mrz_check_char
 from devices.id_card.text import PHOTO_LEN, build_text
+
+PORTRAITS = Path(__file__).parents[1] / "face_verifier" / "samples" / "source"
 
 
 @dataclass(frozen=True)
@@ -22,11 +27,21 @@ class Identity:
     letter: str
     fields: Mapping[str, str] = field(repr=False)
     has_fingerprint: bool = True
+    # a portrait in devices/twins/face_verifier/samples/source/ stored as a twin WLT photo
+    portrait: str = ""
 
     def text_block(self) -> bytes:
         return build_text(self.letter, self.fields)
 
     def photo(self) -> bytes:
+        if self.portrait:
+            import cv2
+
+            from devices.twins.id_card.wlt_twin import encode
+
+            image = cv2.imread(str(PORTRAITS / f"{self.portrait}.jpg"))
+            if image is not None:
+                return encode(image)
         return hashlib.shake_256(f"wlt-photo:{self.key}".encode()).digest(PHOTO_LEN)
 
     def fingerprint(self) -> bytes:
@@ -60,6 +75,11 @@ IDENTITIES: dict[str, Identity] = {
             "address": "广东省广州市天河区天河路385号", "id_number": _id18("44010620010815002"),
             "issuer": "广州市公安局天河区分局", "valid_from": "20190901", "valid_until": "20290901",
         }),
+        Identity("resident_photo", "", {
+            "name": "李静", "sex": "2", "nation": "01", "birth": "19560319",
+            "address": "北京市海淀区中关村南大街5号", "id_number": _id18("11010819560319002"),
+            "issuer": "北京市公安局海淀分局", "valid_from": "20160301", "valid_until": "长期",
+        }, portrait="collins_1"),
         Identity("hk_resident", "J", {
             "name": "陈大文", "sex": "1", "birth": "19800101",
             "address": "广东省深圳市福田区福中三路2012号", "id_number": _id18("81000019800101001"),

@@ -29,3 +29,18 @@ class CheckInTarget(DomainError):
     code = "checkin.target"
     template_zh = "请提供预约码或身份证号（二者取一）"
     template_en = "give exactly one of code or id_number"
+
+
+class SlotPast(DomainError):
+    """Only staff may record a booking for a slot that is over (a kiosk booking past slots in someone's
+    ID number would put that person on the no-show pause)."""
+
+    code = "appointment.slot_past"
+    template_zh = "预约时段已过，请选择以后的时段"
+    template_en = "The slot is over; choose a later one"
+
+
+class SlotTooFar(DomainError):
+    code = "appointment.slot_too_far"
+    template_zh = "只能预约 {days} 天以内的时段"
+    template_en = "Slots can be booked at most {days} days ahead"

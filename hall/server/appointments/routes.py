@@ -11,6 +11,7 @@ from hall.server.appointments import service as svc
 from hall.server.appointments.errors import CheckInTarget
 from hall.server.appointments.schemas import AppointmentDetailOut, AppointmentOut, BookIn, CheckInIn, CheckInOut
 from hall.server.auth.deps import ClerkRole, HallDep, TerminalRole
+from hall.server.auth.tokens import STAFF
 from hall.server.core.context import Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, IdPath
@@ -21,7 +22,7 @@ router = APIRouter(tags=["appointments"], responses=ERRORS)
 
 @router.post("/appointments", status_code=201, response_model=AppointmentOut)
 def book(body: BookIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
-    person = svc.check_booking(hall, body)
+    person = svc.check_booking(hall, body, staff=who.role in STAFF)
 
     def action(tx: Tx) -> tuple[int, Any]:
         return 201, svc.book(hall, tx, body, person).model_dump(mode="json")

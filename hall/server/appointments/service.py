@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall.server.appointments.errors import AppointmentNotFound, NoAppointmentFound, SlotOrder
+from hall.server.appointments.errors import (
+    AppointmentNotFound,
+    NoAppointmentFound,
+    SlotOrder,
+    SlotPast,
+    SlotTooFar,
+)
 from hall.server.appointments.models import Appointment
 from hall.server.appointments.schemas import AppointmentDetailOut, AppointmentOut, BookIn, CheckInIn, CheckInOut
 from hall.server.catalogue.models import ServiceItem
@@ -44,12 +50,19 @@ def _pause(tx: Tx, hall: HallContext, id_hash: str, now: datetime, *, besides: i
     return blacklist_refusal(missed, now, rule=rule)
 
 
-def check_booking(hall: HallContext, body: BookIn) -> IdNumber:
-    """What can be refused before the write: the ID number, the slot, the line. Raises InvalidIdNumber,
-    SlotOrder, UnknownCategory."""
+def check_booking(hall: HallContext, body: BookIn, *, staff: bool = False) -> IdNumber:
+    """What can be refused before the write: the ID number, the slot (over — unless ``staff`` record it —
+    or beyond the booking horizon), the line. Raises InvalidIdNumber, SlotOrder, SlotPast, SlotTooFar,
+    UnknownCategory."""
     person = parse_id_number(body.id_number)
     if body.slot_end <= body.slot_start:
         raise SlotOrder()
+    now = datetime.now(UTC)
+    if body.slot_end <= now and not staff:
+        raise SlotPast()
+    horizon = hall.options.appointment_horizon_days
+    if body.slot_start > now + timedelta(days=horizon):
+        raise SlotTooFar(days=horizon)
     if body.category not in hall.categories.get():
         raise derr.UnknownCategory(category=body.category)
     return person

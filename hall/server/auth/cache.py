@@ -11,9 +11,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Principal:
+    """Who calls: the token's id, name and role, and what it is bound to (a kiosk token's terminal
+    id, an evaluator's or counter's window number; None for unbound roles)."""
+
     token_id: int
     name: str
     role: str
+    terminal: str | None = None
+    window: int | None = None
+
+    def scope(self) -> dict[str, str | int]:
+        """The binding for an answer (``{"terminal": "K1"}``, ``{"window": 3}`` or ``{}``)."""
+        out: dict[str, str | int] = {}
+        if self.terminal is not None:
+            out["terminal"] = self.terminal
+        if self.window is not None:
+            out["window"] = self.window
+        return out
 
 
 class TokenCache:

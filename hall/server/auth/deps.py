@@ -11,7 +11,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from hall.server.auth.cache import Principal
-from hall.server.auth.tokens import ISSUERS, ROLES, allowed, authenticate, bearer_token, check_role
+from hall.server.auth.tokens import (
+    ALL_ROLES,
+    ISSUERS,
+    RATERS,
+    WINDOW_STAFF,
+    allowed,
+    authenticate,
+    bearer_token,
+    check_role,
+)
 from hall.server.core.context import HallContext
 
 
@@ -24,20 +33,30 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def require(roles: frozenset[str]) -> Callable[[Request], Awaitable[Principal]]:
     """Dependency: a valid token whose role is in ``roles``."""
 
     # async so FastAPI does not hop to a thread for it; the DB is touched at most once a second per token.
     async def dep(request: Request) -> Principal:
+        hall = get_hall(request)
         token = bearer_token(request.headers.get("authorization"))
-        return check_role(authenticate(get_hall(request), token, client_address(request)), roles)
+        who = check_role(authenticate(hall, token, client_address(request)), roles)
+        if request.method not in _READS:
+            hall.limits.charge(who)  # 429 rate_limited beyond [server.limits]
+        return who
 
     return dep
 
 
 HallDep = Annotated[HallContext, Depends(get_hall)]
-AnyRole = Annotated[Principal, Depends(require(allowed(*ROLES)))]
+AnyRole = Annotated[Principal, Depends(require(allowed(*ALL_ROLES)))]
 TerminalRole = Annotated[Principal, Depends(require(ISSUERS))]
-ClerkRole = Annotated[Principal, Depends(require(allowed("clerk", "manager")))]
+RaterRole = Annotated[Principal, Depends(require(RATERS))]
+# Reads a ticket (public fields for a display or pad; a kiosk only its own terminal's tickets).
+ReaderRole = Annotated[Principal, Depends(require(allowed(*ALL_ROLES)))]
+ClerkRole = Annotated[Principal, Depends(require(WINDOW_STAFF))]
 ManagerRole = Annotated[Principal, Depends(require(allowed("manager")))]
 AdminRole = Annotated[Principal, Depends(require(allowed()))]

@@ -32,3 +32,10 @@ class Forbidden(DomainError):
     kind = "forbidden"
     template_zh = "当前角色（{role}）无权执行此操作"
     template_en = "Role {role} may not do this"
+
+
+class TokenInUrl(DomainError):
+    code = "auth.token_in_url"
+    kind = "unauthorized"
+    template_zh = "令牌不得放在网址中，请在首条消息或 Authorization 头中发送"
+    template_en = "A token must not be sent in the URL; send it in the first message or the Authorization header"

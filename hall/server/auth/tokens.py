@@ -6,6 +6,8 @@ same way on every path (cache, failure limiter, revocation within a second).
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 
 from hall.server.auth.cache import Principal
@@ -14,7 +16,14 @@ from hall.server.auth.models import ApiToken
 from hall.server.core.context import HallContext
 from hall.server.core.security import hash_token
 
-ROLES = ("terminal", "clerk", "manager", "admin")
+log = logging.getLogger(__name__)
+
+# kiosk (bound to a terminal id), display (read only), evaluator and counter (bound to a window), staff.
+ROLES = ("kiosk", "display", "evaluator", "counter", "manager", "admin")
+# The roles before tokens were bound to what they serve: accepted for one more release, with a warning.
+LEGACY_ROLES = ("terminal", "clerk")
+ALL_ROLES = ROLES + LEGACY_ROLES
+_warned: set[int] = set()
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -35,9 +44,26 @@ def lookup_token(hall: HallContext, token: str) -> Principal | None:
         return principal
     with hall.db.read() as s:
         row = s.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-        principal = None if row is None or row.revoked_at is not None else Principal(row.id, row.name, row.role)
+        principal = None
+        if row is not None and row.revoked_at is None:
+            principal = Principal(row.id, row.name, row.role, terminal=row.terminal, window=row.window)
     hall.tokens.put(digest, principal)
+    if principal is not None and principal.role in LEGACY_ROLES and principal.token_id not in _warned:
+        _warned.add(principal.token_id)
+        log.warning("token %r has the deprecated role %r: replace it with a kiosk, display or evaluator "
+                    "(terminal) or counter (clerk) token bound to what it serves (docs/security.md); "
+                    "the old roles are refused from the next release", principal.name, principal.role)
     return principal
+
+
+async def still_valid(hall: HallContext, token: str) -> bool:
+    """Is ``token`` still live (not revoked)? From the cache when it can; else the database on a thread."""
+    hit, principal = hall.tokens.get(hash_token(token))
+    if hit:
+        return principal is not None
+    import asyncio
+
+    return await asyncio.to_thread(lookup_token, hall, token) is not None
 
 
 def authenticate(hall: HallContext, token: str | None, client: str) -> Principal:
@@ -65,5 +91,11 @@ def check_role(principal: Principal, roles: frozenset[str]) -> Principal:
     return principal
 
 
-# Who may issue tickets, cancel them, send heartbeats…: terminals and the staff behind them.
-ISSUERS = allowed("terminal", "clerk", "manager")
+# Who may issue tickets, cancel them, send heartbeats…: kiosks and the staff behind them.
+ISSUERS = allowed("kiosk", "counter", "manager", "terminal", "clerk")
+# Who may rate a service: the kiosk (its own ratings), the window's evaluation pad, staff.
+RATERS = allowed("kiosk", "evaluator", "manager", "terminal", "clerk")
+# Who acts at a window (calls, opens, reviews a citizen's case): the counter of that window and managers.
+WINDOW_STAFF = allowed("counter", "manager", "clerk")
+# Who may set a priority the server does not derive itself (vip, disabled, pregnant, veteran): staff.
+STAFF = allowed("counter", "manager", "clerk")

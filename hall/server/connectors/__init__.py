@@ -1,1 +1,3 @@
-"""Connectors to outside systems: an interface each, plus a local implementation for halls without one."""
+"""Connectors to outside systems (SMS gateways, WeChat, the e-licence and 一网通办 platforms), chosen by
+``[connectors.<kind>] driver`` through :mod:`.registry`; protocol twins for tests and the demo in
+:mod:`.twins`. See docs/connectors.md."""

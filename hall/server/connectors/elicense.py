@@ -23,12 +23,24 @@ class License:
     issuer: str
     license_no: str
     valid_until: str
+    valid_from: str = ""
+    file_ref: str = ""
 
 
 class ELicenseLibrary(Protocol):
     def licenses_for(self, id_number: str) -> list[License]:
         """Certificates held for a valid ID number (empty when none). Raises ELicenseUnavailable."""
         ...
+
+
+class NoELicenseLibrary:
+    """``driver = "none"``: this hall has no e-licence platform; every query asks for paper."""
+
+    def __init__(self, *, context: ConnectorContext | None = None) -> None:
+        self.context = context
+
+    def licenses_for(self, id_number: str) -> list[License]:
+        raise ELicenseUnavailable(reason="none")
 
 
 class ELicenseUnavailable(DomainError):

@@ -14,11 +14,14 @@ from hall.server.domain.notifications import Message, Notifier
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LoggingNotifier", "Notifier"]
+__all__ = ["LoggingNotifier", "NoNotifier", "Notifier"]
 
 
 class LoggingNotifier:
-    """Writes one log line per message instead of delivering it (halls without a gateway, demos, tests)."""
+    """Writes one log line per message instead of delivering it (demos and test benches only: refused
+    outside demo mode unless ``connectors.allow_twins``)."""
+
+    delivers = True  # the demo's stand-in for a sender: the public page offers it
 
     def __init__(self, *, context: object = None, channel_name: str = "log") -> None:
         self.channel_name = channel_name
@@ -28,3 +31,15 @@ class LoggingNotifier:
         self.sent += 1
         log.info("notice %s for ticket %s via %s: %s", message.kind.value, message.number, self.channel_name,
                  message.text_zh)
+
+
+class NoNotifier:
+    """``driver = "none"``: this hall has no such channel; the public page does not offer it."""
+
+    delivers = False
+
+    def __init__(self, *, context: object = None) -> None:
+        self.context = context
+
+    def send(self, recipient: str, message: Message) -> None:
+        log.info("notice %s for ticket %s not sent: no sender configured", message.kind.value, message.number)

@@ -19,6 +19,8 @@ from hall.server.events.hub import EventHub, make_event, notify_in_transaction
 
 if TYPE_CHECKING:  # the services' own modules import this one
     from hall.server.auth.cache import FailureLimiter, TokenCache
+    from hall.server.auth.limits import WriteLimiter
+    from hall.server.calendar.service import CalendarCache
     from hall.server.catalogue.cache import CategoryCache
     from hall.server.connectors.registry import Connectors
     from hall.server.core.batch import BatchWriter
@@ -100,6 +102,8 @@ class HallContext:
     notices: Notices
     writer: BatchWriter
     connectors: Connectors
+    calendar: CalendarCache  # the holiday calendar the time limits count working days with
+    limits: WriteLimiter
 
     def day_ready(self, day: date) -> bool:
         return self.days.ready(day)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hall.server.auth.limits import Limits
 from hall.server.domain.queue_policy import QueuePolicy
 
 
@@ -45,6 +46,8 @@ class ServerOptions:
     # silent for this long is closed and counted as a failed authentication.
     max_body_bytes: int = 45 * 1024 * 1024
     socket_auth_timeout_s: float = 5.0
+    # Write limits per token and terminal ([server.limits], hall.server.auth.limits).
+    limits: Limits = field(default_factory=Limits)
     # Queue rules (defaults from the issue).
     max_recalls: int = 2
     reinstate_minutes: int = 30
@@ -54,6 +57,8 @@ class ServerOptions:
     blacklist_days: int = 90
     checkin_early_min: int = 30
     checkin_late_min: int = 15
+    # Bookings: a slot at most this many days ahead (a slot that is over: staff only).
+    appointment_horizon_days: int = 30
     # The call order (mode, elderly age, ratio, aging, recall N, reinstate M, 办不成事 window): the
     # settings' [queue] table. The flat fields above/below predate it and are kept for callers.
     policy: QueuePolicy = field(default_factory=QueuePolicy)
@@ -71,3 +76,10 @@ class ServerOptions:
     # Outside systems: ``{"sms": {"driver": "log", …options}, "elicense": {"driver": "file"}}`` — the
     # settings' [connectors.<kind>] tables (hall.server.connectors.registry); a kind left out gets its default.
     connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The provincial face verification service's signing key (hex or text); empty = face proofs refused.
+    face_service_key: str = ""
+    # How long a proof of identity lasts for reading (cases, e-licences) and for an application the
+    # terminal's outbox may deliver later.
+    proof_read_ttl_s: int = 30 * 60
+    proof_submit_max_age_s: int = 24 * 3600
+    connectors_allow_twins: bool = False

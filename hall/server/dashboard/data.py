@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall.server.audit import service as audit
 from hall.server.auth.deps import HallDep
 from hall.server.core.context import HallContext
 from hall.server.dashboard.auth import COOKIE, Manager, ManagerWrite, read_session
@@ -23,6 +24,7 @@ from hall.server.dashboard.schemas import (
     CloseIn,
     CurrentTicketOut,
     HallNameOut,
+    NoShowReinstatedOut,
     NoteIn,
     OverviewOut,
     RecentTicketOut,
@@ -39,17 +41,22 @@ from hall.server.feedback.followups import followup_view
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.service import queue_counts, unserved
+from hall.server.submissions.deadlines import deadlines
 from hall.server.terminals.models import Terminal
+from hall.server.tickets import transitions
 from hall.server.tickets.models import Ticket
+from hall.server.tickets.no_shows import reinstatable
 from hall.server.windows.models import Window
 from hall.server.windows.service import window_out
 
 router = APIRouter()
 ws_router = APIRouter()
 FollowUpId = Path(ge=1, le=2**31 - 1)
+TicketId = Path(ge=1, le=2**31 - 1)
 # Follow-ups the manager still has to act on come first: alerts, then help calls, then the rest.
 _KIND_ORDER = {"alert": 0, "help": 1, "cannot_do": 2, "low_rating": 3}
-_RECHECK_S = 30.0
+# A revoked manager token closes its dashboard's live view within 2 s too (one indexed read a second).
+_RECHECK_S = 1.0
 
 
 def _current(t: Ticket | None) -> CurrentTicketOut | None:
@@ -143,7 +150,8 @@ def overview(hall: HallContext) -> OverviewOut:
     return OverviewOut(now=now, hall_day=day, timezone=hall.options.timezone,
                        hall=HallNameOut(name_zh=hall.options.hall_name_zh, name_en=hall.options.hall_name_en),
                        totals=totals, categories=categories, windows=windows, terminals=terminals,
-                       followups=open_followups, recent=recent, unserved=unserved(hall))
+                       followups=open_followups, recent=recent, unserved=unserved(hall),
+                       deadlines=deadlines(hall), no_shows=reinstatable(hall, now=now))
 
 
 @router.get("/overview", response_model=OverviewOut)
@@ -157,6 +165,16 @@ def acknowledge(hall: HallDep, user: ManagerWrite, body: NoteIn | None = None, f
                 ) -> FollowUpOut:
     """Seen and someone is on it: stops the alarm banner; the item stays listed until closed."""
     return followups.change(hall, fid, status="acknowledged", note=body.note if body else "", who=user)
+
+
+@router.post("/tickets/{tid}/reinstate", response_model=NoShowReinstatedOut)
+def reinstate(hall: HallDep, user: ManagerWrite, tid: int = TicketId) -> NoShowReinstatedOut:
+    """Undo a wrong 过号 from the dashboard: the ticket goes back to the head of its line (within
+    ``reinstate_minutes``; later: 422 ``ticket.reinstate_expired``; not a no-show: 409)."""
+    with hall.unit() as tx:
+        t = transitions.reinstate(hall, tx, tid)
+        audit.record(tx.session, user, "ticket.reinstate", f"ticket {t.number}", "dashboard")
+        return NoShowReinstatedOut(id=t.id, number=t.number, category=t.category, status=t.status)
 
 
 @router.post("/followups/{fid}/close", response_model=FollowUpOut)

@@ -12,7 +12,9 @@ from pydantic import Field
 from hall.server.core.schemas import FreeText, In, IsoTime, Out
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.schemas import UnservedOut
+from hall.server.submissions.schemas import DeadlineOut
 from hall.server.terminals.schemas import TerminalOut
+from hall.server.tickets.schemas import NoShowOut
 from hall.server.windows.schemas import WindowFacts
 
 
@@ -100,6 +102,13 @@ class HallNameOut(Out):
     name_en: str
 
 
+class NoShowReinstatedOut(Out):
+    id: int
+    number: str
+    category: str
+    status: str
+
+
 class OverviewOut(Out):
     """Everything the live panels show."""
 
@@ -114,6 +123,8 @@ class OverviewOut(Out):
     followups: list[FollowUpOut]
     recent: list[RecentTicketOut]
     unserved: list[UnservedOut] = Field(default_factory=list)
+    deadlines: list[DeadlineOut] = Field(default_factory=list)
+    no_shows: list[NoShowOut] = Field(default_factory=list)  # may still be reinstated
 
 
 class ChartCategoryOut(Out):

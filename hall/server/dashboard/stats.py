@@ -38,19 +38,33 @@ def assess(q: QueueState) -> dict[str, Any]:
     """SLA status and suggestion for one category.
 
     predicted wait = waiting × typical handling time ÷ open windows (the estimate citizens see).
-    When it exceeds the target, the number of windows that would bring it back under the target is
-    ``ceil(waiting × handling ÷ target)``; the suggestion is to open the difference (at least one).
+    The status is the worse of what already happened and what is coming: ``breach`` when the longest
+    wait is over the target; ``predicted`` (预计超时) when the predicted wait is over the target or
+    people wait with no open window; ``warn`` when the longest or the predicted wait is over 80 % of
+    the target; else ``ok``. When the predicted wait exceeds the target (or nobody serves the line),
+    windows needed = ``ceil(waiting × handling ÷ target)``, but never more than the people waiting —
+    one window per person is the most a line can use; the suggestion is to open the difference (at
+    least one while no window is open, none when every waiting person already has a window).
     """
     service = q.service_s if q.service_s and q.service_s > 0 else DEFAULT_SERVICE_S
     predicted = round(q.waiting * service / max(1, q.open_windows))
     breach = q.longest_wait_s > q.sla_s
-    level = "breach" if breach else "warn" if q.longest_wait_s > WARN_FRACTION * q.sla_s else "ok"
+    unserved = q.waiting > 0 and q.open_windows == 0
+    predicted_breach = q.waiting > 0 and (predicted > q.sla_s or unserved)
+    if breach:
+        level = "breach"
+    elif predicted_breach:
+        level = "predicted"
+    elif q.waiting > 0 and max(q.longest_wait_s, predicted) > WARN_FRACTION * q.sla_s:
+        level = "warn"
+    else:
+        level = "ok"
     extra = 0
-    if q.waiting > 0 and (q.open_windows == 0 or predicted > q.sla_s):
-        needed = math.ceil(q.waiting * service / q.sla_s)
-        extra = max(1, needed - q.open_windows)
+    if predicted_breach:
+        needed = min(q.waiting, math.ceil(q.waiting * service / q.sla_s))
+        extra = max(1 if unserved else 0, needed - q.open_windows)
     return {"predicted_wait_s": predicted, "service_s": round(service), "breach": breach, "level": level,
-            "predicted_breach": predicted > q.sla_s, "suggest_open": extra}
+            "predicted_breach": predicted_breach, "suggest_open": extra}
 
 
 def wait_histogram(waits_s: Iterable[float]) -> dict[str, Any]:

@@ -94,6 +94,8 @@ class SubmissionStatus(StrEnum):
 
 
 _S = SubmissionStatus
+# The time limit runs while an application is accepted or in review (a supplement request pauses it).
+CLOCK_RUNNING = frozenset({_S.ACCEPTED.value, _S.IN_REVIEW.value})
 SUBMISSION_TRANSITIONS: dict[SubmissionStatus, frozenset[SubmissionStatus]] = {
     _S.SUBMITTED: frozenset({_S.ACCEPTED, _S.SUPPLEMENT_REQUIRED, _S.REJECTED}),
     _S.ACCEPTED: frozenset({_S.IN_REVIEW, _S.SUPPLEMENT_REQUIRED}),
@@ -156,6 +158,23 @@ class DueDates:
     def overdue(self, today: date) -> bool:
         limit = self.promised or self.legal
         return limit is not None and today > limit
+
+    def working_days_left(self, today: date, *, calendar: HolidayCalendar | None = None) -> int | None:
+        """Working days from ``today`` to the limit (promised, else legal): 0 on its last day, negative
+        once past it (the working days overdue); None without a limit."""
+        limit = self.promised or self.legal
+        if limit is None:
+            return None
+        if today <= limit:
+            return working_days_between(today, limit, calendar=calendar)
+        return -working_days_between(limit, today, calendar=calendar)
+
+    def deadline(self, today: date, *, soon_days: int = 2, calendar: HolidayCalendar | None = None) -> str:
+        """``overdue`` past the limit, ``soon`` within ``soon_days`` working days of it, else ``ok``."""
+        left = self.working_days_left(today, calendar=calendar)
+        if left is None or left > soon_days:
+            return "ok"
+        return "overdue" if self.overdue(today) else "soon"
 
 
 def paused_working_days(

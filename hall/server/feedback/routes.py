@@ -9,7 +9,9 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from hall.server.auth.deps import ClerkRole, HallDep, ManagerRole, TerminalRole
+from hall.server.auth import scope
+from hall.server.auth.cache import Principal
+from hall.server.auth.deps import ClerkRole, HallDep, ManagerRole, RaterRole, TerminalRole
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, IdPath
@@ -17,8 +19,25 @@ from hall.server.core.schemas import ERRORS, In, Out
 from hall.server.feedback import followups
 from hall.server.feedback import service as svc
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn, NoteIn
+from hall.server.tickets.models import Ticket
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)
+
+
+def _rating_for(hall: HallContext, who: Principal, body: EvaluationIn) -> EvaluationIn:
+    """A kiosk rates as its own terminal; an evaluation pad only a service finished at its own window.
+    Raises OtherTerminal, OtherWindow."""
+    update: dict[str, Any] = {"terminal_id": scope.for_terminal(who, body.terminal_id)}
+    if who.window is not None:
+        scope.for_window(who, body.window if body.window is not None else who.window)
+        update["window"] = who.window
+        if body.ticket_id is not None:
+            with hall.db.read() as s:
+                t = s.get(Ticket, body.ticket_id)
+                if t is None or t.window != who.window or t.status != "done":
+                    raise scope.OtherWindow(window=who.window)
+    return body.model_copy(update=update)
+
 
 
 def _keyed(hall: HallContext, scope: str, key: str | None, body: In, write: Callable[[Tx], Out]) -> JSONResponse:
@@ -31,8 +50,9 @@ def _keyed(hall: HallContext, scope: str, key: str | None, body: In, write: Call
 
 
 @router.post("/evaluations", status_code=201, response_model=EvaluationOut)
-def evaluate(body: EvaluationIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
+def evaluate(body: EvaluationIn, hall: HallDep, who: RaterRole, key: IdemKey = None) -> JSONResponse:
     """Five levels; the two lowest need reasons and raise a follow-up for the manager."""
+    body = _rating_for(hall, who, body)
     now = datetime.now(UTC)
     ev = svc.checked(body, now)
     return _keyed(hall, "POST /evaluations", key, body, lambda tx: svc.evaluate(tx, body, ev, now))
@@ -41,12 +61,17 @@ def evaluate(body: EvaluationIn, hall: HallDep, who: TerminalRole, key: IdemKey 
 @router.post("/help", status_code=201, response_model=FollowUpOut)
 def help_call(body: HelpIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
     """A citizen asks staff for help (适老化 "help me"), or reports "couldn't get it done" (办不成事)."""
+    terminal_id = scope.for_terminal(who, body.terminal_id)
+    window = body.window if body.window is not None else who.window
+    scope.for_window(who, window)
+    body = body.model_copy(update={"terminal_id": terminal_id, "window": window})
     return _keyed(hall, "POST /help", key, body, lambda tx: svc.help_call(tx, body))
 
 
 @router.post("/alerts", status_code=201, response_model=FollowUpOut)
 def alert(body: AlertIn, hall: HallDep, who: ClerkRole, key: IdemKey = None) -> JSONResponse:
     """The counter's emergency button (一键报警): reaches every dashboard at once."""
+    scope.for_window(who, body.window)
     return _keyed(hall, "POST /alerts", key, body, lambda tx: svc.alert(tx, body))
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import select
 
+from hall.server.auth.cache import Principal
 from hall.server.core.context import HallContext, Tx
 from hall.server.domain import evaluations as dev
 from hall.server.feedback.followups import followup_view, open_followup
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn
+
+log = logging.getLogger(__name__)
 
 FOLLOWUP_LIMIT = 500
 
@@ -47,6 +51,19 @@ def help_call(tx: Tx, body: HelpIn) -> FollowUpOut:
 def alert(tx: Tx, body: AlertIn) -> FollowUpOut:
     """The counter's emergency button (一键报警): reaches every dashboard at once."""
     return open_followup(tx, "alert.raised", kind="alert", window=body.window, message=body.message or "紧急求助")
+
+
+def limit_alert(hall: HallContext, who: Principal, terminal: str | None, what: str) -> None:
+    """A follow-up for the dashboard: a token (and terminal) went over its write limits
+    (:mod:`hall.server.auth.limits`). Runs on a thread of its own; a failure is logged, never raised."""
+    where = f"终端 {terminal}" if terminal else "无终端"
+    message = f"写入超限（{what}）：令牌 {who.name}，{where} / write limit ({what}): token {who.name}, " + (
+        f"terminal {terminal}" if terminal else "no terminal")
+    try:
+        with hall.unit() as tx:
+            open_followup(tx, "limit.exceeded", kind="rate_limit", terminal_id=terminal, message=message[:500])
+    except Exception:
+        log.exception("could not record the write-limit alert")
 
 
 def followups(hall: HallContext, *, status: str | None, kind: str | None) -> list[FollowUpOut]:

@@ -22,7 +22,8 @@ from sqlalchemy import select, update
 from hall.server.core.context import HallContext, Tx
 from hall.server.domain import queue_explain as dx
 from hall.server.domain.hallday import hall_day
-from hall.server.domain.notifications import Notifier, TicketView, decide_notices
+from hall.server.domain.notifications import Message, Notifier, TicketView, decide_notices
+from hall.server.notices.errors import ChannelUnavailable
 from hall.server.notices.models import TicketNotice
 from hall.server.queue import order as queue
 from hall.server.tickets.models import Ticket
@@ -97,19 +98,27 @@ class Notices:
                                max(0, t.call_count - 1))
             before = TicketView(t.number, notice.last_status, notice.last_ahead, None, notice.last_recalls)
             messages = decide_notices(before, after, sent=notice.sent or [], threshold=self.threshold)
-            if not self._claim(hall, notice, after, [m.key for m in messages]):
+            notifier = self.notifier(notice.channel)
+            queued = getattr(notifier, "enqueue", None)  # a durable queue: the notice goes in with the claim
+            if not self._claim(hall, notice, after, messages, queued):
+                continue
+            if queued is not None:
+                sent += len(messages)
                 continue
             for m in messages:
                 try:
-                    self.notifier(notice.channel).send(_recipient(hall, notice), m)
+                    notifier.send(_recipient(hall, notice), m)
                     sent += 1
                 except Exception as exc:  # noqa: BLE001 - a gateway failure must not stop the others
                     log.warning("notice %s for ticket %s not delivered: %s", m.kind.value, m.number,
                                 exc.__class__.__name__)
         return sent
 
-    def _claim(self, hall: HallContext, notice: TicketNotice, after: TicketView, keys: list[str]) -> bool:
-        """Record what is now seen and sent; False when another process got there first."""
+    def _claim(self, hall: HallContext, notice: TicketNotice, after: TicketView, messages: list[Message],
+               queued: Callable[..., None] | None = None) -> bool:
+        """Record what is now seen and sent (and queue the messages, for a queued connector, in the same
+        transaction); False when another process got there first."""
+        keys = [m.key for m in messages]
         if (not keys and notice.last_ahead == after.ahead and notice.last_status == after.status
                 and notice.last_recalls == after.recalls):
             return False
@@ -118,7 +127,12 @@ class Notices:
                 TicketNotice.ticket_id == notice.ticket_id, TicketNotice.version == notice.version).values(
                 last_ahead=after.ahead, last_status=after.status, last_recalls=after.recalls,
                 sent=[*(notice.sent or []), *keys], version=notice.version + 1))
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+            claimed = bool(done.rowcount)  # type: ignore[attr-defined]
+            if claimed and queued is not None:
+                for m in messages:
+                    queued(tx, key=f"{notice.ticket_id}:{m.key}", channel=notice.channel,
+                           recipient_enc=notice.recipient_enc, message=m)
+        return claimed
 
 
 def _recipient(hall: HallContext, notice: TicketNotice) -> str:
@@ -141,7 +155,10 @@ def _aheads(s: Any, hall: HallContext, waiting: list[Ticket], now: datetime) -> 
 
 def follow(hall: HallContext, tx: Tx, ticket_id: int, *, status: str, ahead: int | None, channel: str,
            to: str) -> None:
-    """Start (or change) following a ticket; the recipient is stored encrypted, never logged."""
+    """Start (or change) following a ticket; the recipient is stored encrypted, never logged. Raises
+    ChannelUnavailable when the hall has no sender for ``channel``."""
+    if not hall.connectors.offers(channel):
+        raise ChannelUnavailable(channel=channel)
     blob = base64.b64encode(hall.keyring.encrypt({"channel": channel, "to": to})).decode()
     row = tx.session.get(TicketNotice, ticket_id)
     if row is None:

@@ -41,9 +41,7 @@ padding:1em;margin:.8em 0;box-shadow:0 1px 4px #0002}}.big{{font-size:1.6em}}.ca
 <div class="n" id="n">{number}</div><div id="st" class="big">{status_zh}</div>
 <p id="aheadline">前面还有 <b id="ahead">{ahead}</b> 人，<span id="wait">{wait_text}</span></p>
 <p><small id="why">{why}</small></p></div>
-<div class="card"><small>短信提醒（前面剩 3 人时和叫号时）· SMS when 3 are ahead and at your call</small>
-<form id="f"><input id="to" inputmode="tel" maxlength="11" placeholder="手机号 mobile" aria-label="手机号">
-<button>提醒我</button></form><small id="fok"></small></div>
+{sms_card}
 <p><small>本页自动刷新，无需登录，不显示个人信息。请留意叫号屏和语音。Updates by itself; no login.</small></p>
 <script>
 const u = location.pathname + ".json";
@@ -63,7 +61,8 @@ async function tick() {{
     called = now;
   }} catch (e) {{}}
 }}
-document.getElementById("f").onsubmit = async (e) => {{
+const form = document.getElementById("f");
+if (form) form.onsubmit = async (e) => {{
   e.preventDefault();
   const r = await fetch(location.pathname + "/notify", {{method: "POST", headers: {{"content-type":
     "application/json"}}, body: JSON.stringify({{channel: "sms", to: document.getElementById("to").value}})}});
@@ -71,6 +70,11 @@ document.getElementById("f").onsubmit = async (e) => {{
 }};
 setInterval(tick, {poll_ms});
 </script></body></html>"""
+
+# Offered only when the hall has a real SMS sender ([connectors.sms]; docs/connectors.md).
+_SMS_CARD = """<div class="card"><small>短信提醒（前面剩 3 人时和叫号时）· SMS when 3 are ahead and at your call</small>
+<form id="f"><input id="to" inputmode="tel" maxlength="11" placeholder="手机号 mobile" aria-label="手机号">
+<button>提醒我</button></form><small id="fok"></small></div>"""
 
 _STATUS_ZH = {"waiting": "等候中", "called": "请到 {window} 号窗口办理", "serving": "正在 {window} 号窗口办理",
               "done": "已办结", "no_show": "已过号，请到服务台", "cancelled": "已取消"}
@@ -128,5 +132,5 @@ def public_ticket_page(request: Request, token: str = Token) -> HTMLResponse:
     page = _PAGE.format(number=html.escape(st.number), hall=html.escape(hall.options.hall_name_zh),
                         status_zh=html.escape(st.call_text or st.status_zh), ahead=st.waiting_ahead,
                         wait_text=_wait_text(st.estimated_wait_s), unknown=WAIT_UNKNOWN, why=html.escape(st.why_zh),
-                        poll_ms=POLL_MS)
+                        poll_ms=POLL_MS, sms_card=_SMS_CARD if hall.connectors.offers("sms") else "")
     return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

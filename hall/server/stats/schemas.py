@@ -93,3 +93,43 @@ class StatsReportOut(ReportOut):
 
     from_: str = Field(alias="from")
     to: str
+
+
+class BreakdownRowOut(Out):
+    """One value of the dimension (``key`` a category code, window number, clerk, item code; ``-`` none;
+    ``ALL`` the total) with the figures of docs/dashboard.md, "Reports by anything"."""
+
+    key: str
+    name: str
+    name_en: str = ""
+    tickets: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    no_show_rate: float | None = None
+    wait_p50_s: int | None = None
+    wait_p90_s: int | None = None
+    handling_avg_s: int | None = None
+    handling_p50_s: int | None = None
+    ratings: int = 0
+    rating_avg: float | None = None
+    rating_good_rate: float | None = None  # 满意率
+    rating_bad: int = 0  # 差评
+    rectified: int = 0
+    rectify_rate: float | None = None  # 整改率
+    cannot_do: int = 0  # 办不成事
+    cannot_do_resolved: int = 0
+
+
+class BreakdownOut(Out):
+    """``GET /stats/report?by=…``: the range, the dimension and ``{"rows": [...]}`` (last row ``ALL``)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    period: str
+    by: str
+    period_start: str
+    period_end: str
+    from_: str = Field(alias="from")
+    to: str
+    rows: list[BreakdownRowOut]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,17 +15,22 @@ from starlette.datastructures import UploadFile
 
 from hall.server.audit import service as audit
 from hall.server.auth.deps import ClerkRole, HallDep, TerminalRole
+from hall.server.auth.scope import for_terminal
 from hall.server.core.context import Tx
 from hall.server.core.http_errors import request_invalid
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey
 from hall.server.core.schemas import ERRORS, MAX_ID
+from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import parse_id_number
+from hall.server.identity import proofs
 from hall.server.submissions import review as review_svc
 from hall.server.submissions import service as svc
+from hall.server.submissions.deadlines import deadlines
 from hall.server.submissions.errors import BadMultipart, DataMissing, FileNotFound, SubmissionTooLarge
 from hall.server.submissions.models import Blob, Submission, SubmissionMaterial
 from hall.server.submissions.schemas import (
+    DeadlineOut,
     ELicenseQuery,
     ELicensesOut,
     LicenseOut,
@@ -66,6 +72,11 @@ async def create_submission(request: Request, hall: HallDep, who: TerminalRole, 
     except ValidationError as exc:
         raise request_invalid(exc.errors(), prefix="data") from None
     parse_id_number(body.id_number)
+    # An application in a person's name: proven by card, 亮码 or face, never by a typed number.
+    proofs.verify(hall, who, body.proof, id_number=body.id_number, for_submission=True)
+    # A kiosk token submits as its own terminal; one token never uses up the day's registration codes.
+    body = body.model_copy(update={"terminal_id": for_terminal(who, body.terminal_id)})
+    hall.limits.charge_day(who, what="submissions", key="", day=hall_day(datetime.now(UTC)).isoformat())
     parts = [Part(name, part.filename, part.file) for name, part in form.multi_items() if isinstance(part, UploadFile)]
     # One worker-thread hop for the blocking part (files, then the rows).
     status, out = await asyncio.to_thread(svc.submit, hall, body, json.loads(raw), parts, key=key)
@@ -77,12 +88,13 @@ def lookup(body: LookupIn, hall: HallDep, who: TerminalRole) -> LookupOut:
     """The citizen's own cases (newest first, at most 50) with status history, found by the ID number
     in the body (never in a URL). Nothing of anyone else; only masked applicant fields."""
     person = parse_id_number(body.id_number)
+    method = proofs.verify(hall, who, body.proof, id_number=person.value)
     id_hash = hall.keyring.id_hash(person.value)
     with hall.db.read() as s:
         rows = s.scalars(select(Submission).where(Submission.applicant_id_hash == id_hash)
                          .order_by(Submission.id.desc()).limit(50)).all()
         items = [view(s, r) for r in rows]
-    audit.record_now(hall, who, "submission.lookup", f"{len(items)} cases")
+    audit.record_now(hall, who, "submission.lookup", f"{len(items)} cases", f"proof {method}")
     return LookupOut(id_masked=person.masked, items=items)
 
 
@@ -104,10 +116,18 @@ def by_ticket(ticket_id: Annotated[int, Query(ge=1, le=MAX_ID)], hall: HallDep, 
               ) -> list[SubmissionDetailOut]:
     with hall.db.read() as s:
         rows = s.scalars(select(Submission).where(Submission.ticket_id == ticket_id)).all()
-        out = [detail_view(s, r, hall.keyring.decrypt(r.personal_enc)) for r in rows]
+        calendar = hall.calendar.get()
+        out = [detail_view(s, r, hall.keyring.decrypt(r.personal_enc), calendar=calendar) for r in rows]
     if out:
         audit.record_now(hall, who, "submission.open", f"ticket {ticket_id}", " ".join(r.code for r in out))
     return out
+
+
+@router.get("/deadlines", response_model=list[DeadlineOut])
+def due_soon(hall: HallDep, who: ClerkRole, soon_days: Annotated[int, Query(ge=0, le=30)] = 2
+             ) -> list[DeadlineOut]:
+    """Applications whose time limit is past or within ``soon_days`` working days (the hall's calendar)."""
+    return deadlines(hall, soon_days=soon_days)
 
 
 @router.get("/submissions/{code}/detail", response_model=SubmissionDetailOut)
@@ -115,7 +135,7 @@ def detail(code: str, hall: HallDep, who: ClerkRole) -> SubmissionDetailOut:
     """For the clerk at the counter: applicant name, masked ID and form data (decrypted)."""
     with hall.db.read() as s:
         sub = svc.find(s, code)
-        out = detail_view(s, sub, hall.keyring.decrypt(sub.personal_enc))
+        out = detail_view(s, sub, hall.keyring.decrypt(sub.personal_enc), calendar=hall.calendar.get())
     audit.record_now(hall, who, "submission.open", f"submission {sub.code}")
     return out
 
@@ -165,5 +185,6 @@ def file(sha256: str, hall: HallDep, who: ClerkRole) -> FileResponse:
 def query_elicenses(body: ELicenseQuery, hall: HallDep, who: TerminalRole) -> ELicensesOut:
     """Certificates the e-licence library holds for this citizen (POST keeps the ID out of URLs and logs)."""
     person = parse_id_number(body.id_number)
+    proofs.verify(hall, who, body.proof, id_number=person.value)
     found = hall.connectors.elicense.licenses_for(person.value)  # ELicenseUnavailable: 503, ask for paper
     return ELicensesOut(id_masked=person.masked, licenses=[LicenseOut(**vars(lic)) for lic in found])

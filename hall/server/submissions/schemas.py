@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from hall.server.core.schemas import CodeText, DbId, FreeText, In, IsoTime, Out
+from hall.server.identity.schemas import ProofIn
 
 StatusName = Literal["submitted", "accepted", "supplement_required", "in_review", "approved", "rejected",
                      "result_ready", "delivered"]
@@ -35,6 +36,8 @@ class SubmissionIn(In):
     ticket_id: DbId | None = None
     local_code: Annotated[str | None, CodeText] = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
+    # How the applicant proved who they are (an application in a person's name needs it).
+    proof: ProofIn | None = None
 
 
 class StatusIn(In):
@@ -56,10 +59,12 @@ class ReviewIn(In):
 
 class LookupIn(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
 
 
 class ELicenseQuery(In):
     id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
 
 
 class HistoryOut(Out):
@@ -118,6 +123,10 @@ class SubmissionDetailOut(SubmissionOut):
     """The clerk's view: the case plus the applicant (decrypted name and form, masked ID)."""
 
     applicant: ApplicantOut
+    # While the time limit runs (accepted, in review): ok / soon / overdue and the working days left
+    # (negative: overdue), counted with the hall's holiday calendar.
+    deadline: str | None = None
+    working_days_left: int | None = None
 
 
 class LookupOut(Out):
@@ -131,9 +140,26 @@ class LicenseOut(Out):
     issuer: str = ""
     license_no: str = ""
     valid_until: str = ""
+    valid_from: str = ""
+    # The platform's reference to the licence file (an e-licence platform's own id; "" when none).
+    file_ref: str = ""
 
 
 class ELicensesOut(Out):
     id_masked: str
     licenses: list[LicenseOut]
 
+
+
+class DeadlineOut(Out):
+    """An application whose time limit runs (accepted or in review) that is overdue or soon due."""
+
+    code: str
+    item_code: str
+    item_name: str
+    status: str
+    applicant_name_masked: str = ""
+    promised_due: date | None = None
+    legal_due: date | None = None
+    working_days_left: int  # 0 on the last day; negative: working days overdue
+    state: str  # overdue, soon

@@ -155,7 +155,7 @@ def create(hall: HallContext, tx: Tx, body: SubmissionIn, files: dict[str, Store
     target = "accepted" if check.complete else "supplement_required"
     history = dsub.advance(history, target, at=now, actor="pre-review",
                            note="；".join(check.notice_zh()) if not check.complete else "")
-    due = dsub.due_dates(item, now, history=history) if check.complete else None
+    due = dsub.due_dates(item, now, history=history, calendar=hall.calendar.get()) if check.complete else None
     code = _next_code(s, now)
     sub = SimpleNamespace(
         code=code.code, local_code=req.get("local_code"), item_code=item.code, ticket_id=req.get("ticket_id"),
@@ -197,7 +197,7 @@ def change_status(hall: HallContext, tx: Tx, code: str, *, status: str, actor: s
     if sub.status == "accepted" and sub.legal_due is None:
         item = s.get(ServiceItem, sub.item_code)
         if item is not None:
-            due = dsub.due_dates(domain_item(item), now, history=new)
+            due = dsub.due_dates(domain_item(item), now, history=new, calendar=hall.calendar.get())
             sub.legal_due, sub.promised_due = due.legal, due.promised
     s.flush()
     tx.emit("submission.status", {"id": sub.id, "code": sub.code, "status": sub.status})

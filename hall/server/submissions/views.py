@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.server.catalogue.models import ServiceItem
+from hall.server.domain.hallday import hall_day
+from hall.server.domain.submissions import CLOCK_RUNNING, DueDates
+from hall.server.domain.workdays import HolidayCalendar
 from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
 from hall.server.submissions.schemas import (
     ApplicantOut,
@@ -44,13 +48,20 @@ def view(s: Session, sub: Submission) -> SubmissionOut:
     return render(sub, item, history, mats, material_names(item))
 
 
-def detail(s: Session, sub: Submission, personal: dict[str, Any]) -> SubmissionDetailOut:
-    """The clerk's view: ``personal`` is the case's decrypted ``{"name", "form", …}``."""
+def detail(s: Session, sub: Submission, personal: dict[str, Any], *, calendar: HolidayCalendar | None = None,
+           today: date | None = None) -> SubmissionDetailOut:
+    """The clerk's view: ``personal`` is the case's decrypted ``{"name", "form", …}``; with the time limit
+    (``deadline``, ``working_days_left``) while it runs."""
     item, history, mats = _rows(s, sub)
     out = render(sub, item, history, mats, material_names(item))
     applicant = ApplicantOut(name=personal.get("name", ""), id_masked=sub.applicant_id_masked,
                              form=personal.get("form", {}))
-    return SubmissionDetailOut(**dict(out), applicant=applicant)
+    deadline = left = None
+    if sub.status in CLOCK_RUNNING and (sub.promised_due or sub.legal_due):
+        due, day = DueDates(legal=sub.legal_due, promised=sub.promised_due), today or hall_day(datetime.now(UTC))
+        deadline = due.deadline(day, calendar=calendar)
+        left = due.working_days_left(day, calendar=calendar)
+    return SubmissionDetailOut(**dict(out), applicant=applicant, deadline=deadline, working_days_left=left)
 
 
 def _material(m: Any, names: dict[str, tuple[str, str]]) -> MaterialOut:

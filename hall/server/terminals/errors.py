@@ -10,3 +10,10 @@ class TerminalNotRegistered(DomainError):
     kind = "not_found"
     template_zh = "该终端尚未登记，请先登记"
     template_en = "register the terminal first"
+
+
+class PrefixTaken(DomainError):
+    code = "terminal.prefix_taken"
+    kind = "conflict"
+    template_zh = "离线号前缀 {prefix} 已属于另一台终端，每台终端须有自己的前缀"
+    template_en = "Offline prefix {prefix} belongs to another terminal; each terminal needs its own"

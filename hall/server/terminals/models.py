@@ -18,6 +18,8 @@ class Terminal(Base):
     name: Mapped[str] = mapped_column(String(64), default="")
     # kiosk / display / counter / evaluator
     kind: Mapped[str] = mapped_column(String(16), default="kiosk")
+    # The prefix of the offline numbers this terminal prints ("K1" in "K1-A005"); one terminal per prefix.
+    offline_prefix: Mapped[str | None] = mapped_column(String(8), nullable=True, unique=True)
     location: Mapped[str] = mapped_column(String(128), default="")
     version: Mapped[str] = mapped_column(String(32), default="")
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path
 
 from hall.server.auth.deps import HallDep, ManagerRole, TerminalRole
+from hall.server.auth.scope import for_terminal
 from hall.server.core.schemas import ERRORS
 from hall.server.terminals import service as svc
 from hall.server.terminals.schemas import TERMINAL_ID_PATTERN, HeartbeatIn, RegisterIn, TerminalOut
@@ -15,11 +16,13 @@ TerminalId = Path(pattern=TERMINAL_ID_PATTERN)
 
 @router.post("/terminals/register", response_model=TerminalOut)
 def register(body: RegisterIn, hall: HallDep, who: TerminalRole) -> TerminalOut:
+    for_terminal(who, body.id)
     return svc.register(hall, body)
 
 
 @router.post("/terminals/{terminal_id}/heartbeat", response_model=TerminalOut)
 def heartbeat(body: HeartbeatIn, hall: HallDep, who: TerminalRole, terminal_id: str = TerminalId) -> TerminalOut:
+    for_terminal(who, terminal_id)
     return svc.heartbeat(hall, terminal_id, body)
 
 

@@ -17,6 +17,8 @@ class RegisterIn(In):
     kind: Literal["kiosk", "display", "counter", "evaluator"] = "kiosk"
     location: Annotated[str, FreeText] = Field(default="", max_length=128)
     version: Annotated[str, CodeText] = Field(default="", max_length=32)
+    # The prefix of the offline numbers it prints ("K1" of "K1-A005"): one terminal per prefix in the hall.
+    offline_prefix: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,4}$")
 
 
 class DeviceIn(In):
@@ -45,6 +47,7 @@ class TerminalOut(Out):
     kind: str
     location: str = ""
     version: str = ""
+    offline_prefix: str | None = None
     online: bool
     last_seen: IsoTime | None = None
     devices: list[dict[str, Any]] = Field(default_factory=list)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hall.server.core.context import HallContext
-from hall.server.terminals.errors import TerminalNotRegistered
+from hall.server.terminals.errors import PrefixTaken, TerminalNotRegistered
 from hall.server.terminals.models import Terminal
 from hall.server.terminals.schemas import HeartbeatIn, RegisterIn, TerminalOut
 
@@ -15,15 +16,22 @@ from hall.server.terminals.schemas import HeartbeatIn, RegisterIn, TerminalOut
 def terminal_out(hall: HallContext, t: Terminal, now: datetime | None = None) -> TerminalOut:
     now = now or datetime.now(UTC)
     online = t.last_seen is not None and (now - t.last_seen).total_seconds() <= hall.options.terminal_offline_after_s
-    return TerminalOut(id=t.id, name=t.name, kind=t.kind, location=t.location, version=t.version, online=online,
+    return TerminalOut(id=t.id, name=t.name, kind=t.kind, location=t.location, version=t.version,
+                       offline_prefix=t.offline_prefix, online=online,
                        last_seen=t.last_seen, devices=t.devices, outbox_backlog=t.outbox_backlog,
                        oldest_pending_s=t.oldest_pending_s)
 
 
 def register(hall: HallContext, body: RegisterIn) -> TerminalOut:
-    """Create or update the terminal; it counts as seen now (``terminal.changed`` goes out)."""
+    """Create or update the terminal; it counts as seen now (``terminal.changed`` goes out). An
+    ``offline_prefix`` is claimed for it (kept when omitted). Raises PrefixTaken."""
     with hall.unit() as tx:
         t = tx.session.get(Terminal, body.id) or Terminal(id=body.id, registered_at=datetime.now(UTC))
+        if body.offline_prefix is not None and body.offline_prefix != t.offline_prefix:
+            holder = prefix_holder(tx.session, body.offline_prefix)
+            if holder is not None and holder != body.id:
+                raise PrefixTaken(prefix=body.offline_prefix)
+            t.offline_prefix = body.offline_prefix
         t.name, t.kind, t.location, t.version = body.name, body.kind, body.location, body.version
         t.last_seen = datetime.now(UTC)
         tx.session.add(t)
@@ -31,6 +39,28 @@ def register(hall: HallContext, body: RegisterIn) -> TerminalOut:
         out = terminal_out(hall, t)
         tx.emit("terminal.changed", out.model_dump(mode="json"))
         return out
+
+
+def prefix_holder(session: Session, prefix: str) -> str | None:
+    """The id of the terminal that holds the offline ``prefix`` (None: nobody yet)."""
+    return session.scalar(select(Terminal.id).where(Terminal.offline_prefix == prefix))
+
+
+def claim_prefix(session: Session, terminal_id: str, prefix: str) -> bool:
+    """Is ``prefix`` this terminal's? An unheld prefix is claimed by a terminal that holds none yet (its
+    first offline ticket; the terminal is registered then if it was not)."""
+    holder = prefix_holder(session, prefix)
+    if holder is not None:
+        return holder == terminal_id
+    t = session.get(Terminal, terminal_id)
+    if t is None:
+        t = Terminal(id=terminal_id, kind="kiosk", registered_at=datetime.now(UTC))
+        session.add(t)
+    elif t.offline_prefix is not None:
+        return False
+    t.offline_prefix = prefix
+    session.flush()
+    return True
 
 
 def heartbeat(hall: HallContext, terminal_id: str, body: HeartbeatIn) -> TerminalOut:

@@ -33,3 +33,20 @@ class TransferTarget(DomainError):
     code = "transfer.target"
     template_zh = "请给出转入的业务类别或窗口（二者取一）"
     template_en = "Give exactly one of category or window"
+
+
+class OfflineNumberTaken(DomainError):
+    """Another ticket already holds this printed number (a retry of the same ticket carries its
+    Idempotency-Key and gets the first answer instead). The terminal keeps its ticket pending."""
+
+    code = "ticket.offline_number_taken"
+    kind = "conflict"
+    template_zh = "离线号 {number} 已被另一张号票使用，请联系技术人员"
+    template_en = "Offline number {number} is already held by another ticket; call a technician"
+
+
+class OfflinePrefixForeign(DomainError):
+    code = "ticket.offline_prefix_foreign"
+    kind = "conflict"
+    template_zh = "离线号前缀 {prefix} 属于另一台终端，请联系技术人员"
+    template_en = "Offline prefix {prefix} belongs to another terminal; call a technician"

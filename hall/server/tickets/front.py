@@ -55,14 +55,17 @@ class TicketFront:
         answered = False
         if not more:
             request = self._plain(scope, body)
-            if request is not None:
+            if isinstance(request, DomainError):  # over the write limits: 429 as the route would
+                await _respond(send, domain_status(request), domain_body(request), domain_headers(request))
+                answered = True
+            elif request is not None:
                 answered = await self._answer(request, send)
         if not answered:
             await self.app(scope, _replay(body, more, receive), send)
 
-    def _plain(self, scope: Scope, body: bytes) -> tuple[service.Plan, str | None, str] | None:
-        """A plain ticket request as the batch writer takes it (plan, key, digest), or None when the
-        route should answer it."""
+    def _plain(self, scope: Scope, body: bytes) -> tuple[service.Plan, str | None, str] | DomainError | None:
+        """A plain ticket request as the batch writer takes it (plan, key, digest), None when the route
+        should answer it, or the write limits' refusal (:mod:`hall.server.auth.limits`)."""
         headers = dict(scope["headers"])
         key_raw = headers.get(b"idempotency-key")
         content_type = headers.get(b"content-type", b"")
@@ -80,6 +83,10 @@ class TicketFront:
             return None  # the route answers with its own refusal (and counts a failed token)
         if principal is None or principal.role not in ISSUERS or req.source == "offline":
             return None
+        if principal.terminal is not None:  # a kiosk token: its own terminal id (the route refuses others)
+            if req.terminal_id not in (None, principal.terminal):
+                return None
+            req = req.model_copy(update={"terminal_id": principal.terminal})
         now = datetime.now(UTC)
         if not self.hall.day_ready(hall_day(now)):
             return None  # the route closes the day before first
@@ -89,6 +96,11 @@ class TicketFront:
             return None
         if not plan.plain:
             return None
+        try:
+            self.hall.limits.charge(principal, terminal=req.terminal_id)
+            self.hall.limits.charge_day(principal, what="tickets", key=req.category, day=plan.ticket.day)
+        except DomainError as refusal:
+            return refusal
         digest = body_hash(req.model_dump(mode="json")) if key is not None else ""
         return plan, key, digest
 

@@ -27,7 +27,8 @@ class TicketCounter(Base):
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("hall_day", "number"),
+        # An offline number may come again in a new numbering epoch of its terminal (a lost outbox).
+        UniqueConstraint("hall_day", "number", "offline_epoch"),
         Index("ix_tickets_queue", "hall_day", "category", "status"),
         Index("ix_tickets_id_hash_day", "id_hash", "hall_day"),
     )
@@ -57,6 +58,8 @@ class Ticket(Base):
     # Set when staff reinstate a no-show: the call order puts it at the head of its line.
     reinstated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     window: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The clerk signed in at the window when it was called and when it was finished (reports per clerk).
+    clerk: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Transfer to a specific window: only that window may call it.
     target_window: Mapped[int | None] = mapped_column(Integer, nullable=True)
     terminal_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -67,3 +70,5 @@ class Ticket(Base):
     # An offline ticket's issue time as the terminal's clock had it (kept for the record); issued_at
     # and queue_at hold the time the server trusts (docs/api.md, "Offline tickets").
     offline_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The terminal's numbering epoch of an offline number (0 for every other ticket).
+    offline_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

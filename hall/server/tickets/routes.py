@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from hall.server.audit import service as audit
+from hall.server.auth import scope
+from hall.server.auth.cache import Principal
 from hall.server.auth.deps import AnyRole, ClerkRole, HallDep, TerminalRole
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, IdPath, TerminalClock
 from hall.server.core.schemas import ERRORS
+from hall.server.domain.hallday import hall_day
 from hall.server.tickets import explain as explain_svc
 from hall.server.tickets import service as svc
 from hall.server.tickets import transitions
@@ -43,6 +46,9 @@ def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey
     (``X-Terminal-Clock``: the terminal's clock when sending, so its offset corrects ``issued_at``).
 
     Plain tickets usually never get here: :mod:`hall.server.tickets.front` answers them the same way."""
+    body = bound_request(who, body)
+    if body.source != "offline":  # an offline ticket was printed already: refusing it would lose it
+        hall.limits.charge_day(who, what="tickets", key=body.category, day=hall_day(datetime.now(UTC)).isoformat())
     terminal_clock = _terminal_clock(clock) if clock and body.source == "offline" else None
 
     def action(tx: Tx) -> tuple[int, Any]:
@@ -54,17 +60,33 @@ def create_ticket(body: TicketIn, hall: HallDep, who: TerminalRole, key: IdemKey
     return JSONResponse(out, status_code=status)
 
 
+def bound_request(who: Principal, body: TicketIn) -> TicketIn:
+    """The request as the token may make it: a kiosk token's own terminal id, staff-only priorities
+    checked (the lean front binds a plain ticket the same way). Raises OtherTerminal, StaffPriority."""
+    scope.check_priority(who, body.priority)
+    terminal_id = scope.for_terminal(who, body.terminal_id)
+    return body if terminal_id == body.terminal_id else body.model_copy(update={"terminal_id": terminal_id})
+
+
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 def read_ticket(ticket_id: IdPath, hall: HallDep, who: AnyRole) -> TicketOut:
+    """A ticket: a kiosk token reads only its own terminal's, a display or pad only the public fields."""
     with hall.db.read() as s:
-        return svc.view(hall, s, transitions.get_ticket(s, ticket_id))
+        t = transitions.get_ticket(s, ticket_id)
+        scope.owns_ticket(who, t.terminal_id)
+        out = svc.view(hall, s, t)
+    if scope.public_only(who):
+        out = out.model_copy(update=dict.fromkeys(svc.PRIVATE_FIELDS))
+    return out
 
 
 @router.get("/tickets/{ticket_id}/explain", response_model=ExplanationOut)
 def explain_ticket(ticket_id: IdPath, hall: HallDep, who: AnyRole) -> ExplanationOut:
     """Why the ticket is where it is: its position and the rule that puts each ticket ahead of it."""
     with hall.db.read() as s:
-        return explain_svc.explain(hall, s, transitions.get_ticket(s, ticket_id))
+        t = transitions.get_ticket(s, ticket_id)
+        scope.owns_ticket(who, t.terminal_id)
+        return explain_svc.explain(hall, s, t)
 
 
 def _ticket_action(hall: HallContext, scope: str, key: str | None, payload: object,
@@ -101,6 +123,7 @@ def transfer(ticket_id: IdPath, body: TransferIn, hall: HallDep, who: ClerkRole,
 @router.post("/tickets/{ticket_id}/cancel", response_model=TicketOut)
 def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
     def action(tx: Tx) -> tuple[int, Any]:
+        scope.owns_ticket(who, transitions.get_ticket(tx.session, ticket_id).terminal_id)
         t = transitions.cancel(tx, ticket_id)
         audit.record(tx.session, who, "ticket.cancel", f"ticket {t.number}")
         return 200, svc.dump(svc.view(hall, tx.session, t, place=False))
@@ -111,4 +134,4 @@ def cancel(ticket_id: IdPath, hall: HallDep, who: TerminalRole, key: IdemKey = N
 @router.post("/tickets/{ticket_id}/notify", response_model=FollowOut)
 def follow_ticket(ticket_id: IdPath, body: NotifyIn, hall: HallDep, who: TerminalRole) -> FollowOut:
     """Send "3 ahead of you" and "your turn" to a phone (SMS) or WeChat; the recipient is stored encrypted."""
-    return svc.start_following(hall, ticket_id, body)
+    return svc.start_following(hall, ticket_id, body, owner=lambda terminal: scope.owns_ticket(who, terminal))

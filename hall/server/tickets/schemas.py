@@ -42,6 +42,9 @@ class TicketIn(In):
     offline_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}-[A-Z][0-9]{3,4}$")
     issued_at: AwareDatetime | None = None
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, pattern=TERMINAL_PATTERN)
+    # The terminal's numbering epoch: a terminal whose outbox was lost or set aside starts a new one, so
+    # its numbers never collide with those it printed before (part of an offline number's uniqueness).
+    epoch: int = Field(default=0, ge=0, le=1_000_000)
     # Follow the ticket by SMS/WeChat ("3 ahead of you", "your turn").
     notify: NotifyIn | None = None
 
@@ -110,3 +113,14 @@ class ExplanationOut(Out):
     next_numbers: list[str] = Field(default_factory=list)
     mode: str = ""
     policy: str = ""
+
+
+class NoShowOut(Out):
+    """A no-show that staff may still reinstate (until ``reinstate_until``)."""
+
+    id: int
+    number: str
+    category: str
+    window: int | None = None
+    no_show_at: IsoTime
+    reinstate_until: IsoTime

@@ -33,7 +33,8 @@ from hall.server.domain.tickets import PriorityReason
 from hall.server.hallday.service import ensure_day
 from hall.server.notices.service import follow
 from hall.server.queue import order as queue
-from hall.server.tickets.errors import OfflineFields
+from hall.server.terminals.service import claim_prefix
+from hall.server.tickets.errors import OfflineFields, OfflineNumberTaken, OfflinePrefixForeign
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.schemas import FollowOut, NotifyIn, TicketIn, TicketOut
 from hall.server.tickets.transitions import get_ticket
@@ -145,7 +146,7 @@ def issue_request(hall: HallContext, tx: Tx, req: TicketIn, *, now: datetime | N
                   appointment_id: int | None = None, source: str | None = None, priority: str | None = None,
                   terminal_clock: datetime | None = None) -> tuple[int, TicketOut]:
     """The whole path in an ORM unit: (status, ticket). ``source="offline"`` accepts a ticket a terminal
-    printed while the server was down (201, or 200 with the first ticket for a repeat)."""
+    printed while the server was down (201; a keyed retry gets the first answer from its key)."""
     now = now or datetime.now(UTC)
     ensure_day(hall, tx, now)
     if req.source == "offline":
@@ -162,19 +163,27 @@ def _accept_offline(hall: HallContext, tx: Tx, req: TicketIn, now: datetime,
                     terminal_clock: datetime | None) -> tuple[int, TicketOut]:
     """A ticket a terminal printed while the server was down: keeps its printed number, queued by the time
     it was really issued as far as the server can tell (:mod:`hall.server.domain.offline_clock`; the
-    terminal's own time is kept in ``offline_issued_at``). The same offline number again (a retry without
-    key) returns the first ticket."""
+    terminal's own time is kept in ``offline_issued_at``).
+
+    The number's prefix must be the sending terminal's (registered, or claimed by its first offline ticket);
+    the same number of the same epoch again is answered only through its Idempotency-Key (a retry of
+    the same ticket, see :func:`hall.server.core.idempotency.run_idempotent`): anything else is a 409
+    the terminal keeps pending. Raises OfflineFields, OfflinePrefixForeign, OfflineNumberTaken."""
     cat = _category(hall, req.category)
     if not req.offline_number or req.issued_at is None or not req.terminal_id:
         raise OfflineFields()
+    prefix = req.offline_number.split("-", 1)[0]
+    if not claim_prefix(tx.session, req.terminal_id, prefix):
+        raise OfflinePrefixForeign(prefix=prefix)
     o = hall.options
     when = trusted_issue_time(req.issued_at, now, terminal_clock=terminal_clock,
                               max_age=timedelta(minutes=o.offline_max_age_min),
                               tolerance=timedelta(seconds=o.offline_future_tolerance_s))
     day = hall_day(when.queue_at).isoformat()
-    existing = tx.session.scalar(select(Ticket).where(Ticket.hall_day == day, Ticket.number == req.offline_number))
+    existing = tx.session.scalar(select(Ticket.id).where(Ticket.hall_day == day, Ticket.number == req.offline_number,
+                                                         Ticket.offline_epoch == req.epoch))
     if existing is not None:
-        return 200, view(hall, tx.session, existing, place=False)
+        raise OfflineNumberTaken(number=req.offline_number)
     id_hash, id_masked, _ = _identity(hall, req.id_number)
     priority = FALLBACK if req.priority in FALLBACK_ALIASES else req.priority
     # A ticket of a hall day that is over (by a clock the server could check) can no longer be called:
@@ -183,7 +192,7 @@ def _accept_offline(hall: HallContext, tx: Tx, req: TicketIn, now: datetime,
         category=cat.code, day=day, source="offline", issued_at=when.queue_at, queue_at=when.queue_at,
         public_token=secrets.token_urlsafe(16), priority=priority, terminal_id=req.terminal_id, id_hash=id_hash,
         id_masked=id_masked, offline_number=req.offline_number, offline_issued_at=req.issued_at,
-        status="cancelled" if when.stale else "waiting")
+        offline_epoch=req.epoch, status="cancelled" if when.stale else "waiting")
     (written,) = write_many(tx, [Keyed(ticket)])
     if isinstance(written, DomainError):
         raise written
@@ -214,15 +223,24 @@ def view(hall: HallContext, session: Session, t: Ticket, *, place: bool = True) 
         public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at)
 
 
+# What a display or evaluation pad does not read of a ticket (docs/security.md, roles).
+PRIVATE_FIELDS = ("id_masked", "terminal_id", "appointment_id", "submission_id", "public_url", "offline_number",
+                  "offline_issued_at")
+
+
 def dump(out: TicketOut) -> dict[str, Any]:
     """The JSON body of a ticket answer."""
     return out.model_dump(mode="json")
 
 
-def start_following(hall: HallContext, ticket_id: int, body: NotifyIn) -> FollowOut:
-    """Follow a waiting or called ticket by SMS/WeChat (the recipient stored encrypted, never logged)."""
+def start_following(hall: HallContext, ticket_id: int, body: NotifyIn,
+                    owner: Callable[[str | None], None] | None = None) -> FollowOut:
+    """Follow a waiting or called ticket by SMS/WeChat (the recipient stored encrypted, never logged);
+    ``owner(terminal_id)`` may refuse a caller that does not own the ticket."""
     with hall.unit() as tx:
         t = get_ticket(tx.session, ticket_id)
+        if owner is not None:
+            owner(t.terminal_id)
         if t.status not in ("waiting", "called"):
             raise derr.InvalidTransition(current=t.status, target="followed")
         ahead = queue.ahead_of(tx.session, hall, t, datetime.now(UTC)) if t.status == "waiting" else None

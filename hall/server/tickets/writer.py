@@ -37,7 +37,7 @@ FALLBACK = FALLBACK_PRIORITY
 _TK = cast(Table, Ticket.__table__)
 _COLUMNS = ("number", "seq", "category", "hall_day", "status", "source", "priority", "id_hash", "id_masked",
             "issued_at", "queue_at", "terminal_id", "public_token", "appointment_id", "call_count",
-            "submission_id", "offline_number", "offline_issued_at")
+            "submission_id", "offline_number", "offline_issued_at", "offline_epoch")
 INSERT = _TK.insert().values({c: bindparam(c) for c in _COLUMNS}).returning(_TK.c.id)
 # PostgreSQL takes the rows' ids from their sequence before the numbers (no lock is held yet), so the rows,
 # their answers' key rows, the events and the commit go out together after the numbers: the line's counter
@@ -82,6 +82,7 @@ class NewTicket:
     submission_id: int | None = None
     offline_number: str | None = None
     offline_issued_at: datetime | None = None
+    offline_epoch: int = 0
     status: str = "waiting"
     # Refusals checked in the write: the category's daily cap, the per-ID daily quota (None: not checked).
     cap: int | None = None
@@ -229,7 +230,7 @@ def _row(t: NewTicket, numbered: tuple[str, int, int] | None) -> dict[str, Any]:
             "issued_at": t.issued_at, "queue_at": t.queue_at, "terminal_id": t.terminal_id,
             "public_token": t.public_token, "appointment_id": t.appointment_id, "call_count": 0,
             "submission_id": t.submission_id, "offline_number": t.offline_number,
-            "offline_issued_at": t.offline_issued_at}
+            "offline_issued_at": t.offline_issued_at, "offline_epoch": t.offline_epoch}
 
 
 def public_path(token: str) -> str:

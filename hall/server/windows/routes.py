@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hall.server.audit import service as audit
 from hall.server.auth.cache import Principal
 from hall.server.auth.deps import AnyRole, ClerkRole, HallDep, ManagerRole
+from hall.server.auth.scope import for_window
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey, WindowNo
@@ -19,7 +20,8 @@ from hall.server.core.schemas import ERRORS
 from hall.server.stats.service import refresh_estimates
 from hall.server.tickets import service as tickets
 from hall.server.tickets.models import Ticket
-from hall.server.tickets.schemas import TicketOut
+from hall.server.tickets.no_shows import reinstatable
+from hall.server.tickets.schemas import NoShowOut, TicketOut
 from hall.server.windows import service as svc
 from hall.server.windows.models import Window
 from hall.server.windows.schemas import CallNumberIn, OpenWindowIn, PauseIn, WindowIn, WindowOut
@@ -30,7 +32,9 @@ router = APIRouter(tags=["windows"], responses=ERRORS)
 def _act(hall: HallContext, window: int, key: str | None, fn: Callable[[Tx], Ticket | None], *,
          who: Principal, action: str, payload: Any = None) -> Response:
     """A ticket action at ``window``: idempotent, audited in its own transaction, answered with the ticket
-    (204 when call-next finds nobody)."""
+    (204 when call-next finds nobody). A counter token acts only at its own window (403 otherwise)."""
+    for_window(who, window)
+
     def run(tx: Tx) -> tuple[int, Any]:
         t = fn(tx)
         audit.record(tx.session, who, action, f"window {window}", f"ticket {t.number}" if t is not None else "")
@@ -47,6 +51,13 @@ def _act(hall: HallContext, window: int, key: str | None, fn: Callable[[Tx], Tic
 def list_windows(hall: HallDep, who: AnyRole) -> list[WindowOut]:
     with hall.db.read() as s:
         return [svc.window_out(w) for w in s.scalars(select(Window).order_by(Window.number))]
+
+
+@router.get("/windows/{window}/no-shows", response_model=list[NoShowOut])
+def window_no_shows(window: WindowNo, hall: HallDep, who: ClerkRole) -> list[NoShowOut]:
+    """This window's no-shows that may still be reinstated (``POST /tickets/{id}/reinstate``), latest first."""
+    for_window(who, window)  # a counter token reads only its own window's
+    return reinstatable(hall, window=window)
 
 
 @router.put("/windows/{window}", response_model=WindowOut)
@@ -101,6 +112,7 @@ def no_show(window: WindowNo, hall: HallDep, who: ClerkRole, key: IdemKey = None
 
 def _set(hall: HallContext, window: int, who: Principal, action: str, *, status: str, reason: str = "",
          clerk: str | None = None) -> WindowOut:
+    for_window(who, window)
     with hall.unit() as tx:
         audit.record(tx.session, who, action, f"window {window}", reason)
         out = svc.set_status(hall, tx, window, status=status, reason=reason, clerk=clerk)

@@ -80,6 +80,7 @@ def _finish(tx: Tx, w: Window, t: Ticket, now: datetime) -> None:
     move(t, A.FINISH)
     t.finished_at = now
     t.started_at = t.started_at or t.recalled_at or t.called_at
+    t.clerk = w.clerk or t.clerk
     count_served(w, t, now)
     w.current_ticket_id, w.updated_at = None, now
     tx.emit("ticket.finished", {"id": t.id, "number": t.number, "window": w.number})
@@ -110,6 +111,7 @@ def _take(tx: Tx, ticket_id: int, w: Window, now: datetime) -> Ticket | None:
     else:
         t.recalled_at = now
     t.call_count, t.window, t.target_window = 1, w.number, None
+    t.clerk = w.clerk or None
     return t
 
 

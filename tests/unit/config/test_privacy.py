@@ -84,3 +84,16 @@ def test_suite_logging_setup_redacts(capsys) -> None:
     logging.getLogger("test.setup").warning("id %s", ID)
     err = capsys.readouterr().err
     assert ID not in err and "110101********1234" in err
+
+
+SECRET = "rXIsof28kIrsXMchx1Kpd4z-yznY1_Ul2k10Lz5YDuU"
+
+
+def test_redact_stars_tokens_in_urls_headers_first_messages_and_cookies() -> None:
+    lines = [f'127.0.0.1:5 - "WebSocket /api/v1/events?token={SECRET}" [accepted]',
+             f"< authorization: Bearer {SECRET}", f"> TEXT '{{\"token\": \"{SECRET}\"}}' [52 bytes]",
+             f"Cookie: hall_dashboard={SECRET}; other=1", f"GET /x?a=1&access_token={SECRET}"]
+    for line in lines:
+        once = redact(line)
+        assert SECRET not in once and "***" in once, once
+        assert redact(once) == once

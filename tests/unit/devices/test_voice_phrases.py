@@ -125,3 +125,25 @@ def test_say_json_errors_are_typed() -> None:
         say_json(VoiceSettings(driver="clips"), "银行")
     with pytest.raises(DeviceError):
         say_json(VoiceSettings(driver="wav", enabled=False), "A1")
+
+
+def test_offline_numbers_are_read_as_the_receipt_shows_them() -> None:
+    u = call_utterance(Call("K1-D005", 5), english=True)
+    assert u.text == "请 K1-D005 号 到 5 号窗口 办理"
+    assert u.tokens == ("请", "K", "一", "D", "零", "零", "五", "号", "到", "五", "号窗口", "办理")
+    assert english_text(u.en_tokens) == "number K one D zero zero five, please go to window five"
+    assert call_utterance(Call("k12-b1000", 3)).text == "请 K12-B1000 号 到 3 号窗口 办理"
+    assert text_utterance("请K1-D005号到5号窗口办理").tokens == u.tokens
+
+
+@pytest.mark.parametrize("bad", ["K1-", "-D005", "K1-005", "K1--D005", "TOOLONGPREFIX-D005", "K1-D005-2"])
+def test_malformed_offline_numbers_are_refused(bad: str) -> None:
+    with pytest.raises(BadAnnouncement):
+        call_utterance(Call(bad, 1))
+
+
+@given(st.from_regex(r"[A-Z0-9]{1,8}-[A-Z][0-9]{3,4}", fullmatch=True), st.integers(1, 999))
+def test_every_offline_call_has_clips(number: str, window: int) -> None:
+    index = json.loads((SHIPPED_CLIPS / "index.json").read_text(encoding="utf-8"))
+    u = call_utterance(Call(number, window), english=True)
+    assert all(t == PAUSE or t in index for t in u.tokens + u.en_tokens)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from devices.id_card.record import IdCardRecord
+from devices.id_card.text import build_text
 from devices.printer.render import render
 from devices.ss_card.protocol import SsCardRecord
 from kiosk.flows.base import Devices, FlowContext
@@ -26,6 +27,7 @@ from kiosk.flows.ports import (
     Material,
     NotFound,
     Opening,
+    PortError,
     PrinterFault,
     Receipt,
     Refused,
@@ -47,7 +49,11 @@ def id_card(id_number: str = YOUNG_ID, name: str = "欧阳娜娜") -> IdCardReco
     return IdCardRecord(card_type="resident", name=name, sex_code="2", sex="女", nation_code="01", nation="汉",
                         birth_date=date(2001, 8, 15), address="广东省广州市天河区天河路385号", id_number=id_number,
                         issuer="广州市公安局", valid_from=date(2019, 1, 1), valid_until=date(2029, 1, 1),
-                        id_number_valid=True, photo_wlt=b"\0" * 1024)
+                        id_number_valid=True, photo_wlt=bytes(range(256)) * 4,
+                        text_raw=build_text("", {"name": name, "sex": "2", "nation": "01", "birth": "20010815",
+                                                 "address": "广东省广州市天河区天河路385号", "id_number": id_number,
+                                                 "issuer": "广州市公安局", "valid_from": "20190101",
+                                                 "valid_until": "20290101"}))
 
 
 def ss_card(id_number: str = ELDER_ID, *, holder: bool = True) -> SsCardRecord:
@@ -97,12 +103,25 @@ class FakeHall:
     def catalogue(self) -> list[ServiceItem]:
         return list(ITEMS)
 
-    def elicenses(self, id_number: str) -> set[str]:
+    proofs: list[dict[str, Any] | None] = field(default_factory=list)
+    refuse_proofs: bool = False
+
+    def _proven(self, proof: dict[str, Any] | None) -> None:
+        # like the hall server: personal data only with a proof of identity
+        self.proofs.append(proof)
+        if proof is None or self.refuse_proofs:
+            raise PortError(code="kiosk.rejected", detail={"server_code": "identity.proof_required"})
+
+    def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]:
         self._up()
+        self._proven(proof)
         return set(self.licences.get(id_number, set()))
 
-    def cases(self, *, id_number: str | None = None, code: str | None = None) -> list[Case]:
+    def cases(self, *, id_number: str | None = None, code: str | None = None,
+              proof: dict[str, Any] | None = None) -> list[Case]:
         self._up()
+        if code is None:
+            self._proven(proof)
         t = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
         case = Case("2026112000A7K3", "社会保障卡申领", "Social security card application", "reviewing",
                     (CaseStatus("received", t), CaseStatus("reviewing", t + timedelta(hours=2))), date(2026, 11, 27))
@@ -116,7 +135,7 @@ class FakeHall:
     def resolve_service_code(self, text: str) -> dict[str, str]:
         self._up()
         if text == "SVC-TOKEN-OK":
-            return {"id_number": YOUNG_ID, "name": "欧阳娜娜"}
+            return {"id_number": YOUNG_ID, "name": "欧阳娜娜", "proof": "HIP1.service_code.test"}
         if text.startswith("HSC1.old"):
             raise NotFound(detail={"server_code": "service_code.expired"})
         raise NotFound()
@@ -135,7 +154,11 @@ class FakeTerminal:
             raise Refused(code=self.refuse["code"], detail=self.refuse)
         self.counter += 1
         number = f"{category}{self.counter:03d}" if self.online else f"K1-{category}{self.counter:03d}"
-        return Ticket(number, category, 3, 540, "http://hall/t/abc" if self.online else "", offline=not self.online)
+        # like the server: a citizen of 70 or more who identified gets elderly priority (online only)
+        granted = priority or ("elderly" if id_number == ELDER_ID and self.online else "")
+        if not self.online:  # an offline ticket has no queue position or estimate
+            return Ticket(number, category, 0, 0, "", offline=True, priority=priority or "")
+        return Ticket(number, category, 3, 540, "http://hall/t/abc", priority=granted)
 
     def check_in(self, *, code: str | None = None, id_number: str | None = None) -> CheckIn:
         self.calls.append(("check_in", {"code": code, "id_number": id_number}))

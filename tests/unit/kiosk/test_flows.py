@@ -180,8 +180,10 @@ def test_checkin_by_booking_qr_prints_a_priority_ticket() -> None:
     k = Kiosk()
     k.tile("checkin")
     v = k.event("code_scanner", "code_scanned", ScannedCode("qr", "https://hall.example/appt/K7M2-9QXA-3"))
-    assert v.screen == "ticket" and v.data["appointment"] and v.data["slot"] == "10:00–10:30"
-    assert k.ctx.printer.kinds == ["ticket"]
+    assert v.screen == "ticket" and v.data["appointment"] and v.data["slot"] == "2026-11-22 10:00–10:30"
+    # 签到成功 with the item and the line's name, never its code (14.6)
+    assert v.data["checkin"] and v.data["item_zh"] == "社保卡申领" and v.data["category_zh"] == "社保业务"
+    assert k.ctx.printer.kinds == ["ticket"] and "社保业务".encode("gb18030") in k.ctx.printer.printed[0]
 
 
 def test_early_checkin_is_explained_and_offers_a_normal_ticket() -> None:
@@ -269,7 +271,10 @@ def test_missing_materials_get_a_printed_one_time_notice() -> None:
     v = k.tap("materials_next")
     assert [m["id"] for m in v.data["missing"]] == ["photo", "form"]
     v = k.tap("print_notice")
-    assert v.screen == "message" and v.data["key"] == "notice.printed" and k.ctx.printer.kinds == ["notice"]
+    # printing the list does not end the application: the notice stays, with the 容缺 commitment
+    assert v.screen == "notice" and v.data["printed"] == "notice.printed" and k.ctx.printer.kinds == ["notice"]
+    assert v.data["can_commit"] and k.ctx.session.form and k.ctx.session.identity is not None
+    assert k.tap("commit").screen == "signature"
 
 
 def test_camera_offline_explains_and_offers_a_counter_ticket() -> None:
@@ -345,11 +350,18 @@ def test_low_ratings_need_a_reason() -> None:
                                             "target": "submission:2026112000A7K3"}
 
 
-def test_help_calls_staff_from_anywhere() -> None:
+def test_help_calls_staff_from_anywhere_and_keeps_the_place() -> None:
     k = Kiosk()
-    k.tile("submit")
+    _to_materials(k)
+    before = k.view
     v = k.tap("help")
-    assert v.data["key"] == "help.called" and ("help_call", {"reason": "help", "detail": ""}) in k.ctx.terminal.calls
+    assert v is before and k.m.overlay == "help" and k.m.help_state == "called"
+    assert ("help_call", {"reason": "help", "detail": ""}) in k.ctx.terminal.calls
+    k.tap("capture", "form")  # the overlay covers the screen: a touch underneath does nothing
+    assert k.view is before
+    k.tap("close_help")
+    assert k.m.overlay == "" and k.view is before and k.ctx.session.form["phone"] == "13800138000"
+    assert k.tap("capture", "form").screen == "capture"
 
 
 def test_fallback_records_alerts_and_prints_a_priority_ticket() -> None:
@@ -377,8 +389,12 @@ def test_idle_countdown_then_home_wipes_everything_personal() -> None:
     assert k.m.countdown == 9
     k.clock.t += 9
     k.m.tick()
-    assert k.view.screen == "home" and k.m.last_home_reason == "idle"
+    assert k.m.last_home_reason == "idle"
     assert_wiped(k.ctx.session)
+    # the ID card is still on the reader: the screen and the voice ask for it back, then home
+    assert k.view.data["key"] == "session.take_card" and "请取回您的证件" in k.m.spoken
+    k.event("id_card", "card_removed")
+    assert k.view.screen == "home"
 
 
 def test_a_touch_during_the_countdown_continues() -> None:
@@ -443,5 +459,6 @@ def test_every_flow_starts_and_goes_home(flow: str) -> None:
 def test_help_call_made_offline_says_it_is_queued_not_that_staff_are_coming() -> None:
     k = Kiosk()
     k.ctx.terminal.online = False
-    v = k.tap("help")
-    assert v.data["key"] == "help.queued" and ("help_call", {"reason": "help", "detail": ""}) in k.ctx.terminal.calls
+    k.tap("help")
+    assert k.m.overlay == "help" and k.m.help_state == "queued"  # shown as help.queued over the screen
+    assert ("help_call", {"reason": "help", "detail": ""}) in k.ctx.terminal.calls

@@ -56,7 +56,8 @@ def test_each_check_in_reason_maps_to_its_explanation(reason: str, shown: str) -
     with pytest.raises(Refused) as err:
         adapter.check_in(code="K7M29QXA3")
     d = err.value.detail
-    assert d["reason"] == shown and d["back"] == "13:30" and d["slot"] == "2026-11-22 14:00–14:30"
+    # every refusal carries dates, not bare times (a wrong-day refusal is useless without the day)
+    assert d["reason"] == shown and d["back"] == "2026-11-22 13:30" and d["slot"] == "2026-11-22 14:00–14:30"
     assert d["category"] == "B" and d["until"] == "2026-12-01"
 
 
@@ -71,7 +72,7 @@ def test_unknown_booking_is_not_found() -> None:
     ({"code": "quota_exceeded", "params": {"limit": 3, "used": 3}}, "quota", {"limit": "3", "used": "3"}),
     ({"code": "category_full", "params": {"category": "A", "cap": 50}}, "full", {"cap": "50"}),
     ({"code": "closed", "params": {"category": "A", "next_opening": "2026-11-23T00:30:00+00:00"}}, "closed",
-     {"opens": "11-23 08:30"}),
+     {"opens": "2026-11-23 08:30"}),
     ({"code": "something_new", "params": {}}, "other", {}),
 ])
 def test_ticket_refusals_keep_their_values(error: dict[str, Any], code: str, values: dict[str, str]) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import threading
 from pathlib import Path
+
+import pytest
 
 from devices.twins.voice.wav_writer import WavFileVoice
 from hall.display.announcer import AnnouncementQueue, Announcer, Job
@@ -35,7 +38,33 @@ def test_backlog_drops_oldest_first_call_never_a_recall() -> None:
     q.push(entry("A002", 2))
     q.push(entry("A003", 3))
     assert [j.call.number for j in q.pending] == ["A001", "A003"]
-    assert q.dropped == 1
+    assert q.dropped == 1 and q.skipped == 1
+
+
+def test_backlog_keeps_the_latest_call_per_window_in_its_place_and_counts_each_skip(
+        caplog: pytest.LogCaptureFixture) -> None:
+    q = AnnouncementQueue()
+    q.push(entry("A001", 1))
+    assert q.take() is not None  # being said
+    caplog.set_level(logging.WARNING, logger="hall.display.announcer")
+    q.push(entry("B001", 3))
+    q.push(entry("A002", 1))
+    q.push(entry("B002", 3))
+    q.push(entry("B003", 3))
+    assert [(j.call.number, j.call.window) for j in q.pending] == [("B003", 3), ("A002", 1)]
+    assert q.counts() == {"pending": 2, "merged": 2, "dropped": 0, "failed": 0, "skipped": 2}
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("B001 at window 3" in x for x in lines) and any("B002 at window 3" in x for x in lines)
+
+
+def test_a_recall_of_a_call_not_yet_said_is_said_once_as_a_first_call() -> None:
+    q = AnnouncementQueue()
+    q.push(entry("A001", 1))
+    q.take()
+    q.push(entry("C004", 2))
+    q.push(entry("C004", 2, recall=True))
+    (job,) = q.pending
+    assert job.call.number == "C004" and not job.call.recall and q.merged == 1
 
 
 def test_wav_twin_announces_twice_and_recall_again_without_overlap(tmp_path: Path) -> None:

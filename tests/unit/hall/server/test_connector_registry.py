@@ -64,3 +64,22 @@ def test_a_bad_connector_stops_the_server_with_exit_2(tmp_path: Path) -> None:
     done = run_main("hall-server", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--set",
                     'connectors.sms.driver="nope"', "--set", f"server.data_dir={tmp_path / 'd'}", timeout=60)
     assert done.returncode == 2 and "connectors.sms.driver" in done.stderr
+
+
+def test_every_builtin_driver_can_be_loaded() -> None:
+    import importlib
+
+    from hall.server.connectors.registry import BUILTIN, KINDS
+
+    for kind in KINDS:
+        for name, target in available(kind).items():
+            module, _, attr = target.partition(":")
+            assert callable(getattr(importlib.import_module(module), attr)), (kind, name)
+    assert {"smpp", "http", "none", "twin"} <= set(BUILTIN["sms"]) and "http" in BUILTIN["elicense"]
+
+
+def test_the_settings_know_every_kind_and_allow_twins() -> None:
+    settings = load_settings(None, ['connectors.platform.driver="none"', "connectors.allow_twins=true"])
+    options = options_from(settings)
+    assert set(options.connectors) == {"sms", "wechat", "elicense", "platform"}
+    assert options.connectors["platform"] == {"driver": "none"} and options.connectors_allow_twins

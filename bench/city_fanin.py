@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import threading
 import time
 import uuid
@@ -149,6 +150,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     stop = threading.Event()
     traffic = threading.Event()
     server = None
+    work = Path(tempfile.mkdtemp(prefix="bench-city-"))
     try:
         hall_clusters, city = clusters[:2], clusters[2]
         for c in hall_clusters:
@@ -175,7 +177,6 @@ def main(argv: list[str]) -> dict[str, Any]:
         for t in threads:
             t.start()
         time.sleep(args.seconds)
-        work = Path(tempfile.mkdtemp(prefix="bench-city-"))
         server = start_city_server(city_url, work)
         latencies = _read_elsewhere(server.url, args.readers, args.read_seconds, args.think_s)
         events = _city_tuples(city_engine) - before
@@ -205,3 +206,4 @@ def main(argv: list[str]) -> dict[str, Any]:
             e.dispose()
         for c in clusters:
             dispose(c)
+        shutil.rmtree(work, ignore_errors=True)

@@ -43,6 +43,7 @@ pytest_plugins = [
     "tests.rigs.hall_server",
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
+    "tests.rigs.city",
     "tests.rigs.qt",
     "tests.rigs.x11",
     "tests.rigs.sdk_twin",

@@ -21,6 +21,7 @@ import websockets
 from PIL import Image
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -111,7 +112,8 @@ def _zip(name: str, content: bytes) -> bytes:
 
 
 def _submit(server: HallServer, filename: str, content: bytes, ctype: str) -> httpx.Response:
-    data = {"item_code": "A-004", "id_number": HOLDER, "materials": [{"requirement": "photo", "file": "f0"}]}
+    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER),
+            "materials": [{"requirement": "photo", "file": "f0"}]}
     return httpx.post(f"{server.url}{API}/submissions", timeout=budget(60),
                       data={"data": json.dumps(data)}, files={"f0": (filename, content, ctype)},
                       headers={"Authorization": f"Bearer {server.tokens['terminal']}"})

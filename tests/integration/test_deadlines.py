@@ -15,6 +15,7 @@ from hall.server.domain.hallday import hall_day
 from hall.server.domain.holidays import CalendarDay, calendar_of
 from hall.server.domain.workdays import add_working_days
 from tests.rigs.hall_server import HallServer, run_main
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -28,6 +29,7 @@ def _h(server: HallServer, role: str) -> dict[str, str]:
 
 def _submit(server: HallServer) -> dict[str, Any]:
     data = {"item_code": "A-004", "id_number": "110101199003071233", "name": "张三",
+            "proof": card_proof("110101199003071233"),
             "materials": [{"requirement": "id_card", "file": "f0"}, {"requirement": "photo", "file": "f1"},
                           {"requirement": "photo", "file": "f2"}]}  # the photo is needed twice
     r = httpx.post(f"{server.url}{API}/submissions", headers=_h(server, "terminal"),

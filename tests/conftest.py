@@ -44,6 +44,7 @@ pytest_plugins = [
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
     "tests.rigs.city",
+    "tests.rigs.chromium",
     "tests.rigs.qt",
     "tests.rigs.x11",
     "tests.rigs.sdk_twin",

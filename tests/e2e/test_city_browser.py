@@ -16,25 +16,9 @@ from sqlalchemy import create_engine, text
 
 from hall.city.join import join_city, leave_city
 from hall.server.citylink.publish import Publisher
-from tests.e2e.test_dashboard_browser import ARGS, CHROMIUM
-from tests.rigs import rig_missing
 from tests.rigs.city import CityRig, CityServer, start_city_server
 from tests.rigs.hall_server import run_main
 from tests.rigs.waiting import budget_ms, wait_until
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        rig_missing("Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        rig_missing("the playwright Python package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _hall_with_queue(url: str, *, waiting: int, name: str) -> None:
@@ -72,11 +56,11 @@ def city_site(city: CityRig, tmp_path: Path) -> Iterator[CityServer]:
             leave_city(hall_url=url, city_url=city.city_url)
 
 
-def test_a_phone_lists_the_halls_by_shortest_wait_for_the_chosen_line(chromium: Any, city_site: CityServer) -> None:
+def test_a_phone_lists_the_halls_by_shortest_wait_for_the_chosen_line(browser: Any, city_site: CityServer) -> None:
     wait_until(lambda: sum(1 for r in city_site.queues() if r["hall"] in ("420502-11", "420502-12")
                            and r["category"] == "A" and r["waiting"]) == 2,
                timeout_s=30, what="both halls replicated to the city")
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     context.set_default_timeout(budget_ms(30_000))
     page = context.new_page()
     errors: list[str] = []
@@ -92,10 +76,10 @@ def test_a_phone_lists_the_halls_by_shortest_wait_for_the_chosen_line(chromium: 
     assert not errors, errors
 
 
-def test_the_city_dashboard_compares_halls_for_a_manager(chromium: Any, city_site: CityServer, city: CityRig) -> None:
+def test_the_city_dashboard_compares_halls_for_a_manager(browser: Any, city_site: CityServer, city: CityRig) -> None:
     made = run_main("city", "create-token", "--db", city.city_url, "--name", f"e2e-{uuid.uuid4().hex[:6]}")
     assert made.returncode == 0, made.stderr
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     context.set_default_timeout(budget_ms(30_000))
     page = context.new_page()
     page.goto(f"{city_site.url}/city/dashboard")

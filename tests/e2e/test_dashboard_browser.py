@@ -16,28 +16,10 @@ from sqlalchemy import update
 
 from hall.server.core.db import Database
 from hall.server.terminals.models import Terminal
-from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
 from tests.rigs.waiting import budget, budget_ms
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
 PAYLOAD = '张<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        rig_missing("Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        rig_missing("the playwright Python package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,11 @@ the KPIs — are ≥ 40 px."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.e2e.test_dashboard_browser import ARGS, CHROMIUM
-from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
 from tests.rigs.waiting import budget
 
@@ -29,20 +25,6 @@ _TEXT_SIZES = """Array.from(document.querySelectorAll('#app *')).filter((e) => {
 _CUT_OFF = """Array.from(document.querySelectorAll('#app .panel, #app .tablewrap, #app .topbar, #app .grid-live'))
   .filter((e) => e.offsetParent).filter((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1)
   .map((e) => [e.className, e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight])"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        rig_missing("Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        rig_missing("the playwright Python package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _api(server: HallServer, method: str, path: str, role: str, body: Any = None) -> Any:

@@ -329,7 +329,7 @@ TABLE: dict[str, str] = {
     # technician
     "tech.pin": "Enter the maintenance PIN",
     "tech.pin_wrong": "Wrong PIN, try again",
-    "tech.pin_locked": "Too many wrong PINs",
+    "tech.pin_locked": "Too many wrong PINs: try again in {wait}",
     "tech.title": "Device maintenance",
     "tech.exit": "Leave maintenance",
     "tech.outbox": "Offline outbox",

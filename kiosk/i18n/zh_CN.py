@@ -327,7 +327,7 @@ TABLE: dict[str, str] = {
     # technician
     "tech.pin": "请输入维护密码",
     "tech.pin_wrong": "密码错误，请重试",
-    "tech.pin_locked": "错误次数过多，已退出",
+    "tech.pin_locked": "错误次数过多，请 {wait} 后再试",
     "tech.title": "设备维护",
     "tech.exit": "退出维护",
     "tech.outbox": "离线缓存",

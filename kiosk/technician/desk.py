@@ -4,11 +4,17 @@ on the GUI thread; nothing personal is shown (masked IDs, record kinds and error
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from kiosk.flows.pin_lock import Attempt, LockFile, MemoryStore, PinLock
 from kiosk.technician import screen_actions
+
+# The technician PIN's audit trail: outcome, misses in a row, the lock; never the digits typed.
+audit = logging.getLogger("kiosk.audit.technician")
 
 
 class TechnicianDesk:
@@ -39,7 +45,8 @@ class TechnicianDesk:
         from kiosk.technician.screen import TechnicianScreen
 
         if self.screen is None:
-            self.screen = TechnicianScreen(pin=pin, version=services.version)
+            self.screen = TechnicianScreen(lock=self._lock(pin), version=services.version)
+            self.screen.pin_attempt.connect(self.pin_attempted)
             self.screen.exit_requested.connect(self.c.close_technician)
             self.screen.test_requested.connect(self.run_test)
             self.screen.pin_ok.connect(self.refresh)
@@ -49,6 +56,31 @@ class TechnicianDesk:
         self.active = True
         self.screen.ask_pin(self.ui)
         self.c.window.stack.setCurrentWidget(self.screen)
+
+    def _lock(self, pin: str) -> PinLock:
+        """The lockout state beside the outbox database, so a restart does not reset it."""
+        settings = getattr(self.c.services, "settings", None)
+        db_path = getattr(getattr(settings, "cache", None), "db_path", None)
+        store = LockFile(Path(db_path).with_name("technician-lock.json")) if db_path else MemoryStore()
+        return PinLock(pin=pin, store=store)
+
+    def pin_attempted(self, attempt: Attempt) -> None:
+        """Each attempt in the kiosk log and, unless it was the right PIN, to the dashboard as a
+        ``technician_pin`` alert (queued in the outbox when offline)."""
+        self.c.touched()
+        level = logging.INFO if attempt.ok else logging.WARNING
+        audit.log(level, "technician PIN attempt: %s, %d wrong in a row, locked %d s",
+                  attempt.outcome, attempt.misses, round(attempt.wait_s))
+        if attempt.ok:
+            return
+        detail = (f"维护密码{'错误' if attempt.outcome == 'wrong' else '在锁定中输入'}（连续 {attempt.misses} 次"
+                  f"{f'，锁定 {round(attempt.wait_s)} 秒' if attempt.wait_s else ''}） / technician PIN "
+                  f"{attempt.outcome} ({attempt.misses} in a row"
+                  f"{f', locked {round(attempt.wait_s)} s' if attempt.wait_s else ''})")
+        terminal = self.c.services.terminal
+        self.c.runner.submit(lambda: terminal.help_call(reason="technician_pin", detail=detail), lambda _r: None,
+                             lambda exc: audit.warning("technician PIN alert not recorded: %s",
+                                                       getattr(exc, "code", exc.__class__.__name__)))
 
     def refresh(self) -> None:
         services = self.c.services

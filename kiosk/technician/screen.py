@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.flows.pin_lock import Attempt, PinLock
 from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.widgets import Keypad, button, card, text_label
 
 KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
-MAX_PIN_TRIES = 3
 
 
 class TechnicianScreen(Screen):
@@ -25,13 +25,14 @@ class TechnicianScreen(Screen):
     exit_requested = Signal()
     test_requested = Signal(str)
     pin_ok = Signal()
+    # every PIN attempt (kiosk.flows.pin_lock.Attempt), for the audit log and the dashboard alert
+    pin_attempt = Signal(object)
     # ("retry", "") or ("export", passphrase): the technician's actions on dead outbox records
     outbox_requested = Signal(str, str)
 
-    def __init__(self, *, pin: str, version: str) -> None:
+    def __init__(self, *, lock: PinLock, version: str) -> None:
         super().__init__()
-        self._pin, self.version = pin, version
-        self.tries = 0
+        self.lock, self.version = lock, version
         self._ui = UiContext()
         self.stack = QStackedWidget()
         self.pin_page = QWidget()
@@ -73,19 +74,24 @@ class TechnicianScreen(Screen):
         lay.addWidget(self.keypad, 1, Qt.AlignmentFlag.AlignHCenter)
         lay.addWidget(button(ui.tr("tech.exit"), on_click=self.exit_requested.emit), 0, Qt.AlignmentFlag.AlignHCenter)
         self.stack.setCurrentWidget(self.pin_page)
+        wait = self.lock.wait_s()
+        if wait > 0:
+            self.title.setText(self._locked_text(wait))
+
+    def _locked_text(self, wait_s: float) -> str:
+        return self._ui.tr("tech.pin_locked", wait=_duration(wait_s, self._ui.lang))
 
     def _check_pin(self, value: str) -> None:
-        if self._pin and value == self._pin and self.tries < MAX_PIN_TRIES:
-            self.tries = 0
+        """The lock decides (kiosk/flows/pin_lock.py); the typed PIN is cleared and never kept."""
+        if self.keypad is not None:
+            self.keypad.clear()
+        attempt: Attempt = self.lock.attempt(value)
+        self.pin_attempt.emit(attempt)
+        if attempt.ok:
             self.show_panel(self._ui)
             self.pin_ok.emit()
             return
-        self.tries += 1
-        if self.keypad is not None:
-            self.keypad.clear()
-        self.title.setText(self._ui.tr("tech.pin_wrong" if self.tries < MAX_PIN_TRIES else "tech.pin_locked"))
-        if self.tries >= MAX_PIN_TRIES:
-            self.exit_requested.emit()
+        self.title.setText(self._locked_text(attempt.wait_s) if attempt.wait_s > 0 else self._ui.tr("tech.pin_wrong"))
 
     # -- panel ---------------------------------------------------------------------------------
     def show_panel(self, ui: UiContext) -> None:
@@ -194,3 +200,11 @@ class TechnicianScreen(Screen):
         for pad in (self.keypad, self.pass_pad):
             if pad is not None:
                 pad.clear()
+
+
+def _duration(seconds: float, lang: str) -> str:
+    """``45 秒`` / ``2 分钟`` / ``1 小时`` (zh_CN) or ``45 s`` / ``2 min`` / ``1 h``, rounded up."""
+    s = max(1, int(-(-seconds // 1)))
+    value, unit = (s, ("秒", "s")) if s < 120 else ((s + 59) // 60, ("分钟", "min")) if s < 3600 * 2 else (
+        (s + 3599) // 3600, ("小时", "h"))
+    return f"{value} {unit[0] if lang == 'zh_CN' else unit[1]}"

@@ -73,10 +73,12 @@ class TechnicianDesk:
                   attempt.outcome, attempt.misses, round(attempt.wait_s))
         if attempt.ok:
             return
-        detail = (f"维护密码{'错误' if attempt.outcome == 'wrong' else '在锁定中输入'}（连续 {attempt.misses} 次"
-                  f"{f'，锁定 {round(attempt.wait_s)} 秒' if attempt.wait_s else ''}） / technician PIN "
-                  f"{attempt.outcome} ({attempt.misses} in a row"
-                  f"{f', locked {round(attempt.wait_s)} s' if attempt.wait_s else ''})")
+        from kiosk.i18n import tr
+
+        locks = attempt.outcome == "wrong" and attempt.wait_s > 0
+        key = f"alert.technician_pin.{attempt.outcome}{'_lock' if locks else ''}"
+        values = {"misses": attempt.misses, "wait": round(attempt.wait_s)}
+        detail = f"{tr('zh_CN', key, **values)} / {tr('en', key, **values)}"
         terminal = self.c.services.terminal
         self.c.runner.submit(lambda: terminal.help_call(reason="technician_pin", detail=detail), lambda _r: None,
                              lambda exc: audit.warning("technician PIN alert not recorded: %s",
@@ -90,6 +92,7 @@ class TechnicianDesk:
         beat = {None: "-", True: "ok", False: "failed"}[self.c.last_heartbeat]
         self.screen.set_outbox({**services.backlog(), "heartbeat": beat}, list(services.errors.lines),
                                services.dead_records())
+        self.screen.set_attention(services.held_records(), services.disk_fault())
 
     def device_event(self, kind: str, name: str, payload: Any) -> None:
         if self.scan_test and kind == "code_scanner" and name == "code_scanned":

@@ -53,6 +53,8 @@ class TechnicianScreen(Screen):
         self.outbox = text_label("", "Body")
         self.errors = text_label("", "Muted")
         self.dead = text_label("", "Muted")
+        self.held = text_label("", "Muted")  # offline numbers the server found taken: a person must look
+        self.disk = text_label("", "Notice")  # the outbox's full-disk fault
         self.outbox_result = text_label("", "Notice")
         self.outbox_buttons: dict[str, Any] = {}
         self.keypad: Keypad | None = None
@@ -120,6 +122,8 @@ class TechnicianScreen(Screen):
         scol.addWidget(text_label(ui.tr("tech.outbox"), "Section"))
         scol.addWidget(self.outbox)
         scol.addWidget(self.dead)
+        scol.addWidget(self.held)
+        scol.addWidget(self.disk)
         acts = QHBoxLayout()
         for action in ("retry", "export"):
             self.outbox_buttons[action] = button(ui.tr(f"tech.{action}_dead"),
@@ -177,6 +181,12 @@ class TechnicianScreen(Screen):
         if dead is not None:
             self.dead.setText("\n".join(dead[:8]) or self._ui.tr("tech.dead_none"))
 
+    def set_attention(self, held: list[str], disk_fault: str | None) -> None:
+        """Held records (the server's 409 ``ticket.offline_number_taken``: kept, retried slowly, never
+        dead) and the full-disk fault; first lines only, so the panel keeps its size."""
+        self.held.setText(self._ui.tr("tech.held", count=len(held)) + ("\n" + "\n".join(held[:5]) if held else ""))
+        self.disk.setText(self._ui.tr("tech.disk_full", code=disk_fault) if disk_fault else "")
+
     def show_result(self, kind: str, text: str, image: Any = None) -> None:
         if kind in self.results:
             self.results[kind].setText(text)
@@ -196,6 +206,8 @@ class TechnicianScreen(Screen):
         self.preview.clear()
         self.errors.clear()
         self.dead.clear()
+        self.held.clear()
+        self.disk.clear()
         self.outbox_result.clear()
         for pad in (self.keypad, self.pass_pad):
             if pad is not None:
@@ -203,8 +215,9 @@ class TechnicianScreen(Screen):
 
 
 def _duration(seconds: float, lang: str) -> str:
-    """``45 秒`` / ``2 分钟`` / ``1 小时`` (zh_CN) or ``45 s`` / ``2 min`` / ``1 h``, rounded up."""
+    """A wait in the screen's language (``tech.unit.*``: seconds below 2 min, then minutes), rounded up."""
+    from kiosk.i18n import tr
+
     s = max(1, int(-(-seconds // 1)))
-    value, unit = (s, ("秒", "s")) if s < 120 else ((s + 59) // 60, ("分钟", "min")) if s < 3600 * 2 else (
-        (s + 3599) // 3600, ("小时", "h"))
-    return f"{value} {unit[0] if lang == 'zh_CN' else unit[1]}"
+    value, unit = (s, "s") if s < 120 else ((s + 59) // 60, "min")
+    return tr(lang, f"tech.unit.{unit}", n=value)

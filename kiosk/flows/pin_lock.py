@@ -70,8 +70,11 @@ class LockFile:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._unsaved: LockState | None = None  # kept here while the disk refuses the file (disk full)
 
     def load(self) -> LockState:
+        if self._unsaved is not None:
+            return self._unsaved
         try:
             doc = json.loads(self.path.read_text(encoding="utf-8"))
             return LockState(misses=max(0, int(doc["misses"])), locked_until=float(doc["locked_until"]))
@@ -83,13 +86,22 @@ class LockFile:
             return LockState(damaged=True)
 
     def save(self, state: LockState) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write ``state``; when the disk refuses (full, read-only) it is kept in memory and the lock
+        goes on working until the kiosk restarts — a full disk must not open the technician screen."""
         tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({"misses": state.misses, "locked_until": state.locked_until}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump({"misses": state.misses, "locked_until": state.locked_until}, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            log.error("technician lock file %s not written (%s): kept in memory", self.path,
+                      exc.__class__.__name__)
+            self._unsaved = state
+            return
+        self._unsaved = None
 
 
 class MemoryStore:

@@ -20,8 +20,10 @@ from offline_cache.export import read_bundle
 from offline_cache.states import Kind, State
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
+from tests.integration import test_offline_full_disk as full_disk
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
+tiny_disk = full_disk.tiny_disk  # fixture: a real 1 MB tmpfs
 
 
 def open_technician(rig: KioskRig) -> Any:
@@ -166,3 +168,21 @@ def test_held_offline_numbers_show_on_the_panel(kiosk: KioskRig) -> None:
     kiosk.tap("退出维护")
     kiosk.wait_screen("home")
     assert tech.held.text() == ""
+
+
+def test_a_full_disk_shows_on_the_panel_and_the_pin_still_works(make_kiosk: Any, hall_server_shared: Any,
+                                                                  tiny_disk: Path) -> None:
+    """The outbox on a real 1 MB tmpfs filled to the last block: a ticket goes straight to the server,
+    the technician screen names cache.disk_full, and the PIN (whose lock file cannot be written) opens it."""
+    rig = make_kiosk(hall_server_shared, **{"cache.db_path": f'"{tiny_disk / "outbox.db"}"',
+                                            "cache.attachments_dir": f'"{tiny_disk / "files"}"',
+                                            "cache.key_file": f'"{tiny_disk / "outbox.key"}"',
+                                            "cache.reserve_kb": "128", "cache.min_free_mb": "0"})
+    terminal = rig.controller.services.terminal_raw
+    rig.wait_for(lambda: bool(terminal.is_online), timeout_ms=15000)
+    full_disk._fill(tiny_disk)
+    ticket = terminal.issue_ticket("A")
+    assert not ticket.offline and terminal.storage_fault == "cache.disk_full"
+    tech = open_technician(rig)
+    rig.wait_for(lambda: "cache.disk_full" in tech.disk.text())
+    assert tech.stack.currentWidget() is tech.panel and tech.disk.text().startswith("磁盘已满")

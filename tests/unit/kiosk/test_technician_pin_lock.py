@@ -84,3 +84,15 @@ def test_no_pin_configured_refuses_everything(tmp_path: Path) -> None:
 def test_policy_numbers_are_the_documented_ones() -> None:
     p = LockPolicy()
     assert [p.lock_for(n) for n in range(1, 6)] == [0, 0, 30, 60, 120]
+
+
+def test_a_lock_file_that_cannot_be_written_keeps_locking_in_memory(tmp_path: Path) -> None:
+    """Writes refused (as on a full disk; here a folder stands where the temporary file goes): the attempt
+    is still judged and the lock still holds."""
+    (tmp_path / "lock.json.tmp").mkdir()
+    clock = Clock()
+    lock = PinLock(pin="2468", store=LockFile(tmp_path / "lock.json"), clock=clock)
+    assert [lock.attempt("0").outcome for _ in range(3)] == ["wrong", "wrong", "wrong"]
+    assert lock.attempt("2468").outcome == "locked"
+    clock.now += 30
+    assert lock.attempt("2468").ok

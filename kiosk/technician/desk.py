@@ -23,6 +23,7 @@ class TechnicianDesk:
         self.screen: Any = None
         self.active = False
         self.scan_test = False
+        self._locked_alerted = -1  # misses count of the lock already reported as typed-while-locked
 
     @property
     def ui(self) -> Any:
@@ -66,13 +67,16 @@ class TechnicianDesk:
 
     def pin_attempted(self, attempt: Attempt) -> None:
         """Each attempt in the kiosk log and, unless it was the right PIN, to the dashboard as a
-        ``technician_pin`` alert (queued in the outbox when offline)."""
+        ``technician_pin`` alert (queued in the outbox when offline) — attempts typed while locked once
+        per lock, so mashing the keypad cannot flood the dashboard."""
         self.c.touched()
         level = logging.INFO if attempt.ok else logging.WARNING
         audit.log(level, "technician PIN attempt: %s, %d wrong in a row, locked %d s",
                   attempt.outcome, attempt.misses, round(attempt.wait_s))
-        if attempt.ok:
+        if attempt.ok or (attempt.outcome == "locked" and attempt.misses == self._locked_alerted):
             return
+        if attempt.outcome == "locked":
+            self._locked_alerted = attempt.misses
         from kiosk.i18n import tr
 
         locks = attempt.outcome == "wrong" and attempt.wait_s > 0

@@ -120,6 +120,7 @@ def test_wrong_pins_lock_audit_and_alert_the_dashboard(kiosk: KioskRig, tmp_path
     assert tech.title.text() == "错误次数过多，请 30 秒 后再试"
     _enter(kiosk, "246810")  # the right PIN, but locked: not even checked
     assert tech.stack.currentWidget() is tech.pin_page and "错误次数过多" in tech.title.text()
+    _enter(kiosk, "4444")  # typed while locked again: logged, but one alert per lock
     assert kiosk.window.size() == size
 
     state = json.loads((tmp_path / "technician-lock.json").read_text())
@@ -130,8 +131,8 @@ def test_wrong_pins_lock_audit_and_alert_the_dashboard(kiosk: KioskRig, tmp_path
     assert "错误次数过多" in tech.title.text()
 
     audit = [r.getMessage() for r in caplog.records if r.name == "kiosk.audit.technician"]
-    assert [m.split(":")[1].split(",")[0].strip() for m in audit] == ["wrong", "wrong", "wrong", "locked"]
-    assert not any(p in m for m in audit for p in ("1111", "2222", "3333", "246810"))
+    assert [m.split(":")[1].split(",")[0].strip() for m in audit] == ["wrong", "wrong", "wrong", "locked", "locked"]
+    assert not any(p in m for m in audit for p in ("1111", "2222", "3333", "4444", "246810"))
     kiosk.wait_for(lambda: len(_followups(kiosk.hall, "technician_pin")) - len(before) == 4, timeout_ms=15000)
     new = _followups(kiosk.hall, "technician_pin")[: 4]
     assert {f["terminal_id"] for f in new} == {"K1"} and all("246810" not in f["message"] for f in new)
@@ -142,6 +143,7 @@ def test_wrong_pins_lock_audit_and_alert_the_dashboard(kiosk: KioskRig, tmp_path
     assert tech.stack.currentWidget() is tech.panel
     assert json.loads((tmp_path / "technician-lock.json").read_text())["misses"] == 0
     assert kiosk.window.size() == size
+    assert len(_followups(kiosk.hall, "technician_pin")) - len(before) == 4
 
 
 def test_held_offline_numbers_show_on_the_panel(kiosk: KioskRig) -> None:

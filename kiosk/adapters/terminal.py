@@ -124,7 +124,8 @@ class TerminalAdapter:
             url = "/" + url.split("://", 1)[1].partition("/")[2]
         if url.startswith("/"):  # the server answers with its own path; phones need the whole address
             url = self.base_url + url
-        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), int(t.estimated_wait_s or 0), url,
+        wait = None if t.estimated_wait_s is None else int(t.estimated_wait_s)
+        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), wait, url,
                       offline=bool(t.offline), priority=str(getattr(t, "priority", None) or ""))
 
     def issue_ticket(self, category: str, *, id_number: str | None = None, priority: str | None = None) -> Ticket:

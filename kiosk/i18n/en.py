@@ -120,6 +120,7 @@ TABLE: dict[str, str] = {
     "ticket.ahead": "{count} people ahead of you",
     "ticket.wait": "About {minutes} min wait",
     "ticket.queue": "{count} ahead of you · about {minutes} min wait",
+    "ticket.queue_no_wait": "{count} ahead of you · no window for this line is open yet, so the wait is not known",
     "ticket.follow": "Scan to follow the queue on your phone",
     "ticket.printed": "Your ticket is printed. Please take it",
     "ticket.not_printed": "The printer cannot print now. Please note or photograph this number; staff have been told.",

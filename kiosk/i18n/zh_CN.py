@@ -119,6 +119,7 @@ TABLE: dict[str, str] = {
     "ticket.ahead": "前面还有 {count} 人",
     "ticket.wait": "预计等候约 {minutes} 分钟",
     "ticket.queue": "前面还有 {count} 人 · 预计等候约 {minutes} 分钟",
+    "ticket.queue_no_wait": "前面还有 {count} 人 · 办理窗口尚未开放，暂无法估计等候时间",
     "ticket.follow": "手机扫码，随时查看排队进度",
     "ticket.printed": "号票已打印，请从出票口取走",
     "ticket.not_printed": "打印机暂时无法出票，请拍下或记住此号码；已通知工作人员。",

@@ -233,8 +233,9 @@ def test_a_stranded_ticket_is_red_with_the_window_to_open(page: Any, server: Hal
     api(server, "POST", "/windows/8/close", "clerk")  # window 8 alone serves line G
     ticket = api(server, "POST", "/tickets", "terminal", {"category": "G"})
     assert ticket["estimated_wait_s"] is None  # no open window: no number is promised
-    row = f'#unserved [data-number="{ticket["number"]}"]'
-    page.wait_for_selector(f'{row}:has-text("请开放 8 号窗口")')
+    row = '#unserved [data-category="G"][data-reason="line_closed"]'  # one row for the line, its numbers in it
+    page.wait_for_selector(f'{row}:has-text("{ticket["number"]}"):has-text("请开放 8 号窗口")')
+    assert not page.is_visible('#suggestions [data-category="G"]')  # not suggested a second time
     assert "没有开放的窗口" in page.text_content(row)
     color = page.evaluate(f"getComputedStyle(document.querySelector('{row}')).color")
     assert color == "rgb(198, 40, 40)"  # --bad

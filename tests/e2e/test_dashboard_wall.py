@@ -18,6 +18,7 @@ import pytest
 from tests.e2e.test_dashboard_browser import ARGS, CHROMIUM
 from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 WALL = (1920, 1080)
 # Every element that shows text of its own, visible: [selector text, font size px, tag].
@@ -45,7 +46,7 @@ def browser() -> Iterator[Any]:
 
 
 def _api(server: HallServer, method: str, path: str, role: str, body: Any = None) -> Any:
-    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=10,
+    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
     assert r.status_code < 300, r.text
     return r.json() if r.content else None

@@ -18,10 +18,11 @@ from tests.integration.devices.cli_args import only_device
 from tests.rigs.hall_server import run_main
 from tests.rigs.pcsc import VirtualReaderRig
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget
 
 
 def _diagnose(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
-    done = run_main("devices", "diagnose", *args, env=env, timeout=90)
+    done = run_main("devices", "diagnose", *args, env=env, timeout=budget(90))
     assert "Traceback" not in done.stderr, done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -60,7 +61,7 @@ def test_silent_port_is_no_answer_not_closed(serial_pty: PtyPair) -> None:
 
 def _nmea_device(peer: str, stop: threading.Event) -> None:
     """A GPS receiver where the reader should be: it answers every request with NMEA sentences."""
-    with serial.serial_for_url(peer, baudrate=115200, timeout=0.05) as port:
+    with serial.serial_for_url(peer, baudrate=115200, timeout=budget(0.05)) as port:
         while not stop.is_set():
             if port.read(64):
                 port.write(b"$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n")
@@ -102,7 +103,7 @@ def test_twins_report_ok_and_say_they_are_twins() -> None:
 
 
 def test_settle_time_is_bounded_and_validated() -> None:
-    done = run_main("devices", "diagnose", "--settle", "0", timeout=60)
+    done = run_main("devices", "diagnose", "--settle", "0", timeout=budget(60))
     assert done.returncode == 2 and json.loads(done.stdout)["error"]["code"] == "device.config"
 
 

@@ -219,8 +219,8 @@ class TerminalAdapter:
         True when the server has it now, False when it waits in the outbox (offline)."""
         from offline_cache.errors import CacheError
 
-        kind = "cannot_do" if reason == "fallback" else "help"
-        message = detail if reason in ("help", "fallback") else _device_alert(reason, detail)
+        kind = {"fallback": "cannot_do", "technician_pin": "technician_pin"}.get(reason, "help")
+        message = detail if reason in ("help", "fallback", "technician_pin") else _device_alert(reason, detail)
         try:
             receipt = self.terminal.help_call({"kind": kind, "message": message[:500],
                                                "terminal_id": self.terminal_id})

@@ -16,6 +16,7 @@ from config.privacy import redact
 from hall.qtkit.bridge import DeviceHub
 from hall.qtkit.ops import Runner
 from kiosk.adapters.devices import (
+    KINDS,
     DocCameraPortAdapter,
     FaceVerifierPortAdapter,
     KioskDevices,
@@ -55,7 +56,7 @@ class KioskServices:
         self.hub = hub
         # handed-in drivers (twins in tests) are the whole device set: nothing else opens from config
         self.devices = KioskDevices(None if drivers is not None else settings.devices, drivers=drivers,
-                                    listener=hub.listener)
+                                    listener=hub.listener, enabled=enabled_kinds(settings))
         self.printer = PrinterPortAdapter(self.devices)
         self.doc_camera = DocCameraPortAdapter(self.devices)
         self.voice = VoicePortAdapter(self.devices)
@@ -199,6 +200,14 @@ class KioskServices:
         close = getattr(self.terminal_raw, "close", None)
         if callable(close):
             close()
+
+
+def enabled_kinds(settings: Any) -> frozenset[str] | None:
+    """The device kinds the settings switch on (None: no device settings, every kind counts)."""
+    devices = getattr(settings, "devices", None)
+    if devices is None:
+        return None
+    return frozenset(k for k in KINDS if bool(getattr(getattr(devices, k, None), "enabled", True)))
 
 
 def heartbeat_devices(statuses: dict[str, Any]) -> list[dict[str, str]]:

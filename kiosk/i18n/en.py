@@ -215,6 +215,7 @@ TABLE: dict[str, str] = {
     "review.form": "Application form",
     "review.field": "{label}: {value}",
     "tech.not_connected": "Not connected",
+    "tech.disabled": "Not enabled (switched off in the settings)",
     "tech.fault": "Fault",
     "materials.title": "Materials",
     "materials.prompt": "Capture each material. Those held as e-licences are not needed",

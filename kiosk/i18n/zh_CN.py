@@ -214,6 +214,7 @@ TABLE: dict[str, str] = {
     "review.form": "申请表",
     "review.field": "{label}：{value}",
     "tech.not_connected": "未连接",
+    "tech.disabled": "未启用（设置中已关闭）",
     "tech.fault": "故障",
     "materials.title": "提交材料",
     "materials.prompt": "请逐项拍摄材料，已有电子证照的无需提交",

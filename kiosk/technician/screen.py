@@ -170,10 +170,14 @@ class TechnicianScreen(Screen):
         self.outbox_result.setText(text)
 
     def set_statuses(self, statuses: dict[str, Any], ui: UiContext) -> None:
-        for kind, st in statuses.items():
-            if kind in self.status_labels:
-                msg = st.message_zh if ui.lang == "zh_CN" else st.message_en
-                self.status_labels[kind].setText(f"{st.health.value} · {st.code} · {msg}")
+        """Every kind's line: its status, or that the settings switch it off (never a fault)."""
+        for kind, line in self.status_labels.items():
+            st = statuses.get(kind)
+            if st is None:
+                line.setText(ui.tr("tech.disabled"))
+                continue
+            msg = st.message_zh if ui.lang == "zh_CN" else st.message_en
+            line.setText(f"{st.health.value} · {st.code} · {msg}")
 
     def set_outbox(self, backlog: dict[str, Any], errors: list[str], dead: list[str] | None = None) -> None:
         self.outbox.setText("\n".join(f"{k}: {v}" for k, v in backlog.items()) or "-")

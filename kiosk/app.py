@@ -32,7 +32,7 @@ _IMPORTED_AT = time.time()
 def offered_languages(*chosen: str | None) -> tuple[str, ...]:
     """The language buttons: 中文 and English everywhere, plus Tibetan or Uyghur where the hall's
     default (``kiosk.language``) or the requested language is one of them (bilingual halls)."""
-    return ("zh_CN", "en") + tuple(dict.fromkeys(c for c in chosen if c in ("bo", "ug")))
+    return ("zh_CN", "en", *dict.fromkeys(c for c in chosen if c in ("bo", "ug")))
 
 
 def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None = None,

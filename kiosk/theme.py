@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 FONT_FAMILY = "Noto Sans CJK SC"
+# where the CJK font has no glyph: Tibetan (bo) and Uyghur in Arabic script (ug), from fonts-noto-core
+FALLBACK_FAMILIES = ("Noto Serif Tibetan", "Noto Sans Arabic UI", "Noto Sans Arabic")
 MIN_TOUCH_PX = 72
 BUTTON_PADDING_PX = 2 * 28 + 6  # a button's side padding (style sheet below) and its borders
 ELDERLY_SCALE = 1.5

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from kiosk.flows.ports import ServiceItem
 
@@ -34,7 +34,7 @@ def syllable_prefixes(query: str, syllables: tuple[str, ...], *, gaps: bool = Fa
     ``shbx`` and ``baoxian`` spell 社会保险 (she hui bao xian); with ``gaps`` syllables may be left out
     after the first, as abbreviations do (``shebao``, ``sb`` = 社保 for 社会保险)."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def spell(q_at: int, s_at: int) -> bool:
         if q_at == len(query):
             return True

@@ -58,6 +58,12 @@ def has(lang: str, key: str) -> bool:
     return key in TABLES.get(lang, {}) or (lang in FALLS_BACK_TO_ZH and key in ZH)
 
 
+def pick(lang: str, zh: str, en: str) -> str:
+    """A name the data holds in two languages (a line, an item, the hall): English on English screens,
+    Chinese everywhere else (bo and ug halls show Chinese data beside their own words, never English)."""
+    return (en or zh) if lang == "en" else zh
+
+
 def is_rtl(lang: str) -> bool:
     """Is ``lang`` written right to left (the whole screen is mirrored)?"""
     return lang in RIGHT_TO_LEFT

@@ -4,7 +4,6 @@ docs/kiosk.md).
 Drafted by the kiosk team from the zh_CN table, for review by the hall's Uyghur-language staff;
 a hall corrects a string by editing it here (the placeholders in braces must stay as they are).
 """
-# ruff: noqa: E501  (translation strings read better unbroken)
 
 TABLE: dict[str, str] = {
     # chrome

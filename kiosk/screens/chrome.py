@@ -85,7 +85,7 @@ class TopBar(QWidget):
         if ui.compact:
             self._outer.setContentsMargins(28, 4, 28, 4)
         self.hall_name.setText(self.hall_name_for(ui.lang))
-        self.hall_sub.setText(self._hall["en"] if ui.lang == "zh_CN" else ui.tr("app.title"))
+        self.hall_sub.setText(ui.tr("app.title"))  # in the screen's language only (issue 14.7)
         self.hall_sub.setVisible(not ui.elderly)
         for lang, button in self.lang_buttons.items():
             button.setText(ui.tr(LANG_NAME_KEY[lang]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
@@ -13,7 +14,7 @@ from kiosk.screens.base import Screen, UiContext
 from kiosk.screens.chrome import Banner, TopBar
 from kiosk.screens.flow_screen import FlowScreen
 from kiosk.screens.home import HomeScreen
-from kiosk.theme import stylesheet
+from kiosk.theme import FALLBACK_FAMILIES, FONT_FAMILY, stylesheet
 
 
 class KioskWindow(QWidget):
@@ -23,6 +24,7 @@ class KioskWindow(QWidget):
                  elderly: bool = False, portrait: bool = False, services: Any = None,
                  screen: tuple[int, int] = (1920, 1080), langs: tuple[str, ...] = ("zh_CN", "en")) -> None:
         super().__init__()
+        QFont.insertSubstitutions(FONT_FAMILY, list(FALLBACK_FAMILIES))  # bo and ug glyphs, not tofu
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait, screen=screen)

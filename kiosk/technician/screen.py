@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.i18n import pick
 from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.widgets import Keypad, button, card, text_label
 
@@ -162,7 +163,7 @@ class TechnicianScreen(Screen):
     def set_statuses(self, statuses: dict[str, Any], ui: UiContext) -> None:
         for kind, st in statuses.items():
             if kind in self.status_labels:
-                msg = st.message_zh if ui.lang == "zh_CN" else st.message_en
+                msg = pick(ui.lang, st.message_zh, st.message_en)
                 self.status_labels[kind].setText(f"{st.health.value} · {st.code} · {msg}")
 
     def set_outbox(self, backlog: dict[str, Any], errors: list[str], dead: list[str] | None = None) -> None:

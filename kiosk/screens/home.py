@@ -86,8 +86,7 @@ class Tile(LayoutButton):
         self.sub.setText(ui.tr(f"home.tile.{self.tile_id}.sub"))
         # one message per tile for seniors: the explanation line goes, except on the big tile
         # in elderly English the big tile's two words need the room of its explanation
-        self.sub.setVisible((primary and not ((t.elderly or t.compact) and ui.lang != "zh_CN"))
-                            or not (t.elderly or t.compact))
+        self.sub.setVisible((primary and not (t.elderly and ui.lang != "zh_CN")) or not (t.elderly or t.compact))
 
 
 class QueueStrip(QWidget):

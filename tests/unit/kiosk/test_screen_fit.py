@@ -45,7 +45,9 @@ def render_all(qtbot: Any, screen: ScreenSize, lang: str, mode: str) -> Any:
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.folder for s in SCREENS])
-def test_every_screen_fits(qtbot, cjk_fonts, screen: ScreenSize, lang: str, mode: str) -> None:
+def test_every_screen_fits(request, qtbot, cjk_fonts, screen: ScreenSize, lang: str, mode: str) -> None:
+    if lang in ("bo", "ug"):
+        request.getfixturevalue("script_fonts")
     problems = []
     for name, win in render_all(qtbot, screen, lang, mode):
         problems += [f"{name}: {p}" for p in fit_problems(win, (screen.width, screen.height))]

@@ -21,7 +21,7 @@ from kiosk.flows.query import QueryFlow
 from kiosk.flows.rate import RateFlow
 from kiosk.flows.submission import SubmissionFlow
 from kiosk.flows.take_number import TakeNumberFlow
-from kiosk.i18n import has, tr
+from kiosk.i18n import has, tr, voice_lang
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ class KioskMachine:
         self.view = HOME
         if remind:
             self.view = message(TAKE_CARD, tone="warn")
-            self.spoken.append(tr(self.ctx.lang, TAKE_CARD))
+            self.spoken.append(tr(voice_lang(self.ctx.lang), TAKE_CARD))
 
     def in_progress(self) -> bool:
         """Work the citizen would lose by leaving now (identified, typed, captured or signed)."""
@@ -227,7 +227,7 @@ class KioskMachine:
 
     def _say(self, key: str) -> None:
         if self.ctx.elderly and has(self.ctx.lang, key):
-            self.spoken.append(tr(self.ctx.lang, key))
+            self.spoken.append(tr(voice_lang(self.ctx.lang), key))
 
     def _start(self, name: str, options: dict[str, Any]) -> Step:
         self.flow = FLOWS[name](self.ctx, **options)
@@ -235,7 +235,7 @@ class KioskMachine:
 
     def _speak(self, view: View) -> None:
         if self.ctx.elderly and view.prompt and has(self.ctx.lang, view.prompt):
-            self.spoken.append(tr(self.ctx.lang, view.prompt, **view.prompt_values))
+            self.spoken.append(tr(voice_lang(self.ctx.lang), view.prompt, **view.prompt_values))
 
 
 def settle(machine: KioskMachine, step: Work | None) -> View:

@@ -64,6 +64,12 @@ def pick(lang: str, zh: str, en: str) -> str:
     return (en or zh) if lang == "en" else zh
 
 
+def voice_lang(lang: str) -> str:
+    """The language prompts are read aloud in: the voice (espeak-ng) speaks Chinese and English only,
+    so Tibetan and Uyghur screens are read in Chinese, the other language of their halls."""
+    return lang if lang in ("zh_CN", "en") else "zh_CN"
+
+
 def is_rtl(lang: str) -> bool:
     """Is ``lang`` written right to left (the whole screen is mirrored)?"""
     return lang in RIGHT_TO_LEFT

@@ -207,3 +207,12 @@ def test_a_chinese_hall_offers_chinese_and_english_only(qtbot, cjk_fonts) -> Non
     qtbot.addWidget(win)
     assert list(win.top.lang_buttons) == ["zh_CN", "en"]
     assert win.top.hall_sub.text() == "政务服务自助终端"  # no English name under the Chinese one
+
+
+@pytest.mark.parametrize("lang", ["bo", "ug"])
+def test_elderly_prompts_on_tibetan_and_uyghur_screens_are_read_in_chinese(lang: str) -> None:
+    m, _ = machine(lang)
+    m.set_elderly(True)
+    m.spoken.clear()
+    settle(m, m.choose("take_number"))
+    assert m.spoken == [tr("zh_CN", "categories.prompt")]  # the voice speaks Chinese and English only

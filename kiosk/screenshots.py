@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     (args.out / "gallery").mkdir(parents=True, exist_ok=True)
     try:
-        paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out, tuple(args.lang or GALLERY_LANGS)))
+        langs = tuple(args.lang or GALLERY_LANGS)
+        paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out, langs))
     except DoesNotFit as exc:
         print(f"kiosk.screenshots: a screen does not fit, no gallery written for it: {exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from kiosk.flows.ports import ServiceItem
 
@@ -34,23 +33,19 @@ def syllable_prefixes(query: str, syllables: tuple[str, ...], *, gaps: bool = Fa
     ``shbx`` and ``baoxian`` spell 社会保险 (she hui bao xian); with ``gaps`` syllables may be left out
     after the first, as abbreviations do (``shebao``, ``sb`` = 社保 for 社会保险)."""
 
-    @cache
-    def spell(q_at: int, s_at: int) -> bool:
-        if q_at == len(query):
-            return True
-        if s_at == len(syllables):
-            return False
-        if gaps and q_at > 0 and spell(q_at, s_at + 1):
-            return True
-        syl = syllables[s_at]
-        n = 0
-        while n < len(syl) and q_at + n < len(query) and query[q_at + n] == syl[n]:
-            n += 1
-            if spell(q_at + n, s_at + 1):
-                return True
-        return False
-
-    return any(spell(0, start) for start in range(len(syllables)))
+    n = len(query)
+    reach: set[int] = set()  # query positions reached right after the previous syllable
+    for syl in syllables:
+        after = set(reach) if gaps else set()  # a left-out syllable keeps what was reached
+        for at in reach | {0}:  # 0: the spelling may start at any syllable
+            k = 0
+            while k < len(syl) and at + k < n and query[at + k] == syl[k]:
+                k += 1
+                if at + k == n:
+                    return True
+                after.add(at + k)
+        reach = after
+    return False
 
 
 def normalise(query: str) -> str:
@@ -98,8 +93,8 @@ class Catalogue:
             return 0
         if q in item.name_zh or ql in item.name_en.lower():
             return 1
-        if not letters:
-            return None
+        if not letters or not _subsequence(spelled, e.full):
+            return None  # every spelling below uses the name's letters in order
         if e.initials.startswith(spelled):
             return 2
         if spelled in e.initials:

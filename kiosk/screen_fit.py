@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QLin
 
 SLACK_PX = 1  # rounding of fractional font metrics
 CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+WORD_BREAK = re.compile(r"\s+|(?<=[\u0f0b\u0f0d])")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # an English word has lower-case letters ("Fee", "Apply"); codes and acronyms (A001, GJJ-002, QR, ID) pass
 LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z][a-z]+(?![A-Za-z])")
@@ -91,9 +92,10 @@ def _clipped(w: QWidget) -> str:
             need = w.heightForWidth(w.width())
             if need > w.height() + SLACK_PX:
                 return f"text cut off (needs {need} px high, has {w.height()})"
-            # Chinese breaks between any two characters; other scripts only between words
-            words = max((w.fontMetrics().horizontalAdvance(p) for p in w.text().split() if not CJK.search(p)),
-                        default=0)
+            # Chinese breaks between any two characters, Tibetan after each syllable (tsheg ་, shad །);
+            # other scripts only between words
+            words = max((w.fontMetrics().horizontalAdvance(p) for p in WORD_BREAK.split(w.text())
+                         if p and not CJK.search(p)), default=0)
             if words > w.contentsRect().width() + SLACK_PX:
                 return f"a word wider than the label ({words} > {w.contentsRect().width()})"
             return ""

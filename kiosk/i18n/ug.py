@@ -4,6 +4,7 @@ docs/kiosk.md).
 Drafted by the kiosk team from the zh_CN table, for review by the hall's Uyghur-language staff;
 a hall corrects a string by editing it here (the placeholders in braces must stay as they are).
 """
+# ruff: noqa: E501  (translation strings read better unbroken)
 
 TABLE: dict[str, str] = {
     # chrome
@@ -70,4 +71,32 @@ TABLE: dict[str, str] = {
     # catalogue
     "catalogue.title": "بېجىرمەكچى بولغان ئىشنى تاللاڭ",
     "catalogue.empty": "تېپىلمىدى، باشقا ئاچقۇچلۇق سۆز سىناپ بېقىڭ",
+    # identify, check-in, offline, help, leaving
+    "identify.title": "كىملىكىڭىزنى دەلىللەڭ",
+    "identify.prompt.submit": "كىملىك كىنىشكىسىنى تەككۈزۈڭ، ئىجتىمائىي سۇغۇرتا كارتىسىنى سېلىڭ ياكى مۇلازىمەت كودىنى كۆرسىتىڭ",
+    "identify.method.id_card": "كىملىك: سېزىش رايونىغا قويۇڭ",
+    "identify.method.ss_card": "ئىجتىمائىي سۇغۇرتا كارتىسى: كارتا ئېغىزىغا سېلىڭ",
+    "identify.method.service_code": "مۇلازىمەت كودى: يانفوندىكى كودنى سكانېرغا توغرىلاڭ",
+    "action.manual": "كىملىك نومۇرىنى قولدا كىرگۈزۈش",
+    "keypad.title": "18 خانىلىق كىملىك نومۇرىنى كىرگۈزۈڭ",
+    "keypad.prompt": "كۇنۇپكا تاختىسىدا كىملىك نومۇرىنى كىرگۈزۈڭ",
+    "ticket.not_printed": "پرىنتېر ۋاقتىنچە نومۇر باسالمايدۇ، بۇ نومۇرنى سۈرەتكە تارتىۋېلىڭ ياكى ئېسىڭىزدە تۇتۇڭ؛ خىزمەتچىگە ئۇقتۇرۇلدى.",
+    "ticket.offline": "تور ئۈزۈلگەن ۋاقىتتا ئېلىنغان نومۇرمۇ ئىناۋەتلىك",
+    "ticket.offline_no_wait": "تور ئۈزۈلدى، ئالدىڭىزدىكى كىشى سانى ۋە ساقلاش ۋاقتىنى ھازىرچە بىلگىلى بولمايدۇ، نومۇر چاقىرىش ئېكرانىغا دىققەت قىلىڭ",
+    "categories.offline": "تور ئۈزۈلدى: يەنىلا نومۇر ئالغىلى بولىدۇ (تورسىز نومۇرمۇ ئىناۋەتلىك)، ھازىرقى نۆۋەت ۋە ساقلاش ۋاقتى يوق",
+    "categories.offline_row": "ھازىرقى نۆۋەت ئۇچۇرى يوق",
+    "session.take_card": "كىنىشكىڭىزنى ئېلىۋېلىڭ",
+    "checkin.success": "تىزىملىتىش مۇۋەپپەقىيەتلىك بولدى",
+    "checkin.slot": "ئالدىن ئالغان ۋاقىت: {slot}",
+    "checkin.item": "بېجىرىدىغان ئىش: {item}",
+    "checkin.refused.title": "تىزىملىتالمايسىز",
+    "checkin.offer": "ھازىر ئادەتتىكى نومۇر ئالسىڭىز بولىدۇ.",
+    "action.normal_ticket": "ئادەتتىكى نومۇر ئېلىش",
+    "ticket.priority.elderly": "ياشانغانلار ئالدىن (70 ياشتىن يۇقىرى)",
+    "action.skip": "ئاتلاپ ئۆتۈپ، بىۋاسىتە نومۇر ئېلىش",
+    "help.called": "خىزمەتچى چاقىرىلدى، شۇ يەردە سەل ساقلاڭ، خىزمەتچى دەرھال كېلىدۇ.",
+    "action.back_to_screen": "ئالدىنقى بەتكە قايتىش",
+    "confirm.home": "ئايرىلامسىز؟ ئوقۇلغان كىنىشكا ئۇچۇرى، تولدۇرغان مەزمۇن ۋە سۈرەتكە ئالغان ماتېرىياللار ئۆچۈرۈلىدۇ.",
+    "action.keep_working": "داۋاملاشتۇرۇش",
+    "action.leave": "ئۆچۈرۈپ باش بەتكە قايتىش",
 }

@@ -6,11 +6,13 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 
 # Debian packages: build (pyscard from source), rigs (pcscd+vpcd, socat), Qt's xcb/offscreen
-# libraries and CJK fonts, zbar, espeak-ng, Xvfb for the demo without a screen, chromium for
-# browser tests (Playwright drives Debian's chromium; it never downloads a browser).
+# libraries, CJK, Tibetan (fonts-tibetan-machine) and Arabic-script Uyghur (fonts-noto-core) fonts,
+# zbar, espeak-ng, Xvfb for the demo without a screen, chromium for browser tests (Playwright drives
+# Debian's chromium; it never downloads a browser).
 APT_PACKAGES := python3 python3-venv python3-dev gcc make \
 	pcscd libpcsclite-dev swig pcsc-tools vsmartcard-vpcd socat libzbar0 \
-	fonts-noto-cjk fontconfig libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 \
+	fonts-noto-cjk fonts-noto-core fonts-tibetan-machine fontconfig \
+	libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 \
 	libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 \
 	libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb xauth xdotool espeak-ng sox chromium \
 	x11-xserver-utils systemd logrotate

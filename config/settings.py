@@ -141,7 +141,7 @@ class TerminalSettings(_Table):
 
 class KioskSettings(_Table):
     fullscreen: bool = True
-    language: Literal["zh_CN", "en"] = "zh_CN"
+    language: Literal["zh_CN", "en", "bo", "ug"] = "zh_CN"
     elderly_mode: bool = False
     orientation: Literal["landscape", "portrait"] = "landscape"
     idle_timeout_s: int = Field(default=60, ge=10, le=3600)

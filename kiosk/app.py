@@ -29,6 +29,12 @@ def process_start_epoch() -> float:
 _IMPORTED_AT = time.time()
 
 
+def offered_languages(*chosen: str | None) -> tuple[str, ...]:
+    """The language buttons: 中文 and English everywhere, plus Tibetan or Uyghur where the hall's
+    default (``kiosk.language``) or the requested language is one of them (bilingual halls)."""
+    return ("zh_CN", "en", *dict.fromkeys(c for c in chosen if c in ("bo", "ug")))
+
+
 def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None = None,
                  orientation: str | None = None, size: tuple[int, int] | None = None) -> Any:
     """The kiosk window at ``size`` (default 1920×1080 landscape or 1080×1920 portrait); it never grows
@@ -43,7 +49,7 @@ def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None
     win = KioskWindow(hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       timezone=settings.hall.timezone, lang=lang or k.language,
                       elderly=k.elderly_mode if elderly is None else elderly, portrait=portrait,
-                      screen=size)
+                      screen=size, langs=offered_languages(k.language, lang))
     win.resize(*size)
     return win
 

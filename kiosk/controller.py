@@ -122,6 +122,7 @@ class KioskController(QObject):
 
     def set_elderly(self, on: bool) -> None:
         self._touched()
+        self.machine.touch()
         self.machine.set_elderly(on)
         self.window.set_elderly(on)
         self._render(force=True)

@@ -8,14 +8,18 @@ Used by ``tests/unit/kiosk/test_screen_fit.py`` (every screen × screen size × 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QLineEdit, QWidget
 
-SLACK_PX = 1
-CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")  # rounding of fractional font metrics
+SLACK_PX = 1  # rounding of fractional font metrics
+CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+WORD_BREAK = re.compile(r"\s+|(?<=[\u0f0b\u0f0d])")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# an English word has lower-case letters ("Fee", "Apply"); codes and acronyms (A001, GJJ-002, QR, ID) pass
+LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z][a-z]+(?![A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +92,10 @@ def _clipped(w: QWidget) -> str:
             need = w.heightForWidth(w.width())
             if need > w.height() + SLACK_PX:
                 return f"text cut off (needs {need} px high, has {w.height()})"
-            # Chinese breaks between any two characters; other scripts only between words
-            words = max((w.fontMetrics().horizontalAdvance(p) for p in w.text().split() if not CJK.search(p)),
-                        default=0)
+            # Chinese breaks between any two characters, Tibetan after each syllable (tsheg ་, shad །);
+            # other scripts only between words
+            words = max((w.fontMetrics().horizontalAdvance(p) for p in WORD_BREAK.split(w.text())
+                         if p and not CJK.search(p)), default=0)
             if words > w.contentsRect().width() + SLACK_PX:
                 return f"a word wider than the label ({words} > {w.contentsRect().width()})"
             return ""
@@ -118,3 +123,32 @@ def fit_problems(win: QWidget, size: tuple[int, int]) -> list[str]:
         if why:
             problems.append(f"{_name(w)}: {why}")
     return problems
+
+
+def shown_texts(page: QWidget, win: QWidget, *, skip: Iterable[QWidget] = ()) -> list[str]:
+    """Every text a citizen sees on ``page``: labels, buttons and input fields shown in ``win``."""
+    skipped = set(skip)
+    texts = []
+    for w in page.findChildren(QWidget):
+        if w in skipped or not w.isVisibleTo(win):
+            continue
+        text = w.text() if isinstance(w, (QLabel, QAbstractButton, QLineEdit)) else ""
+        if text:
+            texts.append(text)
+    return texts
+
+
+def wrong_language(texts: Iterable[str], lang: str, *, allowed: Iterable[str] = ()) -> list[str]:
+    """Texts in the other language: Chinese on an English screen, English words on a Chinese, Tibetan or
+    Uyghur one (those two may show Chinese: a string without a translation falls back to zh_CN).
+    ``allowed`` Latin words are not English (pinyin a citizen typed, pinyin examples in a hint)."""
+    ok = {a.lower() for a in allowed}
+    found = []
+    for text in texts:
+        if lang == "en":
+            wrong = bool(HAN.search(text))
+        else:
+            wrong = any(word.lower() not in ok for word in LATIN_WORD.findall(text))
+        if wrong:
+            found.append(f"{'Chinese' if lang == 'en' else 'English'} on a {lang} screen: {text[:60]!r}")
+    return found

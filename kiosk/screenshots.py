@@ -50,7 +50,7 @@ def render_home(out_dir: Path) -> list[Path]:
 
 
 GALLERY_WIDTH = {"landscape": 640, "portrait": 360}  # modest PNGs: the gallery is for looking, not zooming
-GALLERY_LANGS = ("zh_CN", "en")  # the same tables as tests/unit/kiosk/test_screen_fit.py
+GALLERY_LANGS = ("zh_CN", "en", "bo", "ug")  # the same tables as tests/unit/kiosk/test_screen_fit.py
 GALLERY_MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True}}
 
 
@@ -107,7 +107,7 @@ class DoesNotFit(RuntimeError):
     """A screen that does not fit is never put in the gallery (the fit test says why)."""
 
 
-def render_gallery(out_dir: Path) -> list[Path]:
+def render_gallery(out_dir: Path, langs: tuple[str, ...] = GALLERY_LANGS) -> list[Path]:
     """Every screen × screen size × language × mode, as ``test_screen_fit`` renders them (live queue
     strip, all the hall's lines, long names), into ``gallery/<screen>/<lang>-<mode>/<screen name>.png``."""
     from PySide6.QtCore import Qt
@@ -121,7 +121,7 @@ def render_gallery(out_dir: Path) -> list[Path]:
     settings = load_settings()
     written = []
     for screen in SCREENS:
-        for lang in GALLERY_LANGS:
+        for lang in langs:
             for mode, opts in GALLERY_MODES.items():
                 folder = out_dir / "gallery" / screen.folder / f"{lang}-{mode}"
                 folder.mkdir(parents=True, exist_ok=True)
@@ -147,11 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT, help="output directory (default docs/screenshots)")
     parser.add_argument("--home-only", action="store_true", help="only the home screens (README)")
+    parser.add_argument("--lang", action="append", choices=GALLERY_LANGS,
+                        help="only these languages' gallery (repeat; default all)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     (args.out / "gallery").mkdir(parents=True, exist_ok=True)
     try:
-        paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out))
+        langs = tuple(args.lang or GALLERY_LANGS)
+        paths = render_home(args.out) + ([] if args.home_only else render_gallery(args.out, langs))
     except DoesNotFit as exc:
         print(f"kiosk.screenshots: a screen does not fit, no gallery written for it: {exc}", file=sys.stderr)
         return 1

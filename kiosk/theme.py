@@ -9,6 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 FONT_FAMILY = "Noto Sans CJK SC"
+# where the CJK font has no glyph: Tibetan (bo, fonts-tibetan-machine) and Uyghur in Arabic script
+# (ug, Naskh from fonts-noto-core); both installed by `make`
+FALLBACK_FAMILIES = ("Tibetan Machine Uni", "Noto Naskh Arabic")
+# Those fonts' lines are taller than the CJK font's at the same pixel size (stacked Tibetan letters
+# 1.38×, Arabic marks 1.17×): their text is set smaller so a line takes the room a Chinese line does
+# and every screen still fits (elderly mode keeps its 1.5× on top).
+SCRIPT_FIT: dict[str, float] = {"bo": 0.75, "ug": 0.85}
 MIN_TOUCH_PX = 72
 BUTTON_PADDING_PX = 2 * 28 + 6  # a button's side padding (style sheet below) and its borders
 ELDERLY_SCALE = 1.5
@@ -34,10 +41,12 @@ class Theme:
     body_px: int = 26
     # small screens (1366×768) shrink text by this much; touch targets keep their minimum
     fit: float = 1.0
+    # the script's line height (SCRIPT_FIT): 1.0 for Chinese and English
+    script: float = 1.0
 
     def px(self, base: int) -> int:
-        """A text size scaled for the mode and the screen."""
-        return round(base * self.scale * self.fit)
+        """A text size scaled for the mode, the screen and the script."""
+        return round(base * self.scale * self.fit * self.script)
 
     @property
     def compact(self) -> bool:
@@ -65,9 +74,11 @@ ELDERLY = Theme(
 COMPACT_FIT = 0.75  # text on a screen under 900 px high (1366×768): 768/1080, rounded up a little
 
 
-def theme_for(*, elderly: bool, compact: bool = False) -> Theme:
+def theme_for(*, elderly: bool, compact: bool = False, lang: str = "zh_CN") -> Theme:
     t = ELDERLY if elderly else STANDARD
-    return replace(t, fit=COMPACT_FIT) if compact else t
+    if compact:
+        t = replace(t, fit=COMPACT_FIT)
+    return replace(t, script=SCRIPT_FIT[lang]) if lang in SCRIPT_FIT else t
 
 
 def stylesheet(t: Theme) -> str:

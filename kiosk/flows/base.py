@@ -23,6 +23,7 @@ from kiosk.flows.ports import (
     VoicePort,
 )
 from kiosk.flows.session import Session
+from kiosk.i18n import pick
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class FlowContext:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(ZoneInfo("Asia/Shanghai")))
 
     def hall_name(self) -> str:
-        return self.hall_zh if self.lang == "zh_CN" else self.hall_en
+        return pick(self.lang, self.hall_zh, self.hall_en)
 
     def now(self) -> datetime:
         return self.clock()

@@ -21,7 +21,7 @@ from kiosk.flows.query import QueryFlow
 from kiosk.flows.rate import RateFlow
 from kiosk.flows.submission import SubmissionFlow
 from kiosk.flows.take_number import TakeNumberFlow
-from kiosk.i18n import has, tr
+from kiosk.i18n import has, tr, voice_lang
 
 log = logging.getLogger(__name__)
 
@@ -114,14 +114,16 @@ class KioskMachine:
         return self.apply(step)
 
     def tick(self) -> Work | None:
-        """Called about once a second: countdown, then home with everything wiped."""
-        if self.flow is None and self.ctx.session.is_empty():
+        """Called about once a second: countdown, then home with everything wiped. At rest on the home
+        screen in another language or mode than the hall's, the idle time quietly brings it back."""
+        at_rest = self.flow is None and self.ctx.session.is_empty()
+        if at_rest and (self.ctx.lang, self.ctx.elderly) == self.defaults:
             self.countdown = None
             return None
         state, left = self.idle.state(self._now())
         if state == "expired":
             return self.apply(Home("idle"))
-        self.countdown = left if state == "countdown" else None
+        self.countdown = left if state == "countdown" and not at_rest else None
         return None
 
     def touch(self) -> None:
@@ -136,6 +138,7 @@ class KioskMachine:
         self._speak(self.view)
 
     def set_language(self, lang: str) -> None:
+        self.touch()  # the idle time that brings the hall's language back starts now
         self.ctx.lang = lang
 
     # -- steps -------------------------------------------------------------------------------------
@@ -174,7 +177,8 @@ class KioskMachine:
         return self.apply(work.done(result))
 
     def go_home(self, reason: str) -> None:
-        """End the visit: wipe the session, forget the flow; an idle end also resets language/mode.
+        """End the visit: wipe the session, forget the flow, back to the default language; an idle end
+        also resets the mode.
         A card still in a reader is asked back, on screen and aloud (whatever the mode)."""
         self.ctx.session.wipe()
         self.flow = None
@@ -183,13 +187,16 @@ class KioskMachine:
         self.overlay = self.help_state = ""
         self.last_home_reason = reason
         remind = bool(self.cards_in) and self.view.data.get("key") != TAKE_CARD and reason != "technician"
+        # the next citizen starts in the hall's language: every end of a visit resets it (issue 14.7);
+        # the mode is reset when the citizen left without saying so (idle, card pulled)
+        if reason != "technician":
+            self.ctx.lang = self.defaults[0]
         if reason in ("idle", "card_removed"):
-            self.ctx.lang, elderly = self.defaults
-            self.set_elderly(elderly)
+            self.set_elderly(self.defaults[1])
         self.view = HOME
         if remind:
             self.view = message(TAKE_CARD, tone="warn")
-            self.spoken.append(tr(self.ctx.lang, TAKE_CARD))
+            self.spoken.append(tr(voice_lang(self.ctx.lang), TAKE_CARD))
 
     def in_progress(self) -> bool:
         """Work the citizen would lose by leaving now (identified, typed, captured or signed)."""
@@ -220,7 +227,7 @@ class KioskMachine:
 
     def _say(self, key: str) -> None:
         if self.ctx.elderly and has(self.ctx.lang, key):
-            self.spoken.append(tr(self.ctx.lang, key))
+            self.spoken.append(tr(voice_lang(self.ctx.lang), key))
 
     def _start(self, name: str, options: dict[str, Any]) -> Step:
         self.flow = FLOWS[name](self.ctx, **options)
@@ -228,7 +235,7 @@ class KioskMachine:
 
     def _speak(self, view: View) -> None:
         if self.ctx.elderly and view.prompt and has(self.ctx.lang, view.prompt):
-            self.spoken.append(tr(self.ctx.lang, view.prompt, **view.prompt_values))
+            self.spoken.append(tr(voice_lang(self.ctx.lang), view.prompt, **view.prompt_values))
 
 
 def settle(machine: KioskMachine, step: Work | None) -> View:

@@ -11,10 +11,11 @@ from typing import Any
 from devices.printer import layouts
 from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.ports import Material, PortError, ServiceItem
+from kiosk.i18n import pick
 
 
 def _name(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh_CN" else (en or zh)
+    return pick(lang, zh, en)
 
 
 def printed_materials(lang: str, items: list[Material]) -> tuple[layouts.Material, ...]:

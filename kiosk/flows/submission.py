@@ -21,7 +21,7 @@ from kiosk.flows.identify import Identifier
 from kiosk.flows.materials import MaterialsMixin, printed_materials
 from kiosk.flows.ports import FaceResult, PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
 from kiosk.flows.session import Identity
-from kiosk.i18n import has
+from kiosk.i18n import has, pick
 
 
 def add_workdays(start: date, days: int) -> date:
@@ -277,7 +277,7 @@ class SubmissionFlow(MaterialsMixin, Flow):
         lang = self.ctx.lang if self.ctx.lang in layouts.LABELS else "zh_CN"
         info = layouts.ReceiptInfo(
             registration_code=receipt.registration_code,
-            item_name=item.name_zh if lang == "zh_CN" else item.name_en or item.name_zh,
+            item_name=pick(lang, item.name_zh, item.name_en),
             id_number=mask_id_number(identity.id_number), accepted_at=receipt.submitted_at,
             promised_date=receipt.promised_date or receipt.submitted_at.date(), hall_name=self.ctx.hall_name(),
             received=printed_materials(lang, received),

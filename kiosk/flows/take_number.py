@@ -17,7 +17,7 @@ from kiosk.flows.base import Flow, Home, Step, View, Work, message
 from kiosk.flows.identify import Identifier
 from kiosk.flows.ports import Category, Opening, PortError, Refused, Ticket, Unavailable
 from kiosk.flows.session import Identity
-from kiosk.i18n import has, tr
+from kiosk.i18n import has, pick, tr
 
 
 def category_rows(categories: list[Category], *, offline: bool = False) -> list[dict[str, Any]]:
@@ -43,7 +43,7 @@ def ticket_document(ticket: Ticket, category: Category | None, *, lang: str, hal
                     appointment: bool = False) -> Document:
     """The ticket as ``devices.printer.layouts`` describes it (the one layout), filled in here."""
     lang = lang if lang in layouts.LABELS else "zh_CN"
-    name = (category.name_zh if lang == "zh_CN" else category.name_en or category.name_zh) if category \
+    name = pick(lang, category.name_zh, category.name_en) if category \
         else ticket.category
     priority = ""
     if ticket.priority and ticket.priority != "appointment" and has(lang, f"ticket.priority.{ticket.priority}"):

@@ -27,7 +27,7 @@ class UiContext:
 
     @property
     def theme(self) -> Theme:
-        return theme_for(elderly=self.elderly, compact=self.compact)
+        return theme_for(elderly=self.elderly, compact=self.compact, lang=self.lang)
 
     def tr(self, key: str, /, **values: object) -> str:
         return tr(self.lang, key, **values)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.screens.base import UiContext, label
 
+LANG_NAME_KEY = {"zh_CN": "lang.zh", "en": "lang.en", "bo": "lang.bo", "ug": "lang.ug"}
+
 
 def chrome_button(*, checkable: bool = False) -> QPushButton:
     b = QPushButton()
@@ -26,7 +28,8 @@ class TopBar(QWidget):
     language_chosen = Signal(str)
     elderly_toggled = Signal(bool)
 
-    def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, portrait: bool = False) -> None:
+    def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, portrait: bool = False,
+                 langs: tuple[str, ...] = ("zh_CN", "en")) -> None:
         super().__init__()
         self.setObjectName("TopBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -45,11 +48,13 @@ class TopBar(QWidget):
         clock.setSpacing(0)
         clock.addWidget(self.clock)
         clock.addWidget(self.clock_date)
-        self.btn_zh = chrome_button(checkable=True)
-        self.btn_en = chrome_button(checkable=True)
+        # one button per language the hall offers, each named in its own script (中文, English, བོད་ཡིག…)
+        self.lang_buttons = {lang: chrome_button(checkable=True) for lang in langs}
+        for lang, button in self.lang_buttons.items():
+            button.clicked.connect(lambda _=False, lang=lang: self.language_chosen.emit(lang))
+        self.btn_zh = self.lang_buttons["zh_CN"]
+        self.btn_en = self.lang_buttons["en"]
         self.btn_elderly = chrome_button(checkable=True)
-        self.btn_zh.clicked.connect(lambda: self.language_chosen.emit("zh_CN"))
-        self.btn_en.clicked.connect(lambda: self.language_chosen.emit("en"))
         self.btn_elderly.clicked.connect(lambda on: self.elderly_toggled.emit(bool(on)))
         self._outer = outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 10, 40, 10)
@@ -67,8 +72,8 @@ class TopBar(QWidget):
             outer.addLayout(row)
         else:
             row.addSpacing(24)
-        row.addWidget(self.btn_zh)
-        row.addWidget(self.btn_en)
+        for button in self.lang_buttons.values():
+            row.addWidget(button)
         row.addSpacing(8)
         row.addWidget(self.btn_elderly)
         self._timer = QTimer(self)
@@ -79,19 +84,18 @@ class TopBar(QWidget):
         self._ui = ui
         if ui.compact:
             self._outer.setContentsMargins(28, 4, 28, 4)
-        other = "en" if ui.lang == "zh_CN" else "zh_CN"
-        self.hall_name.setText(self._hall[ui.lang])
-        self.hall_sub.setText(self._hall[other] if ui.lang == "zh_CN" else ui.tr("app.title"))
+        self.hall_name.setText(self.hall_name_for(ui.lang))
+        self.hall_sub.setText(ui.tr("app.title"))  # in the screen's language only (issue 14.7)
         self.hall_sub.setVisible(not ui.elderly)
-        self.btn_zh.setText(ui.tr("lang.zh"))
-        self.btn_en.setText(ui.tr("lang.en"))
-        self.btn_zh.setChecked(ui.lang == "zh_CN")
-        self.btn_en.setChecked(ui.lang == "en")
+        for lang, button in self.lang_buttons.items():
+            button.setText(ui.tr(LANG_NAME_KEY[lang]))
+            button.setChecked(ui.lang == lang)
         self.btn_elderly.setText(ui.tr("elderly.on"))
         self.btn_elderly.setChecked(ui.elderly)
         self._tick()
 
     def hall_name_for(self, lang: str) -> str:
+        """The hall's name in ``lang``; bo and ug halls show the Chinese name (settings hold zh and en)."""
         return self._hall.get(lang, self._hall["zh_CN"])
 
     def _tick(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.i18n import pick
 from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.icons import icon_pixmap
 from kiosk.screens.widgets import LayoutButton
@@ -127,7 +128,7 @@ class QueueStrip(QWidget):
         self._items = []
         if self._lines:
             texts = [ui.tr("home.queue.item", code=q.code, count=q.waiting,
-                           name=q.name_zh if ui.lang == "zh_CN" else q.name_en or q.name_zh) for q in self._lines]
+                           name=pick(ui.lang, q.name_zh, q.name_en)) for q in self._lines]
         else:
             texts = [ui.tr("home.queue.unavailable" if self._unavailable else "home.queue.loading")]
         for i, text in enumerate(texts[:self.MAX_LINES]):

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
-from kiosk.i18n import has
+from kiosk.i18n import has, pick
 from kiosk.screens.flow_screen import PageEnv, page
 from kiosk.screens.icons import icon_pixmap
 from kiosk.screens.widgets import Keypad, button, card, mark_full, qr_pixmap, text_label, wrap_button
@@ -21,7 +21,7 @@ PAGE_MARGIN_PX = 56  # the flow screen's side margins (kiosk.screens.flow_screen
 
 
 def _name(env: PageEnv, zh: str, en: str) -> str:
-    return zh if env.ui.lang == "zh_CN" else (en or zh)
+    return pick(env.ui.lang, zh, en)
 
 
 def status_text(env: PageEnv, status: str) -> str:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
+from kiosk.i18n import is_rtl
 from kiosk.screens.base import Screen, UiContext
 from kiosk.screens.chrome import Banner, TopBar
 from kiosk.screens.flow_screen import FlowScreen
 from kiosk.screens.home import HomeScreen
-from kiosk.theme import stylesheet
+from kiosk.theme import FALLBACK_FAMILIES, FONT_FAMILY, stylesheet
 
 
 class KioskWindow(QWidget):
@@ -20,13 +22,14 @@ class KioskWindow(QWidget):
 
     def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, lang: str = "zh_CN",
                  elderly: bool = False, portrait: bool = False, services: Any = None,
-                 screen: tuple[int, int] = (1920, 1080)) -> None:
+                 screen: tuple[int, int] = (1920, 1080), langs: tuple[str, ...] = ("zh_CN", "en")) -> None:
         super().__init__()
+        QFont.insertSubstitutions(FONT_FAMILY, list(FALLBACK_FAMILIES))  # bo and ug glyphs, not tofu
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait, screen=screen)
         self.portrait = portrait
-        self.top = TopBar(hall_zh=hall_zh, hall_en=hall_en, timezone=timezone, portrait=portrait)
+        self.top = TopBar(hall_zh=hall_zh, hall_en=hall_en, timezone=timezone, portrait=portrait, langs=langs)
         self.banner = Banner()
         self.stack = QStackedWidget()
         self.stack.setObjectName("ScreenStack")
@@ -97,6 +100,8 @@ class KioskWindow(QWidget):
 
     def apply_ui(self) -> None:
         """Re-style and re-translate everything (language or mode changed)."""
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl(self.ui.lang)
+                                else Qt.LayoutDirection.LeftToRight)  # Uyghur reads right to left
         self.setStyleSheet(stylesheet(self.ui.theme))
         self.setWindowTitle(self.ui.tr("app.title"))
         self.top.retranslate(self.ui)

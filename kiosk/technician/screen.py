@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flows.pin_lock import Attempt, PinLock
+from kiosk.i18n import pick
 from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.widgets import Keypad, button, card, text_label
 
@@ -176,7 +177,7 @@ class TechnicianScreen(Screen):
             if st is None:
                 line.setText(ui.tr("tech.disabled"))
                 continue
-            msg = st.message_zh if ui.lang == "zh_CN" else st.message_en
+            msg = pick(ui.lang, st.message_zh, st.message_en)
             line.setText(f"{st.health.value} · {st.code} · {msg}")
 
     def set_outbox(self, backlog: dict[str, Any], errors: list[str], dead: list[str] | None = None) -> None:

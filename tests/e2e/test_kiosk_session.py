@@ -123,6 +123,17 @@ def test_english_everywhere_after_switching(kiosk: KioskRig) -> None:
     assert [t for t in texts if re.search(r"[\u4e00-\u9fff]", t)] == []
 
 
+def test_the_next_citizen_starts_in_chinese_after_an_english_visit(kiosk: KioskRig) -> None:
+    """14.7: 返回首页 ends the visit, and the hall's language comes back with the home screen."""
+    kiosk.tap(kiosk.window.top.btn_en)
+    kiosk.tile("take_number")
+    kiosk.wait_screen("categories")
+    kiosk.tap("Home")
+    kiosk.wait_screen("home")
+    assert kiosk.window.ui.lang == "zh_CN" and kiosk.window.top.btn_zh.isChecked()
+    assert kiosk.window.home.tiles["take_number"].title.text() == "取号"
+
+
 def test_call_for_help_from_any_screen(kiosk: KioskRig) -> None:
     kiosk.tile("take_number")
     kiosk.wait_screen("categories")

@@ -20,8 +20,8 @@ from hall.server.tickets.models import Ticket, TicketCounter
 from hall.server.windows.models import Window
 
 __all__ = [
-    "ApiToken", "Appointment", "AuditEntry", "PhoneCode", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
-    "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PlatformCase", "ServiceCode",
-    "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Submission", "SubmissionMaterial",
-    "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
+    "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
+    "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PhoneCode", "PlatformCase",
+    "ServiceCode", "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Submission",
+    "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
 ]

@@ -132,3 +132,23 @@ def test_the_reminder_sms_goes_out_the_day_before_once(app: tuple[TestClient, di
     reminders = wait_until(lambda: [t for to, t in twin.messages() if to == PHONE and "提醒" in t], timeout_s=15,
                            what="the reminder at the SMPP twin")
     assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in reminders[0] and "10:00" in reminders[0]
+
+
+def test_the_dashboard_overview_lists_todays_booked_slots(app: tuple[TestClient, dict[str, str]]) -> None:
+    from hall.server.dashboard.data import overview
+    from hall.server.domain.hallday import hall_day
+
+    client, tokens = app
+    hall = hall_of(client)
+    today = hall_day(datetime.now(HALL_TZ))
+    start = datetime.combine(today, time(9), tzinfo=HALL_TZ)
+    staff = {"Authorization": f"Bearer {tokens['manager']}"}
+    r = client.post("/api/v1/appointments", headers=staff, json={
+        "id_number": ID, "category": "A", "slot_start": start.isoformat(),
+        "slot_end": (start + timedelta(minutes=30)).isoformat()})
+    assert r.status_code == 201, r.text
+    booked = [b for b in overview(hall).bookings if b.category == "A"]
+    if not hall.calendar.get().is_working_day(today):
+        assert booked == []  # no slots on a day off
+        return
+    assert [(b.start, b.booked, b.capacity, b.checked_in) for b in booked] == [(start, 1, 2, 0)]

@@ -129,6 +129,10 @@ class QueueSettings(_Table):
     closing_policy: Literal["close", "carry_over"] = "close"
     # "N ahead of you" notice for citizens following a ticket by SMS/WeChat.
     notify_ahead: int = Field(default=3, ge=1, le=50)
+    # Citizens' booking (docs/booking.md): slot length and people per slot and line, days ahead.
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+    slot_capacity: int = Field(default=4, ge=1, le=500)
+    booking_days_ahead: int = Field(default=7, ge=1, le=60)
 
 
 class TerminalSettings(_Table):

@@ -3,8 +3,8 @@
 import {hourChart, waitChart} from "./charts.js";
 import {FOLLOW_KIND, L, TICKET_STATUS, bi, el, hhmm, label, setTimeZone, today} from "./i18n.js";
 import {
-  feedLine, patchWindowCurrent, renderDeadlines, renderFollowups, renderKpis, renderNoShows, renderQueues,
-  renderReport, renderTerminals, renderUnserved, renderWindows, tickTimers,
+  feedLine, patchWindowCurrent, renderBookings, renderDeadlines, renderFollowups, renderKpis, renderNoShows,
+  renderQueues, renderReport, renderTerminals, renderUnserved, renderWindows, tickTimers,
 } from "./render.js";
 import {Alarm} from "./alarm.js";
 
@@ -99,6 +99,7 @@ function render(o) {
   const stranded = renderUnserved($("unserved"), o.unserved);
   renderQueues($("queues"), $("suggestions"), o.categories, stranded);
   renderDeadlines($("deadlines"), $("deadline-count"), o.deadlines);
+  renderBookings($("bookings"), $("booking-count"), o.bookings);
   const noShowKey = JSON.stringify(o.no_shows || []);
   if (noShowKey !== state.noShowKey) {
     state.noShowKey = noShowKey;

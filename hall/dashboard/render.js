@@ -106,6 +106,21 @@ export function renderDeadlines(box, countBox, items) {
   }));
 }
 
+/** Today's booked slots (citizens' bookings, docs/booking.md): line, time, booked of capacity, checked in. */
+export function renderBookings(box, countBox, slots) {
+  const list = slots || [];
+  countBox.textContent = list.length ? String(list.reduce((n, s) => n + s.booked, 0)) : "";
+  if (!list.length) {
+    box.replaceChildren(el("div", {class: "muted"}, bi(["今日暂无预约", "No bookings today"])));
+    return;
+  }
+  box.replaceChildren(...list.map((s) => el("div", {class: `booking${s.booked >= s.capacity ? " booking-full" : ""}`,
+    dataset: {category: s.category, start: s.start}},
+  el("b", {text: s.category}), el("span", {text: ` ${hhmm(s.start).slice(0, 5)}–${hhmm(s.end).slice(0, 5)} `}),
+  el("span", {class: "booking-count", text: `${s.booked}/${s.capacity}`}),
+  el("span", {class: "muted", text: ` 已签到 ${s.checked_in} checked in`}))));
+}
+
 /** No-shows that may still be reinstated (undo a wrong 过号), latest first, each with a button. */
 export function renderNoShows(box, items, onReinstate) {
   if (!items || !items.length) {

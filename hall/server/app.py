@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from hall.server.appointments.reminders import reminders_task
 from hall.server.build import build_services
 from hall.server.core.context import HallContext
 from hall.server.core.db import libpq_dsn
@@ -81,7 +82,8 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
         hall.writer.start(asyncio.get_running_loop(), partial(issue_batch, hall))
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
-                 asyncio.create_task(hall.notices.run(hall), name="notices")]
+                 asyncio.create_task(hall.notices.run(hall), name="notices"),
+                 asyncio.create_task(reminders_task(hall), name="booking-reminders")]
         tasks += [asyncio.create_task(run(hall), name=name) for name, run in hall.connectors.workers()]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()
@@ -123,11 +125,13 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
     for module in _domain_routers():
         router.include_router(module.router)
     app.include_router(router)
+    from hall.server.appointments import page as booking_page
     from hall.server.dashboard import routes as dashboard
     from hall.server.public import routes as public
 
     app.include_router(public.router)
     app.include_router(dashboard.router)
+    app.include_router(booking_page.router)
     return app
 
 

@@ -1,6 +1,6 @@
 """Every table of the hall server, so ``Base.metadata`` is complete (Alembic and the schema tests use it)."""
 
-from hall.server.appointments.models import Appointment
+from hall.server.appointments.models import Appointment, PhoneCode
 from hall.server.audit.models import AuditEntry
 from hall.server.auth.models import ApiToken
 from hall.server.calendar.models import CalendarDay
@@ -21,7 +21,7 @@ from hall.server.windows.models import Window
 
 __all__ = [
     "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
-    "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PlatformCase", "ServiceCode",
-    "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Submission", "SubmissionMaterial",
-    "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
+    "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PhoneCode", "PlatformCase",
+    "ServiceCode", "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Submission",
+    "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
 ]

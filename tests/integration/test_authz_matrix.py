@@ -89,6 +89,8 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
                                              "slot_end": "2030-01-07T09:30:00+08:00"}),
     "POST /api/v1/appointments/check-in": (TERMINAL, {"code": "0000000000"}),
     "GET /api/v1/appointments/{appointment_id}": (CLERK, None),
+    "GET /api/v1/appointments/slots": (PUBLIC, None),  # no personal data; the booking page lists them
+    "GET /api/v1/appointments/by-slot": (CLERK, None),
     "POST /api/v1/evaluations": (RATER, {"level": 5, "reasons": [], "comment": "", "window": 1}),
     "POST /api/v1/help": (TERMINAL, {"kind": "help", "terminal_id": "K1", "message": "请帮忙"}),
     "POST /api/v1/alerts": (CLERK, {"window": 1, "message": "test"}),
@@ -106,6 +108,16 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /t/{token}.json": (PUBLIC, None),
     "GET /t/{token}": (PUBLIC, None),
     "POST /t/{token}/notify": (PUBLIC, {"channel": "sms", "to": "13800138000"}),  # from the ticket QR
+    # The citizens' booking page (docs/booking.md): the SMS code and the booking code are the secrets.
+    "GET /book": (PUBLIC, None),
+    "GET /book/{code}": (PUBLIC, None),
+    "GET /book/{code}/qr.svg": (PUBLIC, None),
+    "GET /book/api/lines": (PUBLIC, None),
+    "GET /book/api/bookings/{code}": (PUBLIC, None),
+    "POST /book/api/phone-code": (PUBLIC, {"phone": "13800138000"}),
+    "POST /book/api/bookings": (PUBLIC, {"category": "A"}),
+    "POST /book/api/bookings/{code}/cancel": (PUBLIC, None),
+    "POST /book/api/bookings/{code}/move": (PUBLIC, {"slot_start": "2026-01-05T09:00:00+08:00"}),
     # Dashboard (docs/dashboard.md): a manager session cookie or a manager bearer token.
     "POST /api/v1/dashboard/login": (PUBLIC, None),  # the token is the body; checked below
     "POST /api/v1/dashboard/logout": (PUBLIC, None),

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from hall.server.appointments import service as svc
+from hall.server.appointments import slots
 from hall.server.appointments.errors import CheckInTarget
-from hall.server.appointments.schemas import AppointmentDetailOut, AppointmentOut, BookIn, CheckInIn, CheckInOut
+from hall.server.appointments.schemas import (
+    AppointmentDetailOut,
+    AppointmentOut,
+    BookIn,
+    CheckInIn,
+    CheckInOut,
+    SlotOut,
+    SlotWithBookingsOut,
+)
 from hall.server.auth.deps import ClerkRole, HallDep, TerminalRole
 from hall.server.auth.tokens import STAFF
 from hall.server.core.context import Tx
@@ -30,6 +40,21 @@ def book(body: BookIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) ->
     status, out = run_idempotent(hall, scope="POST /appointments", key=key, payload=body.model_dump(mode="json"),
                                  action=action)
     return JSONResponse(out, status_code=status)
+
+
+Category = Annotated[str, Query(pattern=r"^[A-Z]$")]
+
+
+@router.get("/appointments/slots", response_model=list[SlotOut])
+def list_slots(hall: HallDep, category: Category, day: date) -> list[SlotOut]:
+    """Public (no login, no personal data): the line's slots that day with capacity and places booked."""
+    return slots.slots_out(hall, category, day)
+
+
+@router.get("/appointments/by-slot", response_model=list[SlotWithBookingsOut])
+def bookings_by_slot(hall: HallDep, who: ClerkRole, category: Category, day: date) -> list[SlotWithBookingsOut]:
+    """For the counter and the dashboard: each slot of the line that day with its bookings (ID masked)."""
+    return slots.with_bookings(hall, category, day)
 
 
 @router.post("/appointments/check-in", status_code=201, response_model=CheckInOut)

@@ -17,6 +17,7 @@ from hall.server.appointments.errors import (
 )
 from hall.server.appointments.models import Appointment
 from hall.server.appointments.schemas import AppointmentDetailOut, AppointmentOut, BookIn, CheckInIn, CheckInOut
+from hall.server.appointments.slots import check_room
 from hall.server.catalogue.models import ServiceItem
 from hall.server.core.context import HallContext, Tx
 from hall.server.domain import appointments as dapp
@@ -69,12 +70,14 @@ def check_booking(hall: HallContext, body: BookIn, *, staff: bool = False) -> Id
 
 
 def book(hall: HallContext, tx: Tx, body: BookIn, person: IdNumber) -> AppointmentOut:
-    """A new booking with its code. Raises the domain's Blacklisted while this person's booking is paused."""
+    """A new booking with its code. Raises the domain's Blacklisted while this person's booking is paused,
+    SlotFull when ``slot_capacity`` bookings already hold that slot."""
     now = datetime.now(UTC)
     id_hash = hall.keyring.id_hash(person.value)
     refusal = _pause(tx, hall, id_hash, now)
     if refusal is not None:
         raise refusal
+    check_room(tx.session, body.category, body.slot_start, hall.options.slot_capacity)
     a = Appointment(code=dapp.new_booking_code(), id_hash=id_hash, id_masked=person.masked, category=body.category,
                     item_code=body.item_code, slot_start=body.slot_start, slot_end=body.slot_end, status="booked",
                     created_at=now)

@@ -43,6 +43,9 @@ class NoPlatform:
 
     name = "none"
 
+    def __init__(self, *, context: ConnectorContext | None = None) -> None:
+        self.context = context  # built by the registry like every connector (it passes the context)
+
 
 class LoggingPlatform:
     """``driver = "log"`` (demo, test benches): nothing leaves the hall."""

@@ -59,6 +59,15 @@ class ServerOptions:
     checkin_late_min: int = 15
     # Bookings: a slot at most this many days ahead (a slot that is over: staff only).
     appointment_horizon_days: int = 30
+    # Citizens' booking page (the settings' [queue] slot_minutes, slot_capacity, booking_days_ahead) and
+    # its SMS codes: at most one a minute and 5 an hour per number, 20 an hour per client address.
+    slot_minutes: int = 30
+    slot_capacity: int = 4
+    booking_days_ahead: int = 7
+    sms_code_interval_s: int = 60
+    sms_codes_per_phone_hour: int = 5
+    sms_codes_per_client_hour: int = 20
+    sms_code_ttl_s: int = 600
     # The call order (mode, elderly age, ratio, aging, recall N, reinstate M, 办不成事 window): the
     # settings' [queue] table. The flat fields above/below predate it and are kept for callers.
     policy: QueuePolicy = field(default_factory=QueuePolicy)

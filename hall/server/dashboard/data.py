@@ -15,11 +15,13 @@ from fastapi import APIRouter, Path, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall.server.appointments.slots import with_bookings
 from hall.server.audit import service as audit
 from hall.server.auth.deps import HallDep
 from hall.server.core.context import HallContext
 from hall.server.dashboard.auth import COOKIE, Manager, ManagerWrite, read_session
 from hall.server.dashboard.schemas import (
+    BookedSlotOut,
     CategoryPanelOut,
     CloseIn,
     CurrentTicketOut,
@@ -151,7 +153,21 @@ def overview(hall: HallContext) -> OverviewOut:
                        hall=HallNameOut(name_zh=hall.options.hall_name_zh, name_en=hall.options.hall_name_en),
                        totals=totals, categories=categories, windows=windows, terminals=terminals,
                        followups=open_followups, recent=recent, unserved=unserved(hall),
-                       deadlines=deadlines(hall), no_shows=reinstatable(hall, now=now))
+                       deadlines=deadlines(hall), no_shows=reinstatable(hall, now=now),
+                       bookings=_booked_slots(hall, categories=sorted(hall.categories.get()), now=now))
+
+
+def _booked_slots(hall: HallContext, *, categories: list[str], now: datetime) -> list[BookedSlotOut]:
+    """Today's slots that hold bookings, per line in time order (the counter reads the same per line:
+    ``GET /api/v1/appointments/by-slot``)."""
+    out: list[BookedSlotOut] = []
+    for code in categories:
+        for slot in with_bookings(hall, code, hall_day(now)):
+            if slot.bookings:
+                out.append(BookedSlotOut(category=code, start=slot.start, end=slot.end, capacity=slot.capacity,
+                                         booked=slot.booked,
+                                         checked_in=sum(1 for b in slot.bookings if b.status == "checked_in")))
+    return out
 
 
 @router.get("/overview", response_model=OverviewOut)

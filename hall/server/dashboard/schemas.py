@@ -109,6 +109,17 @@ class NoShowReinstatedOut(Out):
     status: str
 
 
+class BookedSlotOut(Out):
+    """A slot of today with bookings: places booked of its capacity, and how many checked in."""
+
+    category: str
+    start: IsoTime
+    end: IsoTime
+    capacity: int
+    booked: int
+    checked_in: int
+
+
 class OverviewOut(Out):
     """Everything the live panels show."""
 
@@ -125,6 +136,7 @@ class OverviewOut(Out):
     unserved: list[UnservedOut] = Field(default_factory=list)
     deadlines: list[DeadlineOut] = Field(default_factory=list)
     no_shows: list[NoShowOut] = Field(default_factory=list)  # may still be reinstated
+    bookings: list[BookedSlotOut] = Field(default_factory=list)  # today's booked slots (docs/booking.md)
 
 
 class ChartCategoryOut(Out):

@@ -20,6 +20,9 @@ DEFAULT_THRESHOLD = 3
 class NoticeKind(StrEnum):
     ALMOST = "almost"
     YOUR_TURN = "your_turn"
+    # Citizens' booking (/book): the confirmation code for a mobile number, and the day-before reminder.
+    BOOKING_CODE = "booking_code"
+    REMINDER = "reminder"
 
 
 @dataclass(frozen=True)

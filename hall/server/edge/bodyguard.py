@@ -9,8 +9,9 @@ front included) and answers from the headers alone:
 * a body without ``Content-Length`` (chunked) → 411 ``length_required`` (every client of the suite, and
   every browser, declares its length);
 * a body without a valid bearer token or a well-signed dashboard cookie → the token check's own 401/429,
-  counted as a failed authentication like any other. Only two small public forms take a body without a
-  credential (the dashboard login, whose body *is* the token, and a citizen following a ticket); they
+  counted as a failed authentication like any other. Only small public forms take a body without a
+  credential (the dashboard login, whose body *is* the token, a citizen following a ticket, the booking
+  page's calls); they
   are refused above ``public_max_body``.
 
 The role check stays with the route: this wrapper only makes sure nobody unauthenticated makes the server
@@ -36,8 +37,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Bodies that need no credential: the dashboard's login (the body is the token) and a citizen's follow.
-_PUBLIC = re.compile(r"^(/api/v1/dashboard/login|/t/[^/]+/notify)$")
+# Bodies that need no credential: the dashboard's login (the body is the token), a citizen's follow, and
+# the booking page's calls (docs/booking.md).
+_PUBLIC = re.compile(r"^(/api/v1/dashboard/login|/t/[^/]+/notify"
+                     r"|/book/api/(phone-code|bookings(/[^/]+/(cancel|move))?))$")
 _COOKIE = b"hall_dashboard="
 
 

@@ -131,7 +131,8 @@ export function renderWindows(table, windows) {
         cur.called_at ? el("span", {class: "sub"}, " · ", ticking((Date.now() - Date.parse(cur.called_at)) / 1000)) : null)
       : el("td", {class: "muted", dataset: {role: "current"}, text: "—"});
     return el("tr", {class: `win-${w.status}`, dataset: {window: String(w.number)}},
-      el("td", {}, el("span", {class: "winno", text: w.number}), el("span", {class: "winname", text: w.name})),
+      el("td", {}, el("span", {class: "winno", text: w.number}), el("span", {class: "winname", text: w.name}),
+        el("span", {class: "winlines", dataset: {role: "lines"}, text: (w.categories || []).join(" ")})),
       el("td", {}, el("span", {class: `badge w-${w.status}`}, bi(label(WINDOW_STATUS, w.status))),
         w.status === "paused" && w.pause_reason ? el("div", {class: "sub", text: w.pause_reason}) : null),
       el("td", {dataset: {role: "clerk"}, text: w.clerk || "—"}),

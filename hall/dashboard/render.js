@@ -41,7 +41,7 @@ export function renderQueues(table, sugBox, categories, stranded = new Set()) {
       el("td", {class: "n big", dataset: {role: "waiting"}, text: c.waiting}),
       el("td", {class: "n"}, c.waiting ? ticking(c.longest_wait_s) : "—"),
       el("td", {class: `n ${c.predicted_breach ? "txt-bad" : ""}`, text: c.waiting ? dur(c.predicted_wait_s) : "—"}),
-      el("td", {class: "n muted", text: `${c.sla_minutes}′`}),
+      el("td", {class: "n muted", dataset: {role: "target"}, text: `${c.sla_minutes}′`}),
       el("td", {class: "n", text: c.open_windows}),
       el("td", {}, el("span", {class: `badge b-${level}`}, bi(LEVEL_LABEL[level]))));
   });

@@ -37,7 +37,8 @@ def audit(server: HallServer, action: str) -> list[dict[str, Any]]:
 
 def category_body(client: httpx.Client, code: str, **change: Any) -> dict[str, Any]:
     cat = next(c for c in client.get(f"{ADMIN}/categories").json() if c["code"] == code)
-    body = {k: cat[k] for k in ("code", "name_zh", "name_en", "sla_minutes", "daily_cap", "opens", "closes", "at_close")}
+    keys = ("code", "name_zh", "name_en", "sla_minutes", "daily_cap", "opens", "closes", "at_close")
+    body = {k: cat[k] for k in keys}
     return body | change
 
 

@@ -23,7 +23,7 @@ from hall.server.catalogue.models import Category
 from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ServiceItemOut
 from hall.server.core.context import HallContext
 from hall.server.core.params import WindowNo
-from hall.server.core.schemas import In, Out
+from hall.server.core.schemas import FreeText, In, Out
 from hall.server.dashboard.auth import DashUser, current_user, writing_user
 from hall.server.dashboard.errors import AdminOnly, BadCalendarDay, CalendarDayNotFound
 from hall.server.domain.holidays import MAX_NAME, parse_holiday_csv
@@ -61,7 +61,7 @@ def _hall(request: Request) -> HallContext:
 
 class CalendarDayIn(In):
     working: bool = False
-    name: str = Field(default="", max_length=MAX_NAME)
+    name: Annotated[str, FreeText] = Field(default="", max_length=MAX_NAME)
 
 
 class CalendarDayOut(Out):
@@ -126,7 +126,9 @@ def put_window(window: WindowNo, body: WindowIn, request: Request,
 # ---- the holiday calendar ---------------------------------------------------------------------
 @router.get("/calendar", response_model=list[CalendarDayOut])
 def list_calendar(request: Request, user: Admin,
-                  year: Annotated[int, Query(ge=2000, le=2100)] = date.today().year) -> list[CalendarDayOut]:
+                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[CalendarDayOut]:
+    """The stored days of ``year`` (default: this year)."""
+    year = year or date.today().year
     with _hall(request).db.read() as s:
         rows = s.scalars(select(CalendarDay).where(extract("year", CalendarDay.day) == year).order_by(CalendarDay.day))
         return [CalendarDayOut(day=r.day, working=bool(r.working), name=r.name or "") for r in rows]

@@ -77,7 +77,7 @@ def test_admin_changes_an_sla_target_and_a_windows_lines_and_the_live_tabs_follo
     headers = {"Authorization": f"Bearer {server.tokens['admin']}"}
     audit = httpx.get(f"{server.url}/api/v1/audit", headers=headers, timeout=budget(10)).json()["entries"]
     actions = {(e["action"], e["target"]) for e in audit}
-    assert ("admin.category", "category A") in actions and ("window.configure", "window 4") in actions
+    assert ("category.configure", "category A") in actions and ("window.configure", "window 4") in actions
     window = next(w for w in httpx.get(f"{server.url}/api/v1/windows", headers=headers, timeout=budget(10)).json()
                   if w["number"] == 4)
     assert window["categories"] == ["C", "A"] and window["weights"] == {"C": 3, "A": 1}

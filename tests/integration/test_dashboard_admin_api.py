@@ -71,7 +71,7 @@ def test_an_admin_changes_a_lines_sla_cap_and_hours_audited_and_csrf_checked(ser
     assert (out["sla_minutes"], out["daily_cap"], out["opens"], out["closes"]) == (12, 150, "08:30", "16:45")
     live = client.get(f"{API}/dashboard/overview").json()
     assert next(c for c in live["categories"] if c["code"] == "B")["sla_minutes"] == 12
-    entry = audit(server, "admin.category")[0]
+    entry = audit(server, "category.configure")[0]
     assert entry["target"] == "category B" and entry["role"] == "admin" and "sla 12" in entry["detail"]
 
 

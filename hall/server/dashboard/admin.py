@@ -18,7 +18,6 @@ from sqlalchemy import extract, select
 from hall.server.audit import service as audit
 from hall.server.calendar.models import CalendarDay
 from hall.server.catalogue import service as catalogue
-from hall.server.catalogue.errors import CodeMismatch
 from hall.server.catalogue.models import Category
 from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ServiceItemOut
 from hall.server.core.context import HallContext
@@ -91,20 +90,7 @@ def list_categories(request: Request, user: Admin) -> list[CategoryOut]:
 @router.put("/categories/{code}", response_model=CategoryOut)
 def put_category(code: str, body: CategoryIn, request: Request, user: AdminWrite) -> CategoryOut:
     hall = _hall(request)
-    if code != body.code:
-        raise CodeMismatch()
-    with hall.unit() as tx:
-        c = tx.session.get(Category, code) or Category(code=code)
-        for k, v in body.model_dump().items():
-            setattr(c, k, v)
-        c.active = True
-        tx.session.add(c)
-        tx.session.flush()
-        audit.record(tx.session, user, "admin.category", f"category {code}",
-                     f"sla {body.sla_minutes} min, cap {body.daily_cap or '-'}, {body.opens}-{body.closes}")
-        out = catalogue.category_out(c)
-        tx.emit("category.changed", out.model_dump(mode="json"))
-    hall.categories.invalidate()
+    out = catalogue.put_category(hall, code, body, user)
     refresh_estimates(hall)
     return out
 

@@ -7,6 +7,7 @@ import {
   renderQueues, renderReport, renderTerminals, renderUnserved, renderWindows, tickTimers,
 } from "./render.js";
 import {Alarm} from "./alarm.js";
+import {AdminTab} from "./admin.js";
 
 const API = "/api/v1/dashboard";
 const $ = (id) => document.getElementById(id);
@@ -40,6 +41,10 @@ function showLogin(message) {
 
 function showApp(session) {
   state.csrf = session.csrf;
+  state.role = session.role;
+  // The admin tab is offered to an admin session only (the server refuses its routes to anyone else).
+  $("tab-admin-button").hidden = session.role !== "admin";
+  if (session.role !== "admin" && state.tab === "admin") selectTab(document.querySelector('.tab[data-tab="live"]'));
   $("login").hidden = true;
   $("app").hidden = false;
   $("user").replaceChildren(el("b", {text: session.name}));
@@ -240,18 +245,22 @@ async function reinstate(n) {
 function warn(err) { feedLine($("feed"), "alert", `操作失败 ${err.message}`, "action failed"); }
 
 // ---- tabs and reports ----------------------------------------------------------------------
-for (const tab of document.querySelectorAll(".tab")) {
-  tab.addEventListener("click", () => {
-    state.tab = tab.dataset.tab;
-    for (const t of document.querySelectorAll(".tab")) {
-      t.classList.toggle("active", t === tab);
-      t.setAttribute("aria-selected", String(t === tab));
-    }
-    $("tab-live").hidden = state.tab !== "live";
-    $("tab-reports").hidden = state.tab !== "reports";
-    if (state.tab === "reports") loadReports();
-  });
+const adminTab = new AdminTab(api, $("adm-status"));
+adminTab.bind();
+
+function selectTab(tab) {
+  state.tab = tab.dataset.tab;
+  for (const t of document.querySelectorAll(".tab")) {
+    t.classList.toggle("active", t === tab);
+    t.setAttribute("aria-selected", String(t === tab));
+  }
+  $("tab-live").hidden = state.tab !== "live";
+  $("tab-reports").hidden = state.tab !== "reports";
+  $("tab-admin").hidden = state.tab !== "admin";
+  if (state.tab === "reports") loadReports();
+  if (state.tab === "admin") adminTab.load();
 }
+for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => selectTab(tab));
 
 function reportQuery() {
   const params = new URLSearchParams({period: $("report-period").value});

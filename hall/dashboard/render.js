@@ -41,7 +41,7 @@ export function renderQueues(table, sugBox, categories, stranded = new Set()) {
       el("td", {class: "n big", dataset: {role: "waiting"}, text: c.waiting}),
       el("td", {class: "n"}, c.waiting ? ticking(c.longest_wait_s) : "—"),
       el("td", {class: `n ${c.predicted_breach ? "txt-bad" : ""}`, text: c.waiting ? dur(c.predicted_wait_s) : "—"}),
-      el("td", {class: "n muted", text: `${c.sla_minutes}′`}),
+      el("td", {class: "n muted", dataset: {role: "target"}, text: `${c.sla_minutes}′`}),
       el("td", {class: "n", text: c.open_windows}),
       el("td", {}, el("span", {class: `badge b-${level}`}, bi(LEVEL_LABEL[level]))));
   });
@@ -146,7 +146,8 @@ export function renderWindows(table, windows) {
         cur.called_at ? el("span", {class: "sub"}, " · ", ticking((Date.now() - Date.parse(cur.called_at)) / 1000)) : null)
       : el("td", {class: "muted", dataset: {role: "current"}, text: "—"});
     return el("tr", {class: `win-${w.status}`, dataset: {window: String(w.number)}},
-      el("td", {}, el("span", {class: "winno", text: w.number}), el("span", {class: "winname", text: w.name})),
+      el("td", {}, el("span", {class: "winno", text: w.number}), el("span", {class: "winname", text: w.name}),
+        el("span", {class: "winlines", dataset: {role: "lines"}, text: (w.categories || []).join(" ")})),
       el("td", {}, el("span", {class: `badge w-${w.status}`}, bi(label(WINDOW_STATUS, w.status))),
         w.status === "paused" && w.pause_reason ? el("div", {class: "sub", text: w.pause_reason}) : null),
       el("td", {dataset: {role: "clerk"}, text: w.clerk || "—"}),

@@ -129,6 +129,16 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "GET /api/v1/dashboard/charts": (MANAGER, None),
     "GET /api/v1/dashboard/report": (MANAGER, None),
     "GET /api/v1/dashboard/report.csv": (MANAGER, None),
+    # The dashboard's admin tab: an admin session or bearer only (a manager gets 403 dashboard.admin_only).
+    "GET /api/v1/dashboard/admin/categories": (ADMIN, None),
+    "PUT /api/v1/dashboard/admin/categories/{code}": (ADMIN, {"code": "A", "name_zh": "社会保险"}),
+    "GET /api/v1/dashboard/admin/windows": (ADMIN, None),
+    "PUT /api/v1/dashboard/admin/windows/{window}": (ADMIN, {"name": "综合窗口", "categories": ["A"]}),
+    "GET /api/v1/dashboard/admin/calendar": (ADMIN, None),
+    "PUT /api/v1/dashboard/admin/calendar/{day}": (ADMIN, {"working": False, "name": "元旦"}),
+    "DELETE /api/v1/dashboard/admin/calendar/{day}": (ADMIN, None),
+    "POST /api/v1/dashboard/admin/calendar/import": (ADMIN, {"csv": "日期,类型,名称\n2034-01-02,休,元旦\n"}),
+    "GET /api/v1/dashboard/admin/items": (ADMIN, None),
 }
 # Pages outside the OpenAPI document: public by design (no data in them; data comes from the API).
 PAGES = ("/dashboard", "/dashboard/assets/dashboard.js", "/api/v1/docs", "/api/v1/openapi.json")
@@ -172,7 +182,7 @@ def revoked(server: HallServer) -> dict[str, str]:
 def _fill(path: str, ticket_id: int) -> str:
     values = {"code": "A", "ticket_id": str(ticket_id), "window": "1", "fid": "1", "sha256": "0" * 64,
               "terminal_id": "K1", "token": "not-a-ticket", "appointment_id": "1",
-              "tid": str(ticket_id)}
+              "tid": str(ticket_id), "day": "2034-01-02"}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     if path == "/api/v1/submissions":

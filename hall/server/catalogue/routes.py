@@ -24,7 +24,7 @@ def list_categories(hall: HallDep, who: AnyRole) -> list[CategoryOut]:
 
 @router.put("/categories/{code}", response_model=CategoryOut)
 def put_category(code: str, body: CategoryIn, hall: HallDep, who: ManagerRole) -> CategoryOut:
-    return service.put_category(hall, code, body)
+    return service.put_category(hall, code, body, who)
 
 
 @router.get("/items", response_model=list[ServiceItemOut])

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hall.server.audit import service as audit
+from hall.server.audit.service import Actor
 from hall.server.catalogue.errors import CodeMismatch, ItemNotFound
 from hall.server.catalogue.models import Category, ServiceItem
 from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ItemVersionOut, ServiceItemOut
@@ -58,8 +60,9 @@ def _item_out(r: dict[str, Any], **state: Any) -> ServiceItemOut:
                           result=r.get("result", ""), online=bool(r.get("online")), **state)
 
 
-def put_category(hall: HallContext, code: str, body: CategoryIn) -> CategoryOut:
-    """Create or change a line (the manager's). Raises CodeMismatch."""
+def put_category(hall: HallContext, code: str, body: CategoryIn, who: Actor | None = None) -> CategoryOut:
+    """Create or change a line (the manager's, the dashboard's admin tab), audited as ``category.configure``
+    in the same transaction and announced as ``category.changed``. Raises CodeMismatch."""
     if code != body.code:
         raise CodeMismatch()
     with hall.unit() as tx:
@@ -69,7 +72,10 @@ def put_category(hall: HallContext, code: str, body: CategoryIn) -> CategoryOut:
         c.active = True
         tx.session.add(c)
         tx.session.flush()
+        audit.record(tx.session, who, "category.configure", f"category {code}",
+                     f"sla {body.sla_minutes} min, cap {body.daily_cap or '-'}, {body.opens}-{body.closes}")
         out = category_out(c)
+        tx.emit("category.changed", out.model_dump(mode="json"))
     hall.categories.invalidate()
     return out
 

@@ -49,3 +49,23 @@ class BadDate(DomainError):
 class DateOutOfRange(BadDate):
     template_zh = "日期须在 2000 年至 2100 年之间"
     template_en = "date must be between 2000 and 2100"
+
+
+class AdminOnly(DomainError):
+    code = "dashboard.admin_only"
+    kind = "forbidden"
+    template_zh = "该操作需要系统管理员（admin）令牌"
+    template_en = "this needs an admin token"
+
+
+class BadCalendarDay(DomainError):
+    code = "dashboard.calendar_day"
+    template_zh = "“班”（调休上班）应是周末"
+    template_en = "a make-up working day must fall on a weekend"
+
+
+class CalendarDayNotFound(DomainError):
+    code = "dashboard.calendar_day_not_found"
+    kind = "not_found"
+    template_zh = "日历中没有这一天"
+    template_en = "that day is not in the calendar"

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from hall.server.core.context import HallContext
 from hall.server.core.schemas import ERRORS
+from hall.server.dashboard import admin as dashboard_admin
 from hall.server.dashboard import data as dashboard_data
 from hall.server.dashboard import report as dashboard_report
 from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, end_session, login, new_session
@@ -30,6 +31,7 @@ _FILES = {
     "charts.js": "text/javascript; charset=utf-8",
     "i18n.js": "text/javascript; charset=utf-8",
     "alarm.js": "text/javascript; charset=utf-8",
+    "admin.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 # The page loads nothing from elsewhere and runs no inline script: a strict policy costs nothing.
@@ -89,6 +91,7 @@ def session_route(user: Manager) -> SessionOut:
 
 
 api.include_router(dashboard_data.router)
+api.include_router(dashboard_admin.router)
 api.include_router(dashboard_report.router)
 router.include_router(api)
 router.include_router(dashboard_data.ws_router)

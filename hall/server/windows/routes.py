@@ -62,18 +62,7 @@ def window_no_shows(window: WindowNo, hall: HallDep, who: ClerkRole) -> list[NoS
 
 @router.put("/windows/{window}", response_model=WindowOut)
 def put_window(window: WindowNo, body: WindowIn, hall: HallDep, who: ManagerRole) -> WindowOut:
-    with hall.unit() as tx:
-        w = tx.session.get(Window, window) or Window(number=window, status="closed")
-        w.name, w.categories, w.cannot_do_desk = body.name, body.categories, body.cannot_do_desk
-        if body.weights is not None:
-            w.weights = {c: body.weights[c] for c in body.categories if c in body.weights}
-        tx.session.add(w)
-        tx.session.flush()
-        audit.record(tx.session, who, "window.configure", f"window {window}", ",".join(body.categories))
-        out = svc.window_out(w)
-        tx.emit("window.changed", out.model_dump(mode="json"))
-    refresh_estimates(hall)
-    return out
+    return svc.configure(hall, window, body, who)
 
 
 @router.post("/windows/{window}/call-next", response_model=TicketOut,

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from hall.server.audit import service as audit
+from hall.server.audit.service import Actor
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.retry import StateChanged
 from hall.server.domain import errors as derr
@@ -24,7 +26,7 @@ from hall.server.tickets.numbering import adjust_waiting
 from hall.server.tickets.transitions import get_ticket, in_line, lock_for, move
 from hall.server.windows.errors import PauseReasonRequired, WindowIdle, WindowNotFound, WindowNotOpen, WindowPaused
 from hall.server.windows.models import Window
-from hall.server.windows.schemas import WindowOut
+from hall.server.windows.schemas import WindowIn, WindowOut
 
 A = TicketAction
 
@@ -54,6 +56,26 @@ def count_served(w: Window, t: Ticket, now: datetime) -> None:
     if begin is not None:
         w.handling_total_s = (w.handling_total_s or 0.0) + max(0.0, (now - begin).total_seconds())
         w.handling_count = (w.handling_count or 0) + 1
+
+
+def configure(hall: HallContext, window: int, body: WindowIn, who: Actor) -> WindowOut:
+    """Create or change a window's name, lines served and weights (``PUT /windows/{n}``, the admin tab)."""
+    from hall.server.stats.service import refresh_estimates
+
+    with hall.unit() as tx:
+        w = tx.session.get(Window, window) or Window(number=window, status="closed")
+        w.name, w.categories, w.cannot_do_desk = body.name, body.categories, body.cannot_do_desk
+        if body.weights is not None:
+            w.weights = {c: body.weights[c] for c in body.categories if c in body.weights}
+        tx.session.add(w)
+        tx.session.flush()
+        weights = ",".join(f"{c}:{v:g}" for c, v in (w.weights or {}).items())
+        audit.record(tx.session, who, "window.configure", f"window {window}",
+                     ",".join(body.categories) + (f" weights {weights}" if weights else ""))
+        out = window_out(w)
+        tx.emit("window.changed", out.model_dump(mode="json"))
+    refresh_estimates(hall)
+    return out
 
 
 def get_window(tx: Tx, number: int, *, lock: bool = True) -> Window:

@@ -269,6 +269,7 @@ def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings
     return run_export(db, args)
 
 
-_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "create-staff": _create_staff, "revoke-token": _revoke_token,
+_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "create-staff": _create_staff,
+          "revoke-token": _revoke_token,
           "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue,
           "import-holidays": _import_holidays}

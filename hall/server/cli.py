@@ -46,7 +46,8 @@ def options_from(settings: Settings) -> ServerOptions:
                          connectors={kind: {"driver": c.driver, **c.options()}
                                      for kind, c in settings.connectors.tables().items()},
                          limits=Limits(**settings.server.limits.model_dump()),
-                         connectors_allow_twins=settings.connectors.allow_twins)
+                         connectors_allow_twins=settings.connectors.allow_twins,
+                         terminal_offline_after_s=settings.server.terminal_offline_after_s)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.server.core.context import HallContext
-from hall.server.terminals.errors import PrefixTaken, TerminalNotRegistered
+from hall.server.terminals.errors import OtherKind, PrefixTaken, TerminalNotRegistered
 from hall.server.terminals.faults import fault_order, faults
 from hall.server.terminals.models import Terminal
 from hall.server.terminals.schemas import HeartbeatIn, RegisterIn, TerminalOut
@@ -43,6 +43,14 @@ def register(hall: HallContext, body: RegisterIn) -> TerminalOut:
         out = terminal_out(hall, t)
         tx.emit("terminal.changed", out.model_dump(mode="json"))
         return out
+
+
+def check_kind(hall: HallContext, terminal_id: str, kind: str) -> None:
+    """A display's or pad's token may not take over a terminal of another kind. Raises OtherKind."""
+    with hall.db.read() as s:
+        have = s.scalar(select(Terminal.kind).where(Terminal.id == terminal_id))
+    if have is not None and have != kind:
+        raise OtherKind(kind=kind)
 
 
 def prefix_holder(session: Session, prefix: str) -> str | None:

@@ -353,8 +353,8 @@ def test_counter_and_evaluator_tokens_act_only_at_their_window(server: HallServe
     assert _as(server, "counter2", "POST", "/windows/2/open", {"clerk": "王五"}).status_code == 200
     _refused(_as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 2}), "auth.other_window")
     waiting = _as(server, "kiosk", "POST", "/tickets", TICKET).json()["id"]
-    _refused(_as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 1, "ticket_id": waiting}),
-             "auth.other_window")
+    never_served = _as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 1, "ticket_id": waiting})
+    assert never_served.status_code == 422 and never_served.json()["error"]["code"] == "evaluation.not_served"
     _as(server, "counter", "POST", "/windows/1/open", {"clerk": "王五"})
     called = _as(server, "counter", "POST", "/windows/1/call-next").json()["id"]
     _as(server, "counter", "POST", "/windows/1/start")

@@ -22,8 +22,9 @@ from hall.server.submissions.models import Submission
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.rating_code import BadRatingCode, ticket_of_code
 
-# Roles that rate a ticket only with its rating code (the citizen's receipt), never by its id.
-_CODE_ONLY = frozenset({"kiosk", "terminal"})
+# A bound kiosk token rates a ticket only with its rating code (the citizen's receipt), never by its id
+# (the deprecated shared "terminal" role, which pads used too, may still name the id: once, if served).
+_CODE_ONLY = frozenset({"kiosk"})
 
 
 class DuplicateEvaluation(DomainError):

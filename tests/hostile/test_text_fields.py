@@ -93,7 +93,8 @@ def test_messages_round_trip_to_the_manager(server: HallServer, text: str) -> No
         for step, body in (("open", {"clerk": "王芳"}), ("call", {"number": issued["number"]}), ("finish", None)):
             assert c.post(f"/windows/1/{step}", json=body).status_code == 200
     with _api(server, "terminal") as t:
-        r = t.post("/evaluations", json={"level": 1, "reasons": ["attitude"], "comment": text, "ticket_id": issued["id"]})
+        r = t.post("/evaluations", json={"level": 1, "reasons": ["attitude"], "comment": text,
+                                         "ticket_id": issued["id"]})
         assert r.status_code == 201, r.text
     with _api(server, "clerk") as c:
         assert c.post("/alerts", json={"window": 77, "message": text[:200]}).status_code == 201

@@ -46,6 +46,9 @@ function showApp(session) {
   $("user").title = `管理员 Manager: ${session.name}`;
   connect();
   refresh();
+  // A terminal or counter that stops beating sends no event: look again every 30 s, so a dead counter
+  // shows 离线 within the 90 s offline limit (issue 15 item 4).
+  if (!state.staleTimer) state.staleTimer = setInterval(() => { if (!$("app").hidden) scheduleRefresh(0); }, 30_000);
 }
 
 $("login-form").addEventListener("submit", async (e) => {

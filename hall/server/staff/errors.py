@@ -18,6 +18,12 @@ class BadPinFormat(DomainError):
     template_en = "the PIN must be 4 to 8 digits"
 
 
+class NameRequired(DomainError):
+    code = "staff.name_required"
+    template_zh = "请填写工作人员姓名"
+    template_en = "the staff member's name is required"
+
+
 class SignInFailed(DomainError):
     """Unknown staff number and wrong PIN look the same (no guessing who exists)."""
 

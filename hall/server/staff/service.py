@@ -7,11 +7,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hall.server.audit import service as audit
 from hall.server.core.context import HallContext
-from hall.server.staff.errors import BadPinFormat, NotSignedIn, SignInFailed, StaffExists, StaffLocked
+from hall.server.staff.errors import (
+    BadPinFormat,
+    NameRequired,
+    NotSignedIn,
+    SignInFailed,
+    StaffExists,
+    StaffLocked,
+)
 from hall.server.staff.models import Staff
 from hall.server.staff.pins import PIN_PATTERN, hash_pin, pin_matches
 from hall.server.staff.schemas import StaffOut
@@ -30,14 +38,20 @@ def staff_out(st: Staff) -> StaffOut:
 
 
 def create_staff(session: Session, *, staff_no: str, name: str, pin: str) -> Staff:
-    """A new account with the PIN's hash. Raises BadPinFormat, StaffExists."""
+    """A new account with the PIN's hash. Raises BadPinFormat, NameRequired, StaffExists (also when two
+    with the same number arrive at once: the unique constraint decides)."""
     if not PIN_PATTERN.match(pin):
         raise BadPinFormat()
+    if not name.strip():
+        raise NameRequired()
     if session.scalar(select(Staff.id).where(Staff.staff_no == staff_no)) is not None:
         raise StaffExists(staff_no=staff_no)
     st = Staff(staff_no=staff_no, name=name.strip(), pin_hash=hash_pin(pin), created_at=datetime.now(UTC))
     session.add(st)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise StaffExists(staff_no=staff_no) from exc
     return st
 
 

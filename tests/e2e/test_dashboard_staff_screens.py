@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from hall.server.core.db import Database
 from hall.server.terminals.models import Terminal
-from tests.e2e.test_dashboard_browser import browser, login  # noqa: F401 (the module's chromium fixture)
+from tests.e2e.test_dashboard_browser import login
 from tests.rigs.hall_server import HallServer
 from tests.rigs.waiting import budget, budget_ms
 
@@ -25,7 +25,7 @@ def _api(server: HallServer, method: str, path: str, role: str, body: Any = None
 
 
 @pytest.fixture
-def page(browser: Any, hall_server: HallServer) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, hall_server: HallServer) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     context.set_default_timeout(budget_ms(30_000))
     pg = context.new_page()

@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--window", metavar="N", type=int, help="evaluator and counter tokens: their window")
     t.add_argument("--name", required=True, help="who or what the token is for")
     t.add_argument("--db", metavar="URL", help="database URL")
+    t = tasks.add_parser("create-staff", parents=[common],
+                         help="create a staff account that signs in at a counter with a PIN (asked for, or "
+                              "one line on standard input)")
+    t.add_argument("--staff-no", required=True, metavar="NO", help="the 工号 typed at the counter (letters, digits)")
+    t.add_argument("--name", required=True, help="the clerk's name as windows, tickets and reports show it")
+    t.add_argument("--db", metavar="URL", help="database URL")
     t = tasks.add_parser("revoke-token", help="revoke a token by name", parents=[common])
     t.add_argument("--name", required=True)
     t.add_argument("--db", metavar="URL", help="database URL")

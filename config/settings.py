@@ -106,6 +106,9 @@ class ServerSettings(_Table):
     # Shared key of the provincial face verification service (人证比对): its signed decisions prove
     # identity here. Empty = face matches are not accepted as proof (docs/kiosk.md, identity rules).
     face_service_key: str = Field(default="", max_length=256, repr=False)
+    # A terminal (kiosk, counter, display, evaluation pad) whose heartbeat is older than this is shown
+    # offline; a window whose counter stopped beating shows 离线 (terminals beat every 30 s).
+    terminal_offline_after_s: float = Field(default=90.0, ge=5, le=900)
 
 
 class QueueSettings(_Table):

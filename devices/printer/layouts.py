@@ -28,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
         "notice_deadline": "请于 {d} 前补齐材料。", "notice_outro": "材料补齐后可到任一综合窗口办理。",
         "phone": "咨询电话：{v}", "told": "告知时间：{t}",
         "appointment": "预约优先", "offline": "离线取号，同样有效",
+        "rating": "办结后评价码：{v}（在自助机“好差评”扫码或输入，限评一次）",
         "no_estimate": "网络中断：暂无排队人数和等候时间，请留意叫号屏",
         "wait_unknown": "暂无法估计等候时间：办理窗口尚未开放",
         "original": "原件 {n} 份", "copy": "复印件 {n} 份",
@@ -43,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "notice_deadline": "Please bring them by {d}.", "notice_outro": "Then go to any comprehensive window.",
         "phone": "Enquiries: {v}", "told": "Issued: {t}",
         "appointment": "Appointment priority", "offline": "Issued offline, equally valid",
+        "rating": "Rating code after service: {v} (scan or type at a kiosk; once)",
         "no_estimate": "Offline: no queue position or wait time yet; please watch the calling screen",
         "wait_unknown": "Wait not known yet: no window for this line is open",
         "original": "original × {n}", "copy": "copy × {n}",
@@ -74,6 +76,8 @@ class TicketInfo:
     priority: str = ""  # e.g. 长者优先: printed under the category when set
     appointment: bool = False  # checked in for a booking: 预约优先 under the category
     offline: bool = False  # issued while the hall server was unreachable: 离线取号，同样有效
+    # The one-time rating code ("123-ABCDEFGH"): rate this service once at a kiosk after it was served.
+    rating_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,8 @@ def ticket(info: TicketInfo, *, lang: str = "zh_CN") -> Document:
     els += [Separator(), *queue, Text(t["issued"].format(t=_time(info.issued_at)))]
     if info.follow_url:
         els += [Qr(info.follow_url, module=5), Text(t["follow"], align=Align.CENTER)]
+    if info.rating_code:
+        els += [Qr(f"RATE:{info.rating_code}", module=3), Text(t["rating"].format(v=info.rating_code))]
     els += [Text(t["ticket_hint"], align=Align.CENTER), Feed(2), Cut()]
     return Document("ticket", tuple(els))
 

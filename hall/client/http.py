@@ -209,6 +209,31 @@ class HallClient:
     def open_window(self, window: int, *, clerk: str = "") -> m.Window:
         return m.Window.model_validate(self.request("POST", f"/windows/{window}/open", json={"clerk": clerk}))
 
+    def sign_in(self, window: int, *, staff_no: str, pin: str) -> m.Window:
+        """The clerk signs in with 工号 and PIN: the window opens under the clerk's name (403 when refused)."""
+        return m.Window.model_validate(self.request("POST", f"/windows/{window}/sign-in",
+                                                    json={"staff_no": staff_no, "pin": pin}))
+
+    def sign_out(self, window: int) -> m.Window:
+        """The clerk signs out: the window closes."""
+        return m.Window.model_validate(self.request("POST", f"/windows/{window}/sign-out"))
+
+    def register_terminal(self, terminal_id: str, *, kind: str, window: int | None = None, name: str = "",
+                          version: str = "") -> dict[str, Any]:
+        """Register this counter, display or evaluation pad (kiosks register through their outbox)."""
+        body: dict[str, Any] = {"id": terminal_id, "kind": kind, "name": name, "version": version}
+        if window is not None:
+            body["window"] = window
+        out: dict[str, Any] = self.request("POST", "/terminals/register", json=body)
+        return out
+
+    def heartbeat(self, terminal_id: str, *, devices: list[dict[str, Any]] | None = None,
+                  version: str = "") -> dict[str, Any]:
+        """One heartbeat with the terminal's device statuses (every 30 s; offline after 90 s without)."""
+        out: dict[str, Any] = self.request("POST", f"/terminals/{terminal_id}/heartbeat",
+                                           json={"devices": devices or [], "version": version})
+        return out
+
     def pause(self, window: int, reason: str) -> m.Window:
         return m.Window.model_validate(self.request("POST", f"/windows/{window}/pause", json={"reason": reason}))
 

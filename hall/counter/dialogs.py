@@ -188,6 +188,12 @@ class LoginPanel(QFrame):
         self.token.setPlaceholderText("柜员令牌")
         self.clerk = QLineEdit(clerk)
         self.clerk.setPlaceholderText("显示名（可不填）")
+        # A staff account (hall admin create-staff): 工号 and PIN sign the clerk in by name (reports per clerk).
+        self.staff_no = QLineEdit()
+        self.staff_no.setPlaceholderText("工号（有工作人员账号时填写）")
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText("PIN")
         self.button = QPushButton("登录并开窗  Enter")
         self.button.setObjectName("loginButton")
         self.error = QLabel("")
@@ -196,6 +202,8 @@ class LoginPanel(QFrame):
         form = QFormLayout()
         form.addRow("令牌", self.token)
         form.addRow("姓名", self.clerk)
+        form.addRow("工号", self.staff_no)
+        form.addRow("PIN", self.pin)
         card = QFrame()
         card.setObjectName("loginCard")
         card.setFixedWidth(560)
@@ -213,10 +221,15 @@ class LoginPanel(QFrame):
         self.button.clicked.connect(self._submit)
         self.token.returnPressed.connect(self._submit)
         self.clerk.returnPressed.connect(self._submit)
+        self.staff_no.returnPressed.connect(self._submit)
+        self.pin.returnPressed.connect(self._submit)
 
     def _submit(self) -> None:
         if not self.token.text().strip():
             self.error.setText("请输入柜员令牌")
+            return
+        if self.staff_no.text().strip() and not self.pin.text():
+            self.error.setText("请输入 PIN")
             return
         self.set_busy(True)
         self.submitted.emit(self.token.text().strip(), self.clerk.text().strip())

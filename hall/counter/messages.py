@@ -14,6 +14,8 @@ from hall.client.errors import (
 )
 
 BY_CODE = {
+    "staff.sign_in_failed": "工号或 PIN 不正确",
+    "staff.locked": "PIN 连续输错，账号已锁定 15 分钟，请联系值班长",
     "window.paused": "窗口已暂停，请先恢复服务",
     "window.idle": "当前没有正在办理的号码",
     "window.not_found": "服务器上没有配置本窗口，请联系管理员",
@@ -34,6 +36,8 @@ def error_text(exc: BaseException, action: str = "") -> str:
     prefix = f"{action}失败：" if action else ""
     if isinstance(exc, HallUnreachable | HallTimeout):
         return prefix + "暂时连不上服务器，请稍后再按一次（不会重复叫号）"
+    if isinstance(exc, HallRejected) and (exc.server_code or "") in BY_CODE:
+        return prefix + BY_CODE[exc.server_code or ""]
     if isinstance(exc, HallAuthError):
         return prefix + "登录已失效或没有柜员权限，请重新登录"
     if isinstance(exc, HallRateLimited):

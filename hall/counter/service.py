@@ -31,6 +31,7 @@ class CounterService:
         self.window = window
         self._timeouts = (connect_timeout, read_timeout)
         self._client: HallClient | None = None
+        self._registered = False  # as a terminal (kind counter) for its window, since the last login
         self._token = ""
         self._lock = threading.Lock()
         self._pending: dict[str, str] = {}
@@ -47,12 +48,17 @@ class CounterService:
     def token(self) -> str:
         return self._token
 
-    def login(self, token: str, *, clerk: str = "") -> dict[str, Any]:
-        """Open the window under the clerk's token; returns the window view (clerk = token's name)."""
+    def login(self, token: str, *, clerk: str = "", staff_no: str = "", pin: str = "") -> dict[str, Any]:
+        """Open the window under the clerk's token; returns the window view (clerk = token's name). With a
+        staff number the clerk signs in with the PIN instead (the window opens under the staff's name)."""
         client = HallClient(self.server_url, token.strip(), connect_timeout=self._timeouts[0],
                             read_timeout=self._timeouts[1])
         try:
-            view = client.request("POST", f"/windows/{self.window}/open", json={"clerk": clerk})
+            if staff_no:
+                view = client.request("POST", f"/windows/{self.window}/sign-in",
+                                      json={"staff_no": staff_no, "pin": pin})
+            else:
+                view = client.request("POST", f"/windows/{self.window}/open", json={"clerk": clerk})
         except HallError:
             client.close()
             raise
@@ -60,7 +66,27 @@ class CounterService:
         self._client, self._token = client, token.strip()
         return dict(view)
 
+    def sign_out(self) -> dict[str, Any]:
+        """The clerk signs out: the window closes (a window opened without a staff account just closes)."""
+        try:
+            view = self.client.request("POST", f"/windows/{self.window}/sign-out")
+        except HallError as exc:
+            if getattr(exc, "server_code", None) != "staff.not_signed_in":
+                raise
+            view = self.client.request("POST", f"/windows/{self.window}/close")
+        return dict(view)
+
+    def beat(self) -> None:
+        """Register this counter for its window (first time) and send a heartbeat: a counter that stops
+        beating shows 离线 on the dashboard within 90 s. Raises HallError."""
+        terminal = f"counter-{self.window}"
+        if not self._registered:
+            self.client.register_terminal(terminal, kind="counter", window=self.window, name=f"{self.window}号窗口")
+            self._registered = True
+        self.client.heartbeat(terminal)
+
     def close(self) -> None:
+        self._registered = False
         if self._client is not None:
             self._client.close()
             self._client = None

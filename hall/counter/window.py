@@ -36,6 +36,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "alert": ("一键报警", "F12"),
 }
 ALERT_RETRY_MS = 2000
+BEAT_MS = 30_000  # the server calls a counter offline after 90 s without a heartbeat
+
+
+def log_beat_failure(exc: BaseException) -> None:
+    log.warning("counter heartbeat failed: %s", exc.__class__.__name__)
 
 
 class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
@@ -48,7 +53,8 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         self.service = CounterService(server_url, window=window)
         self._server_url = server_url
         self.login = LoginPanel(window, clerk=clerk)
-        self.login.submitted.connect(self.do_login)
+        self.login.submitted.connect(lambda token, clerk: self.do_login(
+            token, clerk, staff_no=self.login.staff_no.text().strip(), pin=self.login.pin.text()))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
         self.stack.addWidget(self._work_page())
@@ -57,6 +63,8 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         root.setContentsMargins(0, 0, 0, 0)
         self._tick = timer(self, interval_ms=1000, on_timeout=self.redraw)
         self._alert_retry = timer(self, interval_ms=ALERT_RETRY_MS, single_shot=True, on_timeout=self.do_alert)
+        # Registered as a terminal and beating every 30 s while signed in: a dead counter shows 离线.
+        self._beat = timer(self, interval_ms=BEAT_MS, on_timeout=self.do_beat)
         self.dialog: Any = None
 
     # -- layout ----------------------------------------------------------------------------------
@@ -71,6 +79,10 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
             h.addWidget(w)
         h.addStretch(1)
         h.addWidget(self.online_badge)
+        self.sign_out_button = named(QPushButton("签退"), "signOut")
+        self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.clicked.connect(self.do_sign_out)
+        h.addWidget(self.sign_out_button)
         self.panel = TicketPanel()
         self.panel.verdict.connect(self.do_verdict)
         self.panel.advance.connect(self.do_advance)
@@ -141,17 +153,40 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         self.redraw()
 
     # -- login and refresh -----------------------------------------------------------------------
-    def do_login(self, token: str, clerk: str = "") -> None:
-        self.runner.op(lambda: self.service.login(token, clerk=clerk)).success(self._logged_in).failure(
-            self._login_failed).run()
+    def do_login(self, token: str, clerk: str = "", *, staff_no: str = "", pin: str = "") -> None:
+        self.runner.op(lambda: self.service.login(token, clerk=clerk, staff_no=staff_no, pin=pin)).success(
+            self._logged_in).failure(self._login_failed).run()
+
+    def do_beat(self) -> None:
+        """Register (first time) and beat, off the GUI thread; a missed beat is the next one's job."""
+        if self.state.logged_in:
+            self.runner.op(self.service.beat).failure(log_beat_failure).run()
+
+    def do_sign_out(self) -> None:
+        """签退: the window closes and the login screen comes back."""
+        self.runner.op(self.service.sign_out).success(self._signed_out).failure(
+            lambda e: self.say("error", error_text(e, "签退"))).run()
+
+    def _signed_out(self, view: dict[str, Any]) -> None:
+        self._beat.stop()
+        self._tick.stop()
+        self.state.logged_in = False
+        self.state.set_window(view)
+        self.service.close()
+        self.login.pin.clear()
+        self.login.error.setText("已签退，窗口已关闭")
+        self.stack.setCurrentIndex(0)
 
     def _logged_in(self, view: dict[str, Any]) -> None:
         self.login.set_busy(False)
         self.login.token.clear()
+        self.login.pin.clear()
         self.state.logged_in = True
         self.state.set_window(view)
         self.stack.setCurrentIndex(1)
         self._tick.start()
+        self._beat.start()
+        self.do_beat()
         self.listen(self._server_url, self.service.token, name=f"counter-{self.state.window}")
         self.say("ok", f"已登录，{self.state.window} 号窗口开始服务")
         self.refresh()
@@ -287,6 +322,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def release(self) -> None:
+        self._beat.stop()
         self._tick.stop()
         self._alert_retry.stop()
         self.service.close()

@@ -257,7 +257,7 @@ function selectTab(tab) {
   $("tab-live").hidden = state.tab !== "live";
   $("tab-reports").hidden = state.tab !== "reports";
   $("tab-admin").hidden = state.tab !== "admin";
-  if (state.tab === "reports") loadReports();
+  if (state.tab === "reports") { loadReports(); loadStaff(); }
   if (state.tab === "admin") adminTab.load();
 }
 for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => selectTab(tab));
@@ -311,3 +311,31 @@ setInterval(() => { if (!$("app").hidden) { scheduleRefresh(0); if (state.tab ==
 document.addEventListener("click", () => alarm.unlock(), {capture: true});
 
 api("/session").then(showApp).catch(() => showLogin());
+
+// ---- staff accounts (issue 15 item 4) ----------------------------------------------------------
+const STAFF_ERRORS = {"staff.exists": "该工号已存在 This staff number exists",
+  "validation": "工号为字母数字，PIN 为 4–8 位数字 Staff no.: letters/digits; PIN: 4–8 digits"};
+
+async function loadStaff() {
+  const rows = await api("/staff").catch(() => null);
+  if (!rows) return;
+  const head = el("tr", {}, el("th", {text: "工号 Staff no."}), el("th", {text: "姓名 Name"}),
+    el("th", {text: "签到窗口 Signed in at"}), el("th", {text: "锁定至 Locked until"}));
+  $("staff").replaceChildren(el("thead", {}, head), el("tbody", {}, rows.map((r) => el("tr", {dataset: {staff: r.staff_no}},
+    el("td", {text: r.staff_no}), el("td", {text: r.name}), el("td", {text: r.window ? `${r.window}号窗口` : "—"}),
+    el("td", {text: r.locked_until ? hhmm(r.locked_until) : "—"})))));
+}
+
+$("staff-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const body = {staff_no: $("staff-no").value.trim(), name: $("staff-name").value.trim(), pin: $("staff-pin").value};
+  $("staff-pin").value = "";
+  try {
+    const made = await api("/staff", {method: "POST", body});
+    $("staff-msg").textContent = `已创建 Created: ${made.staff_no} ${made.name}`;
+    $("staff-no").value = ""; $("staff-name").value = "";
+    loadStaff();
+  } catch (err) {
+    $("staff-msg").textContent = STAFF_ERRORS[err.message] || `创建失败 Failed (${err.message})`;
+  }
+});

@@ -148,7 +148,10 @@ export function renderWindows(table, windows) {
     return el("tr", {class: `win-${w.status}`, dataset: {window: String(w.number)}},
       el("td", {}, el("span", {class: "winno", text: w.number}), el("span", {class: "winname", text: w.name}),
         el("span", {class: "winlines", dataset: {role: "lines"}, text: (w.categories || []).join(" ")})),
-      el("td", {}, el("span", {class: `badge w-${w.status}`}, bi(label(WINDOW_STATUS, w.status))),
+      el("td", {}, w.counter_online === false && w.status !== "closed"
+        // The counter program stopped beating: whatever the window's status says, nobody may be there.
+        ? el("span", {class: "badge b-breach", dataset: {role: "counter-offline"}}, bi(L.offline))
+        : el("span", {class: `badge w-${w.status}`}, bi(label(WINDOW_STATUS, w.status))),
         w.status === "paused" && w.pause_reason ? el("div", {class: "sub", text: w.pause_reason}) : null),
       el("td", {dataset: {role: "clerk"}, text: w.clerk || "—"}),
       curCell,
@@ -233,7 +236,11 @@ export function renderTerminals(box, terminals) {
         el("span", {class: `badge ${t.online ? "b-ok" : "b-breach"}`}, bi(t.online ? L.online : L.offline)),
         el("span", {class: "term-name", text: t.name || t.id}),
         el("span", {class: "muted sub"}, bi(label(TERMINAL_KIND, t.kind))),
+        t.window ? el("span", {class: "muted sub", text: `${t.window}号窗口`}) : null,
         t.location ? el("span", {class: "muted sub", text: t.location}) : null),
+      (t.faults || []).length ? el("div", {class: "term-faults", dataset: {role: "faults"}},
+        ...t.faults.map((f, i) => el("span", {class: "fault badge b-breach"}, f,
+          el("span", {class: "en", text: ` ${(t.faults_en || [])[i] || ""}`})))) : null,
       el("div", {class: "term-body"},
         el("span", {class: "devs"}, devs),
         el("span", {class: `backlog ${t.outbox_backlog ? "txt-warn" : "muted"}`},

@@ -19,6 +19,7 @@ from hall.client import HallClient, HallError
 from hall.display.announcer import Announcer, Job
 from hall.display.board import Board
 from hall.display.view import BoardView
+from hall.qtkit.presence import Presence
 from hall.qtkit.window import TerminalWindow
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ class DisplayWindow(TerminalWindow):
 
     def __init__(self, *, server_url: str, token: str, voice: Voice | None, hall_zh: str, hall_en: str,
                  notice: str, english: bool, portrait: bool, repeat: int = 2, latest: int = 4, history: int = 10,
-                 blink_s: float = 6.0, show_names: bool = False, timezone: str = "Asia/Shanghai") -> None:
+                 blink_s: float = 6.0, show_names: bool = False, timezone: str = "Asia/Shanghai",
+                 terminal_id: str = "display") -> None:
         super().__init__(runner_name="display-http")
         self.setWindowTitle(f"叫号屏 — {hall_zh}")
         self.board = Board(latest_size=latest, history_size=history, blink_s=blink_s, show_names=show_names)
@@ -46,9 +48,13 @@ class DisplayWindow(TerminalWindow):
         self.announcer = Announcer(voice, repeat=repeat, on_done=self._announced) if voice is not None else None
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.view.tick(TICK_MS / 1000))
+        # Registered as a display and beating: a dead display shows on the dashboard's terminal panel.
+        self.presence = Presence(self, self.runner, self.client, terminal_id=terminal_id, kind="display",
+                                 name=f"叫号屏 {terminal_id}")
 
     def start(self) -> None:
         self._timer.start(TICK_MS)
+        self.presence.start()
         self.listen(self._server_url, self._token, name="display")
         self.refresh()
 
@@ -90,6 +96,7 @@ class DisplayWindow(TerminalWindow):
 
     def release(self) -> None:
         self._timer.stop()
+        self.presence.stop()
         self.client.close()
         if self.voice is not None:
             self.voice.close()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSt
 from hall.client import HallClient
 from hall.counter.theme import PAD_QSS
 from hall.evaluator.pad import LEVELS, REASONS, PadState
+from hall.qtkit.presence import Presence
 from hall.qtkit.widgets import named, timer
 from hall.qtkit.window import TerminalWindow
 
@@ -61,6 +62,9 @@ class EvaluatorWindow(TerminalWindow):
         self.terminal = terminal
         self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
         self._server_url, self._token = server_url, token
+        # Registered as the evaluation pad of its window and beating (a dead pad shows on the dashboard).
+        self.presence = Presence(self, self.runner, self.client, terminal_id=f"evaluator-{window}", kind="evaluator",
+                                 window=window, name=f"{window}号窗口评价器")
         self.receipts: list[Any] = []
         self.stack = QStackedWidget()
         for page in (self._idle_page(), self._rate_page(), self._reasons_page(), self._thanks_page()):
@@ -153,6 +157,7 @@ class EvaluatorWindow(TerminalWindow):
     # -- inputs ----------------------------------------------------------------------------------
     def start(self) -> None:
         self.listen(self._server_url, self._token, name=f"pad-{self.state.window}")
+        self.presence.start()
 
     def on_online(self, online: bool) -> None:
         if online:  # the clerk may have changed while we were away
@@ -209,6 +214,7 @@ class EvaluatorWindow(TerminalWindow):
 
     # -- lifecycle -------------------------------------------------------------------------------
     def release(self) -> None:
+        self.presence.stop()
         self._timeout.stop()
         self._thanks.stop()
         self.client.close()

@@ -156,5 +156,5 @@ def _domain_routers() -> list[Any]:
     import importlib
 
     names = ["catalogue", "tickets", "windows", "events", "submissions", "appointments", "feedback", "terminals",
-             "stats", "audit", "identity"]
+             "stats", "audit", "identity", "staff"]
     return [importlib.import_module(f"hall.server.{name}.routes") for name in names]

@@ -48,7 +48,8 @@ def options_from(settings: Settings) -> ServerOptions:
                          connectors={kind: {"driver": c.driver, **c.options()}
                                      for kind, c in settings.connectors.tables().items()},
                          limits=Limits(**settings.server.limits.model_dump()),
-                         connectors_allow_twins=settings.connectors.allow_twins)
+                         connectors_allow_twins=settings.connectors.allow_twins,
+                         terminal_offline_after_s=settings.server.terminal_offline_after_s)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -220,6 +221,39 @@ def _revoke_token(db: Database, args: argparse.Namespace, settings: Settings) ->
     return 0
 
 
+def _create_staff(db: Database, args: argparse.Namespace, settings: Settings) -> int:
+    """``hall admin create-staff --staff-no NO --name NAME``: the PIN is asked for twice on a terminal, or
+    read as one line from standard input (never an argument: it would show in ``ps`` and shell history)."""
+    import getpass
+    import re
+
+    from config.privacy import mask_name
+    from hall.server.domain.errors import DomainError
+    from hall.server.migrate import upgrade
+    from hall.server.staff.service import create_staff
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN (4-8 digits): ")
+        if getpass.getpass("PIN again: ") != pin:
+            print("create-staff: the two PINs differ / 两次输入的 PIN 不一致", file=sys.stderr)
+            return 2
+    else:
+        pin = sys.stdin.readline().strip()
+    name = args.name.strip()
+    if not name or len(name) > 64 or not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", args.staff_no):
+        print("create-staff: --staff-no is 1-32 letters, digits, _ or -; --name 1-64 characters", file=sys.stderr)
+        return 2
+    upgrade(db.engine)
+    try:
+        with db.write() as s:
+            create_staff(s, staff_no=args.staff_no, name=name, pin=pin)
+    except DomainError as exc:
+        print(f"create-staff: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 1 if exc.code == "staff.exists" else 2
+    print(f"created staff {args.staff_no} ({mask_name(name)}); sign in at a counter with the PIN")
+    return 0
+
+
 def _import_catalogue(db: Database, args: argparse.Namespace, settings: Settings) -> int:
     from hall.server.catalogue.admin import run_import
 
@@ -238,6 +272,7 @@ def _export_catalogue(db: Database, args: argparse.Namespace, settings: Settings
     return run_export(db, args)
 
 
-_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "revoke-token": _revoke_token,
+_ADMIN = {"init": _init, "seed-demo": _seed, "create-token": _create_token, "create-staff": _create_staff,
+          "revoke-token": _revoke_token,
           "import-catalogue": _import_catalogue, "export-catalogue": _export_catalogue,
           "import-holidays": _import_holidays}

@@ -14,6 +14,7 @@ from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.hallday.models import HallDay
 from hall.server.identity.models import ServiceCode
 from hall.server.notices.models import TicketNotice
+from hall.server.staff.models import Staff
 from hall.server.submissions.models import Blob, Submission, SubmissionMaterial, SubmissionStatus
 from hall.server.terminals.models import Terminal
 from hall.server.tickets.models import Ticket, TicketCounter
@@ -22,6 +23,6 @@ from hall.server.windows.models import Window
 __all__ = [
     "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
     "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PhoneCode", "PlatformCase",
-    "ServiceCode", "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Submission",
+    "ServiceCode", "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Staff", "Submission",
     "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
 ]

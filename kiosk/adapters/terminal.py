@@ -126,7 +126,8 @@ class TerminalAdapter:
             url = self.base_url + url
         wait = None if t.estimated_wait_s is None else int(t.estimated_wait_s)
         return Ticket(t.number, t.category, int(t.waiting_ahead or 0), wait, url,
-                      offline=bool(t.offline), priority=str(getattr(t, "priority", None) or ""))
+                      offline=bool(t.offline), priority=str(getattr(t, "priority", None) or ""),
+                      rating_code=str(getattr(t, "rating_code", None) or ""))
 
     def issue_ticket(self, category: str, *, id_number: str | None = None, priority: str | None = None) -> Ticket:
         from offline_cache.errors import CacheError
@@ -209,6 +210,8 @@ class TerminalAdapter:
         kind, _, ref = target.partition(":")
         if kind == "submission" and ref:
             body["submission_code"] = ref
+        elif kind == "rating" and ref:  # the receipt's one-time rating code (one rating per service)
+            body["rating_code"] = ref
         try:
             self.terminal.rate(body)
         except CacheError as exc:

@@ -79,6 +79,7 @@ class Ticket:
     follow_url: str = ""
     offline: bool = False
     priority: str = ""
+    rating_code: str = ""  # printed on the receipt: rate this service once, after it was served
 
 
 @dataclass(frozen=True, slots=True)

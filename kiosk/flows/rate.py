@@ -1,11 +1,13 @@
 """好差评: five faces; the two lowest need a reason; an optional comment from ready-made phrases.
 
 Every rating belongs to a service: after a submission it is that submission; from the home tile
-the citizen scans the receipt's QR first (services at a counter are rated on its evaluation pad).
+the citizen scans the receipt's QR first — a case's registration code, or a queue ticket's one-time rating
+code (``RATE:123-ABCDEFGH``); the server takes each service once, after it was served.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kiosk.flows.base import Flow, Home, Step, View, Work, message
@@ -19,6 +21,8 @@ LOW = 2
 # which the kiosk never asks for
 REASONS = ("long_wait", "attitude", "too_slow", "multiple_trips", "not_told_at_once", "extra_materials",
            "guide_unclear", "system_fault", "fees")
+# A queue ticket's rating code as printed on it ("RATE:123-ABCDEFGH" in its QR, or typed without RATE:).
+_RATING_CODE = re.compile(r"^(?:RATE:)?([1-9][0-9]{0,11}-[A-Z2-7]{8})$")
 COMMENTS = ("", "comment.thanks", "comment.faster", "comment.signage", "comment.more_kiosks")
 
 
@@ -40,7 +44,12 @@ class RateFlow(Flow):
     def event(self, kind: str, name: str, payload: Any) -> Step | None:
         if self.target or kind != "code_scanner" or name != "code_scanned":
             return None
-        code = registration_code(str(getattr(payload, "text", "")))
+        text = str(getattr(payload, "text", "")).strip()
+        rated = _RATING_CODE.match(text.upper())
+        if rated is not None:  # the queue ticket's one-time rating code (its QR says RATE:…)
+            self.target = f"rating:{rated.group(1)}"
+            return self.start()
+        code = registration_code(text)
         if code is None:
             return View("rate_scan", {"notice": "rate.scan.unknown"}, prompt="rate.scan.unknown")
         self.target = f"submission:{code}"

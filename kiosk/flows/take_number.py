@@ -51,7 +51,7 @@ def ticket_document(ticket: Ticket, category: Category | None, *, lang: str, hal
     info = layouts.TicketInfo(number=ticket.number, category=name, people_ahead=ticket.waiting_ahead,
                               estimated_wait_min=_minutes(ticket.estimated_wait_s), issued_at=issued,
                               follow_url=ticket.follow_url, hall_name=hall, appointment=appointment,
-                              offline=ticket.offline, priority=priority)
+                              offline=ticket.offline, priority=priority, rating_code=ticket.rating_code)
     return layouts.ticket(info, lang=lang)
 
 

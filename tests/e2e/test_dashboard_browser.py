@@ -154,6 +154,8 @@ def test_script_in_citizen_strings_renders_as_text(page: Any, server: HallServer
     help_call = api(server, "POST", "/help", "terminal",
                     {"terminal_id": "kiosk-09", "message": f"市民{PAYLOAD}需要帮助"})
     ticket = api(server, "POST", "/tickets", "terminal", {"category": "F"})
+    api(server, "POST", "/windows/2/call", "clerk", {"number": ticket["number"]})  # only a served ticket is rated
+    api(server, "POST", "/windows/2/finish", "clerk")
     rating = api(server, "POST", "/evaluations", "terminal", {"level": 1, "reasons": ["other"], "comment": PAYLOAD,
                                                                "ticket_id": ticket["id"], "window": 2})
     page.wait_for_selector(f'[data-followup="{help_call["id"]}"]')

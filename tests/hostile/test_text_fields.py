@@ -88,9 +88,13 @@ def test_names_round_trip(server: HallServer, text: str) -> None:
 def test_messages_round_trip_to_the_manager(server: HallServer, text: str) -> None:
     with _api(server, "terminal") as t:
         assert t.post("/help", json={"kind": "help", "terminal_id": "KX", "message": text}).status_code == 201
-        tid = t.post("/tickets", json={"category": "A"}).json()["id"]
-        r = t.post("/evaluations", json={"level": 1, "reasons": ["attitude"], "comment": text, "window": 77,
-                                         "ticket_id": tid})
+        issued = t.post("/tickets", json={"category": "A"}).json()
+    with _api(server, "clerk") as c:  # only a served ticket is rated (issue 15 item 1)
+        for step, body in (("open", {"clerk": "王芳"}), ("call", {"number": issued["number"]}), ("finish", None)):
+            assert c.post(f"/windows/1/{step}", json=body).status_code == 200
+    with _api(server, "terminal") as t:
+        r = t.post("/evaluations", json={"level": 1, "reasons": ["attitude"], "comment": text,
+                                         "ticket_id": issued["id"]})
         assert r.status_code == 201, r.text
     with _api(server, "clerk") as c:
         assert c.post("/alerts", json={"window": 77, "message": text[:200]}).status_code == 201

@@ -63,6 +63,11 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/windows/{window}/start": (CLERK, None),
     "POST /api/v1/windows/{window}/finish": (CLERK, None),
     "POST /api/v1/windows/{window}/no-show": (CLERK, None),
+    # Staff accounts (issue 15.4): made before the sign-in rows below use the account.
+    "POST /api/v1/staff": (MANAGER, {"staff_no": "9001", "name": "测试员", "pin": "1234"}),
+    "GET /api/v1/staff": (MANAGER, None),
+    "POST /api/v1/windows/{window}/sign-in": (CLERK, {"staff_no": "9001", "pin": "1234"}),
+    "POST /api/v1/windows/{window}/sign-out": (CLERK, None),
     "POST /api/v1/windows/{window}/open": (CLERK, {"clerk": "王五"}),
     "POST /api/v1/windows/{window}/pause": (CLERK, {"reason": "break"}),
     "POST /api/v1/windows/{window}/resume": (CLERK, None),
@@ -127,6 +132,8 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "POST /api/v1/dashboard/followups/{fid}/close": (MANAGER, {"note": "ok"}),
     "POST /api/v1/dashboard/tickets/{tid}/reinstate": (MANAGER, None),
     "GET /api/v1/dashboard/charts": (MANAGER, None),
+    "GET /api/v1/dashboard/staff": (MANAGER, None),
+    "POST /api/v1/dashboard/staff": (MANAGER, {"staff_no": "9002", "name": "测试员", "pin": "1234"}),
     "GET /api/v1/dashboard/report": (MANAGER, None),
     "GET /api/v1/dashboard/report.csv": (MANAGER, None),
     # The dashboard's admin tab: an admin session or bearer only (a manager gets 403 dashboard.admin_only).
@@ -368,14 +375,19 @@ def test_priorities_the_server_does_not_derive_come_only_from_staff(server: Hall
 
 
 def test_a_display_reads_only_public_fields_and_writes_nothing(server: HallServer) -> None:
+    """…but its own presence: it registers and beats as a display (issue 15.4), never as another kind."""
     tid = _as(server, "kiosk", "POST", "/tickets", {**TICKET, "id_number": "11010519491231002X"}).json()["id"]
     seen = _as(server, "display", "GET", f"/tickets/{tid}").json()
     assert seen["number"] and seen["id_masked"] is None and seen["terminal_id"] is None and seen["public_url"] is None
+    assert seen["rating_code"] is None  # the receipt's one-time rating code is not on the wall
     for method, path, body in (("POST", "/tickets", TICKET), ("POST", f"/tickets/{tid}/cancel", None),
                                ("POST", f"/tickets/{tid}/notify", {"channel": "sms", "to": "13800138000"}),
-                               ("POST", "/terminals/register", {"id": "D1", "kind": "display"}),
                                ("POST", "/evaluations", {"level": 5})):
         _refused(_as(server, "display", method, path, body), "auth.forbidden")
+    assert _as(server, "display", "POST", "/terminals/register", {"id": "D1", "kind": "display"}).status_code == 200
+    _refused(_as(server, "display", "POST", "/terminals/register", {"id": "D1", "kind": "kiosk"}),
+             "terminal.other_kind")
+    _refused(_as(server, "display", "POST", "/terminals/K1/heartbeat", {"devices": []}), "terminal.other_kind")
 
 
 def test_counter_and_evaluator_tokens_act_only_at_their_window(server: HallServer) -> None:
@@ -389,8 +401,8 @@ def test_counter_and_evaluator_tokens_act_only_at_their_window(server: HallServe
     assert _as(server, "counter2", "POST", "/windows/2/open", {"clerk": "王五"}).status_code == 200
     _refused(_as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 2}), "auth.other_window")
     waiting = _as(server, "kiosk", "POST", "/tickets", TICKET).json()["id"]
-    _refused(_as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 1, "ticket_id": waiting}),
-             "auth.other_window")
+    never_served = _as(server, "evaluator", "POST", "/evaluations", {"level": 5, "window": 1, "ticket_id": waiting})
+    assert never_served.status_code == 422 and never_served.json()["error"]["code"] == "evaluation.not_served"
     _as(server, "counter", "POST", "/windows/1/open", {"clerk": "王五"})
     called = _as(server, "counter", "POST", "/windows/1/call-next").json()["id"]
     _as(server, "counter", "POST", "/windows/1/start")

@@ -114,6 +114,8 @@ def test_followups_listed_alert_first_then_closed_with_a_note(server: HallServer
     help_id = post(server, "/help", "terminal", {"terminal_id": "kiosk-07", "message": "老人需要帮助"}).json()["id"]
     alert_id = post(server, "/alerts", "clerk", {"window": 4}).json()["id"]
     ticket = post(server, "/tickets", "terminal", {"category": "C"}).json()
+    for step, body in (("open", {"clerk": "王芳"}), ("call", {"number": ticket["number"]}), ("finish", None)):
+        post(server, f"/windows/4/{step}", "clerk", body).raise_for_status()  # only a served ticket is rated
     rating = post(server, "/evaluations", "terminal", {"level": 1, "reasons": ["attitude"], "comment": "太慢了",
                                                          "window": 4, "ticket_id": ticket["id"]}).json()
     client, csrf = manager_session(server)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from hall.server.auth.cache import Principal
 from hall.server.auth.tokens import (
     ALL_ROLES,
+    BEATERS,
     ISSUERS,
     RATERS,
     WINDOW_STAFF,
@@ -54,6 +55,7 @@ def require(roles: frozenset[str]) -> Callable[[Request], Awaitable[Principal]]:
 HallDep = Annotated[HallContext, Depends(get_hall)]
 AnyRole = Annotated[Principal, Depends(require(allowed(*ALL_ROLES)))]
 TerminalRole = Annotated[Principal, Depends(require(ISSUERS))]
+BeaterRole = Annotated[Principal, Depends(require(BEATERS))]
 RaterRole = Annotated[Principal, Depends(require(RATERS))]
 # Reads a ticket (public fields for a display or pad; a kiosk only its own terminal's tickets).
 ReaderRole = Annotated[Principal, Depends(require(allowed(*ALL_ROLES)))]

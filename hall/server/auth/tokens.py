@@ -93,6 +93,8 @@ def check_role(principal: Principal, roles: frozenset[str]) -> Principal:
 
 # Who may issue tickets, cancel them, send heartbeats…: kiosks and the staff behind them.
 ISSUERS = allowed("kiosk", "counter", "manager", "terminal", "clerk")
+# Who may register a terminal and send its heartbeats: every terminal kind (a display or pad only as one).
+BEATERS = allowed("kiosk", "display", "evaluator", "counter", "manager", "terminal", "clerk")
 # Who may rate a service: the kiosk (its own ratings), the window's evaluation pad, staff.
 RATERS = allowed("kiosk", "evaluator", "manager", "terminal", "clerk")
 # Who acts at a window (calls, opens, reviews a citizen's case): the counter of that window and managers.

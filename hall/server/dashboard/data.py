@@ -44,7 +44,9 @@ from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.service import queue_counts, unserved
 from hall.server.submissions.deadlines import deadlines
+from hall.server.terminals.faults import fault_order, faults
 from hall.server.terminals.models import Terminal
+from hall.server.terminals.service import counters_online
 from hall.server.tickets import transitions
 from hall.server.tickets.models import Ticket
 from hall.server.tickets.no_shows import reinstatable
@@ -68,10 +70,11 @@ def _current(t: Ticket | None) -> CurrentTicketOut | None:
                             called_at=t.called_at, started_at=t.started_at)
 
 
-def _windows(s: Session, now: datetime) -> list[WindowPanelOut]:
+def _windows(hall: HallContext, s: Session, now: datetime) -> list[WindowPanelOut]:
     rows = list(s.scalars(select(Window).order_by(Window.number)))
     current_ids = [w.current_ticket_id for w in rows if w.current_ticket_id]
     current = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_(current_ids)))} if current_ids else {}
+    beating = counters_online(s, hall, now)
     out = []
     for w in rows:
         # One definition of "served today" and "average handling time": the window record's own
@@ -81,7 +84,7 @@ def _windows(s: Session, now: datetime) -> list[WindowPanelOut]:
             number=w.number, name=w.name, categories=list(w.categories or []), status=w.status,
             pause_reason=w.pause_reason, clerk=w.clerk, updated_at=w.updated_at,
             current=_current(current.get(w.current_ticket_id or -1)), served_today=figures.served_today,
-            avg_handling_s=figures.avg_handling_s))
+            avg_handling_s=figures.avg_handling_s, counter_online=beating.get(w.number)))
     return out
 
 
@@ -112,13 +115,15 @@ def _terminals(hall: HallContext, s: Session, now: datetime) -> list[TerminalPan
     for t in s.scalars(select(Terminal).order_by(Terminal.kind, Terminal.id)):
         age = (now - t.last_seen).total_seconds() if t.last_seen else None
         devices = [d for d in (t.devices or []) if isinstance(d, dict)]
+        online = age is not None and age <= limit
+        zh, en = faults(devices, online=online)
         out.append(TerminalPanelOut(
-            id=t.id, name=t.name, kind=t.kind, location=t.location, version=t.version,
-            online=age is not None and age <= limit, last_seen=t.last_seen,
+            id=t.id, name=t.name, kind=t.kind, window=t.window, location=t.location, version=t.version,
+            online=online, last_seen=t.last_seen,
             heartbeat_age_s=None if age is None else round(age), devices=devices,
-            outbox_backlog=t.outbox_backlog, oldest_pending_s=round(t.oldest_pending_s or 0)))
-    # Offline terminals first: they are what the manager has to act on.
-    out.sort(key=lambda t: (t.online, t.kind, t.id))
+            outbox_backlog=t.outbox_backlog, oldest_pending_s=round(t.oldest_pending_s or 0), faults=zh, faults_en=en))
+    # Faults first (offline, then a faulty device): they are what the manager has to act on.
+    out.sort(key=lambda t: fault_order(t.online, len(t.faults), t.kind, t.id))
     return out
 
 
@@ -137,7 +142,7 @@ def overview(hall: HallContext) -> OverviewOut:
     now = datetime.now(UTC)
     day = hall_day(now).isoformat()
     with hall.db.read() as s:
-        windows = _windows(s, now)
+        windows = _windows(hall, s, now)
         terminals = _terminals(hall, s, now)
         open_followups = _followups(s)
         recent = [RecentTicketOut(id=t.id, number=t.number, category=t.category, status=t.status, window=t.window,

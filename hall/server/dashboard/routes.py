@@ -18,6 +18,7 @@ from hall.server.core.schemas import ERRORS
 from hall.server.dashboard import admin as dashboard_admin
 from hall.server.dashboard import data as dashboard_data
 from hall.server.dashboard import report as dashboard_report
+from hall.server.dashboard import staff as dashboard_staff
 from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, end_session, login, new_session
 from hall.server.dashboard.errors import AssetNotFound
 from hall.server.dashboard.schemas import LoginIn, LogoutOut, SessionOut
@@ -93,5 +94,6 @@ def session_route(user: Manager) -> SessionOut:
 api.include_router(dashboard_data.router)
 api.include_router(dashboard_admin.router)
 api.include_router(dashboard_report.router)
+api.include_router(dashboard_staff.router)
 router.include_router(api)
 router.include_router(dashboard_data.ws_router)

@@ -24,7 +24,8 @@ def _reason_text(code: str) -> list[str]:
 def _rating(ev: Evaluation) -> RatingOut:
     reasons = list(ev.reasons or [])
     return RatingOut(level=ev.level, reasons=reasons, reason_texts=[_reason_text(r) for r in reasons],
-                     comment=ev.comment, window=ev.window)
+                     comment=ev.comment, window=ev.window, clerk=ev.clerk, item_code=ev.item_code,
+                     case_code=ev.case_code)
 
 
 def followup_view(f: FollowUp, ticket: Ticket | None = None, ev: Evaluation | None = None) -> FollowUpOut:

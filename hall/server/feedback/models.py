@@ -22,6 +22,13 @@ class Evaluation(Base):
     window: Mapped[int | None] = mapped_column(Integer, nullable=True)
     terminal_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The one service rated: "t:<ticket id>" or "s:<registration code>"; unique, so a second rating of
+    # the same service fails at the database even when two arrive at once (issue 15, item 1).
+    service_key: Mapped[str | None] = mapped_column(String(48), nullable=True, unique=True)
+    # Who served it and what it was, copied when rated so the follow-up names them.
+    clerk: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    item_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    case_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class FollowUp(Base):

@@ -19,25 +19,18 @@ from hall.server.core.schemas import ERRORS, In, Out
 from hall.server.feedback import followups
 from hall.server.feedback import service as svc
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn, NoteIn
-from hall.server.tickets.models import Ticket
 
 router = APIRouter(tags=["feedback"], responses=ERRORS)
 
 
-def _rating_for(hall: HallContext, who: Principal, body: EvaluationIn) -> EvaluationIn:
-    """A kiosk rates as its own terminal; an evaluation pad only a service finished at its own window.
-    Raises OtherTerminal, OtherWindow."""
+def _rating_for(who: Principal, body: EvaluationIn) -> EvaluationIn:
+    """A kiosk rates as its own terminal; an evaluation pad only at its own window (the ticket's window
+    is checked when it is rated). Raises OtherTerminal, OtherWindow."""
     update: dict[str, Any] = {"terminal_id": scope.for_terminal(who, body.terminal_id)}
     if who.window is not None:
         scope.for_window(who, body.window if body.window is not None else who.window)
         update["window"] = who.window
-        if body.ticket_id is not None:
-            with hall.db.read() as s:
-                t = s.get(Ticket, body.ticket_id)
-                if t is None or t.window != who.window or t.status != "done":
-                    raise scope.OtherWindow(window=who.window)
     return body.model_copy(update=update)
-
 
 
 def _keyed(hall: HallContext, scope: str, key: str | None, body: In, write: Callable[[Tx], Out]) -> JSONResponse:
@@ -51,11 +44,13 @@ def _keyed(hall: HallContext, scope: str, key: str | None, body: In, write: Call
 
 @router.post("/evaluations", status_code=201, response_model=EvaluationOut)
 def evaluate(body: EvaluationIn, hall: HallDep, who: RaterRole, key: IdemKey = None) -> JSONResponse:
-    """Five levels; the two lowest need reasons and raise a follow-up for the manager."""
-    body = _rating_for(hall, who, body)
+    """Five levels; the two lowest need reasons and raise a follow-up for the manager. One rating per
+    served ticket or case: 409 ``evaluation.duplicate``, 422 ``evaluation.not_served``."""
+    body = _rating_for(who, body)
     now = datetime.now(UTC)
     ev = svc.checked(body, now)
-    return _keyed(hall, "POST /evaluations", key, body, lambda tx: svc.evaluate(tx, body, ev, now))
+    return _keyed(hall, "POST /evaluations", key, body,
+                  lambda tx: svc.evaluate(tx, body, ev, now, who=who, keyring=hall.keyring))
 
 
 @router.post("/help", status_code=201, response_model=FollowUpOut)

@@ -15,6 +15,9 @@ class EvaluationIn(In):
     comment: Annotated[str, FreeText] = Field(default="", max_length=1000)
     ticket_id: DbId | None = None
     submission_code: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
+    # The one-time rating code printed on the receipt ("123-ABCDEFGH"): how a kiosk names a ticket.
+    rating_code: Annotated[str | None, CodeText] = Field(default=None, max_length=24)
+    # Ignored for a ticket (the window that finished it counts); kept for older clients.
     window: int | None = Field(default=None, ge=1, le=9999)
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
 
@@ -41,6 +44,8 @@ class EvaluationOut(Out):
     id: int
     level: int
     reasons: list[str] = Field(default_factory=list)
+    ticket_id: int | None = None
+    window: int | None = None
     # The low-rating follow-up a level 1–2 opened for the manager.
     followup_id: int | None = None
 
@@ -53,6 +58,10 @@ class RatingOut(Out):
     reason_texts: list[list[str]] = Field(default_factory=list)
     comment: str = ""
     window: int | None = None
+    # Who served it, the item and the case (registration code), when known.
+    clerk: str | None = None
+    item_code: str | None = None
+    case_code: str | None = None
 
 
 class FollowUpOut(Out):

@@ -6,10 +6,13 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hall.server.auth.cache import Principal
 from hall.server.core.context import HallContext, Tx
+from hall.server.core.security import Keyring
 from hall.server.domain import evaluations as dev
+from hall.server.feedback import rating
 from hall.server.feedback.followups import followup_view, open_followup
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn
@@ -22,24 +25,50 @@ FOLLOWUP_LIMIT = 500
 def checked(body: EvaluationIn, now: datetime) -> dev.Evaluation:
     """The rating as the domain accepts it, before any write. Raises the domain's InvalidEvaluation."""
     return dev.validate_evaluation(level=body.level, reasons=body.reasons, comment=body.comment,
-                                   ticket_id=body.ticket_id, submission_id=body.submission_code, at=now,
+                                   ticket_id=body.ticket_id or body.rating_code,
+                                   submission_id=body.submission_code, at=now,
                                    window=str(body.window) if body.window else None)
 
 
-def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime) -> EvaluationOut:
-    """Store a checked rating (:func:`checked`); a low one opens a follow-up for the manager."""
+def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime, *, who: Principal,
+             keyring: Keyring) -> EvaluationOut:
+    """Store a checked rating (:func:`checked`) of the one service it names, once; a low one opens a
+    follow-up for the manager naming window, clerk, item and case. Raises the refusals of
+    :func:`hall.server.feedback.rating.service_for` (DuplicateEvaluation also when two race)."""
+    found = rating.service_for(tx.session, keyring, who, ticket_id=body.ticket_id, rating_code=body.rating_code,
+                               submission_code=body.submission_code)
+    window = found.window if found.ticket_id is not None else body.window
     row = Evaluation(level=int(ev.level), reasons=[r.value for r in ev.reasons], comment=ev.comment,
-                     ticket_id=body.ticket_id, submission_code=body.submission_code, window=body.window,
-                     terminal_id=body.terminal_id, created_at=now)
+                     ticket_id=found.ticket_id, submission_code=found.case_code, window=window,
+                     terminal_id=body.terminal_id, created_at=now, service_key=found.key, clerk=found.clerk,
+                     item_code=found.item_code, case_code=found.case_code)
     tx.session.add(row)
-    tx.session.flush()
+    try:
+        tx.session.flush()
+    except IntegrityError as exc:
+        raise rating.DuplicateEvaluation() from exc
     tx.emit("evaluation.created", {"id": row.id, "level": row.level, "window": row.window})
     followup_id = None
     if ev.level.low:
-        followup_id = open_followup(tx, "alert.low_rating", kind="low_rating", window=body.window,
-                                    ticket_id=body.ticket_id, evaluation_id=row.id, terminal_id=body.terminal_id,
-                                    message=f"{ev.level.zh}：{'、'.join(row.reasons)}").id
-    return EvaluationOut(id=row.id, level=row.level, reasons=row.reasons, followup_id=followup_id)
+        followup_id = open_followup(tx, "alert.low_rating", kind="low_rating", window=window,
+                                    ticket_id=found.ticket_id, evaluation_id=row.id, terminal_id=body.terminal_id,
+                                    message=_low_message(ev, row)).id
+    return EvaluationOut(id=row.id, level=row.level, reasons=row.reasons, ticket_id=row.ticket_id, window=window,
+                         followup_id=followup_id)
+
+
+def _low_message(ev: dev.Evaluation, row: Evaluation) -> str:
+    """"差评：态度 · 5号窗口 · 工作人员 李娜 · 事项 A-001 · 办件 S…": the follow-up card's first line."""
+    parts = [f"{ev.level.zh}：{'、'.join(row.reasons)}"]
+    if row.window is not None:
+        parts.append(f"{row.window}号窗口")
+    if row.clerk:
+        parts.append(f"工作人员 {row.clerk}")
+    if row.item_code:
+        parts.append(f"事项 {row.item_code}")
+    if row.case_code:
+        parts.append(f"办件 {row.case_code}")
+    return " · ".join(parts)
 
 
 def help_call(tx: Tx, body: HelpIn) -> FollowUpOut:

@@ -20,6 +20,8 @@ class Terminal(Base):
     kind: Mapped[str] = mapped_column(String(16), default="kiosk")
     # The prefix of the offline numbers this terminal prints ("K1" in "K1-A005"); one terminal per prefix.
     offline_prefix: Mapped[str | None] = mapped_column(String(8), nullable=True, unique=True)
+    # The window a counter or evaluation pad serves (NULL for kiosks and displays).
+    window: Mapped[int | None] = mapped_column(Integer, nullable=True)
     location: Mapped[str] = mapped_column(String(128), default="")
     version: Mapped[str] = mapped_column(String(32), default="")
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

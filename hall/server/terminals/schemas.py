@@ -15,6 +15,8 @@ class RegisterIn(In):
     id: Annotated[str, CodeText] = Field(pattern=TERMINAL_ID_PATTERN)
     name: Annotated[str, FreeText] = Field(default="", max_length=64)
     kind: Literal["kiosk", "display", "counter", "evaluator"] = "kiosk"
+    # The window a counter or evaluation pad serves (taken from its token when the token is bound).
+    window: int | None = Field(default=None, ge=1, le=9999)
     location: Annotated[str, FreeText] = Field(default="", max_length=128)
     version: Annotated[str, CodeText] = Field(default="", max_length=32)
     # The prefix of the offline numbers it prints ("K1" of "K1-A005"): one terminal per prefix in the hall.
@@ -45,6 +47,7 @@ class TerminalOut(Out):
     id: str
     name: str = ""
     kind: str
+    window: int | None = None
     location: str = ""
     version: str = ""
     offline_prefix: str | None = None
@@ -53,3 +56,6 @@ class TerminalOut(Out):
     devices: list[dict[str, Any]] = Field(default_factory=list)
     outbox_backlog: int = 0
     oldest_pending_s: float = 0.0
+    # Its faults in words (缺纸, 读卡器离线, 扬声器故障; 终端离线 when its heartbeat is late), zh and en.
+    faults: list[str] = Field(default_factory=list)
+    faults_en: list[str] = Field(default_factory=list)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.server.core.context import HallContext
-from hall.server.terminals.errors import PrefixTaken, TerminalNotRegistered
+from hall.server.terminals.errors import OtherKind, PrefixTaken, TerminalNotRegistered
+from hall.server.terminals.faults import fault_order, faults
 from hall.server.terminals.models import Terminal
 from hall.server.terminals.schemas import HeartbeatIn, RegisterIn, TerminalOut
 
@@ -16,10 +17,12 @@ from hall.server.terminals.schemas import HeartbeatIn, RegisterIn, TerminalOut
 def terminal_out(hall: HallContext, t: Terminal, now: datetime | None = None) -> TerminalOut:
     now = now or datetime.now(UTC)
     online = t.last_seen is not None and (now - t.last_seen).total_seconds() <= hall.options.terminal_offline_after_s
-    return TerminalOut(id=t.id, name=t.name, kind=t.kind, location=t.location, version=t.version,
+    devices = [d for d in (t.devices or []) if isinstance(d, dict)]
+    zh, en = faults(devices, online=online)
+    return TerminalOut(id=t.id, name=t.name, kind=t.kind, window=t.window, location=t.location, version=t.version,
                        offline_prefix=t.offline_prefix, online=online,
-                       last_seen=t.last_seen, devices=t.devices, outbox_backlog=t.outbox_backlog,
-                       oldest_pending_s=t.oldest_pending_s)
+                       last_seen=t.last_seen, devices=devices, outbox_backlog=t.outbox_backlog,
+                       oldest_pending_s=t.oldest_pending_s, faults=zh, faults_en=en)
 
 
 def register(hall: HallContext, body: RegisterIn) -> TerminalOut:
@@ -33,12 +36,21 @@ def register(hall: HallContext, body: RegisterIn) -> TerminalOut:
                 raise PrefixTaken(prefix=body.offline_prefix)
             t.offline_prefix = body.offline_prefix
         t.name, t.kind, t.location, t.version = body.name, body.kind, body.location, body.version
+        t.window = body.window if body.kind in ("counter", "evaluator") else None
         t.last_seen = datetime.now(UTC)
         tx.session.add(t)
         tx.session.flush()
         out = terminal_out(hall, t)
         tx.emit("terminal.changed", out.model_dump(mode="json"))
         return out
+
+
+def check_kind(hall: HallContext, terminal_id: str, kind: str) -> None:
+    """A display's or pad's token may not take over a terminal of another kind. Raises OtherKind."""
+    with hall.db.read() as s:
+        have = s.scalar(select(Terminal.kind).where(Terminal.id == terminal_id))
+    if have is not None and have != kind:
+        raise OtherKind(kind=kind)
 
 
 def prefix_holder(session: Session, prefix: str) -> str | None:
@@ -82,6 +94,20 @@ def heartbeat(hall: HallContext, terminal_id: str, body: HeartbeatIn) -> Termina
 
 
 def terminals(hall: HallContext) -> list[TerminalOut]:
+    """Every terminal of every kind (kiosk, counter, display, evaluator): faulty ones first."""
     now = datetime.now(UTC)
     with hall.db.read() as s:
-        return [terminal_out(hall, t, now) for t in s.scalars(select(Terminal).order_by(Terminal.id))]
+        out = [terminal_out(hall, t, now) for t in s.scalars(select(Terminal))]
+    return sorted(out, key=lambda t: fault_order(t.online, len(t.faults), t.kind, t.id))
+
+
+def counters_online(session: Session, hall: HallContext, now: datetime) -> dict[int, bool]:
+    """Window → is the counter program registered for it beating? (windows without one are absent)."""
+    limit = hall.options.terminal_offline_after_s
+    seen: dict[int, bool] = {}
+    for window, last in session.execute(select(Terminal.window, Terminal.last_seen)
+                                        .where(Terminal.kind == "counter", Terminal.window.is_not(None))):
+        if window is not None:
+            alive = last is not None and (now - last).total_seconds() <= limit
+            seen[window] = seen.get(window, False) or alive
+    return seen

@@ -81,6 +81,8 @@ class TicketOut(Out):
     target_window: int | None = None
     public_url: str | None = None
     offline_issued_at: IsoTime | None = None
+    # The one-time rating code printed on the receipt (issue 15 item 1); the issuing kiosk and staff read it.
+    rating_code: str | None = None
     # Offline tickets only: how the server placed the ticket in time (docs/api.md, "Offline tickets").
     issue_time_basis: str | None = None
     terminal_clock_offset_s: float | None = None

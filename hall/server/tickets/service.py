@@ -36,6 +36,7 @@ from hall.server.queue import order as queue
 from hall.server.terminals.service import claim_prefix
 from hall.server.tickets.errors import OfflineFields, OfflineNumberTaken, OfflinePrefixForeign
 from hall.server.tickets.models import Ticket
+from hall.server.tickets.rating_code import rating_code
 from hall.server.tickets.schemas import FollowOut, NotifyIn, TicketIn, TicketOut
 from hall.server.tickets.transitions import get_ticket
 from hall.server.tickets.writer import (
@@ -108,8 +109,10 @@ def _answer(hall: HallContext, p: Plan, w: Written, ahead_of: Callable[[NewTicke
         ahead = max(0, w.waiting - 1)
     else:
         ahead = ahead_of(p.ticket, w)
-    return answer(p.ticket, w, ahead=ahead, estimate=queue.estimate_for(
+    out = answer(p.ticket, w, ahead=ahead, estimate=queue.estimate_for(
         hall, category=p.ticket.category, priority=p.ticket.priority, target_window=None, ahead=ahead))
+    # The rating code is printed on the receipt (one rating per service, issue 15 item 1).
+    return out.model_copy(update={"rating_code": rating_code(hall.keyring, w.id)})
 
 
 def issue(hall: HallContext, unit: Unit, p: Plan, *,
@@ -220,12 +223,13 @@ def view(hall: HallContext, session: Session, t: Ticket, *, place: bool = True) 
         offline_number=t.offline_number,
         terminal_id=t.terminal_id, id_masked=t.id_masked, appointment_id=t.appointment_id,
         submission_id=t.submission_id, transferred_from=t.transferred_from, target_window=t.target_window,
-        public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at)
+        public_url=public_path(t.public_token), offline_issued_at=t.offline_issued_at,
+        rating_code=rating_code(hall.keyring, t.id))
 
 
 # What a display or evaluation pad does not read of a ticket (docs/security.md, roles).
 PRIVATE_FIELDS = ("id_masked", "terminal_id", "appointment_id", "submission_id", "public_url", "offline_number",
-                  "offline_issued_at")
+                  "offline_issued_at", "rating_code")
 
 
 def dump(out: TicketOut) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -49,8 +50,14 @@ def _act(hall: HallContext, window: int, key: str | None, fn: Callable[[Tx], Tic
 
 @router.get("/windows", response_model=list[WindowOut])
 def list_windows(hall: HallDep, who: AnyRole) -> list[WindowOut]:
+    """Every window; ``counter_online`` false when its counter program stopped beating (shown 离线)."""
+    from hall.server.terminals.service import counters_online
+
+    now = datetime.now(UTC)
     with hall.db.read() as s:
-        return [svc.window_out(w) for w in s.scalars(select(Window).order_by(Window.number))]
+        beating = counters_online(s, hall, now)
+        return [svc.window_out(w, now=now).model_copy(update={"counter_online": beating.get(w.number)})
+                for w in s.scalars(select(Window).order_by(Window.number))]
 
 
 @router.get("/windows/{window}/no-shows", response_model=list[NoShowOut])

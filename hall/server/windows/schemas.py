@@ -56,6 +56,9 @@ class WindowFacts(Out):
     updated_at: IsoTime | None = None
     served_today: int = 0
     avg_handling_s: int | None = None
+    # Is the counter program registered for this window beating? None: no counter registered for it.
+    # False shows the window as 离线 (offline) whatever its status says (issue 15, item 4).
+    counter_online: bool | None = None
 
 
 class WindowOut(WindowFacts):

@@ -350,6 +350,21 @@ def test_low_ratings_need_a_reason() -> None:
                                             "target": "submission:2026112000A7K3"}
 
 
+def test_a_queue_ticket_is_rated_with_the_rating_code_on_its_receipt() -> None:
+    """Issue 15 item 1: the ticket's QR ``RATE:…`` (or the code typed) names the one service rated."""
+    k = Kiosk()
+    k.tile("rate")
+    v = k.event("code_scanner", "code_scanned", ScannedCode("qr", "RATE:123-abcdefgh"))
+    assert v.screen == "rate"
+    k.tap("level", 5)
+    assert k.tap("send").data["key"] == "rate.thanks"
+    assert k.ctx.terminal.calls[-1][1]["target"] == "rating:123-ABCDEFGH"
+    k = Kiosk()
+    k.tile("rate")
+    v = k.event("code_scanner", "code_scanned", ScannedCode("qr", "RATE:0-ABCDEFGH"))  # no such ticket id
+    assert v.data["notice"] == "rate.scan.unknown"
+
+
 def test_help_calls_staff_from_anywhere_and_keeps_the_place() -> None:
     k = Kiosk()
     _to_materials(k)

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from hall.server.core.context import HallContext
 from hall.server.core.schemas import ERRORS
 from hall.server.dashboard import data as dashboard_data
+from hall.server.dashboard import rectify as dashboard_rectify
 from hall.server.dashboard import report as dashboard_report
 from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, end_session, login, new_session
 from hall.server.dashboard.errors import AssetNotFound
@@ -88,6 +89,7 @@ def session_route(user: Manager) -> SessionOut:
     return SessionOut(name=user.name, role=user.role, csrf=user.csrf, session_s=SESSION_S)
 
 
+api.include_router(dashboard_rectify.router)
 api.include_router(dashboard_data.router)
 api.include_router(dashboard_report.router)
 router.include_router(api)

@@ -117,6 +117,8 @@ class BreakdownRowOut(Out):
     rating_bad: int = 0  # 差评
     rectified: int = 0
     rectify_rate: float | None = None  # 整改率
+    revisited: int = 0
+    revisit_rate: float | None = None  # 回访率
     cannot_do: int = 0  # 办不成事
     cannot_do_resolved: int = 0
 

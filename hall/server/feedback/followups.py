@@ -94,16 +94,16 @@ def one_view(s: Session, f: FollowUp) -> FollowUpOut:
     return views(s, [f])[0]
 
 
-def open_followup(tx: Tx, event: str, **fields: object) -> FollowUpOut:
+def open_followup(tx: Tx, event: str, *, step_note: str = "", **fields: object) -> FollowUpOut:
     """A new open follow-up, announced as ``event`` (every dashboard hears it at once). One with a ``stage``
-    (a low rating) starts its 整改台账 with that stage."""
+    (a low rating) starts its 整改台账 with that stage and ``step_note`` (else its message)."""
     now = datetime.now(UTC)
     f = FollowUp(status="open", created_at=now, **fields)
     tx.session.add(f)
     tx.session.flush()
     if f.stage:
         tx.session.add(FollowUpStep(followup_id=f.id, stage_from=None, stage_to=f.stage, actor="好差评系统", at=now,
-                                    note=f.message))
+                                    note=step_note or f.message))
         tx.session.flush()
     view = one_view(tx.session, f)
     tx.emit(event, view.model_dump(mode="json"))

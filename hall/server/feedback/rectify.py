@@ -23,10 +23,9 @@ log = logging.getLogger(__name__)
 OVERDUE_EVENT = "alert.followup_overdue"
 
 
-def due_for(hall: HallContext, ev: dev.Evaluation) -> datetime | None:
-    """The deadline of the follow-up a low rating opens: 5 working days by the hall's holiday calendar."""
-    item = dev.follow_up_for(ev, calendar=hall.calendar.get())
-    return None if item is None else rect.due_at(item.due)
+def item_for(hall: HallContext, ev: dev.Evaluation) -> dev.FollowUp | None:
+    """The follow-up a low rating opens, due in 5 working days by the hall's holiday calendar (None: not low)."""
+    return dev.follow_up_for(ev, calendar=hall.calendar.get())
 
 
 def move(hall: HallContext, fid: int, *, stage: str, note: str, who: audit.Actor) -> FollowUpOut:

@@ -71,10 +71,10 @@ def evaluate(body: EvaluationIn, hall: HallDep, who: RaterRole, key: IdemKey = N
     body = _rating_for(hall, who, body)
     now = datetime.now(UTC)
     ev = svc.checked(body, now)
-    due = rectify.due_for(hall, ev)
+    item = rectify.item_for(hall, ev)
     contact = hall.keyring.encrypt({"phone": body.callback_phone}) if body.callback_phone and ev.level.low else None
     return _keyed(hall, "POST /evaluations", key, body,
-                  lambda tx: svc.evaluate(tx, body, ev, now, due_at=due, contact_enc=contact))
+                  lambda tx: svc.evaluate(tx, body, ev, now, item=item, contact_enc=contact))
 
 
 @router.post("/help", status_code=201, response_model=FollowUpOut)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from hall.server.auth.cache import Principal
 from hall.server.core.context import HallContext, Tx
 from hall.server.domain import evaluations as dev
+from hall.server.domain import rectification as rect
 from hall.server.feedback.followups import open_followup, views
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn
@@ -26,10 +27,10 @@ def checked(body: EvaluationIn, now: datetime) -> dev.Evaluation:
                                    window=str(body.window) if body.window else None)
 
 
-def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime, *, due_at: datetime | None = None,
+def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime, *, item: dev.FollowUp | None = None,
              contact_enc: bytes | None = None) -> EvaluationOut:
-    """Store a checked rating (:func:`checked`); a low one opens a follow-up for the manager, 待核实 and due at
-    ``due_at`` (:func:`hall.server.feedback.rectify.due_for`). ``contact_enc``: the encrypted call-back phone."""
+    """Store a checked rating (:func:`checked`); a low one opens a follow-up for the manager, 待核实 and due as
+    ``item`` says (:func:`hall.server.feedback.rectify.item_for`). ``contact_enc``: the encrypted call-back phone."""
     row = Evaluation(level=int(ev.level), reasons=[r.value for r in ev.reasons], comment=ev.comment,
                      ticket_id=body.ticket_id, submission_code=body.submission_code, window=body.window,
                      terminal_id=body.terminal_id, created_at=now, contact_enc=contact_enc)
@@ -40,7 +41,8 @@ def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime, *, d
     if ev.level.low:
         followup_id = open_followup(tx, "alert.low_rating", kind="low_rating", window=body.window,
                                     ticket_id=body.ticket_id, evaluation_id=row.id, terminal_id=body.terminal_id,
-                                    stage="verifying", due_at=due_at,
+                                    stage="verifying", due_at=rect.due_at(item.due) if item else None,
+                                    step_note=item.summary_zh() if item else "",
                                     message=f"{ev.level.zh}：{'、'.join(row.reasons)}").id
     return EvaluationOut(id=row.id, level=row.level, reasons=row.reasons, followup_id=followup_id)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from config.privacy import mask_id_number
-from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration
+from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration, idle_text
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
 from hall.qtkit.plaintext import plain_label
@@ -89,7 +89,7 @@ class TicketPanel(QFrame):
         cur = state.current
         if not cur:
             self.number.setText("—")
-            self.status.setText("空闲，按 F1 呼叫下一位" if state.logged_in else "")
+            self.status.setText(idle_text(state))
             for lab in self.fields.values():
                 lab.setText("—")
             if self.review is not None:

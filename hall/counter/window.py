@@ -268,9 +268,11 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         if not self.state.logged_in:
             return
         self.say("warn", "正在报警…")
-        self.runner.op(self.service.alert).success(
-            lambda _r: self.say("ok", f"已报警：大厅管理员已收到 {self.state.window} 号窗口的紧急求助")).failure(
-            self._alert_failed).run()
+        self.runner.op(self.service.alert).success(self._alert_sent).failure(self._alert_failed).run()
+
+    def _alert_sent(self, followup: Any) -> None:
+        self.state.alert_raised(followup)
+        self.redraw()
 
     def _alert_failed(self, exc: BaseException) -> None:
         if isinstance(exc, HallUnreachable | HallTimeout):

@@ -164,3 +164,28 @@ def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: 
     alerts = [f for f in api(server, "GET", "/followups", "manager").json() if f["kind"] == "alert"]
     assert any(f["window"] == WINDOW for f in alerts)
     assert a["id"] != b["id"]
+
+
+def test_paused_says_so_and_the_alarm_waits_for_the_managers_acknowledgement(qtbot: Any, counter: Any,
+                                                                              hall_server_shared: HallServer) -> None:
+    server = hall_server_shared
+    _login(qtbot, counter, server)
+    while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+        pass
+    api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+    qt_wait_until(qtbot, lambda: counter.state.current is None and "空闲" in counter.panel.status.text(),
+                  timeout=10_000)
+    press(qtbot, counter, Qt.Key.Key_F7)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    counter.dialog.reason.setCurrentText("临时离开")
+    counter.dialog.buttons.accepted.emit()
+    qt_wait_until(qtbot, lambda: "暂停中" in counter.panel.status.text(), timeout=8000)
+    assert "临时离开" in counter.panel.status.text() and "F1" not in counter.panel.status.text()
+    _key(qtbot, counter, Qt.Key.Key_F7, lambda: counter.state.window_status == "open")
+    assert "空闲" in counter.panel.status.text()
+    # the emergency button: sent, then "acknowledged" only once a manager has acknowledged it
+    _key(qtbot, counter, Qt.Key.Key_F12, lambda: counter.state.alert_id is not None)
+    assert "等待大厅管理员确认" in counter.message.text() and "已确认" not in counter.message.text()
+    r = api(server, "POST", f"/followups/{counter.state.alert_id}/acknowledge", "manager", json={"note": "马上到"})
+    assert r.status_code == 200, r.text
+    qt_wait_until(qtbot, lambda: "大厅管理员已确认报警" in counter.message.text(), timeout=10_000)

@@ -35,6 +35,7 @@ class CounterService:
         self._lock = threading.Lock()
         self._pending: dict[str, str] = {}
         self._item_names: dict[str, dict[str, str]] = {}  # action -> key of a write whose answer never came
+        self._form_labels: dict[str, dict[str, str]] = {}  # item code -> form field key -> Chinese label
 
     # -- session -------------------------------------------------------------------------------
     @property
@@ -91,7 +92,10 @@ class CounterService:
             item = self.client.request("GET", f"/items/{code}")
             self._item_names[code] = {str(m.get("key")): str(m.get("name_zh") or m.get("name") or m.get("key"))
                                       for m in item.get("materials") or [] if isinstance(m, dict)}
+            self._form_labels[code] = {str(f.get("key")): str(f.get("label_zh") or f.get("key"))
+                                       for f in item.get("form") or [] if isinstance(f, dict) and f.get("key")}
         detail["requirement_names"] = self._item_names.get(code, {})
+        detail["form_labels"] = self._form_labels.get(code, {})
         return detail
 
     def appointment(self, appointment_id: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from tests.e2e.hall_windows import announcements, api, issue, press, settings_for, submit_for_ticket
 from tests.rigs.hall_server import HallServer
@@ -104,6 +104,9 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     view = counter.panel.review.view
     assert view.code == sub["code"] and view.applicant_id == "110101********1233"
     assert view.applicant_name == "张*"
+    assert ("联系电话", "138****0000") in view.form  # labelled, masked like the name
+    shown = " ".join(lab.text() for lab in counter.panel.submission_box.findChildren(QLabel))
+    assert "联系电话：138****0000" in shown and "phone" not in shown and "13800000000" not in shown
     contract = next(m for m in view.materials if m.requirement == "存量房买卖合同")
     qt_wait_until(qtbot, lambda: contract.id in counter.panel.thumbs, timeout=8000)
     counter.do_open_material(contract)

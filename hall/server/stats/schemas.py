@@ -25,6 +25,8 @@ class SnapshotWindowOut(Out):
     status: str
     current_ticket_id: int | None = None
     categories: list[str] = Field(default_factory=list)
+    # The number this open window would call next (the call-order policy's pick): the display's 请…准备.
+    next_number: str | None = None
 
 
 class SnapshotOut(Out):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -83,6 +84,8 @@ class TicketPanel(QFrame):
         lay.addWidget(scroll, 1)
         self.sub_scroll = scroll
         self.thumbs: dict[int, QPixmap] = {}
+        # The clerk's note per material while it is typed (kept across redraws until saved with a verdict).
+        self.notes_draft: dict[int, str] = {}
         self.review: Review | None = None
 
     def show_state(self, state: CounterState) -> None:
@@ -167,6 +170,11 @@ class TicketPanel(QFrame):
         lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict) + (f"：{m.note}" if m.note else ""),
                              name=f"verdict_{verdict}", wrap=True))
         if m.id is not None:
+            note = named(QLineEdit(self.notes_draft.get(m.id, m.note)), f"note_{m.id}")
+            note.setPlaceholderText("备注（如：缺盖章页）")
+            note.setMaxLength(200)
+            note.textEdited.connect(lambda text, mid=m.id: self.notes_draft.__setitem__(mid, text))
+            lay.addWidget(note)
             ok = named(QPushButton("确认"), f"accept_{m.id}")
             miss = named(QPushButton("缺失"), f"missing_{m.id}")
             ok.clicked.connect(lambda: self.verdict.emit(m.id, "accepted"))

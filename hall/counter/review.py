@@ -98,7 +98,9 @@ class ReviewMixin(_Window):
         review.mark(material_id, verdict)
         self.panel.show_review(review)
         code = review.view.code
-        self.runner.op(lambda: self.service.review(code, {material_id: verdict})).success(
+        note = self.panel.notes_draft.pop(material_id, None)
+        notes = {material_id: note.strip()} if note is not None else None
+        self.runner.op(lambda: self.service.review(code, {material_id: verdict}, notes=notes)).success(
             lambda data: self._show_submission(data, answered=frozenset({material_id}))).failure(
             lambda e: self._verdict_failed(material_id, before, e)).run()
 

@@ -190,14 +190,19 @@ class CounterService:
         return self._keyed("alert", lambda key: self.client.request(
             "POST", "/alerts", json=body, idempotency_key=key))
 
-    def review(self, code: str, verdicts: dict[int, str], *, status: str | None = None) -> dict[str, Any]:
+    def review(self, code: str, verdicts: dict[int, str], *, status: str | None = None,
+               notes: dict[int, str] | None = None) -> dict[str, Any]:
         """Save the clerk's verdict per material (``{material_id: "accepted" | "missing" | "pending"}``) and
         optionally move the submission on, in one server transaction; returns the clerk's detail view with
         the server's missing list. Without a note the server writes the 补正 note from the complete list."""
-        body: dict[str, Any] = {"materials": [{"id": i, "verdict": v} for i, v in sorted(verdicts.items())]}
+        notes = notes or {}
+        body: dict[str, Any] = {"materials": [{"id": i, "verdict": v, **({"note": notes[i]} if i in notes else {})}
+                                              for i, v in sorted(verdicts.items())]}
         if status:
             body["status"] = status
         action = f"review {code} " + ",".join(f"{i}:{v}" for i, v in sorted(verdicts.items())) + f" {status or ''}"
+        if notes:
+            action += " " + ",".join(f"{i}:{n}" for i, n in sorted(notes.items()))
         out = self._keyed(action, lambda key: self.client.request(
             "POST", f"/submissions/{code}/review", json=body, idempotency_key=key), settles=f"review {code} ")
         return self._with_names(dict(out))

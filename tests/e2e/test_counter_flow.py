@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from tests.e2e.hall_windows import announcements, api, issue, press, settings_for, submit_for_ticket
 from tests.rigs.hall_server import HallServer
@@ -117,9 +117,15 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     assert viewer.angle == 90 and viewer.view.pixmap().height() > viewer.view.pixmap().width()
     viewer.close()
     assert view.status == "supplement_required" and "不动产权证书" in view.missing  # told at the kiosk
+    note = counter.panel.submission_box.findChild(QLineEdit, f"note_{contract.id}")
+    note.setText("缺第3页签字")
+    note.textEdited.emit("缺第3页签字")  # as typed by the clerk: a note per material
     counter.do_verdict(contract.id, "missing")
     assert counter.panel.review.missing()[-1] == "存量房买卖合同"  # shown at once …
     qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts, timeout=8000)  # … and saved on the server
+    saved = api(server, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
+    assert next(m for m in saved["materials"] if m["id"] == contract.id)["note"] == "缺第3页签字"
+    assert "缺第3页签字" in " ".join(lab.text() for lab in counter.panel.submission_box.findChildren(QLabel))
     assert counter.panel.review.view.missing[-1] == "存量房买卖合同"
     counter.do_verdict(contract.id, "accepted")  # on a second look the contract is fine
     qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts, timeout=8000)

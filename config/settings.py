@@ -147,6 +147,10 @@ class CounterSettings(_Table):
     clerk_name: str = Field(default="", max_length=64)
     # Seconds the evaluation pad waits for a rating before returning to idle.
     rating_timeout_s: int = Field(default=60, ge=10, le=600)
+    # 一次性告知书: "printer" prints on [devices.printer] (a PDF when it cannot), "pdf" always writes a PDF.
+    notice_output: Literal["printer", "pdf"] = "printer"
+    # Where the PDFs go; empty = hall-notices in the system's temporary folder.
+    notice_dir: Path | None = None
 
 
 class DisplaySettings(_Table):

@@ -45,6 +45,7 @@ class TicketPanel(QFrame):
 
     verdict = Signal(int, str)  # material id, "accepted" | "missing"
     advance = Signal(str)  # next submission status
+    print_notice = Signal()  # 一次性告知书 of the missing list
     open_material = Signal(object)  # Material
 
     def __init__(self) -> None:
@@ -142,6 +143,9 @@ class TicketPanel(QFrame):
         missing = review.missing()
         if missing:
             add(_label("一次性告知缺少材料：" + "、".join(missing), name="missingList", wrap=True))
+            printing = named(QPushButton("打印一次性告知书"), "print_notice")
+            printing.clicked.connect(lambda _=False: self.print_notice.emit())
+            add(printing)
         buttons = QHBoxLayout()
         for status in view.next_status:
             b = QPushButton(f"转为「{SUB_STATUS_ZH.get(status, status)}」")

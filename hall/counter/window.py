@@ -39,12 +39,14 @@ ALERT_RETRY_MS = 2000
 
 
 class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
-    def __init__(self, *, server_url: str, window: int, clerk: str = "") -> None:
+    def __init__(self, *, server_url: str, window: int, clerk: str = "", notices: Any = None) -> None:
         super().__init__(runner_name="counter-http")
         self.setObjectName("counterRoot")
         self.setWindowTitle(f"{window} 号窗口 — 柜员终端")
         self.setStyleSheet(COUNTER_QSS)
         self.state = CounterState(window=window)
+        self.notices = notices
+        self.last_notice: Any = None
         self.service = CounterService(server_url, window=window)
         self._server_url = server_url
         self.login = LoginPanel(window, clerk=clerk)
@@ -74,6 +76,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         self.panel = TicketPanel()
         self.panel.verdict.connect(self.do_verdict)
         self.panel.advance.connect(self.do_advance)
+        self.panel.print_notice.connect(self.do_print_notice)
         self.panel.open_material.connect(self.do_open_material)
         actions = named(QWidget(), "actionsPanel")
         a = QVBoxLayout(actions)

@@ -198,3 +198,45 @@ def test_paused_says_so_and_the_alarm_waits_for_the_managers_acknowledgement(qtb
     r = api(server, "POST", f"/followups/{counter.state.alert_id}/acknowledge", "manager", json={"note": "马上到"})
     assert r.status_code == 200, r.text
     qt_wait_until(qtbot, lambda: "大厅管理员已确认报警" in counter.message.text(), timeout=10_000)
+
+
+@pytest.mark.parametrize("output", ["printer", "pdf"])
+def test_the_one_time_notice_is_printed_or_written_as_pdf(qtbot: Any, hall_server_shared: HallServer,
+                                                          tmp_path: Path, output: str) -> None:
+    """一次性告知书: every missing material, with the clerk's note, on the counter's printer — or as a PDF."""
+    from devices.printer.interpreter import interpret
+    from hall.counter.app import build_counter
+
+    server = hall_server_shared
+    settings = settings_for(server, tmp_path, f'devices.printer.capture_dir="{tmp_path / "printed"}"',
+                            f'counter.notice_output="{output}"', f'counter.notice_dir="{tmp_path / "pdf"}"')
+    counter = build_counter(settings, window=WINDOW)
+    qtbot.addWidget(counter)
+    counter.show()
+    try:
+        _login(qtbot, counter, server)
+        while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+            pass
+        api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+        ticket = issue(server, "D")
+        submit_for_ticket(server, ticket["id"])
+        counter.do_call_next()
+        qt_wait_until(qtbot, lambda: counter.panel.review is not None and bool(counter.panel.review.missing()),
+                      timeout=8000)
+        missing = counter.panel.review.missing()
+        button = counter.panel.findChild(QPushButton, "print_notice")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qt_wait_until(qtbot, lambda: counter.last_notice is not None, timeout=15_000)
+        result = counter.last_notice
+        assert result.how == output
+        if output == "printer":
+            jobs = sorted((tmp_path / "printed").glob("job-*.bin"))
+            lines = interpret(jobs[-1].read_bytes()).text_lines()
+            text = "\n".join(lines)
+            assert "一次性告知书" in text and all(name in text for name in missing)
+            assert "已打印" in counter.message.text()
+        else:
+            assert result.path.read_bytes().startswith(b"%PDF") and result.path.parent == tmp_path / "pdf"
+            assert "PDF" in counter.message.text()
+    finally:
+        counter.shutdown()

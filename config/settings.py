@@ -166,6 +166,11 @@ class DisplaySettings(_Table):
     blink_s: float = Field(default=6.0, ge=0, le=60)
     # A name, when given at all, is shown masked (张*); off by default.
     show_names: bool = False
+    # 信息发布: a folder of images and videos shown (muted, in name order) in place of the recent calls;
+    # empty = no media area.
+    media_dir: Path | None = None
+    # How long each image stays; a video plays to its end.
+    media_image_s: float = Field(default=10.0, ge=2, le=600)
 
 
 class DevicesSettings(_Table):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRectF, Qt
@@ -44,6 +45,7 @@ class BoardView(QWidget):
         self._tz = ZoneInfo(timezone)
         self._clock = clock
         self.notice_offset = 0.0
+        self.media: Any = None  # hall.display.media_area.MediaArea: 信息发布 in place of the recent calls
         self.blink_on = True
         self.setObjectName("board")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -82,17 +84,32 @@ class BoardView(QWidget):
             self._calls(p, calls)
             half = (lower.width() - 24) / 2
             self._waiting(p, QRectF(lower.x(), lower.y(), half, lower.height()))
-            self._history(p, QRectF(lower.x() + half + 24, lower.y(), half, lower.height()), columns=1)
+            self._history_or_media(p, QRectF(lower.x() + half + 24, lower.y(), half, lower.height()), columns=1)
         else:
             left_w = body.width() * 0.60
             self._calls(p, QRectF(body.x(), body.y(), left_w, body.height()))
             right = QRectF(body.x() + left_w + 32, body.y(), body.width() - left_w - 32, body.height())
             wait_h = right.height() * 0.52
             self._waiting(p, QRectF(right.x(), right.y(), right.width(), wait_h))
-            self._history(p, QRectF(right.x(), right.y() + wait_h + 24, right.width(), right.height() - wait_h - 24),
-                          columns=2)
+            self._history_or_media(p, QRectF(right.x(), right.y() + wait_h + 24, right.width(),
+                                             right.height() - wait_h - 24), columns=2)
         self._ready(p, QRectF(40, dh - notice_h - ready_h - 12, dw - 80, ready_h))
         self._notice(p, QRectF(0, dh - notice_h, dw, notice_h))
+
+    def _history_or_media(self, p: QPainter, r: QRectF, *, columns: int) -> None:
+        if self.media is None:
+            self._history(p, r, columns=columns)
+            return
+        p.fillRect(r, PANEL)
+        image = self.media.image
+        if image is None or image.isNull():
+            _text(p, r, "信息发布", 30, MUTED)
+            return
+        size = image.size().scaled(int(r.width()), int(r.height()), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF(r.x() + (r.width() - size.width()) / 2, r.y() + (r.height() - size.height()) / 2,
+                        size.width(), size.height())
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, image)
 
     def _ready(self, p: QPainter, r: QRectF) -> None:
         """请…准备: the next numbers, so nobody is surprised by their call."""

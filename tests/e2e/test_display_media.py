@@ -22,7 +22,7 @@ RED, BLUE, GREEN = (220, 30, 30), (30, 60, 220), (30, 200, 60)
 
 def _video(path: Path, rgb: tuple[int, int, int], *, frames: int = 12) -> None:
     """A short MJPG AVI of one colour (OpenCV writes it; BGR order)."""
-    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 12.0, (160, 120))
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 12.0, (160, 120))
     frame = np.full((120, 160, 3), rgb[::-1], dtype=np.uint8)
     for _ in range(frames):
         out.write(frame)

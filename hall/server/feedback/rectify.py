@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from hall.server.audit import service as audit
 from hall.server.core.context import HallContext
@@ -92,12 +93,12 @@ def sweep_overdue(hall: HallContext, now: datetime | None = None) -> list[Follow
     dashboard shows it as an alert; the follow-up keeps ``overdue``). Returns those newly raised."""
     now = now or datetime.now(UTC)
     with hall.unit() as tx:
-        rows = list(tx.session.scalars(select(FollowUp).where(
+        due = list(tx.session.scalars(select(FollowUp.id).where(
             FollowUp.kind == "low_rating", FollowUp.status != "closed", FollowUp.due_at.is_not(None),
             FollowUp.due_at <= now, FollowUp.overdue_alerted_at.is_(None)).limit(200)))
-        for f in rows:
-            f.overdue_alerted_at = now
-        tx.session.flush()
+        # Claimed one by one with a conditional UPDATE: of two replicas sweeping at once, one raises each alert.
+        mine = [fid for fid in due if _claim(tx.session, fid, now)]
+        rows = list(tx.session.scalars(select(FollowUp).where(FollowUp.id.in_(mine or [-1])).order_by(FollowUp.id)))
         raised = views(tx.session, rows, now=now)
         for v in raised:
             tx.emit(OVERDUE_EVENT, v.model_dump(mode="json"))
@@ -107,6 +108,12 @@ def sweep_overdue(hall: HallContext, now: datetime | None = None) -> list[Follow
 
 
 OVERDUE_SWEEP_S = 60.0
+
+
+def _claim(session: Session, fid: int, now: datetime) -> bool:
+    done = session.execute(update(FollowUp).where(FollowUp.id == fid, FollowUp.overdue_alerted_at.is_(None))
+                           .values(overdue_alerted_at=now).execution_options(synchronize_session=False))
+    return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
 async def overdue_task(hall: HallContext, interval_s: float = OVERDUE_SWEEP_S) -> None:

@@ -17,10 +17,12 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def render_home(out_dir: Path) -> list[Path]:
-    """Home in both languages, elderly mode, and portrait."""
+    """Home in both languages, elderly mode, and portrait, with the live-sized queue strip of the fit test."""
     from config import load_settings
     from hall.qtkit.launch import make_application
     from kiosk.app import build_window
+    from kiosk.screens.home import QueueLine
+    from kiosk.screenshot_views import live_queue
 
     app = make_application()
     settings = load_settings()
@@ -34,6 +36,7 @@ def render_home(out_dir: Path) -> list[Path]:
     written = []
     for name, opts in variants:
         win = build_window(settings, **opts)
+        win.home.set_queue([QueueLine(*q) for q in live_queue()])  # as a hall's morning shows it, not "loading"
         win.show()
         app.processEvents()
         path = out_dir / name

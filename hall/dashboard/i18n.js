@@ -60,7 +60,7 @@ export const TICKET_STATUS = {
 export const FOLLOW_KIND = {
   alert: ["紧急报警", "Emergency alert"], help: ["呼叫帮助", "Help call"],
   cannot_do: ["办不成事", "Couldn't get it done"], low_rating: ["差评回访", "Low rating"],
-  rate_limit: ["写入超限", "Write limit"],
+  rate_limit: ["写入超限", "Write limit"], technician_pin: ["维护密码错误", "Technician PIN"],
 };
 // 差评整改: the button that moves a follow-up to each stage (server: domain/rectification.py NEXT).
 export const STAGE_ACTION = {rectifying: ["核实属实，开始整改", "Founded: rectify"], unfounded: ["核实不属实", "Unfounded"],

@@ -166,6 +166,10 @@ class CounterSettings(_Table):
     clerk_name: str = Field(default="", max_length=64)
     # Seconds the evaluation pad waits for a rating before returning to idle.
     rating_timeout_s: int = Field(default=60, ge=10, le=600)
+    # 一次性告知书: "printer" prints on [devices.printer] (a PDF when it cannot), "pdf" always writes a PDF.
+    notice_output: Literal["printer", "pdf"] = "printer"
+    # Where the PDFs go; empty = hall-notices in the system's temporary folder.
+    notice_dir: Path | None = None
 
 
 class DisplaySettings(_Table):
@@ -181,6 +185,11 @@ class DisplaySettings(_Table):
     blink_s: float = Field(default=6.0, ge=0, le=60)
     # A name, when given at all, is shown masked (张*); off by default.
     show_names: bool = False
+    # 信息发布: a folder of images and videos shown (muted, in name order) in place of the recent calls;
+    # empty = no media area.
+    media_dir: Path | None = None
+    # How long each image stays; a video plays to its end.
+    media_image_s: float = Field(default=10.0, ge=2, le=600)
 
 
 class DevicesSettings(_Table):

@@ -25,9 +25,15 @@ def clerk_token(settings: Any) -> str:
 
 
 def build_counter(settings: Any, *, window: int) -> Any:
+    import tempfile
+
+    from hall.counter.notice import NoticePrinter
     from hall.counter.window import CounterWindow
 
-    win = CounterWindow(server_url=settings.hall.server_url, window=window, clerk=settings.counter.clerk_name)
+    c = settings.counter
+    notices = NoticePrinter(printer=settings.devices.printer, hall_name=settings.hall.name_zh, output=c.notice_output,
+                            pdf_dir=Path(c.notice_dir or Path(tempfile.gettempdir()) / "hall-notices"))
+    win = CounterWindow(server_url=settings.hall.server_url, window=window, clerk=c.clerk_name, notices=notices)
     win.resize(1600, 960)
     return win
 

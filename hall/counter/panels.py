@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from config.privacy import mask_id_number
-from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration
+from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration, idle_text
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
 from hall.qtkit.plaintext import plain_label
@@ -44,6 +45,7 @@ class TicketPanel(QFrame):
 
     verdict = Signal(int, str)  # material id, "accepted" | "missing"
     advance = Signal(str)  # next submission status
+    print_notice = Signal()  # 一次性告知书 of the missing list
     open_material = Signal(object)  # Material
 
     def __init__(self) -> None:
@@ -83,13 +85,15 @@ class TicketPanel(QFrame):
         lay.addWidget(scroll, 1)
         self.sub_scroll = scroll
         self.thumbs: dict[int, QPixmap] = {}
+        # The clerk's note per material while it is typed (kept across redraws until saved with a verdict).
+        self.notes_draft: dict[int, str] = {}
         self.review: Review | None = None
 
     def show_state(self, state: CounterState) -> None:
         cur = state.current
         if not cur:
             self.number.setText("—")
-            self.status.setText("空闲，按 F1 呼叫下一位" if state.logged_in else "")
+            self.status.setText(idle_text(state))
             for lab in self.fields.values():
                 lab.setText("—")
             if self.review is not None:
@@ -139,6 +143,9 @@ class TicketPanel(QFrame):
         missing = review.missing()
         if missing:
             add(_label("一次性告知缺少材料：" + "、".join(missing), name="missingList", wrap=True))
+            printing = named(QPushButton("打印一次性告知书"), "print_notice")
+            printing.clicked.connect(lambda _=False: self.print_notice.emit())
+            add(printing)
         buttons = QHBoxLayout()
         for status in view.next_status:
             b = QPushButton(f"转为「{SUB_STATUS_ZH.get(status, status)}」")
@@ -167,6 +174,11 @@ class TicketPanel(QFrame):
         lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict) + (f"：{m.note}" if m.note else ""),
                              name=f"verdict_{verdict}", wrap=True))
         if m.id is not None:
+            note = named(QLineEdit(self.notes_draft.get(m.id, m.note)), f"note_{m.id}")
+            note.setPlaceholderText("备注（如：缺盖章页）")
+            note.setMaxLength(200)
+            note.textEdited.connect(lambda text, mid=m.id: self.notes_draft.__setitem__(mid, text))
+            lay.addWidget(note)
             ok = named(QPushButton("确认"), f"accept_{m.id}")
             miss = named(QPushButton("缺失"), f"missing_{m.id}")
             ok.clicked.connect(lambda: self.verdict.emit(m.id, "accepted"))

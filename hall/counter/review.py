@@ -26,6 +26,7 @@ class ReviewMixin(_Window):
     panel: Any
     state: Any
     dialog: Any
+    notices: Any  # hall.counter.notice.NoticePrinter, or None (no 一次性告知书 button)
 
     def say(self, level: str, text: str) -> None: ...
 
@@ -98,7 +99,9 @@ class ReviewMixin(_Window):
         review.mark(material_id, verdict)
         self.panel.show_review(review)
         code = review.view.code
-        self.runner.op(lambda: self.service.review(code, {material_id: verdict})).success(
+        note = self.panel.notes_draft.pop(material_id, None)
+        notes = {material_id: note.strip()} if note is not None else None
+        self.runner.op(lambda: self.service.review(code, {material_id: verdict}, notes=notes)).success(
             lambda data: self._show_submission(data, answered=frozenset({material_id}))).failure(
             lambda e: self._verdict_failed(material_id, before, e)).run()
 
@@ -123,3 +126,21 @@ class ReviewMixin(_Window):
     def _advanced(self, data: dict[str, Any]) -> None:
         self._show_submission(data)
         self.say("ok", f"办件已转为「{self.panel.review.view.status_zh}」")
+
+    def do_print_notice(self) -> None:
+        """一次性告知书 of the submission on screen: printed on the counter's printer, else written as a PDF."""
+        review = self.panel.review
+        if review is None or self.notices is None or not review.missing():
+            return
+        view, missing = review.view, review.missing()
+        self.say("info", "正在打印一次性告知书…")
+        self.runner.op(lambda: self.notices.issue(view, missing)).success(self._notice_done).failure(
+            lambda e: self.say("error", error_text(e, "打印一次性告知书"))).run()
+
+    def _notice_done(self, result: Any) -> None:
+        self.last_notice = result
+        if result.how == "printer":
+            self.say("ok", "一次性告知书已打印，请交给群众")
+        else:
+            self.say("ok" if result.reason == "pdf" else "warn",
+                     ("" if result.reason == "pdf" else "打印机不可用，") + f"一次性告知书已生成 PDF：{result.path}")

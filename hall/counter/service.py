@@ -36,6 +36,7 @@ class CounterService:
         self._lock = threading.Lock()
         self._pending: dict[str, str] = {}
         self._item_names: dict[str, dict[str, str]] = {}  # action -> key of a write whose answer never came
+        self._form_labels: dict[str, dict[str, str]] = {}  # item code -> form field key -> Chinese label
 
     # -- session -------------------------------------------------------------------------------
     @property
@@ -117,7 +118,10 @@ class CounterService:
             item = self.client.request("GET", f"/items/{code}")
             self._item_names[code] = {str(m.get("key")): str(m.get("name_zh") or m.get("name") or m.get("key"))
                                       for m in item.get("materials") or [] if isinstance(m, dict)}
+            self._form_labels[code] = {str(f.get("key")): str(f.get("label_zh") or f.get("key"))
+                                       for f in item.get("form") or [] if isinstance(f, dict) and f.get("key")}
         detail["requirement_names"] = self._item_names.get(code, {})
+        detail["form_labels"] = self._form_labels.get(code, {})
         return detail
 
     def appointment(self, appointment_id: int) -> dict[str, Any]:
@@ -212,14 +216,19 @@ class CounterService:
         return self._keyed("alert", lambda key: self.client.request(
             "POST", "/alerts", json=body, idempotency_key=key))
 
-    def review(self, code: str, verdicts: dict[int, str], *, status: str | None = None) -> dict[str, Any]:
+    def review(self, code: str, verdicts: dict[int, str], *, status: str | None = None,
+               notes: dict[int, str] | None = None) -> dict[str, Any]:
         """Save the clerk's verdict per material (``{material_id: "accepted" | "missing" | "pending"}``) and
         optionally move the submission on, in one server transaction; returns the clerk's detail view with
         the server's missing list. Without a note the server writes the 补正 note from the complete list."""
-        body: dict[str, Any] = {"materials": [{"id": i, "verdict": v} for i, v in sorted(verdicts.items())]}
+        notes = notes or {}
+        body: dict[str, Any] = {"materials": [{"id": i, "verdict": v, **({"note": notes[i]} if i in notes else {})}
+                                              for i, v in sorted(verdicts.items())]}
         if status:
             body["status"] = status
         action = f"review {code} " + ",".join(f"{i}:{v}" for i, v in sorted(verdicts.items())) + f" {status or ''}"
+        if notes:
+            action += " " + ",".join(f"{i}:{n}" for i, n in sorted(notes.items()))
         out = self._keyed(action, lambda key: self.client.request(
             "POST", f"/submissions/{code}/review", json=body, idempotency_key=key), settles=f"review {code} ")
         return self._with_names(dict(out))

@@ -39,6 +39,9 @@ class CounterState:
     online: bool = False
     window_status: str = "closed"
     pause_reason: str = ""
+    # The emergency alert this counter raised (its follow-up id) and whether a manager acknowledged it.
+    alert_id: int | None = None
+    alert_acknowledged: bool = False
     categories: list[str] = field(default_factory=list)
     category_names: dict[str, str] = field(default_factory=dict)
     waiting: dict[str, int] = field(default_factory=dict)
@@ -152,11 +155,29 @@ class CounterState:
             code = str(data.get("category", ""))
             self.waiting[code] = max(0, self.waiting.get(code, 0) - 1)
             return code in self.categories
+        if kind == "followup.changed" and self.alert_id is not None and data.get("id") == self.alert_id:
+            return self.alert_seen(data)
         if kind == "ticket.finished" and data.get("window") == self.window:
             if self.current and self.current.get("id") == data.get("id"):
                 self.current = None  # the count arrives with the window.changed that follows
             return True
         return False
+
+    def alert_raised(self, followup: Any) -> None:
+        """The alert reached the server: wait for a manager's acknowledgement (never claim it before)."""
+        self.alert_id = int(followup["id"]) if isinstance(followup, dict) and followup.get("id") else None
+        self.alert_acknowledged = False
+        self.message = Message("warn", f"已报警：{self.window} 号窗口的紧急求助已送达，等待大厅管理员确认…")
+
+    def alert_seen(self, followup: dict[str, Any]) -> bool:
+        """A manager acknowledged (or closed) this counter's alert: say so, with the time."""
+        if followup.get("status") not in ("acknowledged", "closed") or self.alert_acknowledged:
+            return False
+        self.alert_acknowledged = True
+        at = _parse(followup.get("acknowledged_at") or followup.get("closed_at"))
+        when = f"（{at.astimezone():%H:%M}）" if at else ""
+        self.message = Message("ok", f"大厅管理员已确认报警{when}，正在处理")
+        return True
 
     def disconnected(self) -> None:
         """The server went away: nothing on screen may pretend to be current."""
@@ -186,6 +207,18 @@ def appointment_text(appt: dict[str, Any]) -> str:
     parts = [f"预约号 {appt.get('code') or appt.get('id')}", slot, what, status,
              mask_id_number(str(appt.get("id_masked") or ""))]
     return " · ".join(p for p in parts if p)
+
+
+def idle_text(state: CounterState) -> str:
+    """What the ticket area says with no ticket: 暂停中 (with the reason) while paused, never "press F1"."""
+    if not state.logged_in:
+        return ""
+    if state.window_status == "paused":
+        reason = f"（{state.pause_reason}）" if state.pause_reason else ""
+        return f"暂停中{reason}，按 F7 恢复服务"
+    if state.window_status == "closed":
+        return "窗口已关闭"
+    return "空闲，按 F1 呼叫下一位"
 
 
 def format_duration(seconds: float | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from config.privacy import mask_id_number, mask_name, redact
+from config.privacy import mask_address, mask_id_number, mask_name, mask_phone, redact
 
 # What a clerk may move a submission to from each status (mirrors the server's rule table; the
 # server has the last word and refuses anything else).
@@ -102,6 +102,27 @@ class Review:
         return list(dict.fromkeys([*server, *marked]))
 
 
+# The labels of the kiosk's standard application form (kiosk/adapters/hall.py STANDARD_FORM), for an item whose
+# definition names no form of its own; an item's ``form`` (``[{"key", "label_zh"}]``) wins.
+STANDARD_LABELS = {"name": "申请人", "id": "身份证号", "id_number": "身份证号", "phone": "联系电话",
+                   "mobile": "联系电话", "delivery": "结果领取方式", "address": "收件地址"}
+DELIVERY_ZH = {"hall": "大厅窗口领取", "mail": "邮寄送达", "online": "网上下载"}
+_MASKS = {"name": mask_name, "id": mask_id_number, "id_number": mask_id_number, "phone": mask_phone,
+          "mobile": mask_phone, "address": mask_address}
+
+
+def form_row(key: str, value: Any, labels: dict[str, Any]) -> tuple[str, str]:
+    """``(label, shown value)``: the field's label, never its key; personal values masked like the name."""
+    label = str(labels.get(key) or STANDARD_LABELS.get(key) or key)
+    text = str(value if value is not None else "")
+    mask = _MASKS.get(key)
+    if mask is not None:
+        return label, mask(text) if text else ""
+    if key == "delivery":
+        return label, DELIVERY_ZH.get(text, redact(text))
+    return label, redact(text)
+
+
 def submission_view(data: dict[str, Any]) -> SubmissionView:
     """From ``GET /submissions/{id}``; unknown fields are ignored, missing ones left empty."""
     status = str(data.get("status", ""))
@@ -110,7 +131,9 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
     id_masked = str(applicant.get("id_masked") or data.get("applicant_id_masked") or "")
     name = str(applicant.get("name") or data.get("applicant_name_masked") or "")
     form_raw = applicant.get("form") or {}
-    form = [(str(k), redact(str(v))) for k, v in form_raw.items()] if isinstance(form_raw, dict) else []
+    raw_labels = data.get("form_labels")
+    labels: dict[str, Any] = raw_labels if isinstance(raw_labels, dict) else {}
+    form = [form_row(str(k), v, labels) for k, v in form_raw.items()] if isinstance(form_raw, dict) else []
     raw_names = data.get("requirement_names")
     names: dict[str, Any] = raw_names if isinstance(raw_names, dict) else {}
     materials = []

@@ -44,12 +44,14 @@ def log_beat_failure(exc: BaseException) -> None:
 
 
 class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
-    def __init__(self, *, server_url: str, window: int, clerk: str = "") -> None:
+    def __init__(self, *, server_url: str, window: int, clerk: str = "", notices: Any = None) -> None:
         super().__init__(runner_name="counter-http")
         self.setObjectName("counterRoot")
         self.setWindowTitle(f"{window} 号窗口 — 柜员终端")
         self.setStyleSheet(COUNTER_QSS)
         self.state = CounterState(window=window)
+        self.notices = notices
+        self.last_notice: Any = None
         self.service = CounterService(server_url, window=window)
         self._server_url = server_url
         self.login = LoginPanel(window, clerk=clerk)
@@ -86,6 +88,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         self.panel = TicketPanel()
         self.panel.verdict.connect(self.do_verdict)
         self.panel.advance.connect(self.do_advance)
+        self.panel.print_notice.connect(self.do_print_notice)
         self.panel.open_material.connect(self.do_open_material)
         actions = named(QWidget(), "actionsPanel")
         a = QVBoxLayout(actions)
@@ -303,9 +306,11 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         if not self.state.logged_in:
             return
         self.say("warn", "正在报警…")
-        self.runner.op(self.service.alert).success(
-            lambda _r: self.say("ok", f"已报警：大厅管理员已收到 {self.state.window} 号窗口的紧急求助")).failure(
-            self._alert_failed).run()
+        self.runner.op(self.service.alert).success(self._alert_sent).failure(self._alert_failed).run()
+
+    def _alert_sent(self, followup: Any) -> None:
+        self.state.alert_raised(followup)
+        self.redraw()
 
     def _alert_failed(self, exc: BaseException) -> None:
         if isinstance(exc, HallUnreachable | HallTimeout):

@@ -176,6 +176,10 @@ function onEvent(ev) {
         "low rating");
       scheduleRefresh(0);
       return;
+    case "alert.followup_overdue":
+      feedLine($("feed"), "alert", `差评整改已超期${d.window ? " · " + d.window + " 号窗口" : ""}`, "follow-up overdue");
+      scheduleRefresh(0);
+      return;
     case "followup.changed":
       if (d.status && d.status !== "open") alarm.dismiss(d.id);
       scheduleRefresh(0);
@@ -216,6 +220,23 @@ async function ack(id) {
 
 const followActions = {
   ack,
+  phones: {},
+  async step(id, stage, note) {
+    const box = document.querySelector(`[data-followup="${id}"] textarea`);
+    if (!note.trim()) { box.classList.add("invalid"); box.focus(); return; }
+    try {
+      await api(`/followups/${id}/step`, {method: "POST", body: {stage, note: note.trim()}});
+      delete state.drafts[id];
+    } catch (err) { warn(err); }
+    scheduleRefresh(0);
+  },
+  async phone(id) {
+    try {
+      const r = await api(`/followups/${id}/callback-phone`, {method: "POST"});
+      followActions.phones[id] = r.phone;
+    } catch (err) { followActions.phones[id] = err.message === "followup.no_contact" ? "未留电话 none left" : "—"; }
+    state.followKey = ""; render(state.overview);
+  },
   edit(id) { state.drafts[id] = state.drafts[id] || ""; state.followKey = ""; render(state.overview);
     const box = document.querySelector(`[data-followup="${id}"] textarea`); if (box) box.focus(); },
   cancel(id) { delete state.drafts[id]; state.followKey = ""; render(state.overview); },

@@ -32,6 +32,11 @@ export const L = {
   close: ["办结", "Close"],
   closeWithNote: ["填写处理结果后办结", "Close with a note"],
   notePlaceholder: ["处理结果（必填）", "What was done (required)"],
+  due: ["整改期限", "Due"],
+  overdue: ["已超期", "Overdue"],
+  callbackPhone: ["查看回访电话", "Show call-back phone"],
+  steps: ["整改记录", "Steps"],
+  ledger: ["整改台账", "Rectification ledger"],
   cancel: ["取消", "Cancel"],
   online: ["在线", "Online"],
   offline: ["离线", "Offline"],
@@ -57,6 +62,10 @@ export const FOLLOW_KIND = {
   cannot_do: ["办不成事", "Couldn't get it done"], low_rating: ["差评回访", "Low rating"],
   rate_limit: ["写入超限", "Write limit"], technician_pin: ["维护密码错误", "Technician PIN"],
 };
+// 差评整改: the button that moves a follow-up to each stage (server: domain/rectification.py NEXT).
+export const STAGE_ACTION = {rectifying: ["核实属实，开始整改", "Founded: rectify"], unfounded: ["核实不属实", "Unfounded"],
+  rectified: ["整改完成", "Rectified"], revisited: ["已回访", "Called back"]};
+export const STAGE_NEXT = {verifying: ["rectifying", "unfounded"], rectifying: ["rectified"], rectified: ["revisited"]};
 export const FOLLOW_STATUS = {open: ["待处理", "Open"], acknowledged: ["已确认", "Acknowledged"]};
 export const TERMINAL_KIND = {
   kiosk: ["自助终端", "Kiosk"], display: ["叫号屏", "Display"], counter: ["窗口终端", "Counter"],

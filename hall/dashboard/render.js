@@ -1,6 +1,7 @@
 // Panels of the live tab, rendered from the server's overview. Pure DOM building, text only.
 import {
-  DEVICE_KIND, FOLLOW_KIND, FOLLOW_STATUS, HEALTH, L, RATING, TERMINAL_KIND, TICKET_STATUS, WINDOW_STATUS,
+  DEVICE_KIND, FOLLOW_KIND, FOLLOW_STATUS, HEALTH, L, RATING, STAGE_ACTION, STAGE_NEXT, TERMINAL_KIND, TICKET_STATUS,
+  WINDOW_STATUS,
   bi, dur, el, hhmm, label, num, pct,
 } from "./i18n.js";
 
@@ -184,6 +185,31 @@ function ratingLine(r) {
     r.comment ? el("div", {class: "comment", text: `“${r.comment}”`}) : null);
 }
 
+/** A low rating's 差评整改: stage, deadline (overdue in red), what was rated, steps, call-back phone. */
+function rectification(f, note, actions) {
+  if (!f.stage) return null;
+  const about = [f.clerk ? `${L.clerk[0]} ${f.clerk}` : null, f.item_code ? `事项 ${f.item_code}` : null,
+    f.case_code ? `办件 ${f.case_code}` : null].filter(Boolean).join(" · ");
+  const phone = actions.phones[f.id];
+  return el("div", {class: "fu-rect"},
+    el("div", {class: "fu-stage"},
+      el("span", {class: `badge st-${f.stage}`, dataset: {stage: f.stage}}, f.stage_zh, " ", el("span", {class: "en", text: f.stage_en})),
+      f.due_at ? el("span", {class: f.overdue ? "txt-bad" : "muted", dataset: {due: f.due_at}},
+        `${L.due[0]} ${f.due_at.slice(0, 10)}`) : null,
+      f.overdue ? el("span", {class: "badge b-breach fu-overdue"}, bi(L.overdue)) : null),
+    about ? el("div", {class: "sub", text: about}) : null,
+    f.steps.length ? el("ol", {class: "fu-steps", "aria-label": L.steps.join(" / ")}, f.steps.map((st) =>
+      el("li", {}, `${hhmm(st.at)} ${st.stage_zh} · ${st.who}`, st.note ? el("span", {class: "muted", text: ` — ${st.note}`}) : null)))
+      : null,
+    el("div", {class: "fu-actions"},
+      (STAGE_NEXT[f.stage] || []).map((stage) => el("button", {class: "btn btn-sm", type: "button",
+        dataset: {action: "step", stage}, onclick: () => actions.step(f.id, stage, note.value)}, bi(STAGE_ACTION[stage]))),
+      f.has_contact || f.case_code ? (phone
+        ? el("span", {class: "fu-phone", dataset: {phone: "shown"}, text: phone})
+        : el("button", {class: "btn btn-sm btn-ghost", type: "button", dataset: {action: "phone"},
+          onclick: () => actions.phone(f.id)}, bi(L.callbackPhone))) : null));
+}
+
 export function renderFollowups(box, items, drafts, actions) {
   if (!items.length) {
     box.replaceChildren(el("div", {class: "empty"}, bi(L.noFollowups)));
@@ -206,7 +232,8 @@ export function renderFollowups(box, items, drafts, actions) {
         el("button", {class: "btn btn-sm btn-ghost", type: "button", onclick: () => actions.cancel(f.id)}, bi(L.cancel))]
         : el("button", {class: "btn btn-sm", type: "button", dataset: {action: "close"},
           onclick: () => actions.edit(f.id)}, bi(L.closeWithNote)));
-    return el("article", {class: `fu fu-${f.kind} fu-${f.status}`, dataset: {followup: String(f.id), kind: f.kind}},
+    return el("article", {class: `fu fu-${f.kind} fu-${f.status}${f.overdue ? " fu-late" : ""}`,
+      dataset: {followup: String(f.id), kind: f.kind}},
       el("div", {class: "fu-head"},
         el("span", {class: `badge k-${f.kind}`}, bi(label(FOLLOW_KIND, f.kind))),
         el("span", {class: "fu-where", text: where}),
@@ -215,7 +242,8 @@ export function renderFollowups(box, items, drafts, actions) {
       f.message && !f.rating ? el("div", {class: "fu-msg", text: f.message}) : null,
       ratingLine(f.rating),
       f.note ? el("div", {class: "fu-note", text: f.note}) : null,
-      editing ? note : null,
+      editing || f.stage ? note : null,
+      rectification(f, note, actions),
       buttons);
   }));
 }

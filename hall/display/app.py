@@ -49,7 +49,8 @@ def build_display(settings: Any, *, voice: Any | None = None, token: str | None 
                         voice=voice, hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en, notice=d.notice,
                         english=d.english, portrait=portrait, repeat=settings.devices.voice.repeat, latest=d.latest,
                         history=d.history, blink_s=d.blink_s, show_names=d.show_names,
-                        timezone=settings.hall.timezone, terminal_id=f"display-{settings.terminal.id}"[:32])
+                        timezone=settings.hall.timezone, terminal_id=f"display-{settings.terminal.id}"[:32],
+                        media_dir=d.media_dir, media_image_s=d.media_image_s)
     win.resize(1080, 1920) if portrait else win.resize(1920, 1080)
     return win
 

@@ -51,6 +51,9 @@ class Board:
     history: list[CallEntry] = field(default_factory=list)
     categories: dict[str, CategoryLine] = field(default_factory=dict)
     online: bool = False
+    # 请…准备: the numbers the open windows would call next (the server's pick), at most ``ready_size``.
+    ready: list[str] = field(default_factory=list)
+    ready_size: int = 5
     _seen: deque[tuple[int | None, str, int, int]] = field(default_factory=lambda: deque(maxlen=200))
 
     def apply(self, event: dict[str, Any], *, now: float) -> list[CallEntry]:
@@ -121,9 +124,22 @@ class Board:
         self.history = [*pushed_down, *spill, *older][: self.history_size]
         if not entry.recall:
             self._bump(entry.category, -1)
+        self.ready = [n for n in self.ready if n != entry.number]  # called: no longer "get ready"
         return [entry]
 
+    def ready_text(self) -> str:
+        """``请 A005、B012 准备`` or "" when nobody is next."""
+        return f"请 {'、'.join(self.ready)} 准备" if self.ready else ""
+
     def _snapshot(self, data: dict[str, Any]) -> None:
+        ready: list[str] = []
+        for w in data.get("windows") or []:
+            nxt = w.get("next_number") if isinstance(w, dict) else None
+            if isinstance(nxt, str) and nxt.strip() and nxt not in ready:
+                ready.append(nxt.strip()[:16])
+        if "windows" in data:
+            self.ready = ready[: self.ready_size]
+
         for row in data.get("categories") or []:
             if isinstance(row, dict) and row.get("code"):
                 code = str(row["code"])
@@ -136,3 +152,16 @@ class Board:
         if line is not None:
             self.categories[code] = replace(line, waiting=max(0, line.waiting + delta))
 
+
+
+def notice_runs(offset: float, *, text_w: float, band_w: float, gap: float) -> list[float]:
+    """Left edges of the copies of a scrolling notice so the band is never empty: copies follow each other
+    ``gap`` apart (``text_w + gap`` a period), from off the left edge to past the right one."""
+    period = max(1.0, text_w + gap)
+    first = -(offset % period)
+    runs = []
+    x = first
+    while x < band_w:
+        runs.append(x)
+        x += period
+    return runs

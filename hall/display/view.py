@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from hall.display.board import Board, CallEntry
+from hall.display.board import Board, CallEntry, notice_runs
 
 FONT = "Noto Sans CJK SC"
 BG = QColor("#0b2447")
@@ -29,6 +30,7 @@ MUTED = QColor("#a9bcd8")
 LINE = QColor("#2c4f80")
 BANNER_BG = QColor("#5c4a1e")
 WEEKDAYS = "一二三四五六日"
+NOTICE_GAP = 160.0  # design pixels between two copies of the scrolling notice
 
 
 class BoardView(QWidget):
@@ -43,6 +45,7 @@ class BoardView(QWidget):
         self._tz = ZoneInfo(timezone)
         self._clock = clock
         self.notice_offset = 0.0
+        self.media: Any = None  # hall.display.media_area.MediaArea: 信息发布 in place of the recent calls
         self.blink_on = True
         self.setObjectName("board")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -73,23 +76,50 @@ class BoardView(QWidget):
                   22, MUTED, bg=BANNER_BG)
             top += 46
         notice_h = 78.0
-        body = QRectF(40, top + 24, dw - 80, dh - top - notice_h - 48)
+        ready_h = 76.0
+        body = QRectF(40, top + 24, dw - 80, dh - top - notice_h - ready_h - 48)
         if self.portrait:
             calls = QRectF(body.x(), body.y(), body.width(), body.height() * 0.56)
             lower = QRectF(body.x(), calls.bottom() + 24, body.width(), body.bottom() - calls.bottom() - 24)
             self._calls(p, calls)
             half = (lower.width() - 24) / 2
             self._waiting(p, QRectF(lower.x(), lower.y(), half, lower.height()))
-            self._history(p, QRectF(lower.x() + half + 24, lower.y(), half, lower.height()), columns=1)
+            self._history_or_media(p, QRectF(lower.x() + half + 24, lower.y(), half, lower.height()), columns=1)
         else:
             left_w = body.width() * 0.60
             self._calls(p, QRectF(body.x(), body.y(), left_w, body.height()))
             right = QRectF(body.x() + left_w + 32, body.y(), body.width() - left_w - 32, body.height())
             wait_h = right.height() * 0.52
             self._waiting(p, QRectF(right.x(), right.y(), right.width(), wait_h))
-            self._history(p, QRectF(right.x(), right.y() + wait_h + 24, right.width(), right.height() - wait_h - 24),
-                          columns=2)
+            self._history_or_media(p, QRectF(right.x(), right.y() + wait_h + 24, right.width(),
+                                             right.height() - wait_h - 24), columns=2)
+        self._ready(p, QRectF(40, dh - notice_h - ready_h - 12, dw - 80, ready_h))
         self._notice(p, QRectF(0, dh - notice_h, dw, notice_h))
+
+    def _history_or_media(self, p: QPainter, r: QRectF, *, columns: int) -> None:
+        if self.media is None:
+            self._history(p, r, columns=columns)
+            return
+        p.fillRect(r, PANEL)
+        image = self.media.image
+        if image is None or image.isNull():
+            _text(p, r, "信息发布", 30, MUTED)
+            return
+        size = image.size().scaled(int(r.width()), int(r.height()), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF(r.x() + (r.width() - size.width()) / 2, r.y() + (r.height() - size.height()) / 2,
+                        size.width(), size.height())
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, image)
+
+    def _ready(self, p: QPainter, r: QRectF) -> None:
+        """请…准备: the next numbers, so nobody is surprised by their call."""
+        p.fillRect(r, PANEL)
+        text = self.board.ready_text()
+        if not text:
+            return
+        _text(p, QRectF(r.x() + 28, r.y(), r.width() * 0.78, r.height()), text, 40, ACCENT, bold=True, align=_LEFT)
+        _text(p, QRectF(r.x() + r.width() * 0.78, r.y(), r.width() * 0.22 - 28, r.height()), "Please get ready", 22,
+              MUTED, align=_RIGHT)
 
     def _header(self, p: QPainter, dw: float) -> float:
         h = 120.0
@@ -177,14 +207,12 @@ class BoardView(QWidget):
         if not self.notice:
             return
         font = _font(32)
-        width = QFontMetricsF(font).horizontalAdvance(self.notice) + r.width() * 0.5
-        period = width + r.width()
-        x = r.x() + 40 - (self.notice_offset % period)
-        if x + width < r.x():
-            x += period  # scrolled off the left: come back in from the right
+        width = QFontMetricsF(font).horizontalAdvance(self.notice)
         p.save()
         p.setClipRect(r)
-        _text(p, QRectF(x, r.y(), width, r.height()), self.notice, 32, TEXT, align=_LEFT, elide=False)
+        # One copy follows another NOTICE_GAP apart: the band is never empty (no 10-second hole per lap).
+        for x in notice_runs(self.notice_offset, text_w=width, band_w=r.width(), gap=NOTICE_GAP):
+            _text(p, QRectF(r.x() + x, r.y(), width + 4, r.height()), self.notice, 32, TEXT, align=_LEFT, elide=False)
         p.restore()
 
 

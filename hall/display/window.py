@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,6 +19,7 @@ from devices.voice.protocol import Voice
 from hall.client import HallClient, HallError
 from hall.display.announcer import Announcer, Job
 from hall.display.board import Board
+from hall.display.media_area import MediaArea
 from hall.display.view import BoardView
 from hall.qtkit.presence import Presence
 from hall.qtkit.window import TerminalWindow
@@ -32,12 +34,17 @@ class DisplayWindow(TerminalWindow):
     def __init__(self, *, server_url: str, token: str, voice: Voice | None, hall_zh: str, hall_en: str,
                  notice: str, english: bool, portrait: bool, repeat: int = 2, latest: int = 4, history: int = 10,
                  blink_s: float = 6.0, show_names: bool = False, timezone: str = "Asia/Shanghai",
-                 terminal_id: str = "display") -> None:
+                 terminal_id: str = "display", media_dir: Path | None = None,
+                 media_image_s: float = 10.0) -> None:
         super().__init__(runner_name="display-http")
         self.setWindowTitle(f"叫号屏 — {hall_zh}")
         self.board = Board(latest_size=latest, history_size=history, blink_s=blink_s, show_names=show_names)
         self.view = BoardView(self.board, hall_zh=hall_zh, hall_en=hall_en, notice=notice, english=english,
                               portrait=portrait, timezone=timezone)
+        self.media: MediaArea | None = None
+        if media_dir is not None:
+            self.media = MediaArea(media_dir, image_s=media_image_s, changed=self.view.update)
+            self.view.media = self.media
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -55,6 +62,8 @@ class DisplayWindow(TerminalWindow):
     def start(self) -> None:
         self._timer.start(TICK_MS)
         self.presence.start()
+        if self.media is not None:
+            self.media.start()
         self.listen(self._server_url, self._token, name="display")
         self.refresh()
 
@@ -97,6 +106,8 @@ class DisplayWindow(TerminalWindow):
     def release(self) -> None:
         self._timer.stop()
         self.presence.stop()
+        if self.media is not None:
+            self.media.stop()
         self.client.close()
         if self.voice is not None:
             self.voice.close()

@@ -33,6 +33,8 @@ class PadState:
     reasons: list[str] = field(default_factory=list)
     error: str = ""
     rated: set[int] = field(default_factory=set)
+    # A phone the citizen may leave with a low rating for the call back (差评回访); never shown again here.
+    phone: str = field(default="", repr=False)
 
     def apply(self, event: dict[str, Any]) -> bool:
         """A server event; True when the screen changes."""
@@ -54,7 +56,7 @@ class PadState:
 
     def start(self, ticket_id: int, number: str) -> None:
         self.mode, self.ticket_id, self.number = "rate", ticket_id, number
-        self.level, self.reasons, self.error = 0, [], ""
+        self.level, self.reasons, self.error, self.phone = 0, [], "", ""
 
     def choose(self, level: int) -> bool:
         """A face was touched; True when the rating is complete and should be sent now."""
@@ -75,6 +77,15 @@ class PadState:
             self.reasons.append(reason)
         self.error = ""
 
+    def set_phone(self, text: str) -> None:
+        """Digits (and ``+ -`` and spaces) only, at most 20 characters."""
+        self.phone = "".join(c for c in text if c.isdigit() or c in "+- ")[:20]
+
+    def callback_phone(self) -> str | None:
+        """The phone to send: None when empty or too short to be one (the server checks it again)."""
+        phone = self.phone.strip()
+        return phone if sum(c.isdigit() for c in phone) >= 5 and phone[-1].isdigit() else None
+
     def can_send(self) -> bool:
         return self.level > LOW or (self.level >= 1 and bool(self.reasons))
 
@@ -82,8 +93,12 @@ class PadState:
         """What goes into the outbox. Raises ValueError when a low rating has no reason."""
         if not self.can_send():
             raise ValueError("a low rating needs a reason")
-        return {"level": self.level, "reasons": list(self.reasons) if self.level <= LOW else [], "comment": "",
-                "ticket_id": self.ticket_id, "window": self.window}
+        body: dict[str, Any] = {"level": self.level, "reasons": list(self.reasons) if self.level <= LOW else [],
+                                "comment": "", "ticket_id": self.ticket_id, "window": self.window}
+        phone = self.callback_phone() if self.level <= LOW else None
+        if phone:
+            body["callback_phone"] = phone  # sealed in the outbox like every body
+        return body
 
     def sending(self) -> None:
         self.mode = "sending"
@@ -91,7 +106,7 @@ class PadState:
     def sent(self) -> None:
         if self.ticket_id is not None:
             self.rated.add(self.ticket_id)
-        self.mode = "thanks"
+        self.mode, self.phone = "thanks", ""  # in the outbox now: off the screen
 
     def failed(self, text: str) -> None:
         self.mode = "reasons" if self.level <= LOW else "rate"
@@ -99,3 +114,4 @@ class PadState:
 
     def idle(self) -> None:
         self.mode, self.ticket_id, self.number, self.level, self.reasons, self.error = "idle", None, "", 0, [], ""
+        self.phone = ""

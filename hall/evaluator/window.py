@@ -11,7 +11,16 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hall.client import HallClient
 from hall.counter.theme import PAD_QSS
@@ -126,6 +135,12 @@ class EvaluatorWindow(TerminalWindow):
             grid.addWidget(b, i // 3, i % 3)
             self.reason_buttons[code] = b
         lay.addLayout(grid)
+        self.phone_input = named(QLineEdit(), "padPhone")
+        self.phone_input.setPlaceholderText("如需回访，请留下电话（选填）")
+        self.phone_input.setMaxLength(20)
+        self.phone_input.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.phone_input.textEdited.connect(self.state.set_phone)
+        lay.addWidget(self.phone_input)
         self.reasons_error = named(QLabel(""), "padError")
         self.send_button = named(QPushButton("提交评价"), "padSend")
         self.send_button.clicked.connect(self.send)
@@ -151,6 +166,8 @@ class EvaluatorWindow(TerminalWindow):
         self.reasons_error.setText(st.error if st.mode in ("reasons", "sending") else "")
         for code, b in self.reason_buttons.items():
             b.setChecked(code in st.reasons)
+        if self.phone_input.text() != st.phone:
+            self.phone_input.setText(st.phone)  # cleared with the rating; filtered as typed
         self.send_button.setEnabled(st.mode == "reasons" and st.can_send())
         self.send_button.setText("正在提交…" if st.mode == "sending" else "提交评价")
 

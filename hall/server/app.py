@@ -23,6 +23,7 @@ from hall.server.core.options import ServerOptions
 from hall.server.edge.bodyguard import BodyGuard
 from hall.server.events.hub import make_event
 from hall.server.events.listen import listen_forever
+from hall.server.feedback.rectify import overdue_task
 from hall.server.hallday.service import hall_day_task, run_closing
 from hall.server.tickets.front import TicketFront
 from hall.server.tickets.service import issue_batch
@@ -83,7 +84,8 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
         tasks = [asyncio.create_task(_snapshots(hall), name="snapshots"),
                  asyncio.create_task(hall_day_task(hall), name="hall-day"),
                  asyncio.create_task(hall.notices.run(hall), name="notices"),
-                 asyncio.create_task(reminders_task(hall), name="booking-reminders")]
+                 asyncio.create_task(reminders_task(hall), name="booking-reminders"),
+                 asyncio.create_task(overdue_task(hall), name="followups-overdue")]
         tasks += [asyncio.create_task(run(hall), name=name) for name, run in hall.connectors.workers()]
         if not hall.db.is_sqlite:
             ready = asyncio.Event()

@@ -10,7 +10,7 @@ from hall.server.connectors.sms.models import SmsOutbox, SmsReceipt
 from hall.server.core.models import IdempotencyKey
 from hall.server.core.orm import Base
 from hall.server.dashboard.models import EndedSession
-from hall.server.feedback.models import Evaluation, FollowUp
+from hall.server.feedback.models import Evaluation, FollowUp, FollowUpStep
 from hall.server.hallday.models import HallDay
 from hall.server.identity.models import ServiceCode
 from hall.server.notices.models import TicketNotice
@@ -22,7 +22,8 @@ from hall.server.windows.models import Window
 
 __all__ = [
     "ApiToken", "Appointment", "AuditEntry", "Base", "Blob", "CalendarDay", "CatalogueImport", "Category",
-    "EndedSession", "Evaluation", "FollowUp", "HallDay", "IdempotencyKey", "PhoneCode", "PlatformCase",
-    "ServiceCode", "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Staff", "Submission",
-    "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice", "Window",
+    "EndedSession", "Evaluation", "FollowUp", "FollowUpStep", "HallDay", "IdempotencyKey", "PhoneCode",
+    "PlatformCase", "ServiceCode", "ServiceItem", "ServiceItemVersion", "SmsOutbox", "SmsReceipt", "Staff",
+    "Submission", "SubmissionMaterial", "SubmissionStatus", "Terminal", "Ticket", "TicketCounter", "TicketNotice",
+    "Window",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from tests.e2e.hall_windows import announcements, api, issue, press, settings_for, submit_for_ticket
 from tests.rigs.hall_server import HallServer
@@ -104,6 +104,9 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     view = counter.panel.review.view
     assert view.code == sub["code"] and view.applicant_id == "110101********1233"
     assert view.applicant_name == "张*"
+    assert ("联系电话", "138****0000") in view.form  # labelled, masked like the name
+    shown = " ".join(lab.text() for lab in counter.panel.submission_box.findChildren(QLabel))
+    assert "联系电话：138****0000" in shown and "phone" not in shown and "13800000000" not in shown
     contract = next(m for m in view.materials if m.requirement == "存量房买卖合同")
     qt_wait_until(qtbot, lambda: contract.id in counter.panel.thumbs, timeout=8000)
     counter.do_open_material(contract)
@@ -114,9 +117,15 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     assert viewer.angle == 90 and viewer.view.pixmap().height() > viewer.view.pixmap().width()
     viewer.close()
     assert view.status == "supplement_required" and "不动产权证书" in view.missing  # told at the kiosk
+    note = counter.panel.submission_box.findChild(QLineEdit, f"note_{contract.id}")
+    note.setText("缺第3页签字")
+    note.textEdited.emit("缺第3页签字")  # as typed by the clerk: a note per material
     counter.do_verdict(contract.id, "missing")
     assert counter.panel.review.missing()[-1] == "存量房买卖合同"  # shown at once …
     qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts, timeout=8000)  # … and saved on the server
+    saved = api(server, "GET", f"/submissions/{sub['code']}/detail", "clerk").json()
+    assert next(m for m in saved["materials"] if m["id"] == contract.id)["note"] == "缺第3页签字"
+    assert "缺第3页签字" in " ".join(lab.text() for lab in counter.panel.submission_box.findChildren(QLabel))
     assert counter.panel.review.view.missing[-1] == "存量房买卖合同"
     counter.do_verdict(contract.id, "accepted")  # on a second look the contract is fine
     qt_wait_until(qtbot, lambda: not counter.panel.review.verdicts, timeout=8000)
@@ -164,3 +173,70 @@ def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: 
     alerts = [f for f in api(server, "GET", "/followups", "manager").json() if f["kind"] == "alert"]
     assert any(f["window"] == WINDOW for f in alerts)
     assert a["id"] != b["id"]
+
+
+def test_paused_says_so_and_the_alarm_waits_for_the_managers_acknowledgement(qtbot: Any, counter: Any,
+                                                                              hall_server_shared: HallServer) -> None:
+    server = hall_server_shared
+    _login(qtbot, counter, server)
+    while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+        pass
+    api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+    qt_wait_until(qtbot, lambda: counter.state.current is None and "空闲" in counter.panel.status.text(),
+                  timeout=10_000)
+    press(qtbot, counter, Qt.Key.Key_F7)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+    counter.dialog.reason.setCurrentText("临时离开")
+    counter.dialog.buttons.accepted.emit()
+    qt_wait_until(qtbot, lambda: "暂停中" in counter.panel.status.text(), timeout=8000)
+    assert "临时离开" in counter.panel.status.text() and "F1" not in counter.panel.status.text()
+    _key(qtbot, counter, Qt.Key.Key_F7, lambda: counter.state.window_status == "open")
+    assert "空闲" in counter.panel.status.text()
+    # the emergency button: sent, then "acknowledged" only once a manager has acknowledged it
+    _key(qtbot, counter, Qt.Key.Key_F12, lambda: counter.state.alert_id is not None)
+    assert "等待大厅管理员确认" in counter.message.text() and "已确认" not in counter.message.text()
+    r = api(server, "POST", f"/followups/{counter.state.alert_id}/acknowledge", "manager", json={"note": "马上到"})
+    assert r.status_code == 200, r.text
+    qt_wait_until(qtbot, lambda: "大厅管理员已确认报警" in counter.message.text(), timeout=10_000)
+
+
+@pytest.mark.parametrize("output", ["printer", "pdf"])
+def test_the_one_time_notice_is_printed_or_written_as_pdf(qtbot: Any, hall_server_shared: HallServer,
+                                                          tmp_path: Path, output: str) -> None:
+    """一次性告知书: every missing material, with the clerk's note, on the counter's printer — or as a PDF."""
+    from devices.printer.interpreter import interpret
+    from hall.counter.app import build_counter
+
+    server = hall_server_shared
+    settings = settings_for(server, tmp_path, f'devices.printer.capture_dir="{tmp_path / "printed"}"',
+                            f'counter.notice_output="{output}"', f'counter.notice_dir="{tmp_path / "pdf"}"')
+    counter = build_counter(settings, window=WINDOW)
+    qtbot.addWidget(counter)
+    counter.show()
+    try:
+        _login(qtbot, counter, server)
+        while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+            pass
+        api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+        ticket = issue(server, "D")
+        submit_for_ticket(server, ticket["id"])
+        counter.do_call_next()
+        qt_wait_until(qtbot, lambda: counter.panel.review is not None and bool(counter.panel.review.missing()),
+                      timeout=8000)
+        missing = counter.panel.review.missing()
+        button = counter.panel.findChild(QPushButton, "print_notice")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qt_wait_until(qtbot, lambda: counter.last_notice is not None, timeout=15_000)
+        result = counter.last_notice
+        assert result.how == output
+        if output == "printer":
+            jobs = sorted((tmp_path / "printed").glob("job-*.bin"))
+            lines = interpret(jobs[-1].read_bytes()).text_lines()
+            text = "\n".join(lines)
+            assert "一次性告知书" in text and all(name in text for name in missing)
+            assert "已打印" in counter.message.text()
+        else:
+            assert result.path.read_bytes().startswith(b"%PDF") and result.path.parent == tmp_path / "pdf"
+            assert "PDF" in counter.message.text()
+    finally:
+        counter.shutdown()

@@ -225,3 +225,34 @@ def test_a_stranded_ticket_is_red_with_the_window_to_open(page: Any, server: Hal
     assert color == "rgb(198, 40, 40)"  # --bad
     api(server, "POST", "/windows/8/open", "clerk", {"clerk": "李娜"})
     page.wait_for_selector(row, state="detached")  # other lines may still wait for a window of their own
+
+
+def test_low_rating_moves_through_its_stages_and_shows_the_callback_phone(page: Any, server: HallServer) -> None:
+    """差评整改 on the card: 待核实 with its deadline, each step needs a note, the phone only on request."""
+    api(server, "POST", "/windows/5/open", "clerk", {"clerk": "陈静"})
+    ticket = api(server, "POST", "/tickets", "terminal", {"category": "D"})
+    assert api(server, "POST", "/windows/5/call-next", "clerk")["id"] == ticket["id"]
+    api(server, "POST", "/windows/5/finish", "clerk")
+    ev = api(server, "POST", "/evaluations", "terminal", {"level": 1, "reasons": ["long_wait"],
+                                                          "ticket_id": ticket["id"], "window": 5,
+                                                          "callback_phone": "13912345678"})
+    card = f'[data-followup="{ev["followup_id"]}"]'
+    page.wait_for_selector(f'{card} [data-stage="verifying"]:has-text("待核实")')
+    assert "整改期限" in page.text_content(card) and "陈静" in page.text_content(card)
+    assert "13912345678" not in page.content()
+    page.click(f'{card} [data-action="step"][data-stage="rectifying"]')  # no note: refused on the page
+    page.wait_for_selector(f"{card} textarea.invalid")
+    page.fill(f"{card} textarea", "核实属实，已调整排班")
+    page.click(f'{card} [data-action="step"][data-stage="rectifying"]')
+    page.wait_for_selector(f'{card} [data-stage="rectifying"]:has-text("整改中")')
+    page.click(f'{card} [data-action="phone"]')
+    page.wait_for_selector(f'{card} [data-phone="shown"]:has-text("13912345678")')
+    page.fill(f"{card} textarea", "增开窗口")
+    page.click(f'{card} [data-action="step"][data-stage="rectified"]')
+    page.wait_for_selector(f'{card} [data-stage="rectified"]:has-text("已整改")')
+    page.fill(f"{card} textarea", "电话回访，满意")
+    page.click(f'{card} [data-action="step"][data-stage="revisited"]')
+    page.wait_for_selector(card, state="detached")  # closed: off the live list, kept in the ledger
+    ledger = api(server, "GET", "/followups/ledger", "manager")
+    row = next(r for r in ledger if r["id"] == ev["followup_id"])
+    assert [s["stage"] for s in row["steps"]] == ["verifying", "rectifying", "rectified", "revisited"]

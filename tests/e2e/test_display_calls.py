@@ -106,3 +106,24 @@ def test_banner_while_server_is_away_then_reconnects(qtbot: Any, display_own_ser
                              timeout=5000)
     finally:
         back.stop()
+
+
+def test_the_next_numbers_are_asked_to_get_ready(qtbot: Any, display: Any, hall_server_shared: HallServer) -> None:
+    """请…准备: the numbers the open windows would call next, from the server's own pick; a called one leaves."""
+    server = hall_server_shared
+    assert _post(server, "/windows/3/open", "clerk", {"clerk": "周婷"}).status_code == 200
+    first, second = (_post(server, "/tickets", "terminal", {"category": "B"}).json() for _ in range(2))
+
+    def server_next() -> set[str]:
+        live = httpx.get(f"{server.url}/api/v1/stats/live", timeout=budget(5),
+                         headers={"Authorization": f"Bearer {server.tokens['manager']}"}).json()
+        return {w["next_number"] for w in live["windows"] if w.get("next_number")}
+
+    qt_wait_until(qtbot, lambda: bool(display.board.ready) and set(display.board.ready) <= server_next(),
+                  timeout=15_000)
+    assert display.board.ready_text().startswith("请 ") and display.board.ready_text().endswith(" 准备")
+    called = _post(server, "/windows/3/call-next", "clerk").json()
+    qt_wait_until(qtbot, lambda: called["number"] not in display.board.ready, timeout=10_000)
+    qt_wait_until(qtbot, lambda: set(display.board.ready) == server_next(), timeout=15_000)
+    assert display.grab().width() > 0  # the strip paints
+    assert {first["number"], second["number"]} & ({called["number"]} | set(display.board.ready))

@@ -60,6 +60,7 @@ def test_low_rating_with_reason_delivered_through_outbox(qtbot: Any, pad: Any, h
     assert pad.state.mode == "reasons" and not pad.send_button.isEnabled()  # a reason is required
     qtbot.mouseClick(pad.reason_buttons["long_wait"], Qt.MouseButton.LeftButton)
     assert pad.send_button.isEnabled()
+    qtbot.keyClicks(pad.phone_input, "139 0000 1111")  # the citizen leaves a phone for the call back
     qtbot.mouseClick(pad.send_button, Qt.MouseButton.LeftButton)
     qt_wait_until(qtbot, lambda: pad.state.mode == "thanks", timeout=10_000)
     receipt = pad.receipts[-1]
@@ -68,6 +69,9 @@ def test_low_rating_with_reason_delivered_through_outbox(qtbot: Any, pad: Any, h
     low = [f for f in followups if f["kind"] == "low_rating" and f["ticket_id"] == ticket["id"]]
     assert len(low) == 1 and low[0]["window"] == WINDOW and "long_wait" in low[0]["message"]
     assert receipt.kind == "rating"
+    assert low[0]["has_contact"] and "0000 1111" not in str(low[0]) and pad.phone_input.text() == ""
+    phone = api(server, "GET", f"/followups/{low[0]['id']}/callback-phone", "manager").json()
+    assert (phone["phone"], phone["source"]) == ("139 0000 1111", "rating")
 
 
 def test_high_rating_sent_with_one_touch_and_not_asked_twice(qtbot: Any, pad: Any,

@@ -39,8 +39,7 @@ from hall.server.domain.hallday import hall_day
 from hall.server.events.hub import make_event
 from hall.server.feedback import followups as followups
 from hall.server.feedback.errors import NoteRequired
-from hall.server.feedback.followups import followup_view
-from hall.server.feedback.models import Evaluation, FollowUp
+from hall.server.feedback.models import FollowUp
 from hall.server.feedback.schemas import FollowUpOut
 from hall.server.stats.service import queue_counts, unserved
 from hall.server.submissions.deadlines import deadlines
@@ -130,12 +129,15 @@ def _terminals(hall: HallContext, s: Session, now: datetime) -> list[TerminalPan
 def _followups(s: Session) -> list[FollowUpOut]:
     rows = list(s.scalars(select(FollowUp).where(FollowUp.status != "closed")
                           .order_by(FollowUp.created_at.desc()).limit(200)))
-    tickets = {t.id: t for t in s.scalars(select(Ticket).where(Ticket.id.in_([f.ticket_id for f in rows
-                                                                              if f.ticket_id])))}
-    evs = {e.id: e for e in s.scalars(select(Evaluation).where(Evaluation.id.in_([f.evaluation_id for f in rows
-                                                                                  if f.evaluation_id])))}
-    rows.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), f.status != "open"))
-    return [followup_view(f, tickets.get(f.ticket_id or -1), evs.get(f.evaluation_id or -1)) for f in rows]
+    out = followups.views(s, rows)
+    # Newest first within a kind, but a low rating's oldest deadline first (overdue ones on top).
+    out.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 9), not f.overdue, f.status != "open", _deadline(f)))
+    return out
+
+
+def _deadline(f: FollowUpOut) -> float:
+    at = f.due_at or f.created_at
+    return at.timestamp() if f.kind == "low_rating" and at is not None else 0.0
 
 
 def overview(hall: HallContext) -> OverviewOut:

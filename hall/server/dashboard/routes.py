@@ -17,6 +17,7 @@ from hall.server.core.context import HallContext
 from hall.server.core.schemas import ERRORS
 from hall.server.dashboard import admin as dashboard_admin
 from hall.server.dashboard import data as dashboard_data
+from hall.server.dashboard import rectify as dashboard_rectify
 from hall.server.dashboard import report as dashboard_report
 from hall.server.dashboard import staff as dashboard_staff
 from hall.server.dashboard.auth import COOKIE, SESSION_S, Manager, csrf_for, end_session, login, new_session
@@ -91,6 +92,7 @@ def session_route(user: Manager) -> SessionOut:
     return SessionOut(name=user.name, role=user.role, csrf=user.csrf, session_s=SESSION_S)
 
 
+api.include_router(dashboard_rectify.router)
 api.include_router(dashboard_data.router)
 api.include_router(dashboard_admin.router)
 api.include_router(dashboard_report.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy import JSON, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hall.server.core.orm import Base, UTCDateTime, utcnow
@@ -29,6 +29,8 @@ class Evaluation(Base):
     clerk: Mapped[str | None] = mapped_column(String(64), nullable=True)
     item_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     case_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The phone a citizen left for the call back (差评回访), encrypted; shown to a manager on request only.
+    contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class FollowUp(Base):
@@ -50,3 +52,21 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # 差评整改 (low ratings only): domain.rectification.Stage, the deadline, when the overdue alert went out.
+    stage: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    overdue_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class FollowUpStep(Base):
+    """One step of a follow-up (整改台账): who moved it, when, from which stage to which, and the note."""
+
+    __tablename__ = "followup_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    followup_id: Mapped[int] = mapped_column(Integer, index=True)
+    stage_from: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    stage_to: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -20,6 +20,9 @@ class EvaluationIn(In):
     # Ignored for a ticket (the window that finished it counts); kept for older clients.
     window: int | None = Field(default=None, ge=1, le=9999)
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
+    # A phone the citizen leaves for the call back (差评回访); stored encrypted, shown to a manager on request.
+    callback_phone: str | None = Field(default=None, min_length=5, max_length=20,
+                                       pattern=r"^\+?[0-9][0-9 -]{3,18}[0-9]$")
 
 
 class HelpIn(In):
@@ -38,6 +41,31 @@ class AlertIn(In):
 
 class NoteIn(In):
     note: Annotated[str, FreeText] = Field(default="", max_length=1000)
+
+
+class StepIn(In):
+    """One 差评整改 step: ``stage`` rectifying (整改中), rectified (已整改), revisited (已回访), unfounded (不属实)."""
+
+    stage: str = Field(min_length=1, max_length=16)
+    note: Annotated[str, FreeText] = Field(default="", max_length=1000)
+
+
+class StepOut(Out):
+    stage_from: str | None = None
+    stage: str
+    stage_zh: str = ""
+    stage_en: str = ""
+    who: str
+    at: IsoTime
+    note: str = ""
+
+
+class CallbackPhoneOut(Out):
+    """The citizen's call-back phone, in full (the read is audited); ``source``: rating or application."""
+
+    followup_id: int
+    phone: str
+    source: str
 
 
 class EvaluationOut(Out):
@@ -81,3 +109,39 @@ class FollowUpOut(Out):
     acknowledged_at: IsoTime | None = None
     closed_at: IsoTime | None = None
     rating: RatingOut | None = None
+    # 差评整改 (low ratings): the stage, the deadline (5 working days, holiday calendar), overdue, the steps,
+    # and what was rated: clerk, service item, application (case) code; has_contact: a call-back phone exists.
+    stage: str | None = None
+    stage_zh: str | None = None
+    stage_en: str | None = None
+    due_at: IsoTime | None = None
+    overdue: bool = False
+    steps: list[StepOut] = Field(default_factory=list)
+    clerk: str | None = None
+    item_code: str | None = None
+    case_code: str | None = None
+    has_contact: bool = False
+
+
+class LedgerRowOut(Out):
+    """One line of the 整改台账 (``GET /followups/ledger``): the rating, what it was about, and each stage's
+    who / when / note (核实 = the step out of 待核实; 整改 = to 已整改; 回访 = to 已回访). Never a phone."""
+
+    id: int
+    rated_at: IsoTime
+    window: int | None = None
+    clerk: str | None = None
+    ticket_number: str | None = None
+    item_code: str | None = None
+    item_name: str | None = None
+    case_code: str | None = None
+    level: int | None = None
+    level_zh: str = ""
+    reasons_zh: str = ""
+    comment: str = ""
+    stage: str | None = None
+    stage_zh: str = ""
+    due_at: IsoTime | None = None
+    overdue: bool = False
+    closed_at: IsoTime | None = None
+    steps: list[StepOut] = Field(default_factory=list)

@@ -12,8 +12,9 @@ from hall.server.auth.cache import Principal
 from hall.server.core.context import HallContext, Tx
 from hall.server.core.security import Keyring
 from hall.server.domain import evaluations as dev
+from hall.server.domain import rectification as rect
 from hall.server.feedback import rating
-from hall.server.feedback.followups import followup_view, open_followup
+from hall.server.feedback.followups import open_followup, views
 from hall.server.feedback.models import Evaluation, FollowUp
 from hall.server.feedback.schemas import AlertIn, EvaluationIn, EvaluationOut, FollowUpOut, HelpIn
 
@@ -31,17 +32,18 @@ def checked(body: EvaluationIn, now: datetime) -> dev.Evaluation:
 
 
 def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime, *, who: Principal,
-             keyring: Keyring) -> EvaluationOut:
+             keyring: Keyring, item: dev.FollowUp | None = None, contact_enc: bytes | None = None) -> EvaluationOut:
     """Store a checked rating (:func:`checked`) of the one service it names, once; a low one opens a
-    follow-up for the manager naming window, clerk, item and case. Raises the refusals of
-    :func:`hall.server.feedback.rating.service_for` (DuplicateEvaluation also when two race)."""
+    follow-up for the manager naming window, clerk, item and case, 待核实 and due as ``item`` says
+    (:func:`hall.server.feedback.rectify.item_for`); ``contact_enc``: the encrypted call-back phone. Raises
+    the refusals of :func:`hall.server.feedback.rating.service_for` (DuplicateEvaluation also when two race)."""
     found = rating.service_for(tx.session, keyring, who, ticket_id=body.ticket_id, rating_code=body.rating_code,
                                submission_code=body.submission_code)
     window = found.window if found.ticket_id is not None else body.window
     row = Evaluation(level=int(ev.level), reasons=[r.value for r in ev.reasons], comment=ev.comment,
                      ticket_id=found.ticket_id, submission_code=found.case_code, window=window,
                      terminal_id=body.terminal_id, created_at=now, service_key=found.key, clerk=found.clerk,
-                     item_code=found.item_code, case_code=found.case_code)
+                     item_code=found.item_code, case_code=found.case_code, contact_enc=contact_enc)
     tx.session.add(row)
     try:
         tx.session.flush()
@@ -52,6 +54,8 @@ def evaluate(tx: Tx, body: EvaluationIn, ev: dev.Evaluation, now: datetime, *, w
     if ev.level.low:
         followup_id = open_followup(tx, "alert.low_rating", kind="low_rating", window=window,
                                     ticket_id=found.ticket_id, evaluation_id=row.id, terminal_id=body.terminal_id,
+                                    stage="verifying", due_at=rect.due_at(item.due) if item else None,
+                                    step_note=item.summary_zh() if item else "",
                                     message=_low_message(ev, row)).id
     return EvaluationOut(id=row.id, level=row.level, reasons=row.reasons, ticket_id=row.ticket_id, window=window,
                          followup_id=followup_id)
@@ -103,4 +107,4 @@ def followups(hall: HallContext, *, status: str | None, kind: str | None) -> lis
             q = q.where(FollowUp.status == status)
         if kind:
             q = q.where(FollowUp.kind == kind)
-        return [followup_view(f) for f in s.scalars(q)]
+        return views(s, s.scalars(q))

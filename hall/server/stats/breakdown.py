@@ -4,7 +4,8 @@
 Definitions (docs/dashboard.md, "Reports by anything"): tickets are counted on their hall day; waits run
 from issue to the **first** call; handling from start (or the call) to finish of served tickets; ratings
 are counted on the day they were given and belong to the rated ticket's row; 差评 are levels 1–2, 整改率 the
-share of their follow-ups that are rectified (rectified, revisited or closed; 不属实 ones leave the count);
+share of their follow-ups that are rectified (已整改 or 已回访, or closed; 不属实 ones leave the count), 回访率
+the share called back (已回访);
 a 办不成事 case is a ticket with the 办不成事 priority or a 办不成事 report, resolved when the ticket was
 served or the report closed.
 """
@@ -37,7 +38,7 @@ from hall.server.windows.models import Window
 DIMENSIONS = ("category", "window", "clerk", "item")
 MAX_DAYS = 366
 NONE_KEY = "-"  # tickets with no window, clerk or item (never called; no application behind the ticket)
-RECTIFIED = frozenset({"rectified", "revisited", "closed"})
+RECTIFIED = frozenset({"rectified", "revisited"})  # stages (domain.rectification); a closed one counts too
 UNFOUNDED = frozenset({"unfounded"})
 CANNOT_DO = "cannot_do"
 _TICKET_COLUMNS = (Ticket.id, Ticket.category, Ticket.status, Ticket.issued_at, Ticket.called_at, Ticket.started_at,
@@ -73,6 +74,7 @@ class Figures(Tally):
 
     low_followups: int = 0
     rectified: int = 0
+    revisited: int = 0
     cannot_do: int = 0
     cannot_do_resolved: int = 0
     _cases: set[str] = field(default_factory=set, repr=False)
@@ -87,6 +89,8 @@ class Figures(Tally):
         out = super().row()
         out.update(rectified=self.rectified,
                    rectify_rate=round(self.rectified / self.low_followups, 4) if self.low_followups else None,
+                   revisited=self.revisited,
+                   revisit_rate=round(self.revisited / self.low_followups, 4) if self.low_followups else None,
                    cannot_do=self.cannot_do, cannot_do_resolved=self.cannot_do_resolved)
         return out
 
@@ -123,7 +127,8 @@ def breakdown(hall: HallContext, *, by: str, period: str, first: date, last: dat
         evaluations: list[Any] = list(s.execute(select(
             Evaluation.id, Evaluation.level, Evaluation.ticket_id, Evaluation.window, Evaluation.submission_code).where(
             Evaluation.created_at >= start, Evaluation.created_at < end)).all())
-        followups = s.execute(select(FollowUp.kind, FollowUp.status, FollowUp.ticket_id, FollowUp.evaluation_id,
+        followups = s.execute(select(FollowUp.kind, FollowUp.status, FollowUp.stage, FollowUp.ticket_id,
+                                     FollowUp.evaluation_id,
                                      FollowUp.window, FollowUp.id).where(
             FollowUp.kind.in_(("low_rating", CANNOT_DO)), FollowUp.created_at >= start,
             FollowUp.created_at < end)).all()
@@ -156,11 +161,12 @@ def breakdown(hall: HallContext, *, by: str, period: str, first: date, last: dat
         owner = keyed.get(f.ticket_id or -1)
         if f.kind == "low_rating":
             rated_key = rated.get(f.evaluation_id or -1)
-            if rated_key is None or f.status in UNFOUNDED:
+            if rated_key is None or f.stage in UNFOUNDED:
                 continue
             for fig in rows.each(rated_key):
                 fig.low_followups += 1
-                fig.rectified += f.status in RECTIFIED
+                fig.rectified += f.stage in RECTIFIED or f.status == "closed"
+                fig.revisited += f.stage == "revisited"
         else:
             key = owner.keys[by] if owner else (str(f.window) if by == "window" and f.window else NONE_KEY)
             case = f"t{f.ticket_id}" if owner and owner.cannot_do else f"f{f.id}"

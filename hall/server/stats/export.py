@@ -20,7 +20,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("no_show_rate", "过号率"), ("wait_p50_s", "等候时长中位数（秒）"), ("wait_p90_s", "等候时长90分位（秒）"),
     ("handling_avg_s", "平均办理时长（秒）"), ("handling_p50_s", "办理时长中位数（秒）"), ("ratings", "评价数"),
     ("rating_avg", "平均评分"), ("rating_good_rate", "满意率"), ("rating_bad", "差评数"), ("rectified", "已整改差评数"),
-    ("rectify_rate", "整改率"), ("cannot_do", "办不成事数"), ("cannot_do_resolved", "办不成事已解决数"),
+    ("rectify_rate", "整改率"), ("revisited", "已回访差评数"), ("revisit_rate", "回访率"),
+    ("cannot_do", "办不成事数"), ("cannot_do_resolved", "办不成事已解决数"),
 )
 
 

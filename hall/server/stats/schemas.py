@@ -25,6 +25,8 @@ class SnapshotWindowOut(Out):
     status: str
     current_ticket_id: int | None = None
     categories: list[str] = Field(default_factory=list)
+    # The number this open window would call next (the call-order policy's pick): the display's 请…准备.
+    next_number: str | None = None
 
 
 class SnapshotOut(Out):
@@ -117,6 +119,8 @@ class BreakdownRowOut(Out):
     rating_bad: int = 0  # 差评
     rectified: int = 0
     rectify_rate: float | None = None  # 整改率
+    revisited: int = 0
+    revisit_rate: float | None = None  # 回访率
     cannot_do: int = 0  # 办不成事
     cannot_do_resolved: int = 0
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from hall.server.core.context import HallContext
 from hall.server.domain.hallday import hall_day
@@ -77,15 +78,27 @@ def refresh_estimates(hall: HallContext) -> None:
 def snapshot_out(hall: HallContext) -> SnapshotOut:
     """Per category the queue now (waiting, longest wait, estimate for a new ticket) and the windows."""
     counts = queue_counts(hall)
+    now = datetime.now(UTC)
+    day = hall_day(now).isoformat()
     with hall.db.read() as s:
+        rows = list(s.scalars(select(Window).order_by(Window.number)))
         windows = [SnapshotWindowOut(number=w.number, status=w.status, current_ticket_id=w.current_ticket_id,
-                                     categories=list(w.categories or []))
-                   for w in s.scalars(select(Window).order_by(Window.number))]
+                                     categories=list(w.categories or []),
+                                     next_number=_next_number(s, hall, w, day, now))
+                   for w in rows]
     cats = hall.categories.get()
     categories = [SnapshotCategoryOut(code=code, name=cats[code].name_zh if code in cats else code,
                                       sla_minutes=cats[code].sla_minutes if code in cats else None, **v)
                   for code, v in sorted(counts.items())]
     return SnapshotOut(categories=categories, windows=windows)
+
+
+def _next_number(s: Session, hall: HallContext, w: Window, day: str, now: datetime) -> str | None:
+    """The number an open window would call next (the domain's own pick): the display's 请…准备."""
+    if w.status != "open":
+        return None
+    choice = queue.choose(s, hall, w, day, now)
+    return choice.ticket.number if choice is not None else None
 
 
 def snapshot(hall: HallContext) -> dict[str, Any]:

@@ -23,7 +23,7 @@ def test_view_masks_and_names() -> None:
     view = submission_view(DETAIL)
     assert view.applicant_name == "张*" and view.applicant_id == "110101********1233"
     assert dict(view.form)["note"] == "ID 110101********1233"  # an ID number in a form field is masked
-    assert dict(view.form)["phone"] == "138****0000"  # and so is a mobile number
+    assert dict(view.form)["联系电话"] == "138****0000"  # the phone is masked like the name, under its label
     assert [m.requirement for m in view.materials] == ["存量房买卖合同", "居民身份证"]
     assert view.materials[0].is_image and not view.materials[1].is_image
     assert view.missing == ["完税凭证"]
@@ -61,3 +61,16 @@ def test_an_id_that_arrives_half_masked_is_masked_again() -> None:
     applicant = {"name": "张*", "id_masked": "110101199003*71233"}
     view = submission_view({**DETAIL, "applicant": applicant})
     assert view.applicant_id == "110101********1233" and view.applicant_name == "张*"
+
+
+def test_form_fields_are_labelled_from_the_item_and_personal_values_masked() -> None:
+    detail = {**DETAIL, "form_labels": {"seller_id": "卖方身份证号", "delivery": "领取方式"},
+              "applicant": {"name": "张三", "form": {"seller_id": "110101199003071233", "phone": "010-6512 3456",
+                                                     "delivery": "mail", "address": "北京市东城区景山前街4号",
+                                                     "remark": "加急"}}}
+    form = dict(submission_view(detail).form)
+    assert form["卖方身份证号"] == "110101********1233"  # the item's own label; the ID masked
+    assert form["联系电话"] == "*******3456"  # a landline too: only the last four
+    assert form["领取方式"] == "邮寄送达" and form["收件地址"].startswith("北京市") and "4号" not in form["收件地址"]
+    assert form["remark"] == "加急"  # a key nobody labelled is shown as it is
+    assert not any(k in form for k in ("seller_id", "phone", "delivery", "address"))

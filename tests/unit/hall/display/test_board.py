@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
+
+import pytest
 
 from hall.display.board import Board
 
@@ -79,3 +82,29 @@ def test_bad_events_are_ignored() -> None:
                   {"type": "queue.snapshot", "data": {"categories": ["bad"]}}, {}):
         assert board.apply(event, now=0) == []
     assert board.latest == []
+
+
+def test_ready_numbers_come_from_the_snapshot_and_leave_when_called() -> None:
+    from hall.display.board import Board
+
+    board = Board()
+    board.apply({"type": "queue.snapshot", "data": {"categories": [], "windows": [
+        {"number": 1, "next_number": "A005"}, {"number": 2, "next_number": "A005"},
+        {"number": 3, "next_number": "B012"}, {"number": 4, "next_number": None}]}}, now=0.0)
+    assert board.ready == ["A005", "B012"] and board.ready_text() == "请 A005、B012 准备"
+    board.apply({"type": "ticket.called", "data": {"number": "A005", "window": 1, "id": 5}}, now=1.0)
+    assert board.ready == ["B012"]
+    board.apply({"type": "queue.snapshot", "data": {"categories": [], "windows": []}}, now=2.0)
+    assert board.ready == [] and board.ready_text() == ""
+
+
+def test_the_notice_band_is_never_empty() -> None:
+    from hall.display.board import notice_runs
+
+    band, text, gap = 1920.0, 700.0, 160.0
+    for step in range(0, 4000, 7):
+        runs = notice_runs(step * 1.3, text_w=text, band_w=band, gap=gap)
+        assert runs[0] <= 0 < runs[0] + text + gap  # the first copy starts at or before the left edge
+        assert runs[-1] + text + gap >= band  # and copies reach past the right edge
+        for a, b in pairwise(runs):
+            assert b - (a + text) == pytest.approx(gap)  # never more than the gap between two copies

@@ -51,3 +51,21 @@ def test_rated_ticket_not_asked_again_and_failure_keeps_choice() -> None:
     pad.idle()
     assert not pad.apply(finished(3)) and pad.mode == "idle"
     assert not pad.choose(5)  # nothing to rate while idle
+
+
+def test_a_low_rating_may_carry_a_callback_phone_and_a_high_one_never() -> None:
+    from hall.evaluator.pad import PadState
+
+    st = PadState(window=5)
+    st.start(7, "D001")
+    st.choose(1)
+    st.toggle("attitude")
+    st.set_phone("139-0000 1111<script>")
+    assert st.body()["callback_phone"] == "139-0000 1111"
+    st.set_phone("12")
+    assert "callback_phone" not in st.body()  # too short to be a phone: not sent
+    st.set_phone("13900001111")
+    st.choose(5)
+    assert "callback_phone" not in st.body()  # only a low rating is called back
+    st.sent()
+    assert st.phone == ""

@@ -30,7 +30,8 @@ _IMPORTED_AT = time.time()
 
 
 def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None = None,
-                 orientation: str | None = None, size: tuple[int, int] | None = None) -> Any:
+                 orientation: str | None = None, size: tuple[int, int] | None = None,
+                 accessible: bool | None = None) -> Any:
     """The kiosk window at ``size`` (default 1920×1080 landscape or 1080×1920 portrait); it never grows
     past that size, whatever its content asks for (tests/unit/kiosk/test_screen_fit.py proves the
     content fits)."""
@@ -43,7 +44,7 @@ def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None
     win = KioskWindow(hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       timezone=settings.hall.timezone, lang=lang or k.language,
                       elderly=k.elderly_mode if elderly is None else elderly, portrait=portrait,
-                      screen=size)
+                      screen=size, accessible=k.accessible_mode if accessible is None else accessible)
     win.resize(*size)
     return win
 

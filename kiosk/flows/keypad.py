@@ -88,12 +88,14 @@ class KeypadNavigator:
             return self._digit(name[6:])
         return Outcome()
 
-    def typed(self, digits: str, *, deleted: bool = False) -> str:
-        """What to say after the page's field changed to ``digits`` (read one by one)."""
-        if not digits:
+    def typed(self, count: int, *, digit: str = "") -> str:
+        """What to say after the page's field changed: the digit just typed (none: one was deleted)
+        and how many there are now. The whole number is never read out in the hall."""
+        if not count:
             return tr(self.lang, "a11y.empty")
-        spaced = " ".join(digits)
-        return tr(self.lang, "a11y.deleted" if deleted else "a11y.typed", digits=spaced)
+        if digit:
+            return tr(self.lang, "a11y.typed", digit=digit, count=count)
+        return tr(self.lang, "a11y.deleted", count=count)
 
     def _digit(self, digit: str) -> Outcome:
         if self.typing:

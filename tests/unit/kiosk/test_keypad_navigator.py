@@ -31,7 +31,8 @@ def test_digits_pick_an_item_or_type_on_a_keypad_page() -> None:
     nav.page(["Delete", "Confirm"], typing=True)
     assert nav.key("digit:0") == Outcome(type_digit="0")
     assert nav.key("backspace") == Outcome(delete=True)
-    assert nav.typed("1101") == "Typed 1 1 0 1" and nav.typed("", deleted=True) == "Nothing typed yet"
+    assert nav.typed(4, digit="1") == "1, 4 digits typed" and nav.typed(3) == "One digit deleted, 3 left"
+    assert nav.typed(0) == "Nothing typed yet"
 
 
 def test_volume_is_clamped_and_star_repeats() -> None:

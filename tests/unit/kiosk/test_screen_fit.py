@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from config import load_settings
@@ -23,7 +24,9 @@ from kiosk.screenshots import each_screen
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LANGS = ("zh_CN", "en")  # bo and ug join here when their tables exist (issue 14.7)
-MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True}}  # + accessible (14.8)
+MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True},
+                                    "accessible": {"accessible": True}}
+WHEELCHAIR_TOP = 0.4  # accessible mode in portrait: no control in the upper 40 % of the screen (14.8)
 # screens whose sample data is Chinese by nature (a citizen's name, a guide with no English text),
 # and the panels shown over the form
 DATA_IN_CHINESE = {"form", "form_address", "review", "guide", "help_overlay", "confirm_home", "idle_countdown"}
@@ -41,6 +44,14 @@ def render_all(qtbot: Any, screen: ScreenSize, lang: str, mode: str) -> Any:
         yield name, win
 
 
+def out_of_reach(win: Any, height: int) -> list[str]:
+    """Controls a wheelchair user cannot reach: any visible button starting above the lower 60 %."""
+    top = height * WHEELCHAIR_TOP
+    return [f"control out of reach at y={b.mapTo(win, QPoint(0, 0)).y()}: {b.text() or b.accessibleName()!r}"
+            for b in win.findChildren(QAbstractButton)
+            if b.isVisibleTo(win) and b.mapTo(win, QPoint(0, 0)).y() < top]
+
+
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.folder for s in SCREENS])
@@ -53,6 +64,8 @@ def test_every_screen_fits(qtbot, cjk_fonts, screen: ScreenSize, lang: str, mode
                  if b.isVisibleTo(win) and (b.width() < 72 or b.height() < 72)]
         if small:
             problems.append(f"{name}: touch targets under 72 px {small}")
+        if mode == "accessible" and screen.orientation == "portrait":
+            problems += [f"{name}: {p}" for p in out_of_reach(win, screen.height)]
         if lang != "zh_CN" and name not in DATA_IN_CHINESE:
             texts = [w.text() for w in page.findChildren(QLabel) + page.findChildren(QAbstractButton)
                      if w.isVisibleTo(win) and w.text() and w is not win.top.btn_zh]  # 中文 names itself

@@ -188,6 +188,8 @@ class VoicePortAdapter:
             voice.set_volume(level)
 
     def _finished(self, future: Any) -> None:
+        if future.cancelled():  # the kiosk closed with announcements still queued
+            return
         exc = future.exception()
         if exc is not None:  # synthesis failed on the voice's thread: the citizen just hears nothing
             self._warn(getattr(exc, "code", exc.__class__.__name__))

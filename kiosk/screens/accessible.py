@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.flows.keypad import KeypadNavigator
 
@@ -145,10 +145,11 @@ class AccessibleKeys(QObject):
         keys = set(pad.findChildren(QAbstractButton)) - {pad.clear_btn, pad.ok_btn} if pad is not None else set()
         shown = [b for b in root.findChildren(QAbstractButton)
                  if b.isVisibleTo(self.window) and b.isEnabled() and label_of(b) and b not in keys]
-        if root is self.window.stack:
+        shown.sort(key=lambda b: _reading_order(b, self.window))
+        if root is self.window.stack:  # the page's own choices first, the language and mode switches last
             top = self.window.top
             shown += [b for b in (top.btn_zh, top.btn_en, top.btn_elderly) if b.isVisibleTo(self.window)]
-        return sorted(shown, key=lambda b: _reading_order(b, self.window))
+        return shown
 
     def _keypad(self) -> Any:
         from kiosk.screens.widgets import Keypad
@@ -184,8 +185,12 @@ class AccessibleKeys(QObject):
 
 
 def label_of(b: QAbstractButton) -> str:
-    """What a control is called aloud: its text, or the name a wrapped button carries."""
-    return " ".join((b.text() or b.accessibleName()).split())
+    """What a control is called aloud: its text, the name a wrapped button carries, or the labels
+    inside it (a home tile: title, then subtitle)."""
+    text = b.text() or b.accessibleName()
+    if not text:
+        text = " ".join(lab.text() for lab in b.findChildren(QLabel) if lab.text() and not lab.isHidden())
+    return " ".join(text.split())
 
 
 def _reading_order(b: QWidget, window: QWidget) -> tuple[int, int]:

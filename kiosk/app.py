@@ -49,8 +49,10 @@ def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None
     return win
 
 
-def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
-    """Run the kiosk until quit; ``--exit-after-paint`` and ``--screenshot`` exit after the home paint."""
+def run_kiosk(args: argparse.Namespace, settings: Any, *, on_started: Any = None) -> int:
+    """Run the kiosk until quit; ``--exit-after-paint`` and ``--screenshot`` exit after the home paint.
+    ``on_started(controller)`` runs on the GUI thread once the services are up (the demo's device panel);
+    what it returns, if callable, runs at exit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from hall.qtkit.launch import make_application, run_window
@@ -83,6 +85,8 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
 
         try:
             state["controller"] = start_services(win, settings)
+            if on_started is not None:
+                state["started"] = on_started(state["controller"])
         except Exception as exc:  # noqa: BLE001 (the home screen stays up; the technician sees why)
             import logging
 
@@ -99,6 +103,8 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
             return False
 
     def close_services() -> None:
+        if callable(state.get("started")):
+            state["started"]()
         controller = state.get("controller")
         if controller is not None:
             controller.close()

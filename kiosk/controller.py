@@ -161,11 +161,13 @@ class KioskController(QObject):
         if force or m.view is not self._shown:
             self._shown = m.view
             w.show_view(m.view)
+            if self.access is not None:
+                self.access.renders += 1
         self._overlay(force=force)
         if m.countdown is None:
             self.idle_overlay.hide()
-        if self.access is not None:
-            self.access.page_shown()
+        if self.access is not None:  # after the event loop has shown the new page's (or panel's) buttons
+            QTimer.singleShot(0, self.access.page_shown)
         self._speak()
         for observer in self.rendered:
             observer(m.view.screen)
@@ -249,8 +251,8 @@ class KioskController(QObject):
             return
         if self.machine.countdown is not None:
             self.idle_overlay.show_seconds(self.machine.countdown, self.window.ui)
-            if self.access is not None:
-                self.access.page_shown()  # "still there?" is said once, when it appears
+            if self.access is not None:  # "still there?" is said once, when it appears
+                QTimer.singleShot(0, self.access.page_shown)
         else:
             self.idle_overlay.hide()
         at_home = self.machine.view.screen == "home"

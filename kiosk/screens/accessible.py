@@ -75,7 +75,8 @@ class AccessibleKeys(QObject):
         self.edges = {name: EdgeStrip(window, name) for name in ("edge_left", "edge_right", "edge_top", "edge_bottom")}
         for edge in self.edges.values():
             edge.touched.connect(self.key)
-        self._page_id: tuple[int, int] | None = None
+        self._page_id: tuple[int, int, str] | None = None
+        self.renders = 0  # counted by the controller each time a new view is rendered: a new page
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -98,8 +99,8 @@ class AccessibleKeys(QObject):
         return False
 
     def key(self, name: str) -> None:
-        """One key (or edge) of the citizen; the page may have changed under us, so look again first."""
-        self.page_shown(speak=False)
+        """One key (or edge) of the citizen; a page that changed under us is announced first."""
+        self.page_shown()
         out = self.nav.key(name)
         if out.volume is not None:
             self.set_volume(out.volume)
@@ -125,7 +126,8 @@ class AccessibleKeys(QObject):
         root = self._root()
         self.controls = self._controls(root)
         labels = [label_of(b) for b in self.controls]
-        page_id = (id(root), id(getattr(self.window.flow if root is self.window.stack else root, "page_widget", root)))
+        panel = root is not self.window.stack
+        page_id = (self.renders, id(root) if panel else 0, self.prompt() if panel else "")
         if page_id != self._page_id:
             self._page_id = page_id
             said = self.nav.page(labels, prompt=self.prompt(), typing=self._keypad() is not None)

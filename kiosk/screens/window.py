@@ -49,6 +49,7 @@ class KioskWindow(QWidget):
         self.caption = label("A11yCaption", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.caption.setFixedHeight(round(screen[1] * WHEELCHAIR_TOP) if self.ui.wheelchair else 0)
         self.caption.setVisible(self.ui.wheelchair)
+        self.show_caption(self.ui.tr("a11y.intro"))
         if self.ui.wheelchair:
             order: tuple[QWidget, ...] = (self.caption, self.banner, self.stack, self.top)
         else:
@@ -75,9 +76,12 @@ class KioskWindow(QWidget):
             if self._flow_screen is not None:
                 self._flow_screen.clear()
             self.stack.setCurrentWidget(self.home)
+            self.show_caption(self.ui.tr("a11y.intro"))
             return
         self.flow.render_view(view, self.ui)
         self.stack.setCurrentWidget(self.flow)
+        # until the voice says more, the wheelchair layout's upper part shows what the page asks
+        self.show_caption(" ".join(t for t in (self.flow.title.text(), self.flow.prompt.text()) if t))
 
     def add_screen(self, screen: Screen) -> None:
         self.screens[screen.screen_id] = screen
@@ -117,3 +121,5 @@ class KioskWindow(QWidget):
         self.top.retranslate(self.ui)
         for screen in self.screens.values():
             screen.retranslate(self.ui)
+        if self.stack.currentWidget() is self.home:
+            self.show_caption(self.ui.tr("a11y.intro"))

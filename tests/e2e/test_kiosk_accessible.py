@@ -94,3 +94,18 @@ def test_the_screen_edges_move_the_focus_and_press(make_kiosk: Any, hall_server_
     assert access.ring.isVisible() and access.ring.geometry().contains(tile.mapTo(rig.window, tile.rect().center()))
     rig.qtbot.mouseClick(access.edges["edge_bottom"], Qt.MouseButton.LeftButton)
     rig.wait_screen("categories")
+
+
+def test_help_is_announced_over_the_page_and_closes_back_to_it(make_kiosk: Any,
+                                                               hall_server_shared: HallServer) -> None:
+    rig = make_kiosk(hall_server_shared, **ACCESSIBLE)
+    choose(rig, "取号")
+    rig.wait_screen("categories")
+    choose(rig, tr("zh_CN", "action.help"))
+    answers = (tr("zh_CN", "help.called"), tr("zh_CN", "help.queued"))
+    rig.wait_for(lambda: any(s.startswith(answers) for s in said(rig)))  # the panel's message, once settled
+    back = tr("zh_CN", "action.back_to_screen")
+    heard(rig, back)  # its button is the focus
+    choose(rig, back)
+    rig.wait_for(lambda: not rig.controller.modal.isVisible())
+    assert rig.screen == "categories"

@@ -81,7 +81,7 @@ class KioskWindow(QWidget):
         self.flow.render_view(view, self.ui)
         self.stack.setCurrentWidget(self.flow)
         # until the voice says more, the wheelchair layout's upper part shows what the page asks
-        self.show_caption(" ".join(t for t in (self.flow.title.text(), self.flow.prompt.text()) if t))
+        self.show_caption("\n".join(t for t in (self.flow.title.text(), self.flow.prompt.text()) if t))
 
     def add_screen(self, screen: Screen) -> None:
         self.screens[screen.screen_id] = screen

@@ -9,6 +9,7 @@ on the kiosk's runner and the panel shows the outcome in its status line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, Protocol
 
 from PySide6.QtWidgets import (
@@ -23,21 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# demo people on the emulated ID card reader (devices/twins/id_card/identities.py): key, label
-PEOPLE: tuple[tuple[str, str], ...] = (
-    ("resident", "张伟 (36)"),
-    ("resident_photo", "李静 (70, priority)"),
-    ("resident_long_term", "阿依古丽 (68)"),
-    ("resident_x", "欧阳娜娜 (25)"),
-    ("hk_resident", "陈大文 (HK, J)"),
-    ("foreigner_2023", "Maria (Y)"),
-)
-# example codes a citizen may present; any other text can be typed in the field
+# demo people on the emulated ID card reader (devices/twins/id_card/identities.py), one of them 70
+PEOPLE: tuple[str, ...] = ("resident", "resident_photo", "resident_long_term", "resident_x", "hk_resident",
+                           "foreigner_2023")
+# example codes a citizen may present (booking, service code 亮码, receipt); any text can be typed
 CODES: tuple[tuple[str, str], ...] = (
     ("booking", "booking:K7Q2M9XPA"),
-    ("亮码", "https://zwfw.example.gov.cn/lm/LM2026A1B2C3D4"),
+    ("service code", "https://zwfw.example.gov.cn/lm/LM2026A1B2C3D4"),
     ("receipt", "L1D20261207001A"),
 )
+
+
+def person_label(key: str, *, today: date | None = None) -> str:
+    """``张伟 (36)``: the demo card's name and age, as the panel lists it."""
+    from devices.twins.id_card.identities import IDENTITIES
+
+    fields = IDENTITIES[key].fields
+    born, now = fields["birth"], today or date.today()
+    age = now.year - int(born[:4]) - ((now.month, now.day) < (int(born[4:6]), int(born[6:8])))
+    return f"{fields['name']} ({age})"
 
 
 class ServerControl(Protocol):
@@ -64,15 +69,15 @@ class DemoPanel(QWidget):
         self.status.setObjectName("DemoStatus")
         self.status.setWordWrap(True)
         self.person = QComboBox()
-        for key, text in PEOPLE:
-            self.person.addItem(text, key)
+        for key in PEOPLE:
+            self.person.addItem(person_label(key), key)
         self.code = QLineEdit()
         self.code.setPlaceholderText("code to scan")
         self.buttons: dict[str, QPushButton] = {}
         lay = QVBoxLayout(self)
-        lay.addWidget(self._group("ID card (身份证)", [self.person], [("id_insert", "Insert", self.insert_id),
+        lay.addWidget(self._group("ID card", [self.person], [("id_insert", "Insert", self.insert_id),
                                                                       ("id_remove", "Remove", self.remove_id)]))
-        lay.addWidget(self._group("Social-security card (社保卡)", [], [("ss_insert", "Insert", self.insert_ss),
+        lay.addWidget(self._group("Social-security card", [], [("ss_insert", "Insert", self.insert_ss),
                                                                         ("ss_pull", "Pull", self.pull_ss)]))
         presets = [(f"scan_{name}", name, lambda _=False, c=code: self.scan(c)) for name, code in CODES]
         lay.addWidget(self._group("Scanner", [self.code], [("scan", "Scan", lambda: self.scan(self.code.text())),

@@ -4,6 +4,7 @@ and is refilled) and stop and start the demo's in-process hall server."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import Qt
 from config import load_settings
 from devices.status import Health
 from hall.demo import DemoServer, prepare_hall, start_server_thread
-from kiosk.demo_panel import PEOPLE, DemoPanel
+from kiosk.demo_panel import PEOPLE, DemoPanel, person_label
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs import free_port
@@ -41,8 +42,9 @@ def test_a_demo_senior_card_gives_a_priority_ticket(make_kiosk: Any, hall_server
     rig.wait_screen("categories")
     rig.tap("A  社会保险")
     rig.wait_screen("identify")
-    panel.person.setCurrentIndex([key for key, _ in PEOPLE].index("resident_photo"))  # 李静, 70
-    click(rig, panel, "id_insert", "ID card on the reader: 李静 (70, priority)")
+    panel.person.setCurrentIndex(PEOPLE.index("resident_photo"))  # born 1956-03-19: 70 and over
+    assert person_label("resident_photo", today=date(2026, 12, 7)) == "李静 (70)"
+    click(rig, panel, "id_insert", f"ID card on the reader: {person_label('resident_photo')}")
     rig.wait_screen("ticket")
     assert rig.machine.view.data["priority"] == "elderly"
     click(rig, panel, "id_remove", "ID card removed")

@@ -47,6 +47,7 @@ class KioskWindow(QWidget):
         # wheelchair layout (accessible mode in portrait, issue 14.8): the upper 40 % only shows what is
         # being said, in large text; the page and the top bar's switches sit in the lower 60 %
         self.caption = label("A11yCaption", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.caption.setParent(self)
         self.caption.setFixedHeight(round(screen[1] * WHEELCHAIR_TOP) if self.ui.wheelchair else 0)
         self.caption.setVisible(self.ui.wheelchair)
         self.show_caption(self.ui.tr("a11y.intro"))

@@ -28,7 +28,11 @@ HANDLERS: dict[str, str] = {
     "display": "hall.display.app:run_display",
     "cache": "offline_cache.cli:main",
     "loadgen": "hall.loadgen.cli:main",
+    "city-server": "hall.city.cli:serve",
+    "city": "hall.city.cli:admin",
 }
+# `hall admin` tasks served by the city package (hall.server never imports it).
+CITY_TASKS: dict[str, str] = {"join-city": "hall.city.cli:hall_admin", "leave-city": "hall.city.cli:hall_admin"}
 
 # Programs that open devices, and which kinds: the production guard refuses twins for these only
 # (config/loader.py); None = every kind. The hall server, counter, pad and tools drive no device.
@@ -101,6 +105,32 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("path", metavar="PATH", help="NAME.xlsx, NAME.json, or a folder for the CSV files")
     t.add_argument("--template", action="store_true", help="write an example catalogue instead of the hall's")
     t.add_argument("--db", metavar="URL", help="database URL")
+
+    t = tasks.add_parser("join-city", parents=[common], help="publish this hall's queue summary to a city database "
+                         "(PostgreSQL logical replication; docs/city.md)")
+    t.add_argument("--db", metavar="URL", help="the hall's database URL (PostgreSQL)")
+    t.add_argument("--city-db", metavar="URL", required=True, help="the city's database URL (PostgreSQL)")
+    t.add_argument("--code", metavar="CODE", help="the hall's code in the city, e.g. 420502-01 (default hall.code)")
+    t.add_argument("--hall-conninfo", metavar="DSN",
+                   help="how the city's server reaches the hall database (default: the --db URL)")
+    t = tasks.add_parser("leave-city", parents=[common], help="stop publishing to the city and unsubscribe it")
+    t.add_argument("--db", metavar="URL", help="the hall's database URL (PostgreSQL)")
+    t.add_argument("--city-db", metavar="URL", required=True, help="the city's database URL (PostgreSQL)")
+
+    p = add("city-server", "Run the city server: every joined hall's queues (/city, /city/dashboard).")
+    p.add_argument("--db", metavar="URL", required=True, help="the city database URL (PostgreSQL)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8800, help="port to listen on (default 8800)")
+
+    p = add("city", "City database administration: schema and city manager tokens.")
+    city = p.add_subparsers(dest="city_command", metavar="TASK", required=True)
+    c = city.add_parser("init", help="create the city schema", parents=[common])
+    c.add_argument("--db", metavar="URL", required=True)
+    for task, help_ in (("create-token", "create a city manager token; printed alone on the last line"),
+                        ("revoke-token", "revoke a city manager token by name")):
+        c = city.add_parser(task, help=help_, parents=[common])
+        c.add_argument("--name", required=True)
+        c.add_argument("--db", metavar="URL", required=True)
 
     p = add("kiosk", "Run the self-service kiosk (touch screen).")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
@@ -198,8 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(command: str) -> Callable[[argparse.Namespace, Any], int]:
-    module_name, _, attr = HANDLERS[command].partition(":")
+def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Any], int]:
+    target = CITY_TASKS.get(getattr(args, "admin_command", ""), HANDLERS[args.command]) \
+        if args.command == "hall" else HANDLERS[args.command]
+    module_name, _, attr = target.partition(":")
     return getattr(importlib.import_module(module_name), attr)
 
 
@@ -217,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     setup_logging(level=settings.logging.level, file=settings.logging.file,
                   json_lines=settings.logging.json_lines, repeat_window_s=settings.logging.repeat_window_s)
-    return int(_handler(args.command)(args, settings) or 0)
+    return int(_handler(args)(args, settings) or 0)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,25 @@ class RawConnection:
                     raise
         raise ConnectionError("unreachable")
 
+    async def get(self, path: str) -> tuple[int, Any]:
+        """One GET on the kept-alive connection (reconnecting once if the server closed it)."""
+        head = f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+        if self.token:
+            head += f"Authorization: Bearer {self.token}\r\n"
+        for attempt in (0, 1):
+            if self._writer is None:
+                await self._connect()
+            assert self._reader is not None and self._writer is not None
+            try:
+                self._writer.write((head + "\r\n").encode())
+                await self._writer.drain()
+                return await self._read_response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                await self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
     async def _read_response(self) -> tuple[int, Any]:
         assert self._reader is not None
         raw = await self._reader.readuntil(b"\r\n\r\n")

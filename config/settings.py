@@ -30,6 +30,18 @@ class HallSettings(_Table):
     # e.g. "https://hall.example.gov.cn"; empty = server_url (only right when phones can reach it).
     public_base_url: str = ""
     timezone: str = "Asia/Shanghai"
+    # The hall's code in its city (e.g. "420502-01"; docs/city.md): the default of `hall admin join-city`.
+    code: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _hall_code(cls, value: str) -> str:
+        import re
+
+        value = value.strip().upper()
+        if value and not re.fullmatch(r"[0-9A-Z][0-9A-Z-]{0,31}", value):
+            raise ValueError("expected 1-32 letters, digits or hyphens, e.g. 420502-01")
+        return value
 
     @field_validator("server_url")
     @classmethod

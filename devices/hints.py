@@ -27,6 +27,26 @@ _HINTS: dict[str, tuple[str, str]] = {
                              "devices.id_card.baudrate",
                              "something that is not an ID card reader answers on {value}, or the baud rate is "
                              "wrong: check which device is on this port and devices.id_card.baudrate"),
+    # the vendor-SDK driver (devices.id_card.driver = "sdk"): {library}, {sdk_port}, {family} from its options
+    "id_card.sdk_missing": ("厂家 SDK 库 {library} 不存在：安装厂家的 Linux SDK，把 .so 的完整路径写入 "
+                            "devices.id_card.options.library",
+                            "the vendor SDK library {library} does not exist: install the vendor's Linux SDK and "
+                            "put the .so's full path in devices.id_card.options.library"),
+    "id_card.sdk_unloadable": ("SDK 库 {library} 无法加载：ldd {library} 查看缺少的依赖库；须为本机架构（64 位）的版本",
+                               "the SDK library {library} cannot be loaded: ldd {library} shows a missing "
+                               "dependency; it must be built for this machine (64-bit)"),
+    "id_card.sdk_function": ("SDK 库 {library} 缺少 {family} 系列的函数：nm -D {library} | grep -i -E "
+                             "'comm|auth|read|sdt_' 查看导出名称，在 devices.id_card.options.family 选对系列"
+                             "（sdtapi / termb / cvr），或用 devices.id_card.options.functions.<角色> 映射改名的函数",
+                             "the SDK library {library} lacks a function of the {family} family: nm -D {library} | "
+                             "grep -i -E 'comm|auth|read|sdt_' lists its names; choose the family "
+                             "(devices.id_card.options.family: sdtapi, termb or cvr) or map a renamed function in "
+                             "devices.id_card.options.functions.<role>"),
+    "id_card.sdk_port": ("SDK 打不开端口 {sdk_port}：USB 阅读器用 1001–1016（第一台为 1001），串口用 1–16；"
+                         "lsusb 确认阅读器已连接，kiosk 用户须有 USB 设备权限（厂家 udev 规则或 plugdev 组）",
+                         "the SDK cannot open port {sdk_port}: USB readers are 1001–1016 (the first is 1001), serial "
+                         "ports 1–16; lsusb shows the reader is connected; the kiosk user needs access to the USB "
+                         "device (the vendor's udev rule or the plugdev group)"),
     "device.offline": ("设备未连接：检查数据线和 {key}（{value}）", "not connected: the cable and {key} ({value})"),
     "ss_card.pcscd_unavailable": ("读卡服务 pcscd 未运行：systemctl restart pcscd",
                                   "pcscd is not running: systemctl restart pcscd"),
@@ -67,6 +87,8 @@ def next_step(kind: str, code: str, conf: Any) -> dict[str, str]:
     """``{"zh", "en"}``: what to check next for ``code`` of device ``kind`` configured as ``conf``."""
     zh, en = _HINTS.get(code) or next((v for p, v in _PREFIX_HINTS.items() if code.startswith(p)), _DEFAULT)
     where = _WHERE.get(kind, "driver")
+    options = getattr(conf, "driver_table", None) or {}
     fields = {"key": f"devices.{kind}.{where}", "value": str(getattr(conf, where, "")) or '""',
-              "kind": kind, "code": code}
+              "kind": kind, "code": code, "library": str(options.get("library", "")) or '""',
+              "sdk_port": str(options.get("port", 1001)), "family": str(options.get("family", "sdtapi"))}
     return {"zh": zh.format(**fields), "en": en.format(**fields)}

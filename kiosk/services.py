@@ -133,6 +133,33 @@ class KioskServices:
         return [f"{r.kind} {r.local_ref or r.server_ref or r.key[:8]} ×{r.attempts} {r.last_error or ''}".strip()
                 for r in dead]
 
+    def held_records(self) -> list[str]:
+        """Records the server refused with a clash only a person can settle (an offline number taken
+        by another ticket; ``cache status`` "held"): kind, printed number, attempts, code; never a body."""
+        held = getattr(getattr(self.terminal_raw, "outbox", None), "held", None)
+        if not callable(held):
+            return []
+        try:
+            rows = held()
+        except Exception as exc:  # noqa: BLE001 (the technician sees the code, the kiosk carries on)
+            return [getattr(exc, "code", exc.__class__.__name__)]
+        return [f"{r['kind']} {r['local_ref'] or r['key'][:8]} ×{r['attempts']} {r['last_error'] or ''}".strip()
+                for r in rows]
+
+    def disk_fault(self) -> str | None:
+        """The outbox's full-disk fault for the technician (as in the heartbeat and ``cache status``):
+        its error code while it cannot write, ``cache.low_space`` while the reserve is given back and
+        new records are refused; None when the disk has room."""
+        fault = getattr(self.terminal_raw, "storage_fault", None)
+        if fault:
+            return str(fault)
+        disk = getattr(getattr(self.terminal_raw, "outbox", None), "disk", None)
+        try:
+            low = bool(callable(disk) and disk().get("low_space"))
+        except Exception as exc:  # noqa: BLE001 (the technician sees the code, the kiosk carries on)
+            return str(getattr(exc, "code", exc.__class__.__name__))
+        return "cache.low_space" if low else None
+
     def retry_dead(self) -> int:
         """Every dead record back to pending (the cause was fixed server-side); the worker sends them
         under their own keys. Returns how many moved."""

@@ -28,12 +28,23 @@ def _hypothesis_profiles() -> None:
 
 _hypothesis_profiles()
 
+
+def _http_defaults() -> None:
+    from tests.rigs.waiting import scale_http_defaults
+
+    scale_http_defaults()
+
+
+_http_defaults()
+
 pytest_plugins = [
     "tests.rigs.serial_pty",
     "tests.rigs.pcsc",
     "tests.rigs.hall_server",
     "tests.rigs.postgres",
     "tests.rigs.private_postgres",
+    "tests.rigs.city",
+    "tests.rigs.chromium",
     "tests.rigs.qt",
     "tests.rigs.x11",
     "tests.rigs.sdk_twin",
@@ -47,6 +58,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _scale_timeouts(config, items)
     # Hardware tests are deselected (not skipped) by default: CI treats every skip as a failure,
     # and no CI machine has a real reader attached.
     if config.getoption("--hardware"):
@@ -55,6 +67,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if hardware:
         config.hook.pytest_deselected(items=hardware)
         items[:] = [item for item in items if "hardware" not in item.keywords]
+
+
+def _scale_timeouts(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """pytest-timeout's per-test limit (``timeout`` in pyproject.toml, ``--timeout``, or a test's own
+    ``timeout`` mark) grows with the machine's load like every wait does (tests/rigs/waiting.py)."""
+    from tests.rigs.waiting import scale
+
+    factor = scale()
+    if factor <= 1.0:
+        return
+    try:
+        default = float(config.getoption("timeout", None) or config.getini("timeout") or 0)
+    except (ValueError, TypeError):
+        return
+    for item in items:
+        mark = item.get_closest_marker("timeout")
+        if mark is None:
+            seconds = default
+        else:
+            seconds = float(mark.args[0] if mark.args else mark.kwargs.get("timeout", 0))
+        if seconds > 0:
+            item.add_marker(pytest.mark.timeout(seconds * factor), append=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -7,7 +7,9 @@ SDK's port number (1–16 serial COM1…, 1001–1016 USB). The function names c
 The ``sdtapi`` family (公安部 SAM API: ``SDT_OpenPort``, ``SDT_StartFindIDCard``, ``SDT_SelectIDCard``,
 ``SDT_ReadBaseMsg``) answers with the SAM's own SW3 codes and the raw 256-byte text and 1024-byte photo
 blocks, so the card is parsed by the same code as the serial ``ga467`` driver, whose polling, events and
-status this driver shares. A library that also exports a WLT decoder (``unpack`` or
+status this driver shares. The ``termb`` and ``cvr`` families (``InitComm``/``CVR_InitComm``,
+``Authenticate``, ``Read_Content``, then ``wz.txt``/``xp.wlt`` or ``GetPeople*`` getters) are in
+:mod:`devices.id_card.sdk_termb`. A library that also exports a WLT decoder (``unpack`` or
 ``hall_wlt_decode``) decodes the photo when ``photo_decoder`` is not set.
 """
 
@@ -18,9 +20,10 @@ import logging
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from devices.errors import DeviceConfigError, DeviceOffline
+from devices.id_card import sdk_termb
 from devices.id_card.errors import PhotoDecoderError
 from devices.id_card.frames import Command, Response
 from devices.id_card.ga467_driver import Ga467Reader
@@ -34,6 +37,8 @@ FAMILIES: dict[str, dict[Role, str]] = {
     "sdtapi": {"open": "SDT_OpenPort", "close": "SDT_ClosePort", "find": "SDT_StartFindIDCard",
                "select": "SDT_SelectIDCard", "read": "SDT_ReadBaseMsg"},
 }
+FAMILY_NAMES: dict[str, dict[str, str]] = {**{k: {str(r): n for r, n in v.items()} for k, v in FAMILIES.items()},
+                                           **sdk_termb.FAMILIES}
 PORTS = "1–16 (serial) or 1001–1016 (USB)"
 _BUF = 4096
 
@@ -48,9 +53,11 @@ class SdkOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     library: Path
     port: int = 1001
-    family: Literal["sdtapi"] = "sdtapi"
+    family: Literal["sdtapi", "termb", "cvr"] = "sdtapi"
     # role -> exported name, for a vendor whose library renames a function of its family
-    functions: dict[Role, str] = Field(default_factory=dict)
+    functions: dict[str, str] = Field(default_factory=dict)
+    # termb/cvr: the folder Read_Content writes wz.txt and xp.wlt into (empty = the library's folder)
+    content_dir: Path | None = None
 
     @field_validator("port")
     @classmethod
@@ -59,8 +66,24 @@ class SdkOptions(BaseModel):
             raise ValueError(f"SDK port {value}; expected {PORTS}")
         return value
 
-    def names(self) -> dict[Role, str]:
-        return {**FAMILIES[self.family], **self.functions}
+    @model_validator(mode="after")
+    def _known_roles(self) -> SdkOptions:
+        unknown = sorted(set(self.functions) - set(FAMILY_NAMES[self.family]))
+        if unknown:
+            raise ValueError(f"functions.{unknown[0]} is not a role of the {self.family} family; expected one of "
+                             f"{', '.join(FAMILY_NAMES[self.family])}")
+        return self
+
+    def names(self) -> dict[str, str]:
+        return {**FAMILY_NAMES[self.family], **self.functions}
+
+    @property
+    def getter_family(self) -> bool:
+        """termb/cvr: return 1 for success, the port kept inside the library."""
+        return self.family in sdk_termb.FAMILIES
+
+    def folder(self) -> Path:
+        return self.content_dir or self.library.parent
 
 
 class SdkLink:
@@ -72,6 +95,7 @@ class SdkLink:
         self.options, self.url = options, f"sdk:{options.library}#{options.port}"
         self._fns: dict[str, Any] = {}
         self._open = False
+        self._termb: sdk_termb.TermbCalls | None = None
 
     @property
     def is_open(self) -> bool:
@@ -87,8 +111,15 @@ class SdkLink:
             lib = ctypes.CDLL(path)
         except OSError as exc:
             raise DeviceOffline(f"SDK library {path} cannot be loaded: {exc}", code="id_card.sdk_unloadable") from exc
+        if self.options.getter_family:
+            self._fns, missing = sdk_termb.bind(lib, self.options.names())
+            if missing:
+                raise DeviceOffline(f"SDK library {path} has no function {missing[0]} ({self.options.family}); "
+                                    "set devices.id_card.options.functions.<role>", code="id_card.sdk_function")
+            self._termb = sdk_termb.TermbCalls(self._fns, content_dir=self.options.folder())
+            return lib
         u8p, uintp = ctypes.POINTER(ctypes.c_ubyte), ctypes.POINTER(ctypes.c_uint)
-        argtypes: dict[Role, list[Any]] = {
+        argtypes: dict[str, list[Any]] = {
             "open": [ctypes.c_int], "close": [ctypes.c_int], "find": [ctypes.c_int, u8p, ctypes.c_int],
             "select": [ctypes.c_int, u8p, ctypes.c_int], "read": [ctypes.c_int, u8p, uintp, u8p, uintp, ctypes.c_int]}
         for role, name in self.options.names().items():
@@ -106,7 +137,7 @@ class SdkLink:
         if not self._fns:
             self.load()
         rc = self._fns["open"](self.options.port)
-        if rc != 0x90:
+        if rc != (sdk_termb.OK if self.options.getter_family else 0x90):
             raise DeviceOffline(f"SDK could not open port {self.options.port} (returned {rc:#x})",
                                 code="id_card.sdk_port")
         self._open = True
@@ -114,12 +145,17 @@ class SdkLink:
     def close(self) -> None:
         if self._open:
             self._open = False
-            self._fns["close"](self.options.port)
+            if self.options.getter_family:
+                self._fns["close"]()
+            else:
+                self._fns["close"](self.options.port)
 
     def transact(self, cmd: int, para: int, data: bytes = b"", *, timeout_s: float | None = None) -> Response:
         """Run the SDK call that stands for a GA 467 command; the library's return code is the SW3."""
         if not self._open:
             raise DeviceOffline(f"{self.url} is not open")
+        if self._termb is not None:
+            return self._termb.transact(cmd, para)
         port, scratch = self.options.port, (ctypes.c_ubyte * _BUF)()
         if (cmd, para) == Command.FIND:
             return Response(0, 0, self._fns["find"](port, scratch, 0) & 0xFF, b"")

@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "phone": "咨询电话：{v}", "told": "告知时间：{t}",
         "appointment": "预约优先", "offline": "离线取号，同样有效",
         "no_estimate": "网络中断：暂无排队人数和等候时间，请留意叫号屏",
+        "wait_unknown": "暂无法估计等候时间：办理窗口尚未开放",
         "original": "原件 {n} 份", "copy": "复印件 {n} 份",
     },
     "en": {
@@ -43,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "phone": "Enquiries: {v}", "told": "Issued: {t}",
         "appointment": "Appointment priority", "offline": "Issued offline, equally valid",
         "no_estimate": "Offline: no queue position or wait time yet; please watch the calling screen",
+        "wait_unknown": "Wait not known yet: no window for this line is open",
         "original": "original × {n}", "copy": "copy × {n}",
     },
 }
@@ -65,7 +67,7 @@ class TicketInfo:
     number: str
     category: str
     people_ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: int | None  # None: no open window serves the line, the wait is unknown
     issued_at: datetime
     follow_url: str  # "" (an offline ticket has no page to follow yet): no QR and no caption
     hall_name: str
@@ -130,8 +132,9 @@ def ticket(info: TicketInfo, *, lang: str = "zh_CN") -> Document:
     if any(notes):
         els.append(Text(" · ".join(n for n in notes if n), bold=True, align=Align.CENTER))
     # offline nobody knows the queue: no invented position or wait, and the ticket says why
-    queue = [Text(t["no_estimate"])] if info.offline else [Text(t["ahead"].format(n=info.people_ahead)),
-                                                           Text(t["wait"].format(n=info.estimated_wait_min))]
+    queue = [Text(t["no_estimate"])] if info.offline else [
+        Text(t["ahead"].format(n=info.people_ahead)),
+        Text(t["wait_unknown"] if info.estimated_wait_min is None else t["wait"].format(n=info.estimated_wait_min))]
     els += [Separator(), *queue, Text(t["issued"].format(t=_time(info.issued_at)))]
     if info.follow_url:
         els += [Qr(info.follow_url, module=5), Text(t["follow"], align=Align.CENTER)]

@@ -256,6 +256,10 @@ class PcscSocialSecurityReader:
                 response = card.transmit(apdu)
             except (CardRemoved, DeviceOffline):
                 raise
+            except NoCard as exc:
+                # the card answered connect, so "no card" now means it left mid-read (a busy pcscd may
+                # report the empty slot before the removal itself)
+                raise CardRemoved("card removed during the read") from exc
             except DeviceError as exc:
                 # vpcd and real readers report a vanished card as a failed transmit first
                 if self._ctx.wait_removed(card.reader, timeout_ms=500):

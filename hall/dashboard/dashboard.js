@@ -96,8 +96,8 @@ function render(o) {
   $("hall-name").textContent = o.hall.name_zh;
   $("hall-name-en").textContent = o.hall.name_en;
   renderKpis($("kpis"), o.totals);
-  renderQueues($("queues"), $("suggestions"), o.categories);
-  renderUnserved($("unserved"), o.unserved);
+  const stranded = renderUnserved($("unserved"), o.unserved);
+  renderQueues($("queues"), $("suggestions"), o.categories, stranded);
   renderDeadlines($("deadlines"), $("deadline-count"), o.deadlines);
   const noShowKey = JSON.stringify(o.no_shows || []);
   if (noShowKey !== state.noShowKey) {

@@ -55,7 +55,7 @@ export const TICKET_STATUS = {
 export const FOLLOW_KIND = {
   alert: ["紧急报警", "Emergency alert"], help: ["呼叫帮助", "Help call"],
   cannot_do: ["办不成事", "Couldn't get it done"], low_rating: ["差评回访", "Low rating"],
-  rate_limit: ["写入超限", "Write limit"],
+  rate_limit: ["写入超限", "Write limit"], technician_pin: ["维护密码错误", "Technician PIN"],
 };
 export const FOLLOW_STATUS = {open: ["待处理", "Open"], acknowledged: ["已确认", "Acknowledged"]};
 export const TERMINAL_KIND = {

@@ -30,7 +30,7 @@ export function renderKpis(box, totals) {
     el("div", {class: `kpi ${cls}`}, el("div", {class: "kpi-v", text: value}), bi(pair, "kpi-l"))));
 }
 
-export function renderQueues(table, sugBox, categories) {
+export function renderQueues(table, sugBox, categories, stranded = new Set()) {
   const head = el("tr", {}, th(L.category), th(L.waiting, "n"), th(L.longest, "n"), th(L.predicted, "n"),
     th(L.target, "n"), th(L.openWin, "n"), th(L.state));
   const rows = categories.map((c) => {
@@ -46,7 +46,8 @@ export function renderQueues(table, sugBox, categories) {
       el("td", {}, el("span", {class: `badge b-${level}`}, bi(LEVEL_LABEL[level]))));
   });
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
-  const sugg = categories.filter((c) => c.suggest_open > 0);
+  // A line listed as stranded (red, with the window to open) is not suggested again here.
+  const sugg = categories.filter((c) => c.suggest_open > 0 && !(c.open_windows === 0 && stranded.has(c.code)));
   sugBox.replaceChildren(...sugg.map((c) => el("div", {class: "suggest", dataset: {category: c.code}},
     el("span", {class: "suggest-icon", "aria-hidden": "true", text: "＋"}),
     el("b", {text: `${c.code} ${c.name_zh}`}),
@@ -59,20 +60,32 @@ export function renderQueues(table, sugBox, categories) {
   sugBox.hidden = sugg.length === 0;
 }
 
-/** Waiting tickets no open window can serve, in red, each with the window to open. */
+/** Waiting tickets no open window can serve, in red: one row per line (or window) with its numbers, the
+ *  longest wait and the window to open. Returns the lines listed, so the suggestions do not repeat them. */
 export function renderUnserved(box, items) {
-  box.replaceChildren(...(items || []).map((u) => el("div", {class: "unserved-row", dataset: {number: u.number}},
-    el("span", {"aria-hidden": "true", text: "⚠"}),
-    el("b", {text: u.number}),
-    el("span", {text: u.reason_zh}),
-    ticking(u.waiting_s),
-    el("span", {text: u.open_window ? `请开放 ${u.open_window} 号窗口` : "没有窗口办理此业务，请调整窗口"}),
-    el("span", {class: "en", text: `${u.reason_en}; ${u.open_window ? `open window ${u.open_window}`
-      : "no window serves it: change a window's lines"}`}))));
-  box.hidden = !items || items.length === 0;
+  const groups = new Map();
+  for (const u of items || []) {
+    const key = `${u.reason}|${u.reason === "window_closed" ? u.open_window : u.category}`;
+    const g = groups.get(key) || {first: u, numbers: [], longest: 0};
+    g.numbers.push(u.number);
+    g.longest = Math.max(g.longest, u.waiting_s);
+    groups.set(key, g);
+  }
+  box.replaceChildren(...[...groups.values()].map(({first: u, numbers, longest}) => {
+    const shown = numbers.slice(0, 4).join(" ") + (numbers.length > 4 ? ` 等 ${numbers.length} 人` : "");
+    return el("div", {class: "unserved-row", dataset: {category: u.category, reason: u.reason}},
+      el("span", {"aria-hidden": "true", text: "⚠"}),
+      el("b", {text: shown}),
+      el("span", {text: u.reason_zh}),
+      ticking(longest),
+      el("span", {text: u.open_window ? `请开放 ${u.open_window} 号窗口` : "没有窗口办理此业务，请调整窗口"}),
+      el("span", {class: "en", text: `${numbers.length} waiting: ${u.reason_en}; ${u.open_window
+        ? `open window ${u.open_window}` : "no window serves it: change a window's lines"}`}));
+  }));
+  box.hidden = groups.size === 0;
+  return new Set([...groups.values()].filter((g) => g.first.reason === "line_closed").map((g) => g.first.category));
 }
 
-/** Applications past or near their time limit (working days, the hall's calendar), overdue first. */
 export function renderDeadlines(box, countBox, items) {
   const list = items || [];
   countBox.textContent = list.length ? String(list.length) : "";

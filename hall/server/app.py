@@ -51,6 +51,13 @@ async def _snapshots(hall: HallContext) -> None:
         await asyncio.sleep(hall.options.snapshot_interval_s)
 
 
+async def _city_publish(hall: HallContext) -> None:
+    """Once the hall has joined a city (PostgreSQL only): refresh the summary rows it publishes, every second."""
+    from hall.server.citylink.task import publish_forever
+
+    await publish_forever(hall)
+
+
 async def _start_hall_day(hall: HallContext) -> None:
     """Close the days missed while no server ran, before the first ticket of today is numbered."""
     try:
@@ -80,6 +87,7 @@ def create_app(*, db_url: str, options: ServerOptions | None = None, migrate: bo
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(listen_forever(hall.hub, libpq_dsn(hall.db.url), ready=ready),
                                              name="listen"))
+            tasks.append(asyncio.create_task(_city_publish(hall), name="city-publish"))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ready.wait(), 5)
         # Everything loaded so far lives as long as the process: keep it out of the collector's scans,

@@ -35,7 +35,8 @@ def options_from(settings: Settings) -> ServerOptions:
                          appointment_lead_minutes=q.appointment_lead_minutes, max_recalls=q.max_recalls,
                          reinstate_minutes=q.reinstate_minutes, fallback_window=q.fallback_window or None)
     return ServerOptions(data_dir=settings.server.data_dir, hall_name_zh=settings.hall.name_zh,
-                         hall_name_en=settings.hall.name_en, timezone=settings.hall.timezone,
+                         hall_name_en=settings.hall.name_en, hall_code=settings.hall.code,
+                         timezone=settings.hall.timezone,
                          demo_mode=settings.server.demo_mode, policy=policy, max_recalls=q.max_recalls,
                          reinstate_minutes=q.reinstate_minutes, elderly_age=q.elderly_age,
                          daily_quota_per_id=q.daily_quota_per_id, closing_policy=q.closing_policy,

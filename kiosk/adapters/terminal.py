@@ -124,7 +124,8 @@ class TerminalAdapter:
             url = "/" + url.split("://", 1)[1].partition("/")[2]
         if url.startswith("/"):  # the server answers with its own path; phones need the whole address
             url = self.base_url + url
-        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), int(t.estimated_wait_s or 0), url,
+        wait = None if t.estimated_wait_s is None else int(t.estimated_wait_s)
+        return Ticket(t.number, t.category, int(t.waiting_ahead or 0), wait, url,
                       offline=bool(t.offline), priority=str(getattr(t, "priority", None) or ""))
 
     def issue_ticket(self, category: str, *, id_number: str | None = None, priority: str | None = None) -> Ticket:
@@ -218,8 +219,8 @@ class TerminalAdapter:
         True when the server has it now, False when it waits in the outbox (offline)."""
         from offline_cache.errors import CacheError
 
-        kind = "cannot_do" if reason == "fallback" else "help"
-        message = detail if reason in ("help", "fallback") else _device_alert(reason, detail)
+        kind = {"fallback": "cannot_do", "technician_pin": "technician_pin"}.get(reason, "help")
+        message = detail if reason in ("help", "fallback", "technician_pin") else _device_alert(reason, detail)
         try:
             receipt = self.terminal.help_call({"kind": kind, "message": message[:500],
                                                "terminal_id": self.terminal_id})

@@ -75,7 +75,7 @@ class Ticket:
     number: str
     category: str
     waiting_ahead: int
-    estimated_wait_s: int
+    estimated_wait_s: int | None  # None: no open window serves the line, nobody knows the wait
     follow_url: str = ""
     offline: bool = False
     priority: str = ""

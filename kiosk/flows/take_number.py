@@ -49,10 +49,14 @@ def ticket_document(ticket: Ticket, category: Category | None, *, lang: str, hal
     if ticket.priority and ticket.priority != "appointment" and has(lang, f"ticket.priority.{ticket.priority}"):
         priority = tr(lang, f"ticket.priority.{ticket.priority}")
     info = layouts.TicketInfo(number=ticket.number, category=name, people_ahead=ticket.waiting_ahead,
-                              estimated_wait_min=max(1, round(ticket.estimated_wait_s / 60)), issued_at=issued,
+                              estimated_wait_min=_minutes(ticket.estimated_wait_s), issued_at=issued,
                               follow_url=ticket.follow_url, hall_name=hall, appointment=appointment,
                               offline=ticket.offline, priority=priority)
     return layouts.ticket(info, lang=lang)
+
+
+def _minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else max(1, round(seconds / 60))
 
 
 def ticket_view(ticket: Ticket, category: Category | None, *, printed: bool, appointment: bool = False) -> View:
@@ -61,7 +65,9 @@ def ticket_view(ticket: Ticket, category: Category | None, *, printed: bool, app
     data = {"number": ticket.number, "category": ticket.category,
             "category_zh": category.name_zh if category else ticket.category,
             "category_en": (category.name_en or category.name_zh) if category else ticket.category,
-            "ahead": ticket.waiting_ahead, "wait_min": max(1, round(ticket.estimated_wait_s / 60)),
+            "ahead": ticket.waiting_ahead, "wait_min": _minutes(ticket.estimated_wait_s),
+            # online, but no open window serves the line: the wait is unknown and the screen says why
+            "wait_unknown": not ticket.offline and ticket.estimated_wait_s is None,
             "follow_url": ticket.follow_url, "offline": ticket.offline, "printed": printed,
             "appointment": appointment, "priority": "" if ticket.priority == "appointment" else ticket.priority}
     return View("ticket", data, prompt="ticket.prompt.number" if printed else "ticket.prompt.number_not_printed",

@@ -225,6 +225,8 @@ def ticket_page(view: View, env: PageEnv) -> QWidget:
     if d.get("offline"):  # nobody knows the queue offline: no invented position or wait
         inner.addWidget(text_label(env.ui.tr("ticket.offline_no_wait"), "Body", align=CENTER))
         inner.addWidget(text_label(env.ui.tr("ticket.offline"), "Muted", align=CENTER))
+    elif d.get("wait_unknown"):  # no open window serves the line: no number is promised
+        inner.addWidget(text_label(env.ui.tr("ticket.queue_no_wait", count=d["ahead"]), "Body", align=CENTER))
     else:
         inner.addWidget(text_label(env.ui.tr("ticket.queue", count=d["ahead"], minutes=d["wait_min"]), "Body",
                                    align=CENTER))

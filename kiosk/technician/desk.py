@@ -4,11 +4,17 @@ on the GUI thread; nothing personal is shown (masked IDs, record kinds and error
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from kiosk.flows.pin_lock import Attempt, LockFile, MemoryStore, PinLock
 from kiosk.technician import screen_actions
+
+# The technician PIN's audit trail: outcome, misses in a row, the lock; never the digits typed.
+audit = logging.getLogger("kiosk.audit.technician")
 
 
 class TechnicianDesk:
@@ -17,6 +23,7 @@ class TechnicianDesk:
         self.screen: Any = None
         self.active = False
         self.scan_test = False
+        self._locked_alerted = -1  # misses count of the lock already reported as typed-while-locked
 
     @property
     def ui(self) -> Any:
@@ -39,7 +46,8 @@ class TechnicianDesk:
         from kiosk.technician.screen import TechnicianScreen
 
         if self.screen is None:
-            self.screen = TechnicianScreen(pin=pin, version=services.version)
+            self.screen = TechnicianScreen(lock=self._lock(pin), version=services.version)
+            self.screen.pin_attempt.connect(self.pin_attempted)
             self.screen.exit_requested.connect(self.c.close_technician)
             self.screen.test_requested.connect(self.run_test)
             self.screen.pin_ok.connect(self.refresh)
@@ -50,6 +58,36 @@ class TechnicianDesk:
         self.screen.ask_pin(self.ui)
         self.c.window.stack.setCurrentWidget(self.screen)
 
+    def _lock(self, pin: str) -> PinLock:
+        """The lockout state beside the outbox database, so a restart does not reset it."""
+        settings = getattr(self.c.services, "settings", None)
+        db_path = getattr(getattr(settings, "cache", None), "db_path", None)
+        store = LockFile(Path(db_path).with_name("technician-lock.json")) if db_path else MemoryStore()
+        return PinLock(pin=pin, store=store)
+
+    def pin_attempted(self, attempt: Attempt) -> None:
+        """Each attempt in the kiosk log and, unless it was the right PIN, to the dashboard as a
+        ``technician_pin`` alert (queued in the outbox when offline) — attempts typed while locked once
+        per lock, so mashing the keypad cannot flood the dashboard."""
+        self.c.touched()
+        level = logging.INFO if attempt.ok else logging.WARNING
+        audit.log(level, "technician PIN attempt: %s, %d wrong in a row, locked %d s",
+                  attempt.outcome, attempt.misses, round(attempt.wait_s))
+        if attempt.ok or (attempt.outcome == "locked" and attempt.misses == self._locked_alerted):
+            return
+        if attempt.outcome == "locked":
+            self._locked_alerted = attempt.misses
+        from kiosk.i18n import tr
+
+        locks = attempt.outcome == "wrong" and attempt.wait_s > 0
+        key = f"alert.technician_pin.{attempt.outcome}{'_lock' if locks else ''}"
+        values = {"misses": attempt.misses, "wait": round(attempt.wait_s)}
+        detail = f"{tr('zh_CN', key, **values)} / {tr('en', key, **values)}"
+        terminal = self.c.services.terminal
+        self.c.runner.submit(lambda: terminal.help_call(reason="technician_pin", detail=detail), lambda _r: None,
+                             lambda exc: audit.warning("technician PIN alert not recorded: %s",
+                                                       getattr(exc, "code", exc.__class__.__name__)))
+
     def refresh(self) -> None:
         services = self.c.services
         if self.screen is None or services is None:
@@ -58,6 +96,7 @@ class TechnicianDesk:
         beat = {None: "-", True: "ok", False: "failed"}[self.c.last_heartbeat]
         self.screen.set_outbox({**services.backlog(), "heartbeat": beat}, list(services.errors.lines),
                                services.dead_records())
+        self.screen.set_attention(services.held_records(), services.disk_fault())
 
     def device_event(self, kind: str, name: str, payload: Any) -> None:
         if self.scan_test and kind == "code_scanner" and name == "code_scanned":

@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.flows.pin_lock import Attempt, PinLock
 from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.widgets import Keypad, button, card, text_label
 
 KINDS = ("id_card", "ss_card", "code_scanner", "camera", "doc_camera", "printer", "voice")
-MAX_PIN_TRIES = 3
 
 
 class TechnicianScreen(Screen):
@@ -25,13 +25,14 @@ class TechnicianScreen(Screen):
     exit_requested = Signal()
     test_requested = Signal(str)
     pin_ok = Signal()
+    # every PIN attempt (kiosk.flows.pin_lock.Attempt), for the audit log and the dashboard alert
+    pin_attempt = Signal(object)
     # ("retry", "") or ("export", passphrase): the technician's actions on dead outbox records
     outbox_requested = Signal(str, str)
 
-    def __init__(self, *, pin: str, version: str) -> None:
+    def __init__(self, *, lock: PinLock, version: str) -> None:
         super().__init__()
-        self._pin, self.version = pin, version
-        self.tries = 0
+        self.lock, self.version = lock, version
         self._ui = UiContext()
         self.stack = QStackedWidget()
         self.pin_page = QWidget()
@@ -52,6 +53,8 @@ class TechnicianScreen(Screen):
         self.outbox = text_label("", "Body")
         self.errors = text_label("", "Muted")
         self.dead = text_label("", "Muted")
+        self.held = text_label("", "Muted")  # offline numbers the server found taken: a person must look
+        self.disk = text_label("", "Notice")  # the outbox's full-disk fault
         self.outbox_result = text_label("", "Notice")
         self.outbox_buttons: dict[str, Any] = {}
         self.keypad: Keypad | None = None
@@ -73,19 +76,24 @@ class TechnicianScreen(Screen):
         lay.addWidget(self.keypad, 1, Qt.AlignmentFlag.AlignHCenter)
         lay.addWidget(button(ui.tr("tech.exit"), on_click=self.exit_requested.emit), 0, Qt.AlignmentFlag.AlignHCenter)
         self.stack.setCurrentWidget(self.pin_page)
+        wait = self.lock.wait_s()
+        if wait > 0:
+            self.title.setText(self._locked_text(wait))
+
+    def _locked_text(self, wait_s: float) -> str:
+        return self._ui.tr("tech.pin_locked", wait=_duration(wait_s, self._ui.lang))
 
     def _check_pin(self, value: str) -> None:
-        if self._pin and value == self._pin and self.tries < MAX_PIN_TRIES:
-            self.tries = 0
+        """The lock decides (kiosk/flows/pin_lock.py); the typed PIN is cleared and never kept."""
+        if self.keypad is not None:
+            self.keypad.clear()
+        attempt: Attempt = self.lock.attempt(value)
+        self.pin_attempt.emit(attempt)
+        if attempt.ok:
             self.show_panel(self._ui)
             self.pin_ok.emit()
             return
-        self.tries += 1
-        if self.keypad is not None:
-            self.keypad.clear()
-        self.title.setText(self._ui.tr("tech.pin_wrong" if self.tries < MAX_PIN_TRIES else "tech.pin_locked"))
-        if self.tries >= MAX_PIN_TRIES:
-            self.exit_requested.emit()
+        self.title.setText(self._locked_text(attempt.wait_s) if attempt.wait_s > 0 else self._ui.tr("tech.pin_wrong"))
 
     # -- panel ---------------------------------------------------------------------------------
     def show_panel(self, ui: UiContext) -> None:
@@ -114,6 +122,8 @@ class TechnicianScreen(Screen):
         scol.addWidget(text_label(ui.tr("tech.outbox"), "Section"))
         scol.addWidget(self.outbox)
         scol.addWidget(self.dead)
+        scol.addWidget(self.held)
+        scol.addWidget(self.disk)
         acts = QHBoxLayout()
         for action in ("retry", "export"):
             self.outbox_buttons[action] = button(ui.tr(f"tech.{action}_dead"),
@@ -171,6 +181,12 @@ class TechnicianScreen(Screen):
         if dead is not None:
             self.dead.setText("\n".join(dead[:8]) or self._ui.tr("tech.dead_none"))
 
+    def set_attention(self, held: list[str], disk_fault: str | None) -> None:
+        """Held records (the server's 409 ``ticket.offline_number_taken``: kept, retried slowly, never
+        dead) and the full-disk fault; first lines only, so the panel keeps its size."""
+        self.held.setText(self._ui.tr("tech.held", count=len(held)) + ("\n" + "\n".join(held[:5]) if held else ""))
+        self.disk.setText(self._ui.tr("tech.disk_full", code=disk_fault) if disk_fault else "")
+
     def show_result(self, kind: str, text: str, image: Any = None) -> None:
         if kind in self.results:
             self.results[kind].setText(text)
@@ -190,7 +206,18 @@ class TechnicianScreen(Screen):
         self.preview.clear()
         self.errors.clear()
         self.dead.clear()
+        self.held.clear()
+        self.disk.clear()
         self.outbox_result.clear()
         for pad in (self.keypad, self.pass_pad):
             if pad is not None:
                 pad.clear()
+
+
+def _duration(seconds: float, lang: str) -> str:
+    """A wait in the screen's language (``tech.unit.*``: seconds below 2 min, then minutes), rounded up."""
+    from kiosk.i18n import tr
+
+    s = max(1, int(-(-seconds // 1)))
+    value, unit = (s, "s") if s < 120 else ((s + 59) // 60, "min")
+    return tr(lang, f"tech.unit.{unit}", n=value)

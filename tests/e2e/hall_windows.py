@@ -12,16 +12,16 @@ import httpx
 from config import load_settings
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
-from tests.rigs.waiting import budget, qt_wait_until
+from tests.rigs.waiting import budget, citizen_budget_under_load, qt_wait_until
 
 
 def settings_for(server: HallServer, tmp_path: Path, *extra: str) -> Any:
-    return load_settings(overrides=[
+    return citizen_budget_under_load(load_settings(overrides=[
         f'hall.server_url="{server.url}"', f'terminal.token="{server.tokens["terminal"]}"',
         'terminal.id="P5"', 'terminal.offline_prefix="P5"',
         'devices.voice.driver="wav"', f'devices.voice.output_dir="{tmp_path / "voice"}"', "devices.voice.repeat=2",
         f'cache.db_path="{tmp_path / "outbox.db"}"', f'cache.attachments_dir="{tmp_path / "outbox-files"}"',
-        f'cache.key_file="{tmp_path / "outbox.key"}"', 'cache.key_env="HALL_TEST_NO_SUCH_KEY"', *extra])
+        f'cache.key_file="{tmp_path / "outbox.key"}"', 'cache.key_env="HALL_TEST_NO_SUCH_KEY"', *extra]))
 
 
 def api(server: HallServer, method: str, path: str, role: str, *, headers: dict[str, str] | None = None,

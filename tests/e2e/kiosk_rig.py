@@ -19,7 +19,7 @@ from config import load_settings
 from kiosk.app import build_window
 from kiosk.services import start_services
 from tests.rigs.hall_server import HallServer
-from tests.rigs.waiting import budget, qt_wait_until
+from tests.rigs.waiting import citizen_budget_under_load, qt_wait_until
 
 
 @dataclass
@@ -69,7 +69,7 @@ class KioskRig:
             found: list[QAbstractButton] = []
 
             def on_screen() -> bool:
-                found.append(self.button(text))
+                found.append(self.button(text))  # AssertionError (not yet) until it is there
                 return True
 
             qt_wait_until(self.qtbot, on_screen, timeout=5000, what=f"the button {text!r} on screen")
@@ -94,20 +94,7 @@ def kiosk_settings(tmp_path: Path, server: HallServer | None, **overrides: str) 
             f'cache.db_path="{tmp_path / "outbox.db"}"', f'cache.attachments_dir="{tmp_path / "files"}"',
             f'cache.key_file="{tmp_path / "outbox.key"}"', 'kiosk.technician_pin="246810"',
             *(f"{k}={v}" for k, v in overrides.items())]
-    return with_citizen_budget_under_load(load_settings(None, sets))
-
-
-def with_citizen_budget_under_load(settings: Any) -> Any:
-    """``cache.ticket_budget_s`` (how long a citizen waits for the server's answer before the kiosk
-    hands out an offline ticket; at most 1 s in a hall) scaled with the test machine's load.
-
-    On a loaded test machine the server's answer can take longer than in a hall, and the kiosk would
-    hand out an offline ticket where the test expects the server's answer or refusal (seen with two
-    suites at once). A server that is down still fails at once: the refused connection is immediate.
-    ``model_copy`` keeps the rest of the validated settings and skips the 1 s hall limit on purpose.
-    """
-    cache = settings.cache.model_copy(update={"ticket_budget_s": budget(settings.cache.ticket_budget_s)})
-    return settings.model_copy(update={"cache": cache})
+    return citizen_budget_under_load(load_settings(None, sets))
 
 
 def twins(tmp_path: Path, *, ss_card: bool = False, poll_s: float = 0.05) -> dict[str, Any]:

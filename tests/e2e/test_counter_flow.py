@@ -35,7 +35,7 @@ def _login(qtbot: Any, win: Any, server: HallServer) -> None:
     win.login.clerk.setText("王芳")
     qtbot.keyClick(win.login.token, Qt.Key.Key_Return)
     qt_wait_until(qtbot, lambda: win.state.logged_in and win.state.online and bool(win.state.categories),
-                  timeout=10_000)
+                       timeout=10_000)
 
 
 def _key(qtbot: Any, win: Any, key: Qt.Key, until: Any) -> None:
@@ -65,7 +65,7 @@ def test_shortcuts_drive_a_ticket_and_the_display_announces_it(qtbot: Any, count
         assert counter.state.current["number"] == first["number"]  # elderly first
         assert counter.panel.fields["priority"].text() == "老年人优先"
         qt_wait_until(qtbot, lambda: display.board.newest() is not None
-                             and display.board.newest().number == first["number"], timeout=5000)
+                                  and display.board.newest().number == first["number"], timeout=5000)
         assert display.board.newest().window == WINDOW
         qt_wait_until(qtbot, lambda: len(announcements(tmp_path)) == 1, timeout=10_000)
         said = announcements(tmp_path)[0]
@@ -81,9 +81,9 @@ def test_shortcuts_drive_a_ticket_and_the_display_announces_it(qtbot: Any, count
 
         _key(qtbot, counter, Qt.Key.Key_F1, lambda: (counter.state.current or {}).get("number") == second["number"])
         press(qtbot, counter, Qt.Key.Key_F5)  # asks first (tests/e2e/test_counter_undo.py)
-        qtbot.waitUntil(lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
+        qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=3000)
         counter.dialog.buttons.accepted.emit()
-        qtbot.waitUntil(lambda: counter.state.current is None and counter.state.busy is None, timeout=15_000)
+        qt_wait_until(qtbot, lambda: counter.state.current is None and counter.state.busy is None, timeout=15_000)
         ticket = api(server, "GET", f"/tickets/{second['id']}", "clerk").json()
         assert ticket["status"] == "no_show"
         counter.grab().save(str(tmp_path / "counter.png"))

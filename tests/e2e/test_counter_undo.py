@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from tests.e2e.hall_windows import api, issue, press, settings_for
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 WINDOW = 5  # 不动产登记 D
@@ -30,14 +31,15 @@ def counter(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> Iterator[Any
     win.login.token.setText(hall_server.tokens["clerk"])
     win.login.clerk.setText("刘洋")
     qtbot.keyClick(win.login.token, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.state.logged_in and win.state.online and bool(win.state.categories), timeout=10_000)
+    qt_wait_until(qtbot, lambda: win.state.logged_in and win.state.online and bool(win.state.categories),
+                  timeout=10_000)
     yield win
     win.shutdown()
 
 
 def _dialog(qtbot: Any, win: Any, name: str) -> Any:
-    qtbot.waitUntil(lambda: win.dialog is not None and win.dialog.isVisible() and win.dialog.objectName() == name,
-                    timeout=5000)
+    qt_wait_until(qtbot, lambda: win.dialog is not None and win.dialog.isVisible() and win.dialog.objectName() == name,
+                         timeout=5000)
     return win.dialog
 
 
@@ -46,10 +48,10 @@ def _status(server: HallServer, ticket_id: int) -> str:
 
 
 def _called(qtbot: Any, win: Any, number: str) -> None:
-    qtbot.waitUntil(lambda: win.state.busy is None, timeout=8000)
+    qt_wait_until(qtbot, lambda: win.state.busy is None, timeout=8000)
     press(qtbot, win, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: (win.state.current or {}).get("number") == number and win.state.busy is None,
-                    timeout=10_000)
+    qt_wait_until(qtbot, lambda: (win.state.current or {}).get("number") == number and win.state.busy is None,
+                         timeout=10_000)
 
 
 def test_f5_asks_and_f9_reinstates_within_the_period(qtbot: Any, counter: Any, hall_server: HallServer,
@@ -62,12 +64,12 @@ def test_f5_asks_and_f9_reinstates_within_the_period(qtbot: Any, counter: Any, h
     assert first["number"] in confirm.question.text()
     confirm.grab().save(str(tmp_path / "confirm-no-show.png"))
     confirm.buttons.rejected.emit()  # the clerk changes their mind: nothing happens
-    qtbot.waitUntil(lambda: not confirm.isVisible(), timeout=3000)
+    qt_wait_until(qtbot, lambda: not confirm.isVisible(), timeout=3000)
     assert _status(hall_server, first["id"]) == "called" and counter.state.current["number"] == first["number"]
 
     press(qtbot, counter, Qt.Key.Key_F5)
     _dialog(qtbot, counter, "noShowConfirm").buttons.accepted.emit()
-    qtbot.waitUntil(lambda: counter.state.current is None and counter.state.busy is None, timeout=10_000)
+    qt_wait_until(qtbot, lambda: counter.state.current is None and counter.state.busy is None, timeout=10_000)
     assert _status(hall_server, first["id"]) == "no_show" and "F9" in counter.message.text()
 
     press(qtbot, counter, Qt.Key.Key_F9)
@@ -75,8 +77,8 @@ def test_f5_asks_and_f9_reinstates_within_the_period(qtbot: Any, counter: Any, h
     assert pick.list.count() == 1 and pick.list.item(0).text().startswith(first["number"])
     pick.grab().save(str(tmp_path / "reinstate.png"))
     pick.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: _status(hall_server, first["id"]) == "waiting" and counter.state.busy is None,
-                    timeout=10_000)
+    qt_wait_until(qtbot, lambda: _status(hall_server, first["id"]) == "waiting" and counter.state.busy is None,
+                         timeout=10_000)
     assert "已恢复" in counter.message.text()
     _called(qtbot, counter, first["number"])  # back at the head of the line, ahead of the second
     assert _status(hall_server, second["id"]) == "waiting"
@@ -91,8 +93,8 @@ def test_an_expired_no_show_is_not_offered_and_cannot_be_reinstated(qtbot: Any, 
     _called(qtbot, counter, t["number"])
     press(qtbot, counter, Qt.Key.Key_F5)
     _dialog(qtbot, counter, "noShowConfirm").buttons.accepted.emit()
-    qtbot.waitUntil(lambda: _status(hall_server, t["id"]) == "no_show" and counter.state.busy is None,
-                    timeout=10_000)
+    qt_wait_until(qtbot, lambda: _status(hall_server, t["id"]) == "no_show" and counter.state.busy is None,
+                         timeout=10_000)
     db = Database(hall_server.db_url)
     try:  # the default period is 30 minutes; this one was missed 31 minutes ago
         with db.write() as s:
@@ -101,7 +103,7 @@ def test_an_expired_no_show_is_not_offered_and_cannot_be_reinstated(qtbot: Any, 
     finally:
         db.dispose()
     press(qtbot, counter, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: "没有可恢复的过号" in counter.message.text(), timeout=8000)
+    qt_wait_until(qtbot, lambda: "没有可恢复的过号" in counter.message.text(), timeout=8000)
     assert counter.dialog is None or not counter.dialog.isVisible() or counter.dialog.objectName() != "reinstateDialog"
     r = api(hall_server, "POST", f"/tickets/{t['id']}/reinstate", "clerk")
     assert r.status_code == 422 and r.json()["error"]["code"] == "reinstate_expired"

@@ -8,16 +8,13 @@ the KPIs — are ≥ 40 px."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.e2e.test_dashboard_browser import ARGS, CHROMIUM
-from tests.rigs import rig_missing
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 WALL = (1920, 1080)
 # Every element that shows text of its own, visible: [selector text, font size px, tag].
@@ -30,22 +27,8 @@ _CUT_OFF = """Array.from(document.querySelectorAll('#app .panel, #app .tablewrap
   .map((e) => [e.className, e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight])"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        rig_missing("Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        rig_missing("the playwright Python package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 def _api(server: HallServer, method: str, path: str, role: str, body: Any = None) -> Any:
-    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=10,
+    r = httpx.request(method, f"{server.url}/api/v1{path}", json=body, timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
     assert r.status_code < 300, r.text
     return r.json() if r.content else None

@@ -19,6 +19,7 @@ from config import load_settings
 from devices.twins.voice.wav_writer import WavFileVoice
 from hall.client import HallClient
 from tests.rigs.hall_server import HallServer, run_main
+from tests.rigs.waiting import budget, qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 
@@ -34,7 +35,7 @@ def _records(out: Path) -> list[dict[str, Any]]:
 
 
 def _post(server: HallServer, path: str, body: Any = None) -> httpx.Response:
-    return httpx.post(f"{server.url}/api/v1{path}", json=body, timeout=5,
+    return httpx.post(f"{server.url}/api/v1{path}", json=body, timeout=budget(5),
                       headers={"Authorization": f"Bearer {server.tokens['clerk']}"})
 
 
@@ -49,7 +50,7 @@ def display_of(qtbot: Any) -> Iterator[Any]:
         qtbot.addWidget(win)
         win.start()
         win.show()
-        qtbot.waitUntil(lambda: win.board.online and bool(win.board.categories), timeout=10_000)
+        qt_wait_until(qtbot, lambda: win.board.online and bool(win.board.categories), timeout=10_000)
         made.append(win)
         return win
 
@@ -65,13 +66,13 @@ def test_offline_number_is_announced_and_devices_say_makes_the_same_call(
     out = tmp_path / "display-voice"
     display = display_of(hall_server, voice=open_voice(load_settings(overrides=_overrides(hall_server, out))),
                          out=out)
-    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
     off = kiosk.submit_offline_ticket(category="D", offline_number="K1-D005", terminal_id="K1",
                                       issued_at=datetime.now(UTC) - timedelta(minutes=3))
     assert _post(hall_server, "/windows/5/open", {"clerk": "刘洋"}).status_code == 200
     called = _post(hall_server, "/windows/5/call", {"number": "K1-D005"})
     assert called.status_code == 200 and called.json()["id"] == off.id
-    qtbot.waitUntil(lambda: len(_records(out)) == 1, timeout=10_000)
+    qt_wait_until(qtbot, lambda: len(_records(out)) == 1, timeout=10_000)
     said = _records(out)[0]
     assert said["text"] == "请 K1-D005 号 到 5 号窗口 办理" and said["repeat"] == 2
     assert display.announcer.counts()["failed"] == 0
@@ -101,16 +102,16 @@ def test_backlog_says_the_latest_call_per_window_and_logs_each_skip(
     voice = WavFileVoice(output_dir=str(out), play=True, time_scale=3.0, repeat=2)
     voice.open()
     display = display_of(hall_server, voice=voice, out=out)
-    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
+    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
     for category in ("B", "C", "C", "C"):
         kiosk.issue_ticket(category)
     for window in (3, 4):
         assert _post(hall_server, f"/windows/{window}/open", {"clerk": "张伟"}).status_code == 200
     caplog.set_level(logging.WARNING, logger="hall.display.announcer")
     first = _post(hall_server, "/windows/3/call-next").json()["number"]
-    qtbot.waitUntil(lambda: display.announcer.queue.busy, timeout=5000)  # B is being said
+    qt_wait_until(qtbot, lambda: display.announcer.queue.busy, timeout=5000)  # B is being said
     fours = [_post(hall_server, "/windows/4/call-next").json()["number"] for _ in range(3)]
-    qtbot.waitUntil(lambda: len(_records(out)) == 2, timeout=30_000)
+    qt_wait_until(qtbot, lambda: len(_records(out)) == 2, timeout=30_000)
     assert [r["text"] for r in _records(out)] == [f"请 {first} 号 到 3 号窗口 办理",
                                                   f"请 {fours[-1]} 号 到 4 号窗口 办理"]
     counts = display.announcer.counts()

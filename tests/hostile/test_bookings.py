@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 VICTIM = "11010519491231002X"
 
 
 def _book(server: HallServer, who: str, start: datetime) -> httpx.Response:
-    return httpx.post(f"{server.url}/api/v1/appointments", timeout=10,
+    return httpx.post(f"{server.url}/api/v1/appointments", timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[who]}"},
                       json={"id_number": VICTIM, "category": "A", "slot_start": start.isoformat(),
                             "slot_end": (start + timedelta(minutes=30)).isoformat()})

@@ -10,6 +10,7 @@ import pytest
 
 from hall.server.connectors.registry import Choice, ConnectorRefused, refuse_twins
 from tests.rigs.hall_server import run_main
+from tests.rigs.waiting import budget
 
 REAL = {"sms": Choice("smpp"), "wechat": Choice("none"), "elicense": Choice("http"), "platform": Choice("http")}
 
@@ -38,7 +39,7 @@ def test_the_server_exits_2_naming_the_key(tmp_path: Path) -> None:
     done = run_main("--set", "server.demo_mode=false", "--set", 'kiosk.technician_pin="93572468"',
                     "--set", f"server.data_dir={tmp_path / 'd'}", "--set", 'connectors.sms.driver="smpp"',
                     "--set", 'connectors.wechat.driver="none"', "--set", 'connectors.platform.driver="none"',
-                    "hall-server", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--port", "1", timeout=60)
+                    "hall-server", "--db", f"sqlite:///{tmp_path / 'h.db'}", "--port", "1", timeout=budget(60))
     assert done.returncode == 2, done.stderr
     assert "connectors.elicense.driver" in done.stderr and "'file'" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.rigs.hall_server import HallServer, start_prepared
-from tests.rigs.waiting import pass_time
+from tests.rigs.waiting import budget, pass_time
 
 REVOCATION_LIMIT_S = 2.0  # the promise of docs/security.md
 
@@ -35,10 +35,10 @@ def _url(server: HallServer, query: str = "") -> str:
 def _open(stack: contextlib.ExitStack, server: HallServer, token: str, *, how: str) -> ClientConnection:
     """A socket past its ``hello``: the token in the Authorization header or in the first message."""
     headers = {"Authorization": f"Bearer {token}"} if how == "header" else None
-    ws = stack.enter_context(connect(_url(server), additional_headers=headers, open_timeout=5))
+    ws = stack.enter_context(connect(_url(server), additional_headers=headers, open_timeout=budget(5)))
     if how == "message":
         ws.send(json.dumps({"token": token}))
-    hello = json.loads(ws.recv(timeout=5))
+    hello = json.loads(ws.recv(timeout=budget(5)))
     assert hello["type"] == "hello", hello
     return ws
 
@@ -55,7 +55,7 @@ def _closed_with(ws: ClientConnection, timeout_s: float) -> tuple[int | None, st
 
 
 def test_a_token_in_the_url_is_refused_even_when_valid(server: HallServer) -> None:
-    with connect(_url(server, f"?token={server.tokens['display']}"), open_timeout=5) as ws:
+    with connect(_url(server, f"?token={server.tokens['display']}"), open_timeout=budget(5)) as ws:
         code, error = _closed_with(ws, 5)
     assert (code, error) == (4401, "auth.token_in_url")
 
@@ -65,7 +65,7 @@ def test_the_token_travels_in_a_header_or_the_first_message(server: HallServer, 
     with contextlib.ExitStack() as stack:
         ws = _open(stack, server, server.tokens["display"], how=how)
         ws.send("ping")
-        assert json.loads(ws.recv(timeout=5))["type"] in ("pong", "queue.snapshot")
+        assert json.loads(ws.recv(timeout=budget(5)))["type"] in ("pong", "queue.snapshot")
 
 
 def test_revoking_a_token_closes_its_open_sockets_within_two_seconds(server: HallServer) -> None:
@@ -97,9 +97,9 @@ def test_revoking_a_token_closes_its_open_sockets_within_two_seconds(server: Hal
     assert outcomes == [(4401, "auth.invalid_token")] * 3, outcomes
     assert took <= REVOCATION_LIMIT_S, f"closed after {took:.2f} s"
     survivor.send("ping")
-    frame = json.loads(survivor.recv(timeout=5))
+    frame = json.loads(survivor.recv(timeout=budget(5)))
     while frame["type"] != "pong":
-        frame = json.loads(survivor.recv(timeout=5))
+        frame = json.loads(survivor.recv(timeout=budget(5)))
     stack.close()
 
 
@@ -116,12 +116,12 @@ def test_revoking_a_manager_token_closes_its_dashboard_socket_within_two_seconds
         token = create_token(db, role="manager", name="dashboard-to-revoke")
     finally:
         db.dispose()
-    with httpx.Client(timeout=10) as c:
+    with httpx.Client(timeout=budget(10)) as c:
         assert c.post(f"{server.url}/api/v1/dashboard/login", json={"token": token}).status_code == 200
         cookie = c.cookies.get("hall_dashboard")
     ws_url = server.url.replace("http://", "ws://") + "/api/v1/dashboard/events"
-    with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=5) as ws:
-        assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+    with connect(ws_url, additional_headers={"Cookie": f"hall_dashboard={cookie}"}, open_timeout=budget(5)) as ws:
+        assert json.loads(ws.recv(timeout=budget(5)))["type"] == "hello"
         db = Database(server.db_url)
         try:
             assert _revoke_token(db, argparse.Namespace(name="dashboard-to-revoke"), None) == 0  # type: ignore[arg-type]

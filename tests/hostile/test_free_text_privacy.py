@@ -16,6 +16,7 @@ import httpx
 
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 ID = "110101199003071233"
 MOBILE = "13812345678"
@@ -23,7 +24,7 @@ TEXT = f"张三 身份证{ID} 电话{MOBILE} abc{ID}"
 
 
 def _api(server: HallServer, method: str, path: str, role: str, **kwargs: Any) -> httpx.Response:
-    return httpx.request(method, f"{server.url}/api/v1{path}", timeout=10,
+    return httpx.request(method, f"{server.url}/api/v1{path}", timeout=budget(10),
                          headers={"Authorization": f"Bearer {server.tokens[role]}"}, **kwargs)
 
 

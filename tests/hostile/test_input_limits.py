@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tests.rigs.hall_server import HallServer, start_prepared
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 NAME_AND_ID = "张三丰 110101199003071233"
 
@@ -31,7 +32,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HallServe
 
 
 def _post(server: HallServer, path: str, body: str, role: str = "terminal") -> httpx.Response:
-    return httpx.post(f"{server.url}/api/v1{path}", content=body.encode(), timeout=10, headers={
+    return httpx.post(f"{server.url}/api/v1{path}", content=body.encode(), timeout=budget(10), headers={
         "Authorization": f"Bearer {server.tokens[role]}", "Content-Type": "application/json"})
 
 
@@ -64,7 +65,7 @@ def test_hostile_values_are_422_not_5xx(server: HallServer) -> None:
     for form in ({"a": json.loads(_nested(20))}, {"note": "x\u0000y"}, {"n": 2**63}):
         data = {"item_code": "A-004", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
                 "form": form}
-        r = httpx.post(f"{server.url}/api/v1/submissions", data={"data": json.dumps(data)}, timeout=10,
+        r = httpx.post(f"{server.url}/api/v1/submissions", data={"data": json.dumps(data)}, timeout=budget(10),
                        headers={"Authorization": f"Bearer {server.tokens['terminal']}"})
         assert r.status_code == 422 and r.json()["error"]["code"] == "validation", r.text[:300]
     server.stop()

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.waiting import budget
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def _post(server: HallServer, who: str, path: str, body: dict[str, Any], key: st
     headers = {"Authorization": f"Bearer {server.tokens[who]}"}
     if key:
         headers["Idempotency-Key"] = key
-    return httpx.post(f"{server.url}/api/v1{path}", json=body, headers=headers, timeout=10)
+    return httpx.post(f"{server.url}/api/v1{path}", json=body, headers=headers, timeout=budget(10))
 
 
 def _offline(number: str, *, epoch: int | None = None, **extra: Any) -> dict[str, Any]:
@@ -85,6 +86,6 @@ def test_an_unheld_prefix_goes_to_the_first_terminal_that_prints_it(server: Hall
     assert _post(server, "kiosk2", "/tickets", _offline("K2-C001"), key="k2-1").status_code == 201
     r = _post(server, "kiosk2", "/tickets", _offline("K3-C001"), key="k2-2")  # a terminal holds one prefix
     assert r.status_code == 409 and _code(r) == "ticket.offline_prefix_foreign"
-    listed = httpx.get(f"{server.url}/api/v1/terminals", timeout=10,
+    listed = httpx.get(f"{server.url}/api/v1/terminals", timeout=budget(10),
                        headers={"Authorization": f"Bearer {server.tokens['manager']}"}).json()
     assert {t["id"]: t["offline_prefix"] for t in listed}.items() >= {"K1": "K1", "K2": "K2"}.items()

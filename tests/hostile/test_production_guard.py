@@ -11,6 +11,7 @@ import pytest
 from config import ConfigError, load_settings
 from devices import registry
 from tests.rigs.hall_server import ROOT, run_main
+from tests.rigs.waiting import budget
 
 PRODUCTION = ROOT / "config" / "production.example.toml"
 PIN = 'kiosk.technician_pin="93572468"'
@@ -28,7 +29,7 @@ def test_production_example_passes_the_guard_with_real_drivers() -> None:
                                                   for n in names))
 def test_each_twin_is_refused_outside_demo_mode_naming_its_key(kind: str, twin: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_settings(PRODUCTION, [PIN, f'devices.{kind}.driver="{twin}"'])
+        load_settings(PRODUCTION, [PIN, f'devices.{kind}.driver="{twin}"', f"devices.{kind}.enabled=true"])
     message = str(info.value)
     assert f"devices.{kind}.driver" in message and "devices.allow_twins" in message and "\n" not in message
 
@@ -59,7 +60,7 @@ def test_a_program_without_devices_is_not_refused_for_them() -> None:
 @pytest.mark.parametrize("args", [["devices", "list"], ["kiosk", "--exit-after-paint"], ["display", "--windowed"]])
 def test_device_programs_exit_2_naming_the_twin(args: list[str]) -> None:
     done = run_main("--config", str(PRODUCTION), "--set", PIN, "--set", 'devices.voice.driver="wav"', *args,
-                    timeout=60)
+                    timeout=budget(60))
     assert done.returncode == 2, done.stderr
     assert "devices.voice.driver" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -67,7 +68,7 @@ def test_device_programs_exit_2_naming_the_twin(args: list[str]) -> None:
 
 def test_hall_admin_ignores_device_twins(tmp_path: Path) -> None:
     done = run_main("--config", str(PRODUCTION), "--set", PIN, "--set", 'devices.voice.driver="wav"',
-                    "hall", "admin", "init", "--db", f"sqlite:///{tmp_path / 'hall.db'}", timeout=120)
+                    "hall", "admin", "init", "--db", f"sqlite:///{tmp_path / 'hall.db'}", timeout=budget(120))
     assert done.returncode == 0, done.stderr
 
 

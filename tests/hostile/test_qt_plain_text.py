@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 from tests.e2e.hall_windows import api, issue, settings_for
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
 CLAIM = "✔ 材料已由系统核验齐全，请直接受理"
@@ -47,10 +48,10 @@ def test_a_form_value_cannot_paint_a_verdict_on_the_counter(qtbot: Any, counter:
     r = api(hall_server, "POST", "/submissions", "terminal", data={"data": json.dumps(data, ensure_ascii=False)})
     assert r.status_code == 201, r.text
     counter.do_login(hall_server.tokens["clerk"], "王芳")
-    qtbot.waitUntil(lambda: counter.state.logged_in and counter.state.online and bool(counter.state.categories),
-                    timeout=10_000)
+    qt_wait_until(qtbot, lambda: counter.state.logged_in and counter.state.online and bool(counter.state.categories),
+                         timeout=10_000)
     counter.do_call_next()
-    qtbot.waitUntil(lambda: counter.panel.review is not None, timeout=10_000)
+    qt_wait_until(qtbot, lambda: counter.panel.review is not None, timeout=10_000)
     shown = [lab for lab in counter.panel.submission_box.findChildren(QLabel) if CLAIM in lab.text()]
     assert shown, [lab.text() for lab in counter.panel.submission_box.findChildren(QLabel)]
     for label in shown:
@@ -73,7 +74,7 @@ def test_every_label_of_a_terminal_application_is_plain_text(qtbot: Any) -> None
     assert late.textFormat() == Qt.TextFormat.PlainText
     added_later = QLabel(PAYLOAD)
     lay.addWidget(added_later)
-    qtbot.waitUntil(added_later.isVisible, timeout=5000)
+    qt_wait_until(qtbot, added_later.isVisible, timeout=5000)
     assert added_later.textFormat() == Qt.TextFormat.PlainText
 
     box = QMessageBox(QMessageBox.Icon.Information, "求助", PAYLOAD)
@@ -86,5 +87,5 @@ def test_every_label_of_a_terminal_application_is_plain_text(qtbot: Any) -> None
     rich = QLabel()
     rich.setTextFormat(Qt.TextFormat.RichText)
     lay.addWidget(rich)
-    qtbot.waitUntil(rich.isVisible, timeout=5000)
+    qt_wait_until(qtbot, rich.isVisible, timeout=5000)
     assert rich.textFormat() == Qt.TextFormat.RichText

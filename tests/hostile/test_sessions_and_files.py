@@ -21,6 +21,8 @@ import websockets
 from PIL import Image
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 HOLDER = "110101199003071233"
@@ -39,7 +41,7 @@ def _socket_close_code(server: HallServer, cookie: str) -> int | None:
     async def run() -> int | None:
         url = server.url.replace("http://", "ws://") + f"{API}/dashboard/events"
         async with websockets.connect(url, additional_headers={"Cookie": f"hall_dashboard={cookie}"},
-                                      open_timeout=5) as ws:
+                                      open_timeout=budget(5)) as ws:
             try:
                 await asyncio.wait_for(ws.recv(), 5)
             except websockets.ConnectionClosed as exc:
@@ -52,7 +54,7 @@ def _socket_close_code(server: HallServer, cookie: str) -> int | None:
 
 
 def test_logout_ends_the_session_on_the_server(server: HallServer) -> None:
-    client = httpx.Client(base_url=server.url, timeout=10)
+    client = httpx.Client(base_url=server.url, timeout=budget(10))
     login = client.post(f"{API}/dashboard/login", json={"token": server.tokens["manager"]})
     cookie, csrf = client.cookies["hall_dashboard"], login.json()["csrf"]
     assert client.get(f"{API}/dashboard/overview").status_code == 200
@@ -60,16 +62,16 @@ def test_logout_ends_the_session_on_the_server(server: HallServer) -> None:
     assert client.post(f"{API}/dashboard/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
 
     # Whoever kept the old cookie (a copied browser profile, a shared PC) can neither read nor write.
-    stale = httpx.Client(base_url=server.url, timeout=10, cookies={"hall_dashboard": cookie})
+    stale = httpx.Client(base_url=server.url, timeout=budget(10), cookies={"hall_dashboard": cookie})
     r = stale.get(f"{API}/dashboard/overview")
     assert r.status_code == 401 and r.json()["error"]["code"] == "dashboard.session_revoked"
     fid = httpx.post(f"{server.url}{API}/help", json={"terminal_id": "kiosk-logout", "message": "help"},
-                     headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=10).json()["id"]
+                     headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(10)).json()["id"]
     r = stale.post(f"{API}/dashboard/followups/{fid}/acknowledge", json={"note": ""}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 401
     assert _socket_close_code(server, cookie) in (403, 4401)
     # A new login works as before, and logging out twice is harmless.
-    again = httpx.Client(base_url=server.url, timeout=10)
+    again = httpx.Client(base_url=server.url, timeout=budget(10))
     assert again.post(f"{API}/dashboard/login", json={"token": server.tokens["manager"]}).status_code == 200
     assert again.get(f"{API}/dashboard/overview").status_code == 200
     assert stale.post(f"{API}/dashboard/logout").status_code == 200
@@ -110,8 +112,9 @@ def _zip(name: str, content: bytes) -> bytes:
 
 
 def _submit(server: HallServer, filename: str, content: bytes, ctype: str) -> httpx.Response:
-    data = {"item_code": "A-004", "id_number": HOLDER, "materials": [{"requirement": "photo", "file": "f0"}]}
-    return httpx.post(f"{server.url}{API}/submissions", timeout=60,
+    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER),
+            "materials": [{"requirement": "photo", "file": "f0"}]}
+    return httpx.post(f"{server.url}{API}/submissions", timeout=budget(60),
                       data={"data": json.dumps(data)}, files={"f0": (filename, content, ctype)},
                       headers={"Authorization": f"Bearer {server.tokens['terminal']}"})
 
@@ -148,10 +151,10 @@ def test_polyglots_are_refused(server: HallServer, name: str) -> None:
 def test_files_are_served_as_downloads_the_browser_must_not_sniff(server: HallServer) -> None:
     r = _submit(server, "photo.jpg", _jpeg((80, 60)), "image/jpeg")
     assert r.status_code == 201, r.text
-    detail = httpx.get(f"{server.url}{API}/submissions/{r.json()['code']}/detail", timeout=10,
+    detail = httpx.get(f"{server.url}{API}/submissions/{r.json()['code']}/detail", timeout=budget(10),
                        headers={"Authorization": f"Bearer {server.tokens['clerk']}"}).json()
     sha = detail["materials"][0]["sha256"]
-    f = httpx.get(f"{server.url}{API}/files/{sha}", timeout=10,
+    f = httpx.get(f"{server.url}{API}/files/{sha}", timeout=budget(10),
                   headers={"Authorization": f"Bearer {server.tokens['clerk']}"})
     assert f.status_code == 200 and f.headers["content-type"] == "image/jpeg"
     assert f.headers["x-content-type-options"] == "nosniff"

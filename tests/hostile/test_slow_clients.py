@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer, start_prepared
+from tests.rigs.waiting import budget
 
 HALF_HEADERS = b"GET /api/v1/health HTTP/1.1\r\nHost: hall\r\nX-Slow: "
 
@@ -70,7 +71,7 @@ def test_one_address_cannot_hold_every_connection(tight: HallServer) -> None:
         with _connect(tight, "127.0.0.2") as extra:
             extra.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: hall\r\n\r\n")
             assert _answer(extra) == b""  # closed before a byte is read
-        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.3"), timeout=5) as other:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.3"), timeout=budget(5)) as other:
             assert other.get(f"{tight.url}/api/v1/health").status_code == 200
     finally:
         for sock in held:
@@ -99,7 +100,7 @@ def test_unauthenticated_body_is_refused_before_it_is_read(tight: HallServer) ->
             answer = _answer(sock)
         assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
     # A valid token's body is read and judged by the route as before.
-    issued = httpx.post(f"{tight.url}/api/v1/tickets", json={"category": "A"}, timeout=10,
+    issued = httpx.post(f"{tight.url}/api/v1/tickets", json={"category": "A"}, timeout=budget(10),
                         headers={"Authorization": f"Bearer {tight.tokens['terminal']}"})
     assert issued.status_code == 201
 
@@ -143,7 +144,7 @@ def test_silent_events_socket_is_closed_and_counted_as_a_failure(tight: HallServ
     for sock in sockets:
         with sock:
             assert b"auth." in _answer(sock)  # closed by the server once its second is up
-    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.5"), timeout=5) as client:
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.5"), timeout=budget(5)) as client:
         answer = client.get(f"{tight.url}/api/v1/categories", headers={"Authorization": "Bearer wrong"})
     assert answer.status_code == 429 and answer.json()["error"]["code"] == "auth.rate_limited"
 
@@ -158,7 +159,7 @@ def test_health_answers_with_1100_slow_connections_open(tmp_path: Path) -> None:
             sock.sendall(HALF_HEADERS)
             slow.append(sock)
         times = []
-        with httpx.Client(timeout=1.0) as client:  # "within 1 s": a slower answer fails the test
+        with httpx.Client(timeout=budget(1.0)) as client:  # "within 1 s": a slower answer fails the test
             for _ in range(50):
                 started = time.perf_counter()
                 assert client.get(f"{server.url}/api/v1/health").status_code == 200

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer, prepare_hall, start_hall_server
-from tests.rigs.waiting import wait_until
+from tests.rigs.waiting import budget, wait_until
 
 PER_MIN = 30  # terminal_writes_per_min (the token's own is higher: the terminal's limit answers first)
 PER_DAY = 10  # token_tickets_per_category_day
@@ -37,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
 
 
 def _ticket(server: HallServer, who: str, category: str, **extra: Any) -> httpx.Response:
-    return httpx.post(f"{server.url}/api/v1/tickets", json={"category": category, **extra}, timeout=10,
+    return httpx.post(f"{server.url}/api/v1/tickets", json={"category": category, **extra}, timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[who]}"})
 
 
@@ -53,7 +53,7 @@ def test_a_terminal_over_its_minute_gets_429_with_retry_after_and_the_dashboard_
     manager = {"Authorization": f"Bearer {server.tokens['manager']}"}
     # The alert is written on a thread of its own, after the refusal.
     alerts = wait_until(lambda: httpx.get(f"{server.url}/api/v1/followups", params={"kind": "rate_limit"},
-                                          headers=manager, timeout=10).json(), what="the rate_limit follow-up")
+                                          headers=manager, timeout=budget(10)).json(), what="the rate_limit follow-up")
     assert alerts[0]["terminal_id"] == "K1" and "K1" in alerts[0]["message"]
 
 

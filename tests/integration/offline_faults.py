@@ -18,7 +18,7 @@ import httpx
 
 from config import load_settings
 from config.settings import Settings
-from tests.rigs.waiting import budget, pass_time, wait_until
+from tests.rigs.waiting import budget, citizen_budget_under_load, pass_time, wait_until
 
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
@@ -31,7 +31,8 @@ def terminal_settings(tmp: Path, server_url: str, token: str, **cache: Any) -> S
     overrides = [f"hall.server_url={server_url}", f'terminal.token="{token}"', "terminal.id=K1",
                  "terminal.offline_prefix=K1"]
     overrides += [f"cache.{k}={v}" if not isinstance(v, str) else f'cache.{k}="{v}"' for k, v in values.items()]
-    return load_settings(None, overrides)
+    settings = load_settings(None, overrides)
+    return settings if "ticket_budget_s" in cache else citizen_budget_under_load(settings)
 
 
 class FaultProxy:
@@ -62,7 +63,8 @@ class FaultProxy:
                     r = client.request(self.command, self.path, content=body, headers=headers_in)
                     status, headers, content = r.status_code, dict(r.headers), r.content
                     if mode == "slow":
-                        pass_time(proxy.delay_s, reason="the injected slow upstream")
+                        # scaled like the terminal's ticket budget: still slower than the citizen may wait
+                        pass_time(budget(proxy.delay_s), reason="the injected slow upstream")
                 if not health:
                     proxy.requests.append((self.command, self.path, status))
                 self.send_response(status)

@@ -324,6 +324,20 @@ def test_a_kiosk_token_acts_only_as_its_own_terminal(server: HallServer) -> None
     assert _as(server, "kiosk", "POST", f"/tickets/{tid}/cancel").json()["status"] == "cancelled"
 
 
+def test_technician_pin_alerts_come_only_from_a_kiosk_for_itself(server: HallServer) -> None:
+    """A kiosk raises a technician_pin follow-up for its own terminal; another kiosk cannot speak for
+    it, and a counter or manager cannot raise one at all (they have no technician screen)."""
+    alert = {"kind": "technician_pin", "message": "technician PIN wrong (3 in a row, locked 30 s)"}
+    mine = _as(server, "kiosk", "POST", "/help", alert)
+    assert mine.status_code == 201, mine.text
+    assert mine.json()["kind"] == "technician_pin" and mine.json()["terminal_id"] == "K1"
+    _refused(_as(server, "kiosk2", "POST", "/help", {**alert, "terminal_id": "K1"}), "auth.other_terminal")
+    for role in ("counter", "manager"):
+        _refused(_as(server, role, "POST", "/help", alert), "auth.technician_alert")
+    listed = _as(server, "manager", "GET", "/followups?kind=technician_pin").json()
+    assert [f["terminal_id"] for f in listed] == ["K1"]
+
+
 def test_priorities_the_server_does_not_derive_come_only_from_staff(server: HallServer) -> None:
     for priority in ("vip", "disabled", "pregnant", "veteran", "elderly"):
         _refused(_as(server, "kiosk", "POST", "/tickets", {**TICKET, "priority": priority}), "auth.staff_priority")

@@ -18,6 +18,7 @@ from hall.server.migrate import upgrade
 from hall.server.seed import seed_demo
 from tests.rigs.hall_server import HallServer, run_main, start_hall_server
 from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "config" / "catalogue_template"
@@ -111,7 +112,7 @@ def test_an_imported_item_is_served_ticketed_applied_for_and_its_reimport_keeps_
     data = {"item_code": "H-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
             "name": "张三", "form": {}, "ticket_id": ticket.json()["id"],
             "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "m2", "file": "f0"}]}
-    sub = httpx.post(f"{server.url}/api/v1/submissions", headers=auth, timeout=10,
+    sub = httpx.post(f"{server.url}/api/v1/submissions", headers=auth, timeout=budget(10),
                      data={"data": json.dumps(data, ensure_ascii=False)},
                      files={"f0": ("a.pdf", b"%PDF-1.4\n%form\n", "application/pdf")})
     assert sub.status_code == 201 and sub.json()["status"] == "accepted", sub.text

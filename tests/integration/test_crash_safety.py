@@ -86,6 +86,9 @@ def _trial(i: int, shape: str, tmp: Path, server: HallServer, dead_url: str,
     proc = ctx.Process(target=offline_driver.run, args=(mode, str(directory), url, token, prefix, str(out), i))
     proc.start()
     _wait_ready(out, proc)
+    if mode == "write":  # real work under way: a ticket handed over (a busy machine starts later)
+        wait_until(lambda: any(line.startswith("GIVEN ") for line in _lines(out)) or not proc.is_alive(),
+                   timeout_s=30, what="the driver's first ticket")
     pass_time(rng.uniform(0.0, 0.3), reason="the kill lands at a random point of the work")
     proc.kill()  # SIGKILL: no atexit, no finally, no flush
     proc.join(budget(10))

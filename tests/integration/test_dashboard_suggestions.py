@@ -4,7 +4,7 @@ suggestion never asks for more windows than the people waiting can use."""
 
 from __future__ import annotations
 
-import time
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -12,27 +12,30 @@ import httpx
 from sqlalchemy import update
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget, wait_until
 
 API = "/api/v1"
 
 
 def _post(server: HallServer, path: str, role: str, body: Any = None) -> httpx.Response:
-    return httpx.post(server.url + API + path, json=body, timeout=10,
+    return httpx.post(server.url + API + path, json=body, timeout=budget(10),
                       headers={"Authorization": f"Bearer {server.tokens[role]}"})
 
 
 def _line(server: HallServer, code: str, until: Callable[[dict[str, Any]], bool],
           budget_s: float = 20.0) -> dict[str, Any]:
     """The dashboard's row for line ``code`` once ``until`` holds (the server refreshes its figures)."""
-    client = httpx.Client(base_url=server.url, timeout=10)
+    client = httpx.Client(base_url=server.url, timeout=budget(10))
     assert client.post(f"{API}/dashboard/login", json={"token": server.tokens["manager"]}).status_code == 200
-    deadline = time.monotonic() + budget_s
-    while True:
-        rows = client.get(f"{API}/dashboard/overview").json()["categories"]
-        row = next(c for c in rows if c["code"] == code)
-        if until(row) or time.monotonic() > deadline:
-            return row
-        time.sleep(0.2)
+    rows: list[dict[str, Any]] = []
+
+    def row() -> dict[str, Any]:
+        rows[:] = [next(c for c in client.get(f"{API}/dashboard/overview").json()["categories"] if c["code"] == code)]
+        return rows[0]
+
+    with contextlib.suppress(AssertionError):  # past the budget the last row is returned, as before
+        wait_until(lambda: until(row()), timeout_s=budget_s, what=f"the dashboard's row for {code}", interval_s=0.2)
+    return rows[0]
 
 
 def test_a_line_predicted_over_its_target_is_not_ok_before_anyone_waited_long(hall_server: HallServer) -> None:

@@ -15,6 +15,8 @@ from hall.server.domain.hallday import hall_day
 from hall.server.domain.holidays import CalendarDay, calendar_of
 from hall.server.domain.workdays import add_working_days
 from tests.rigs.hall_server import HallServer, run_main
+from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -27,6 +29,7 @@ def _h(server: HallServer, role: str) -> dict[str, str]:
 
 def _submit(server: HallServer) -> dict[str, Any]:
     data = {"item_code": "A-004", "id_number": "110101199003071233", "name": "张三",
+            "proof": card_proof("110101199003071233"),
             "materials": [{"requirement": "id_card", "file": "f0"}, {"requirement": "photo", "file": "f1"},
                           {"requirement": "photo", "file": "f2"}]}  # the photo is needed twice
     r = httpx.post(f"{server.url}{API}/submissions", headers=_h(server, "terminal"),
@@ -93,7 +96,7 @@ def test_overdue_and_soon_due_applications_are_listed(hall_server: HallServer) -
                          {"d": add_working_days(today, 1), "c": soon["code"]})
     finally:
         engine.dispose()
-    r = httpx.get(f"{hall_server.url}{API}/deadlines", headers=_h(hall_server, "clerk"), timeout=10)
+    r = httpx.get(f"{hall_server.url}{API}/deadlines", headers=_h(hall_server, "clerk"), timeout=budget(10))
     assert r.status_code == 200, r.text
     rows = {d["code"]: d for d in r.json()}
     assert rows[late["code"]]["state"] == "overdue" and rows[late["code"]]["working_days_left"] <= -9
@@ -101,7 +104,7 @@ def test_overdue_and_soon_due_applications_are_listed(hall_server: HallServer) -
     assert fine["code"] not in rows and next(iter(rows)) == late["code"]  # overdue first
     assert "张三" not in r.text  # names masked
     detail = httpx.get(f"{hall_server.url}{API}/submissions/{late['code']}/detail", headers=_h(hall_server, "clerk"),
-                       timeout=10).json()
+                       timeout=budget(10)).json()
     assert detail["deadline"] == "overdue" and detail["working_days_left"] == rows[late["code"]]["working_days_left"]
-    kiosk = httpx.get(f"{hall_server.url}{API}/deadlines", headers=_h(hall_server, "terminal"), timeout=10)
+    kiosk = httpx.get(f"{hall_server.url}{API}/deadlines", headers=_h(hall_server, "terminal"), timeout=budget(10))
     assert kiosk.status_code == 403

@@ -21,6 +21,7 @@ import tomllib
 from pathlib import Path
 
 from tests.rigs import rig_missing
+from tests.rigs.waiting import budget
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "field-guide.md"
@@ -110,7 +111,7 @@ def check_packages(command: str) -> None:
     if apt is None or not any(Path("/var/lib/apt/lists").glob("*Packages*")):
         rig_missing("apt-get with package lists (apt-get update) to resolve the guide's package list")
     sim = subprocess.run([apt, "install", "-s", "--no-install-recommends", *packages], capture_output=True,
-                         text=True, timeout=300, check=False)
+                         text=True, timeout=budget(300), check=False)
     assert sim.returncode == 0, sim.stderr[-2000:]
 
 
@@ -156,7 +157,7 @@ def test_install_commands_run_in_a_scratch_root(tmp_path: Path) -> None:
                 line += f" --root {root}"  # without it the script also makes users and enables units
             assert head in {"cp", "hall"} or "install.sh" in head, f"the test does not know how to run: {command}"
             done = subprocess.run(["bash", "-c", line], env=env, cwd=tmp_path, capture_output=True, text=True,
-                                  timeout=120, check=False)
+                                  timeout=budget(120), check=False)
             assert done.returncode == 0, (command, done.stdout[-1500:], done.stderr[-1500:])
             if "terminal.toml" in line and head == "cp":
                 apply_edits(root / "etc/hall/terminal.toml", substitute(snippet, root))
@@ -172,11 +173,11 @@ def test_the_hall_command_uses_the_terminal_settings(tmp_path: Path) -> None:
     """/usr/local/bin/hall runs the suite with /etc/hall/terminal.toml: a bad value there is refused,
     naming the key, with exit status 2."""
     subprocess.run(["bash", str(ROOT / "deploy/kiosk/install.sh"), "--root", str(tmp_path)], check=True,
-                   capture_output=True, timeout=60)
+                   capture_output=True, timeout=budget(60))
     config = tmp_path / "terminal.toml"
     config.write_text(EXAMPLE.read_text(encoding="utf-8").replace("baudrate = 115200", "baudrate = 12"),
                       encoding="utf-8")
     env = {**os.environ, "HALL_HOME": str(ROOT), "HALL_PYTHON": sys.executable, "HALL_CONFIG": str(config)}
     done = subprocess.run([str(tmp_path / "usr/local/bin/hall"), "devices", "list"], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+                          text=True, timeout=budget(120), check=False)
     assert done.returncode == 2 and "devices.id_card.baudrate" in done.stderr, done.stderr

@@ -10,11 +10,12 @@ from sqlalchemy import create_engine, text
 from hall.client import HallClient
 from hall.server import migrate
 from tests.rigs.hall_server import HallServer
+from tests.rigs.waiting import budget
 
 
 def test_recalls_keep_the_first_call(hall_server: HallServer) -> None:
-    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
-    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=5)
+    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
+    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=budget(5))
     issued = kiosk.issue_ticket("A")
     called = clerk.call_next(1)
     assert called is not None and called.id == issued.id and called.recalled_at is None
@@ -28,8 +29,8 @@ def test_recalls_keep_the_first_call(hall_server: HallServer) -> None:
 
 
 def test_a_transferred_ticket_called_again_keeps_its_first_call(hall_server: HallServer) -> None:
-    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=5)
-    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=5)
+    kiosk = HallClient(hall_server.url, hall_server.tokens["terminal"], read_timeout=budget(5))
+    clerk = HallClient(hall_server.url, hall_server.tokens["clerk"], read_timeout=budget(5))
     issued = kiosk.issue_ticket("A")
     first = clerk.call_next(1)
     assert first is not None and first.id == issued.id

@@ -23,7 +23,7 @@ from websockets.sync.client import connect
 
 from tests.rigs import free_port
 from tests.rigs.hall_server import ROOT, HallServer, sqlite_template, wait_healthy
-from tests.rigs.waiting import wait_for_file, wait_until
+from tests.rigs.waiting import budget, wait_for_file, wait_until
 
 ACCEPTED = '"WebSocket /api/v1/events" [accepted]'
 
@@ -85,10 +85,10 @@ def test_display_counter_and_pad_leave_no_token_in_any_log(server: HallServer, t
         wait_for_file(tmp_path / "voice" / "announcements.jsonl", timeout_s=60)
         # A hostile (or old) client with a valid token in the URL: refused, and the token is not logged.
         ws_url = server.url.replace("http://", "ws://") + f"/api/v1/events?token={tokens['manager']}"
-        with connect(ws_url, open_timeout=5) as ws:
+        with connect(ws_url, open_timeout=budget(5)) as ws:
             with pytest.raises(ConnectionClosed):
                 while True:
-                    ws.recv(timeout=5)
+                    ws.recv(timeout=budget(5))
     finally:
         for p in programs.values():
             if p.poll() is None:

@@ -16,6 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
+from tests.rigs.waiting import budget
 
 API = "/api/v1"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -26,13 +28,14 @@ def _h(server: HallServer, role: str) -> dict[str, str]:
 
 
 def _post(server: HallServer, path: str, role: str, body: Any = None) -> dict[str, Any]:
-    r = httpx.post(server.url + API + path, json=body, headers=_h(server, role), timeout=10)
+    r = httpx.post(server.url + API + path, json=body, headers=_h(server, role), timeout=budget(10))
     assert r.status_code < 300, r.text
     return r.json() if r.content else {}
 
 
 def _report(server: HallServer, **params: str) -> httpx.Response:
-    return httpx.get(f"{server.url}{API}/stats/report", params=params, headers=_h(server, "manager"), timeout=10)
+    return httpx.get(f"{server.url}{API}/stats/report", params=params, headers=_h(server, "manager"),
+                     timeout=budget(10))
 
 
 def _rows(server: HallServer, **params: str) -> dict[str, dict[str, Any]]:
@@ -50,9 +53,10 @@ def hall(hall_server_shared: HallServer) -> HallServer:
     for window, clerk in ((1, "王芳"), (5, "刘洋"), (8, "赵敏")):
         _post(s, f"/windows/{window}/open", "clerk", {"clerk": clerk})
     ta = _post(s, "/tickets", "terminal", {"category": "A"})
-    sub = httpx.post(f"{s.url}{API}/submissions", headers=_h(s, "terminal"), timeout=10, files={
+    sub = httpx.post(f"{s.url}{API}/submissions", headers=_h(s, "terminal"), timeout=budget(10), files={
         "f0": ("p.png", PNG, "image/png")}, data={"data": json.dumps({
-            "item_code": "A-001", "id_number": "110101199003071233", "name": "张三", "ticket_id": ta["id"],
+            "item_code": "A-001", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+            "name": "张三", "ticket_id": ta["id"],
             "materials": [{"requirement": "photo", "file": "f0"}]}, ensure_ascii=False)})
     assert sub.status_code == 201, sub.text
     d1, d2 = (_post(s, "/tickets", "terminal", {"category": "D"}) for _ in range(2))
@@ -71,7 +75,7 @@ def hall(hall_server_shared: HallServer) -> HallServer:
     _post(s, "/evaluations", "terminal", {"level": 5, "ticket_id": ta["id"], "window": 1})
     _post(s, "/evaluations", "terminal", {"level": 1, "reasons": ["attitude"], "ticket_id": d1["id"], "window": 5})
     _post(s, "/help", "terminal", {"kind": "cannot_do", "terminal_id": "kiosk-03", "message": "跨区事项办不了"})
-    board = httpx.Client(base_url=s.url, timeout=10)
+    board = httpx.Client(base_url=s.url, timeout=budget(10))
     csrf = board.post(f"{API}/dashboard/login", json={"token": s.tokens["manager"]}).json()["csrf"]
     low = next(f for f in board.get(f"{API}/dashboard/overview").json()["followups"] if f["kind"] == "low_rating")
     closed = board.post(f"{API}/dashboard/followups/{low['id']}/close", json={"note": "已约谈，整改到位"},

@@ -223,3 +223,32 @@ def qt_pass_time(qtbot: Any, milliseconds: int, *, reason: str) -> None:
     if not reason:
         raise ValueError("qt_pass_time needs the reason why no event can be awaited")
     qtbot.wait(milliseconds)
+
+
+def citizen_budget_under_load(settings: Any) -> Any:
+    """Terminal settings whose ``cache.ticket_budget_s`` (how long a citizen waits for the server's
+    answer before the terminal hands out an offline ticket; at most 1 s in a hall) is scaled with load.
+
+    On a loaded test machine the server's answer can take longer than in a hall, and the terminal would
+    hand out an offline ticket where the test expects the server's answer or refusal (seen with two
+    suites at once). A server that is down still fails at once (the connection is refused), and the
+    rigs that make a server slow on purpose scale their delay by the same factor. ``model_copy`` keeps
+    the rest of the validated settings and skips the 1 s hall limit on purpose.
+    """
+    cache = settings.cache.model_copy(update={"ticket_budget_s": budget(settings.cache.ticket_budget_s)})
+    return settings.model_copy(update={"cache": cache})
+
+
+def scale_http_defaults() -> None:
+    """httpx's own default timeout (5 s; what a test's ``httpx.post(...)`` without ``timeout=`` gets)
+    scaled with load, in the test process only. Product clients name their timeouts and keep them."""
+    import httpx
+    from httpx import _api
+
+    timeout = httpx.Timeout(budget(5.0))
+    functions = [getattr(_api, name) for name in ("request", "get", "post", "put", "patch", "delete", "head",
+                                                   "options", "stream")]
+    for function in [*functions, httpx.Client.__init__, httpx.AsyncClient.__init__]:
+        defaults = function.__kwdefaults__
+        if defaults and isinstance(defaults.get("timeout"), httpx.Timeout):
+            defaults["timeout"] = timeout

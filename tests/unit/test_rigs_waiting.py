@@ -19,6 +19,7 @@ from tests.rigs.waiting import (
     pass_time,
     qt_wait_until,
     scale,
+    scale_http_defaults,
     wait_for_port,
     wait_for_text,
     wait_until,
@@ -119,3 +120,16 @@ def test_free_ports_are_below_the_ephemeral_range_never_repeated_and_bindable() 
     assert all(20000 <= p < ephemeral_low() for p in [*ports, pair + 1])
     with socket.socket() as s:
         s.bind(("127.0.0.1", ports[0]))
+
+
+def test_httpx_calls_without_a_timeout_get_the_scaled_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    monkeypatch.setenv(SCALE_ENV, "3")
+    try:
+        scale_http_defaults()
+        assert httpx.Client().timeout.read == 15.0
+        assert (httpx.post.__kwdefaults__ or {})["timeout"].read == 15.0
+    finally:
+        monkeypatch.undo()
+        scale_http_defaults()  # back to the session's own scale

@@ -1,11 +1,15 @@
-/* Twin of a vendor ID-card SDK (sdtapi family: SDT_OpenPort, SDT_StartFindIDCard, SDT_SelectIDCard,
- * SDT_ReadBaseMsg, SDT_ClosePort) for the `sdk` driver's tests. Like a vendor library it talks to the
+/* Twin of a vendor ID-card SDK for the `sdk` driver's tests, in its two common families: sdtapi
+ * (SDT_OpenPort, SDT_StartFindIDCard, SDT_SelectIDCard, SDT_ReadBaseMsg, SDT_ClosePort; SW3 return codes)
+ * and termb/CVR (InitComm / CVR_InitComm, Authenticate, Read_Content writing wz.txt and xp.wlt into
+ * HALL_SDK_TWIN_CONTENT_DIR (else the working directory), GetPeopleName ... getters in GBK; 1 = success;
+ * HALL_SDK_TWIN_NO_WZ=1 writes no wz.txt, as libraries that offer only the getters). Like a vendor library it talks to the
  * reader itself: GA 467 frames over the serial device named by HALL_SDK_TWIN_PORT_<n> (else
  * HALL_SDK_TWIN_DEVICE), which the tests connect to the Python GA 467 emulator through a pty.
  * Return codes are the SAM's SW3 (0x90 ok, 0x9F found, 0x80 no card, 0x81 select failed); 0x01 port
  * error, 0x02 no answer. Built by tests/rigs/sdk_twin.py with: gcc -shared -fPIC -O2 -o libtermb-twin.so */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,4 +141,103 @@ int SDT_ReadBaseMsg(int port, unsigned char *text, unsigned int *text_len, unsig
     *text_len = tl;
     *photo_len = pl;
     return 0x90;
+}
+
+/* ---- termb / CVR family: 1 = success, the port kept inside the library ---------------------------- */
+static unsigned char card_text[256];
+static int card_text_ok = 0;
+
+int InitComm(int port) { return SDT_OpenPort(port) == 0x90 ? 1 : 0; }
+int CloseComm(void) { return SDT_ClosePort(line_port) == 0x90 ? 1 : 0; }
+
+/* Find and select: succeeds while a card lies on the reader (find once, then select). */
+int Authenticate(void) {
+    unsigned char mana[8];
+    if (line < 0) return 0;
+    SDT_StartFindIDCard(line_port, mana, 0);
+    return SDT_SelectIDCard(line_port, mana, 0) == 0x90 ? 1 : 0;
+}
+
+static int write_file(const char *dir, const char *name, const unsigned char *data, unsigned int len) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    size_t n = fwrite(data, 1, len, f);
+    fclose(f);
+    return n == len ? 0 : -1;
+}
+
+int Read_Content(int active) {
+    unsigned char text[MAX_FRAME], photo[MAX_FRAME];
+    unsigned int tl = 0, pl = 0;
+    (void)active;
+    card_text_ok = 0;
+    if (line < 0) return 0;
+    if (SDT_ReadBaseMsg(line_port, text, &tl, photo, &pl, 0) != 0x90 || tl != 256) return 0;
+    memcpy(card_text, text, 256);
+    card_text_ok = 1;
+    const char *dir = getenv("HALL_SDK_TWIN_CONTENT_DIR");
+    if (!dir) dir = ".";
+    const char *no_wz = getenv("HALL_SDK_TWIN_NO_WZ");
+    if (!(no_wz && strcmp(no_wz, "1") == 0) && write_file(dir, "wz.txt", text, tl)) return 0;
+    return write_file(dir, "xp.wlt", photo, pl) ? 0 : 1;
+}
+
+int CVR_InitComm(int port) { return InitComm(port); }
+int CVR_CloseComm(void) { return CloseComm(); }
+int CVR_Authenticate(void) { return Authenticate(); }
+int CVR_Read_Content(int active) { return Read_Content(active); }
+
+/* One field of the last card's text block (UCS-2LE at offset/width), trailing blanks cut, as GBK. */
+static int field_gbk(int offset, int width, char *out, int *out_len) {
+    if (!card_text_ok || !out || !out_len) return 0;
+    int n = width;
+    while (n >= 2 && card_text[offset + n - 2] == ' ' && card_text[offset + n - 1] == 0) n -= 2;
+    iconv_t cd = iconv_open("GBK", "UCS-2LE");
+    if (cd == (iconv_t)-1) return 0;
+    char *in = (char *)card_text + offset, *o = out;
+    size_t inleft = (size_t)n, outleft = 255;
+    size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+    iconv_close(cd);
+    if (r == (size_t)-1) return 0;
+    *o = 0;
+    *out_len = (int)(o - out);
+    return 1;
+}
+
+static int put(const char *s, char *out, int *out_len) {
+    if (!card_text_ok || !out || !out_len) return 0;
+    size_t n = strlen(s);
+    memcpy(out, s, n + 1);
+    *out_len = (int)n;
+    return 1;
+}
+
+int GetPeopleName(char *out, int *len) { return field_gbk(0, 30, out, len); }
+int GetPeopleAddress(char *out, int *len) { return field_gbk(52, 70, out, len); }
+int GetPeopleIDCode(char *out, int *len) { return field_gbk(122, 36, out, len); }
+int GetDepartment(char *out, int *len) { return field_gbk(158, 30, out, len); }
+int GetStartDate(char *out, int *len) { return field_gbk(188, 16, out, len); }
+int GetEndDate(char *out, int *len) { return field_gbk(204, 16, out, len); }
+
+/* Sex and nation as CVR libraries give them: words, not codes (男/女; 汉族 for 01, else the code). */
+int GetPeopleSex(char *out, int *len) {
+    if (!card_text_ok) return 0;
+    return put(card_text[30] == '1' ? "\xc4\xd0" : card_text[30] == '2' ? "\xc5\xae" : "\xce\xb4\xd6\xaa", out, len);
+}
+
+int GetPeopleNation(char *out, int *len) {
+    if (!field_gbk(32, 4, out, len)) return 0;
+    return strcmp(out, "01") == 0 ? put("\xba\xba\xd7\xe5", out, len) : 1;
+}
+
+/* The birthday as YYYY-MM-DD, as several SDKs print it. */
+int GetPeopleBirthday(char *out, int *len) {
+    char d[32];
+    int n = 0;
+    if (!field_gbk(36, 16, d, &n) || n != 8) return 0;
+    snprintf(out, 16, "%.4s-%.2s-%.2s", d, d + 4, d + 6);
+    *len = 10;
+    return 1;
 }

@@ -48,6 +48,21 @@ def for_terminal(who: Principal, terminal_id: str | None) -> str | None:
     return who.terminal
 
 
+class TechnicianAlertFromKiosk(DomainError):
+    code = "auth.technician_alert"
+    kind = "forbidden"
+    template_zh = "维护密码告警只能由自助终端为其自身发出"
+    template_en = "Only a kiosk raises technician PIN alerts, for its own terminal"
+
+
+def technician_alert(who: Principal, terminal_id: str | None) -> None:
+    """A ``technician_pin`` help call: from a token bound to a terminal (already checked to be its
+    own by :func:`for_terminal`) or from the deprecated shared terminal token naming one.
+    Raises TechnicianAlertFromKiosk."""
+    if who.role not in ("kiosk", "terminal") or terminal_id is None:
+        raise TechnicianAlertFromKiosk()
+
+
 def owns_ticket(who: Principal, ticket_terminal: str | None) -> None:
     """A kiosk token may touch only tickets its own terminal issued. Raises OtherTerminal."""
     if who.terminal is not None and ticket_terminal != who.terminal:

@@ -24,6 +24,8 @@ class ServerOptions:
     data_dir: Path = Path("var/hall-data")
     hall_name_zh: str = "示范区政务服务中心"
     hall_name_en: str = "Demo District Government Service Center"
+    # The hall's code in its city (settings hall.code); the code it joined with is what it publishes.
+    hall_code: str = ""
     timezone: str = "Asia/Shanghai"
     demo_mode: bool = False
     # Uploads (413 beyond these).
@@ -32,6 +34,8 @@ class ServerOptions:
     max_files: int = 30
     # Events.
     snapshot_interval_s: float = field(default_factory=lambda: _env_float("HALL_SNAPSHOT_INTERVAL_S", 3.0))
+    # The city link (docs/city.md): how often a joined hall refreshes the summary rows it publishes.
+    city_publish_interval_s: float = field(default_factory=lambda: _env_float("HALL_CITY_PUBLISH_INTERVAL_S", 1.0))
     # A terminal whose heartbeat is older than this is shown offline.
     terminal_offline_after_s: float = 90.0
     # Tokens are looked up at most once a second per process, so a revocation applies within 1 s.

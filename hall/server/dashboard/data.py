@@ -54,7 +54,7 @@ ws_router = APIRouter()
 FollowUpId = Path(ge=1, le=2**31 - 1)
 TicketId = Path(ge=1, le=2**31 - 1)
 # Follow-ups the manager still has to act on come first: alerts, then help calls, then the rest.
-_KIND_ORDER = {"alert": 0, "help": 1, "cannot_do": 2, "low_rating": 3}
+_KIND_ORDER = {"alert": 0, "help": 1, "technician_pin": 1, "cannot_do": 2, "low_rating": 3}
 # A revoked manager token closes its dashboard's live view within 2 s too (one indexed read a second).
 _RECHECK_S = 1.0
 

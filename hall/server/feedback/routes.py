@@ -62,6 +62,8 @@ def evaluate(body: EvaluationIn, hall: HallDep, who: RaterRole, key: IdemKey = N
 def help_call(body: HelpIn, hall: HallDep, who: TerminalRole, key: IdemKey = None) -> JSONResponse:
     """A citizen asks staff for help (适老化 "help me"), or reports "couldn't get it done" (办不成事)."""
     terminal_id = scope.for_terminal(who, body.terminal_id)
+    if body.kind == "technician_pin":
+        scope.technician_alert(who, terminal_id)
     window = body.window if body.window is not None else who.window
     scope.for_window(who, window)
     body = body.model_copy(update={"terminal_id": terminal_id, "window": window})

@@ -20,7 +20,8 @@ class EvaluationIn(In):
 
 
 class HelpIn(In):
-    kind: Literal["help", "cannot_do"] = "help"
+    # technician_pin: wrong technician PINs at a kiosk (its own terminal only; docs/security.md)
+    kind: Literal["help", "cannot_do", "technician_pin"] = "help"
     terminal_id: Annotated[str | None, CodeText] = Field(default=None, max_length=32)
     window: int | None = Field(default=None, ge=1, le=9999)
     ticket_id: DbId | None = None

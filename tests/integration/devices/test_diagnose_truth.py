@@ -18,10 +18,11 @@ from tests.integration.devices.cli_args import only_device
 from tests.rigs.hall_server import run_main
 from tests.rigs.pcsc import VirtualReaderRig
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget
 
 
 def _diagnose(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
-    done = run_main("devices", "diagnose", *args, env=env, timeout=90)
+    done = run_main("devices", "diagnose", *args, env=env, timeout=budget(90))
     assert "Traceback" not in done.stderr, done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -60,7 +61,7 @@ def test_silent_port_is_no_answer_not_closed(serial_pty: PtyPair) -> None:
 
 def _nmea_device(peer: str, stop: threading.Event) -> None:
     """A GPS receiver where the reader should be: it answers every request with NMEA sentences."""
-    with serial.serial_for_url(peer, baudrate=115200, timeout=0.05) as port:
+    with serial.serial_for_url(peer, baudrate=115200, timeout=budget(0.05)) as port:
         while not stop.is_set():
             if port.read(64):
                 port.write(b"$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n")
@@ -102,5 +103,40 @@ def test_twins_report_ok_and_say_they_are_twins() -> None:
 
 
 def test_settle_time_is_bounded_and_validated() -> None:
-    done = run_main("devices", "diagnose", "--settle", "0", timeout=60)
+    done = run_main("devices", "diagnose", "--settle", "0", timeout=budget(60))
     assert done.returncode == 2 and json.loads(done.stdout)["error"]["code"] == "device.config"
+
+
+def _sdk(library: Path | str, *sets: str) -> list[str]:
+    return only_device("id_card", "devices.id_card.driver=sdk", f'devices.id_card.options.library="{library}"',
+                       *sets)
+
+
+def test_vendor_sdk_reader_on_the_termb_twin_is_ok(sdk_twin_library: Path, sdk_reader_line: Ga467Emulator,
+                                                    tmp_path: Path) -> None:
+    """The real ctypes path (termb family, USB port 1001) through the C twin to the GA 467 emulator."""
+    rc, report = _diagnose(*_sdk(sdk_twin_library, "devices.id_card.options.family=termb",
+                                 f'devices.id_card.options.content_dir="{tmp_path}"'))
+    card = report["devices"]["id_card"]
+    assert (rc, card["health"], card["code"], card["driver"]) == (0, "ok", "ok", "sdk"), card
+
+
+def test_vendor_sdk_faults_say_what_to_check_next(sdk_twin_library: Path, tmp_path: Path) -> None:
+    """Missing library, a family the library does not speak, a port the SDK cannot open: each its own
+    id_card.sdk_* code and a next step naming the setting and the command to run."""
+    rc, report = _diagnose(*_sdk(tmp_path / "libtermb.so"))
+    card = report["devices"]["id_card"]
+    assert (rc, card["code"]) == (1, "id_card.sdk_missing")
+    assert f"{tmp_path / 'libtermb.so'}" in card["next"]["en"] and "options.library" in card["next"]["en"]
+
+    rc, report = _diagnose(*_sdk(sdk_twin_library, "devices.id_card.options.functions.read=Vendor_Read"))
+    card = report["devices"]["id_card"]
+    assert (rc, card["code"]) == (1, "id_card.sdk_function")
+    assert "nm -D" in card["next"]["en"] and "options.functions" in card["next"]["en"] and card["next"]["zh"]
+
+    # no reader behind USB port 1003 (the twin finds no device for it)
+    rc, report = _diagnose(*_sdk(sdk_twin_library, "devices.id_card.options.port=1003"),
+                           env={"HALL_SDK_TWIN_DEVICE": "", "HALL_SDK_TWIN_PORT_1003": str(tmp_path / "none")})
+    card = report["devices"]["id_card"]
+    assert (rc, card["code"]) == (1, "id_card.sdk_port")
+    assert "1003" in card["next"]["en"] and "lsusb" in card["next"]["en"]

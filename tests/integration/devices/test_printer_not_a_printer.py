@@ -19,6 +19,7 @@ from devices.worker import DeviceEvent
 from tests.integration.devices.cli_args import only_device
 from tests.rigs.hall_server import run_main
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget
 from tests.unit.devices.printer_samples import samples
 
 
@@ -104,7 +105,7 @@ def test_idle_polling_reports_not_a_printer_not_paper(web_server: WebServer) -> 
 
 def _text_device(peer: str, stop: threading.Event) -> None:
     """A barcode scanner left on the printer's serial line: every query gets a line of text."""
-    with serial.serial_for_url(peer, baudrate=9600, timeout=0.05) as port:
+    with serial.serial_for_url(peer, baudrate=9600, timeout=budget(0.05)) as port:
         while not stop.is_set():
             if port.read(16):
                 port.write(b"6901234567892\r")

@@ -17,11 +17,12 @@ from qrcode.image.pil import PilImage
 from tests.integration.devices.cli_args import only_device
 from tests.rigs.hall_server import ROOT, run_main
 from tests.rigs.serial_pty import PtyPair
+from tests.rigs.waiting import budget
 
 
 def _scan(*args: str, stdin: bytes | None = None) -> tuple[int, object]:
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "devices", "scan", *args], cwd=ROOT,
-                          input=stdin, capture_output=True, timeout=90, check=False,
+                          input=stdin, capture_output=True, timeout=budget(90), check=False,
                           stdin=None if stdin is not None else subprocess.DEVNULL)
     assert b"Traceback" not in done.stderr, done.stderr
     return done.returncode, json.loads(done.stdout)
@@ -31,7 +32,7 @@ def test_serial_scanner_code_is_printed(serial_pty: PtyPair) -> None:
     stop = threading.Event()
 
     def pull_trigger() -> None:  # until the driver has the port open and reads the code
-        with serial.Serial(serial_pty.peer, timeout=0.1) as peer:
+        with serial.Serial(serial_pty.peer, timeout=budget(0.1)) as peer:
             while not stop.wait(0.2):
                 peer.write(b"RC-2024-0001\r")
                 peer.flush()

@@ -54,7 +54,7 @@ def test_unreadable_toml_is_reported_with_its_location(tmp_path: Path) -> None:
         (["--set", "devices.voice.driver=x", "devices", "list"], "devices.voice.driver: unknown driver 'x'"),
         (["devices", "list", "--set", "kiosk.idle_timeout_s=soon"], "kiosk.idle_timeout_s: Input should be"),
         (["--config", "/nonexistent/hall.toml", "devices", "list"], "/nonexistent/hall.toml: config file not found"),
-        (["devices", "list", "--set", "hall.nmae_zh=x"], "hall.nmae_zh: unknown key; expected one of name_en"),
+        (["devices", "list", "--set", "hall.nmae_zh=x"], "hall.nmae_zh: unknown key; expected one of code, name_en"),
     ],
 )
 def test_cli_exits_2_with_one_line(args: list[str], expected: str) -> None:

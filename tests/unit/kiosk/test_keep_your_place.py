@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from config import load_settings
 from kiosk.app import build_window
+from tests.rigs.waiting import qt_wait_until
 from tests.unit.kiosk.fakes import ELDER_ID, ss_card
 from tests.unit.kiosk.test_flows import Kiosk, _to_materials
 
@@ -108,10 +109,10 @@ def test_the_help_overlay_keeps_the_page_widget_underneath(qtbot: Any, cjk_fonts
     controller = KioskController(win, k.m, runner=Runner(workers=1, name="test-kiosk"), hub=DeviceHub())
     try:
         controller.choose("take_number")
-        qtbot.waitUntil(lambda: k.view.screen == "categories" and win.flow.page_widget is not None)
+        qt_wait_until(qtbot, lambda: k.view.screen == "categories" and win.flow.page_widget is not None)
         page = win.flow.page_widget
         controller.act("help", None)
-        qtbot.waitUntil(lambda: controller.modal.isVisible() and controller.modal.shown_key == "help.called")
+        qt_wait_until(qtbot, lambda: controller.modal.isVisible() and controller.modal.shown_key == "help.called")
         assert win.flow.page_widget is page
         controller.act("close_help", None)
         QApplication.processEvents()

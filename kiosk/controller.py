@@ -70,7 +70,8 @@ class KioskController(QObject):
             from kiosk.screens.accessible import AccessibleKeys
 
             self.access = AccessibleKeys(window, say=self.say, set_volume=self._set_volume,
-                                         panel=self._panel, prompt=self._prompt)
+                                         panel=self._panel, prompt=self._prompt,
+                                         active=lambda: not self.tech_active)
             self.access.page_shown()
 
     def devices_ready(self) -> None:
@@ -301,6 +302,8 @@ class KioskController(QObject):
         self.machine.go_home("technician")  # a citizen's session never survives into the technician screen
         self.idle_overlay.hide()
         self.desk.open()
+        if self.access is not None:
+            self.access.suspend()
         self.hotspot.raise_()
 
     def close_technician(self) -> None:

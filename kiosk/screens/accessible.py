@@ -65,8 +65,10 @@ class AccessibleKeys(QObject):
     shown over the page (or None) and ``prompt()`` the page's spoken prompt."""
 
     def __init__(self, window: Any, *, say: Callable[[str], None], set_volume: Callable[[int], None],
-                 panel: Callable[[], QWidget | None], prompt: Callable[[], str]) -> None:
+                 panel: Callable[[], QWidget | None], prompt: Callable[[], str],
+                 active: Callable[[], bool] = lambda: True) -> None:
         super().__init__(window)
+        self.active = active  # False while the technician screen is open: its keys are the technician's
         self.window, self.say, self.set_volume = window, say, set_volume
         self.panel, self.prompt = panel, prompt
         self.nav = KeypadNavigator(lang=window.ui.lang)
@@ -82,6 +84,13 @@ class AccessibleKeys(QObject):
             app.installEventFilter(self)
         self.place_edges()
 
+    def suspend(self) -> None:
+        """The technician screen opened: no ring, no edge strips (they would take its touches)."""
+        self.ring.hide()
+        for edge in self.edges.values():
+            edge.hide()
+        self._page_id = None  # back from it, the page is announced again
+
     def close(self) -> None:
         app = QApplication.instance()
         if app is not None:
@@ -89,7 +98,8 @@ class AccessibleKeys(QObject):
 
     # -- inputs --------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._ours(obj):
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._ours(obj)
+                and self.active()):
             name = key_name(event)
             if name:
                 self.key(name)
@@ -100,6 +110,8 @@ class AccessibleKeys(QObject):
 
     def key(self, name: str) -> None:
         """One key (or edge) of the citizen; a page that changed under us is announced first."""
+        if not self.active():
+            return
         self.page_shown()
         out = self.nav.key(name)
         if out.volume is not None:
@@ -122,12 +134,16 @@ class AccessibleKeys(QObject):
     def page_shown(self, *, speak: bool = True) -> None:
         """After every render: a new page (or panel) is announced from its first control; the same
         page keeps the focus on its control."""
+        if not self.active():
+            self.suspend()
+            return
         self.nav.lang = self.window.ui.lang
         root = self._root()
         self.controls = self._controls(root)
         labels = [label_of(b) for b in self.controls]
         panel = root is not self.window.stack
-        page_id = (self.renders, id(root) if panel else 0, self.prompt() if panel else "")
+        # a panel is new when its message or its buttons change (呼叫帮助: busy, then called with 返回)
+        page_id = (self.renders, id(root) if panel else 0, "\n".join([self.prompt(), *labels]) if panel else "")
         if page_id != self._page_id:
             self._page_id = page_id
             said = self.nav.page(labels, prompt=self.prompt(), typing=self._keypad() is not None)

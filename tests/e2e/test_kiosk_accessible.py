@@ -30,7 +30,11 @@ def said(rig: KioskRig) -> list[str]:
 def heard(rig: KioskRig, text: str) -> None:
     """Wait until ``text`` (an announcement or part of one: a page says its prompt, then its first
     control) went to the voice device."""
-    rig.wait_for(lambda: any(text in s for s in said(rig)))
+    try:
+        rig.wait_for(lambda: any(text in s for s in said(rig)))
+    except Exception:
+        print("SAID", said(rig))
+        raise
 
 
 def choose(rig: KioskRig, label: str) -> None:
@@ -103,9 +107,28 @@ def test_help_is_announced_over_the_page_and_closes_back_to_it(make_kiosk: Any,
     rig.wait_screen("categories")
     choose(rig, tr("zh_CN", "action.help"))
     answers = (tr("zh_CN", "help.called"), tr("zh_CN", "help.queued"))
-    rig.wait_for(lambda: any(s.startswith(answers) for s in said(rig)))  # the panel's message, once settled
+    try:
+        rig.wait_for(lambda: any(s.startswith(answers) for s in said(rig)))  # the panel's message, once settled
+    except Exception:
+        print("SAID", said(rig), rig.machine.help_state, rig.controller.modal.isVisible())
+        raise
     back = tr("zh_CN", "action.back_to_screen")
     heard(rig, back)  # its button is the focus
     choose(rig, back)
     rig.wait_for(lambda: not rig.controller.modal.isVisible())
     assert rig.screen == "categories"
+
+
+def test_keys_are_the_technicians_while_the_technician_screen_is_open(make_kiosk: Any,
+                                                                     hall_server_shared: HallServer) -> None:
+    rig = make_kiosk(hall_server_shared, **ACCESSIBLE)
+    access = rig.controller.access
+    rig.controller.open_technician()
+    rig.wait_for(lambda: rig.controller.tech_active)
+    before, index = len(said(rig)), access.nav.index
+    press(rig, Qt.Key.Key_Down)
+    press(rig, Qt.Key.Key_Enter)
+    assert access.nav.index == index and len(said(rig)) == before and not access.ring.isVisible()
+    assert not any(edge.isVisible() for edge in access.edges.values())
+    rig.controller.close_technician()
+    rig.wait_for(lambda: access.ring.isVisible() and said(rig).count(said(rig)[0]) == 2)  # home said again

@@ -76,6 +76,8 @@ class KioskController(QObject):
 
     def devices_ready(self) -> None:
         self._refresh_devices()
+        if self.access is not None:  # the voice is open now: say the page the citizen is on again
+            self.access.announce_again()
         self.heartbeat()  # the dashboard sees the kiosk and its devices as soon as they are open
 
     def heartbeat(self) -> None:

@@ -84,6 +84,11 @@ class AccessibleKeys(QObject):
             app.installEventFilter(self)
         self.place_edges()
 
+    def announce_again(self) -> None:
+        """Say the current page as if it were new (the voice device has just opened)."""
+        self._page_id = None
+        self.page_shown()
+
     def suspend(self) -> None:
         """The technician screen opened: no ring, no edge strips (they would take its touches)."""
         self.ring.hide()

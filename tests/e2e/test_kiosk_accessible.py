@@ -130,5 +130,7 @@ def test_keys_are_the_technicians_while_the_technician_screen_is_open(make_kiosk
     press(rig, Qt.Key.Key_Enter)
     assert access.nav.index == index and len(said(rig)) == before and not access.ring.isVisible()
     assert not any(edge.isVisible() for edge in access.edges.values())
+    intro = tr("zh_CN", "a11y.intro")
+    intros = sum(intro in s for s in said(rig))
     rig.controller.close_technician()
-    rig.wait_for(lambda: access.ring.isVisible() and said(rig).count(said(rig)[0]) == 2)  # home said again
+    rig.wait_for(lambda: access.ring.isVisible() and sum(intro in s for s in said(rig)) > intros)  # home again

@@ -150,6 +150,9 @@ class KioskSettings(_Table):
     fullscreen: bool = True
     language: Literal["zh_CN", "en", "bo", "ug"] = "zh_CN"
     elderly_mode: bool = False
+    # 无障碍 (issue 14.8): driven by a USB numeric keypad and the screen's edges, every focused element
+    # spoken through the voice device; in portrait, every control in the lower 60 % (wheelchair layout).
+    accessible_mode: bool = False
     orientation: Literal["landscape", "portrait"] = "landscape"
     idle_timeout_s: int = Field(default=60, ge=10, le=3600)
     idle_countdown_s: int = Field(default=10, ge=3, le=60)

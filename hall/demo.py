@@ -11,8 +11,9 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -43,14 +44,66 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         "terminal": settings.terminal.model_copy(update={"token": tokens["kiosk"]}),
         "hall": settings.hall.model_copy(update={"server_url": base}),
     })
+    control = DemoServer(settings, server, thread)
     try:
         from kiosk.app import run_kiosk
 
         return run_kiosk(argparse.Namespace(windowed=True, exit_after_paint=False, screenshot=None),
-                         kiosk_settings)
+                         kiosk_settings, on_started=lambda controller: open_panel(controller, control, base))
     finally:
-        server.should_exit = True
-        thread.join(15)
+        control.stop()
+
+
+class DemoServer:
+    """The in-process hall server, stopped and started again from the device panel (issue 14.11)."""
+
+    def __init__(self, settings: Settings, server: uvicorn.Server, thread: threading.Thread) -> None:
+        self.settings, self.server, self.thread = settings, server, thread
+        self._lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def stop(self) -> None:
+        with self._lock:
+            self.server.should_exit = True
+            self.thread.join(15)
+
+    def start(self) -> None:
+        with self._lock:
+            if not self.thread.is_alive():
+                self.server, self.thread = start_server_thread(self.settings)
+
+
+def open_panel(controller: Any, server: DemoServer, base: str) -> Callable[[], object]:
+    """The device panel beside the kiosk, readers empty so a newcomer presents the first card;
+    returns what closes it."""
+    from kiosk.demo_panel import DemoPanel
+
+    drivers = controller.services.devices.drivers
+    panel = DemoPanel(drivers, run=controller.runner.submit, server=server, base_url=base)
+    empty_readers(controller, drivers)
+    panel.resize(420, 640)
+    screen = panel.screen().availableGeometry()
+    panel.move(screen.right() - 440, screen.top() + 40)
+    panel.show()
+    print("device panel: the window 'Demo devices' (insert cards, scan codes, paper, stop/start the server)",
+          flush=True)
+    return panel.close
+
+
+def empty_readers(controller: Any, drivers: dict[str, Any], *, tries: int = 150) -> None:
+    """Once the devices are open (a background job), take the twins' start-up cards off the readers."""
+    from PySide6.QtCore import QTimer
+
+    if "id_card" not in drivers and tries > 0:
+        QTimer.singleShot(200, lambda: empty_readers(controller, drivers, tries=tries - 1))
+        return
+    for kind in ("id_card", "ss_card"):
+        driver = drivers.get(kind)
+        if driver is not None and hasattr(driver, "remove_card"):
+            controller.runner.fire(driver.remove_card)
 
 
 def prepare_hall(db_url: str, token_file: Path, *, terminal: str = "K1") -> dict[str, str]:

@@ -36,7 +36,8 @@ def offered_languages(*chosen: str | None) -> tuple[str, ...]:
 
 
 def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None = None,
-                 orientation: str | None = None, size: tuple[int, int] | None = None) -> Any:
+                 orientation: str | None = None, size: tuple[int, int] | None = None,
+                 accessible: bool | None = None) -> Any:
     """The kiosk window at ``size`` (default 1920×1080 landscape or 1080×1920 portrait); it never grows
     past that size, whatever its content asks for (tests/unit/kiosk/test_screen_fit.py proves the
     content fits)."""
@@ -49,13 +50,16 @@ def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None
     win = KioskWindow(hall_zh=settings.hall.name_zh, hall_en=settings.hall.name_en,
                       timezone=settings.hall.timezone, lang=lang or k.language,
                       elderly=k.elderly_mode if elderly is None else elderly, portrait=portrait,
-                      screen=size, langs=offered_languages(k.language, lang))
+                      screen=size, langs=offered_languages(k.language, lang),
+                      accessible=k.accessible_mode if accessible is None else accessible)
     win.resize(*size)
     return win
 
 
-def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
-    """Run the kiosk until quit; ``--exit-after-paint`` and ``--screenshot`` exit after the home paint."""
+def run_kiosk(args: argparse.Namespace, settings: Any, *, on_started: Any = None) -> int:
+    """Run the kiosk until quit; ``--exit-after-paint`` and ``--screenshot`` exit after the home paint.
+    ``on_started(controller)`` runs on the GUI thread once the services are up (the demo's device panel);
+    what it returns, if callable, runs at exit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from hall.qtkit.launch import make_application, run_window
@@ -88,6 +92,8 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
 
         try:
             state["controller"] = start_services(win, settings)
+            if on_started is not None:
+                state["started"] = on_started(state["controller"])
         except Exception as exc:  # noqa: BLE001 (the home screen stays up; the technician sees why)
             import logging
 
@@ -104,6 +110,8 @@ def run_kiosk(args: argparse.Namespace, settings: Any) -> int:
             return False
 
     def close_services() -> None:
+        if callable(state.get("started")):
+            state["started"]()
         controller = state.get("controller")
         if controller is not None:
             controller.close()

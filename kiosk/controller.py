@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel
 
 from hall.qtkit.bridge import DeviceHub
 from hall.qtkit.ops import Runner
@@ -64,9 +65,19 @@ class KioskController(QObject):
         self._beat.start(HEARTBEAT_MS)
         self._beat_busy = False
         self.last_heartbeat: bool | None = None  # whether the last one arrived (technician screen)
+        self.access: Any = None  # accessible mode's keypad driver (kiosk.screens.accessible), when on
+        if window.ui.accessible:
+            from kiosk.screens.accessible import AccessibleKeys
+
+            self.access = AccessibleKeys(window, say=self.say, set_volume=self._set_volume,
+                                         panel=self._panel, prompt=self._prompt,
+                                         active=lambda: not self.tech_active)
+            self.access.page_shown()
 
     def devices_ready(self) -> None:
         self._refresh_devices()
+        if self.access is not None:  # the voice is open now: say the page the citizen is on again
+            self.access.announce_again()
         self.heartbeat()  # the dashboard sees the kiosk and its devices as soon as they are open
 
     def heartbeat(self) -> None:
@@ -154,9 +165,13 @@ class KioskController(QObject):
         if force or m.view is not self._shown:
             self._shown = m.view
             w.show_view(m.view)
+            if self.access is not None:
+                self.access.renders += 1
         self._overlay(force=force)
         if m.countdown is None:
             self.idle_overlay.hide()
+        if self.access is not None:  # after the event loop has shown the new page's (or panel's) buttons
+            QTimer.singleShot(0, self.access.page_shown)
         self._speak()
         for observer in self.rendered:
             observer(m.view.screen)
@@ -178,11 +193,46 @@ class KioskController(QObject):
         self.hotspot.raise_()
 
     def _speak(self) -> None:
-        voice = getattr(self.services, "voice", None)
         while self.machine.spoken:
             text = self.machine.spoken.pop(0)
-            if voice is not None:
-                self.runner.fire(partial(voice.say, text))
+            if self.access is None or text != self._prompt():  # accessible mode says the prompt itself
+                self.say(text)
+
+    def say(self, text: str) -> None:
+        """Queue ``text`` on the voice device (off the GUI thread); the wheelchair layout shows it too."""
+        self.window.show_caption(text)
+        voice = getattr(self.services, "voice", None)
+        if voice is not None and text:
+            self.runner.fire(partial(voice.say, text))
+
+    # -- accessible mode (issue 14.8) ---------------------------------------------------------------
+    def _set_volume(self, level: int) -> None:
+        voice = getattr(self.services, "voice", None)
+        if voice is not None:
+            voice.set_volume(level)
+
+    def _panel(self) -> Any:
+        """The panel over the page that takes the keys first (呼叫帮助, "leave now?", idle countdown)."""
+        for overlay in (self.modal, self.idle_overlay):
+            if overlay.isVisible():
+                return overlay
+        return None
+
+    def _prompt(self) -> str:
+        """The spoken prompt of what is shown: a panel's message, the page's prompt, home's key guide."""
+        from kiosk.i18n import has, tr
+
+        panel, lang, view = self._panel(), self.machine.ctx.lang, self.machine.view
+        if panel is self.modal:
+            return str(self.modal.message.text())
+        if panel is not None:
+            return " ".join(lab.text() for lab in panel.findChildren(QLabel) if lab.isVisible() and lab.text())
+        if view.screen == "home":
+            return tr(lang, "a11y.intro")
+        if view.prompt and has(lang, view.prompt):
+            return tr(lang, view.prompt, **view.prompt_values)
+        flow = self.window.flow
+        return " ".join(t for t in (flow.title.text(), flow.prompt.text()) if t)
 
     # -- timers ------------------------------------------------------------------------------------
     def _touched(self) -> None:
@@ -205,6 +255,8 @@ class KioskController(QObject):
             return
         if self.machine.countdown is not None:
             self.idle_overlay.show_seconds(self.machine.countdown, self.window.ui)
+            if self.access is not None:  # "still there?" is said once, when it appears
+                QTimer.singleShot(0, self.access.page_shown)
         else:
             self.idle_overlay.hide()
         at_home = self.machine.view.screen == "home"
@@ -253,6 +305,8 @@ class KioskController(QObject):
         self.machine.go_home("technician")  # a citizen's session never survives into the technician screen
         self.idle_overlay.hide()
         self.desk.open()
+        if self.access is not None:
+            self.access.suspend()
         self.hotspot.raise_()
 
     def close_technician(self) -> None:
@@ -265,6 +319,8 @@ class KioskController(QObject):
         self._tick.stop()
         self._refresh.stop()
         self._beat.stop()
+        if self.access is not None:
+            self.access.close()
         self.hub.device.disconnect(self.device_event)
         self.runner.shutdown()
         if self.services is not None:

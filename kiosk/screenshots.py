@@ -51,7 +51,8 @@ def render_home(out_dir: Path) -> list[Path]:
 
 GALLERY_WIDTH = {"landscape": 640, "portrait": 360}  # modest PNGs: the gallery is for looking, not zooming
 GALLERY_LANGS = ("zh_CN", "en", "bo", "ug")  # the same tables as tests/unit/kiosk/test_screen_fit.py
-GALLERY_MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True}}
+GALLERY_MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True},
+                                            "accessible": {"accessible": True}}
 
 
 def _save_small(image: Any, path: Path) -> None:

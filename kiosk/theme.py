@@ -173,4 +173,8 @@ def stylesheet(t: Theme) -> str:
     #AttractOverlay QLabel {{ color: {t.on_primary}; }}
     #AttractBig {{ font-size: {t.px(64)}px; font-weight: 800; }}
     #AttractSmall {{ font-size: {t.px(32)}px; }}
+    #A11yCaption {{ font-size: {t.px(44)}px; font-weight: 700; color: {t.on_primary}; background: {t.primary};
+                    padding: 40px; }}
+    #A11yFocus {{ background: transparent; border: 6px solid {t.accent}; border-radius: 18px; }}
+    #A11yEdge {{ background: transparent; }}
     """

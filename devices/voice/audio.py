@@ -40,6 +40,14 @@ def silence(rate: int, seconds: float) -> Pcm:
     return Pcm(rate, b"\x00\x00" * round(rate * seconds))
 
 
+def scale(pcm: Pcm, volume: float) -> Pcm:
+    """``pcm`` at ``volume`` (0..1 of full level; 1 returns it unchanged), clipped to int16."""
+    if volume >= 1.0:
+        return pcm
+    samples = np.frombuffer(pcm.data, dtype="<i2").astype(np.float32) * max(volume, 0.0)
+    return Pcm(pcm.rate, np.clip(samples, -32768, 32767).astype("<i2").tobytes())
+
+
 def join(parts: list[Pcm], *, gap: Pcm | None = None) -> Pcm:
     """Concatenate, with ``gap`` between parts (not before the first or after the last)."""
     if not parts:

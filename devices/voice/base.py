@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 REPEAT_GAP_S = 0.8  # between the repetitions of one call
 ENGLISH_GAP_S = 0.4  # between the Chinese and the English line
 KEEP_TEMP_FILES = 20  # with no output_dir, only the latest files are kept
+VOLUME_STEPS = 10  # set_volume levels 1..10 (the accessible keypad's + and - keys, issue 14.8)
 
 
 class QueuedVoice:
@@ -55,6 +56,12 @@ class QueuedVoice:
         self._id_lock = threading.Lock()
         self._worker = DeviceWorker(f"voice-{self.driver_name}")
         self.history: list[Announcement] = []
+        self.volume = VOLUME_STEPS  # 1..VOLUME_STEPS; announcements are scaled to volume / VOLUME_STEPS
+
+    def set_volume(self, level: int) -> int:
+        """Loudness of the next announcements, clamped to 1..VOLUME_STEPS; returns the level set."""
+        self.volume = max(1, min(VOLUME_STEPS, int(level)))
+        return self.volume
 
     # -- hooks ----------------------------------------------------------------------------------
     def _synthesise(self, utterance: Utterance) -> Pcm:
@@ -123,13 +130,14 @@ class QueuedVoice:
     def _announce(self, number: int, utterance: Utterance, times: int) -> Announcement:
         once = self._synthesise(utterance)
         pcm = audio.join([once] * times, gap=audio.silence(once.rate, REPEAT_GAP_S))
+        pcm = audio.scale(pcm, self.volume / VOLUME_STEPS)
         directory = self.output_dir
         directory.mkdir(parents=True, exist_ok=True)
         path = audio.write_wav(directory / f"{number:04d}-{_slug(utterance.text)}.wav", pcm)
         started = time.monotonic()
         played = self._play(path, pcm) if self.play else False
         done = Announcement(number, utterance.text, times, str(path), pcm.duration_s, started,
-                            time.monotonic(), played, self.driver_name)
+                            time.monotonic(), played, self.driver_name, self.volume)
         self.history.append(done)
         if self._output_dir is None:
             self._rotate(directory)

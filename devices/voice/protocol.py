@@ -60,10 +60,12 @@ class Announcement:
     finished_at: float
     played: bool
     driver: str
+    volume: int = 10  # the level it was said at, 1..10 (QueuedVoice.set_volume)
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "text": self.text, "repeat": self.repeat, "file": self.file,
-                "duration_s": round(self.duration_s, 3), "played": self.played, "driver": self.driver}
+                "duration_s": round(self.duration_s, 3), "played": self.played, "driver": self.driver,
+                "volume": self.volume}
 
 
 @runtime_checkable

@@ -188,7 +188,15 @@ class VoicePortAdapter:
         with self._lock:
             self.said.append(text)
 
+    def set_volume(self, level: int) -> None:
+        """Accessible mode's + and - keys: the voice's level 1..10 (drivers without levels ignore it)."""
+        voice = self.devices.drivers.get("voice")
+        if voice is not None and hasattr(voice, "set_volume"):
+            voice.set_volume(level)
+
     def _finished(self, future: Any) -> None:
+        if future.cancelled():  # the kiosk closed with announcements still queued
+            return
         exc = future.exception()
         if exc is not None:  # synthesis failed on the voice's thread: the citizen just hears nothing
             self._warn(getattr(exc, "code", exc.__class__.__name__))

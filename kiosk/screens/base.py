@@ -19,11 +19,18 @@ class UiContext:
     elderly: bool = False
     portrait: bool = False  # 1080×1920: pages stack their parts vertically
     screen: tuple[int, int] = (1920, 1080)  # the window's (= the screen's) size
+    accessible: bool = False  # 无障碍: keypad and edges drive the page, every focus is spoken (14.8)
+
+    @property
+    def wheelchair(self) -> bool:
+        """Accessible mode in portrait: every control in the lower 60 % of the screen."""
+        return self.accessible and self.portrait
 
     @property
     def compact(self) -> bool:
-        """A short screen (1366×768): smaller text and margins, same touch targets."""
-        return self.screen[1] < 900
+        """A short screen (1366×768), or the lower 60 % of a portrait one: smaller text and margins,
+        same touch targets."""
+        return self.screen[1] < 900 or self.wheelchair
 
     @property
     def theme(self) -> Theme:

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.i18n import is_rtl
-from kiosk.screens.base import Screen, UiContext
+from kiosk.screens.base import Screen, UiContext, label
 from kiosk.screens.chrome import Banner, TopBar
 from kiosk.screens.flow_screen import FlowScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.theme import FALLBACK_FAMILIES, FONT_FAMILY, stylesheet
+
+WHEELCHAIR_TOP = 0.4  # the share of a portrait screen above a wheelchair user's reach: no controls there
 
 
 class KioskWindow(QWidget):
@@ -22,12 +24,13 @@ class KioskWindow(QWidget):
 
     def __init__(self, *, hall_zh: str, hall_en: str, timezone: str, lang: str = "zh_CN",
                  elderly: bool = False, portrait: bool = False, services: Any = None,
-                 screen: tuple[int, int] = (1920, 1080), langs: tuple[str, ...] = ("zh_CN", "en")) -> None:
+                 screen: tuple[int, int] = (1920, 1080), langs: tuple[str, ...] = ("zh_CN", "en"),
+                 accessible: bool = False) -> None:
         super().__init__()
         QFont.insertSubstitutions(FONT_FAMILY, list(FALLBACK_FAMILIES))  # bo and ug glyphs, not tofu
         self.setObjectName("KioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait, screen=screen)
+        self.ui = UiContext(lang=lang, elderly=elderly, portrait=portrait, screen=screen, accessible=accessible)
         self.portrait = portrait
         self.top = TopBar(hall_zh=hall_zh, hall_en=hall_en, timezone=timezone, portrait=portrait, langs=langs)
         self.banner = Banner()
@@ -45,9 +48,19 @@ class KioskWindow(QWidget):
         self.setMaximumSize(*screen)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self.top)
-        lay.addWidget(self.banner)
-        lay.addWidget(self.stack, 1)
+        # wheelchair layout (accessible mode in portrait, issue 14.8): the upper 40 % only shows what is
+        # being said, in large text; the page and the top bar's switches sit in the lower 60 %
+        self.caption = label("A11yCaption", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.caption.setParent(self)
+        self.caption.setFixedHeight(round(screen[1] * WHEELCHAIR_TOP) if self.ui.wheelchair else 0)
+        self.caption.setVisible(self.ui.wheelchair)
+        self.show_caption(self.ui.tr("a11y.intro"))
+        if self.ui.wheelchair:
+            order: tuple[QWidget, ...] = (self.caption, self.banner, self.stack, self.top)
+        else:
+            order = (self.top, self.banner, self.stack)
+        for w in order:
+            lay.addWidget(w, 1 if w is self.stack else 0)
         self.top.language_chosen.connect(self.set_language)
         self.top.elderly_toggled.connect(self.set_elderly)
         self.apply_ui()
@@ -68,9 +81,12 @@ class KioskWindow(QWidget):
             if self._flow_screen is not None:
                 self._flow_screen.clear()
             self.stack.setCurrentWidget(self.home)
+            self.show_caption(self.ui.tr("a11y.intro"))
             return
         self.flow.render_view(view, self.ui)
         self.stack.setCurrentWidget(self.flow)
+        # until the voice says more, the wheelchair layout's upper part shows what the page asks
+        self.show_caption("\n".join(t for t in (self.flow.title.text(), self.flow.prompt.text()) if t))
 
     def add_screen(self, screen: Screen) -> None:
         self.screens[screen.screen_id] = screen
@@ -98,6 +114,11 @@ class KioskWindow(QWidget):
             self.ui.elderly = on
             self.apply_ui()
 
+    def show_caption(self, text: str) -> None:
+        """What the voice is saying, large, in the wheelchair layout's upper part (no-op elsewhere)."""
+        if self.ui.wheelchair:
+            self.caption.setText(text)
+
     def apply_ui(self) -> None:
         """Re-style and re-translate everything (language or mode changed)."""
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl(self.ui.lang)
@@ -107,3 +128,5 @@ class KioskWindow(QWidget):
         self.top.retranslate(self.ui)
         for screen in self.screens.values():
             screen.retranslate(self.ui)
+        if self.stack.currentWidget() is self.home:
+            self.show_caption(self.ui.tr("a11y.intro"))

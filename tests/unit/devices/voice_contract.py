@@ -55,6 +55,20 @@ class VoiceContract:
         assert f3 == 3 * f1 + 2 * round(rate * REPEAT_GAP_S)
         assert thrice.repeat == 3
 
+    def test_volume_scales_the_next_announcement(self, voice: Voice) -> None:
+        """The accessible keypad's - key (issue 14.8): quieter samples, same length, level clamped."""
+        from devices.voice.audio import read_wav
+
+        loud = voice.announce(Call("A023", 5), repeat=1).result(30)
+        assert voice.set_volume(3) == 3 and voice.set_volume(0) == 1 and voice.set_volume(99) == 10  # type: ignore[attr-defined]
+        voice.set_volume(3)  # type: ignore[attr-defined]
+        quiet = voice.announce(Call("A023", 5), repeat=1).result(30)
+        a, b = read_wav(Path(loud.file)), read_wav(Path(quiet.file))
+        peak = [max(abs(int.from_bytes(p.data[i:i + 2], "little", signed=True)) for i in range(0, len(p.data), 2))
+                for p in (a, b)]
+        assert a.frames == b.frames and (loud.volume, quiet.volume) == (10, 3)
+        assert 0 < peak[1] <= peak[0] * 0.3 + 1
+
     def test_announcements_queue_in_order_and_never_overlap(self, voice: Voice) -> None:
         futures: list[tuple[int, object]] = []
         lock = threading.Lock()

@@ -181,7 +181,9 @@ def main(argv: list[str]) -> dict[str, object]:
                 # A short warm-up so first-request costs (imports, pools) stay out of the figures.
                 urls = [u for _, u in servers]
                 warm = asyncio.run(run_load(urls, token, clients=args.clients, total=200, keys=not args.no_keys))
-                tickets.extend(warm["tickets"])
+                check = check_numbers(warm["tickets"])
+                duplicates, gaps = duplicates + check[0], gaps + check[1]
+                _reset_tickets(db_url)  # every measured run starts on a fresh day (the warm-up used none of it)
                 for _ in range(args.runs):
                     load_1m = os.getloadavg()[0]
                     cpu0 = [_cpu_s(p.pid) for p, _ in servers], _cpu_s()

@@ -38,6 +38,12 @@ class DeviceStatus:
         """False while the driver has not yet looked at its device (opening, first poll pending)."""
         return self.code not in STARTING_CODES
 
+    def heartbeat_row(self) -> dict[str, str]:
+        """This status as a terminal's heartbeat sends it (the server's field limits, no time stamp)."""
+        return {"kind": self.kind[:32], "driver": str(self.driver)[:64], "health": self.health.value,
+                "code": str(self.code)[:64], "message_zh": str(self.message_zh)[:200],
+                "message_en": str(self.message_en)[:200]}
+
     def to_json(self) -> dict[str, str]:
         return {
             "kind": self.kind,

@@ -212,9 +212,7 @@ def enabled_kinds(settings: Any) -> frozenset[str] | None:
 
 def heartbeat_devices(statuses: dict[str, Any]) -> list[dict[str, str]]:
     """Device statuses as the server's heartbeat takes them (its field limits, no time stamps)."""
-    return [{"kind": st.kind[:32], "driver": str(st.driver)[:64], "health": st.health.value,
-             "code": str(st.code)[:64], "message_zh": str(st.message_zh)[:200], "message_en": str(st.message_en)[:200]}
-            for st in statuses.values()]
+    return [st.heartbeat_row() for st in statuses.values()]
 
 
 def build_machine(settings: Any, services: KioskServices) -> KioskMachine:

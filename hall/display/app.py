@@ -21,8 +21,9 @@ def terminal_token(settings: Any) -> str:
         return ""
 
 
-def open_voice(settings: Any) -> Any | None:
-    """The configured voice device, opened; None (logged) when disabled or broken: calls still show."""
+def open_voice(settings: Any, faults: list[str] | None = None) -> Any | None:
+    """The configured voice device, opened; None (logged, its code added to ``faults``) when disabled or
+    broken: calls still show, and the heartbeat tells the manager the hall is silent."""
     from devices import registry
     from devices.errors import DeviceError
 
@@ -34,12 +35,14 @@ def open_voice(settings: Any) -> Any | None:
         voice.open()
     except DeviceError as exc:
         log.error("voice device unavailable (%s): calls are shown but not announced", exc.code)
+        if faults is not None:
+            faults.append(exc.code)
         return None
     return voice
 
 
 def build_display(settings: Any, *, voice: Any | None = None, token: str | None = None,
-                  orientation: str | None = None) -> Any:
+                  orientation: str | None = None, voice_fault: str | None = None) -> Any:
     """The display window (not yet started), sized 1920×1080 or 1080×1920."""
     from hall.display.window import DisplayWindow
 
@@ -50,7 +53,7 @@ def build_display(settings: Any, *, voice: Any | None = None, token: str | None 
                         english=d.english, portrait=portrait, repeat=settings.devices.voice.repeat, latest=d.latest,
                         history=d.history, blink_s=d.blink_s, show_names=d.show_names,
                         timezone=settings.hall.timezone, terminal_id=f"display-{settings.terminal.id}"[:32],
-                        media_dir=d.media_dir, media_image_s=d.media_image_s)
+                        media_dir=d.media_dir, media_image_s=d.media_image_s, voice_fault=voice_fault)
     win.resize(1080, 1920) if portrait else win.resize(1920, 1080)
     return win
 
@@ -59,6 +62,7 @@ def run_display(args: argparse.Namespace, settings: Any) -> int:
     from hall.qtkit.launch import make_application, run_window
 
     make_application()
-    win = build_display(settings, voice=open_voice(settings))
+    faults: list[str] = []
+    win = build_display(settings, voice=open_voice(settings, faults), voice_fault=faults[0] if faults else None)
     win.start()
     return run_window(win, fullscreen=not getattr(args, "windowed", False))

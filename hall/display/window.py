@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QVBoxLayout
 
+from devices.errors import DeviceError
+from devices.status import DeviceStatus, Health
 from devices.voice.protocol import Voice
 from hall.client import HallClient, HallError
 from hall.display.announcer import Announcer, Job
@@ -35,7 +37,7 @@ class DisplayWindow(TerminalWindow):
                  notice: str, english: bool, portrait: bool, repeat: int = 2, latest: int = 4, history: int = 10,
                  blink_s: float = 6.0, show_names: bool = False, timezone: str = "Asia/Shanghai",
                  terminal_id: str = "display", media_dir: Path | None = None,
-                 media_image_s: float = 10.0) -> None:
+                 media_image_s: float = 10.0, voice_fault: str | None = None) -> None:
         super().__init__(runner_name="display-http")
         self.setWindowTitle(f"叫号屏 — {hall_zh}")
         self.board = Board(latest_size=latest, history_size=history, blink_s=blink_s, show_names=show_names)
@@ -51,13 +53,26 @@ class DisplayWindow(TerminalWindow):
         self.client = HallClient(server_url, token, connect_timeout=1.0, read_timeout=3.0)
         self._server_url, self._token = server_url, token
         self.voice = voice
+        self.voice_fault = voice_fault  # the code of a voice device that would not open (a silent hall)
         self.announced: list[Job] = []
         self.announcer = Announcer(voice, repeat=repeat, on_done=self._announced) if voice is not None else None
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.view.tick(TICK_MS / 1000))
         # Registered as a display and beating: a dead display shows on the dashboard's terminal panel.
         self.presence = Presence(self, self.runner, self.client, terminal_id=terminal_id, kind="display",
-                                 name=f"叫号屏 {terminal_id}")
+                                 name=f"叫号屏 {terminal_id}", devices=self._devices)
+
+    def _devices(self) -> list[dict[str, Any]]:
+        """The speaker's status for the heartbeat: a silent hall shows 扬声器故障 on the dashboard."""
+        if self.voice is None:
+            if self.voice_fault is None:
+                return []  # no speaker configured: nothing to report
+            return [DeviceStatus("voice", "-", Health.OFFLINE, self.voice_fault, "扬声器无法使用",
+                                 "speaker unavailable").heartbeat_row()]
+        try:
+            return [self.voice.status().heartbeat_row()]
+        except DeviceError as exc:
+            return [DeviceStatus("voice", "-", Health.OFFLINE, exc.code, "扬声器故障", "speaker fault").heartbeat_row()]
 
     def start(self) -> None:
         self._timer.start(TICK_MS)

@@ -47,3 +47,27 @@ def test_display_and_pad_register_and_beat(qtbot: Any, hall_server: HallServer, 
         pad.shutdown()
         terminal.close()
     assert not display.presence._timer.isActive() and not pad.presence._timer.isActive()
+
+
+def test_a_display_whose_speaker_cannot_speak_shows_the_fault(qtbot: Any, hall_server: HallServer,
+                                                                tmp_path: Path) -> None:
+    from hall.display.app import build_display, open_voice
+
+    no_clips = tmp_path / "no-clips"
+    no_clips.mkdir()
+    settings = settings_for(hall_server, tmp_path, f'devices.voice.clips_dir="{no_clips}"')
+    faults: list[str] = []
+    voice = open_voice(settings, faults)
+    assert voice is None and faults == ["device.voice.clips_missing"]
+    display = build_display(settings, voice=voice, voice_fault=faults[0])
+    qtbot.addWidget(display)
+    display.start()
+    try:
+        qt_wait_until(qtbot, lambda: display.presence.beats >= 1, timeout=10_000)
+        shown = _terminal(hall_server, "display-P5")
+        assert shown is not None and shown["online"]
+        assert shown["faults"] == ["扬声器离线"] and shown["faults_en"] == ["speaker offline"]
+        (voice,) = shown["devices"]
+        assert voice["kind"] == "voice" and voice["code"] == "device.voice.clips_missing"
+    finally:
+        display.shutdown()

@@ -11,29 +11,11 @@ from typing import Any
 import pytest
 
 from hall.server.connectors.twins.smpp import SmppTwin
-from tests.rigs import rig_missing
 from tests.rigs.booking import SECRET, smpp_options, sms_code
 from tests.rigs.hall_server import HallServer, start_prepared
 from tests.rigs.waiting import budget_ms
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
 PHONE = "13800138000"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        rig_missing("Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        rig_missing("the playwright Python package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

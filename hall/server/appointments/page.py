@@ -121,7 +121,11 @@ def qr(request: Request, code: str = Code) -> Response:
     return Response(buf.getvalue(), media_type="image/svg+xml", headers=_HEADERS)
 
 
-@router.get("/book/{code}", response_class=HTMLResponse)
+# A bad or unknown code is answered with the API's JSON error body, and documented so.
+_JSON_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
+@router.get("/book/{code}", response_class=HTMLResponse, responses={404: _JSON_ERROR, 422: _JSON_ERROR})
 def manage_page(request: Request, code: str = Code) -> HTMLResponse:
     """The booking's own page: see, cancel or move it (the code is its secret)."""
     hall = _hall(request)

@@ -123,5 +123,9 @@ def test_the_low_rating_follow_up_names_window_clerk_item_and_case(hall_server: 
     _ok(_as(s, "kiosk", "POST", "/evaluations", {"level": 5, "submission_code": case["code"]}))
     _refused(_as(s, "kiosk", "POST", "/evaluations", {"level": 5, "submission_code": case["code"]}), 409,
              "evaluation.duplicate")
-    _refused(_as(s, "kiosk", "POST", "/evaluations", {"level": 5, "submission_code": "NOPE-1"}), 404,
-             "evaluation.case_not_found")
+    _refused(_as(s, "kiosk", "POST", "/evaluations", {"level": 5, "submission_code": "20260105999823BJ6"}), 404,
+             "evaluation.case_not_found")  # a well-formed registration code the hall never gave
+    # A code that is no registration code is a terminal's offline code whose case is still on its way:
+    # the outbox keeps the rating and sends it again (tests/integration/test_offline_submissions.py).
+    _refused(_as(s, "kiosk", "POST", "/evaluations", {"level": 5, "submission_code": "K1-20260105-0001"}), 409,
+             "evaluation.case_pending")

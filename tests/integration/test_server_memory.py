@@ -24,7 +24,7 @@ from hall.server.core.options import ServerOptions
 from tests.rigs.hall_server import sqlite_template
 from tests.rigs.waiting import budget
 
-WARMUP, TICKETS = 150, 500
+WARMUP, TICKETS = 300, 500
 # Python memory blocks still allocated per ticket handled, after the warm-up. Anything the server kept
 # per ticket (an id in a set, a cached row, an event in a history) is at least one block per ticket;
 # what is left is caches filling up to their bounds.
@@ -68,11 +68,17 @@ def measure(folder: Path) -> dict[str, Any]:
             assert client.put(f"/api/v1/windows/{w}", json={"name": f"w{w}", "categories": ["A", "B"]},
                               headers=manager).status_code == 200
         _day(client, tokens, 0, WARMUP)
-        gc.collect()
-        before = sys.getallocatedblocks()
-        _day(client, tokens, WARMUP, TICKETS)
-        gc.collect()
-        kept = (sys.getallocatedblocks() - before) / TICKETS
+        # Bounded caches keep filling and emptying in steps (sqlite3 drops dead cursor references every
+        # 200 cursors, URL-parsing caches turn over): one day's count can land on a step. Two days are
+        # measured and the lower kept — something kept per ticket shows in both.
+        kept_per_day = []
+        for n in range(2):
+            gc.collect()
+            before = sys.getallocatedblocks()
+            _day(client, tokens, WARMUP + n * TICKETS, TICKETS)
+            gc.collect()
+            kept_per_day.append((sys.getallocatedblocks() - before) / TICKETS)
+        kept = min(kept_per_day)
         pool = hall.db.engine.pool
         with hall.db.read() as s:
             cache_size = s.execute(text("PRAGMA cache_size")).scalar_one()

@@ -21,16 +21,18 @@ hold their bytes.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from hall.server.auth.tokens import authenticate, bearer_token
 from hall.server.core.context import HallContext
-from hall.server.core.errors import LengthRequired, PayloadTooLarge
-from hall.server.core.http_errors import domain_body, domain_headers, domain_status
+from hall.server.core.errors import DatabaseUnavailable, LengthRequired, PayloadTooLarge
+from hall.server.core.http_errors import DB_UNREACHABLE, domain_body, domain_headers, domain_status
 from hall.server.domain.errors import DomainError
 
+log = logging.getLogger(__name__)
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -95,6 +97,11 @@ class BodyGuard:
             authenticate(self.hall, token, client[0] if client else "?")
         except DomainError as exc:
             return exc
+        except DB_UNREACHABLE as exc:
+            # The token could not be looked up: the database is down, which is a 503 like every route's,
+            # not a 500 (and not a refusal of the token).
+            log.warning("database unavailable while checking a token: %s", exc.__class__.__name__)
+            return DatabaseUnavailable()
         return None
 
     def _signed_session(self, cookie: bytes) -> bool:

@@ -17,6 +17,7 @@ from hall.server.auth import scope
 from hall.server.auth.cache import Principal
 from hall.server.core.security import Keyring
 from hall.server.domain.errors import DomainError
+from hall.server.domain.submissions import parse_registration_code
 from hall.server.feedback.models import Evaluation
 from hall.server.submissions.models import Submission
 from hall.server.tickets.models import Ticket
@@ -55,6 +56,16 @@ class CaseNotFound(DomainError):
     template_en = "no case with this registration code"
 
 
+class CasePending(DomainError):
+    """A terminal's own offline code whose application has not reached the server yet: its outbox keeps
+    the rating and sends it again (a conflict, not a refusal)."""
+
+    code = "evaluation.case_pending"
+    kind = "conflict"
+    template_zh = "该办件尚未送达服务器，评价稍后自动补交"
+    template_en = "the application has not reached the server yet; the rating is sent again later"
+
+
 @dataclass(frozen=True)
 class Service:
     """What a rating is for, as the server found it."""
@@ -90,9 +101,13 @@ def service_for(session: Session, keyring: Keyring, who: Principal, *, ticket_id
     elif ticket_id is not None and who.role not in _CODE_ONLY:
         found = served_ticket(session, who, ticket_id)
     elif submission_code:
-        case = session.scalar(select(Submission).where(Submission.code == submission_code))
+        # A kiosk that submitted offline knows only the local code it printed; the server keeps both.
+        case = session.scalar(select(Submission).where(
+            (Submission.code == submission_code) | (Submission.local_code == submission_code)))
         if case is None:
-            raise CaseNotFound()
+            if _is_registration_code(submission_code):
+                raise CaseNotFound()
+            raise CasePending()  # an offline local code: the application is still on its way
         found = Service(key=f"s:{case.code}", item_code=case.item_code, case_code=case.code)
     elif ticket_id is not None:
         raise BadRatingCode()
@@ -101,3 +116,11 @@ def service_for(session: Session, keyring: Keyring, who: Principal, *, ticket_id
     if session.scalar(select(Evaluation.id).where(Evaluation.service_key == found.key)) is not None:
         raise DuplicateEvaluation()
     return found
+
+
+def _is_registration_code(text: str) -> bool:
+    try:
+        parse_registration_code(text)
+    except DomainError:
+        return False
+    return True

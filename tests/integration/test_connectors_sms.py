@@ -187,7 +187,9 @@ def test_the_demo_twin_driver_is_the_smpp_driver_on_an_in_process_gateway(tmp_pa
     try:
         wait_until(sms.transport.bound.is_set, timeout_s=5, what="bound to the in-process twin")
         assert len(sms.transport.deliver(PHONE, "请 A001 号到 1 号窗口办理")) == 1
-        assert sms.twin.messages() == [(PHONE, "请 A001 号到 1 号窗口办理")]
+        # The gateway answers submit_sm before its own bookkeeping: wait for what it recorded.
+        wait_until(lambda: sms.twin.messages() == [(PHONE, "请 A001 号到 1 号窗口办理")], timeout_s=5,
+                   what="the twin gateway's record of the message")
     finally:
         sms.close()
         sms.twin.go_down()

@@ -15,26 +15,13 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.rigs.api_calls import call_as, ok, refused
 from tests.rigs.hall_server import ROOT, HallServer, start_prepared
 from tests.rigs.waiting import wait_until
 
 API = "/api/v1"
 
 
-def _as(s: HallServer, role: str, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
-    return httpx.request(method, f"{s.url}{API}{path}", json=body, timeout=10,
-                         headers={"Authorization": f"Bearer {s.tokens[role]}"})
-
-
-def _ok(r: httpx.Response) -> Any:
-    assert r.status_code in (200, 201), r.text
-    return r.json()
-
-
-def _refused(r: httpx.Response, status: int, code: str) -> None:
-    assert r.status_code == status, r.text
-    err = r.json()["error"]
-    assert err["code"] == code and err["message_zh"] and err["message"]
 
 
 @pytest.fixture
@@ -69,69 +56,69 @@ def test_create_staff_on_the_command_line_stores_only_a_hash(hall_server: HallSe
         engine.dispose()
     assert stored.startswith("scrypt$") and "4711" not in stored
     # …and the clerk signs in with it.
-    w = _ok(_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "1005", "pin": "4711"}))
+    w = ok(call_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "1005", "pin": "4711"}))
     assert w["status"] == "open" and w["clerk"] == "李娜"
 
 
 def test_sign_in_names_the_clerk_on_tickets_and_sign_out_closes_the_window(hall_server: HallServer) -> None:
     s = hall_server
-    made = _ok(_as(s, "manager", "POST", "/staff", {"staff_no": "2001", "name": "王芳", "pin": "2468"}))
+    made = ok(call_as(s, "manager", "POST", "/staff", {"staff_no": "2001", "name": "王芳", "pin": "2468"}))
     assert "pin" not in made and "pin_hash" not in made
-    _refused(_as(s, "manager", "POST", "/staff", {"staff_no": "2001", "name": "王芳", "pin": "1357"}), 409,
+    refused(call_as(s, "manager", "POST", "/staff", {"staff_no": "2001", "name": "王芳", "pin": "1357"}), 409,
              "staff.exists")
     # The counter of window 1 signs in only at window 1.
-    _refused(_as(s, "counter", "POST", "/windows/2/sign-in", {"staff_no": "2001", "pin": "2468"}), 403,
+    refused(call_as(s, "counter", "POST", "/windows/2/sign-in", {"staff_no": "2001", "pin": "2468"}), 403,
              "auth.other_window")
-    w = _ok(_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "2001", "pin": "2468"}))
+    w = ok(call_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "2001", "pin": "2468"}))
     assert (w["status"], w["clerk"]) == ("open", "王芳")
-    t = _ok(_as(s, "kiosk", "POST", "/tickets", {"category": "A"}))
-    _ok(_as(s, "counter", "POST", "/windows/1/call-next"))
-    _ok(_as(s, "counter", "POST", "/windows/1/finish"))
-    rows = _ok(_as(s, "manager", "GET", "/stats/report?period=day&by=clerk"))["rows"]
+    t = ok(call_as(s, "kiosk", "POST", "/tickets", {"category": "A"}))
+    ok(call_as(s, "counter", "POST", "/windows/1/call-next"))
+    ok(call_as(s, "counter", "POST", "/windows/1/finish"))
+    rows = ok(call_as(s, "manager", "GET", "/stats/report?period=day&by=clerk"))["rows"]
     assert any(r["key"] == "王芳" and r["served"] >= 1 for r in rows), rows
-    assert _ok(_as(s, "manager", "GET", f"/tickets/{t['id']}"))["window"] == 1
-    out = _ok(_as(s, "counter", "POST", "/windows/1/sign-out"))
+    assert ok(call_as(s, "manager", "GET", f"/tickets/{t['id']}"))["window"] == 1
+    out = ok(call_as(s, "counter", "POST", "/windows/1/sign-out"))
     assert (out["status"], out["clerk"]) == ("closed", "")
-    _refused(_as(s, "counter", "POST", "/windows/1/sign-out"), 409, "staff.not_signed_in")
-    (listed,) = [x for x in _ok(_as(s, "manager", "GET", "/staff")) if x["staff_no"] == "2001"]
+    refused(call_as(s, "counter", "POST", "/windows/1/sign-out"), 409, "staff.not_signed_in")
+    (listed,) = [x for x in ok(call_as(s, "manager", "GET", "/staff")) if x["staff_no"] == "2001"]
     assert listed["window"] is None
 
 
 def test_five_wrong_pins_lock_the_account(hall_server: HallServer) -> None:
     s = hall_server
-    _ok(_as(s, "manager", "POST", "/staff", {"staff_no": "3001", "name": "刘洋", "pin": "9753"}))
-    _refused(_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "nobody", "pin": "9753"}), 403,
+    ok(call_as(s, "manager", "POST", "/staff", {"staff_no": "3001", "name": "刘洋", "pin": "9753"}))
+    refused(call_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "nobody", "pin": "9753"}), 403,
              "staff.sign_in_failed")
     for _ in range(4):
-        _refused(_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "3001", "pin": "0000"}), 403,
+        refused(call_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "3001", "pin": "0000"}), 403,
                  "staff.sign_in_failed")
-    _refused(_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "3001", "pin": "0000"}), 403,
+    refused(call_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "3001", "pin": "0000"}), 403,
              "staff.locked")
     # Locked: even the right PIN is refused now, and the window stays closed.
-    _refused(_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "3001", "pin": "9753"}), 403,
+    refused(call_as(s, "counter", "POST", "/windows/1/sign-in", {"staff_no": "3001", "pin": "9753"}), 403,
              "staff.locked")
-    (w1,) = [w for w in _ok(_as(s, "counter", "GET", "/windows")) if w["number"] == 1]
+    (w1,) = [w for w in ok(call_as(s, "counter", "GET", "/windows")) if w["number"] == 1]
     assert w1["status"] == "closed"
-    trail = _ok(_as(s, "admin", "GET", "/audit?action=staff.sign_in_failed"))["entries"]
+    trail = ok(call_as(s, "admin", "GET", "/audit?action=staff.sign_in_failed"))["entries"]
     assert len(trail) == 6 and all("9753" not in str(e) and "0000" not in str(e) for e in trail)
 
 
 def test_every_kind_registers_and_faults_come_first_in_words(hall_server: HallServer) -> None:
     s = hall_server
-    _ok(_as(s, "counter", "POST", "/terminals/register", {"id": "C1", "kind": "counter", "name": "1号窗口"}))
-    _ok(_as(s, "evaluator", "POST", "/terminals/register", {"id": "E1", "kind": "evaluator"}))
-    _ok(_as(s, "manager", "POST", "/terminals/register", {"id": "D1", "kind": "display"}))
-    _ok(_as(s, "kiosk", "POST", "/terminals/register", {"id": "K1", "kind": "kiosk"}))
-    _ok(_as(s, "kiosk", "POST", "/terminals/K1/heartbeat", {"devices": [
+    ok(call_as(s, "counter", "POST", "/terminals/register", {"id": "C1", "kind": "counter", "name": "1号窗口"}))
+    ok(call_as(s, "evaluator", "POST", "/terminals/register", {"id": "E1", "kind": "evaluator"}))
+    ok(call_as(s, "manager", "POST", "/terminals/register", {"id": "D1", "kind": "display"}))
+    ok(call_as(s, "kiosk", "POST", "/terminals/register", {"id": "K1", "kind": "kiosk"}))
+    ok(call_as(s, "kiosk", "POST", "/terminals/K1/heartbeat", {"devices": [
         {"kind": "printer", "health": "degraded", "code": "device.printer.paper_out"},
         {"kind": "id_card", "health": "offline", "code": "device.unavailable"}]}))
-    _ok(_as(s, "manager", "POST", "/terminals/D1/heartbeat", {"devices": [
+    ok(call_as(s, "manager", "POST", "/terminals/D1/heartbeat", {"devices": [
         {"kind": "voice", "health": "degraded", "code": "device.voice.no_engine"}]}))
-    _ok(_as(s, "counter", "POST", "/terminals/C1/heartbeat", {"devices": []}))
+    ok(call_as(s, "counter", "POST", "/terminals/C1/heartbeat", {"devices": []}))
     # A counter's token registers only for its own window.
-    _refused(_as(s, "counter", "POST", "/terminals/register", {"id": "C1", "kind": "counter", "window": 2}), 403,
+    refused(call_as(s, "counter", "POST", "/terminals/register", {"id": "C1", "kind": "counter", "window": 2}), 403,
              "auth.other_window")
-    listed = _ok(_as(s, "manager", "GET", "/terminals"))
+    listed = ok(call_as(s, "manager", "GET", "/terminals"))
     assert {"kiosk", "counter", "display", "evaluator"} <= {t["kind"] for t in listed}
     by_id = {t["id"]: t for t in listed}
     assert by_id["K1"]["faults"] == ["缺纸", "读卡器离线"] and by_id["K1"]["faults_en"][0] == "out of paper"
@@ -143,11 +130,11 @@ def test_every_kind_registers_and_faults_come_first_in_words(hall_server: HallSe
 
 def test_a_window_whose_counter_stops_beating_shows_offline(quick_offline: HallServer) -> None:
     s = quick_offline
-    _ok(_as(s, "counter", "POST", "/windows/1/open", {"clerk": "李娜"}))
-    _ok(_as(s, "counter", "POST", "/terminals/register", {"id": "C1", "kind": "counter"}))
+    ok(call_as(s, "counter", "POST", "/windows/1/open", {"clerk": "李娜"}))
+    ok(call_as(s, "counter", "POST", "/terminals/register", {"id": "C1", "kind": "counter"}))
 
     def window1() -> dict[str, Any]:
-        (w,) = [w for w in _ok(_as(s, "display", "GET", "/windows")) if w["number"] == 1]
+        (w,) = [w for w in ok(call_as(s, "display", "GET", "/windows")) if w["number"] == 1]
         return w
 
     assert window1()["counter_online"] is True
@@ -160,5 +147,5 @@ def test_a_window_whose_counter_stops_beating_shows_offline(quick_offline: HallS
     (term,) = [t for t in board.get(f"{API}/dashboard/overview").json()["terminals"] if t["id"] == "C1"]
     assert term["faults"] == ["终端离线"]
     # It beats again: online again.
-    _ok(_as(s, "counter", "POST", "/terminals/C1/heartbeat", {"devices": []}))
+    ok(call_as(s, "counter", "POST", "/terminals/C1/heartbeat", {"devices": []}))
     assert window1()["counter_online"] is True

@@ -34,6 +34,9 @@ class ConnectionGuard:
 
     per_address: int
     header_timeout_s: float
+    # uvicorn waits 10 s for the peer to echo a close frame before it drops the socket; a refused or
+    # silent socket's client has shown it is not cooperating, so it keeps the descriptor only this long.
+    close_timeout_s: float = 2.0
     exempt: frozenset[str] = frozenset()
     refused: int = 0
     timed_out: int = 0
@@ -132,6 +135,10 @@ class GuardedWebSocket(WebSocketsSansIOProtocol):
     """uvicorn's WebSocket protocol, counted against its address like the HTTP connection it was."""
 
     guard: ConnectionGuard
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.close_timeout = self.guard.close_timeout_s
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._peer: str | None = _address(transport)

@@ -55,6 +55,8 @@ class ServiceItem(Base):
     process: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[str] = mapped_column(Text, default="")
     online: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The item's application form (hall.forms definition JSON, docs/forms.md); None = the standard form.
+    form: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
     # 1 for the first import (or the demo seed); each changing re-import keeps the old one as a version row.
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -65,6 +65,8 @@ class ServiceItemOut(Out):
     process: str = ""
     result: str = ""
     online: bool = False
+    # The form definition (docs/forms.md); absent = the standard form (hall.forms.STANDARD_FORM).
+    form: dict[str, Any] | None = None
     version: int = 1
     updated_at: IsoTime | None = None
 

@@ -46,7 +46,8 @@ def category_out(c: Category, *, waiting: int = 0, longest_wait_s: int = 0, esti
 
 
 def item_out(i: ServiceItem) -> ServiceItemOut:
-    return _item_out({name: getattr(i, name) for name in FIELDS}, version=i.version, updated_at=i.updated_at)
+    return _item_out({**{name: getattr(i, name) for name in FIELDS}, "form": i.form}, version=i.version,
+                     updated_at=i.updated_at)
 
 
 def _item_out(r: dict[str, Any], **state: Any) -> ServiceItemOut:
@@ -57,7 +58,8 @@ def _item_out(r: dict[str, Any], **state: Any) -> ServiceItemOut:
                           location=r["location"], hours=r["hours"], online_url=r["online_url"],
                           commitment_allowed=r["commitment_allowed"], consult_phone=r.get("consult_phone", ""),
                           supervise_phone=r.get("supervise_phone", ""), process=r.get("process", ""),
-                          result=r.get("result", ""), online=bool(r.get("online")), **state)
+                          result=r.get("result", ""), online=bool(r.get("online")), form=r.get("form"),
+                          **state)
 
 
 def put_category(hall: HallContext, code: str, body: CategoryIn, who: Actor | None = None) -> CategoryOut:

@@ -32,6 +32,8 @@ QPushButton#act_alert:disabled { background: #e8b4b4; color: #fff; }
 #message[level="warn"] { color: #a35a00; } #message[level="error"] { color: #c62828; }
 #message { font-size: 19px; }
 #dialogError { color: #c62828; }
+#bookingsPanel { background: #ffffff; }
+#bookingsHint[level="info"] { color: #24528f; } #bookingsHint[level="warn"] { color: #a35a00; font-weight: bold; }
 #loginCard { background: #ffffff; border: 1px solid #d5dde8; border-radius: 12px; }
 #submissionScroll, #submissionBox { background: #ffffff; }
 #submissionBox { border-top: 1px solid #d5dde8; }

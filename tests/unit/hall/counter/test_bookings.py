@@ -75,9 +75,12 @@ def test_no_list_yet_and_the_first_read_failing() -> None:
 
 
 def test_malformed_rows_are_skipped_not_fatal() -> None:
-    board = loaded(D=[{"start": "nonsense", "end": "x"}, "not a dict", slot(9), {"start": "2026-12-08T01:00:00",
-                      "end": "2026-12-08T01:30:00", "capacity": "many", "booked": 0, "bookings": []}],
-                   E="not a list")  # type: ignore[arg-type]
+    rows: dict[str, Any] = {"D": [{"start": "nonsense", "end": "x"}, "not a dict", slot(9),
+                                  {"start": "2026-12-08T01:00:00", "end": "2026-12-08T01:30:00", "capacity": "many",
+                                   "booked": 0, "bookings": []}],
+                            "E": "not a list"}
+    board = BookingsBoard()
+    board.loaded(DAY, rows)
     assert [r.cells[0] for r in board.rows()] == ["D  09:00–09:30"]
 
 

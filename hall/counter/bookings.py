@@ -103,6 +103,11 @@ class BookingsBoard:
                                       APPOINTMENT_ZH.get(b.status, b.status), b.item_code)))
         return out
 
+    def upcoming(self, now: datetime | None = None) -> int | None:
+        """Index (in :attr:`slots`) of the first slot not over yet: where the clerk's list opens."""
+        at = now or datetime.now(UTC)
+        return next((i for i, s in enumerate(self.slots) if s.end > at), None)
+
     def summary(self) -> str:
         """The tab's title: ``今日预约 7`` (checked in / booked), with a mark while not up to date."""
         if self.fetched_at is None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -67,6 +68,10 @@ class BookingsPanel(QFrame):
         self.hint.setText(text)
         self.hint.setProperty("level", level)
         self.hint.style().polish(self.hint)
+        # A refresh every minute must not throw the clerk back to the top: keep where they scrolled to,
+        # and open the first list at the slot under way.
+        bar = self.tree.verticalScrollBar()
+        first, keep = self.tree.topLevelItemCount() == 0, bar.value()
         self.tree.clear()
         parent: QTreeWidgetItem | None = None
         for row in board.rows():
@@ -85,6 +90,11 @@ class BookingsPanel(QFrame):
                     item.setForeground(3, QBrush(CHECKED_IN))
                 parent.addChild(item)
         self.tree.expandAll()
+        upcoming = board.upcoming()
+        if not first:
+            bar.setValue(keep)
+        elif upcoming is not None and (target := self.tree.topLevelItem(upcoming)) is not None:
+            self.tree.scrollToItem(target, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def texts(self) -> list[list[str]]:
         """What the tree shows, row by row (slots and the bookings under them), for tests and support."""

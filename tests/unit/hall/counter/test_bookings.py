@@ -90,6 +90,13 @@ def test_today_is_the_halls_day_whatever_the_machines_zone() -> None:
     assert board.today(datetime(2026, 12, 7, 15, 59, tzinfo=UTC)) == date(2026, 12, 7)
 
 
+def test_the_list_opens_at_the_first_slot_not_over() -> None:
+    board = loaded(D=[slot(9), slot(10), slot(11)])
+    assert board.upcoming(datetime(2026, 12, 8, 2, 15, tzinfo=UTC)) == 1  # 10:15 hall time: the 10:00 slot is under way
+    assert board.upcoming(datetime(2026, 12, 8, 0, 0, tzinfo=UTC)) == 0
+    assert board.upcoming(datetime(2026, 12, 8, 9, 0, tzinfo=UTC)) is None
+
+
 def test_pretty_code() -> None:
     assert pretty_code("K7M29QXA3") == "K7M2-9QXA-3"
     assert pretty_code("K7M2-9QXA-3") == "K7M2-9QXA-3" and pretty_code("Y123") == "Y123"

@@ -98,7 +98,7 @@ def _checked_in(db_url: str, code: str) -> None:
 
 
 def _login(qtbot: Any, win: Any, server: HallServer) -> None:
-    win.do_login(server.tokens["clerk"], "王芳")
+    win.do_login(server.tokens["counter"], "王芳")  # the token bound to window 1, as deployed
     qt_wait_until(qtbot, lambda: win.state.logged_in and win.state.online and win.board.fetched_at is not None,
                   timeout=10_000)
 

@@ -130,6 +130,14 @@ class BookingsBoard:
         return "info", f"{at} 更新 · 共 {self.booked_total()} 人预约，{self.checked_in_total()} 人已签到"
 
 
+def changes_bookings(event: dict[str, Any], categories: list[str]) -> bool:
+    """A server event after which the list is out of date: a citizen of one of ``categories`` checked in
+    (the check-in's ticket is issued with source ``appointment``). New bookings come with the next read."""
+    data = event.get("data")
+    return (event.get("type") == "ticket.issued" and isinstance(data, dict)
+            and data.get("source") == "appointment" and data.get("category") in categories)
+
+
 def pretty_code(code: str) -> str:
     """``K7M29QXA3`` → ``K7M2-9QXA-3``, as the citizen's phone and receipt show it."""
     return f"{code[:4]}-{code[4:8]}-{code[8:]}" if len(code) == 9 and "-" not in code else code

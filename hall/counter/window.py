@@ -231,6 +231,7 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
             self.redraw()
 
     def on_event(self, event: dict[str, Any]) -> None:
+        self.bookings_event(event)
         before = (self.state.current or {}).get("id")
         if self.state.apply(event):
             if before is not None and self.state.current is None and event.get("type") == "ticket.finished":

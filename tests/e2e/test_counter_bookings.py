@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,14 @@ def test_the_clerk_sees_todays_slots_and_who_is_booked(qtbot: Any, counter: Any,
     _fits(counter, tmp_path / "counter-bookings.png")
     press(qtbot, counter, Qt.Key.Key_F10)  # and back to the current ticket
     assert counter.tabs.currentIndex() == 0
+
+    # A check-in at one of the window's lines (its ticket.issued event) reads the list again at once.
+    read_at = counter.board.fetched_at
+    start = datetime.now(UTC) - timedelta(minutes=5)  # within its check-in window now
+    code = _book(server, "A", {"start": start.isoformat(), "end": (start + timedelta(minutes=30)).isoformat()},
+                 IDS[1])
+    assert api(server, "POST", "/appointments/check-in", "terminal", json={"code": code}).status_code == 201
+    qt_wait_until(qtbot, lambda: counter.board.fetched_at != read_at, timeout=8000)
 
 
 def test_a_dead_server_leaves_the_last_list_marked_not_up_to_date(qtbot: Any, counter: Any, server: HallServer,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hall.counter.bookings import BookingsBoard, pretty_code
+from hall.counter.bookings import BookingsBoard, changes_bookings, pretty_code
 
 DAY = date(2026, 12, 8)
 
@@ -95,6 +95,17 @@ def test_the_list_opens_at_the_first_slot_not_over() -> None:
     assert board.upcoming(datetime(2026, 12, 8, 2, 15, tzinfo=UTC)) == 1  # 10:15 hall time: the 10:00 slot is under way
     assert board.upcoming(datetime(2026, 12, 8, 0, 0, tzinfo=UTC)) == 0
     assert board.upcoming(datetime(2026, 12, 8, 9, 0, tzinfo=UTC)) is None
+
+
+def test_a_check_in_at_a_line_of_the_window_calls_for_a_new_read() -> None:
+    def issued(**data: Any) -> dict[str, Any]:
+        return {"type": "ticket.issued", "data": {"id": 1, "number": "A001", **data}}
+
+    assert changes_bookings(issued(category="A", source="appointment"), ["A", "F"])
+    assert not changes_bookings(issued(category="B", source="appointment"), ["A", "F"])
+    assert not changes_bookings(issued(category="A", source="kiosk"), ["A", "F"])
+    assert not changes_bookings({"type": "ticket.called", "data": {"category": "A", "source": "appointment"}}, ["A"])
+    assert not changes_bookings({"type": "ticket.issued", "data": "odd"}, ["A"])
 
 
 def test_pretty_code() -> None:

@@ -35,6 +35,7 @@ _FILES = {
     "i18n.js": "text/javascript; charset=utf-8",
     "alarm.js": "text/javascript; charset=utf-8",
     "admin.js": "text/javascript; charset=utf-8",
+    "items.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 # The page loads nothing from elsewhere and runs no inline script: a strict policy costs nothing.

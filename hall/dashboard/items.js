@@ -93,7 +93,9 @@ export class ItemEditor {
       this.build(item || {active: true, materials: [], legal_days: 20, promised_days: 10, fees: "不收费",
         category: (this.categories[0] || {}).code || "A", form: null}, standard);
       this.panel.hidden = false;
-      this.panel.scrollIntoView({block: "start"});
+      // Below the sticky top bar (its height varies with the screen's width).
+      const bar = document.querySelector(".sticky");
+      window.scrollTo({top: this.panel.getBoundingClientRect().top + window.scrollY - (bar ? bar.offsetHeight : 0) - 8});
       (this.code ? this.inputs.name_zh : this.inputs.code).focus();
     } catch (err) { if (err.message !== "login") this.fail(err); }
   }

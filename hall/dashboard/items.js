@@ -129,6 +129,8 @@ export class ItemEditor {
 
   build(item, standard) {
     this.inputs = {};
+    // What the save says it started from: another admin's save in between is refused (409), not overwritten.
+    this.version = this.code ? item.version : 0;
     const heading = el("h2", {}, this.code ? bi([`编辑事项 ${item.code}`, `Edit ${item.code}`]) : bi(T.newItem),
       this.code ? el("span", {class: "hnote", text: `第 ${item.version} 版 version ${item.version}`}) : null);
     const grid = el("div", {class: "adm-fields"}, FIELDS.map(([name, label, kind, props]) =>
@@ -305,7 +307,7 @@ export class ItemEditor {
     this.clearErrors();
     const code = this.code || this.inputs.code.value.trim();
     if (!code) { this.showFieldError("code", "不能为空", "must not be empty"); return; }
-    const body = this.body();
+    const body = {...this.body(), version: this.version};
     if (this.standardBox.checked) body.form = null;
     else {
       try { body.form = JSON.parse(this.formText.value); } catch (err) {

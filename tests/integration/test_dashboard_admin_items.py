@@ -88,6 +88,17 @@ def test_a_change_keeps_the_previous_version_and_is_audited(server: HallServer) 
     assert len([e for e in audit(server, "item.configure") if e["target"] == "item T-101"]) == 2
 
 
+def test_a_save_from_a_stale_version_is_refused_not_overwriting(server: HallServer) -> None:
+    client, csrf = session(server, "admin")
+    assert client.put(f"{ADMIN}/items/T-106", json=item_body(version=0), headers=csrf).status_code == 200
+    again_new = client.put(f"{ADMIN}/items/T-106", json=item_body(version=0, name_zh="另一个"), headers=csrf)
+    assert again_new.status_code == 409 and again_new.json()["error"]["code"] == "item.version_conflict"
+    assert client.put(f"{ADMIN}/items/T-106", json=item_body(version=1, fees="10元"), headers=csrf).status_code == 200
+    stale = client.put(f"{ADMIN}/items/T-106", json=item_body(version=1, fees="20元"), headers=csrf)
+    assert stale.status_code == 409 and "第 2 版" in stale.json()["error"]["message_zh"]
+    assert public_item(server, "T-106").json()["fees"] == "10元"
+
+
 def test_a_deactivated_item_leaves_the_kiosks_list_but_not_the_admins(server: HallServer) -> None:
     client, csrf = session(server, "admin")
     assert client.put(f"{ADMIN}/items/T-102", json=item_body(), headers=csrf).status_code == 200

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hall.server.audit import service as audit
 from hall.server.audit.service import Actor
-from hall.server.catalogue.errors import CodeMismatch, ItemNotFound
+from hall.server.catalogue.errors import CodeMismatch, ItemNotFound, ItemVersionConflict
 from hall.server.catalogue.models import Category, ServiceItem, ServiceItemVersion
 from hall.server.catalogue.records import assign_keys, stored_material
 from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ItemVersionOut, ServiceItemOut
@@ -111,17 +111,23 @@ def item_versions(hall: HallContext, code: str) -> list[ItemVersionOut]:
 
 
 # ---- one item edited in the dashboard's admin tab (hall/server/dashboard/items.py) ------------------------
-def put_item(hall: HallContext, record: dict[str, Any], *, active: bool, who: Actor | None) -> tuple[ServiceItemOut,
-                                                                                                    bool]:
+def put_item(hall: HallContext, record: dict[str, Any], *, active: bool, who: Actor | None,
+             expected_version: int | None = None) -> tuple[ServiceItemOut, bool]:
     """Create or change one item from a checked record (``sheet.parse``'s shape plus ``form``: canonical JSON
     or None for the standard form). A change keeps the previous version as a re-import does, bumps
     ``version``, is audited as ``item.configure`` in the same transaction and announced as ``item.changed``.
-    Answers the item and whether anything changed (an identical save writes nothing)."""
+    ``expected_version``: the version the editor started from (0: a new item), None to skip the check.
+    Answers the item and whether anything changed (an identical save writes nothing).
+    Raises ItemVersionConflict."""
     code = record["code"]
     now = datetime.now(UTC)
     with hall.unit() as tx:
         s = tx.session
-        item = s.get(ServiceItem, code)
+        # Locked on PostgreSQL so two saves of one item cannot both keep the same version (SQLite has one writer).
+        item = s.get(ServiceItem, code, with_for_update=True)
+        current = item.version if item is not None else 0
+        if expected_version is not None and expected_version != current:
+            raise ItemVersionConflict(current=current, expected=expected_version)
         previous = {m["name_zh"]: m["key"] for m in (item.materials if item else None) or [] if m.get("key")}
         mats = [dict(m) for m in record["materials"]]
         assign_keys(mats, previous=previous)

@@ -87,6 +87,8 @@ class ItemIn(In):
     active: bool = True
     # None: the standard form (hall.forms.STANDARD_FORM); otherwise a definition (docs/forms.md).
     form: dict[str, Any] | None = None
+    # The version the editor started from (0: a new item, refused if the code exists); None: no check.
+    version: int | None = Field(default=None, ge=0)
 
 
 class AdminItemOut(ServiceItemOut):
@@ -202,14 +204,15 @@ def get_item(code: str, request: Request, user: Admin) -> AdminItemOut:
 @router.put("/items/{code}", response_model=ItemSavedOut)
 def put_item(code: str, body: ItemIn, request: Request, user: AdminWrite) -> ItemSavedOut:
     """Create or change an item; a change keeps the previous version (``GET /api/v1/items/{code}/versions``).
-    422 ``item.invalid`` (``fields``), ``item.form_invalid`` (``path``), ``validation``."""
+    422 ``item.invalid`` (``fields``), ``item.form_invalid`` (``path``), ``validation``; 409
+    ``item.version_conflict`` when ``version`` is given and the item is no longer that version."""
     hall = hall_of(request)
     record = checked_item(code, body)
     with hall.db.read() as s:
         if s.get(Category, record["category"]) is None:
             raise _invalid([{"field": "category", "label": "业务类别", "reason_zh": "大厅没有这个业务类别",
                              "reason_en": "the hall has no such line"}])
-    out, changed = catalogue.put_item(hall, record, active=body.active, who=user)
+    out, changed = catalogue.put_item(hall, record, active=body.active, who=user, expected_version=body.version)
     forget_item(code)
     return ItemSavedOut(**out.model_dump(), active=body.active, changed=changed)
 

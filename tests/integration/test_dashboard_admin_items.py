@@ -93,6 +93,7 @@ def test_a_save_from_a_stale_version_is_refused_not_overwriting(server: HallServ
     assert client.put(f"{ADMIN}/items/T-106", json=item_body(version=0), headers=csrf).status_code == 200
     again_new = client.put(f"{ADMIN}/items/T-106", json=item_body(version=0, name_zh="另一个"), headers=csrf)
     assert again_new.status_code == 409 and again_new.json()["error"]["code"] == "item.version_conflict"
+    assert again_new.json()["error"]["message_zh"].startswith("已有实施编码为 T-106 的事项")
     assert client.put(f"{ADMIN}/items/T-106", json=item_body(version=1, fees="10元"), headers=csrf).status_code == 200
     stale = client.put(f"{ADMIN}/items/T-106", json=item_body(version=1, fees="20元"), headers=csrf)
     assert stale.status_code == 409 and "第 2 版" in stale.json()["error"]["message_zh"]

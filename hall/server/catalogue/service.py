@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hall.server.audit import service as audit
 from hall.server.audit.service import Actor
-from hall.server.catalogue.errors import CodeMismatch, ItemNotFound, ItemVersionConflict
+from hall.server.catalogue.errors import CodeMismatch, ItemExists, ItemNotFound, ItemVersionConflict
 from hall.server.catalogue.models import Category, ServiceItem, ServiceItemVersion
 from hall.server.catalogue.records import assign_keys, stored_material
 from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ItemVersionOut, ServiceItemOut
@@ -127,7 +127,8 @@ def put_item(hall: HallContext, record: dict[str, Any], *, active: bool, who: Ac
         item = s.get(ServiceItem, code, with_for_update=True)
         current = item.version if item is not None else 0
         if expected_version is not None and expected_version != current:
-            raise ItemVersionConflict(current=current, expected=expected_version)
+            raise (ItemExists if expected_version == 0 else ItemVersionConflict)(
+                code=code, current=current, expected=expected_version)
         previous = {m["name_zh"]: m["key"] for m in (item.materials if item else None) or [] if m.get("key")}
         mats = [dict(m) for m in record["materials"]]
         assign_keys(mats, previous=previous)

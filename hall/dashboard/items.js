@@ -30,7 +30,7 @@ const TYPE = {text: "文字", digits: "数字串", number: "数值", mobile: "�
   id_number: "身份证号", credit_code: "统一社会信用代码", address: "地址"};
 // Item fields: [API name, label, kind, input props]. The API name is also what a refusal names.
 const FIELDS = [
-  ["code", T.code, "text", {maxlength: 32, required: true}], ["name_zh", T.nameZh, "text", {maxlength: 128, required: true}],
+  ["code", T.code, "text", {maxlength: 32, "aria-required": "true"}], ["name_zh", T.nameZh, "text", {maxlength: 128, "aria-required": "true"}],
   ["name_en", T.nameEn, "text", {maxlength: 256}], ["category", T.category, "category", {}],
   ["department", T.dept, "text", {maxlength: 128}], ["type", T.type, "text", {maxlength: 32}],
   ["legal_days", T.legalDays, "number", {min: 0, max: 3650}], ["promised_days", T.promisedDays, "number", {min: 0, max: 3650}],
@@ -183,7 +183,7 @@ export class ItemEditor {
     const form = m.form || (m.original === false ? "copy" : "original");
     const rm = el("button", {class: "btn btn-sm", type: "button", dataset: {action: "remove"}}, bi(T.remove));
     const row = el("tr", {class: "adm-mat"},
-      cell("key", {size: 8, maxlength: 32}, m.key), cell("name_zh", {maxlength: 128, required: true}, m.name_zh),
+      cell("key", {size: 8, maxlength: 32}, m.key), cell("name_zh", {maxlength: 128, "aria-required": "true"}, m.name_zh),
       cell("name_en", {maxlength: 256}, m.name_en),
       el("td", {}, el("select", {class: "adm-in", name: "form"}, FORMS.map(([v, zh]) =>
         el("option", {value: v, selected: v === form, text: zh})))),
@@ -285,13 +285,13 @@ export class ItemEditor {
   }
 
   /** One refused field: next to its input, or (a material's) on its cell and in the list under the table. */
-  showFieldError(field, zh, en) {
+  showFieldError(field, zh, en, label) {
     const m = /^materials[[.](\d+)\]?\.(\w+)$/.exec(field);
     if (m) {
       const row = this.matBody.querySelectorAll("tr.adm-mat")[Number(m[1])];
       const input = row && row.querySelector(`[name="${m[2]}"]`);
       if (input) { input.classList.add("adm-bad"); input.title = zh; }
-      this.matErrors.append(el("li", {}, `材料 ${Number(m[1]) + 1}（${m[2]}）：`, bi([zh, en])));
+      this.matErrors.append(el("li", {}, `${label || `材料 ${Number(m[1]) + 1}（${m[2]}）`}：`, bi([zh, en])));
       return;
     }
     const span = this.panel.querySelector(`.adm-err[data-error-for="${CSS.escape(field)}"]`);
@@ -299,7 +299,7 @@ export class ItemEditor {
       span.replaceChildren(bi([zh, en]));
       this.inputs[field].classList.add("adm-bad");
     } else {
-      this.matErrors.append(el("li", {}, `${field}：`, bi([zh, en])));
+      this.matErrors.append(el("li", {}, `${label || field}：`, bi([zh, en])));
     }
   }
 
@@ -329,7 +329,7 @@ export class ItemEditor {
       if (e && e.code === "item.form_invalid") {
         this.showFormError(e.path, e.params.reason_zh, e.params.reason_en);
       } else if (e && e.code === "item.invalid") {
-        for (const f of e.fields || []) this.showFieldError(f.field, f.reason_zh, f.reason_en);
+        for (const f of e.fields || []) this.showFieldError(f.field, f.reason_zh, f.reason_en, f.label);
       } else if (e && e.code === "validation") {
         for (const f of e.fields || []) this.showFieldError(f.field, "格式有误", f.problem);
       }

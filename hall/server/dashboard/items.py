@@ -176,7 +176,10 @@ def checked_item(code: str, body: ItemIn) -> dict[str, Any]:
     try:
         record = dict(parse(*_tables(code, body)).items[0])
     except CatalogueRejected as exc:
-        raise _invalid([_field_of(p.params) for p in exc.problems]) from exc
+        # A bad 实施编码 also orphans every material row; the code's own problem says it all.
+        problems = [p.params for p in exc.problems
+                    if not (p.params.get("file") == MATERIALS and p.params.get("column") == "实施编码")]
+        raise _invalid([_field_of(p) for p in problems or [exc.problems[0].params]]) from exc
     record["form"] = checked_form(body.form)
     return record
 

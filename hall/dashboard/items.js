@@ -334,6 +334,9 @@ export class ItemEditor {
         for (const f of e.fields || []) this.showFieldError(f.field, "格式有误", f.problem);
       }
       this.fail(err);
+      // The first refused input, in view (on a phone the save button is far below most fields).
+      const first = this.panel.querySelector(".adm-bad");
+      if (first) { first.scrollIntoView({block: "center"}); first.focus({preventScroll: true}); }
     }
   }
 }

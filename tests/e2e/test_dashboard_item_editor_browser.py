@@ -1,7 +1,7 @@
 """The admin tab's item editor in Debian's chromium against a real hall server process: an admin changes an
 item's name and form (the kiosk's API shows both), a bad form's path and reason appear next to the form
 while it is typed and again when saving (nothing saved), and a new item's refused field is named next to
-its input. What is typed is shown as text, never markup."""
+its input; another admin's save shows in the open list. What is typed is shown as text, never markup."""
 
 from __future__ import annotations
 
@@ -113,3 +113,11 @@ def test_admin_adds_an_item_and_a_refused_field_is_named_next_to_it(admin_page: 
     item = kiosk_item(server, "T-200")
     assert (item["category"], item["promised_days"], item["form"]) == ("C", 3, None)
     assert [(m["name_zh"], m["copies"]) for m in item["materials"]] == [("成立登记申请书", 2)]
+
+    # Another admin's save (a script with a bearer token) reaches this open list through the events socket.
+    body = {"name_zh": "社会团体变更登记", "category": "C", "legal_days": 5, "promised_days": 3,
+            "materials": [{"name_zh": "成立登记申请书", "copies": 2}]}
+    r = httpx.put(f"{server.url}/api/v1/dashboard/admin/items/T-200", json=body, timeout=budget(10),
+                  headers={"Authorization": f"Bearer {server.tokens['admin']}"})
+    assert r.status_code == 200, r.text
+    page.wait_for_selector('#adm-items tr[data-item="T-200"]:has-text("社会团体变更登记")')

@@ -5,6 +5,7 @@ session with its CSRF value may write."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 
 from tests.integration.test_dashboard_admin_api import audit, session
 from tests.rigs.hall_server import HallServer
+from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
 API = "/api/v1"
@@ -115,6 +117,28 @@ def test_a_deactivated_item_leaves_the_kiosks_list_but_not_the_admins(server: Ha
     assert "T-102" not in listed()
     mine = {i["code"]: i["active"] for i in client.get(f"{ADMIN}/items").json()}
     assert mine["T-102"] is False and mine["A-001"] is True
+
+
+def test_a_submission_right_after_a_change_meets_the_new_item_not_a_cached_one(server: HallServer) -> None:
+    """The server keeps items for submissions a few seconds; a save in the admin tab drops its copy."""
+    client, csrf = session(server, "admin")
+    one = [{"key": "id_card", "name_zh": "身份证", "elicense": "id_card"}]
+    assert client.put(f"{ADMIN}/items/T-108", json=item_body(materials=one), headers=csrf).status_code == 200
+    id_number = "110101199003071233"
+
+    def submit() -> httpx.Response:
+        data = {"item_code": "T-108", "id_number": id_number, "proof": card_proof(id_number), "name": "张三",
+                "materials": [{"requirement": "id_card", "file": "f0"}]}
+        return httpx.post(f"{server.url}{API}/submissions", timeout=budget(10),
+                          files={"f0": ("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg")},
+                          headers={"Authorization": f"Bearer {server.tokens['terminal']}"},
+                          data={"data": json.dumps(data, ensure_ascii=False)})
+
+    assert submit().status_code == 201  # the item is now in the submissions' cache
+    assert client.put(f"{ADMIN}/items/T-108", json=item_body(materials=one, active=False),
+                      headers=csrf).status_code == 200
+    refused = submit()
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "item.not_found"
 
 
 def test_a_bad_form_is_refused_naming_its_path_and_nothing_changes(server: HallServer) -> None:

@@ -126,7 +126,8 @@ def sample_views() -> list[tuple[str, View]]:
             ("review_company", View("review", {
                 "code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"], "category": "A",
                 "masked_id": "110101********1233", "name": "欧阳娜娜", "materials": rows[:2], "signed": False,
-                "fields": review_rows(COMPANY_SAMPLE, {**COMPANY_VALUES, "kind": "address",
+                "fields": review_rows(COMPANY_SAMPLE, {**COMPANY_VALUES, "applicant_type": "legal_person",
+                                                       "kind": "address",
                                                        "new_address": "福建省福州市鼓楼区五四路100号国际大厦18层"},
                                       {"company_name", "legal_representative"})})),
             ("receipt", View("receipt", {"code": "2026112200A7K3", "offline": False, "printed": True,

@@ -206,11 +206,13 @@ class HallAdapter:
         items = rows.get("licenses", rows) if isinstance(rows, dict) else rows
         return {str(r.get("type")) for r in items or [] if r.get("type")}
 
-    def company(self, credit_code: str) -> Company:
-        """The business licence of the company with this credit code (``POST /elicenses/company``);
-        NotFound when the library holds none, Unavailable when it cannot be asked now."""
+    def company(self, credit_code: str, *, id_number: str, proof: dict[str, Any] | None = None) -> Company:
+        """The business licence of the company with this credit code (``POST /elicenses/company``, for the
+        proven person at the kiosk); NotFound when the library holds none (404), Unavailable when it cannot
+        be asked now (503 ``elicense.unavailable``, no server)."""
         try:
-            found = self.client.request("POST", "/elicenses/company", json={"credit_code": credit_code})
+            found = self.client.request("POST", "/elicenses/company", json={
+                "credit_code": credit_code, "id_number": id_number, "proof": proof})
         except HallError as exc:
             raise _translate(exc) from exc
         if not isinstance(found, dict) or not found.get("company_name"):

@@ -13,6 +13,7 @@ from typing import Any
 
 from hall.forms import APPLICANT_KEY, Field, FormDefinition, check, fields_for, shown
 from hall.forms.rules import applicant_of
+from hall.forms.standard import LEGAL_PERSON_KEYS
 from kiosk.i18n import tr
 
 # how a field type is entered: buttons, the numeric keypad, the date steppers, the credit code pad,
@@ -21,6 +22,8 @@ INPUT = {"choice": "choice", "digits": "keypad", "number": "keypad", "mobile": "
          "date": "date", "credit_code": "code", "text": "text", "address": "shown"}
 # the characters a credit code may hold (GB 32100: no I, O, S, V, Z), the letters of its pad
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# what a legal person's business licence fills (the rest of ``prefill`` comes from the citizen's card)
+LICENCE_SOURCES = frozenset({"company_name", "legal_representative", "credit_code"})
 LENGTHS = {"mobile": 11, "id_number": 18, "credit_code": 18, "number": 12, "date": 10}
 
 
@@ -67,7 +70,8 @@ def field_row(field: Field, values: Mapping[str, str], locked: Collection[str]) 
             "options": [[o.value, o.label.zh, o.label.en or o.label.zh] for o in field.options],
             "required": field.required, "max_len": max_len(field), "locked": field.key in locked,
             "hint_zh": field.hint.zh if field.hint else "", "hint_en": (field.hint.en or field.hint.zh) if field.hint
-            else "", "when": list(field.when or ()), "company": field.applicant == "legal_person"}
+            else "", "when": list(field.when or ()), "company": field.key in LEGAL_PERSON_KEYS,
+            "from_licence": field.prefill in LICENCE_SOURCES}
 
 
 def review_rows(form: FormDefinition, values: Mapping[str, str], locked: Collection[str] = ()) -> list[dict[str, Any]]:
@@ -91,5 +95,5 @@ def review_rows(form: FormDefinition, values: Mapping[str, str], locked: Collect
         rows.append({"key": f.key, "label_zh": f.label.zh, "label_en": f.label.en or f.label.zh,
                      "value_zh": value_zh, "value_en": value_en,
                      "editable": f.key not in locked and INPUT[f.type] != "shown",
-                     "company": f.applicant == "legal_person"})
+                     "company": f.key in LEGAL_PERSON_KEYS})
     return rows

@@ -21,7 +21,7 @@ from kiosk.flows.ports import Company, NotFound, PortError
 
 log = logging.getLogger(__name__)
 CARD_SOURCES = ("name", "id_number", "phone", "sex", "address")
-LICENCE_SOURCES = ("company_name", "legal_representative")
+LICENCE_SOURCES = ("company_name", "legal_representative")  # what a found licence fills and locks
 
 
 class FormSteps(MaterialsMixin):
@@ -118,7 +118,10 @@ class FormSteps(MaterialsMixin):
                 self._forget_company()
             if not why and text != self.company_code:
                 self.company_code = text
-                return Work(run=lambda: self.ctx.hall.company(text), done=self._company_found,
+                who = self.ctx.session.identity
+                assert who is not None
+                return Work(run=lambda: self.ctx.hall.company(text, id_number=who.id_number, proof=who.proof),
+                            done=self._company_found,
                             failed=self._company_missing, busy=View("busy", {"key": "busy.company"}),
                             label="company")
         return self.view_form({field.key: why} if why else {})

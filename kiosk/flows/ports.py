@@ -228,9 +228,10 @@ class HallPort(Protocol):
     def cases(self, *, id_number: str | None = None, code: str | None = None,
               proof: dict[str, Any] | None = None) -> list[Case]: ...
 
-    def company(self, credit_code: str) -> Company:
-        """The company's business licence by its credit code (name, legal representative); raises
-        NotFound when the licence library holds none, Unavailable when it cannot be asked now."""
+    def company(self, credit_code: str, *, id_number: str, proof: dict[str, Any] | None = None) -> Company:
+        """The company's business licence by its credit code (name, legal representative), asked for the
+        person at the kiosk who proved who they are (``id_number`` and their proof, like ``elicenses``);
+        raises NotFound when the licence library holds none, Unavailable when it cannot be asked now."""
         ...
 
     def resolve_service_code(self, text: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from functools import partial
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.flows.form import CREDIT_CHARS
 from kiosk.screens.base import UiContext
@@ -38,8 +38,9 @@ class CodePad(QWidget):
         for i, key in enumerate(CREDIT_CHARS):
             grid.addWidget(button(key, role="key", on_click=partial(self.press, key), expand=True), i // cols, i % cols)
         last, used = divmod(len(CREDIT_CHARS), cols)
-        grid.addWidget(button(ui.tr("action.keypad_delete"), role="key", expand=True,
-                              on_click=partial(self.press, "⌫")), last, used, 1, 2)
+        self.delete_btn = button(ui.tr("action.keypad_delete"), role="key", expand=True,
+                                 on_click=partial(self.press, "⌫"))
+        grid.addWidget(self.delete_btn, last, used, 1, 2)
         self.ok_btn = button(submit_text, role="primary", expand=True, on_click=lambda: self.submitted.emit(self.value))
         grid.addWidget(self.ok_btn, last, used + 2, 1, cols - used - 2)
         for c in range(cols):
@@ -49,7 +50,8 @@ class CodePad(QWidget):
         lay.setSpacing(6 if ui.compact else 10)
         top = QHBoxLayout()  # clear sits next to what it clears
         top.addWidget(self.display, 1)
-        top.addWidget(button(ui.tr("action.keypad_clear"), role="secondary", on_click=self.clear))
+        self.clear_btn = button(ui.tr("action.keypad_clear"), role="secondary", on_click=self.clear)
+        top.addWidget(self.clear_btn)
         lay.addLayout(top)
         lay.addLayout(grid, 1)
         self._show()
@@ -90,11 +92,15 @@ class DatePicker(QWidget):
         lay.addWidget(self.display)
         grid = QGridLayout()
         grid.setSpacing(8)
+        self.ui = ui
+        self.steppers: list[tuple[QPushButton, str, str]] = []
         for r, part in enumerate(("year", "month", "day")):
-            grid.addWidget(button("−", role="key", expand=True, on_click=partial(self.step, part, -1)), r, 0)
+            for c, (sign, way, by) in enumerate((("−", "earlier", -1), ("+", "later", 1))):
+                b = button(sign, role="key", expand=True, on_click=partial(self.step, part, by))
+                grid.addWidget(b, r, 2 * c)
+                self.steppers.append((b, part, way))
             grid.addWidget(text_label(ui.tr(f"form.date.{part}"), "Headline", align=Qt.AlignmentFlag.AlignCenter),
                            r, 1)
-            grid.addWidget(button("+", role="key", expand=True, on_click=partial(self.step, part, 1)), r, 2)
         for c in range(3):
             grid.setColumnStretch(c, 1)
         lay.addLayout(grid, 1)
@@ -116,6 +122,9 @@ class DatePicker(QWidget):
 
     def _show(self) -> None:
         self.display.setText(self.day.isoformat())
+        for b, part, way in self.steppers:  # read aloud in accessible mode: which part, which way, the date now
+            b.setAccessibleName(f"{self.ui.tr(f'form.date.{part}')} {self.ui.tr(f'form.date.{way}')} "
+                                f"{self.day.isoformat()}")
 
 
 def _parse(text: str) -> date | None:

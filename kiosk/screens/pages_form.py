@@ -64,7 +64,7 @@ def _asked_now(d: Mapping[str, Any], messages: dict[str, str]) -> list[dict[str,
     fields = todo[:1]
     if fields and fields[0].get("when"):
         fields = [f for f in d["fields"] if f["key"] == fields[0]["when"][0]] + fields
-    return fields
+    return fields or list(d["fields"])  # all answered: the whole form to look over before 下一步
 
 
 def _field(env: PageEnv, col: QVBoxLayout, f: dict[str, Any], value: str, why: str, served: bool) -> None:
@@ -74,7 +74,7 @@ def _field(env: PageEnv, col: QVBoxLayout, f: dict[str, Any], value: str, why: s
         head.addWidget(text_label(env.ui.tr(why), "Warn"), 2)
     col.addLayout(head)
     if f["locked"] or f["input"] == "shown":
-        source = "form.from_licence" if f["company"] else "form.prefilled"
+        source = "form.from_licence" if f.get("from_licence") else "form.prefilled"
         col.addWidget(text_label(f"{value}   ({env.ui.tr(source)})" if value else "—", "Body"))
     elif f["input"] == "choice":
         grid = QGridLayout()

@@ -145,8 +145,9 @@ class FakeHall:
     companies: dict[str, Company] = field(default_factory=lambda: dict(COMPANIES))
     asked_companies: list[str] = field(default_factory=list)
 
-    def company(self, credit_code: str) -> Company:
+    def company(self, credit_code: str, *, id_number: str, proof: dict[str, Any] | None = None) -> Company:
         self._up()
+        self._proven(proof)  # like the hall server: for a person who proved who they are
         self.asked_companies.append(credit_code)
         if credit_code not in self.companies:
             raise NotFound()

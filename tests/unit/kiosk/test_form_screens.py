@@ -109,3 +109,29 @@ def _texts(win: Any) -> list[str]:
     from PySide6.QtWidgets import QLabel
 
     return [lab.text() for lab in win.flow.findChildren(QLabel) if lab.isVisibleTo(win)]
+
+
+def test_in_accessible_mode_the_keypad_types_a_credit_codes_digits_and_its_letters_are_focused(
+        qtbot: Any, cjk_fonts: Any) -> None:
+    from kiosk.screens.accessible import AccessibleKeys, label_of
+
+    win = build_window(load_settings(), accessible=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    said: list[str] = []
+    keys = AccessibleKeys(win, say=said.append, set_volume=lambda _v: None, panel=lambda: None, prompt=lambda: "")
+    try:
+        win.show_view(VIEWS["form_company_code"])
+        keys.page_shown()
+        pad = next(p for p in win.flow.findChildren(CodePad) if p.isVisibleTo(win))
+        keys.key("digit:3")
+        assert pad.value == "91350100M000100Y43"
+        labels = [label_of(b) for b in keys.controls]
+        assert "A" in labels and "Y" in labels and "3" not in labels  # letters by focus, digits from the keypad
+        win.show_view(VIEWS["form_date"])
+        keys.renders += 1
+        keys.page_shown()
+        assert "年 增加 2026-11-22" in [label_of(b) for b in keys.controls]  # which part, which way, the date
+    finally:
+        keys.close()

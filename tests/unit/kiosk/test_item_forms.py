@@ -14,7 +14,7 @@ from hall.forms import validate
 from kiosk.adapters.hall import HallAdapter, item_form
 from kiosk.flows.base import View
 from kiosk.flows.ports import Unavailable
-from tests.unit.kiosk.fakes import COMPANY_FORM, CREDIT_CODE, id_card
+from tests.unit.kiosk.fakes import COMPANY_FORM, CREDIT_CODE, YOUNG_ID, id_card
 from tests.unit.kiosk.test_flows import Kiosk
 
 
@@ -45,6 +45,7 @@ def test_a_company_answers_its_block_first_and_the_licence_fills_and_locks_name_
     v = k.tap("applicant", "legal_person")
     assert keys(v)[:3] == ["credit_code", "company_name", "legal_representative"] and "staff" in keys(v)
     assert v.data["fields"][0]["input"] == "code" and all(f["company"] for f in v.data["fields"][:3])
+    assert not next(f for f in v.data["fields"] if f["key"] == "staff")["company"]  # the item's own question
     v = k.tap("set_field", ("credit_code", "91350100M000100Y44"))  # the check character is wrong
     assert v.data["messages"] == {"credit_code": "form.error.credit_code"} and k.ctx.hall.asked_companies == []
     v = k.tap("set_field", ("credit_code", CREDIT_CODE.lower()))  # typed in capitals whatever the pad sends
@@ -195,12 +196,14 @@ def test_the_adapter_asks_the_hall_for_a_company_by_credit_code(status: int) -> 
 
     client = Licences()
     adapter = HallAdapter(client)
-    company = adapter.company(CREDIT_CODE)
+    proof = {"method": "id_card", "token": "HIP1.test"}
+    company = adapter.company(CREDIT_CODE, id_number=YOUNG_ID, proof=proof)
     assert (company.name, company.legal_representative, company.licenses) == (
         "福州示范科技有限公司", "林小华", ("business_licence",))
-    assert client.asked == [("POST", "/elicenses/company", {"credit_code": CREDIT_CODE})]
+    assert client.asked == [("POST", "/elicenses/company",
+                             {"credit_code": CREDIT_CODE, "id_number": YOUNG_ID, "proof": proof})]
     with pytest.raises(NotFound if status == 404 else Unavailable):
-        adapter.company("91350100M000100Y44")
+        adapter.company("91350100M000100Y44", id_number=YOUNG_ID, proof=proof)
 
 
 def _review(k: Kiosk) -> View:

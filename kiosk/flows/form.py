@@ -27,6 +27,21 @@ LICENCE_SOURCES = frozenset({"company_name", "legal_representative", "credit_cod
 LENGTHS = {"mobile": 11, "id_number": 18, "credit_code": 18, "number": 12, "date": 10}
 
 
+def input_of(field: Field) -> str:
+    """How this field is entered: an address the card gives is shown to confirm; one it does not (a
+    business's premises) is typed like any text."""
+    if field.type == "address" and field.prefill != "address":
+        return "text"
+    return INPUT[field.type]
+
+
+def problem(field: Field, values: Mapping[str, str]) -> str:
+    """The field's problem code (hall.forms.check), in the kiosk's words: an empty address the card does
+    not give is simply to be filled (the post message speaks of the ID card's address)."""
+    why = check(field, values)
+    return "form.required" if why == "form.error.address_missing" and input_of(field) == "text" else why
+
+
 def asked(form: FormDefinition, values: Mapping[str, str]) -> list[Field]:
     """The fields asked now, in order: this kind of applicant's, and only those whose condition holds."""
     return [f for f in fields_for(form, applicant_of(values)) if shown(f, values)]
@@ -38,11 +53,11 @@ def find(form: FormDefinition, values: Mapping[str, str], key: str) -> Field | N
 
 def errors(form: FormDefinition, values: Mapping[str, str]) -> dict[str, str]:
     """Every asked field in error → its problem code (a key of the kiosk's i18n), in the form's order."""
-    return {f.key: why for f in asked(form, values) if (why := check(f, values))}
+    return {f.key: why for f in asked(form, values) if (why := problem(f, values))}
 
 
 def max_len(field: Field) -> int:
-    return LENGTHS.get(field.type) or field.max_len or (18 if INPUT[field.type] == "keypad" else 100)
+    return LENGTHS.get(field.type) or field.max_len or (18 if input_of(field) == "keypad" else 100)
 
 
 def cleaned(field: Field, text: str) -> str:
@@ -66,7 +81,7 @@ def submitted(form: FormDefinition, values: Mapping[str, str]) -> dict[str, str]
 def field_row(field: Field, values: Mapping[str, str], locked: Collection[str]) -> dict[str, Any]:
     """One field as the form page renders it (plain data, no Qt)."""
     return {"key": field.key, "label_zh": field.label.zh, "label_en": field.label.en or field.label.zh,
-            "type": field.type, "input": INPUT[field.type],
+            "type": field.type, "input": input_of(field),
             "options": [[o.value, o.label.zh, o.label.en or o.label.zh] for o in field.options],
             "required": field.required, "max_len": max_len(field), "locked": field.key in locked,
             "hint_zh": field.hint.zh if field.hint else "", "hint_en": (field.hint.en or field.hint.zh) if field.hint
@@ -94,6 +109,6 @@ def review_rows(form: FormDefinition, values: Mapping[str, str], locked: Collect
                                       (value, value))
         rows.append({"key": f.key, "label_zh": f.label.zh, "label_en": f.label.en or f.label.zh,
                      "value_zh": value_zh, "value_en": value_en,
-                     "editable": f.key not in locked and INPUT[f.type] != "shown",
+                     "editable": f.key not in locked and input_of(f) != "shown",
                      "company": f.key in LEGAL_PERSON_KEYS})
     return rows

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from config.privacy import mask_id_number
-from hall.forms import APPLICANT_KEY, LEGAL_PERSON_FIELDS, FormDefinition, check
+from hall.forms import APPLICANT_KEY, LEGAL_PERSON_FIELDS, FormDefinition
 from hall.forms.rules import applicant_of
 from hall.forms.standard import LEGAL_PERSON_KEYS
 from kiosk.flows import form as rules
@@ -104,13 +104,13 @@ class FormSteps(MaterialsMixin):
         key, text = value
         values = self.ctx.session.form
         field = rules.find(self.definition, values, str(key))
-        if field is None or field.key in self.locked or rules.INPUT[field.type] == "shown":
+        if field is None or field.key in self.locked or rules.input_of(field) == "shown":
             return self.view_form()
         text = rules.cleaned(field, str(text))
         if field.type == "choice" and text not in {o.value for o in field.options}:
             return self.view_form()
         values[field.key] = text
-        why = check(field, values)
+        why = rules.problem(field, values)
         if not why and self.editing == field.key:
             self.editing = None
         if field.type == "credit_code" and field.key == "credit_code":
@@ -158,7 +158,7 @@ class FormSteps(MaterialsMixin):
         if key == APPLICANT_KEY and len(self.definition.applicants) > 1:
             return self.view_applicant()
         field = rules.find(self.definition, self.ctx.session.form, str(key))
-        if field is not None and field.key not in self.locked and rules.INPUT[field.type] != "shown":
+        if field is not None and field.key not in self.locked and rules.input_of(field) != "shown":
             self.editing = field.key
         return self.view_form()
 

@@ -219,3 +219,16 @@ def _submit(k: Kiosk) -> Any:
     assert v.screen == "review", v.screen
     k.tap("submit")
     return next(c[1]["submission"] for c in k.ctx.terminal.calls if c[0] == "submit")
+
+
+def test_an_address_the_card_does_not_give_is_typed_and_one_it_gives_is_shown() -> None:
+    from hall.forms import parse_form
+    from kiosk.flows import form as rules
+
+    form = parse_form({"fields": [{"key": "premises", "label": "经营场所", "type": "address"},
+                                  {"key": "address", "label": "收件地址", "type": "address", "prefill": "address"}]})
+    premises, mailing = form.fields
+    assert rules.input_of(premises) == "text" and rules.input_of(mailing) == "shown"
+    # the post message speaks of the ID card; a business's premises is simply to be filled in
+    assert rules.errors(form, {}) == {"premises": "form.required", "address": "form.error.address_missing"}
+    assert rules.errors(form, {"premises": "福州市鼓楼区五四路 100 号", "address": "天河路385号"}) == {}

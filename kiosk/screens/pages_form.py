@@ -132,6 +132,9 @@ def form_page(view: View, env: PageEnv) -> QWidget:
         if note and f["key"] == "credit_code":
             box, b = card(object_name="Card_warn" if note[1] == "Warn" else "Card_ok")
             b.addWidget(text_label(env.ui.tr(note[0]), note[1]))
+            if note[1] == "Warn":  # no licence: type the name, or let a counter take the application
+                b.addWidget(button(env.ui.tr("action.counter_ticket"),
+                                   on_click=lambda: env.emit("counter_ticket", None)))
             col.addWidget(box)
     col.addStretch(1)
     w = QWidget()

@@ -108,6 +108,7 @@ def test_the_licence_service_down_leaves_the_fields_to_type_and_never_crashes() 
     v = k.tap("set_field", ("credit_code", CREDIT_CODE))
     assert v.screen == "form" and v.data["company"] == "unavailable"
     assert v.data["values"]["company_name"] == ""
+    assert k.tap("counter_ticket").screen == "categories"  # or a counter takes the application
 
 
 def test_a_date_is_checked_as_a_calendar_date() -> None:

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.flow_screen import PageEnv, page
@@ -34,8 +35,12 @@ def applicant_page(view: View, env: PageEnv) -> QWidget:
         row.addStretch(1)
     for kind in d["choices"]:
         text = f"{env.ui.tr(f'applicant.{kind}')}\n{env.ui.tr(f'applicant.{kind}.sub')}"
-        row.addWidget(wrap_button(text, checkable=True, checked=d.get("chosen") == kind,
-                                  on_click=partial(env.emit, "applicant", kind)), 1)
+        choice = wrap_button(text, checkable=True, checked=d.get("chosen") == kind,
+                             on_click=partial(env.emit, "applicant", kind))
+        words = choice.findChild(QLabel, "ChoiceText")
+        if words is not None:  # one large choice each: its words in the middle
+            words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(choice, 1)
     return w
 
 
@@ -105,6 +110,14 @@ def _field(env: PageEnv, col: QVBoxLayout, f: dict[str, Any], value: str, why: s
         col.addWidget(text_label(hint, "Muted"))
 
 
+def _note(env: PageEnv, col: QVBoxLayout, note: tuple[str, str]) -> None:
+    box, b = card(object_name="Card_warn" if note[1] == "Warn" else "Card_ok")
+    b.addWidget(text_label(env.ui.tr(note[0]), note[1]))
+    if note[1] == "Warn":  # no licence: type the name, or let a counter take the application
+        b.addWidget(button(env.ui.tr("action.counter_ticket"), on_click=lambda: env.emit("counter_ticket", None)))
+    col.addWidget(box)
+
+
 @page("form")
 def form_page(view: View, env: PageEnv) -> QWidget:
     """Every field with its value and, next to it, what is wrong with it; the pad serves the field being
@@ -125,17 +138,18 @@ def form_page(view: View, env: PageEnv) -> QWidget:
     col.setContentsMargins(0, 0, 0, 0)
     col.setSpacing(8 if env.ui.compact else 14)
     note = COMPANY_NOTES.get(d.get("company") or "")
+    # what the licence lookup found goes under the credit code, or first when the code is not on screen
+    # (elderly mode asks the company name alone)
+    note_after = "credit_code" if any(f["key"] == "credit_code" for f in fields) else ""
     for i, f in enumerate(fields):
         if f["company"] and (i == 0 or not fields[i - 1]["company"]):
             col.addWidget(text_label(env.ui.tr("form.company.section"), "Headline"))
+            if note and not note_after:
+                note_after = "-"
+                _note(env, col, note)
         _field(env, col, f, str(values.get(f["key"], "")), messages.get(f["key"], ""), f is served)
-        if note and f["key"] == "credit_code":
-            box, b = card(object_name="Card_warn" if note[1] == "Warn" else "Card_ok")
-            b.addWidget(text_label(env.ui.tr(note[0]), note[1]))
-            if note[1] == "Warn":  # no licence: type the name, or let a counter take the application
-                b.addWidget(button(env.ui.tr("action.counter_ticket"),
-                                   on_click=lambda: env.emit("counter_ticket", None)))
-            col.addWidget(box)
+        if note and f["key"] == note_after:
+            _note(env, col, note)
     col.addStretch(1)
     w = QWidget()
     row: QBoxLayout = QVBoxLayout(w) if env.ui.portrait else QHBoxLayout(w)

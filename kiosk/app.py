@@ -56,6 +56,17 @@ def build_window(settings: Any, *, lang: str | None = None, elderly: bool | None
     return win
 
 
+def use_onscreen_keyboard() -> None:
+    """Free-text answers (企业名称 without a business licence, 新住所) are typed on Qt's on-screen keyboard,
+    which PySide6 bundles with pinyin input: ``QT_IM_MODULE=qtvirtualkeyboard`` unless the environment
+    chose an input method already, and a Chinese default locale so the keyboard opens in 简体中文 (its
+    globe key switches to English). Must run before the QApplication is made."""
+    if os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard") == "qtvirtualkeyboard":
+        from PySide6.QtCore import QLocale
+
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+
+
 def run_kiosk(args: argparse.Namespace, settings: Any, *, on_started: Any = None) -> int:
     """Run the kiosk until quit; ``--exit-after-paint`` and ``--screenshot`` exit after the home paint.
     ``on_started(controller)`` runs on the GUI thread once the services are up (the demo's device panel);
@@ -64,6 +75,7 @@ def run_kiosk(args: argparse.Namespace, settings: Any, *, on_started: Any = None
 
     from hall.qtkit.launch import make_application, run_window
 
+    use_onscreen_keyboard()
     app = make_application()
     screenshot = getattr(args, "screenshot", None)
     exit_after_paint = bool(getattr(args, "exit_after_paint", False))

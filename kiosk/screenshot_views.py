@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hall.forms import STANDARD_FORM, FormDefinition, parse_form
 from kiosk.flows.base import View, message
+from kiosk.flows.form import asked, field_row, review_rows
 from kiosk.flows.rate import REASONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,17 +99,21 @@ def sample_views() -> list[tuple[str, View]]:
             ("catalogue", View("catalogue", {"query": "dengji", "results": [
                 {"code": i["code"], "name_zh": i["name_zh"], "name_en": i["name_en"], "category": i["category"]}
                 for i in seed["items"] if "登记" in i["name_zh"]]})),
-            ("guide", View("guide", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
-                                     "category": item["category"], "conditions_zh": item.get("conditions", ""),
-                                     "conditions_en": "", "materials": [_material(m, "") for m in mats],
-                                     "legal_days": item["legal_days"], "promised_days": item["promised_days"],
-                                     "fee_zh": item.get("fees", ""), "fee_en": "Free"})),
-            ("form", View("form", {"fields": _form_fields(), "values": FORM_VALUES, "errors": ["phone"],
-                                   "messages": {"phone": "form.error.phone"}, "editing": ""})),
-            ("form_address", View("form", {"fields": _form_fields(), "values": {**FORM_VALUES, "phone": "13800138000",
-                                                                             "address": ""},
-                                           "errors": ["address"], "messages": {"address": "form.error.address_missing"},
-                                           "editing": ""})),
+            ("guide", View("guide", _guide(item))),
+            ("form", _form_view(FORM_VALUES, {"phone": "form.error.phone"})),
+            ("form_address", _form_view({**FORM_VALUES, "phone": "13800138000", "address": ""},
+                                        {"address": "form.error.address_missing"})),
+            ("guide_counter_only", View("guide", {**_guide(item), "self_service": False})),
+            ("applicant", View("applicant", {"choices": ["person", "legal_person"], "chosen": ""})),
+            ("form_company_code", _company_view({"credit_code": "91350100M000100Y4"},
+                                                {"credit_code": "form.error.credit_code"})),
+            ("form_company", _company_view(COMPANY_VALUES, {}, company="found",
+                                           locked={"company_name", "legal_representative"})),
+            ("form_company_typed", _company_view({**COMPANY_VALUES, "company_name": "", "legal_representative": "",
+                                                  "kind": "address"}, {}, company="not_found")),
+            ("form_date", _company_view({**COMPANY_VALUES, "change_date": "2026-02-30"},
+                                        {"change_date": "form.error.date"}, company="found",
+                                        locked={"company_name", "legal_representative"}, editing="change_date")),
             ("materials", View("materials", {"rows": rows, "elicensed": 1})),
             ("capture", View("capture", {"material": rows[1] if len(rows) > 1 else rows[0], "pages": 2,
                                          "preview": page})),
@@ -117,6 +123,13 @@ def sample_views() -> list[tuple[str, View]]:
             ("review", View("review", {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
                                        "category": "A", "masked_id": "110101********1233", "name": "欧阳娜娜",
                                        "form": {}, "fields": _review_fields(), "materials": rows, "signed": True})),
+            ("review_company", View("review", {
+                "code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"], "category": "A",
+                "masked_id": "110101********1233", "name": "欧阳娜娜", "materials": rows[:2], "signed": False,
+                "fields": review_rows(COMPANY_SAMPLE, {**COMPANY_VALUES, "applicant_type": "legal_person",
+                                                       "kind": "address",
+                                                       "new_address": "福建省福州市鼓楼区五四路100号国际大厦18层"},
+                                      {"company_name", "legal_representative"})})),
             ("receipt", View("receipt", {"code": "2026112200A7K3", "offline": False, "printed": True,
                                          "follow_url": "https://hall.example.gov.cn/r/2026112200A7K3",
                                          "promised": "2026-11-27", "due": "2026-12-04",
@@ -153,16 +166,47 @@ FORM_VALUES = {"name": "欧阳娜娜", "id": "110101********1233", "phone": "123
                "address": "广东省广州市天河区天河路385号"}
 
 
+def _guide(item: dict[str, Any]) -> dict[str, Any]:
+    return {"code": item["code"], "name_zh": item["name_zh"], "name_en": item["name_en"],
+            "category": item["category"], "conditions_zh": item.get("conditions", ""), "conditions_en": "",
+            "materials": [_material(m, "") for m in item["materials"]], "legal_days": item["legal_days"],
+            "promised_days": item["promised_days"], "fee_zh": item.get("fees", ""), "fee_en": "Free",
+            "self_service": True}
+
+
 def _review_fields() -> list[dict[str, Any]]:
-    from kiosk.adapters.hall import STANDARD_FORM
-    from kiosk.flows.form import review_rows
-
-    return review_rows(STANDARD_FORM, {**FORM_VALUES, "phone": "13800138000"})
+    return review_rows(STANDARD_FORM, {**FORM_VALUES, "phone": "13800138000"}, {"name", "id"})
 
 
-def _form_fields() -> list[dict[str, Any]]:
-    from kiosk.adapters.hall import STANDARD_FORM
+def _form_view(values: dict[str, str], messages: dict[str, str], *, form: FormDefinition = STANDARD_FORM,
+               locked: set[str] | frozenset[str] = frozenset({"name", "id", "address"}), company: str = "",
+               editing: str = "") -> View:
+    fields = [field_row(f, values, locked) for f in asked(form, values)]
+    return View("form", {"fields": fields, "values": {f["key"]: values.get(f["key"], "") for f in fields},
+                         "errors": list(messages), "messages": messages, "editing": editing,
+                         "applicant": values.get("applicant_type", "person"), "company": company,
+                         "today": "2026-11-22"})
 
-    return [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
-             "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
-             "locked": f.kind == "prefill", "when": list(f.when)} for f in STANDARD_FORM]
+
+def _company_view(values: dict[str, str], messages: dict[str, str], *, company: str = "",
+                  locked: set[str] | frozenset[str] = frozenset(), editing: str = "") -> View:
+    return _form_view({"applicant_type": "legal_person", **values}, messages, form=COMPANY_SAMPLE, locked=locked,
+                      company=company, editing=editing)
+
+
+# a company's change of registration: the legal person's block, a choice that asks a free-text address,
+# a date and a number (the demo hall's company item has this form)
+COMPANY_SAMPLE = parse_form({"applicants": ["person", "legal_person"], "fields": [
+    {"key": "phone", "label": {"zh": "联系电话", "en": "Mobile phone"}, "type": "mobile"},
+    {"key": "kind", "label": {"zh": "变更事项", "en": "What changes"}, "type": "choice",
+     "options": [{"value": "name", "label": {"zh": "名称变更", "en": "Name"}},
+                 {"value": "address", "label": {"zh": "住所变更", "en": "Address"}},
+                 {"value": "scope", "label": {"zh": "经营范围变更", "en": "Business scope"}}]},
+    {"key": "new_address", "label": {"zh": "新住所", "en": "New address"}, "type": "text", "max_len": 100,
+     "when": {"field": "kind", "equals": "address"}},
+    {"key": "change_date", "label": {"zh": "变更日期", "en": "Date of change"}, "type": "date"},
+    {"key": "staff", "label": {"zh": "从业人数", "en": "Staff"}, "type": "number", "min": 1, "max": 100000,
+     "applicant": "legal_person"}]})
+COMPANY_VALUES = {"credit_code": "91350100M000100Y43", "company_name": "福州市鼓楼区示范信息科技有限责任公司",
+                  "legal_representative": "欧阳娜娜", "phone": "13800138000", "kind": "name",
+                  "change_date": "2026-11-22", "staff": "12"}

@@ -136,6 +136,8 @@ def stylesheet(t: Theme) -> str:
                       font-family: "Noto Sans Mono CJK SC", monospace; }}
     #FieldValue {{ font-size: {t.px(30)}px; font-weight: 600; background: {t.surface};
                    border: {bw}px solid {t.border}; border-radius: 10px; padding: 8px 16px; }}
+    QLineEdit#TextEntry {{ font-size: {t.px(30)}px; font-weight: 600; background: {t.surface};
+                           border: {bw + 1}px solid {t.primary}; border-radius: 10px; padding: 4px 16px; }}
     #Card, #MethodCard, #TicketCard, #Card_info, #Card_ok, #Material_missing, #Material_captured,
     #Material_elicense, #Material_waived {{
         background: {t.surface}; border: {bw}px solid {t.border}; border-radius: 18px; }}

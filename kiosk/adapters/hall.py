@@ -18,11 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall.client.errors import HallError, HallRejected
+from hall.forms import STANDARD_FORM, FormDefinition, FormDefinitionError, form_or_standard
 from kiosk.flows.ports import (
     Case,
     CaseStatus,
     Category,
-    FormField,
+    Company,
     Material,
     NotFound,
     Opening,
@@ -30,26 +31,24 @@ from kiosk.flows.ports import (
     ServiceItem,
     Unavailable,
 )
-from kiosk.i18n import tr
 
 log = logging.getLogger(__name__)
 FRESH_S = 2.0
 
-# The kiosk's application form: identity fields come from the card (一号申请), the rest are
-# choices and keypads — never free typing.
-def _both(key: str) -> tuple[str, str]:
-    return tr("zh_CN", key), tr("en", key)
+# An item without its own form asks the standard form (hall.forms, shared with the server and counter).
+__all__ = ["STANDARD_FORM", "HallAdapter"]
 
 
-STANDARD_FORM = (
-    FormField("name", *_both("form.field.name"), kind="prefill", prefill="name", required=False),
-    FormField("id", *_both("form.field.id"), kind="prefill", prefill="id_number", required=False),
-    FormField("phone", *_both("form.field.phone"), kind="digits", max_len=11),
-    FormField("delivery", *_both("form.field.delivery"),
-              options=tuple((v, *_both(f"form.delivery.{v}")) for v in ("hall", "mail", "online"))),
-    # by post the result needs an address: the one on the ID card, shown for the citizen to confirm
-    FormField("address", *_both("form.field.address"), kind="address", prefill="address", when=("delivery", "mail")),
-)
+def item_form(i: dict[str, Any]) -> FormDefinition | None:
+    """The item's form as the kiosk renders it; None when its definition cannot be read here (a newer
+    server's format): the item is then offered at a counter only. Logged with the item code and the
+    fault's path, never with an answer."""
+    try:
+        return form_or_standard(i.get("form"))
+    except FormDefinitionError as exc:
+        log.warning("item %s: form definition not readable here (%s); offered at a counter only",
+                    i.get("code"), exc.path)
+        return None
 
 
 REFERENCE_KEYS = ("categories", "items")
@@ -197,7 +196,7 @@ class HallAdapter:
                            conditions_en=str(i.get("conditions_en") or ""), materials=materials,
                            legal_days=int(i.get("legal_days") or 0), promised_days=int(i.get("promised_days") or 0),
                            fee_zh=fees, fee_en=str(i.get("fees_en") or fees),
-                           commitment_allowed=bool(i.get("commitment_allowed")), form=STANDARD_FORM)
+                           commitment_allowed=bool(i.get("commitment_allowed")), form=item_form(i))
 
     def elicenses(self, id_number: str, *, proof: dict[str, Any] | None = None) -> set[str]:
         try:
@@ -206,6 +205,22 @@ class HallAdapter:
             raise _translate(exc) from exc
         items = rows.get("licenses", rows) if isinstance(rows, dict) else rows
         return {str(r.get("type")) for r in items or [] if r.get("type")}
+
+    def company(self, credit_code: str, *, id_number: str, proof: dict[str, Any] | None = None) -> Company:
+        """The business licence of the company with this credit code (``POST /elicenses/company``, for the
+        proven person at the kiosk); NotFound when the library holds none (404), Unavailable when it cannot
+        be asked now (503 ``elicense.unavailable``, no server)."""
+        try:
+            found = self.client.request("POST", "/elicenses/company", json={
+                "credit_code": credit_code, "id_number": id_number, "proof": proof})
+        except HallError as exc:
+            raise _translate(exc) from exc
+        if not isinstance(found, dict) or not found.get("company_name"):
+            raise NotFound(code="kiosk.not_found")
+        licenses = found.get("licenses") or []
+        return Company(str(found.get("credit_code") or credit_code), str(found.get("company_name", "")),
+                       str(found.get("legal_representative") or ""),
+                       tuple(str(r.get("type")) for r in licenses if isinstance(r, dict) and r.get("type")))
 
     def cases(self, *, id_number: str | None = None, code: str | None = None,
               proof: dict[str, Any] | None = None) -> list[Case]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
+
+from hall.forms import STANDARD_FORM, FormDefinition
 
 
 class PortError(Exception):
@@ -94,19 +96,6 @@ class Material:
 
 
 @dataclass(frozen=True, slots=True)
-class FormField:
-    key: str
-    label_zh: str
-    label_en: str
-    kind: Literal["choice", "digits", "date", "prefill", "address"] = "choice"
-    options: tuple[tuple[str, str, str], ...] = ()  # (value, zh, en)
-    required: bool = True
-    prefill: str = ""  # "name" / "id_number" / "phone" / "address": from the identity (一号申请)
-    max_len: int = 0
-    when: tuple[str, str] | tuple[()] = ()  # (field, value): asked only then, e.g. the address when delivery is mail
-
-
-@dataclass(frozen=True, slots=True)
 class ServiceItem:
     code: str
     name_zh: str
@@ -121,7 +110,20 @@ class ServiceItem:
     fee_en: str = ""
     commitment_allowed: bool = False
     needs_face: bool = True
-    form: tuple[FormField, ...] = ()
+    # The item's application form (hall.forms; the standard form when the item names none). None: the
+    # kiosk cannot read the item's own definition (a newer server's format), so it is not offered for
+    # self-service submission: the citizen is sent to a counter (请到窗口办理).
+    form: FormDefinition | None = STANDARD_FORM
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """A legal person as its business licence (营业执照 e-licence) names it, found by credit code."""
+
+    credit_code: str
+    name: str = field(repr=False)
+    legal_representative: str = field(repr=False)
+    licenses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +227,12 @@ class HallPort(Protocol):
 
     def cases(self, *, id_number: str | None = None, code: str | None = None,
               proof: dict[str, Any] | None = None) -> list[Case]: ...
+
+    def company(self, credit_code: str, *, id_number: str, proof: dict[str, Any] | None = None) -> Company:
+        """The company's business licence by its credit code (name, legal representative), asked for the
+        person at the kiosk who proved who they are (``id_number`` and their proof, like ``elicenses``);
+        raises NotFound when the licence library holds none, Unavailable when it cannot be asked now."""
+        ...
 
     def resolve_service_code(self, text: str) -> dict[str, str]:
         """A citizen's service QR (亮码) → ``{"id_number", "name", "proof"}``; raises NotFound."""

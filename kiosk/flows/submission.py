@@ -17,8 +17,9 @@ from kiosk.flows import form as form_rules
 from kiosk.flows import qr
 from kiosk.flows.base import Flow, Goto, Home, Step, View, Work, message
 from kiosk.flows.catalogue import Catalogue
+from kiosk.flows.form_steps import FormSteps
 from kiosk.flows.identify import Identifier
-from kiosk.flows.materials import MaterialsMixin, printed_materials
+from kiosk.flows.materials import printed_materials
 from kiosk.flows.ports import FaceResult, PortError, Receipt, Refused, ServiceItem, Submission, Unavailable
 from kiosk.flows.session import Identity
 from kiosk.i18n import has, pick
@@ -39,7 +40,7 @@ def item_row(item: ServiceItem) -> dict[str, Any]:
     return {"code": item.code, "name_zh": item.name_zh, "name_en": item.name_en, "category": item.category}
 
 
-class SubmissionFlow(MaterialsMixin, Flow):
+class SubmissionFlow(FormSteps, Flow):
     name = "submit"
 
     def __init__(self, ctx: Any, **options: Any) -> None:
@@ -48,8 +49,6 @@ class SubmissionFlow(MaterialsMixin, Flow):
         self.item: ServiceItem | None = None
         self.elicenses: set[str] = set()
         self.query = ""
-        self.editing: str | None = None  # the field the keypad serves, picked with 修改
-        self.back_to_review = False
 
     # -- identify + face -----------------------------------------------------------------------
     def start(self) -> Step:
@@ -146,14 +145,17 @@ class SubmissionFlow(MaterialsMixin, Flow):
             **item_row(item), "conditions_zh": item.conditions_zh, "conditions_en": item.conditions_en,
             "materials": [self.material_row(m, status="") for m in item.materials],
             "legal_days": item.legal_days, "promised_days": item.promised_days,
-            "fee_zh": item.fee_zh, "fee_en": item.fee_en}, prompt="guide.prompt")
+            "fee_zh": item.fee_zh, "fee_en": item.fee_en, "self_service": item.form is not None},
+            prompt="guide.prompt")
 
     def on_back_to_catalogue(self, _value: Any = None) -> Step:
         return self.view_catalogue()
 
     def on_start_form(self, _value: Any = None) -> Step:
         identity = self.ctx.session.identity
-        assert identity is not None
+        assert identity is not None and self.item is not None
+        if self.item.form is None:  # a form this kiosk cannot read: the counter takes the application
+            return message("guide.counter_only", actions=("counter_ticket", "home"), tone="warn")
         return Work(run=lambda: self.ctx.hall.elicenses(identity.id_number, proof=identity.proof),
                     done=self._elicensed,
                     failed=lambda _e: self._elicensed(set()), busy=View("busy", {"key": "busy.elicense"}),
@@ -161,72 +163,9 @@ class SubmissionFlow(MaterialsMixin, Flow):
 
     def _elicensed(self, found: set[str]) -> Step:
         self.elicenses = set(found)
-        self.prefill_form()
-        return self.view_form()
-
-    # -- form ----------------------------------------------------------------------------------
-    def prefill_form(self) -> None:
-        identity = self.ctx.session.identity
-        assert self.item is not None and identity is not None
-        form = self.ctx.session.form
-        for f in self.item.form:
-            if f.prefill and f.key not in form:
-                value = {"name": identity.name, "id_number": mask_id_number(identity.id_number),
-                         "phone": identity.phone, "sex": identity.sex, "address": identity.address}.get(f.prefill, "")
-                if value:
-                    form[f.key] = value
-
-    def view_form(self, messages: dict[str, str] | None = None) -> View:
-        """The form with each field's message next to it (``messages``: field → i18n key); the keypad
-        serves ``self.editing`` (a field picked with 修改) or the first digits field still to fill."""
-        assert self.item is not None
-        values = self.ctx.session.form
-        asked = [f for f in self.item.form if form_rules.shown(f, values)]
-        fields = [{"key": f.key, "label_zh": f.label_zh, "label_en": f.label_en, "kind": f.kind,
-                   "options": [list(o) for o in f.options], "required": f.required, "max_len": f.max_len,
-                   "locked": bool(f.prefill and f.key in values and f.kind == "prefill"), "when": list(f.when)}
-                  for f in asked]
-        messages = dict(messages or {})
-        return View("form", {"fields": fields, "values": dict(values), "errors": list(messages),
-                             "messages": messages, "editing": self.editing or ""}, prompt="form.prompt")
-
-    def on_set_field(self, value: Any) -> Step:
-        """A choice touched or digits typed: kept as given, and checked at once (the message shows
-        next to the field; what was typed stays on screen to be corrected)."""
-        key, text = value
-        assert self.item is not None
-        field = next((f for f in self.item.form if f.key == key), None)
-        if field is None or field.kind in ("prefill", "address"):
-            return self.view_form()
-        text = str(text)[:max(field.max_len, 32) if field.max_len else 32]
-        if field.kind == "choice" and text not in {o[0] for o in field.options}:
-            return self.view_form()
-        self.ctx.session.form[key] = text
-        why = form_rules.check(field, self.ctx.session.form)
-        if not why and self.editing == key:
-            self.editing = None
-        return self.view_form({key: why} if why else {})
-
-    def on_edit_field(self, key: Any) -> Step:
-        """修改 on the review page: back to the form on that field; 下一步 returns to the review."""
-        assert self.item is not None
-        if any(f.key == key and f.kind != "prefill" for f in self.item.form):
-            self.editing = str(key)
-            self.back_to_review = True
-        return self.view_form()
+        return self.begin_form()
 
     def on_edit_materials(self, _value: Any = None) -> Step:
-        return self.view_materials()
-
-    def on_form_next(self, _value: Any = None) -> Step:
-        assert self.item is not None
-        wrong = form_rules.errors(self.item.form, self.ctx.session.form)
-        if wrong:
-            return self.view_form(wrong)
-        self.editing = None
-        if self.back_to_review:
-            self.back_to_review = False
-            return self.view_review()
         return self.view_materials()
 
     # -- review, submit, receipt ---------------------------------------------------------------
@@ -234,17 +173,16 @@ class SubmissionFlow(MaterialsMixin, Flow):
         item, identity = self.item, self.ctx.session.identity
         assert item is not None and identity is not None
         return View("review", {**item_row(item), "masked_id": mask_id_number(identity.id_number), "name": identity.name,
-                               "form": dict(self.ctx.session.form),
-                               "fields": form_rules.review_rows(item.form, self.ctx.session.form),
+                               "fields": form_rules.review_rows(self.definition, self.ctx.session.form, self.locked),
                                "materials": self.material_rows(),
                                "signed": self.ctx.session.signature is not None}, prompt="review.prompt")
 
     def on_submit(self, _value: Any = None) -> Step:
         item, identity, s = self.item, self.ctx.session.identity, self.ctx.session
         assert item is not None and identity is not None
-        asked = {f.key for f in item.form if form_rules.shown(f, s.form)}  # no address unless it goes by post
+        # only what the form asks of this applicant now: no address unless the result goes by post
         sub = Submission(item_code=item.code, id_number=identity.id_number, name=identity.name,
-                         form={k: v for k, v in s.form.items() if k in asked or k not in {f.key for f in item.form}},
+                         form=form_rules.submitted(self.definition, s.form),
                          pages={k: list(v) for k, v in s.pages.items() if v},
                          elicensed=tuple(self.elicensed_ids()), waived=tuple(self.waived),
                          missing=tuple(m.id for m in self.missing()), signature=s.signature,

@@ -164,8 +164,12 @@ class AccessibleKeys(QObject):
         return panel if panel is not None and panel.isVisible() else self.window.stack
 
     def _controls(self, root: QWidget) -> list[QAbstractButton]:
-        pad = self._keypad()
+        from kiosk.screens.form_widgets import CodePad
+
+        pad = self._keypad()  # the keys the USB keypad types itself are not focused one by one
         keys = set(pad.findChildren(QAbstractButton)) - {pad.clear_btn, pad.ok_btn} if pad is not None else set()
+        if isinstance(pad, CodePad):  # a credit code's letters are chosen on screen
+            keys = {b for b in keys if b.text().isdigit() or b is pad.delete_btn}
         shown = [b for b in root.findChildren(QAbstractButton)
                  if b.isVisibleTo(self.window) and b.isEnabled() and label_of(b) and b not in keys]
         shown.sort(key=lambda b: _reading_order(b, self.window))
@@ -175,11 +179,13 @@ class AccessibleKeys(QObject):
         return shown
 
     def _keypad(self) -> Any:
+        from kiosk.screens.form_widgets import CodePad
         from kiosk.screens.widgets import Keypad
 
         if self.panel() is not None and self.panel().isVisible():  # type: ignore[union-attr]
             return None
-        pads = [p for p in self.window.stack.currentWidget().findChildren(Keypad) if p.isVisibleTo(self.window)]
+        page = self.window.stack.currentWidget()  # a credit code's digits come from the keypad too
+        pads = [p for kind in (Keypad, CodePad) for p in page.findChildren(kind) if p.isVisibleTo(self.window)]
         return pads[0] if pads else None
 
     def _ring(self) -> None:
@@ -210,7 +216,7 @@ class AccessibleKeys(QObject):
 def label_of(b: QAbstractButton) -> str:
     """What a control is called aloud: its text, the name a wrapped button carries, or the labels
     inside it (a home tile: title, then subtitle)."""
-    text = b.text() or b.accessibleName()
+    text = b.accessibleName() or b.text()  # a named control (a date stepper's "−") says its name
     if not text:
         text = " ".join(lab.text() for lab in b.findChildren(QLabel) if lab.text() and not lab.isHidden())
     return " ".join(text.split())

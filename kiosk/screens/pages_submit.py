@@ -6,14 +6,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flows.base import View
 from kiosk.screens.flow_screen import PageEnv, page
-from kiosk.screens.pages_basic import CENTER, _name, actions_row, equal_columns
+from kiosk.screens.pages_basic import CENTER, _name, actions_row
 from kiosk.screens.pages_basic import scroll as _scroll
 from kiosk.screens.widgets import (
-    Keypad,
     LetterPad,
     SignaturePad,
     button,
@@ -78,80 +77,14 @@ def guide_page(view: View, env: PageEnv) -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)
     lay.addWidget(_scroll(inner), 1)
+    if not d.get("self_service", True):  # a form this kiosk cannot read: the counter takes it
+        lay.addWidget(text_label(env.ui.tr("guide.counter_only"), "Warn"))
+        lay.addLayout(actions_row(env, [("back_to_catalogue", "action.back", None),
+                                        ("counter_ticket", "action.counter_ticket", None)], primary="counter_ticket"))
+        return w
     lay.addLayout(actions_row(env, [("back_to_catalogue", "action.back", None), ("start_form", "guide.start", None)],
                               primary="start_form"))
     return w
-
-
-@page("form")
-def form_page(view: View, env: PageEnv) -> QWidget:
-    """Every field with its value and, next to it, what is wrong with it; the keypad serves the field
-    being edited (or the first digits field still to fill) and shows what is typed."""
-    d = view.data
-    env.title = env.ui.tr("form.title")
-    env.prompt = env.ui.tr("form.prompt")
-    values, messages = d["values"], dict(d.get("messages") or {k: "form.required" for k in d["errors"]})
-    fields = d["fields"]
-    editing = d.get("editing") or ""
-    if env.ui.elderly:
-        # one decision per screen: the field being edited, else the first still to fill or in error
-        todo = [f for f in fields if f["key"] == editing] or [
-            f for f in fields if f["kind"] != "prefill" and not f["locked"]
-            and (f["key"] in messages or not values.get(f["key"]))]
-        fields = todo[:1]
-        if fields and fields[0].get("when"):  # the address: with the choice that asked for it, to change it
-            fields = [f for f in d["fields"] if f["key"] == fields[0]["when"][0]] + fields
-    inner = QWidget()
-    col = QVBoxLayout(inner)
-    col.setContentsMargins(0, 0, 0, 0)
-    col.setSpacing(8 if env.ui.compact else 14)
-    digits_field: dict[str, Any] | None = next((f for f in fields if f["key"] == editing and f["kind"] == "digits"),
-                                               None)
-    for f in fields:
-        head = QHBoxLayout()
-        head.addWidget(text_label(_name(env, f["label_zh"], f["label_en"]), "Section"), 1)
-        if f["key"] in messages:
-            head.addWidget(text_label(env.ui.tr(messages[f["key"]]), "Warn"), 2)
-        col.addLayout(head)
-        if f["kind"] in ("prefill", "address") or f["locked"]:
-            shown = values.get(f["key"], "")
-            col.addWidget(text_label(f"{shown}   ({env.ui.tr('form.prefilled')})" if shown else "—", "Body"))
-        elif f["kind"] == "choice":
-            grid = QGridLayout()
-            grid.setSpacing(12)
-            cols = 1 if env.ui.portrait and env.ui.elderly else min(3, len(f["options"]))
-            for i, (value, zh, en) in enumerate(f["options"]):
-                grid.addWidget(wrap_button(_name(env, zh, en), checkable=True, checked=values.get(f["key"]) == value,
-                                           on_click=partial(env.emit, "set_field", (f["key"], value))),
-                               i // cols, i % cols)
-            equal_columns(grid, cols)
-            col.addLayout(grid)
-        else:
-            line = QHBoxLayout()
-            line.addWidget(text_label(values.get(f["key"], "") or "—", "FieldValue"), 1)
-            if f is not digits_field and (values.get(f["key"]) and f["key"] not in messages):
-                line.addWidget(button(env.ui.tr("form.edit"), on_click=partial(env.emit, "edit_field", f["key"])))
-            col.addLayout(line)
-            if digits_field is None and (not values.get(f["key"]) or f["key"] in messages):
-                digits_field = f
-    col.addStretch(1)
-    w = QWidget()
-    row: QBoxLayout = QVBoxLayout(w) if env.ui.portrait else QHBoxLayout(w)
-    row.addWidget(_scroll(inner), 3)
-    if digits_field is not None:
-        pad = Keypad(env.ui, max_len=digits_field["max_len"] or 18, allow_x=False, mask=False,
-                     submit_text=_name(env, digits_field["label_zh"], digits_field["label_en"]),
-                     initial=str(values.get(digits_field["key"], "")))  # correct what was typed, not start over
-        pad.setObjectName("FieldKeypad")
-        pad.submitted.connect(lambda v, k=digits_field["key"]: env.emit("set_field", (k, v)))
-        row.addWidget(pad, 2)
-    outer = QWidget()
-    lay = QVBoxLayout(outer)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.addWidget(w, 1)
-    if not (env.ui.elderly and digits_field is not None):  # seniors confirm with the keypad's own button
-        lay.addLayout(actions_row(env, [("form_next", "action.next", None)], primary="form_next"))
-    return outer
 
 
 @page("materials")
@@ -261,9 +194,13 @@ def review_page(view: View, env: PageEnv) -> QWidget:
     col.addWidget(text_label(env.ui.tr("review.item", name=_name(env, d["name_zh"], d["name_en"])), "Headline"))
     col.addWidget(text_label(env.ui.tr("review.applicant", name=d["name"], id=d["masked_id"]), "Body"))
     col.addWidget(text_label(env.ui.tr("review.form"), "Section"))
+    company = False
     for f in d.get("fields", []):
         if f["key"] in ("name", "id"):
             continue  # the applicant line above
+        if f.get("company") and not company:  # the company block, as the form asked it
+            company = True
+            col.addWidget(text_label(env.ui.tr("form.company.section"), "Section"))
         line = QHBoxLayout()
         line.addWidget(text_label(env.ui.tr("review.field", label=_name(env, f["label_zh"], f["label_en"]),
                                             value=_name(env, f["value_zh"], f["value_en"])), "Body"), 1)

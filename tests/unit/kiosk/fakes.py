@@ -15,6 +15,7 @@ from devices.id_card.record import IdCardRecord
 from devices.id_card.text import build_text
 from devices.printer.render import render
 from devices.ss_card.protocol import SsCardRecord
+from hall.forms import parse_form
 from kiosk.flows.base import Devices, FlowContext
 from kiosk.flows.idnumber import check_char
 from kiosk.flows.ports import (
@@ -23,7 +24,7 @@ from kiosk.flows.ports import (
     CaseStatus,
     Category,
     CheckIn,
-    FormField,
+    Company,
     Material,
     NotFound,
     Opening,
@@ -62,6 +63,20 @@ def ss_card(id_number: str = ELDER_ID, *, holder: bool = True) -> SsCardRecord:
                         name="张伟" if holder else None, id_number=id_number if holder else None)
 
 
+COMPANY_FORM = parse_form({"applicants": ["person", "legal_person"], "fields": [
+    {"key": "phone", "label": {"zh": "联系电话", "en": "Mobile phone"}, "type": "mobile"},
+    {"key": "kind", "label": {"zh": "变更类型", "en": "What changes"}, "type": "choice",
+     "options": [{"value": "name", "label": {"zh": "名称变更", "en": "Name"}},
+                 {"value": "address", "label": {"zh": "住所变更", "en": "Address"}}]},
+    {"key": "new_address", "label": {"zh": "新住所", "en": "New address"}, "type": "text", "max_len": 100,
+     "when": {"field": "kind", "equals": "address"}},
+    {"key": "change_date", "label": {"zh": "变更日期", "en": "Date of change"}, "type": "date"},
+    {"key": "staff", "label": {"zh": "从业人数", "en": "Staff"}, "type": "number", "min": 1, "max": 100000,
+     "applicant": "legal_person"}]})
+# a credit code with a valid GB 32100 check character, and the company its business licence names
+CREDIT_CODE = "91350100M000100Y43"
+COMPANIES = {CREDIT_CODE: Company(CREDIT_CODE, "福州示范科技有限公司", "林小华", ("business_licence",))}
+
 ITEMS = [
     ServiceItem("SB-001", "社会保障卡申领", "Social security card application", "A",
                 conditions_zh="本市参保人员", conditions_en="Insured in this city",
@@ -69,14 +84,24 @@ ITEMS = [
                            Material("photo", "近期免冠照片", "Recent photo", waivable=True),
                            Material("form", "申领登记表", "Application form", waivable=True)),
                 legal_days=20, promised_days=5, fee_zh="免费", fee_en="Free", commitment_allowed=True,
-                form=(FormField("name", "姓名", "Name", kind="prefill", prefill="name"),
-                      FormField("phone", "联系电话", "Phone", kind="digits", max_len=11),
-                      FormField("delivery", "领取方式", "Collection", options=(("hall", "大厅领取", "At the hall"),
-                                                                             ("mail", "邮寄", "By post"))))),
+                form=parse_form({"fields": [
+                    {"key": "name", "label": {"zh": "姓名", "en": "Name"}, "prefill": "name", "locked": True,
+                     "required": False},
+                    {"key": "phone", "label": {"zh": "联系电话", "en": "Phone"}, "type": "mobile"},
+                    {"key": "delivery", "label": {"zh": "领取方式", "en": "Collection"}, "type": "choice",
+                     "options": [{"value": "hall", "label": {"zh": "大厅领取", "en": "At the hall"}},
+                                 {"value": "mail", "label": {"zh": "邮寄", "en": "By post"}}]}]})),
     ServiceItem("GJJ-002", "住房公积金提取", "Housing fund withdrawal", "B",
                 materials=(Material("contract", "购房合同", "Purchase contract", original=True),),
                 legal_days=10, promised_days=3),
     ServiceItem("HJ-003", "户口迁移", "Household registration transfer", "C", legal_days=15, promised_days=7),
+    # a company may apply too: its block first, then a choice that asks a free-text address, and a date
+    ServiceItem("QY-004", "企业变更登记", "Company change registration", "B", legal_days=15, promised_days=3,
+                form=COMPANY_FORM),
+    ServiceItem("QY-005", "分支机构备案", "Branch filing", "B", form=parse_form({
+        "applicants": ["legal_person"], "fields": [{"key": "phone", "label": "联系电话", "type": "mobile"}]})),
+    # a definition this kiosk cannot read (a newer server's format): offered at a counter only
+    ServiceItem("XX-006", "新版表单事项", "Item with a newer form", "B", form=None),
 ]
 
 
@@ -116,6 +141,17 @@ class FakeHall:
         self._up()
         self._proven(proof)
         return set(self.licences.get(id_number, set()))
+
+    companies: dict[str, Company] = field(default_factory=lambda: dict(COMPANIES))
+    asked_companies: list[str] = field(default_factory=list)
+
+    def company(self, credit_code: str, *, id_number: str, proof: dict[str, Any] | None = None) -> Company:
+        self._up()
+        self._proven(proof)  # like the hall server: for a person who proved who they are
+        self.asked_companies.append(credit_code)
+        if credit_code not in self.companies:
+            raise NotFound()
+        return self.companies[credit_code]
 
     def cases(self, *, id_number: str | None = None, code: str | None = None,
               proof: dict[str, Any] | None = None) -> list[Case]:

@@ -10,7 +10,7 @@ from devices.code_scanner.protocol import ScannedCode
 from kiosk.flows.base import View
 from kiosk.flows.machine import KioskMachine, settle
 from kiosk.flows.session import Session
-from tests.unit.kiosk.fakes import ELDER_ID, YOUNG_ID, id_card, make_context, ss_card
+from tests.unit.kiosk.fakes import ELDER_ID, ITEMS, YOUNG_ID, id_card, make_context, ss_card
 
 
 class Clock:
@@ -203,7 +203,7 @@ def _to_materials(k: Kiosk) -> View:
     v = k.event("id_card", "card_placed", id_card())
     assert v.screen == "face"
     v = k.tap("face_ok", b"\xff\xd8face\xff\xd9")
-    assert v.screen == "catalogue" and len(v.data["results"]) == 3
+    assert v.screen == "catalogue" and len(v.data["results"]) == len(ITEMS)
     v = k.tap("search", "sb")
     assert v.data["results"][0]["code"] == "SB-001"
     v = k.tap("search", "GJJ-002")

@@ -3,37 +3,37 @@ result goes by post, the review lists every field with 修改, a notice printed 
 
 from __future__ import annotations
 
-from kiosk.adapters.hall import STANDARD_FORM
+from hall.forms import STANDARD_FORM, check, shown
 from kiosk.flows import form
 from tests.unit.kiosk.fakes import id_card
 from tests.unit.kiosk.test_flows import Kiosk, _to_materials
 
-FIELDS = {f.key: f for f in STANDARD_FORM}
+FIELDS = {f.key: f for f in STANDARD_FORM.fields}
 
 
 def test_a_mobile_number_is_1_then_3_to_9_then_nine_digits() -> None:
     for bad in ("123", "12800138000", "1380013800", "138001380001", "23800138000"):
-        assert form.check(FIELDS["phone"], {"phone": bad}) == "form.error.phone", bad
+        assert check(FIELDS["phone"], {"phone": bad}) == "form.error.phone", bad
     for good in ("13800138000", "19912345678", "15000000000"):
-        assert form.check(FIELDS["phone"], {"phone": good}) == ""
-    assert form.check(FIELDS["phone"], {}) == "form.required"
+        assert check(FIELDS["phone"], {"phone": good}) == ""
+    assert check(FIELDS["phone"], {}) == "form.required"
 
 
 def test_the_address_is_asked_only_when_the_result_goes_by_post() -> None:
-    assert not form.shown(FIELDS["address"], {"delivery": "hall"})
-    assert form.check(FIELDS["address"], {"delivery": "hall"}) == ""
-    assert form.check(FIELDS["address"], {"delivery": "mail"}) == "form.error.address_missing"
-    assert form.check(FIELDS["address"], {"delivery": "mail", "address": "广东省广州市天河区天河路385号"}) == ""
+    assert not shown(FIELDS["address"], {"delivery": "hall"})
+    assert check(FIELDS["address"], {"delivery": "hall"}) == ""
+    assert check(FIELDS["address"], {"delivery": "mail"}) == "form.error.address_missing"
+    assert check(FIELDS["address"], {"delivery": "mail", "address": "广东省广州市天河区天河路385号"}) == ""
     values = {"phone": "123", "delivery": "mail"}
     assert form.errors(STANDARD_FORM, values) == {"phone": "form.error.phone", "address": "form.error.address_missing"}
 
 
 def test_review_rows_show_choices_in_words_and_lock_what_the_card_gave() -> None:
     rows = form.review_rows(STANDARD_FORM, {"name": "欧阳娜娜", "phone": "13800138000", "delivery": "mail",
-                                            "address": "天河路385号"})
+                                            "address": "天河路385号"}, locked={"name", "id"})
     by_key = {r["key"]: r for r in rows}
     assert [r["key"] for r in rows] == ["name", "phone", "delivery", "address"]
-    assert by_key["delivery"]["value_zh"] == "免费邮寄" and by_key["delivery"]["value_en"] == "Free post"
+    assert by_key["delivery"]["value_zh"] == "免费邮寄" and by_key["delivery"]["value_en"] == "Free delivery by post"
     assert not by_key["name"]["editable"] and by_key["phone"]["editable"]
 
 

@@ -104,3 +104,17 @@ def test_no_chinese_text_in_code_outside_the_tables() -> None:
 def test_missing_key_shows_the_key_not_a_crash() -> None:
     assert tr("en", "no.such.key") == "no.such.key"
     assert tr("zh_CN", "home.queue.item", code="A", name="综合", count=3) == "A 综合  等候 3 人"
+
+
+def test_every_form_problem_and_form_control_has_text_in_every_kiosk_language() -> None:
+    """hall.forms names a problem by code (the server's 422 too); each kiosk language shows it (bo and ug
+    through their Chinese fallback), as it shows the form's own controls."""
+    from hall.forms import APPLICANT_TYPES
+    from hall.forms.rules import MESSAGES
+    from kiosk.i18n import LANGS, has
+
+    keys = [*MESSAGES, *(f"form.date.{p}" for p in ("year", "month", "day", "earlier", "later"))]
+    keys += [f"applicant.{a}{sub}" for a in APPLICANT_TYPES for sub in ("", ".sub")]
+    keys += [f"form.company.{s}" for s in ("found", "not_found", "unavailable")]
+    assert [(lang, k) for lang in LANGS for k in keys if not has(lang, k)] == []
+    assert [k for k in MESSAGES if k not in TABLES["zh_CN"] or k not in TABLES["en"]] == []

@@ -28,7 +28,8 @@ MODES: dict[str, dict[str, Any]] = {"standard": {}, "elderly": {"elderly": True}
 WHEELCHAIR_TOP = 0.4  # accessible mode in portrait: no control in the upper 40 % of the screen (14.8)
 # screens whose sample data is Chinese by nature (a citizen's name, a guide with no English text),
 # and the panels shown over the form
-DATA_IN_CHINESE = {"form", "form_address", "review", "guide", "help_overlay", "confirm_home", "idle_countdown"}
+DATA_IN_CHINESE = {"form", "form_address", "review", "guide", "help_overlay", "confirm_home", "idle_countdown",
+                   "guide_counter_only", "form_company", "form_company_typed", "form_date", "review_company"}
 # Latin words that are not English: pinyin the sample citizen typed and the pinyin examples of the hint
 PINYIN = ("dengji", "shebao", "sb")
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -77,6 +78,8 @@ class DemoPanel(QWidget):
             self.person.addItem(person_label(key), key)
         self.code = QLineEdit()
         self.code.setPlaceholderText("code to scan")
+        # typed on the computer's own keyboard: the kiosk's on-screen pinyin keyboard is for the kiosk window
+        self.code.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.buttons: dict[str, QPushButton] = {}
         lay = QVBoxLayout(self)
         lay.addWidget(self._group("ID card", [self.person], [("id_insert", "Insert", self.insert_id),

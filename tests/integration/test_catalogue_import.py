@@ -16,6 +16,7 @@ from hall.server.cli import create_token
 from hall.server.core.db import Database
 from hall.server.migrate import upgrade
 from hall.server.seed import seed_demo
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer, run_main, start_hall_server
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -110,7 +111,7 @@ def test_an_imported_item_is_served_ticketed_applied_for_and_its_reimport_keeps_
     ticket = httpx.post(f"{server.url}/api/v1/tickets", json={"category": "H"}, headers=auth)
     assert ticket.status_code == 201 and ticket.json()["number"].startswith("H"), ticket.text
     data = {"item_code": "H-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
-            "name": "张三", "form": {}, "ticket_id": ticket.json()["id"],
+            "name": "张三", "form": STANDARD_ANSWERS, "ticket_id": ticket.json()["id"],
             "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "m2", "file": "f0"}]}
     sub = httpx.post(f"{server.url}/api/v1/submissions", headers=auth, timeout=budget(10),
                      data={"data": json.dumps(data, ensure_ascii=False)},

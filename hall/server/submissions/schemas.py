@@ -117,12 +117,31 @@ class ApplicantOut(Out):
     name: str = Field(default="", repr=False)
     id_masked: str
     form: dict[str, Any] = Field(default_factory=dict, repr=False)
+    # person or legal_person (企业/单位); a legal person's credit code is no personal data.
+    applicant_type: str = "person"
+    credit_code: str = ""
+    # What the server found wrong with an outbox submission's answers ({"field", "code", "message_zh",
+    # "message_en"}): accepted anyway (the citizen had left), for the clerk to put right.
+    form_problems: list[dict[str, str]] = Field(default_factory=list)
+
+
+class FormFieldOut(Out):
+    """A question of the item's form as the counter labels its answer (answers keep this order)."""
+
+    key: str
+    label_zh: str
+    label_en: str = ""
+    type: str = "text"
+    # a choice's values and their labels (value -> zh)
+    options: dict[str, str] = Field(default_factory=dict)
 
 
 class SubmissionDetailOut(SubmissionOut):
     """The clerk's view: the case plus the applicant (decrypted name and form, masked ID)."""
 
     applicant: ApplicantOut
+    # The questions of the item's form (the applicant type and a legal person's block first), to label answers.
+    form_fields: list[FormFieldOut] = Field(default_factory=list)
     # While the time limit runs (accepted, in review): ok / soon / overdue and the working days left
     # (negative: overdue), counted with the hall's holiday calendar.
     deadline: str | None = None

@@ -169,6 +169,24 @@ class ELicensesOut(Out):
     licenses: list[LicenseOut]
 
 
+class CompanyQuery(In):
+    """``POST /elicenses/company``: the legal person by credit code, asked for the person at the terminal who
+    proved who they are (an agent or the legal representative), like the ID query."""
+
+    credit_code: str = Field(min_length=18, max_length=18)
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
+
+
+class CompanyOut(Out):
+    """What the business licence (营业执照) says of a legal person: to prefill the legal person's block."""
+
+    credit_code: str
+    company_name: str
+    legal_representative: str = Field(default="", repr=False)
+    licenses: list[LicenseOut]
+
+
 
 class DeadlineOut(Out):
     """An application whose time limit runs (accepted or in review) that is overdue or soon due."""

@@ -162,3 +162,15 @@ def test_the_company_route_answers_503_when_the_platform_is_down(platform: HttpT
         platform.down = True
         down = c.post("/api/v1/elicenses/company", headers=kiosk, json=query)
         assert down.status_code == 503 and down.json()["error"]["code"] == "elicense.unavailable"
+
+
+def test_the_twin_driver_serves_the_demo_companies_over_http(tmp_path: Path) -> None:
+    lib = build("elicense", Choice("twin", {}), ConnectorContext(keyring=Keyring(b"k" * 32), data_dir=tmp_path))
+    assert isinstance(lib, HttpELicenseLibrary)
+    try:
+        shop = lib.company("92440304MA5F8N3C1B")
+        assert shop is not None and shop.company_name == "深圳市福田区示范便利店"
+        assert [lic.type for lic in shop.licenses] == ["business_license"]
+        assert lib.company(COMPANY) is None  # valid, not in the demo file
+    finally:
+        lib.twin.stop()  # type: ignore[attr-defined]

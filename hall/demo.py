@@ -49,7 +49,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         from kiosk.app import run_kiosk
 
         return run_kiosk(argparse.Namespace(windowed=True, exit_after_paint=False, screenshot=None),
-                         kiosk_settings, on_started=lambda controller: open_panel(controller, control, base))
+                         kiosk_settings, on_started=lambda controller: open_panel(controller, control, base, tokens))
     finally:
         control.stop()
 
@@ -76,13 +76,15 @@ class DemoServer:
                 self.server, self.thread = start_server_thread(self.settings)
 
 
-def open_panel(controller: Any, server: DemoServer, base: str) -> Callable[[], object]:
+def open_panel(controller: Any, server: DemoServer, base: str, tokens: dict[str, str]) -> Callable[[], object]:
     """The device panel beside the kiosk, readers empty so a newcomer presents the first card;
     returns what closes it."""
+    from hall.demo_examples import DemoExamples
     from kiosk.demo_panel import DemoPanel
 
     drivers = controller.services.devices.drivers
-    panel = DemoPanel(drivers, run=controller.runner.submit, server=server, base_url=base)
+    panel = DemoPanel(drivers, run=controller.runner.submit, server=server, base_url=base,
+                      examples=DemoExamples(base, tokens))
     empty_readers(controller, drivers)
     panel.resize(420, 640)
     screen = panel.screen().availableGeometry()

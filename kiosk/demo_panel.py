@@ -27,12 +27,8 @@ from PySide6.QtWidgets import (
 # demo people on the emulated ID card reader (devices/twins/id_card/identities.py), one of them 70
 PEOPLE: tuple[str, ...] = ("resident", "resident_photo", "resident_long_term", "resident_x", "hk_resident",
                            "foreigner_2023")
-# example codes a citizen may present (booking, service code 亮码, receipt); any text can be typed
-CODES: tuple[tuple[str, str], ...] = (
-    ("booking", "booking:K7Q2M9XPA"),
-    ("service code", "https://zwfw.example.gov.cn/lm/LM2026A1B2C3D4"),
-    ("receipt", "L1D20261207001A"),
-)
+# codes a citizen may present, made for the chosen person by the demo's hall server when pressed
+EXAMPLES: tuple[tuple[str, str], ...] = (("booking", "booking"), ("service code", "service_code"))
 
 
 def person_label(key: str, *, today: date | None = None) -> str:
@@ -43,6 +39,14 @@ def person_label(key: str, *, today: date | None = None) -> str:
     born, now = fields["birth"], today or date.today()
     age = now.year - int(born[:4]) - ((now.month, now.day) < (int(born[4:6]), int(born[6:8])))
     return f"{fields['name']} ({age})"
+
+
+class Examples(Protocol):
+    """Makes a real code for a demo person (hall.demo_examples.DemoExamples); raises with a ``reason``."""
+
+    def booking(self, person: str) -> tuple[str, str]: ...  # (text to scan, what it is)
+
+    def service_code(self, person: str) -> tuple[str, str]: ...
 
 
 class ServerControl(Protocol):
@@ -61,10 +65,10 @@ class DemoPanel(QWidget):
     the GUI thread (the kiosk's runner), ``server`` may be None (no server control)."""
 
     def __init__(self, drivers: dict[str, Any], *, run: Callable[..., Any], server: ServerControl | None = None,
-                 base_url: str = "") -> None:
+                 base_url: str = "", examples: Examples | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Demo devices")
-        self.drivers, self._run, self.server = drivers, run, server
+        self.drivers, self._run, self.server, self.examples = drivers, run, server, examples
         self.status = QLabel("ready")
         self.status.setObjectName("DemoStatus")
         self.status.setWordWrap(True)
@@ -79,7 +83,8 @@ class DemoPanel(QWidget):
                                                                       ("id_remove", "Remove", self.remove_id)]))
         lay.addWidget(self._group("Social-security card", [], [("ss_insert", "Insert", self.insert_ss),
                                                                         ("ss_pull", "Pull", self.pull_ss)]))
-        presets = [(f"scan_{name}", name, lambda _=False, c=code: self.scan(c)) for name, code in CODES]
+        presets = [(f"scan_{kind}", name, lambda _=False, k=kind: self.scan_example(k))
+                   for name, kind in EXAMPLES] if examples is not None else []
         lay.addWidget(self._group("Scanner", [self.code], [("scan", "Scan", lambda: self.scan(self.code.text())),
                                                            *presets]))
         lay.addWidget(self._group("Printer", [], [("paper_pull", "Pull paper", self.pull_paper),
@@ -126,6 +131,24 @@ class DemoPanel(QWidget):
             self.status.setText("type a code to scan first")
             return
         self._do("code_scanner", lambda d: d.present_line(code), f"scanned {code[:40]}")
+
+    def scan_example(self, kind: str) -> None:
+        """A fresh code of ``kind`` for the chosen person, made by the server, then scanned."""
+        examples, driver = self.examples, self.drivers.get("code_scanner")
+        if examples is None or driver is None:
+            self.status.setText("no code scanner in this demo" if driver is None else "no hall server to ask")
+            return
+        person = str(self.person.currentData())
+        make = getattr(examples, kind)
+
+        def run() -> str:
+            text, what = make(person)
+            driver.present_line(text)
+            return f"scanned {kind.replace('_', ' ')} for {self.person.currentText()} ({what})"
+
+        self.status.setText("…")
+        self._run(run, self.status.setText,
+                  lambda exc: self.status.setText(f"failed: {getattr(exc, 'reason', exc.__class__.__name__)}"))
 
     def pull_paper(self) -> None:
         self._do("printer", lambda d: d.simulate_paper_out(), "paper pulled: the printer is out of paper")

@@ -33,7 +33,8 @@ def build_counter(settings: Any, *, window: int) -> Any:
     c = settings.counter
     notices = NoticePrinter(printer=settings.devices.printer, hall_name=settings.hall.name_zh, output=c.notice_output,
                             pdf_dir=Path(c.notice_dir or Path(tempfile.gettempdir()) / "hall-notices"))
-    win = CounterWindow(server_url=settings.hall.server_url, window=window, clerk=c.clerk_name, notices=notices)
+    win = CounterWindow(server_url=settings.hall.server_url, window=window, clerk=c.clerk_name, notices=notices,
+                        timezone=settings.hall.timezone)
     win.resize(1600, 960)
     return win
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import httpx
 
 from hall.client import HallClient, HallError
-from hall.client.errors import HallTimeout, HallUnreachable, from_response
+from hall.client.errors import HallRejected, HallTimeout, HallUnreachable, from_response
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
@@ -127,6 +128,22 @@ class CounterService:
     def appointment(self, appointment_id: int) -> dict[str, Any]:
         """The booking behind an appointment ticket (slot, item, status, masked ID). Raises HallError."""
         return dict(self.client.request("GET", f"/appointments/{appointment_id}"))
+
+    def bookings_by_slot(self, categories: Sequence[str], day: date) -> dict[str, list[dict[str, Any]]]:
+        """Each line's slots on ``day`` with their bookings (masked), ``GET /appointments/by-slot``. A line
+        the server does not know (404/422: removed from the catalogue) is left out rather than failing the
+        rest. Raises HallError (server away, timeout, token refused)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for code in categories:
+            try:
+                rows = self.client.request("GET", "/appointments/by-slot",
+                                           params={"category": code, "day": day.isoformat()})
+            except HallRejected as exc:
+                if exc.status not in (404, 422):
+                    raise
+                continue
+            out[code] = [dict(r) for r in rows]
+        return out
 
     def material_bytes(self, sha256: str) -> bytes:
         """A captured material (JPEG/PNG/PDF) from ``GET /files/{sha256}``. Raises HallError."""

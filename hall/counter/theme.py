@@ -20,7 +20,7 @@ QWidget { font-family: "Noto Sans CJK SC"; font-size: 17px; color: #1d2733; }
 #verdict_accepted { color: #2e7d32; } #verdict_missing { color: #c62828; }
 QPushButton { padding: 8px 14px; border-radius: 6px; background: #e3e9f2; border: 1px solid #c3cedd; }
 QPushButton:disabled { color: #9aa6b6; background: #f1f3f6; border-color: #e0e5ec; }
-QPushButton.action { font-size: 22px; min-height: 58px; text-align: left; padding-left: 18px; }
+QPushButton.action { font-size: 22px; min-height: 50px; text-align: left; padding-left: 18px; }
 QPushButton#act_call_next:enabled { background: #1f5fbf; color: white; border: none; font-weight: bold; }
 QPushButton#act_finish:enabled { background: #2e7d32; color: white; border: none; }
 QPushButton#act_no_show:enabled { background: #b35c00; color: white; border: none; }
@@ -32,6 +32,8 @@ QPushButton#act_alert:disabled { background: #e8b4b4; color: #fff; }
 #message[level="warn"] { color: #a35a00; } #message[level="error"] { color: #c62828; }
 #message { font-size: 19px; }
 #dialogError { color: #c62828; }
+#bookingsPanel { background: #ffffff; }
+#bookingsHint[level="info"] { color: #24528f; } #bookingsHint[level="warn"] { color: #a35a00; font-weight: bold; }
 #loginCard { background: #ffffff; border: 1px solid #d5dde8; border-radius: 12px; }
 #submissionScroll, #submissionBox { background: #ffffff; }
 #submissionBox { border-top: 1px solid #d5dde8; }

@@ -12,9 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from hall.client.errors import HallConflict, HallTimeout, HallUnreachable
+from hall.counter.bookings_view import BookingsMixin
 from hall.counter.dialogs import CallNumberDialog, LoginPanel, PauseDialog, TransferDialog
 from hall.counter.messages import error_text
 from hall.counter.panels import TicketPanel
@@ -43,8 +44,9 @@ def log_beat_failure(exc: BaseException) -> None:
     log.warning("counter heartbeat failed: %s", exc.__class__.__name__)
 
 
-class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
-    def __init__(self, *, server_url: str, window: int, clerk: str = "", notices: Any = None) -> None:
+class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
+    def __init__(self, *, server_url: str, window: int, clerk: str = "", notices: Any = None,
+                 timezone: str = "Asia/Shanghai") -> None:
         super().__init__(runner_name="counter-http")
         self.setObjectName("counterRoot")
         self.setWindowTitle(f"{window} 号窗口 — 柜员终端")
@@ -54,6 +56,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         self.last_notice: Any = None
         self.service = CounterService(server_url, window=window)
         self._server_url = server_url
+        self._timezone = timezone  # the hall's: whose "today" the bookings tab shows
         self.login = LoginPanel(window, clerk=clerk)
         self.login.submitted.connect(lambda token, clerk: self.do_login(
             token, clerk, staff_no=self.login.staff_no.text().strip(), pin=self.login.pin.text()))
@@ -103,8 +106,13 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
                 a.addStretch(1)
             a.addWidget(b)
             self.buttons[name] = b
+        # The current ticket and, a tab away (F10), today's bookings of the window's lines.
+        self.tabs = named(QTabWidget(), "workTabs")
+        self.tabs.addTab(self.panel, "当前办理")
+        self.tabs.addTab(self.setup_bookings(timezone=self._timezone), "今日预约")
+        QShortcut(QKeySequence("F10"), self, self.do_bookings, Qt.ShortcutContext.WindowShortcut)
         body = QHBoxLayout()
-        body.addWidget(self.panel, 3)
+        body.addWidget(self.tabs, 3)
         body.addWidget(actions, 1)
         stats = named(QWidget(), "statsBar")
         s = QHBoxLayout(stats)
@@ -172,6 +180,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
 
     def _signed_out(self, view: dict[str, Any]) -> None:
         self._beat.stop()
+        self.stop_bookings()
         self._tick.stop()
         self.state.logged_in = False
         self.state.set_window(view)
@@ -193,6 +202,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
         self.listen(self._server_url, self.service.token, name=f"counter-{self.state.window}")
         self.say("ok", f"已登录，{self.state.window} 号窗口开始服务")
         self.refresh()
+        self.start_bookings()
 
     def _login_failed(self, exc: BaseException) -> None:
         self.login.set_busy(False)
@@ -214,11 +224,14 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
             self.state.online = True
             self.say("ok", "已连接服务器")
             self.refresh()
+            self.refresh_bookings()
         else:
             self.state.disconnected()
+            self.bookings_stale()
             self.redraw()
 
     def on_event(self, event: dict[str, Any]) -> None:
+        self.bookings_event(event)
         before = (self.state.current or {}).get("id")
         if self.state.apply(event):
             if before is not None and self.state.current is None and event.get("type") == "ticket.finished":
@@ -250,6 +263,8 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
             self.state.set_ticket(ticket)
             self._load_details()
             number = (ticket or {}).get("number", "")
+            if ticket:
+                self.tabs.setCurrentIndex(0)  # a citizen at the window: their ticket comes first
             self.state.message = Message("ok", text.format(number=number)) if ticket else Message(
                 "info", "当前没有等候的群众")
         return done
@@ -328,6 +343,7 @@ class CounterWindow(UndoMixin, ReviewMixin, TerminalWindow):
     # -- lifecycle -------------------------------------------------------------------------------
     def release(self) -> None:
         self._beat.stop()
+        self.release_bookings()
         self._tick.stop()
         self._alert_retry.stop()
         self.service.close()

@@ -1,8 +1,9 @@
 // The admin tab (role "admin" only; the server refuses every admin route to a manager with 403
 // dashboard.admin_only): lines (name, SLA target, daily cap, opening hours), windows (lines served,
-// weights), the holiday calendar (list a year, add/remove a day, import a CSV) and the service items
-// (read-only). Every node is built with textContent; nothing goes through innerHTML.
+// weights), the holiday calendar (list a year, add/remove a day, import a CSV) and the service items with
+// their forms (items.js). Every node is built with textContent; nothing goes through innerHTML.
 import {bi, el} from "./i18n.js";
+import {ItemEditor} from "./items.js";
 
 const A = {
   code: ["代码", "Code"], name: ["名称", "Name"], nameEn: ["英文名称", "English name"],
@@ -11,8 +12,7 @@ const A = {
   window: ["窗口", "Window"], lines: ["办理业务", "Lines served"], weights: ["权重", "Weights"],
   desk: ["不设办不成事", "No cannot-do desk"], day: ["日期", "Date"], kind: ["类型", "Kind"],
   off: ["休", "Holiday"], work: ["班", "Working day"], remove: ["删除", "Remove"], add: ["添加", "Add"],
-  item: ["事项", "Item"], category: ["业务类别", "Line"], promised: ["承诺时限(工作日)", "Promised (working days)"],
-  dept: ["实施主体", "Department"], none: ["暂无", "None"], saved: ["已保存", "Saved"],
+  none: ["暂无", "None"], saved: ["已保存", "Saved"],
 };
 
 function th(pair) { return el("th", {}, bi(pair)); }
@@ -24,6 +24,7 @@ export class AdminTab {
     this.api = api;
     this.status = status;  // a <p role="status"> for the outcome of the last action
     this.year = new Date().getFullYear();
+    this.items = new ItemEditor(api, (ok, zh, en) => this.say(ok, zh, en), (err) => this.fail(err));
   }
 
   say(ok, zh, en) {
@@ -43,7 +44,8 @@ export class AdminTab {
       this.renderCategories(cats);
       this.renderWindows(wins);
       this.renderCalendar(days);
-      this.renderItems(items);
+      this.items.categories = cats;
+      this.items.renderList(items);
     } catch (err) { if (err.message !== "login") this.fail(err); }
   }
 
@@ -132,18 +134,9 @@ export class AdminTab {
     try { this.renderCalendar(await this.api(`/admin/calendar?year=${this.year}`)); } catch (err) { this.fail(err); }
   }
 
-  renderItems(items) {
-    const table = document.getElementById("adm-items");
-    const rows = items.map((i) => el("tr", {dataset: {item: i.code}}, el("td", {class: "code", text: i.code}),
-      el("td", {text: i.name_zh ?? i.name}), el("td", {text: i.category}), el("td", {text: i.department ?? ""}),
-      el("td", {class: "n", text: i.promised_days ?? ""})));
-    if (!rows.length) rows.push(el("tr", {}, el("td", {colspan: 5, class: "muted"}, bi(A.none))));
-    table.replaceChildren(el("thead", {}, el("tr", {}, th(A.code), th(A.item), th(A.category), th(A.dept),
-      th(A.promised))), el("tbody", {}, rows));
-  }
-
   /** Wire the static controls of the tab (once). */
   bind() {
+    document.getElementById("adm-item-new").addEventListener("click", () => this.items.open(null));
     document.getElementById("adm-year-form").addEventListener("submit", (e) => {
       e.preventDefault();
       const y = Number(document.getElementById("adm-year").value);

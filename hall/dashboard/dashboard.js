@@ -180,6 +180,9 @@ function onEvent(ev) {
       feedLine($("feed"), "alert", `差评整改已超期${d.window ? " · " + d.window + " 号窗口" : ""}`, "follow-up overdue");
       scheduleRefresh(0);
       return;
+    case "item.changed":  // a service item saved (here or by another admin): the admin list follows
+      if (state.tab === "admin" && state.role === "admin") adminTab.items.loadList();
+      return;
     case "followup.changed":
       if (d.status && d.status !== "open") alarm.dismiss(d.id);
       scheduleRefresh(0);

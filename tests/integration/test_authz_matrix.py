@@ -155,6 +155,10 @@ TABLE: dict[str, tuple[frozenset[str] | None, Any]] = {
     "DELETE /api/v1/dashboard/admin/calendar/{day}": (ADMIN, None),
     "POST /api/v1/dashboard/admin/calendar/import": (ADMIN, {"csv": "日期,类型,名称\n2034-01-02,休,元旦\n"}),
     "GET /api/v1/dashboard/admin/items": (ADMIN, None),
+    "GET /api/v1/dashboard/admin/items/{code}": (ADMIN, None),
+    "PUT /api/v1/dashboard/admin/items/{code}": (ADMIN, {"name_zh": "测试事项", "category": "A"}),
+    "GET /api/v1/dashboard/admin/forms/standard": (ADMIN, None),
+    "POST /api/v1/dashboard/admin/forms/check": (ADMIN, {"form": {"fields": []}}),
 }
 # Pages outside the OpenAPI document: public by design (no data in them; data comes from the API).
 PAGES = ("/dashboard", "/dashboard/assets/dashboard.js", "/api/v1/docs", "/api/v1/openapi.json")

@@ -3,10 +3,11 @@ working-day calendar, ``[queue] slot_minutes`` long with ``slot_capacity`` peopl
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from hall.server.appointments.errors import NoSuchSlot, SlotFull
@@ -19,6 +20,9 @@ from hall.server.domain import errors as derr
 from hall.server.domain.hallday import HALL_TZ, hall_day
 
 TAKEN = ("booked", "checked_in")  # statuses that hold a place in a slot
+# Class of the PostgreSQL advisory locks that guard one slot each (two-int form: a space of its own,
+# apart from the single-key locks of migrations and the day's closing).
+SLOT_LOCK_CLASS = 7_004_010
 
 
 def day_slots(hall: HallContext, category: str, day: date) -> list[dapp.Slot]:
@@ -80,8 +84,26 @@ def grid_slot(hall: HallContext, category: str, start: datetime) -> dapp.Slot:
     raise NoSuchSlot()
 
 
+def slot_lock_key(category: str, start: datetime) -> int:
+    """The slot's advisory lock key (a signed 32-bit number; two slots sharing one only wait for each other)."""
+    return zlib.crc32(f"{category}|{start.astimezone(UTC).isoformat()}".encode()) - 2**31
+
+
+def lock_slot(s: Session, category: str, start: datetime) -> None:
+    """Hold the slot beginning at ``start`` until the transaction ends, so that counting its places and
+    taking one is a single step for every replica. PostgreSQL: a transaction-scoped advisory lock (no
+    row needs to exist first; it goes with the commit or rollback). SQLite: nothing to do — every write
+    transaction began with BEGIN IMMEDIATE (hall.server.core.db), so writers already take turns."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"),
+                  {"c": SLOT_LOCK_CLASS, "k": slot_lock_key(category, start)})
+
+
 def check_room(s: Session, category: str, start: datetime, capacity: int) -> None:
-    """Raises SlotFull when ``capacity`` places of the slot beginning at ``start`` are taken."""
+    """Locks the slot beginning at ``start`` for the rest of the write transaction (:func:`lock_slot`),
+    then raises SlotFull when ``capacity`` places are taken. The count runs after the lock is granted, so
+    under READ COMMITTED it sees every booking committed by the lock's previous holder."""
+    lock_slot(s, category, start)
     taken = s.scalar(select(func.count()).select_from(Appointment).where(
         Appointment.category == category, Appointment.slot_start == start, Appointment.status.in_(TAKEN))) or 0
     if taken >= capacity:

@@ -25,6 +25,23 @@ class VersionNotFound(DomainError):
     template_en = "No such version of this service item"
 
 
+class ItemVersionConflict(DomainError):
+    """The item is no longer the version the editor started from (``current``; 0 = it does not exist);
+    ``expected`` 0 asked for a new item."""
+
+    code = "item.version_conflict"
+    kind = "conflict"
+    template_zh = "该事项已被修改（现为第 {current} 版），请重新打开后再改"
+    template_en = "The item was changed meanwhile (now version {current}); reopen it and edit again"
+
+
+class ItemExists(ItemVersionConflict):
+    """A new item (``expected`` 0) whose 实施编码 the hall already has."""
+
+    template_zh = "已有实施编码为 {code} 的事项（第 {current} 版），请在列表中编辑它"
+    template_en = "An item with code {code} exists (version {current}); edit it from the list"
+
+
 # What is wrong with one cell (or a whole file) of a catalogue import: problem → (zh, en). The texts never
 # repeat the cell's value (a file may hold anything); they say what the column expects instead.
 PROBLEMS: dict[str, tuple[str, str]] = {

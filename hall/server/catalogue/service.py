@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 
 from hall.server.audit import service as audit
 from hall.server.audit.service import Actor
-from hall.server.catalogue.errors import CodeMismatch, ItemNotFound
-from hall.server.catalogue.models import Category, ServiceItem
+from hall.server.catalogue.errors import CodeMismatch, ItemExists, ItemNotFound, ItemVersionConflict
+from hall.server.catalogue.models import Category, ServiceItem, ServiceItemVersion
+from hall.server.catalogue.records import assign_keys, stored_material
 from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ItemVersionOut, ServiceItemOut
-from hall.server.catalogue.storage import FIELDS, versions
+from hall.server.catalogue.storage import FIELDS, record_of, versions
 from hall.server.core.context import HallContext
 from hall.server.domain import catalogue as dcat
 from hall.server.domain.catalogue import cap_reached
@@ -107,3 +108,51 @@ def item_versions(hall: HallContext, code: str) -> list[ItemVersionOut]:
                                import_id=v.import_id,
                                item=_item_out(v.data, version=v.version, updated_at=v.valid_from))
                 for v in versions(s, code)]
+
+
+# ---- one item edited in the dashboard's admin tab (hall/server/dashboard/items.py) ------------------------
+def put_item(hall: HallContext, record: dict[str, Any], *, active: bool, who: Actor | None,
+             expected_version: int | None = None) -> tuple[ServiceItemOut, bool]:
+    """Create or change one item from a checked record (``sheet.parse``'s shape plus ``form``: canonical JSON
+    or None for the standard form). A change keeps the previous version as a re-import does, bumps
+    ``version``, is audited as ``item.configure`` in the same transaction and announced as ``item.changed``.
+    ``expected_version``: the version the editor started from (0: a new item), None to skip the check.
+    Answers the item and whether anything changed (an identical save writes nothing).
+    Raises ItemVersionConflict."""
+    code = record["code"]
+    now = datetime.now(UTC)
+    with hall.unit() as tx:
+        s = tx.session
+        # Locked on PostgreSQL so two saves of one item cannot both keep the same version (SQLite has one writer).
+        item = s.get(ServiceItem, code, with_for_update=True)
+        current = item.version if item is not None else 0
+        if expected_version is not None and expected_version != current:
+            raise (ItemExists if expected_version == 0 else ItemVersionConflict)(
+                code=code, current=current, expected=expected_version)
+        previous = {m["name_zh"]: m["key"] for m in (item.materials if item else None) or [] if m.get("key")}
+        mats = [dict(m) for m in record["materials"]]
+        assign_keys(mats, previous=previous)
+        new = {**record, "materials": [stored_material(m) for m in mats]}
+        if item is None:
+            item = ServiceItem(**new, active=active, version=1, updated_at=now)
+            s.add(item)
+            what = "created"
+        else:
+            old = {**record_of(item), "form": item.form}
+            if old == new and item.active == active:
+                return item_out(item), False
+            s.add(ServiceItemVersion(code=code, version=item.version, data={**old, "active": item.active},
+                                     valid_from=item.updated_at, superseded_at=now, import_id=None))
+            for name, value in new.items():
+                setattr(item, name, value)
+            item.active, item.version, item.updated_at = active, item.version + 1, now
+            what = "changed"
+        s.flush()
+        audit.record(s, who, "item.configure", f"item {code}",
+                     f"{what} v{item.version}, line {item.category}, {len(mats)} materials, "
+                     f"form {'own' if item.form is not None else 'standard'}{'' if active else ', inactive'}")
+        out = item_out(item)
+        # Small on purpose (PostgreSQL's NOTIFY payload is limited): readers fetch the item itself.
+        tx.emit("item.changed", {"code": code, "category": item.category, "version": item.version,
+                                 "active": active})
+    return out, True

@@ -1,5 +1,6 @@
 """The dashboard's admin tab (role ``admin`` only): lines (name, SLA target, daily cap, opening hours),
-windows (lines served, weights), the holiday calendar, and a read-only list of service items.
+windows (lines served, weights) and the holiday calendar; the service items and their forms are in
+``dashboard.items``.
 
 Mounted under ``/api/v1/dashboard/admin``. A manager session gets 403 ``dashboard.admin_only`` on every
 route; cookie sessions send ``X-CSRF-Token`` on writes like the rest of the dashboard. Every write is
@@ -19,7 +20,7 @@ from hall.server.audit import service as audit
 from hall.server.calendar.models import CalendarDay
 from hall.server.catalogue import service as catalogue
 from hall.server.catalogue.models import Category
-from hall.server.catalogue.schemas import CategoryIn, CategoryOut, ServiceItemOut
+from hall.server.catalogue.schemas import CategoryIn, CategoryOut
 from hall.server.core.context import HallContext
 from hall.server.core.params import WindowNo
 from hall.server.core.schemas import FreeText, In, Out
@@ -53,7 +54,7 @@ AdminWrite = Annotated[DashUser, Depends(admin_writer)]
 router = APIRouter(prefix="/admin")
 
 
-def _hall(request: Request) -> HallContext:
+def hall_of(request: Request) -> HallContext:
     hall: HallContext = request.app.state.hall
     return hall
 
@@ -83,13 +84,13 @@ class CalendarImportOut(Out):
 @router.get("/categories", response_model=list[CategoryOut])
 def list_categories(request: Request, user: Admin) -> list[CategoryOut]:
     """Every line, inactive ones too, ordered as the kiosk shows them."""
-    with _hall(request).db.read() as s:
+    with hall_of(request).db.read() as s:
         return [catalogue.category_out(c) for c in s.scalars(select(Category).order_by(Category.sort, Category.code))]
 
 
 @router.put("/categories/{code}", response_model=CategoryOut)
 def put_category(code: str, body: CategoryIn, request: Request, user: AdminWrite) -> CategoryOut:
-    hall = _hall(request)
+    hall = hall_of(request)
     out = catalogue.put_category(hall, code, body, user)
     refresh_estimates(hall)
     return out
@@ -98,7 +99,7 @@ def put_category(code: str, body: CategoryIn, request: Request, user: AdminWrite
 # ---- windows: lines served, weights -----------------------------------------------------------
 @router.get("/windows", response_model=list[WindowOut])
 def list_windows(request: Request, user: Admin) -> list[WindowOut]:
-    with _hall(request).db.read() as s:
+    with hall_of(request).db.read() as s:
         return [windows.window_out(w) for w in s.scalars(select(Window).order_by(Window.number))]
 
 
@@ -106,7 +107,7 @@ def list_windows(request: Request, user: Admin) -> list[WindowOut]:
 def put_window(window: WindowNo, body: WindowIn, request: Request,
                user: AdminWrite) -> WindowOut:
     """The same change as ``PUT /api/v1/windows/{n}``, from an admin session."""
-    return windows.configure(_hall(request), window, body, user)
+    return windows.configure(hall_of(request), window, body, user)
 
 
 # ---- the holiday calendar ---------------------------------------------------------------------
@@ -115,7 +116,7 @@ def list_calendar(request: Request, user: Admin,
                   year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[CalendarDayOut]:
     """The stored days of ``year`` (default: this year)."""
     year = year or date.today().year
-    with _hall(request).db.read() as s:
+    with hall_of(request).db.read() as s:
         rows = s.scalars(select(CalendarDay).where(extract("year", CalendarDay.day) == year).order_by(CalendarDay.day))
         return [CalendarDayOut(day=r.day, working=bool(r.working), name=r.name or "") for r in rows]
 
@@ -129,7 +130,7 @@ def _check_day(day: date) -> date:
 @router.put("/calendar/{day}", response_model=CalendarDayOut)
 def put_calendar_day(day: date, body: CalendarDayIn, request: Request, user: AdminWrite) -> CalendarDayOut:
     """Add or change one day: a holiday (休, ``working: false``) or a weekend day worked (班)."""
-    hall = _hall(request)
+    hall = hall_of(request)
     _check_day(day)
     if body.working and day.weekday() < 5:
         raise BadCalendarDay()
@@ -146,7 +147,7 @@ def put_calendar_day(day: date, body: CalendarDayIn, request: Request, user: Adm
 @router.delete("/calendar/{day}", response_model=CalendarDayOut)
 def delete_calendar_day(day: date, request: Request, user: AdminWrite) -> CalendarDayOut:
     """Remove a day: it is again what its weekday says."""
-    hall = _hall(request)
+    hall = hall_of(request)
     with hall.unit() as tx:
         row = tx.session.get(CalendarDay, day)
         if row is None:
@@ -162,7 +163,7 @@ def delete_calendar_day(day: date, request: Request, user: AdminWrite) -> Calend
 def import_calendar(body: CalendarImportIn, request: Request, user: AdminWrite) -> CalendarImportOut:
     """A holiday CSV (日期,类型,名称 — the format of ``hall admin import-holidays``): the years it covers
     are replaced whole, in one transaction; a bad file names its row and column and changes nothing."""
-    hall = _hall(request)
+    hall = hall_of(request)
     days = parse_holiday_csv(body.csv)
     years = sorted({d.day.year for d in days})
     if any(not 2000 <= y <= 2100 for y in years):
@@ -178,9 +179,3 @@ def import_calendar(body: CalendarImportIn, request: Request, user: AdminWrite) 
                      f"{off} off, {len(days) - off} working")
     hall.calendar.forget()
     return CalendarImportOut(years=years, days_off=off, working_days=len(days) - off)
-
-
-# ---- service items (read-only: `hall admin import-catalogue` changes them) --------------------
-@router.get("/items", response_model=list[ServiceItemOut])
-def list_items(request: Request, user: Admin) -> list[ServiceItemOut]:
-    return catalogue.items(_hall(request), None)

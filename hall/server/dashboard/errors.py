@@ -69,3 +69,24 @@ class CalendarDayNotFound(DomainError):
     kind = "not_found"
     template_zh = "日历中没有这一天"
     template_en = "that day is not in the calendar"
+
+
+class ItemInvalid(DomainError):
+    """A service item the admin tab sent that breaks the catalogue's rules (the checks of an import).
+    ``fields``: ``[{"field", "reason_zh", "reason_en"}]`` with ``field`` as the API names it
+    (``promised_days``, ``materials[1].copies``); the message names the first."""
+
+    code = "item.invalid"
+    template_zh = "{label}：{reason_zh}"
+    template_en = "{field}: {reason_en}"
+    top_level = ("fields",)
+
+
+class ItemFormInvalid(DomainError):
+    """An item's form definition that ``hall.forms.parse_form`` refuses: ``path`` names the part
+    (``fields[2].when``), with the reason in both languages."""
+
+    code = "item.form_invalid"
+    template_zh = "申请表定义 {path}：{reason_zh}"
+    template_en = "form definition, {path}: {reason_en}"
+    top_level = ("path",)

@@ -17,6 +17,7 @@ from hall.server.core.context import HallContext
 from hall.server.core.schemas import ERRORS
 from hall.server.dashboard import admin as dashboard_admin
 from hall.server.dashboard import data as dashboard_data
+from hall.server.dashboard import items as dashboard_items
 from hall.server.dashboard import rectify as dashboard_rectify
 from hall.server.dashboard import report as dashboard_report
 from hall.server.dashboard import staff as dashboard_staff
@@ -34,6 +35,7 @@ _FILES = {
     "i18n.js": "text/javascript; charset=utf-8",
     "alarm.js": "text/javascript; charset=utf-8",
     "admin.js": "text/javascript; charset=utf-8",
+    "items.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 # The page loads nothing from elsewhere and runs no inline script: a strict policy costs nothing.
@@ -95,6 +97,7 @@ def session_route(user: Manager) -> SessionOut:
 api.include_router(dashboard_rectify.router)
 api.include_router(dashboard_data.router)
 api.include_router(dashboard_admin.router)
+api.include_router(dashboard_items.router)
 api.include_router(dashboard_report.router)
 api.include_router(dashboard_staff.router)
 router.include_router(api)

@@ -232,3 +232,9 @@ def submit(hall: HallContext, body: SubmissionIn, data: Any, parts: list[Part], 
         return status, out.model_dump(mode="json")
 
     return run_idempotent(hall, scope="POST /submissions", key=key, payload=payload, action=action)
+
+
+def forget_item(code: str) -> None:
+    """Drop ``code`` from this process's item cache (the admin tab changed it; other replicas follow
+    within ``_ITEM_TTL_S``)."""
+    _ITEMS.pop(code, None)

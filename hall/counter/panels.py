@@ -135,6 +135,8 @@ class TicketPanel(QFrame):
         add(_label(f"申请人：{view.applicant_name or '—'}   证件号：{view.applicant_id or '—'}", wrap=True))
         if view.form:
             add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))
+        if view.form_problems:  # an outbox submission answered against an older form: accepted, to put right
+            add(_label("表单待核对：" + "；".join(view.form_problems), name="formProblems", wrap=True))
         row = QHBoxLayout()
         for m in view.materials:
             row.addWidget(self._material_tile(m, review.verdict(m)))

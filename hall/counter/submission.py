@@ -61,6 +61,13 @@ class SubmissionView:
     deadline: str | None = None  # ok / soon / overdue while the time limit runs
     working_days_left: int | None = None
     promised_due: str = ""
+    applicant_type: str = "person"  # or legal_person (企业/单位)
+    # "label：message" for each answer the server found wrong in an outbox submission (accepted anyway)
+    form_problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_company(self) -> bool:
+        return self.applicant_type == "legal_person"
 
     @property
     def status_zh(self) -> str:
@@ -102,25 +109,63 @@ class Review:
         return list(dict.fromkeys([*server, *marked]))
 
 
-# The labels of the kiosk's standard application form (kiosk/adapters/hall.py STANDARD_FORM), for an item whose
-# definition names no form of its own; an item's ``form`` (``[{"key", "label_zh"}]``) wins.
+# Labels for a server that sends no ``form_fields`` (before forms per item): the standard form's; an
+# item's own questions (``form_fields``, docs/forms.md) win.
 STANDARD_LABELS = {"name": "申请人", "id": "身份证号", "id_number": "身份证号", "phone": "联系电话",
-                   "mobile": "联系电话", "delivery": "结果领取方式", "address": "收件地址"}
+                   "mobile": "联系电话", "delivery": "结果领取方式", "address": "收件地址",
+                   "applicant_type": "申请人类型", "credit_code": "统一社会信用代码", "company_name": "企业名称",
+                   "legal_representative": "法定代表人"}
 DELIVERY_ZH = {"hall": "大厅窗口领取", "mail": "邮寄送达", "online": "网上下载"}
+APPLICANT_ZH = {"person": "个人", "legal_person": "企业/单位"}
 _MASKS = {"name": mask_name, "id": mask_id_number, "id_number": mask_id_number, "phone": mask_phone,
-          "mobile": mask_phone, "address": mask_address}
+          "mobile": mask_phone, "address": mask_address, "legal_representative": mask_name}
+# An item's own field is masked by its type (its key is the hall's choice).
+_TYPE_MASKS = {"id_number": mask_id_number, "mobile": mask_phone, "address": mask_address}
+# The applicant type and a legal person's block come first, whatever order the answers arrive in.
+_FIRST = ("applicant_type", "credit_code", "company_name", "legal_representative")
 
 
-def form_row(key: str, value: Any, labels: dict[str, Any]) -> tuple[str, str]:
-    """``(label, shown value)``: the field's label, never its key; personal values masked like the name."""
-    label = str(labels.get(key) or STANDARD_LABELS.get(key) or key)
+def form_row(key: str, value: Any, labels: dict[str, Any], question: dict[str, Any] | None = None
+             ) -> tuple[str, str]:
+    """``(label, shown value)``: the field's label, never its key; personal values masked like the name.
+    ``question`` is the item's field as the server describes it (``form_fields``: label, type, options)."""
+    q = question or {}
+    label = str(q.get("label_zh") or labels.get(key) or STANDARD_LABELS.get(key) or key)
     text = str(value if value is not None else "")
-    mask = _MASKS.get(key)
+    mask = _MASKS.get(key) or _TYPE_MASKS.get(str(q.get("type") or ""))
     if mask is not None:
         return label, mask(text) if text else ""
+    options = q.get("options")
+    if isinstance(options, dict) and text in options:
+        return label, redact(str(options[text]))
     if key == "delivery":
         return label, DELIVERY_ZH.get(text, redact(text))
+    if key == "applicant_type":
+        return label, APPLICANT_ZH.get(text, redact(text))
     return label, redact(text)
+
+
+def form_rows(answers: dict[str, Any], labels: dict[str, Any], questions: list[Any]) -> list[tuple[str, str]]:
+    """The answers as labelled rows: applicant type and company block first, then in the form's order,
+    then anything the form does not name (an older version's answer)."""
+    by_key = {str(q.get("key")): q for q in questions if isinstance(q, dict)}
+    answers = dict(answers)
+    if "applicant_type" in by_key and "applicant_type" not in answers:
+        answers["applicant_type"] = "person"  # an item open to both: no answer is a person
+    order = [*_FIRST, *by_key, *answers]
+    keys = [k for k in dict.fromkeys(order) if k in answers]
+    return [form_row(k, answers[k], labels, by_key.get(k)) for k in keys]
+
+
+def _problems(applicant: dict[str, Any], questions: list[Any]) -> list[str]:
+    """What the server found wrong with an outbox submission's answers, as "label：message" lines."""
+    names = {str(q.get("key")): str(q.get("label_zh") or "") for q in questions if isinstance(q, dict)}
+    out = []
+    for p in applicant.get("form_problems") or []:
+        if isinstance(p, dict):
+            key = str(p.get("field") or "")
+            out.append(f"{names.get(key) or STANDARD_LABELS.get(key) or key}：{redact(str(p.get('message_zh') or ''))}")
+    return out
 
 
 def submission_view(data: dict[str, Any]) -> SubmissionView:
@@ -133,7 +178,11 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
     form_raw = applicant.get("form") or {}
     raw_labels = data.get("form_labels")
     labels: dict[str, Any] = raw_labels if isinstance(raw_labels, dict) else {}
-    form = [form_row(str(k), v, labels) for k, v in form_raw.items()] if isinstance(form_raw, dict) else []
+    raw_questions = data.get("form_fields")
+    questions: list[Any] = raw_questions if isinstance(raw_questions, list) else []
+    form = form_rows({str(k): v for k, v in form_raw.items()}, labels, questions) if isinstance(form_raw, dict) else []
+    applicant_type = str(applicant.get("applicant_type") or (form_raw.get("applicant_type") if isinstance(
+        form_raw, dict) else "") or "person")
     raw_names = data.get("requirement_names")
     names: dict[str, Any] = raw_names if isinstance(raw_names, dict) else {}
     materials = []
@@ -154,6 +203,7 @@ def submission_view(data: dict[str, Any]) -> SubmissionView:
     return SubmissionView(id=int(data.get("id", 0)), code=str(data.get("code", "")), item=item, status=status,
                           applicant_id=mask_id_number(id_masked), applicant_name=mask_name(name),
                           form=form, materials=materials, missing=missing, next_status=nxt,
+                          applicant_type=applicant_type, form_problems=_problems(applicant, questions),
                           deadline=data.get("deadline") if isinstance(data.get("deadline"), str) else None,
                           working_days_left=_int_or_none(data.get("working_days_left")),
                           promised_due=str(data.get("promised_due") or data.get("legal_due") or ""))

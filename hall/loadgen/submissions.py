@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from hall.loadgen.actors import Run, send
+from hall.loadgen.answers import answers
 
 # Levels as citizens give them in halls that publish 好差评 figures: mostly very satisfied.
 _LEVELS = (5, 4, 3, 2, 1)
@@ -38,13 +39,16 @@ async def submit(run: Run, http: httpx.AsyncClient, *, category: str, id_number:
     if not items or run.materials is None:
         return
     item = run.rng.choice(items)
+    form = answers(item.get("form"), run.rng)
+    if form is None:  # a form the generator cannot answer blindly: a citizen who only takes a number
+        return
     wanted = jpeg_materials(item)[: run.profile.materials_per_submission]
     files = {f"f{n}": (f"scan{n}.jpg", run.materials.next_jpeg(), "image/jpeg") for n in range(len(wanted))}
     applicant = id_number or fake_id_number(run.rng)
     # as a kiosk whose citizen presented their social-security card (a typed number proves nothing)
     digits = "".join(run.rng.choice("0123456789") for _ in range(34))
     proof = {"method": "ss_card", "ss_card_id": applicant[:6] + digits[:26], "ss_card_number": "A" + digits[26:]}
-    data = {"item_code": item["code"], "id_number": applicant, "proof": proof,
+    data = {"item_code": item["code"], "id_number": applicant, "proof": proof, "form": form,
             "materials": [{"requirement": key, "file": f"f{n}"} for n, key in enumerate(wanted)],
             "ticket_id": resp.json()["id"], "terminal_id": "loadgen"}
     upload = await send(run, http, "POST", "/submissions", "POST /api/v1/submissions", idempotent=True,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hall.forms import parse_form
 from hall.server.catalogue.models import Category, ServiceItem
 from hall.server.core.db import Database
 from hall.server.windows.models import Window
@@ -34,6 +35,8 @@ def seed_demo(db: Database) -> dict[str, int]:
             item = s.get(ServiceItem, i["code"]) or ServiceItem(code=i["code"])
             for key, value in i.items():
                 setattr(item, key, value)
+            # An item's own application form, canonical (None: the standard form); a bad one fails the seed.
+            item.form = parse_form(i["form"]).to_json() if i.get("form") is not None else None
             item.active = True
             s.add(item)
         for w in data["windows"]:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from config import load_settings
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget, citizen_budget_under_load, qt_wait_until
@@ -58,11 +59,13 @@ def page_png(text: str = "TITLE") -> bytes:
     return buf.getvalue()
 
 
-def submit_for_ticket(server: HallServer, ticket_id: int) -> dict[str, Any]:
-    data = {"item_code": "D-001", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+def submit_for_ticket(server: HallServer, ticket_id: int, *, item_code: str = "D-001",
+                      form: dict[str, str] | None = None, material: str = "sale_contract") -> dict[str, Any]:
+    """A kiosk submission for the ticket: by default 存量房转移登记 with the standard form's answers."""
+    data = {"item_code": item_code, "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
             "name": "张三",
-            "form": {"phone": "13800000000"}, "ticket_id": ticket_id,
-            "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "sale_contract", "file": "f0"}]}
+            "form": form if form is not None else STANDARD_ANSWERS, "ticket_id": ticket_id,
+            "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": material, "file": "f0"}]}
     r = api(server, "POST", "/submissions", "terminal", data={"data": json.dumps(data, ensure_ascii=False)},
             files={"f0": ("contract.png", page_png("CONTRACT"), "image/png")})
     assert r.status_code == 201, r.text

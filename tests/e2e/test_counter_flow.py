@@ -138,6 +138,32 @@ def test_submission_review_materials_and_status(qtbot: Any, counter: Any, hall_s
     assert detail["status"] == "accepted" and detail["history"][-1]["actor"]
 
 
+def test_a_companys_submission_shows_its_applicant_type_and_company_block_first(
+        qtbot: Any, counter: Any, hall_server_shared: HallServer) -> None:
+    server = hall_server_shared
+    _login(qtbot, counter, server)
+    while api(server, "POST", f"/windows/{WINDOW}/call-next", "clerk").status_code == 200:
+        pass  # an empty queue, whatever earlier tests left
+    api(server, "POST", f"/windows/{WINDOW}/finish", "clerk")
+    ticket = issue(server, "D")
+    company = {"applicant_type": "legal_person", "credit_code": "91310115MA1H3T6R23",
+               "company_name": "上海浦东示例餐饮管理有限公司", "legal_representative": "李示例",
+               "phone": "13900000000", "business_kind": "canteen", "diners": "120",
+               "premises": "上海市浦东新区某路8号", "area": "85", "online": "no", "delivery": "hall"}
+    sub = submit_for_ticket(server, ticket["id"], item_code="E-004", form=company, material="layout")
+    counter.do_call_next()
+    qt_wait_until(qtbot, lambda: counter.panel.review is not None and counter.panel.review.view.code == sub["code"],
+                  timeout=8000)
+    view = counter.panel.review.view
+    assert view.is_company and view.form[:4] == [
+        ("申请人类型", "企业/单位"), ("统一社会信用代码", "91310115MA1H3T6R23"),
+        ("企业名称", "上海浦东示例餐饮管理有限公司"), ("法定代表人", "李**")]
+    shown = " ".join(lab.text() for lab in counter.panel.submission_box.findChildren(QLabel))
+    assert "表单：申请人类型：企业/单位；统一社会信用代码：91310115MA1H3T6R23；企业名称：" in shown
+    assert "经营项目：单位食堂" in shown and "就餐人数：120" in shown
+    assert "李示例" not in shown and "business_kind" not in shown and "canteen" not in shown
+
+
 def test_dialog_actions_and_alarm(qtbot: Any, counter: Any, hall_server_shared: HallServer) -> None:
     server = hall_server_shared
     _login(qtbot, counter, server)

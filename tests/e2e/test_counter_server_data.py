@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from hall.counter.state import format_duration
 from tests.e2e.hall_windows import api, issue, page_png, settings_for
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import qt_wait_until
@@ -125,7 +126,7 @@ def _submit_complete(server: HallServer, ticket_id: int) -> dict[str, Any]:
                  {"requirement": "marriage_cert", "waive_until": due},
                  {"requirement": "commitment_signature", "file": "sig"}]
     data = {"item_code": "D-001", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
-            "name": "张三", "ticket_id": ticket_id,
+            "name": "张三", "ticket_id": ticket_id, "form": STANDARD_ANSWERS,
             "materials": materials}
     files = {f"f{i}": (f"p{i}.png", page_png(f"PAGE {i}"), "image/png") for i in range(3)}
     files["sig"] = ("signature.png", _signature_png(), "image/png")

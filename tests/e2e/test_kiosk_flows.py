@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton
 from devices.twins.id_card.identities import IDENTITIES
 from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -178,7 +179,7 @@ def submit_by_api(server: HallServer) -> str:
     import json
 
     data = {"item_code": "B-001", "id_number": RESIDENT["id_number"], "proof": card_proof(RESIDENT["id_number"]),
-            "name": RESIDENT["name"],
+            "name": RESIDENT["name"], "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "id_card", "elicense": True}]}
     r = httpx.post(f"{server.url}/api/v1/submissions", files={"data": (None, json.dumps(data))},
                    headers={"Authorization": f"Bearer {server.tokens['terminal']}"}, timeout=budget(5))

@@ -140,3 +140,33 @@ def test_the_command_exits_2_naming_file_row_and_column(db: Database, tmp_path: 
     assert "事项.csv, row 3, column 承诺办结时限: the promised limit may not exceed the legal limit" in result.stderr
     assert _state(db) == before
     assert run_main("hall", "admin", "import-catalogue", str(tmp_path / "x.docx"), "--db", db.url).returncode == 2
+
+
+def test_a_bad_form_in_a_workbook_exits_2_naming_sheet_row_column_and_path(db: Database, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "catalogue.xlsx"
+    export_catalogue(db, path)  # the demo hall: three items with their own forms on the 表单 sheet
+    book = load_workbook(path)
+    sheet = book["表单"]
+    definition = json.loads(str(sheet.cell(row=3, column=2).value))
+    definition["fields"][2]["type"] = "telephone"
+    sheet.cell(row=3, column=2).value = json.dumps(definition, ensure_ascii=False)
+    book.save(path)
+    before = _state(db)
+    result = run_main("hall", "admin", "import-catalogue", str(path), "--db", db.url)
+    assert result.returncode == 2, result.stderr
+    assert "catalogue.xlsx [表单] 第 3 行，“表单定义”列：表单定义有误：fields[2].type：应为 text、" in result.stderr
+    assert "catalogue.xlsx [表单], row 3, column 表单定义: the form definition is wrong at fields[2].type: " \
+           "must be one of text, digits" in result.stderr
+    assert _state(db) == before
+
+
+def test_a_json_items_form_that_is_not_an_object_is_named_by_the_items_row(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.json"
+    export_catalogue(db, path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["事项"][4]["form"] = ["not", "a", "form"]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert [(p["file"], p["row"], p["column"], p["problem"], p["path"]) for p in _refused(db, path)] == [
+        ("catalogue.json 事项", 5, "form", "form_definition", "form")]

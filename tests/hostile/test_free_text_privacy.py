@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -59,7 +60,7 @@ def test_free_text_is_masked_on_write_for_every_reader(hall_server: HallServer) 
     assert r.status_code == 200 and not _whole(r.text)
     assert "110101********1233" in r.text  # masked, not dropped: the clerk still sees whose case it is
 
-    data = {"item_code": "A-004", "id_number": ID, "proof": card_proof(ID)}
+    data = {"item_code": "A-004", "id_number": ID, "proof": card_proof(ID), "form": STANDARD_ANSWERS}
     sub = _api(s, "POST", "/submissions", "terminal", data={"data": json.dumps(data)}).json()
     r = _api(s, "POST", f"/submissions/{sub['code']}/status", "clerk", json={"status": "rejected", "note": TEXT})
     assert r.status_code == 200 and not _whole(r.text)
@@ -90,7 +91,8 @@ def test_code_fields_refuse_personal_numbers(hall_server: HallServer) -> None:
 def test_progress_by_code_gives_terminals_no_free_text(hall_server: HallServer) -> None:
     s = hall_server
     sub = _api(s, "POST", "/submissions", "terminal",
-               data={"data": json.dumps({"item_code": "A-004", "id_number": ID, "proof": card_proof(ID)})}).json()
+               data={"data": json.dumps({"item_code": "A-004", "id_number": ID, "proof": card_proof(ID),
+                                         "form": STANDARD_ANSWERS})}).json()
     note = "材料复印件不清楚，张老师已电话联系"
     assert _api(s, "POST", f"/submissions/{sub['code']}/status", "clerk",
                 json={"status": "rejected", "note": note}).status_code == 200

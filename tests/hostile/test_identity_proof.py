@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from hall.server.domain.identity_proof import sign_face_decision
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_photo, card_proof, card_text
 
@@ -40,7 +41,7 @@ def _submit(server: HallServer, data: dict[str, object]) -> httpx.Response:
 
 
 def _application(id_number: str, proof: Mapping[str, object] | None) -> dict[str, object]:
-    data: dict[str, object] = {"item_code": "A-004", "id_number": id_number, "name": "张三",
+    data: dict[str, object] = {"item_code": "A-004", "id_number": id_number, "name": "张三", "form": STANDARD_ANSWERS,
                                "materials": [{"requirement": "photo", "file": "f0"}]}
     if proof is not None:
         data["proof"] = proof

@@ -42,9 +42,10 @@ def counter(qtbot: Any, hall_server: HallServer, tmp_path: Path) -> Iterator[Any
 def test_a_form_value_cannot_paint_a_verdict_on_the_counter(qtbot: Any, counter: Any,
                                                             hall_server: HallServer) -> None:
     ticket = issue(hall_server, "D")
-    data = {"item_code": "D-001", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
-            "name": f"<i>{CLAIM}</i>",
-            "ticket_id": ticket["id"], "form": {"备注": PAYLOAD, "<h1>x</h1>": "<font color=red>ok</font>"}}
+    # 异地就医备案 asks a free text (就医地): the markup reaches the counter as typed
+    data = {"item_code": "F-002", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
+            "name": f"<i>{CLAIM}</i>", "ticket_id": ticket["id"],
+            "form": {"phone": "13800000000", "destination": PAYLOAD, "reason": "resident", "delivery": "hall"}}
     r = api(hall_server, "POST", "/submissions", "terminal", data={"data": json.dumps(data, ensure_ascii=False)})
     assert r.status_code == 201, r.text
     counter.do_login(hall_server.tokens["clerk"], "王芳")

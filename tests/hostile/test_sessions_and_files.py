@@ -20,6 +20,7 @@ import pytest
 import websockets
 from PIL import Image
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer, start_prepared
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -112,7 +113,7 @@ def _zip(name: str, content: bytes) -> bytes:
 
 
 def _submit(server: HallServer, filename: str, content: bytes, ctype: str) -> httpx.Response:
-    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER),
+    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER), "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "photo", "file": "f0"}]}
     return httpx.post(f"{server.url}{API}/submissions", timeout=budget(60),
                       data={"data": json.dumps(data)}, files={"f0": (filename, content, ctype)},

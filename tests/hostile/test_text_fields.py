@@ -110,7 +110,7 @@ def test_messages_round_trip_to_the_manager(server: HallServer, text: str) -> No
 def test_applicant_and_form_round_trip_to_the_clerk(server: HallServer, text: str) -> None:
     data = {"item_code": "A-004", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
             "name": text[:64],
-            "form": {"address": text, "note": text}, "materials": []}
+            "form": {"phone": "13800000000", "delivery": "mail", "address": text}, "materials": []}
     with _api(server, "terminal") as t:
         r = t.post("/submissions", data={"data": json.dumps(data, ensure_ascii=False)})
         assert r.status_code == 201, r.text

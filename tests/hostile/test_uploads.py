@@ -26,6 +26,7 @@ from hall.server.core.http_errors import domain_status
 from hall.server.domain.errors import DomainError
 from hall.server.submissions.image_header import MAX_PIXELS, declared_size
 from hall.server.submissions.uploads import store
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer, start_prepared
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -108,7 +109,7 @@ def _tree(*roots: Path) -> dict[str, int]:
 
 def _post(server: HallServer, files: list[tuple[str, tuple[str, bytes, str]]]) -> httpx.Response:
     """multipart/form-data written by hand: httpx would percent-encode control characters in names."""
-    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER),
+    data = {"item_code": "A-004", "id_number": HOLDER, "proof": card_proof(HOLDER), "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "photo", "file": name} for name, _ in files][:1]}
     boundary = "hostile" + os.urandom(8).hex()
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="data"\r\n\r\n'.encode()

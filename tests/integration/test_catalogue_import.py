@@ -23,6 +23,8 @@ from tests.rigs.waiting import budget
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "config" / "catalogue_template"
 HOLDER = "110101199003071233"  # in the demo e-licence file, with an id_card licence
+# Answers to the template item's own form (config/catalogue_template/表单.csv)
+ANSWERS = {"phone": "13800000000", "purpose": "interested", "relation": "抵押权人", "property": "某区某路 1 号"}
 
 
 def _db(path: Path, *, seed: bool) -> Database:
@@ -65,6 +67,10 @@ def test_each_format_round_trips_into_an_empty_hall(demo: Database, tmp_path: Pa
         imported, lines = records(empty)
         assert lines["A"] == "社会保险" and imported[0]["fees"] == "=HYPERLINK(\"http://x\")"
         assert [m["key"] for m in imported[0]["materials"]] == ["id_card", "hukou_book", "photo"]
+        # the items' own forms travel in every format (a 表单 sheet, 表单.csv, an item's "form")
+        assert {r["code"]: r["form"] for r in imported if r["form"]} == {
+            r["code"]: r["form"] for r in records(demo)[0] if r["form"]}
+        assert sorted(r["code"] for r in imported if r["form"]) == ["E-003", "E-004", "F-002"]
     finally:
         empty.dispose()
 
@@ -72,7 +78,7 @@ def test_each_format_round_trips_into_an_empty_hall(demo: Database, tmp_path: Pa
 def test_the_committed_template_is_what_the_command_writes(tmp_path: Path) -> None:
     result = run_main("hall", "admin", "export-catalogue", str(tmp_path / "t"), "--template")
     assert result.returncode == 0, result.stderr
-    for name in ("事项.csv", "材料.csv"):
+    for name in ("事项.csv", "材料.csv", "表单.csv"):
         assert (tmp_path / "t" / name).read_bytes() == (TEMPLATE / name).read_bytes()
 
 
@@ -105,12 +111,13 @@ def test_an_imported_item_is_served_ticketed_applied_for_and_its_reimport_keeps_
         "result": "不动产登记资料查询结果证明", "online": True, "version": 1}
     assert [(m["key"], m["form"], m["copies"], m["waivable"], m["elicense"]) for m in item["materials"]] == [
         ("id_card", "original", 1, False, "id_card"), ("m2", "original", 1, False, None)]
+    assert [f["key"] for f in item["form"]["fields"]] == ["name", "id", "phone", "purpose", "relation", "property"]
     lines = httpx.get(f"{server.url}/api/v1/categories", headers=auth).json()
     assert any(c["code"] == "H" and c["name"] == "不动产登记" for c in lines)
     ticket = httpx.post(f"{server.url}/api/v1/tickets", json={"category": "H"}, headers=auth)
     assert ticket.status_code == 201 and ticket.json()["number"].startswith("H"), ticket.text
     data = {"item_code": "H-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
-            "name": "张三", "form": {}, "ticket_id": ticket.json()["id"],
+            "name": "张三", "form": ANSWERS, "ticket_id": ticket.json()["id"],
             "materials": [{"requirement": "id_card", "elicense": True}, {"requirement": "m2", "file": "f0"}]}
     sub = httpx.post(f"{server.url}/api/v1/submissions", headers=auth, timeout=budget(10),
                      data={"data": json.dumps(data, ensure_ascii=False)},
@@ -124,15 +131,18 @@ def test_an_imported_item_is_served_ticketed_applied_for_and_its_reimport_keeps_
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["事项"][0]["承诺办结时限"] = 1
     doc["材料"][1]["是否容缺"] = "是"
+    copies = {"key": "copies", "label": "所需份数", "type": "number", "min": 1, "max": 5}
+    doc["事项"][0]["form"]["fields"].append(copies)
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     result = run_main("hall", "admin", "import-catalogue", str(path), "--db", server.db_url)
     assert result.returncode == 0 and "1 changed" in result.stdout, result.stderr
 
     now = httpx.get(f"{server.url}/api/v1/items/H-001", headers=auth).json()
     assert (now["version"], now["promised_days"], now["commitment_allowed"]) == (2, 1, False)
-    assert now["materials"][1]["waivable"] is True
+    assert now["materials"][1]["waivable"] is True and now["form"]["fields"][-1]["key"] == "copies"
     (old,) = httpx.get(f"{server.url}/api/v1/items/H-001/versions", headers=auth).json()
     assert (old["version"], old["item"]["promised_days"], old["item"]["materials"][1]["waivable"]) == (1, 0, False)
+    assert old["item"]["form"]["fields"][-1]["key"] == "property"  # the form as it was, with the version
     assert old["superseded_at"] == now["updated_at"]
     missing = httpx.get(f"{server.url}/api/v1/items/NOPE/versions", headers=auth)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "item.not_found"

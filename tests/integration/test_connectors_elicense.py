@@ -111,3 +111,66 @@ def test_the_kiosk_route_answers_503_elicense_unavailable(platform: HttpTwin, tm
         down = c.post("/api/v1/elicenses/query", headers=kiosk, json=query)
         assert down.status_code == 503 and down.json()["error"]["code"] == "elicense.unavailable"
         assert PERSON not in down.text
+
+
+def test_a_company_by_credit_code_names_itself_and_its_representative(platform: HttpTwin, tmp_path: Path) -> None:
+    platform.holders[("legal_person", COMPANY)] = {"name": "福州示例贸易有限公司", "legal_representative": "林示例"}
+    lib = _library(tmp_path, platform)
+    company = lib.company(COMPANY.lower())  # typed in lower case: the code is read in upper case
+    assert company is not None and company.credit_code == COMPANY
+    assert (company.company_name, company.legal_representative) == ("福州示例贸易有限公司", "林示例")
+    assert [lic.license_no for lic in company.licenses] == [COMPANY]
+    assert "林示例" not in repr(company)  # a person's name stays out of logs
+    assert lib.company("91110105MA01K2P7XN") is None  # valid, but the platform knows no such company
+    platform.down = True
+    with pytest.raises(ELicenseUnavailable):
+        lib.company(COMPANY)
+
+
+def test_the_kiosk_route_prefills_a_company_from_the_demo_library(tmp_path: Path) -> None:
+    template, tokens = sqlite_template()
+    shutil.copyfile(template, tmp_path / "hall.db")
+    options = ServerOptions(data_dir=tmp_path / "d", demo_mode=True)  # the bundled demo library (driver file)
+    with TestClient(create_app(db_url=f"sqlite:///{tmp_path / 'hall.db'}", options=options)) as c:
+        kiosk = {"Authorization": f"Bearer {tokens['terminal']}"}
+        ask = {"id_number": PERSON, "proof": card_proof(PERSON)}
+        found = c.post("/api/v1/elicenses/company", headers=kiosk, json={**ask, "credit_code": "91310115MA1H3T6R23"})
+        assert found.status_code == 200, found.text
+        body = found.json()
+        assert (body["company_name"], body["legal_representative"]) == ("上海浦东示例餐饮管理有限公司", "李示例")
+        assert [lic["type"] for lic in body["licenses"]] == ["business_license", "food_business"]
+        unknown = c.post("/api/v1/elicenses/company", headers=kiosk, json={**ask, "credit_code": COMPANY})
+        assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "elicense.company_not_found"
+        typo = c.post("/api/v1/elicenses/company", headers=kiosk, json={**ask, "credit_code": "91310115MA1H3T6R24"})
+        assert typo.status_code == 422 and typo.json()["error"]["code"] == "invalid_credit_code"
+        unproven = c.post("/api/v1/elicenses/company", headers=kiosk,
+                          json={"id_number": PERSON, "credit_code": "91310115MA1H3T6R23"})
+        assert unproven.status_code == 403 and "李示例" not in unproven.text
+
+
+def test_the_company_route_answers_503_when_the_platform_is_down(platform: HttpTwin, tmp_path: Path) -> None:
+    template, tokens = sqlite_template()
+    shutil.copyfile(template, tmp_path / "hall.db")
+    options = ServerOptions(data_dir=tmp_path / "d", demo_mode=True, connectors={
+        "elicense": {"driver": "http", "base_url": platform.url, "token": "tk"}})
+    platform.holders[("legal_person", COMPANY)] = {"name": "福州示例贸易有限公司", "legal_representative": "林示例"}
+    with TestClient(create_app(db_url=f"sqlite:///{tmp_path / 'hall.db'}", options=options)) as c:
+        kiosk = {"Authorization": f"Bearer {tokens['terminal']}"}
+        query = {"credit_code": COMPANY, "id_number": PERSON, "proof": card_proof(PERSON)}
+        found = c.post("/api/v1/elicenses/company", headers=kiosk, json=query).json()
+        assert found["company_name"] == "福州示例贸易有限公司"
+        platform.down = True
+        down = c.post("/api/v1/elicenses/company", headers=kiosk, json=query)
+        assert down.status_code == 503 and down.json()["error"]["code"] == "elicense.unavailable"
+
+
+def test_the_twin_driver_serves_the_demo_companies_over_http(tmp_path: Path) -> None:
+    lib = build("elicense", Choice("twin", {}), ConnectorContext(keyring=Keyring(b"k" * 32), data_dir=tmp_path))
+    assert isinstance(lib, HttpELicenseLibrary)
+    try:
+        shop = lib.company("92440304MA5F8N3C1B")
+        assert shop is not None and shop.company_name == "深圳市福田区示范便利店"
+        assert [lic.type for lic in shop.licenses] == ["business_license"]
+        assert lib.company(COMPANY) is None  # valid, not in the demo file
+    finally:
+        lib.twin.stop()  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from hall.server.app import create_app
 from hall.server.connectors.platform import HttpPlatform
 from hall.server.connectors.twins.http import HttpTwin
 from hall.server.core.options import ServerOptions
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import sqlite_template
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import wait_until
@@ -33,7 +34,7 @@ def twin() -> Iterator[HttpTwin]:
 
 def _submit(c: TestClient, kiosk: dict[str, str]) -> str:
     data = {"item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER), "name": "张三",
-            "form": {"phone": "13800000000"},
+            "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "id_card", "elicense": True},
                           {"requirement": "hukou_book", "elicense": True},
                           {"requirement": "photo", "file": "f0"}, {"requirement": "photo", "file": "f1"}]}

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.integration.test_dashboard_admin_api import audit, session
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -128,7 +129,7 @@ def test_a_submission_right_after_a_change_meets_the_new_item_not_a_cached_one(s
 
     def submit() -> httpx.Response:
         data = {"item_code": "T-108", "id_number": id_number, "proof": card_proof(id_number), "name": "张三",
-                "materials": [{"requirement": "id_card", "file": "f0"}]}
+                "form": STANDARD_ANSWERS, "materials": [{"requirement": "id_card", "file": "f0"}]}
         return httpx.post(f"{server.url}{API}/submissions", timeout=budget(10),
                           files={"f0": ("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg")},
                           headers={"Authorization": f"Bearer {server.tokens['terminal']}"},

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.holidays import CalendarDay, calendar_of
 from hall.server.domain.workdays import add_working_days
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer, run_main
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -29,7 +30,7 @@ def _h(server: HallServer, role: str) -> dict[str, str]:
 
 def _submit(server: HallServer) -> dict[str, Any]:
     data = {"item_code": "A-004", "id_number": "110101199003071233", "name": "张三",
-            "proof": card_proof("110101199003071233"),
+            "proof": card_proof("110101199003071233"), "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "id_card", "file": "f0"}, {"requirement": "photo", "file": "f1"},
                           {"requirement": "photo", "file": "f2"}]}  # the photo is needed twice
     r = httpx.post(f"{server.url}{API}/submissions", headers=_h(server, "terminal"),

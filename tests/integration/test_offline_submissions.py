@@ -19,6 +19,7 @@ from offline_cache.states import State
 from offline_cache.store import Attachment
 from offline_cache.terminal import Terminal
 from tests.integration.offline_faults import terminal_settings, wait_for
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer, start_hall_server
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -37,7 +38,7 @@ def _jpeg(size: int = 160) -> bytes:
 def _submission() -> tuple[dict[str, object], list[Attachment]]:
     body: dict[str, object] = {
         "item_code": "A-001", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
-            "name": NAME, "form": {"phone": "13800000000"},
+            "name": NAME, "form": STANDARD_ANSWERS,
         "materials": [{"requirement": "id_card", "file": "id_card"}, {"requirement": "photo", "file": "photo"}]}
     return body, [Attachment(_jpeg(), name="id_card.jpg", part="id_card"),
                   Attachment(_jpeg(), name="photo.jpg", part="photo")]

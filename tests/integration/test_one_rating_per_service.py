@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from tests.rigs.api_calls import call_as, ok, refused
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 
@@ -96,7 +97,7 @@ def test_the_low_rating_follow_up_names_window_clerk_item_and_case(hall_server: 
                           files={"f0": ("p.png", PNG, "image/png")}, data={"data": json.dumps({
                               "item_code": "A-001", "id_number": "110101199003071233", "name": "张三",
                               "ticket_id": t["id"], "proof": card_proof("110101199003071233"),
-                              "materials": [{"requirement": "photo", "file": "f0"}]})}))
+                              "form": STANDARD_ANSWERS, "materials": [{"requirement": "photo", "file": "f0"}]})}))
     ok(call_as(s, "counter", "POST", "/windows/1/open", {"clerk": "李娜"}))
     ok(call_as(s, "counter", "POST", "/windows/1/call-next"))
     ok(call_as(s, "counter", "POST", "/windows/1/finish"))

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -56,7 +57,7 @@ def hall(hall_server_shared: HallServer) -> HallServer:
     sub = httpx.post(f"{s.url}{API}/submissions", headers=_h(s, "terminal"), timeout=budget(10), files={
         "f0": ("p.png", PNG, "image/png")}, data={"data": json.dumps({
             "item_code": "A-001", "id_number": "110101199003071233", "proof": card_proof("110101199003071233"),
-            "name": "张三", "ticket_id": ta["id"],
+            "name": "张三", "ticket_id": ta["id"], "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "photo", "file": "f0"}]}, ensure_ascii=False)})
     assert sub.status_code == 201, sub.text
     d1, d2 = (_post(s, "/tickets", "terminal", {"category": "D"}) for _ in range(2))

@@ -7,6 +7,7 @@ import json
 
 import httpx
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 
@@ -24,7 +25,7 @@ def test_writes_and_material_reads_are_attributed_without_personal_data(hall_ser
     clerk = _h(s, "clerk")
     ticket = httpx.post(f"{url}/tickets", json={"category": "A"}, headers=_h(s, "terminal")).json()
     data = {"item_code": "A-004", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
-            "name": "张三", "ticket_id": ticket["id"],
+            "name": "张三", "ticket_id": ticket["id"], "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "photo", "file": "f0"}]}
     sub = httpx.post(f"{url}/submissions", headers=_h(s, "terminal"), files={"f0": ("p.png", PNG, "image/png")},
                      data={"data": json.dumps(data, ensure_ascii=False)}).json()

@@ -13,6 +13,7 @@ from PIL import Image
 
 from hall.counter.service import CounterService
 from hall.counter.submission import submission_view
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -36,7 +37,7 @@ def _submit(server: HallServer, files: dict[str, tuple[str, bytes, str]], signat
     if signature:
         materials.append({"requirement": "commitment_signature", "file": signature})
     data = {"item_code": "A-002", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER),
-            "name": "张三", "materials": materials}
+            "name": "张三", "form": STANDARD_ANSWERS, "materials": materials}
     return httpx.post(f"{server.url}{API}/submissions", files=files,
                       headers={"Authorization": f"Bearer {server.tokens['terminal']}"},
                       data={"data": json.dumps(data, ensure_ascii=False)})

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from websockets.sync.client import connect
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -77,6 +78,7 @@ def test_clerk_reads_the_appointment_behind_a_ticket(hall_server: HallServer) ->
 def test_material_review_feeds_the_missing_list_and_the_history(hall_server: HallServer) -> None:
     s, url = hall_server, hall_server.url + API
     data = {"item_code": "A-004", "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER), "name": "张三",
+            "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "id_card", "file": "f0"}, {"requirement": "photo", "file": "f1"},
                           {"requirement": "photo", "file": "f2"}]}
     files = {"f0": ("a.jpg", JPEG, "image/jpeg"), "f1": ("b.jpg", JPEG + b"1", "image/jpeg"),

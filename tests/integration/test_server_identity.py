@@ -16,6 +16,7 @@ from hall.client import HallClient
 from hall.server.core.security import Keyring
 from kiosk.adapters.hall import HallAdapter
 from kiosk.flows.ports import PortError
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -32,7 +33,7 @@ def _h(server: HallServer, role: str = "terminal") -> dict[str, str]:
 
 def _submit(server: HallServer, id_number: str, name: str) -> dict[str, Any]:
     data = {"item_code": "A-004", "id_number": id_number, "proof": card_proof(id_number), "name": name,
-            "materials": [{"requirement": "photo", "file": "f0"}]}
+            "form": STANDARD_ANSWERS, "materials": [{"requirement": "photo", "file": "f0"}]}
     r = httpx.post(f"{server.url}{API}/submissions", headers=_h(server), files={"f0": ("p.png", PNG, "image/png")},
                    data={"data": json.dumps(data, ensure_ascii=False)})
     assert r.status_code == 201, r.text

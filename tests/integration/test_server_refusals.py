@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -47,11 +48,11 @@ def _submit(server: HallServer, data: Any, files: dict[str, tuple[str, bytes, st
 def _with(server: HallServer, item: str, *materials: dict[str, Any],
           files: dict[str, tuple[str, bytes, str]] | None = None) -> httpx.Response:
     return _submit(server, {"item_code": item, "id_number": HOLDER, "proof": card_proof(HOLDER),
-                            "materials": list(materials)}, files)
+                            "form": STANDARD_ANSWERS, "materials": list(materials)}, files)
 
 
 def _case(server: HallServer) -> str:
-    data = {"item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
+    data = {"item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER), "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "photo", "file": "f0"}]}
     r = _submit(server, data, {"f0": ("a.png", PNG, "image/png")})
     assert r.status_code == 201, r.text
@@ -113,6 +114,9 @@ CASES: list[tuple[str, Request, int, str, str]] = [
     ("unknown item", lambda s: _submit(s, {"item_code": SCRIPT[:30], "id_number": HOLDER,
                                            "proof": card_proof(HOLDER)}), 404, "item.not_found",
      "没有该事项"),
+    ("form answers that do not fit the item's form", lambda s: _submit(s, {
+        "item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER), "form": {"phone": "12345"}}),
+     422, "form.invalid", "申请表有 2 处需要修改"),
     ("unknown file", lambda s: _get(s, f"{API}/files/{'0' * 64}", "clerk"), 404, "file.not_found", "没有该文件"),
     ("image bomb", lambda s: _with(s, "A-001", {"requirement": "photo", "file": "f0"},
                                     files={"f0": ("a.png", _png_declaring(50000, 50000), "image/png")}),

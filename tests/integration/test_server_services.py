@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
@@ -32,7 +33,7 @@ def _submit(server: HallServer, data: dict[str, Any], files: dict[str, tuple[str
 def test_submission_complete_with_elicense_and_progress(hall_server_shared: HallServer) -> None:
     s = hall_server_shared
     data = {"item_code": "A-001", "id_number": HOLDER, "proof": card_proof(HOLDER),
-            "name": "张三", "form": {"phone": "13800000000"},
+            "name": "张三", "form": STANDARD_ANSWERS,
             "local_code": "K1-L0001", "terminal_id": "K1",
             "materials": [{"requirement": "id_card", "elicense": True},
                           {"requirement": "hukou_book", "elicense": True},
@@ -62,7 +63,7 @@ def test_submission_complete_with_elicense_and_progress(hall_server_shared: Hall
 def test_missing_materials_told_at_once(hall_server_shared: HallServer) -> None:
     s = hall_server_shared
     data = {"item_code": "B-002", "id_number": "310115200001010016", "proof": card_proof("310115200001010016"),
-            "name": "李四",
+            "name": "李四", "form": STANDARD_ANSWERS,
             "materials": [{"requirement": "marriage_cert", "waive_until": (datetime.now(UTC) + timedelta(days=10))
                            .date().isoformat()}, {"requirement": "invoice", "file": "f0"}]}
     body = _submit(s, data, {"f0": ("x.pdf", PDF, "application/pdf")}).json()

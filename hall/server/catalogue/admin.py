@@ -32,17 +32,32 @@ EXAMPLE: dict[str, Any] = {
         {"key": "m2", "name_zh": "查询申请书", "name_en": "Application form", "form": "original", "copies": 1,
          "waivable": False, "elicense": None, "formats": ["pdf"], "note": "窗口可领取"},
     ],
+    # The item's own application form (docs/forms.md), canonical as stored; the template's 表单.csv.
+    "form": {"applicants": ["person"], "fields": [
+        {"key": "name", "label": {"zh": "申请人", "en": "Applicant"}, "type": "text", "required": False,
+         "prefill": "name", "locked": True},
+        {"key": "id", "label": {"zh": "身份证号", "en": "ID number"}, "type": "id_number", "required": False,
+         "prefill": "id_number", "locked": True},
+        {"key": "phone", "label": {"zh": "联系电话", "en": "Mobile phone"}, "type": "mobile", "prefill": "phone"},
+        {"key": "purpose", "label": {"zh": "查询身份", "en": "Enquiring as"}, "type": "choice", "options": [
+            {"value": "owner", "label": {"zh": "不动产权利人", "en": "Owner"}},
+            {"value": "interested", "label": {"zh": "利害关系人", "en": "Interested party"}}]},
+        {"key": "relation", "label": {"zh": "利害关系说明", "en": "Interest in the property"}, "type": "text",
+         "max_len": 200, "when": {"field": "purpose", "equals": "interested"}},
+        {"key": "property", "label": {"zh": "不动产坐落", "en": "Property address"}, "type": "address"},
+    ]},
 }
 TEMPLATE_LINES = {"H": "不动产登记"}
 
 
 def read_catalogue(path: Path) -> tuple[sheet.Catalogue, str]:
     """Parse a file or folder; answers the catalogue and the SHA-256 of its bytes. Raises DomainError."""
-    items, materials = transfer.read(path)
+    items, materials, forms = transfer.read(path)
     digest = hashlib.sha256()
-    for part in ([path] if path.is_file() else [path / n for n in transfer.CSV_NAMES.values()]):
+    folder = [path / n for n in (*transfer.CSV_NAMES.values(), transfer.FORMS_CSV)]
+    for part in ([path] if path.is_file() else [p for p in folder if p.is_file()]):
         digest.update(part.read_bytes())
-    return sheet.parse(items, materials), digest.hexdigest()
+    return sheet.parse(items, materials, forms), digest.hexdigest()
 
 
 def import_catalogue(db: Database, path: Path) -> storage.Outcome:
@@ -58,7 +73,7 @@ def export_catalogue(db: Database, path: Path, *, template: bool = False) -> int
     else:
         records, lines = storage.records(db)
     item_rows, material_rows = rows.to_rows(records, lines)
-    transfer.write(path, item_rows, material_rows)
+    transfer.write(path, item_rows, material_rows, forms=rows.form_rows(records))
     return len(item_rows)
 
 

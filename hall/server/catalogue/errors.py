@@ -81,6 +81,9 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "unknown_format": ("应为 .xlsx 或 .json 文件，或含 事项.csv 和 材料.csv 的文件夹",
                        "must be an .xlsx or .json file, or a folder holding 事项.csv and 材料.csv"),
     "too_large": ("超过 {max_mb} MB", "is larger than {max_mb} MB"),
+    "form_json": ("应为表单定义的 JSON 文本（至多 {max} 个字符；格式见 docs/forms.md）",
+                  "must be the JSON text of a form definition (at most {max} characters; see docs/forms.md)"),
+    "form_definition": ("表单定义有误：{path}：{reason_zh}", "the form definition is wrong at {path}: {reason_en}"),
 }
 
 

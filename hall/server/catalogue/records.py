@@ -64,6 +64,12 @@ def to_rows(records: Iterable[dict[str, Any]], lines: dict[str, str]) -> tuple[l
     return item_rows, material_rows
 
 
+def form_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The 表单 rows of the items that have their own form: ``{"实施编码", "表单定义"}`` (the stored, canonical
+    definition as an object; the writer makes it text where a cell needs text)."""
+    return [{"实施编码": r["code"], "表单定义": r["form"]} for r in records if r.get("form") is not None]
+
+
 def stored_material(m: dict[str, Any]) -> dict[str, Any]:
     """A parsed material as ``service_items.materials`` keeps it (``original`` for the readers that predate
     ``form``)."""

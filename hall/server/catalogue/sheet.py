@@ -9,15 +9,17 @@ need no second vocabulary.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hall.forms import FormDefinitionError, parse_form
 from hall.server.catalogue.errors import CatalogueCell, CatalogueRejected
 from hall.server.domain.errors import DomainError
 
-ITEMS, MATERIALS = "事项", "材料"
+ITEMS, MATERIALS, FORMS_TABLE = "事项", "材料", "表单"
 # The national list's columns, all required in a file, in this order on export.
 ITEM_COLUMNS = ("实施编码", "事项名称", "事项类型", "实施主体", "业务类别", "办理条件", "法定办结时限",
                 "承诺办结时限", "收费标准", "办理地点", "办理时间", "咨询电话", "监督电话", "办理流程", "办理结果",
@@ -26,7 +28,14 @@ MATERIAL_COLUMNS = ("实施编码", "材料名称", "材料形式", "份数", "�
 # The suite's own columns: optional on import, always written on export (so nothing is lost).
 ITEM_EXTRA = ("英文名称", "设定依据", "网办地址", "容缺受理")
 MATERIAL_EXTRA = ("材料编码", "英文名称", "文件格式")
-COLUMNS = {ITEMS: (ITEM_COLUMNS, ITEM_EXTRA), MATERIALS: (MATERIAL_COLUMNS, MATERIAL_EXTRA)}
+# The optional third table: an item's own application form as the JSON text of its definition
+# (docs/forms.md); an item without a row asks the standard form. A .json catalogue puts it in the item's
+# "form" instead (the column is then called ``form``).
+FORM_COLUMNS = ("实施编码", "表单定义")
+FORM_JSON_KEY = "form"
+COLUMNS = {ITEMS: (ITEM_COLUMNS, ITEM_EXTRA), MATERIALS: (MATERIAL_COLUMNS, MATERIAL_EXTRA),
+           FORMS_TABLE: (FORM_COLUMNS, ())}
+MAX_FORM_TEXT = 32000  # a spreadsheet cell holds at most 32,767 characters
 
 MAX_ITEMS, MAX_MATERIALS = 5000, 50000
 MAX_DAYS, MAX_COPIES, LONG_TEXT = 3650, 99, 4000
@@ -163,7 +172,7 @@ def _header(table: Table, problems: list[DomainError], kind: str) -> None:
     for col in required:
         if col not in seen:
             problems.append(CatalogueCell.of("missing_column", file=table.where, row=table.header_row, column=col))
-    limit = MAX_ITEMS if kind == ITEMS else MAX_MATERIALS
+    limit = MAX_MATERIALS if kind == MATERIALS else MAX_ITEMS
     if len(table.rows) > limit:
         problems.append(CatalogueCell.of("too_many_rows", file=table.where, row=table.header_row + limit + 1,
                                          column=required[0], max=limit))
@@ -192,7 +201,7 @@ def _item(c: _Cells, new_lines: dict[str, str]) -> dict[str, Any]:
         "process": c.text("办理流程", limit=LONG_TEXT), "result": c.text("办理结果", limit=LONG_TEXT),
         "online": bool(c.checked("是否网办", _yes_no, "yes_no")), "name_en": c.text("英文名称", limit=256),
         "legal_basis": c.text("设定依据", limit=LONG_TEXT), "online_url": c.checked("网办地址", _url, "url", limit=256),
-        "commitment_allowed": allowed, "materials": [],
+        "commitment_allowed": allowed, "materials": [], "form": None,
     }
 
 
@@ -223,13 +232,51 @@ def _copies(value: str) -> int:
     return n
 
 
-def parse(items: Table, materials: Table, *, max_problems: int = 50) -> Catalogue:
-    """Every cell checked; the item records (materials inside, keys given where the file has none).
+def _definition(raw: Any) -> Any:
+    """A 表单定义 cell: the JSON text of a definition (or, from a .json file, the object itself)."""
+    if isinstance(raw, str):
+        if len(raw) > MAX_FORM_TEXT:
+            raise ValueError("too long")
+        return json.loads(raw) if raw.strip() else None
+    return raw
+
+
+def _forms(table: Table, records: dict[str, dict[str, Any]], problems: list[DomainError]) -> None:
+    """Each row's definition checked (hall.forms) and stored canonical in its item's record."""
+    column = FORM_JSON_KEY if FORM_JSON_KEY in table.columns else FORM_COLUMNS[1]
+    cells, seen = _Cells(table, problems), dict[str, int]()
+    for row, values in table.rows:
+        code = cells.at(row, values).text("实施编码", limit=32, required=True)
+        if code and code not in records:
+            cells.bad("实施编码", "unknown_item")
+            continue
+        if code in seen:
+            cells.bad("实施编码", "duplicate", other=seen[code])
+            continue
+        seen[code] = row
+        try:
+            raw = _definition(values.get(column))
+        except ValueError:  # json.JSONDecodeError is one
+            cells.bad(column, "form_json", max=MAX_FORM_TEXT)
+            continue
+        if raw is None or not code:
+            continue
+        try:
+            records[code]["form"] = parse_form(raw).to_json()
+        except FormDefinitionError as e:
+            cells.bad(column, "form_definition", path=e.path, reason_zh=e.reason_zh, reason_en=e.reason_en)
+
+
+def parse(items: Table, materials: Table, forms: Table | None = None, *, max_problems: int = 50) -> Catalogue:
+    """Every cell checked; the item records (materials inside, keys given where the file has none; ``form``
+    the canonical definition from ``forms``, None for the standard form).
 
     Raises :class:`CatalogueRejected` with the first ``max_problems`` problems when anything is wrong."""
     problems: list[DomainError] = []
     _header(items, problems, ITEMS)
     _header(materials, problems, MATERIALS)
+    if forms is not None and FORM_JSON_KEY not in forms.columns:
+        _header(forms, problems, FORMS_TABLE)
     if problems:
         raise CatalogueRejected(problems)
     new_lines: dict[str, str] = {}
@@ -259,6 +306,8 @@ def parse(items: Table, materials: Table, *, max_problems: int = 50) -> Catalogu
                 cells.bad("材料编码", "duplicate", other=seen)
         if owner:
             records[owner]["materials"].append(material)
+    if forms is not None:
+        _forms(forms, records, problems)
     if problems:
         raise CatalogueRejected(problems[:max_problems], more=max(0, len(problems) - max_problems))
     for record in records.values():

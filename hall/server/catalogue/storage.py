@@ -21,7 +21,7 @@ from hall.server.domain.errors import DomainError
 # The columns of service_items that an import writes and a version keeps (everything but the state).
 FIELDS = ("code", "name_zh", "name_en", "category", "department", "item_type", "legal_basis", "conditions",
           "materials", "legal_days", "promised_days", "fees", "location", "hours", "online_url",
-          "commitment_allowed", "consult_phone", "supervise_phone", "process", "result", "online")
+          "commitment_allowed", "consult_phone", "supervise_phone", "process", "result", "online", "form")
 
 
 @dataclass(frozen=True)

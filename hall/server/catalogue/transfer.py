@@ -1,6 +1,7 @@
-"""Catalogue files: an ``.xlsx`` workbook (sheets 事项 and 材料), a ``.json`` file, or a folder holding
-事项.csv and 材料.csv (UTF-8, a BOM allowed) — read into :class:`~hall.server.catalogue.sheet.Table`\\ s and
-written back from rows. Files only: no SQL, no HTTP; every unreadable file is a :class:`CatalogueFile`.
+"""Catalogue files: an ``.xlsx`` workbook (sheets 事项 and 材料, and optionally 表单), a ``.json`` file (an item
+may carry its ``form``), or a folder holding 事项.csv and 材料.csv (and optionally 表单.csv; UTF-8, a BOM
+allowed) — read into :class:`~hall.server.catalogue.sheet.Table`\\ s and written back from rows. Files only:
+no SQL, no HTTP; every unreadable file is a :class:`CatalogueFile`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hall.server.catalogue.errors import CatalogueCell, CatalogueFile, CatalogueRejected
-from hall.server.catalogue.sheet import COLUMNS, ITEMS, MATERIALS, Table
+from hall.server.catalogue.sheet import COLUMNS, FORM_COLUMNS, FORM_JSON_KEY, FORMS_TABLE, ITEMS, MATERIALS, Table
 from hall.server.domain.errors import DomainError
 
 Format = Literal["xlsx", "json", "csv"]
 MAX_BYTES = 50 * 1024 * 1024
 CSV_NAMES = {ITEMS: f"{ITEMS}.csv", MATERIALS: f"{MATERIALS}.csv"}
+FORMS_CSV = f"{FORMS_TABLE}.csv"  # optional: items without a row ask the standard form
 
 
 def format_of(path: Path) -> Format:
@@ -32,20 +34,26 @@ def format_of(path: Path) -> Format:
     raise CatalogueFile.of("unknown_format", file=path.name)
 
 
-def read(path: Path) -> tuple[Table, Table]:
-    """The 事项 and 材料 tables of ``path``. Raises CatalogueFile or CatalogueRejected (cells of a row that
-    has more cells than the header, JSON rows with unknown or missing keys)."""
+def read(path: Path) -> tuple[Table, Table, Table]:
+    """The 事项, 材料 and 表单 tables of ``path`` (表单 without rows when the file has none). Raises
+    CatalogueFile or CatalogueRejected (cells of a row that has more cells than the header, JSON rows with
+    unknown or missing keys)."""
     fmt = format_of(path)
     problems: list[DomainError] = []
     if fmt == "csv":
         items = _read_csv(path / CSV_NAMES[ITEMS], problems)
         materials = _read_csv(path / CSV_NAMES[MATERIALS], problems)
+        forms = _read_csv(path / FORMS_CSV, problems) if (path / FORMS_CSV).is_file() else _no_forms(FORMS_CSV)
     else:
         data = _bytes(path)
-        items, materials = (_read_json if fmt == "json" else _read_xlsx)(data, path.name, problems)
+        items, materials, forms = (_read_json if fmt == "json" else _read_xlsx)(data, path.name, problems)
     if problems:
         raise CatalogueRejected(problems[:50], more=max(0, len(problems) - 50))
-    return items, materials
+    return items, materials, forms
+
+
+def _no_forms(where: str) -> Table:
+    return Table(where=where, columns=FORM_COLUMNS, rows=[])
 
 
 def _bytes(path: Path) -> bytes:
@@ -88,10 +96,10 @@ def _read_csv(path: Path, problems: list[DomainError]) -> Table:
 
 
 def _kind(path: Path) -> str:
-    return MATERIALS if path.name == CSV_NAMES[MATERIALS] else ITEMS
+    return {CSV_NAMES[MATERIALS]: MATERIALS, FORMS_CSV: FORMS_TABLE}.get(path.name, ITEMS)
 
 
-def _read_xlsx(data: bytes, name: str, problems: list[DomainError]) -> tuple[Table, Table]:
+def _read_xlsx(data: bytes, name: str, problems: list[DomainError]) -> tuple[Table, Table, Table]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -101,7 +109,10 @@ def _read_xlsx(data: bytes, name: str, problems: list[DomainError]) -> tuple[Tab
         raise CatalogueFile.of("bad_xlsx", file=name) from e
     try:
         tables = []
-        for kind in (ITEMS, MATERIALS):
+        for kind in (ITEMS, MATERIALS, FORMS_TABLE):
+            if kind == FORMS_TABLE and kind not in book.sheetnames:
+                tables.append(_no_forms(f"{name} [{kind}]"))
+                continue
             if kind not in book.sheetnames:
                 raise CatalogueFile.of("missing_sheet", file=name, sheet=kind)
             rows = list(book[kind].iter_rows(values_only=True))
@@ -111,10 +122,10 @@ def _read_xlsx(data: bytes, name: str, problems: list[DomainError]) -> tuple[Tab
         raise CatalogueFile.of("bad_xlsx", file=name) from e
     finally:
         book.close()
-    return tables[0], tables[1]
+    return tables[0], tables[1], tables[2]
 
 
-def _read_json(data: bytes, name: str, problems: list[DomainError]) -> tuple[Table, Table]:
+def _read_json(data: bytes, name: str, problems: list[DomainError]) -> tuple[Table, Table, Table]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
@@ -124,8 +135,14 @@ def _read_json(data: bytes, name: str, problems: list[DomainError]) -> tuple[Tab
     if not isinstance(doc, dict) or not isinstance(doc.get(ITEMS), list) \
             or not isinstance(doc.get(MATERIALS, []), list) or set(doc) - {ITEMS, MATERIALS}:
         raise CatalogueFile.of("json_shape", file=name)
-    return (_json_table(doc[ITEMS], f"{name} {ITEMS}", ITEMS, problems),
-            _json_table(doc.get(MATERIALS, []), f"{name} {MATERIALS}", MATERIALS, problems))
+    # An item's "form" (its definition as an object) becomes a row of the 表单 table, named by the item's row.
+    forms = [(n, {"实施编码": obj.get("实施编码"), FORM_JSON_KEY: obj[FORM_JSON_KEY]})
+             for n, obj in enumerate(doc[ITEMS], start=1) if isinstance(obj, dict) and FORM_JSON_KEY in obj]
+    items = [{k: v for k, v in obj.items() if k != FORM_JSON_KEY} if isinstance(obj, dict) else obj
+             for obj in doc[ITEMS]]
+    return (_json_table(items, f"{name} {ITEMS}", ITEMS, problems),
+            _json_table(doc.get(MATERIALS, []), f"{name} {MATERIALS}", MATERIALS, problems),
+            Table(where=f"{name} {ITEMS}", columns=("实施编码", FORM_JSON_KEY), rows=forms))
 
 
 def _json_table(objects: list[Any], where: str, kind: str, problems: list[DomainError]) -> Table:
@@ -143,20 +160,28 @@ def _json_table(objects: list[Any], where: str, kind: str, problems: list[Domain
 
 
 def write(path: Path, items: list[dict[str, Any]], materials: list[dict[str, Any]], *,
-          fmt: Format | None = None) -> Path:
-    """Write the rows in ``path``'s format (every column, the national ones first); answers what was written."""
+          forms: list[dict[str, Any]] | None = None, fmt: Format | None = None) -> Path:
+    """Write the rows in ``path``'s format (every column, the national ones first); answers what was written.
+    ``forms``: ``{"实施编码", "表单定义"}`` rows with the definition as an object (JSON text in a cell, the
+    item's ``form`` in a .json file); the 表单 table is always written, so no stale one stays behind."""
     fmt = fmt or format_of(path)
-    tables = {ITEMS: items, MATERIALS: materials}
+    by_code = {f["实施编码"]: f["表单定义"] for f in forms or []}
     if fmt == "json":
-        path.write_text(json.dumps(tables, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    elif fmt == "xlsx":
+        rows = [{**r, FORM_JSON_KEY: by_code[r["实施编码"]]} if r["实施编码"] in by_code else r for r in items]
+        path.write_text(json.dumps({ITEMS: rows, MATERIALS: materials}, ensure_ascii=False, indent=1) + "\n",
+                        encoding="utf-8")
+        return path
+    texts = [{"实施编码": code, "表单定义": json.dumps(form, ensure_ascii=False, separators=(",", ":"))}
+             for code, form in by_code.items()]
+    tables = {ITEMS: items, MATERIALS: materials, FORMS_TABLE: texts}
+    if fmt == "xlsx":
         _write_xlsx(path, tables)
     else:
         path.mkdir(parents=True, exist_ok=True)
         for kind, rows in tables.items():
             columns = COLUMNS[kind][0] + COLUMNS[kind][1]
             # A BOM, so that spreadsheet programs open the Chinese text as UTF-8.
-            with (path / CSV_NAMES[kind]).open("w", encoding="utf-8-sig", newline="") as f:
+            with (path / CSV_NAMES.get(kind, FORMS_CSV)).open("w", encoding="utf-8-sig", newline="") as f:
                 out = csv.writer(f)
                 out.writerow(columns)
                 out.writerows([r[c] for c in columns] for r in rows)

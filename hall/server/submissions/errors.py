@@ -105,3 +105,10 @@ class ImageTooLarge(DomainError):
     kind = "too_large"
     template_zh = "图片最多 {max_pixels} 像素"
     template_en = "an image may have at most {max_pixels} pixels"
+
+
+class CompanyNotFound(DomainError):
+    code = "elicense.company_not_found"
+    kind = "not_found"
+    template_zh = "电子证照库中没有该统一社会信用代码的企业，请手工填写企业信息"
+    template_en = "the e-licence library knows no company with this credit code; fill in its details by hand"

@@ -22,14 +22,22 @@ from hall.server.core.idempotency import run_idempotent
 from hall.server.core.params import IdemKey
 from hall.server.core.schemas import ERRORS, MAX_ID
 from hall.server.domain.hallday import hall_day
-from hall.server.domain.identity import parse_id_number
+from hall.server.domain.identity import parse_credit_code, parse_id_number
 from hall.server.identity import proofs
 from hall.server.submissions import review as review_svc
 from hall.server.submissions import service as svc
 from hall.server.submissions.deadlines import deadlines
-from hall.server.submissions.errors import BadMultipart, DataMissing, FileNotFound, SubmissionTooLarge
+from hall.server.submissions.errors import (
+    BadMultipart,
+    CompanyNotFound,
+    DataMissing,
+    FileNotFound,
+    SubmissionTooLarge,
+)
 from hall.server.submissions.models import Blob, Submission, SubmissionMaterial
 from hall.server.submissions.schemas import (
+    CompanyOut,
+    CompanyQuery,
     DeadlineOut,
     ELicenseQuery,
     ELicensesOut,
@@ -188,3 +196,21 @@ def query_elicenses(body: ELicenseQuery, hall: HallDep, who: TerminalRole) -> EL
     proofs.verify(hall, who, body.proof, id_number=person.value)
     found = hall.connectors.elicense.licenses_for(person.value)  # ELicenseUnavailable: 503, ask for paper
     return ELicensesOut(id_masked=person.masked, licenses=[LicenseOut(**vars(lic)) for lic in found])
+
+
+@router.post("/elicenses/company", response_model=CompanyOut)
+def query_company(body: CompanyQuery, hall: HallDep, who: TerminalRole) -> CompanyOut:
+    """A legal person's name, legal representative and licences by 统一社会信用代码, to prefill the company
+    block of a form. Asked for a person who proved who they are (POST: nothing in URLs); the legal
+    representative's name is never logged. 422 for a code with a wrong check character, 404
+    ``elicense.company_not_found``, 503 ``elicense.unavailable`` (the kiosk lets the citizen type it)."""
+    code = parse_credit_code(body.credit_code)
+    person = parse_id_number(body.id_number)
+    proofs.verify(hall, who, body.proof, id_number=person.value)
+    found = hall.connectors.elicense.company(code)
+    audit.record_now(hall, who, "elicense.company", f"credit code {code}", "found" if found else "not found")
+    if found is None:
+        raise CompanyNotFound()
+    return CompanyOut(credit_code=found.credit_code, company_name=found.company_name,
+                      legal_representative=found.legal_representative,
+                      licenses=[LicenseOut(**vars(lic)) for lic in found.licenses])

@@ -117,12 +117,31 @@ class ApplicantOut(Out):
     name: str = Field(default="", repr=False)
     id_masked: str
     form: dict[str, Any] = Field(default_factory=dict, repr=False)
+    # person or legal_person (企业/单位); a legal person's credit code is no personal data.
+    applicant_type: str = "person"
+    credit_code: str = ""
+    # What the server found wrong with an outbox submission's answers ({"field", "code", "message_zh",
+    # "message_en"}): accepted anyway (the citizen had left), for the clerk to put right.
+    form_problems: list[dict[str, str]] = Field(default_factory=list)
+
+
+class FormFieldOut(Out):
+    """A question of the item's form as the counter labels its answer (answers keep this order)."""
+
+    key: str
+    label_zh: str
+    label_en: str = ""
+    type: str = "text"
+    # a choice's values and their labels (value -> zh)
+    options: dict[str, str] = Field(default_factory=dict)
 
 
 class SubmissionDetailOut(SubmissionOut):
     """The clerk's view: the case plus the applicant (decrypted name and form, masked ID)."""
 
     applicant: ApplicantOut
+    # The questions of the item's form (the applicant type and a legal person's block first), to label answers.
+    form_fields: list[FormFieldOut] = Field(default_factory=list)
     # While the time limit runs (accepted, in review): ok / soon / overdue and the working days left
     # (negative: overdue), counted with the hall's holiday calendar.
     deadline: str | None = None
@@ -147,6 +166,24 @@ class LicenseOut(Out):
 
 class ELicensesOut(Out):
     id_masked: str
+    licenses: list[LicenseOut]
+
+
+class CompanyQuery(In):
+    """``POST /elicenses/company``: the legal person by credit code, asked for the person at the terminal who
+    proved who they are (an agent or the legal representative), like the ID query."""
+
+    credit_code: str = Field(min_length=18, max_length=18)
+    id_number: str = Field(min_length=15, max_length=18, repr=False)
+    proof: ProofIn | None = None
+
+
+class CompanyOut(Out):
+    """What the business licence (营业执照) says of a legal person: to prefill the legal person's block."""
+
+    credit_code: str
+    company_name: str
+    legal_representative: str = Field(default="", repr=False)
     licenses: list[LicenseOut]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from config.privacy import mask_name
+from hall.forms import FormDefinition, form_or_standard
 from hall.server.catalogue.errors import ItemNotFound
 from hall.server.catalogue.models import ServiceItem
 from hall.server.connectors.elicense import ELicenseUnavailable
@@ -22,6 +23,7 @@ from hall.server.domain import catalogue as dcat
 from hall.server.domain import submissions as dsub
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.identity import parse_id_number
+from hall.server.submissions.answers import check_answers
 from hall.server.submissions.errors import FileMissing, SignatureFile, SignatureNotPng, SubmissionNotFound
 from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
 from hall.server.submissions.schemas import SubmissionIn, SubmissionOut
@@ -83,6 +85,7 @@ class _Item:
     row: SimpleNamespace
     domain: dcat.ServiceItem
     names: dict[str, tuple[str, str]]
+    form: FormDefinition
     at: float
 
 
@@ -98,7 +101,7 @@ def _item(s: Session, code: str) -> _Item | None:
     if row is None or not row.active:
         return None
     plain = SimpleNamespace(code=row.code, name_zh=row.name_zh, name_en=row.name_en)
-    hit = _Item(plain, domain_item(row), material_names(row), time.monotonic())
+    hit = _Item(plain, domain_item(row), material_names(row), form_or_standard(row.form), time.monotonic())
     if len(_ITEMS) > 1000:
         _ITEMS.clear()
     _ITEMS[code] = hit
@@ -145,6 +148,8 @@ def create(hall: HallContext, tx: Tx, body: SubmissionIn, files: dict[str, Store
         elif m.get("waive_until"):
             waive[m["requirement"]] = date.fromisoformat(str(m["waive_until"]))
             records.append(_material(m["requirement"], "waived", waived_due=waive[m["requirement"]]))
+    # From an outbox (a local code on the citizen's receipt): kept with its problems, never refused.
+    answers = check_answers(cached.form, req.get("form") or {}, deferred=bool(req.get("local_code")))
     # An e-license counts only if the library really holds it for this citizen.
     types = {mat.e_license_type for mat in item.materials if mat.code in elic and mat.e_license_type in licensed}
     check = dsub.check_materials(item, provided, e_license_types=types, waive=waive, today=hall_day(now))
@@ -162,7 +167,7 @@ def create(hall: HallContext, tx: Tx, body: SubmissionIn, files: dict[str, Store
         applicant_id_hash=hall.keyring.id_hash(person.value), applicant_id_masked=person.masked,
         applicant_name_masked=mask_name(req.get("name") or ""),
         personal_enc=hall.keyring.encrypt({"id_number": person.value, "name": req.get("name") or "",
-                                           "form": req.get("form") or {}}),
+                                           "form": answers.values, "form_problems": answers.problems}),
         status=target, terminal_id=req.get("terminal_id"),
         missing=[{"requirement": m.material_code, "name": m.name, "problem": m.problem.value,
                   "waivable": m.waivable, "zh": m.zh, "en": m.en} for m in check.missing],

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall.forms import APPLICANT_KEY, LEGAL_PERSON_FIELDS, FormDefinition, FormDefinitionError, form_or_standard
+from hall.forms.rules import MESSAGES
 from hall.server.catalogue.models import ServiceItem
 from hall.server.domain.hallday import hall_day
 from hall.server.domain.submissions import CLOCK_RUNNING, DueDates
@@ -16,6 +18,7 @@ from hall.server.domain.workdays import HolidayCalendar
 from hall.server.submissions.models import Submission, SubmissionMaterial, SubmissionStatus
 from hall.server.submissions.schemas import (
     ApplicantOut,
+    FormFieldOut,
     HistoryOut,
     MaterialOut,
     SubmissionDetailOut,
@@ -54,14 +57,40 @@ def detail(s: Session, sub: Submission, personal: dict[str, Any], *, calendar: H
     (``deadline``, ``working_days_left``) while it runs."""
     item, history, mats = _rows(s, sub)
     out = render(sub, item, history, mats, material_names(item))
-    applicant = ApplicantOut(name=personal.get("name", ""), id_masked=sub.applicant_id_masked,
-                             form=personal.get("form", {}))
+    form = personal.get("form", {})
+    kind = str(form.get(APPLICANT_KEY) or "person")
+    problems = [{"field": p["field"], "code": p["code"], "message_zh": MESSAGES.get(p["code"], ("", ""))[0],
+                 "message_en": MESSAGES.get(p["code"], ("", ""))[1]} for p in personal.get("form_problems") or []]
+    applicant = ApplicantOut(name=personal.get("name", ""), id_masked=sub.applicant_id_masked, form=form,
+                             applicant_type=kind,
+                             credit_code=str(form.get("credit_code") or "") if kind == "legal_person" else "",
+                             form_problems=problems)
     deadline = left = None
     if sub.status in CLOCK_RUNNING and (sub.promised_due or sub.legal_due):
         due, day = DueDates(legal=sub.legal_due, promised=sub.promised_due), today or hall_day(datetime.now(UTC))
         deadline = due.deadline(day, calendar=calendar)
         left = due.working_days_left(day, calendar=calendar)
-    return SubmissionDetailOut(**dict(out), applicant=applicant, deadline=deadline, working_days_left=left)
+    return SubmissionDetailOut(**dict(out), applicant=applicant, form_fields=form_fields(item),
+                               deadline=deadline, working_days_left=left)
+
+
+APPLICANT_FIELD = FormFieldOut(key=APPLICANT_KEY, label_zh="申请人类型", label_en="Applicant type", type="choice",
+                               options={"person": "个人", "legal_person": "企业/单位"})
+
+
+def form_fields(item: ServiceItem | None) -> list[FormFieldOut]:
+    """The questions of the item's form (its current version) in the order the counter shows answers:
+    the applicant type, a legal person's block, then the item's own fields."""
+    try:
+        form = form_or_standard(item.form if item is not None else None)
+    except FormDefinitionError:  # a stored form is checked when written; never let a label break the view
+        form = FormDefinition()
+    own = [f for f in form.fields if f.key not in {b.key for b in LEGAL_PERSON_FIELDS}]
+    out = [APPLICANT_FIELD] if "legal_person" in form.applicants else []
+    blocks = LEGAL_PERSON_FIELDS if "legal_person" in form.applicants else ()
+    out += [FormFieldOut(key=f.key, label_zh=f.label.zh, label_en=f.label.en or f.label.zh, type=f.type,
+                         options={o.value: o.label.zh for o in f.options}) for f in (*blocks, *own)]
+    return out
 
 
 def _material(m: Any, names: dict[str, tuple[str, str]]) -> MaterialOut:

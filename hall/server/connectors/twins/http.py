@@ -24,6 +24,8 @@ class HttpTwin:
         self.delay_s = 0.0
         self.sms: list[dict[str, Any]] = []
         self.licenses: dict[tuple[str, str], list[dict[str, str]]] = {}  # (holder_type, holder_id) → licences
+        # (holder_type, holder_id) → {"name", "legal_representative"}: who a legal person is
+        self.holders: dict[tuple[str, str], dict[str, str]] = {}
         self.cases: dict[str, dict[str, Any]] = {}
         self.case_posts = 0
         self.queries = 0
@@ -101,9 +103,12 @@ class HttpTwin:
             self.queries += 1
             if not isinstance(body, dict):
                 return 400, {"error": "body"}
-            found = self.licenses.get((str(body.get("holder_type")), str(body.get("holder_id"))), [])
-            wanted = body.get("license_type")
-            return 200, {"licenses": [lic for lic in found if not wanted or lic.get("type") == wanted]}
+            holder = (str(body.get("holder_type")), str(body.get("holder_id")))
+            found, wanted = self.licenses.get(holder, []), body.get("license_type")
+            out: dict[str, Any] = {"licenses": [lic for lic in found if not wanted or lic.get("type") == wanted]}
+            if holder in self.holders:
+                out["holder"] = self.holders[holder]
+            return 200, out
         if method == "POST" and path == "/cases":
             self.case_posts += 1
             code = key or (body or {}).get("registration_code")

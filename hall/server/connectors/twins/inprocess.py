@@ -41,6 +41,11 @@ def elicense(*, context: ConnectorContext, path: str | None = None, **options: A
     data = json.loads((Path(path) if path else DEMO_FILE).read_text(encoding="utf-8"))
     for person in data.get("people", []):
         twin.licenses[("person", person["id_number"])] = person["licenses"]
+    for company in data.get("companies", []):
+        holder = ("legal_person", company["credit_code"])
+        twin.licenses[holder] = company.get("licenses", [])
+        twin.holders[holder] = {"name": company["company_name"],
+                                "legal_representative": company.get("legal_representative", "")}
     made = HttpELicenseLibrary(context=context, base_url=twin.url, **options)
     made.twin = twin  # type: ignore[attr-defined]
     return made

@@ -74,3 +74,43 @@ def test_form_fields_are_labelled_from_the_item_and_personal_values_masked() -> 
     assert form["领取方式"] == "邮寄送达" and form["收件地址"].startswith("北京市") and "4号" not in form["收件地址"]
     assert form["remark"] == "加急"  # a key nobody labelled is shown as it is
     assert not any(k in form for k in ("seller_id", "phone", "delivery", "address"))
+
+
+COMPANY_FIELDS = [
+    {"key": "applicant_type", "label_zh": "申请人类型", "type": "choice",
+     "options": {"person": "个人", "legal_person": "企业/单位"}},
+    {"key": "credit_code", "label_zh": "统一社会信用代码", "type": "credit_code", "options": {}},
+    {"key": "company_name", "label_zh": "企业名称", "type": "text", "options": {}},
+    {"key": "legal_representative", "label_zh": "法定代表人", "type": "text", "options": {}},
+    {"key": "phone", "label_zh": "联系电话", "type": "mobile", "options": {}},
+    {"key": "business_kind", "label_zh": "经营项目", "type": "choice",
+     "options": {"retail": "食品销售", "canteen": "单位食堂"}},
+    {"key": "premises", "label_zh": "经营场所", "type": "address", "options": {}},
+]
+
+
+def test_a_legal_persons_answers_are_labelled_by_the_items_form_company_block_first() -> None:
+    answers = {"phone": "13900000000", "business_kind": "canteen", "premises": "上海市浦东新区某路8号",
+               "legal_representative": "李示例", "company_name": "上海浦东示例餐饮管理有限公司",
+               "credit_code": "91310115MA1H3T6R23", "applicant_type": "legal_person", "old_field": "旧版"}
+    detail = {**DETAIL, "form_fields": COMPANY_FIELDS,
+              "applicant": {"name": "张三", "id_masked": "110101********1233", "form": answers,
+                            "applicant_type": "legal_person", "credit_code": "91310115MA1H3T6R23",
+                            "form_problems": [{"field": "area", "code": "form.required", "message_zh": "请填写此项"}]}}
+    view = submission_view(detail)
+    assert view.is_company
+    assert view.form[:4] == [("申请人类型", "企业/单位"), ("统一社会信用代码", "91310115MA1H3T6R23"),
+                             ("企业名称", "上海浦东示例餐饮管理有限公司"), ("法定代表人", "李**")]
+    rest = dict(view.form[4:])
+    assert rest["经营项目"] == "单位食堂"  # the option's label, not its value
+    assert rest["联系电话"] == "139****0000" and "8号" not in rest["经营场所"]  # masked by the field's type
+    assert list(rest)[-1] == "old_field"  # an answer the form no longer names comes last, as it is
+    assert view.form_problems == ["area：请填写此项"]
+    assert "李示例" not in repr(view)
+
+
+def test_an_item_open_to_both_shows_a_person_as_such() -> None:
+    detail = {**DETAIL, "form_fields": COMPANY_FIELDS,
+              "applicant": {"name": "张三", "form": {"phone": "13900000000", "business_kind": "retail"}}}
+    view = submission_view(detail)
+    assert not view.is_company and view.form[0] == ("申请人类型", "个人")

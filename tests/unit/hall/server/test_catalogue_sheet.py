@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from hall.server.catalogue.admin import EXAMPLE, TEMPLATE_LINES
 from hall.server.catalogue.errors import CatalogueRejected
-from hall.server.catalogue.records import assign_keys, stored_material, to_rows
-from hall.server.catalogue.sheet import ITEM_COLUMNS, MATERIAL_COLUMNS, Table, parse
+from hall.server.catalogue.records import assign_keys, form_rows, stored_material, to_rows
+from hall.server.catalogue.sheet import FORM_COLUMNS, ITEM_COLUMNS, MATERIAL_COLUMNS, Table, parse
 
 
-def _tables(items: list[dict[str, Any]], materials: list[dict[str, Any]]) -> tuple[Table, Table]:
+def _tables(items: list[dict[str, Any]], materials: list[dict[str, Any]],
+            forms: list[dict[str, Any]] | None = None) -> tuple[Table, Table, Table]:
+    """The three tables as a folder of CSV files gives them (a form's definition as JSON text)."""
+    texts = [{"实施编码": f["实施编码"], "表单定义": f["表单定义"] if isinstance(f["表单定义"], str)
+              else json.dumps(f["表单定义"], ensure_ascii=False)} for f in forms or []]
     return (Table("事项.csv", tuple(items[0]) if items else ITEM_COLUMNS, list(enumerate(items, start=2))),
             Table("材料.csv", tuple(materials[0]) if materials else MATERIAL_COLUMNS,
-                  list(enumerate(materials, start=2))))
+                  list(enumerate(materials, start=2))),
+            Table("表单.csv", FORM_COLUMNS, list(enumerate(texts, start=2))))
 
 
 def _national_only(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
@@ -24,7 +30,7 @@ def _national_only(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, A
 
 def test_rows_of_a_record_parse_back_to_the_same_record() -> None:
     items, materials = to_rows([EXAMPLE], TEMPLATE_LINES)
-    parsed = parse(*_tables(items, materials))
+    parsed = parse(*_tables(items, materials, form_rows([EXAMPLE])))
     (record,) = parsed.items
     assert parsed.new_lines == {"H": "不动产登记"} and parsed.rows == {"H-001": 2}
     assert {**record, "materials": [stored_material(m) for m in record["materials"]]} == {
@@ -132,3 +138,34 @@ def test_keys_keep_what_a_material_had_then_take_its_licence_type_then_a_free_na
                                   {"key": None, "name_zh": "旧材料", "elicense": None}]
     assign_keys(mats, previous={"旧材料": "old_key"})
     assert [m["key"] for m in mats] == ["id_card", "m2", "m3", "m4", "old_key"]
+
+
+def test_an_items_own_form_is_read_canonical_and_an_item_without_one_asks_the_standard_form() -> None:
+    items, materials = to_rows([EXAMPLE, {**EXAMPLE, "code": "H-002"}], TEMPLATE_LINES)
+    loose = {"fields": [{"key": "purpose", "label": "查询目的", "type": "choice", "required": True,
+                         "options": [{"value": "buy", "label": "购房"}]}]}
+    by_code = {r["code"]: r["form"] for r in parse(*_tables(items, materials, [
+        {"实施编码": "H-001", "表单定义": json.dumps(loose, ensure_ascii=False)}])).items}
+    assert by_code["H-001"] == {"applicants": ["person"], "fields": [
+        {"key": "purpose", "label": "查询目的", "type": "choice", "options": [{"value": "buy", "label": "购房"}]}]}
+    assert by_code["H-002"] is None
+
+
+def test_a_bad_form_names_its_row_column_and_the_definitions_path_and_reason() -> None:
+    items, materials = to_rows([EXAMPLE, {**EXAMPLE, "code": "H-002"}], TEMPLATE_LINES)
+    bad = {"fields": [{"key": "kind", "label": "类型", "type": "choice", "options": [{"value": "a"}]},
+                      {"key": "other", "label": "其他", "when": {"field": "kind", "equals": "b"}}]}
+    with pytest.raises(CatalogueRejected) as caught:
+        parse(*_tables(items, materials, [
+            {"实施编码": "H-001", "表单定义": "{not json"},
+            {"实施编码": "H-002", "表单定义": json.dumps(bad, ensure_ascii=False)},
+            {"实施编码": "H-001", "表单定义": ""}, {"实施编码": "H-404", "表单定义": "{}"}]))
+    got = [(p.params["file"], p.params["row"], p.params["column"], p.params["problem"]) for p in caught.value.problems]
+    assert got == [("表单.csv", 2, "表单定义", "form_json"), ("表单.csv", 3, "表单定义", "form_definition"),
+                   ("表单.csv", 4, "实施编码", "duplicate"), ("表单.csv", 5, "实施编码", "unknown_item")]
+    definition = caught.value.problems[1]
+    assert definition.params["path"] == "fields[1].when.equals"
+    assert definition.message_zh == ("表单.csv 第 3 行，“表单定义”列：表单定义有误：fields[1].when.equals："
+                                     "不是该选择项的选项")
+    assert definition.message_en == ("表单.csv, row 3, column 表单定义: the form definition is wrong at "
+                                     "fields[1].when.equals: is not an option of that choice")

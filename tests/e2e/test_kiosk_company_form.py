@@ -5,10 +5,6 @@ the server's own form check accepts. Runs once the demo catalogue has an item co
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
 from PySide6.QtWidgets import QLineEdit
 
 from hall.forms import validate
@@ -20,17 +16,8 @@ from tests.e2e.test_kiosk_flows import _face
 
 kiosk, make_kiosk = kiosk_rig.kiosk, kiosk_rig.make_kiosk  # fixtures
 
-SEED = Path(__file__).resolve().parents[2] / "hall" / "server" / "seed_data" / "demo_hall.json"
 ITEM = "E-004"  # 食品经营许可: persons and companies
 DEMO_COMPANY = "91310115MA1H3T6R23"  # in the server's bundled demo licence library
-
-
-def _company_item() -> bool:
-    items = json.loads(SEED.read_text(encoding="utf-8"))["items"]
-    return any(i["code"] == ITEM and "legal_person" in (i.get("form") or {}).get("applicants", []) for i in items)
-
-
-pytestmark = pytest.mark.skipif(not _company_item(), reason=f"the demo catalogue has no company form ({ITEM})")
 
 
 def _visible(rig: KioskRig, kind: type) -> list:

@@ -1,7 +1,7 @@
 """The kiosk's hall adapter against the real hall server (issue 16.2): every item's form in the demo
 catalogue parses on the kiosk, and a company is found by its credit code through
 ``POST /api/v1/elicenses/company`` for the proven person at the kiosk (not found → NotFound; no proof →
-refused, nothing about the company leaks). Runs once the server has the company route."""
+refused, nothing about the company leaks)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,6 @@ from kiosk.adapters.hall import HallAdapter
 from kiosk.flows.ports import NotFound, PortError
 from tests.rigs.hall_server import sqlite_template
 from tests.rigs.proofs import card_proof
-
-schemas = pytest.importorskip("hall.server.submissions.schemas")
-if not hasattr(schemas, "CompanyQuery"):
-    pytest.skip("the hall server has no POST /elicenses/company yet", allow_module_level=True)
 
 PERSON = "110101199003071233"
 DEMO_COMPANY = "91310115MA1H3T6R23"  # in the bundled demo licence library

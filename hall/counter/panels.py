@@ -25,10 +25,12 @@ from config.privacy import mask_id_number
 from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration, idle_text
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
+from hall.qtkit.fitting import FlowLayout
 from hall.qtkit.plaintext import plain_label
 from hall.qtkit.widgets import named
 
 THUMB = 120
+TILE_W = 200  # a material tile: the thumbnail, its name wrapped, the note and the two verdict buttons
 
 
 def _label(text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
@@ -51,7 +53,7 @@ class TicketPanel(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("ticketPanel")
-        lay = QVBoxLayout(self)
+        lay = self._layout = QVBoxLayout(self)
         lay.setContentsMargins(24, 20, 24, 20)
         self.number = _label("—", name="bigNumber")
         self.number.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -88,6 +90,10 @@ class TicketPanel(QFrame):
         # The clerk's note per material while it is typed (kept across redraws until saved with a verdict).
         self.notes_draft: dict[int, str] = {}
         self.review: Review | None = None
+
+    def set_compact(self, compact: bool) -> None:
+        """Narrower margins on a short screen (the type shrinks with the window's style sheet)."""
+        self._layout.setContentsMargins(*((14, 8, 14, 8) if compact else (24, 20, 24, 20)))
 
     def show_state(self, state: CounterState) -> None:
         cur = state.current
@@ -128,17 +134,16 @@ class TicketPanel(QFrame):
         if review is None or view is None:
             return
         add = self._sub_layout.addWidget
-        add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle"))
+        add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle", wrap=True))
         add(_label(f"事项：{view.item}", wrap=True))
         if view.deadline_zh:
             add(_label(view.deadline_zh, name="deadlineOver" if view.deadline == "overdue" else "deadline"))
         add(_label(f"申请人：{view.applicant_name or '—'}   证件号：{view.applicant_id or '—'}", wrap=True))
         if view.form:
             add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))
-        row = QHBoxLayout()
+        row = FlowLayout()  # as many tiles a row as the panel is wide; more materials, more rows (it scrolls)
         for m in view.materials:
             row.addWidget(self._material_tile(m, review.verdict(m)))
-        row.addStretch(1)
         self._sub_layout.addLayout(row)
         missing = review.missing()
         if missing:
@@ -158,6 +163,7 @@ class TicketPanel(QFrame):
     def _material_tile(self, m: Material, verdict: str) -> QWidget:
         tile = QFrame()
         tile.setObjectName("materialTile")
+        tile.setFixedWidth(TILE_W)
         lay = QVBoxLayout(tile)
         thumb = QPushButton()
         thumb.setFixedSize(THUMB, THUMB)
@@ -169,7 +175,7 @@ class TicketPanel(QFrame):
         else:
             thumb.setText(KIND_ZH.get(m.kind, m.kind) if m.kind != "file" else "PDF" if not m.is_image else "…")
         thumb.clicked.connect(lambda: self.open_material.emit(m))
-        lay.addWidget(thumb)
+        lay.addWidget(thumb, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addWidget(_label(m.requirement, wrap=True))
         lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict) + (f"：{m.note}" if m.note else ""),
                              name=f"verdict_{verdict}", wrap=True))

@@ -5,7 +5,7 @@ These widgets only render state and hand the clerk's choices back through signal
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QTransform
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from hall.qtkit.plaintext import plain_label
 from hall.qtkit.widgets import named
 
 THUMB = 120
+VIEWER_W, VIEWER_H = 1000, 800
 TILE_W = 200  # a material tile: the thumbnail, its name wrapped, the note and the two verdict buttons
 
 
@@ -57,10 +58,12 @@ class TicketPanel(QFrame):
         lay.setContentsMargins(24, 20, 24, 20)
         self.number = _label("—", name="bigNumber")
         self.number.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.status = _label("", name="ticketStatus")
+        # a long pause reason wraps within its half of the row instead of widening the window
+        self.status = _label("", name="ticketStatus", wrap=True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         top = QHBoxLayout()
         top.addWidget(self.number, 1)
-        top.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.status, 1)
         lay.addLayout(top)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
@@ -159,6 +162,7 @@ class TicketPanel(QFrame):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self._sub_layout.addLayout(buttons)
+        self._sub_layout.addStretch(1)  # on a tall screen the lines stay together at the top
 
     def _material_tile(self, m: Material, verdict: str) -> QWidget:
         tile = QFrame()
@@ -214,7 +218,9 @@ class MaterialViewer(QDialog):
     def __init__(self, title: str, image: QImage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(1000, 800)
+        # at most 1000×800, and never more than nine tenths of the counter window (a 768 px screen)
+        room = parent.window().size() if parent is not None else QSize(VIEWER_W, VIEWER_H)
+        self.resize(min(VIEWER_W, room.width() * 9 // 10), min(VIEWER_H, room.height() * 9 // 10))
         self.image, self.zoom, self.angle = image, 1.0, 0
         self.view = QLabel()
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -245,6 +251,7 @@ class MaterialViewer(QDialog):
 
     def _redraw(self) -> None:
         img = self.image.transformed(QTransform().rotate(self.angle), Qt.TransformationMode.SmoothTransformation)
-        fit = min(960 / max(1, img.width()), 700 / max(1, img.height()), 1.0)
+        # zoom 1 fits the page into the viewer (less its button bar and margins)
+        fit = min((self.width() - 40) / max(1, img.width()), (self.height() - 100) / max(1, img.height()), 1.0)
         w = max(1, int(img.width() * fit * self.zoom))
         self.view.setPixmap(QPixmap.fromImage(img).scaledToWidth(w, Qt.TransformationMode.SmoothTransformation))

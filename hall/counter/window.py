@@ -83,9 +83,9 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         # a long name or pause reason ends in "…" (whole in the tooltip) rather than widening the window
         self.clerk_label, self.window_status = ElidedLabel(""), ElidedLabel("")
         self.online_badge = named(QLabel(""), "onlineBadge")
-        h.addWidget(self.title)
-        h.addWidget(self.clerk_label, 1)
-        h.addWidget(self.window_status, 2)
+        for w in (self.title, self.clerk_label, self.window_status):
+            h.addWidget(w)  # at their full width while there is room, then shortened
+        h.addStretch(1)
         h.addWidget(self.online_badge)
         self.sign_out_button = named(QPushButton("签退"), "signOut")
         self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

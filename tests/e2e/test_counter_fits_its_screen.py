@@ -98,9 +98,10 @@ def _bookings(server: HallServer) -> None:
     for n, line in enumerate(LINES):
         slots = api(server, "GET", f"/appointments/slots?category={line}&day={hall_today()}", "clerk").json()
         for k, slot in enumerate(slots[:2]):
+            item = {"item_code": ITEM} if line == "D" else {}  # a long name in the 事项 column
             r = api(server, "POST", "/appointments", "manager", json={
                 "id_number": _id_number(10 * n + k), "category": line, "slot_start": slot["start"],
-                "slot_end": slot["end"]})
+                "slot_end": slot["end"], **item})
             assert r.status_code == 201, r.text
 
 
@@ -136,23 +137,56 @@ def _shots() -> Path | None:
     return Path(folder) if folder else None
 
 
+def _check(win: Any, sizes: tuple[tuple[int, int], ...], what: str, shots: Path | None) -> list[str]:
+    """Fit problems of both tabs at each size; a screenshot of each tab at the full-screen sizes."""
+    problems = []
+    for size in sizes:
+        win.fit_screen(size)
+        for tab, name in enumerate(("ticket", "bookings")):
+            win.tabs.setCurrentIndex(tab)
+            problems += [f"{what} {name} {size[0]}x{size[1]}: {p}" for p in _problems(win, size)]
+            if shots is not None and size in SCREENS:
+                win.grab().save(str(shots / f"counter-{what}-{name}-{size[0]}x{size[1]}.png"))
+    win.tabs.setCurrentIndex(0)
+    return problems
+
+
+def _windowed(*screens: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    return tuple(s for w, h in screens for s in ((w, h), (w, h - WINDOWED_PX)))
+
+
 def test_the_counter_fits_each_counter_screen_with_live_data(qtbot: Any, counter: Any, server: HallServer,
                                                               tmp_path: Path) -> None:
     shots = _shots() or tmp_path
     shots.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    for w, h in SCREENS:  # the login page first: the stack needs room for it too
-        counter.fit_screen((w, h))
-        problems += [f"login {w}x{h}: {p}" for p in _problems(counter, (w, h))]
+    for size in _windowed(*SCREENS):  # the login page first: the stack needs room for it too
+        counter.fit_screen(size)
+        problems += [f"login {size[0]}x{size[1]}: {p}" for p in _problems(counter, size)]
     _live(qtbot, counter, server)
-    for w, h in SCREENS:
-        for size in ((w, h), (w, h - WINDOWED_PX)):
-            counter.fit_screen(size)
-            for tab in (0, 1):
-                counter.tabs.setCurrentIndex(tab)
-                name = ("ticket", "bookings")[tab]
-                problems += [f"{name} {size[0]}x{size[1]}: {p}" for p in _problems(counter, size)]
-                if size == (w, h):
-                    counter.grab().save(str(shots / f"counter-{name}-{w}x{h}.png"))
-    assert problems == [], "\n".join(problems)
+    problems += _check(counter, _windowed(*SCREENS), "review", shots)
     assert counter.bookings_panel.tree.topLevelItemCount() > 12  # the list scrolls, it did not grow the window
+
+    # A captured page opened full size stays inside the counter window too.
+    counter.fit_screen(SCREENS[0])
+    page = next(m for m in counter.panel.review.view.materials if m.is_image and m.sha256)
+    counter.do_open_material(page)
+    qt_wait_until(qtbot, lambda: counter.dialog is not None and counter.dialog.isVisible(), timeout=8000)
+    viewer = counter.dialog
+    assert viewer.width() <= SCREENS[0][0] and viewer.height() <= SCREENS[0][1] - WINDOWED_PX
+    problems += [f"viewer: {p}" for p in _problems(viewer, (viewer.width(), viewer.height()))]
+    viewer.close()
+
+    # Finished, then paused with the longest reason the dialog takes: the header and the idle text keep to
+    # the screen.
+    qt_wait_until(qtbot, lambda: counter.state.busy is None, timeout=8000)
+    counter.do_finish()
+    qt_wait_until(qtbot, lambda: counter.state.current is None and counter.state.busy is None, timeout=10_000)
+    reason = ("系统故障：叫号机与综合受理平台之间的网络中断，已联系信息中心，" * 3)[:128]
+    counter.pause_with(reason)
+    qt_wait_until(qtbot, lambda: counter.state.window_status == "paused" and counter.state.busy is None,
+                  timeout=10_000)
+    counter.redraw()
+    assert counter.window_status.toolTip().endswith(reason + "）")  # shortened on screen, whole on hover
+    problems += _check(counter, _windowed(*SCREENS), "paused", shots)
+    assert problems == [], "\n".join(problems)

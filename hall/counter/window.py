@@ -81,7 +81,7 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         h = QHBoxLayout(header)
         self.title = named(QLabel(f"{self.state.window} 号窗口"), "windowTitle")
         # a long name or pause reason ends in "…" (whole in the tooltip) rather than widening the window
-        self.clerk_label, self.window_status = ElidedLabel(""), ElidedLabel("")
+        self.clerk_label, self.window_status = ElidedLabel("", min_chars=12), ElidedLabel("")
         self.online_badge = named(QLabel(""), "onlineBadge")
         for w in (self.title, self.clerk_label, self.window_status):
             h.addWidget(w)  # at their full width while there is room, then shortened

@@ -12,17 +12,19 @@ from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
 ELLIPSIS = "…"
-MIN_CHARS = 4  # an elided label asks for room for this many characters and the ellipsis
+MIN_CHARS = 4  # an elided label asks for room for this many characters (and the ellipsis) by default
 
 
 class ElidedLabel(QLabel):
     """One line of plain text; narrower than its text it shows the start and "…", the rest as a tooltip.
 
     ``short`` is a shorter form shown before eliding (``"A 6人"`` for ``"A 社会保险 6人"``); ``text()`` is
-    always the full text."""
+    always the full text. The first ``min_chars`` characters are always shown: of two such labels in a row
+    the one with the larger ``min_chars`` keeps more."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, min_chars: int = MIN_CHARS) -> None:
         super().__init__(parent)
+        self._min_chars = min_chars
         self.setTextFormat(Qt.TextFormat.PlainText)  # citizens' text is never markup (hall.qtkit.plaintext)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._short = ""
@@ -45,7 +47,8 @@ class ElidedLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         fm = self.fontMetrics()
-        room = fm.horizontalAdvance(self.text()[:MIN_CHARS] + ELLIPSIS)
+        text = self.text()
+        room = fm.horizontalAdvance(text if len(text) <= self._min_chars else text[:self._min_chars] + ELLIPSIS)
         m = self.contentsMargins()
         return QSize(min(hint.width(), room + m.left() + m.right()), hint.height())
 

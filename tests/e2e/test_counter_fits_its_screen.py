@@ -175,6 +175,7 @@ def test_the_counter_fits_each_counter_screen_with_live_data(qtbot: Any, counter
     viewer = counter.dialog
     assert viewer.width() <= SCREENS[0][0] and viewer.height() <= SCREENS[0][1] - WINDOWED_PX
     problems += [f"viewer: {p}" for p in _problems(viewer, (viewer.width(), viewer.height()))]
+    viewer.grab().save(str(shots / "counter-viewer-1366x768.png"))
     viewer.close()
 
     # Finished, then paused with the longest reason the dialog takes: the header and the idle text keep to
@@ -188,5 +189,6 @@ def test_the_counter_fits_each_counter_screen_with_live_data(qtbot: Any, counter
                   timeout=10_000)
     counter.redraw()
     assert counter.window_status.toolTip().endswith(reason + "）")  # shortened on screen, whole on hover
+    assert counter.clerk_label.shown_text() == "柜员：欧阳娜仁花"  # the reason gives way, the clerk's name does not
     problems += _check(counter, _windowed(*SCREENS), "paused", shots)
     assert problems == [], "\n".join(problems)

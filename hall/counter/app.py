@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+WINDOWED = (1600, 960)  # without a screen to measure (no display yet)
 
 
 def clerk_token(settings: Any) -> str:
@@ -29,13 +30,16 @@ def build_counter(settings: Any, *, window: int) -> Any:
 
     from hall.counter.notice import NoticePrinter
     from hall.counter.window import CounterWindow
+    from hall.qtkit.screen_fit import available_size
 
     c = settings.counter
     notices = NoticePrinter(printer=settings.devices.printer, hall_name=settings.hall.name_zh, output=c.notice_output,
                             pdf_dir=Path(c.notice_dir or Path(tempfile.gettempdir()) / "hall-notices"))
     win = CounterWindow(server_url=settings.hall.server_url, window=window, clerk=c.clerk_name, notices=notices,
                         timezone=settings.hall.timezone)
-    win.resize(1600, 960)
+    # The screen's usable part (less the taskbar), whatever it is: 1366×768, 1280×1024, 1920×1080…
+    # (docs/counter-display.md); the window is shown full screen or maximised on it.
+    win.fit_screen(available_size() or WINDOWED)
     return win
 
 
@@ -50,4 +54,5 @@ def run_counter(args: argparse.Namespace, settings: Any) -> int:
     token = clerk_token(settings)
     if token:
         win.do_login(token, settings.counter.clerk_name)
-    return run_window(win, fullscreen=not getattr(args, "windowed", False))
+    windowed = getattr(args, "windowed", False)
+    return run_window(win, fullscreen=not windowed, maximized=windowed)

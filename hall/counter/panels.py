@@ -5,7 +5,7 @@ These widgets only render state and hand the clerk's choices back through signal
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QTransform
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,10 +25,13 @@ from config.privacy import mask_id_number
 from hall.counter.state import PRIORITY_ZH, STATUS_ZH, CounterState, appointment_text, format_duration, idle_text
 from hall.counter.submission import KIND_ZH, VERDICT_ZH, Material, Review
 from hall.counter.submission import STATUS_ZH as SUB_STATUS_ZH
+from hall.qtkit.fitting import FlowLayout
 from hall.qtkit.plaintext import plain_label
 from hall.qtkit.widgets import named
 
 THUMB = 120
+VIEWER_W, VIEWER_H = 1000, 800
+TILE_W = 200  # a material tile: the thumbnail, its name wrapped, the note and the two verdict buttons
 
 
 def _label(text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
@@ -51,14 +54,16 @@ class TicketPanel(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("ticketPanel")
-        lay = QVBoxLayout(self)
+        lay = self._layout = QVBoxLayout(self)
         lay.setContentsMargins(24, 20, 24, 20)
         self.number = _label("—", name="bigNumber")
         self.number.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.status = _label("", name="ticketStatus")
+        # a long pause reason wraps within its half of the row instead of widening the window
+        self.status = _label("", name="ticketStatus", wrap=True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         top = QHBoxLayout()
         top.addWidget(self.number, 1)
-        top.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.status, 1)
         lay.addLayout(top)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
@@ -88,6 +93,10 @@ class TicketPanel(QFrame):
         # The clerk's note per material while it is typed (kept across redraws until saved with a verdict).
         self.notes_draft: dict[int, str] = {}
         self.review: Review | None = None
+
+    def set_compact(self, compact: bool) -> None:
+        """Narrower margins on a short screen (the type shrinks with the window's style sheet)."""
+        self._layout.setContentsMargins(*((14, 8, 14, 8) if compact else (24, 20, 24, 20)))
 
     def show_state(self, state: CounterState) -> None:
         cur = state.current
@@ -128,7 +137,7 @@ class TicketPanel(QFrame):
         if review is None or view is None:
             return
         add = self._sub_layout.addWidget
-        add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle"))
+        add(_label(f"自助终端办件  {view.code}  ·  {view.status_zh}", name="sectionTitle", wrap=True))
         add(_label(f"事项：{view.item}", wrap=True))
         if view.deadline_zh:
             add(_label(view.deadline_zh, name="deadlineOver" if view.deadline == "overdue" else "deadline"))
@@ -137,10 +146,9 @@ class TicketPanel(QFrame):
             add(_label("表单：" + "；".join(f"{k}：{v}" for k, v in view.form), wrap=True))
         if view.form_problems:  # an outbox submission answered against an older form: accepted, to put right
             add(_label("表单待核对：" + "；".join(view.form_problems), name="formProblems", wrap=True))
-        row = QHBoxLayout()
+        row = FlowLayout()  # as many tiles a row as the panel is wide; more materials, more rows (it scrolls)
         for m in view.materials:
             row.addWidget(self._material_tile(m, review.verdict(m)))
-        row.addStretch(1)
         self._sub_layout.addLayout(row)
         missing = review.missing()
         if missing:
@@ -156,10 +164,12 @@ class TicketPanel(QFrame):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self._sub_layout.addLayout(buttons)
+        self._sub_layout.addStretch(1)  # on a tall screen the lines stay together at the top
 
     def _material_tile(self, m: Material, verdict: str) -> QWidget:
         tile = QFrame()
         tile.setObjectName("materialTile")
+        tile.setFixedWidth(TILE_W)
         lay = QVBoxLayout(tile)
         thumb = QPushButton()
         thumb.setFixedSize(THUMB, THUMB)
@@ -171,7 +181,7 @@ class TicketPanel(QFrame):
         else:
             thumb.setText(KIND_ZH.get(m.kind, m.kind) if m.kind != "file" else "PDF" if not m.is_image else "…")
         thumb.clicked.connect(lambda: self.open_material.emit(m))
-        lay.addWidget(thumb)
+        lay.addWidget(thumb, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addWidget(_label(m.requirement, wrap=True))
         lay.addWidget(_label(VERDICT_ZH.get(verdict, verdict) + (f"：{m.note}" if m.note else ""),
                              name=f"verdict_{verdict}", wrap=True))
@@ -210,7 +220,9 @@ class MaterialViewer(QDialog):
     def __init__(self, title: str, image: QImage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(1000, 800)
+        # at most 1000×800, and never more than nine tenths of the counter window (a 768 px screen)
+        room = parent.window().size() if parent is not None else QSize(VIEWER_W, VIEWER_H)
+        self.resize(min(VIEWER_W, room.width() * 9 // 10), min(VIEWER_H, room.height() * 9 // 10))
         self.image, self.zoom, self.angle = image, 1.0, 0
         self.view = QLabel()
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -241,6 +253,7 @@ class MaterialViewer(QDialog):
 
     def _redraw(self) -> None:
         img = self.image.transformed(QTransform().rotate(self.angle), Qt.TransformationMode.SmoothTransformation)
-        fit = min(960 / max(1, img.width()), 700 / max(1, img.height()), 1.0)
+        # zoom 1 fits the page into the viewer (less its button bar and margins)
+        fit = min((self.width() - 40) / max(1, img.width()), (self.height() - 100) / max(1, img.height()), 1.0)
         w = max(1, int(img.width() * fit * self.zoom))
         self.view.setPixmap(QPixmap.fromImage(img).scaledToWidth(w, Qt.TransformationMode.SmoothTransformation))

@@ -38,20 +38,27 @@ class ReviewMixin(_Window):
         if isinstance(aid, int) and (self.state.appointment or {}).get("id") != aid:
             self.runner.op(lambda: self.service.appointment(aid)).success(self._appointment).failure(
                 lambda e: self.say("warn", error_text(e, "读取预约信息"))).run()
-        if self.panel.review is not None and self.panel.review.view.id and cur.get("submission_id") == \
-                self.panel.review.view.id:
-            return  # same submission still on screen: keep the clerk's marks
+        shown = self.panel.review
+        if shown is not None and shown.view.id and (cur.get("submission_id") == shown.view.id or (
+                not cur.get("submission_id") and tid is not None and self._review_ticket == tid)):
+            # Same submission still on screen: keep the clerk's marks. A submission made after its ticket
+            # (at the kiosk, or a check-in's) is not named on the ticket: it is known by the ticket it was read for.
+            return
         self.panel.show_review(None)
         if tid and (cur.get("submission_id") or cur.get("source") == "kiosk"):
-            self.runner.op(lambda: self.service.submissions_for(int(tid))).success(self._submissions).failure(
+            self.runner.op(lambda: self.service.submissions_for(int(tid))).success(
+                lambda rows: self._submissions(rows, ticket=tid)).failure(
                 lambda e: self.say("warn", error_text(e, "读取办件"))).run()
 
     def _appointment(self, data: dict[str, Any]) -> None:
         self.state.appointment = data
         self.redraw()
 
-    def _submissions(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
+    _review_ticket: Any = None  # the ticket whose submission the panel shows
+
+    def _submissions(self, rows: list[dict[str, Any]], *, ticket: Any = None) -> None:
+        if rows and (self.state.current or {}).get("id") == ticket:  # not for a ticket gone meanwhile
+            self._review_ticket = ticket
             self._show_submission(rows[-1])
 
     def _show_submission(self, data: dict[str, Any], *, answered: frozenset[int] = frozenset()) -> None:

@@ -1,5 +1,9 @@
 """Style sheet of the counter terminal and the evaluation pad: calm office colours, large type."""
 
+# A window under this height (a 1366×768 screen, a 1280×1024 one less its taskbar) is compact: smaller type
+# and lower buttons, still at least 14 px text and 40 px targets (tests/e2e/test_counter_fits_its_screen.py).
+COMPACT_BELOW_PX = 960
+
 COUNTER_QSS = """
 QWidget { font-family: "Noto Sans CJK SC"; font-size: 17px; color: #1d2733; }
 #counterRoot, #loginPanel { background: #eef2f7; }
@@ -41,6 +45,29 @@ QPushButton#act_alert:disabled { background: #e8b4b4; color: #fff; }
 #loginButton { font-size: 20px; min-height: 48px; background: #1f5fbf; color: white; border: none; }
 QLineEdit, QComboBox, QSpinBox { font-size: 20px; padding: 6px; }
 """
+
+# Compact: only sizes change, after the full sheet (later rules of the same selector win).
+COMPACT_QSS = """
+QWidget { font-size: 15px; }
+#header QLabel { font-size: 17px; }
+#header #windowTitle { font-size: 21px; }
+#header QPushButton { padding: 4px 12px; min-height: 30px; }
+#bigNumber { font-size: 60px; }
+#ticketStatus { font-size: 19px; }
+#fieldValue, #sectionTitle, #message { font-size: 16px; }
+QPushButton { padding: 5px 12px; min-height: 28px; }
+QPushButton.action { font-size: 18px; min-height: 32px; padding-top: 4px; padding-bottom: 4px; }
+#statsBar QLabel { font-size: 15px; }
+#statsBar #statValue { font-size: 20px; }
+#loginTitle { font-size: 24px; }
+QLineEdit, QComboBox, QSpinBox { font-size: 17px; padding: 4px; }
+"""
+
+
+def counter_qss(*, compact: bool) -> str:
+    """The counter's style sheet; ``compact`` for a short screen."""
+    return COUNTER_QSS + (COMPACT_QSS if compact else "")
+
 
 PAD_QSS = """
 QWidget { font-family: "Noto Sans CJK SC"; color: #1d2733; }

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from hall.client.errors import HallConflict, HallTimeout, HallUnreachable
@@ -22,8 +22,9 @@ from hall.counter.panels import TicketPanel
 from hall.counter.review import ReviewMixin
 from hall.counter.service import CounterService
 from hall.counter.state import WINDOW_ZH, CounterState, Message, format_duration
-from hall.counter.theme import COUNTER_QSS
+from hall.counter.theme import COMPACT_BELOW_PX, counter_qss
 from hall.counter.undo import UndoMixin
+from hall.qtkit.fitting import ElidedLabel, relayout
 from hall.qtkit.widgets import named, timer
 from hall.qtkit.window import TerminalWindow
 
@@ -50,7 +51,8 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         super().__init__(runner_name="counter-http")
         self.setObjectName("counterRoot")
         self.setWindowTitle(f"{window} 号窗口 — 柜员终端")
-        self.setStyleSheet(COUNTER_QSS)
+        self.compact = False
+        self.setStyleSheet(counter_qss(compact=False))
         self.state = CounterState(window=window)
         self.notices = notices
         self.last_notice: Any = None
@@ -78,10 +80,11 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         header = named(QWidget(), "header")
         h = QHBoxLayout(header)
         self.title = named(QLabel(f"{self.state.window} 号窗口"), "windowTitle")
-        self.clerk_label, self.window_status = QLabel(""), QLabel("")
+        # a long name or pause reason ends in "…" (whole in the tooltip) rather than widening the window
+        self.clerk_label, self.window_status = ElidedLabel("", min_chars=12), ElidedLabel("")
         self.online_badge = named(QLabel(""), "onlineBadge")
         for w in (self.title, self.clerk_label, self.window_status):
-            h.addWidget(w)
+            h.addWidget(w)  # at their full width while there is room, then shortened
         h.addStretch(1)
         h.addWidget(self.online_badge)
         self.sign_out_button = named(QPushButton("签退"), "signOut")
@@ -94,7 +97,7 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         self.panel.print_notice.connect(self.do_print_notice)
         self.panel.open_material.connect(self.do_open_material)
         actions = named(QWidget(), "actionsPanel")
-        a = QVBoxLayout(actions)
+        a = self._actions_layout = QVBoxLayout(actions)
         self.buttons: dict[str, QPushButton] = {}
         for name, (label, key) in ACTIONS.items():
             b = named(QPushButton(f"{key}   {label}"), f"act_{name}")
@@ -122,13 +125,14 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
             self.stat_labels[key] = named(QLabel("—"), "statValue")
             s.addWidget(self.stat_labels[key])
             s.addSpacing(24)
-        self.queue_detail = QLabel("")
+        self.queue_detail = ElidedLabel("")  # one line whatever the number of lines served
         s.addWidget(self.queue_detail, 1)
         self.message = named(QLabel(""), "message")
-        lay = QVBoxLayout(page)
+        self.message.setWordWrap(True)  # an error is read whole: a second line rather than "…"
+        lay = self._page_layout = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 12)
         lay.addWidget(header)
-        inner = QVBoxLayout()
+        inner = self._inner = QVBoxLayout()
         inner.setContentsMargins(16, 8, 16, 0)
         inner.addLayout(body, 1)
         inner.addWidget(stats)
@@ -153,7 +157,8 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         self.stat_labels["served"].setText(f"{st.served_today} 人")
         self.stat_labels["avg"].setText(format_duration(st.average_handling_s()))
         self.queue_detail.setText("   ".join(f"{c} {st.category_names.get(c, '')} {st.waiting.get(c, 0)}人"
-                                            for c in st.categories))
+                                            for c in st.categories),
+                                  short="  ".join(f"{c} {st.waiting.get(c, 0)}人" for c in st.categories))
         msg = st.message
         self.message.setText(msg.text if msg else "")
         self.message.setProperty("level", msg.level if msg else "info")
@@ -162,6 +167,28 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
     def say(self, level: str, text: str) -> None:
         self.state.message = Message(level, text)
         self.redraw()
+
+    def fit_screen(self, size: tuple[int, int]) -> None:
+        """Take the whole of a ``size`` screen (its available part, for a window): compact when it is short."""
+        self._set_compact(size[1] < COMPACT_BELOW_PX)
+        self.resize(*size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # shown full screen, maximised or moved to another screen: the type follows the height it got
+        self._set_compact(self.height() < COMPACT_BELOW_PX)
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.setStyleSheet(counter_qss(compact=compact))
+        self._actions_layout.setSpacing(4 if compact else 6)
+        self._inner.setContentsMargins(*((10, 4, 10, 0) if compact else (16, 8, 16, 0)))
+        self._inner.setSpacing(4 if compact else 6)
+        self._page_layout.setContentsMargins(0, 0, 0, 4 if compact else 12)
+        self.panel.set_compact(compact)
+        relayout(self)  # the new type changes every size hint: a resize must meet the new minimum
 
     # -- login and refresh -----------------------------------------------------------------------
     def do_login(self, token: str, clerk: str = "", *, staff_no: str = "", pin: str = "") -> None:

@@ -39,10 +39,12 @@ def make_application() -> QApplication:
     return app
 
 
-def show_window(window: QWidget, *, fullscreen: bool) -> None:
-    """Full screen, or as a window at the size it was built with."""
+def show_window(window: QWidget, *, fullscreen: bool, maximized: bool = False) -> None:
+    """Full screen, maximised, or as a window at the size it was built with."""
     if fullscreen:
         window.showFullScreen()
+    elif maximized:
+        window.showMaximized()
     else:
         window.show()
 
@@ -72,7 +74,8 @@ def quit_on_signals(app: QApplication) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_window(window: QWidget, *, fullscreen: bool, on_exit: Sequence[Callable[[], None]] = ()) -> int:
+def run_window(window: QWidget, *, fullscreen: bool, on_exit: Sequence[Callable[[], None]] = (),
+               maximized: bool = False) -> int:
     """Show ``window`` and run the event loop until the window closes, the app quits or a quit signal comes.
 
     Then a :class:`TerminalWindow` is shut down and each ``on_exit`` callable runs in order (what the
@@ -82,7 +85,7 @@ def run_window(window: QWidget, *, fullscreen: bool, on_exit: Sequence[Callable[
     app = make_application()
     try:
         with quit_on_signals(app):
-            show_window(window, fullscreen=fullscreen)
+            show_window(window, fullscreen=fullscreen, maximized=maximized)
             return int(app.exec())
     finally:
         closers = [window.shutdown] if isinstance(window, TerminalWindow) else []

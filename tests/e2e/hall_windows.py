@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,25 @@ def press(qtbot: Any, win: Any, key: Any) -> None:
     win.activateWindow()
     qt_wait_until(qtbot, win.isActiveWindow, timeout=3000)
     qtbot.keyClick(win, key)
+
+
+def hall_today() -> date:
+    from hall.server.domain.hallday import HALL_TZ
+
+    return datetime.now(UTC).astimezone(HALL_TZ).date()
+
+
+def working_today(db_url: str) -> None:
+    """Today becomes a working day (调休) when it falls on a weekend: the counter shows today's slots."""
+    today = hall_today()
+    if today.weekday() < 5:
+        return
+    from hall.server.calendar.service import store
+    from hall.server.core.db import Database
+    from hall.server.domain.holidays import parse_holiday_csv
+
+    db = Database(db_url)
+    try:
+        store(db, parse_holiday_csv(f"日期,类型,名称\n{today.isoformat()},班,测试调休\n"))
+    finally:
+        db.dispose()

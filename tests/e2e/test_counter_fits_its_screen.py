@@ -76,7 +76,7 @@ def _submission(server: HallServer, ticket_id: int) -> None:
                  {"requirement": "sale_contract", "file": "f1"}, {"requirement": "tax_receipt", "file": "f2"},
                  {"requirement": "marriage_cert", "waive_until": due},
                  {"requirement": "commitment_signature", "file": "f3"}]
-    form = {"phone": "13800000000", "address": "示范区人民路一段 188 号院 3 号楼 2 单元 1201 室"}
+    form = {"phone": "13800000000", "delivery": "mail", "address": "示范区人民路一段 188 号院 3 号楼 2 单元 1201 室"}
     data = {"item_code": ITEM, "id_number": ID_NUMBER, "proof": card_proof(ID_NUMBER), "name": "欧阳娜仁花",
             "ticket_id": ticket_id, "form": form, "materials": materials}
     files = {f"f{i}": (f"p{i}.png", page_png(f"PAGE {i}"), "image/png") for i in range(4)}

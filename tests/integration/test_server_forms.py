@@ -119,7 +119,8 @@ def test_an_offline_submission_against_an_older_form_is_kept_with_its_problems(
             (record,) = terminal.outbox.records()
             assert record.state is State.ACKED, record.last_error
             applicant = _detail(server, str(record.server_ref))["applicant"]
-            assert applicant["form"] == STANDARD_ANSWERS  # the answer the item no longer asks is not kept
+            # the answer to the question the item no longer asks is the citizen's: kept for the clerk
+            assert applicant["form"] == {**STANDARD_ANSWERS, "remark": "旧版表单的一项"}
             assert [(p["field"], p["code"]) for p in applicant["form_problems"]] == [
                 ("destination", "form.required"), ("reason", "form.required"), ("remark", "form.error.unknown")]
             assert applicant["form_problems"][0]["message_zh"] == "请填写此项"

@@ -4,8 +4,8 @@ A submission sent straight to the API (no ``local_code``) with a wrong answer is
 ``422 form.invalid`` naming each field: the sender is there to correct it. One that comes from a
 terminal's outbox (it carries the ``local_code`` the citizen's receipt already shows) may reach the server
 long after the citizen left, answered against the item's form as the kiosk had it then; refusing it would
-lose the application, so it is accepted and its problems are kept for the clerk (docs/forms.md).
-Either way only the answers the form asks are stored.
+lose the application, so it is accepted with every answer the citizen gave and its problems are kept for
+the clerk (docs/forms.md). A submission that fits its form stores only the answers the form asks.
 """
 
 from __future__ import annotations
@@ -76,5 +76,9 @@ def check_answers(form: FormDefinition, raw: Mapping[str, Any], *, deferred: boo
     asked = {f.key for f in fields_for(form, applicant) if shown(f, values)}
     if APPLICANT_KEY in values and applicant in form.applicants:
         asked.add(APPLICANT_KEY)
+    if deferred and problems:
+        # Answered against the kiosk's older form: what the citizen gave to a question the item no longer
+        # asks is theirs and stays for the clerk to judge (well-formed keys only; nothing is lost).
+        asked |= {k for k in values if KEY.match(k)}
     kept = {k: v for k, v in values.items() if k in asked}
     return Answers(kept, [{"field": p.key, "code": p.code} for p in problems])

@@ -9,6 +9,8 @@ row and the admin screen the field.
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants  # type: ignore[import-not-found]  # sre_constants, undeprecated
+import re._parser as sre_parser  # type: ignore[import-not-found]  # sre_parse, undeprecated (no stubs)
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
@@ -122,6 +124,32 @@ def _field_json(f: Field) -> dict[str, Any]:
     return out
 
 
+def _nested_repeat(items: Any, inside: bool = False) -> bool:
+    """Whether a parsed pattern repeats something that itself repeats or alternates — ``(a+)+``, ``(a|ab)*``:
+    the shapes that make Python's backtracking matcher take exponential time on a crafted answer. The
+    pattern comes from a hall's admin or catalogue file and runs on every citizen's answer, on the kiosk
+    and the server alike, so it must not be able to hang either."""
+    for op, arg in items:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            _low, high, body = arg
+            if inside and high > 1:
+                return True
+            if _nested_repeat(body, inside or high > 1):
+                return True
+        elif op is sre_constants.BRANCH:
+            if inside:
+                return True
+            if any(_nested_repeat(b, inside) for b in arg[1]):
+                return True
+        elif op is sre_constants.SUBPATTERN:
+            if _nested_repeat(arg[3], inside):
+                return True
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            if _nested_repeat(arg[1], inside):
+                return True
+    return False
+
+
 def _fail(path: str, zh: str, en: str) -> FormDefinitionError:
     return FormDefinitionError(path, zh, en)
 
@@ -203,8 +231,13 @@ def _field(raw: Any, path: str) -> Field:
     if pattern:
         try:
             re.compile(pattern)
+            parsed = sre_parser.parse(pattern)
         except re.error as exc:
             raise _fail(f"{path}.pattern", "正则表达式有误", "is not a valid regular expression") from exc
+        if _nested_repeat(parsed.data):
+            raise _fail(f"{path}.pattern", "不能重复一个本身含重复或“或”的部分（如 (a+)+），这类表达式可能极慢",
+                        "may not repeat a part that itself repeats or alternates (like (a+)+): such a "
+                        "pattern can take exponential time")
     when = None
     if (raw_when := raw.get("when")) is not None:
         if (not isinstance(raw_when, Mapping) or not isinstance(raw_when.get("field"), str)

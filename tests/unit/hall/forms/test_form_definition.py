@@ -49,6 +49,9 @@ def test_no_definition_asks_nothing() -> None:
     ({"fields": [{"key": "a", "label": "甲"}, {"key": "a", "label": "乙"}]}, "fields[1].key"),
     ({"fields": [{"key": "a", "label": "甲", "when": {"field": "b", "equals": "x"}}]}, "fields[0].when"),
     ({"fields": [{"key": "a", "label": "甲", "pattern": "(["}]}, "fields[0].pattern"),
+    ({"fields": [{"key": "a", "label": "甲", "pattern": "(a+)+$"}]}, "fields[0].pattern"),
+    ({"fields": [{"key": "a", "label": "甲", "pattern": "(a|ab)*c"}]}, "fields[0].pattern"),
+    ({"fields": [{"key": "a", "label": "甲", "pattern": "(?:\\d*-?)+"}]}, "fields[0].pattern"),
     ({"fields": [{"key": "a", "label": "甲", "colour": "red"}]}, "fields[0].colour"),
     ({"fields": [{"key": "a", "label": "甲", "min_len": 9, "max_len": 3}]}, "fields[0].min_len"),
     ({"fields": [{"key": "a", "label": "甲", "applicant": "legal_person"}]}, "fields[0].applicant"),
@@ -67,3 +70,9 @@ def test_a_faulty_definition_is_refused_naming_the_part(change: dict[str, Any], 
 def test_a_definition_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(FormDefinitionError):
         parse_form(["phone"])
+
+
+def test_ordinary_patterns_are_taken() -> None:
+    for pattern in (r"[A-Z]{2}\d{6}", r"\d{4}-\d{2}", r"(粤|湘)[A-Z]\d{5}", r"(?:[A-Z]\d){3}",
+                    r"[\u4e00-\u9fa5]{2,20}"):
+        assert parse_form({"fields": [{"key": "a", "label": "甲", "pattern": pattern}]}).fields[0].pattern == pattern

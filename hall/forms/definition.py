@@ -30,6 +30,7 @@ PREFILL_SOURCES = frozenset({"name", "id_number", "phone", "address", "sex", "co
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 RESERVED_KEYS = frozenset({APPLICANT_KEY})
 MAX_FIELDS = 40
+MAX_OPTIONS = 30  # buttons on one kiosk page; a longer list belongs in several questions
 MAX_TEXT = 500
 
 
@@ -210,6 +211,8 @@ def _field(raw: Any, path: str) -> Field:
     raw_options = raw.get("options", [])
     if not isinstance(raw_options, Sequence) or isinstance(raw_options, str):
         raise _fail(f"{path}.options", "应为列表", "must be a list")
+    if len(raw_options) > MAX_OPTIONS:
+        raise _fail(f"{path}.options", f"至多 {MAX_OPTIONS} 个选项", f"at most {MAX_OPTIONS} options")
     for i, o in enumerate(raw_options):
         opath = f"{path}.options[{i}]"
         if not isinstance(o, Mapping) or not isinstance(o.get("value"), str) or not o["value"].strip():

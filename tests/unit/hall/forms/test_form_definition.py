@@ -57,6 +57,8 @@ def test_no_definition_asks_nothing() -> None:
     ({"fields": [{"key": "a", "label": "甲", "applicant": "legal_person"}]}, "fields[0].applicant"),
     ({"fields": [{"key": "applicant_type", "label": "甲"}]}, "fields[0].key"),
     ({"applicants": ["robot"]}, "applicants"),
+    ({"fields": [{"key": "a", "label": "甲", "type": "choice",
+                  "options": [{"value": str(i), "label": str(i)} for i in range(31)]}]}, "fields[0].options"),
     ({"fields": "phone"}, "fields"),
     ({"title": "x"}, "title"),
 ])

@@ -5,6 +5,8 @@ outage loses no notice (durable queue, reconnect), and the HTTP webhook driver g
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -238,3 +240,27 @@ def test_a_throttled_submit_is_retried_not_lost(twin: SmppTwin, tmp_path: Path) 
     finally:
         sms.close()
         hall.db.dispose()
+
+
+def test_the_queue_task_ends_when_cancelled_as_it_is_woken(twin: SmppTwin, tmp_path: Path) -> None:
+    """A shutdown's cancel that arrives with a wake-up (a message just queued) must still end the task: with
+    asyncio.wait_for on Python 3.11 the cancel was lost and the server's shutdown waited for ever."""
+    sms = QueuedSms(SmppTransport(**_smpp_options(twin)), poll_s=30)  # type: ignore[arg-type]
+    hall = _hall(tmp_path, sms)
+
+    async def cancel_as_woken() -> None:
+        task = asyncio.create_task(sms.run(hall))
+        for _ in range(20):
+            await asyncio.sleep(0.05)  # attached and waiting for its next wake-up
+            sms.wake()
+            await asyncio.sleep(0)  # the wake-up is delivered ...
+            task.cancel()  # ... and the cancel lands in the same turn of the loop
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 10)
+            assert task.cancelled() or task.done()
+            task = asyncio.create_task(sms.run(hall))
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(cancel_as_woken())

@@ -92,8 +92,11 @@ class QueuedSms:
                     await asyncio.to_thread(self.drain, hall)
                 except SQLAlchemyError as exc:
                     log.warning("sms queue: database error %s; retrying", exc.__class__.__name__)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancellation that arrives as
+                # the wake-up does (gh-86296), and this loop then outlives the server's shutdown for good.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_s)
+                    async with asyncio.timeout(self.poll_s):
+                        await self._wake.wait()
                 self._wake.clear()
         finally:
             await asyncio.to_thread(self.transport.close)

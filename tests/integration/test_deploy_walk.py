@@ -53,6 +53,19 @@ def _stop(pidfile: Path) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def _processes_with(text: str) -> list[int]:
+    """Live processes whose command line contains ``text``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and text in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                    errors="replace"):
+                found.append(int(proc.name))
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
 def test_the_walk_from_zero_to_a_live_hall_runs(tmp_path: Path) -> None:
     assert len(walk_blocks()) >= 6
     text = script(tmp_path, free_port(), free_port())
@@ -67,6 +80,8 @@ def test_the_walk_from_zero_to_a_live_hall_runs(tmp_path: Path) -> None:
         _stop(var / "smsc.pid")
     log = (var / "server.log").read_text(errors="replace") if (var / "server.log").exists() else ""
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}\n{log[-3000:]}"
+    # `kill $(cat server.pid)` (the walk's own way to end the rehearsal) leaves no server behind
+    assert not _processes_with(str(tmp_path / "etc/hall/server.toml"))
     assert '"status":"ok"' in done.stdout.replace(" ", "")
     assert "请 H001 号到 1 号窗口办理" in (var / "smsc.log").read_text()
     assert "13800138000" not in log  # the recipient never reaches the server's log

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, 
 
 from kiosk.flows.form import CREDIT_CHARS
 from kiosk.screens.base import UiContext
-from kiosk.screens.widgets import button, text_label
+from kiosk.screens.widgets import TypedValue, button, text_label
 
 KEYBOARD_PX = 600  # the on-screen keyboard's height on a 1920-wide screen, when it does not say
 LABEL_ROOM_PX = 60  # the field's label stays in view above the box
 LAYOUT_MS = 100
 
 
-class CodePad(QWidget):
+class CodePad(TypedValue, QWidget):
     """The 18 characters of a unified social credit code: digits and the 26 letters less I, O, S, V, Z
     (GB 32100 never uses them, so they are not offered), with delete, clear and a submit key."""
 
@@ -56,20 +56,8 @@ class CodePad(QWidget):
         lay.addLayout(grid, 1)
         self._show()
 
-    def press(self, key: str) -> None:
-        if key == "⌫":
-            self.value = self.value[:-1]
-        elif key in CREDIT_CHARS and len(self.value) < self.max_len:
-            self.value += key
-        self._show()
-
-    def type_text(self, text: str) -> None:
-        for ch in text:
-            self.press(ch.upper())
-
-    def clear(self) -> None:
-        self.value = ""
-        self._show()
+    def accepts(self, key: str) -> bool:
+        return key in CREDIT_CHARS
 
     def _show(self) -> None:
         v = self.value  # a company's code is public (on its licence): shown in full, in groups of six

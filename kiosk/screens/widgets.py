@@ -133,7 +133,36 @@ def image_pixmap(data: bytes, width: int, height: int) -> QPixmap:
                                          Qt.TransformationMode.SmoothTransformation)
 
 
-class Keypad(QWidget):
+class TypedValue:
+    """What a pad's keys do to the value it shows: ⌫ takes the last character off, a key the pad
+    ``accepts`` is added up to ``max_len``; the pad redraws with ``_show``."""
+
+    value: str
+    max_len: int
+
+    def accepts(self, key: str) -> bool:
+        return True
+
+    def _show(self) -> None:
+        raise NotImplementedError
+
+    def press(self, key: str) -> None:
+        if key == "⌫":
+            self.value = self.value[:-1]
+        elif self.accepts(key) and len(self.value) < self.max_len:
+            self.value += key
+        self._show()
+
+    def type_text(self, text: str) -> None:
+        for ch in text:
+            self.press(ch.upper())
+
+    def clear(self) -> None:
+        self.value = ""
+        self._show()
+
+
+class Keypad(TypedValue, QWidget):
     """Digits (and optionally X) with delete/clear: no free typing anywhere on the kiosk.
 
     The typed value lives only in this widget and in the flow it is handed to; it is masked on
@@ -178,21 +207,6 @@ class Keypad(QWidget):
         lay.setSpacing(6 if ui.compact else 10)
         lay.addWidget(self.display)
         lay.addLayout(grid, 1)
-        self._show()
-
-    def press(self, key: str) -> None:
-        if key == "⌫":
-            self.value = self.value[:-1]
-        elif len(self.value) < self.max_len:
-            self.value += key
-        self._show()
-
-    def type_text(self, text: str) -> None:
-        for ch in text:
-            self.press(ch.upper())
-
-    def clear(self) -> None:
-        self.value = ""
         self._show()
 
     def _show(self) -> None:

@@ -100,3 +100,18 @@ def working_today(db_url: str) -> None:
         store(db, parse_holiday_csv(f"日期,类型,名称\n{today.isoformat()},班,测试调休\n"))
     finally:
         db.dispose()
+
+
+def start_on_a_working_day(tmp_path: Path) -> HallServer:
+    """A server on a copy of the seeded template with today made a working day (slots to show)."""
+    import shutil
+
+    from tests.rigs.hall_server import sqlite_template, start_hall_server
+
+    template, tokens = sqlite_template()
+    shutil.copyfile(template, tmp_path / "hall.db")
+    url = f"sqlite:///{tmp_path / 'hall.db'}"
+    working_today(url)
+    hall = start_hall_server(url, tmp_path)
+    hall.tokens = dict(tokens)
+    return hall

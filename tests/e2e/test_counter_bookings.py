@@ -5,7 +5,6 @@ flagged as not up to date, and the counter keeps working. The window still fits 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,8 +15,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, update
 
 from hall.counter.bookings import REFRESH_S, pretty_code
-from tests.e2e.hall_windows import api, hall_today, press, settings_for, working_today
-from tests.rigs.hall_server import HallServer, sqlite_template, start_hall_server
+from tests.e2e.hall_windows import api, hall_today, press, settings_for, start_on_a_working_day
+from tests.rigs.hall_server import HallServer, start_hall_server
 from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
@@ -27,12 +26,7 @@ IDS = ("110101199003071233", "11010519491231002X", "110101199003070038")
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[HallServer]:
-    template, tokens = sqlite_template()
-    shutil.copyfile(template, tmp_path / "hall.db")
-    url = f"sqlite:///{tmp_path / 'hall.db'}"
-    working_today(url)
-    hall = start_hall_server(url, tmp_path)
-    hall.tokens = dict(tokens)
+    hall = start_on_a_working_day(tmp_path)
     yield hall
     hall.stop()
 

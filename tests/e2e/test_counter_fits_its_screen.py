@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,8 +22,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from hall.qtkit.screen_fit import fit_problems, small_targets, small_text
-from tests.e2e.hall_windows import api, hall_today, issue, page_png, settings_for, working_today
-from tests.rigs.hall_server import HallServer, sqlite_template, start_hall_server
+from tests.e2e.hall_windows import api, hall_today, issue, page_png, settings_for, start_on_a_working_day
+from tests.rigs.hall_server import HallServer
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import qt_wait_until
 
@@ -40,12 +39,7 @@ ITEM = "D-001"  # 国有建设用地使用权及房屋所有权转移登记: the
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[HallServer]:
-    template, tokens = sqlite_template()
-    shutil.copyfile(template, tmp_path / "hall.db")
-    url = f"sqlite:///{tmp_path / 'hall.db'}"
-    working_today(url)
-    hall = start_hall_server(url, tmp_path)
-    hall.tokens = dict(tokens)
+    hall = start_on_a_working_day(tmp_path)
     yield hall
     hall.stop()
 

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, text
 
 from offline_cache.errors import CacheError
-from offline_cache.numbering import sequence_day, with_prefix
+from offline_cache.numbering import on_day, sequence_day, with_prefix
 from offline_cache.salvage import handed_over
 from offline_cache.schema import (
     check_database,
@@ -151,6 +151,20 @@ def _raise_to(conn: Connection, values: Mapping[str, int]) -> None:
     for name, value in values.items():
         conn.execute(text("INSERT INTO sequences(name, value) VALUES (:n, :v) "
                           "ON CONFLICT(name) DO UPDATE SET value = max(value, :v)"), {"n": name, "v": value})
+
+
+def follow_clock(conn: Connection, *, day: str) -> None:
+    """Numbers stay unique when the clock steps back to an earlier hall day (NTP after an outage, a
+    technician's correction), or forward again to a day it numbered before: that day's sequences
+    continue from those of the day it leaves, where restarting would print numbers handed out this
+    morning. Only a day never numbered before (midnight) starts at 001."""
+    latest = get_meta(conn, "numbering_day") or ""
+    if day == latest:
+        return
+    current = [(str(n), int(v)) for n, v in conn.execute(select(sequences.c.name, sequences.c.value))]
+    if latest and (day < latest or any(sequence_day(n) == day for n, _ in current)):
+        _raise_to(conn, {on_day(n, day): v for n, v in current if sequence_day(n) == latest})
+    set_meta(conn, "numbering_day", day)
 
 
 def record(conn: Connection, *, reason: str, epoch: int, now: float, source: str | None = None,

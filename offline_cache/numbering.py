@@ -3,7 +3,8 @@
 Sequences are per category per hall day (local midnight in the hall's time zone, Asia/Shanghai,
 whatever the terminal's own zone). The counter lives in the outbox database and is bumped in the
 same transaction that stores the record, so a number is never handed out twice — not after a
-restart, and not when the clock moves backwards (an earlier day continues from where it stopped).
+restart, and not when the clock moves backwards (an earlier day continues from the latest day's
+numbers, :func:`offline_cache.epoch.follow_clock`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def sequence_day(name: str) -> str:
     if (parts[0], len(parts)) in (("ticket", 4), ("code", 3)):
         return parts[2]
     return ""
+
+
+def on_day(name: str, day: str) -> str:
+    """The same sequence on another ISO ``day`` (``ticket:K1:DAY:A``, ``code:K1:DAY``)."""
+    parts = name.split(":")
+    parts[2] = day
+    return ":".join(parts)
 
 
 def with_prefix(name: str, prefix: str) -> str:

@@ -176,6 +176,7 @@ class Outbox(ReferenceMixin, TransitionsMixin, UpkeepMixin):
 
     def _allocate(self, conn: Connection, ref: Ref, now: float) -> str:
         day = hall_day(now, self.tz)
+        ep.follow_clock(conn, day=day.isoformat())
         if ref.kind == "ticket":
             n = self._next_value(conn, ticket_sequence_name(self.prefix, ref.category, day))
             return format_ticket(self.prefix, ref.category, n)

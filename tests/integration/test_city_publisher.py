@@ -6,7 +6,7 @@ hall database in a cluster of the test's own; no city needed to check the figure
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, create_engine, select, text
@@ -14,6 +14,7 @@ from sqlalchemy import Connection, create_engine, select, text
 from hall.server.citylink.publish import Publisher, joined_code
 from hall.server.citylink.tables import city_care, city_day, city_hall, city_queue, city_terminal, metadata
 from tests.rigs.hall_server import prepare_hall
+from tests.rigs.hall_time import hall_time
 from tests.rigs.private_postgres import PrivatePostgres
 
 CODE = "420502-07"
@@ -35,7 +36,7 @@ def test_the_summary_is_the_halls_figures_and_an_unchanged_row_is_not_written_ag
     url = private_postgres.create_database("hall")
     prepare_hall(url)
     engine = create_engine(url)
-    now = datetime.now(UTC)
+    now = hall_time("10:30")  # every figure below on one hall day, whenever the test runs
     try:
         with engine.begin() as conn:
             assert Publisher().publish(conn) is False and joined_code(conn) is None  # not joined: nothing

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import earlier_today
 
 API = "/api/v1"
 
@@ -59,17 +60,15 @@ def test_clock_ahead_does_not_put_the_citizen_behind_everyone(hall_server: HallS
 
 
 def test_a_plausible_outage_keeps_its_place(hall_server: HallServer) -> None:
-    now = datetime.now(UTC)
     later = _plain(hall_server)
-    t = _offline(hall_server, "K7-E003", now - timedelta(minutes=40))
+    t = _offline(hall_server, "K7-E003", earlier_today(timedelta(minutes=40)))
     assert t["issue_time_basis"] == "reported"
     assert _call_order(hall_server, 2) == ["K7-E003", later]
 
 
 @pytest.mark.parametrize("skew_h", [-7, 6])
 def test_the_terminal_clock_recovers_the_real_issue_time(hall_server: HallServer, skew_h: int) -> None:
-    now = datetime.now(UTC)
-    really = now - timedelta(hours=3)  # issued during a three-hour outage
+    really = earlier_today(timedelta(hours=3))  # issued during a three-hour outage (of today)
     earlier = _plain(hall_server)  # issued now: the offline citizen has waited longer
     skew = timedelta(hours=skew_h)
     t = _offline(hall_server, "K7-E004", really + skew, clock=datetime.now(UTC) + skew)

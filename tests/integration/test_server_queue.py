@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,14 +26,14 @@ from hall.server.tickets.schemas import TicketIn
 from hall.server.windows import service as wsvc
 from hall.server.windows.models import Window
 from tests.rigs.hall_server import sqlite_template
+from tests.rigs.hall_time import hall_time, hall_today
 
-TZ = ZoneInfo("Asia/Shanghai")
 ELDER_1950 = "110101195001010017"  # born 1950-01-01
-TODAY = date.today()
+TODAY = hall_today()  # the hall's day: some calls (recall, reinstate) run on the real clock
 
 
 def at(hhmm: str) -> datetime:
-    return datetime.combine(TODAY, time.fromisoformat(hhmm), TZ).astimezone(UTC)
+    return hall_time(hhmm, TODAY)
 
 
 @pytest.fixture

@@ -45,6 +45,20 @@ def test_clock_moved_back_across_midnight_never_reuses_a_number(outbox: Outbox, 
     assert _ticket(outbox, "A") == "K1-A003"
 
 
+def test_clock_stepped_back_to_a_day_without_numbers_continues_this_mornings(outbox: Outbox, clock: Clock) -> None:
+    clock.advance(3600)  # 00:30 in Shanghai: the new hall day's first tickets
+    assert [_ticket(outbox, "A"), _ticket(outbox, "A")] == ["K1-A001", "K1-A002"]
+    code = outbox.add("submission", {}, ref=Ref("code", "local_code")).local_ref
+    clock.now -= 3 * 3600  # NTP steps the clock back three hours, into a day that printed nothing
+    assert _ticket(outbox, "A") == "K1-A003"
+    again = outbox.add("submission", {}, ref=Ref("code", "local_code")).local_ref
+    assert code and again and code[:14] == "LK120261123001" and again[:14] == "LK120261122002"
+    clock.now += 3 * 3600  # and forward again to a day it numbered before: still no number twice
+    assert _ticket(outbox, "A") == "K1-A004"
+    clock.advance(86400)  # the next real midnight starts the new day at 001
+    assert _ticket(outbox, "A") == "K1-A001"
+
+
 def test_bad_category_is_refused(outbox: Outbox) -> None:
     with pytest.raises(InvalidRecord):
         outbox.add("ticket", {}, ref=Ref("ticket", "offline_number", "a1"))

@@ -6,7 +6,7 @@ flagged as not up to date, and the counter keeps working. The window still fits 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, update
 from hall.counter.bookings import REFRESH_S, pretty_code
 from tests.e2e.hall_windows import api, hall_today, press, settings_for, start_on_a_working_day
 from tests.rigs.hall_server import HallServer, start_hall_server
+from tests.rigs.hall_time import earlier_today
 from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
@@ -111,7 +112,7 @@ def test_the_clerk_sees_todays_slots_and_who_is_booked(qtbot: Any, counter: Any,
 
     # A check-in at one of the window's lines (its ticket.issued event) reads the list again at once.
     read_at = counter.board.fetched_at
-    start = datetime.now(UTC) - timedelta(minutes=5)  # within its check-in window now
+    start = earlier_today(timedelta(minutes=5))  # within its check-in window now
     code = _book(server, "A", {"start": start.isoformat(), "end": (start + timedelta(minutes=30)).isoformat()},
                  IDS[1])
     assert api(server, "POST", "/appointments/check-in", "terminal", json={"code": code}).status_code == 201

@@ -21,6 +21,7 @@ from hall.counter.state import format_duration
 from tests.e2e.hall_windows import api, issue, page_png, settings_for
 from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import earlier_today
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import qt_wait_until
 
@@ -88,7 +89,7 @@ def test_served_today_and_average_handling_come_from_the_server(qtbot: Any, coun
 
 def test_appointment_ticket_shows_the_booking(qtbot: Any, counter: Any, hall_server: HallServer) -> None:
     s = hall_server
-    start = datetime.now(UTC) - timedelta(minutes=5)
+    start = earlier_today(timedelta(minutes=5))
     booked = api(s, "POST", "/appointments", "terminal", json={
         "id_number": ID_NUMBER, "category": "D", "item_code": "D-001", "slot_start": start.isoformat(),
         "slot_end": (start + timedelta(minutes=30)).isoformat()})

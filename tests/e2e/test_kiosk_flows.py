@@ -15,6 +15,7 @@ from tests.e2e import kiosk_rig
 from tests.e2e.kiosk_rig import KioskRig
 from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import HALL_TZ, earlier_today
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
@@ -36,7 +37,8 @@ def scan(rig: KioskRig, text: str) -> None:
 
 
 def test_checkin_with_the_booking_qr_prints_a_priority_ticket(kiosk: KioskRig) -> None:
-    code = book(kiosk.hall, start=datetime.now(UTC) - timedelta(minutes=5))
+    start = earlier_today(timedelta(minutes=5))
+    code = book(kiosk.hall, start=start)
     kiosk.tile("checkin")
     kiosk.wait_screen("identify")
     scan(kiosk, code)
@@ -44,8 +46,7 @@ def test_checkin_with_the_booking_qr_prints_a_priority_ticket(kiosk: KioskRig) -
     view = kiosk.machine.view
     assert view.data["appointment"] and view.data["printed"]
     # 签到成功 with the booked slot (with its day) and the line's name, on screen and paper (14.6)
-    start = (datetime.now(UTC) - timedelta(minutes=5)).astimezone(ZoneInfo("Asia/Shanghai"))
-    assert view.data["checkin"] and view.data["slot"].startswith(start.strftime("%Y-%m-%d"))
+    assert view.data["checkin"] and view.data["slot"].startswith(start.astimezone(HALL_TZ).strftime("%Y-%m-%d"))
     assert "签到成功" in kiosk.texts() and "业务类别：社会保险" in kiosk.texts()
     job = kiosk.drivers["printer"].device.last_job()
     assert job is not None and view.data["number"].encode() in job.data and "社会保险".encode("gb18030") in job.data

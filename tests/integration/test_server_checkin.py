@@ -11,6 +11,7 @@ import pytest
 
 from hall.server.domain.hallday import hall_day
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import earlier_today
 
 API = "/api/v1"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -80,7 +81,7 @@ def test_too_late_and_wrong_day(hall_server_shared: HallServer) -> None:
 @pytest.mark.parametrize("by", ["code", "id_number"])
 def test_a_second_check_in_is_already_checked_in(hall_server_shared: HallServer, by: str) -> None:
     person = new_id_number()
-    appt = _book(hall_server_shared, person, datetime.now(UTC) - timedelta(minutes=5))
+    appt = _book(hall_server_shared, person, earlier_today(timedelta(minutes=5)))
     first = _check_in(hall_server_shared, code=appt["code"])
     assert first.status_code == 201, first.text
     again = _check_in(hall_server_shared, **({"code": appt["code"]} if by == "code" else {"id_number": person}))
@@ -91,7 +92,7 @@ def test_a_second_check_in_is_already_checked_in(hall_server_shared: HallServer,
 def test_missed_appointments_pause_appointment_priority(hall_server_shared: HallServer) -> None:
     person = new_id_number()
     now = datetime.now(UTC)
-    current = _book(hall_server_shared, person, now - timedelta(minutes=5))
+    current = _book(hall_server_shared, person, earlier_today(timedelta(minutes=5), now))
     for days in (3, 2):  # two bookings nobody came to
         _book(hall_server_shared, person, now - timedelta(days=days))
     err = _refusal(_check_in(hall_server_shared, code=current["code"]))

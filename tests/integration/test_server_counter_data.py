@@ -5,7 +5,7 @@ record (REST and window events), an appointment's details, and the per-material 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ from websockets.sync.client import connect
 
 from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import earlier_today
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget
 
@@ -58,7 +59,7 @@ def test_window_record_carries_served_today_and_average_handling(hall_server: Ha
 
 def test_clerk_reads_the_appointment_behind_a_ticket(hall_server: HallServer) -> None:
     s, url = hall_server, hall_server.url + API
-    start = datetime.now(UTC) - timedelta(minutes=5)
+    start = earlier_today(timedelta(minutes=5))
     appt = httpx.post(f"{url}/appointments", headers=_h(s, "terminal"), json={
         "id_number": ID_NUMBER, "category": "A", "item_code": "A-004", "slot_start": start.isoformat(),
         "slot_end": (start + timedelta(minutes=30)).isoformat()}).json()

@@ -9,6 +9,7 @@ import pytest
 
 from hall.client import HallClient, HallConflict, HallRejected
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import earlier_today
 from tests.rigs.waiting import budget
 
 ELDER = "11010519491231002X"  # born 1949: elderly priority
@@ -114,10 +115,10 @@ def test_idempotent_issue_replays_and_conflicts(hall_server: HallServer) -> None
 
 
 def test_offline_ticket_keeps_number_and_original_time(kiosk: HallClient, clerk: HallClient) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     later = kiosk.issue_ticket("B")
-    when = datetime.now(UTC) - timedelta(minutes=5)
+    when = earlier_today(timedelta(minutes=5))
     off = kiosk.submit_offline_ticket(category="B", offline_number="K1-B005", issued_at=when, terminal_id="K1",
                                       idempotency_key="k1-off-1")
     assert off.number == "K1-B005" and off.source == "offline"

@@ -27,6 +27,7 @@ class Booking:
     status: str
     id_masked: str
     item_code: str
+    item_name: str = ""
 
     @property
     def checked_in(self) -> bool:
@@ -100,7 +101,7 @@ class BookingsBoard:
                 if b.status in HIDDEN:
                     continue
                 out.append(Row(s, b, ("", pretty_code(b.code), b.id_masked,
-                                      APPOINTMENT_ZH.get(b.status, b.status), b.item_code)))
+                                      APPOINTMENT_ZH.get(b.status, b.status), b.item_name or b.item_code)))
         return out
 
     def upcoming(self, now: datetime | None = None) -> int | None:
@@ -160,7 +161,7 @@ def _slot(category: str, row: Any) -> Slot | None:
     bookings = tuple(Booking(code=str(b.get("code") or ""), status=str(b.get("status") or ""),
                              # only a masked ID is ever shown: one that somehow arrives unmasked is masked here
                              id_masked=mask_id_number(str(b.get("id_masked") or "")),
-                             item_code=str(b.get("item_code") or ""))
+                             item_code=str(b.get("item_code") or ""), item_name=str(b.get("item_name") or ""))
                      for b in row.get("bookings") or [] if isinstance(b, dict))
     try:
         capacity, booked = int(row.get("capacity") or 0), int(row.get("booked") or 0)

@@ -43,10 +43,11 @@ def counter(qtbot: Any, server: HallServer, tmp_path: Path) -> Iterator[Any]:
     win.shutdown()
 
 
-def _book(server: HallServer, category: str, slot: dict[str, Any], id_number: str) -> str:
+def _book(server: HallServer, category: str, slot: dict[str, Any], id_number: str, item: str | None = None) -> str:
     # Staff (the manager) may record a booking for a slot already begun: today's may all be past.
     r = api(server, "POST", "/appointments", "manager", json={
-        "id_number": id_number, "category": category, "slot_start": slot["start"], "slot_end": slot["end"]})
+        "id_number": id_number, "category": category, "slot_start": slot["start"], "slot_end": slot["end"],
+        **({"item_code": item} if item else {})})
     assert r.status_code == 201, r.text
     return str(r.json()["code"])
 
@@ -79,7 +80,7 @@ def _login(qtbot: Any, win: Any, server: HallServer) -> None:
 def test_the_clerk_sees_todays_slots_and_who_is_booked(qtbot: Any, counter: Any, server: HallServer,
                                                         tmp_path: Path) -> None:
     a, f = _slots(server, "A"), _slots(server, "F")
-    first, second = _book(server, "A", a[0], IDS[0]), _book(server, "A", a[0], IDS[1])
+    first, second = _book(server, "A", a[0], IDS[0]), _book(server, "A", a[0], IDS[1], item="A-004")
     other = _book(server, "F", f[1], IDS[2])
     _checked_in(server.db_url, first)
     _login(qtbot, counter, server)
@@ -92,7 +93,7 @@ def test_the_clerk_sees_todays_slots_and_who_is_booked(qtbot: Any, counter: Any,
     assert rows[slot_a][1] == f"已约 2/{capacity}"
     booked = {r[1]: r for r in rows[slot_a + 1:slot_a + 3]}
     assert booked[pretty_code(first)][2:4] == ["110101********1233", "已签到"]
-    assert booked[pretty_code(second)][2:4] == ["110105********002X", "已预约"]
+    assert booked[pretty_code(second)][2:5] == ["110105********002X", "已预约", "社会保障卡申领"]  # the item's name
     slot_f = next(i for i, r in enumerate(rows) if r[0].startswith("F  09:30–10:00"))
     assert rows[slot_f][1] == f"已约 1/{capacity}" and rows[slot_f + 1][1] == pretty_code(other)
     assert len(rows) == len(a) + len(f) + 3  # every slot of both lines, three bookings under them

@@ -66,6 +66,7 @@ class SlotBookingOut(Out):
     code: str
     status: str
     item_code: str | None = None
+    item_name: str | None = None  # the clerk reads 社会保障卡申领, not A-004
     id_masked: str | None = None
     ticket_id: int | None = None
 

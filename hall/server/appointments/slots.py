@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hall.server.appointments.errors import NoSuchSlot, SlotFull
 from hall.server.appointments.models import Appointment
 from hall.server.appointments.schemas import SlotBookingOut, SlotOut, SlotWithBookingsOut
+from hall.server.catalogue.models import ServiceItem
 from hall.server.catalogue.service import domain_category
 from hall.server.core.context import HallContext
 from hall.server.domain import appointments as dapp
@@ -64,13 +65,15 @@ def with_bookings(hall: HallContext, category: str, day: date) -> list[SlotWithB
     slots = day_slots(hall, category, day)
     lo, hi = _day_bounds(day)
     with hall.db.read() as s:
-        rows = s.scalars(select(Appointment).where(
+        rows = s.execute(select(Appointment, ServiceItem.name_zh).outerjoin(
+            ServiceItem, ServiceItem.code == Appointment.item_code).where(
             Appointment.category == category, Appointment.slot_start >= lo, Appointment.slot_start < hi)
             .order_by(Appointment.slot_start, Appointment.id)).all()
         by_start: dict[datetime, list[SlotBookingOut]] = {}
-        for a in rows:
+        for a, item_name in rows:
             by_start.setdefault(a.slot_start, []).append(SlotBookingOut(
-                code=a.code, status=a.status, item_code=a.item_code, id_masked=a.id_masked, ticket_id=a.ticket_id))
+                code=a.code, status=a.status, item_code=a.item_code, item_name=item_name, id_masked=a.id_masked,
+                ticket_id=a.ticket_id))
     return [SlotWithBookingsOut(start=x.start, end=x.end, capacity=x.capacity,
                                 booked=sum(1 for b in by_start.get(x.start, []) if b.status in TAKEN),
                                 bookings=by_start.get(x.start, [])) for x in slots]

@@ -19,8 +19,10 @@ def slot(hour: int, *bookings: dict[str, Any], capacity: int = 2) -> dict[str, A
             "capacity": capacity, "booked": taken, "bookings": list(bookings)}
 
 
-def booking(code: str, status: str = "booked", id_masked: str = "110101********1233") -> dict[str, Any]:
-    return {"code": code, "status": status, "item_code": "D-001", "id_masked": id_masked, "ticket_id": None}
+def booking(code: str, status: str = "booked", id_masked: str = "110101********1233",
+            item_name: str | None = "不动产登记") -> dict[str, Any]:
+    return {"code": code, "status": status, "item_code": "D-001", "item_name": item_name, "id_masked": id_masked,
+            "ticket_id": None}
 
 
 def loaded(**lines: list[dict[str, Any]]) -> BookingsBoard:
@@ -32,14 +34,14 @@ def loaded(**lines: list[dict[str, Any]]) -> BookingsBoard:
 def test_slots_show_hall_time_capacity_and_who_is_booked() -> None:
     board = loaded(D=[slot(9, booking("K7M29QXA3", "checked_in"), booking("P2Q7R8S4T"), capacity=2),
                       slot(10)],
-                   A=[slot(9, booking("AAAA2BBB5", "cancelled"), booking("CCCC3DDD6"))])
+                   A=[slot(9, booking("AAAA2BBB5", "cancelled"), booking("CCCC3DDD6", item_name=None))])
     cells = [r.cells for r in board.rows()]
     assert cells == [
         ("A  09:00–09:30", "已约 1/2", "", "", ""),
-        ("", "CCCC-3DDD-6", "110101********1233", "已预约", "D-001"),  # the cancelled one is left out
+        ("", "CCCC-3DDD-6", "110101********1233", "已预约", "D-001"),  # cancelled: left out; no name: the code
         ("D  09:00–09:30", "已约 2/2（满）", "", "", ""),
-        ("", "K7M2-9QXA-3", "110101********1233", "已签到", "D-001"),
-        ("", "P2Q7-R8S4-T", "110101********1233", "已预约", "D-001"),
+        ("", "K7M2-9QXA-3", "110101********1233", "已签到", "不动产登记"),
+        ("", "P2Q7-R8S4-T", "110101********1233", "已预约", "不动产登记"),
         ("D  10:00–10:30", "已约 0/2", "", "", ""),
     ]
     assert [r.full for r in board.rows() if r.booking is None] == [False, True, False]

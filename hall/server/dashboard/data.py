@@ -7,8 +7,6 @@ way) but authenticates with the dashboard's session cookie, which the browser se
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Path, WebSocket, WebSocketDisconnect
@@ -37,6 +35,7 @@ from hall.server.dashboard.schemas import (
 from hall.server.dashboard.stats import QueueState, assess
 from hall.server.domain.hallday import hall_day
 from hall.server.events.hub import make_event
+from hall.server.events.pump import pump
 from hall.server.feedback import followups as followups
 from hall.server.feedback.errors import NoteRequired
 from hall.server.feedback.models import FollowUp
@@ -231,36 +230,13 @@ async def events(ws: WebSocket) -> None:
         return
     await ws.accept()
     queue = hall.hub.subscribe()
-    receiver: asyncio.Task[None] | None = None
     try:
         await ws.send_json(make_event("hello", {"role": "manager"}))
-        receiver = asyncio.create_task(_drain(ws))
-        checked = time.monotonic()
-        while not receiver.done():
-            getter = asyncio.create_task(queue.get())
-            done, _ = await asyncio.wait({getter, receiver}, timeout=_RECHECK_S, return_when=asyncio.FIRST_COMPLETED)
-            if getter in done:
-                await ws.send_text(json.dumps(getter.result(), ensure_ascii=False))
-            else:
-                getter.cancel()
-            # A revoked token ends the live view too, even while events keep flowing.
-            if time.monotonic() - checked >= _RECHECK_S:
-                checked = time.monotonic()
-                if not await asyncio.to_thread(_session_ok, hall, cookie):
-                    await ws.close(code=4401)
-                    break
+        # A revoked token ends the live view too, even while events keep flowing.
+        if not await pump(ws, queue, still_ok=lambda: asyncio.to_thread(_session_ok, hall, cookie),
+                          recheck_s=_RECHECK_S):
+            await ws.close(code=4401)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         hall.hub.unsubscribe(queue)
-        if receiver is not None:
-            receiver.cancel()
-
-
-async def _drain(ws: WebSocket) -> None:
-    while True:
-        msg = await ws.receive()
-        if msg["type"] == "websocket.disconnect":
-            return
-        if msg.get("text") == "ping":
-            await ws.send_text('{"type":"pong"}')

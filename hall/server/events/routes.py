@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -22,6 +21,7 @@ from hall.server.auth.tokens import authenticate, bearer_token, still_valid
 from hall.server.core.context import HallContext
 from hall.server.domain.errors import DomainError
 from hall.server.events.hub import make_event
+from hall.server.events.pump import pump
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["events"])
@@ -82,32 +82,9 @@ async def events(ws: WebSocket) -> None:
         snap = hall.hub.last_snapshot
         if snap is not None:
             await ws.send_json(snap)
-        receiver = asyncio.create_task(_drain_incoming(ws))
-        checked = time.monotonic()
-        while not receiver.done():
-            getter = asyncio.create_task(queue.get())
-            done, _ = await asyncio.wait({getter, receiver}, timeout=RECHECK_S, return_when=asyncio.FIRST_COMPLETED)
-            if getter in done:
-                await ws.send_text(json.dumps(getter.result(), ensure_ascii=False))
-            else:
-                getter.cancel()
-            if time.monotonic() - checked >= RECHECK_S:
-                checked = time.monotonic()
-                if not await still_valid(hall, token):
-                    receiver.cancel()
-                    await _refuse(ws, InvalidToken())
-                    return
+        if not await pump(ws, queue, still_ok=lambda: still_valid(hall, token), recheck_s=RECHECK_S):
+            await _refuse(ws, InvalidToken())
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         hall.hub.unsubscribe(queue)
-
-
-async def _drain_incoming(ws: WebSocket) -> None:
-    """Read (and ignore) client messages so a close is noticed promptly; pings are answered."""
-    while True:
-        msg = await ws.receive()
-        if msg["type"] == "websocket.disconnect":
-            return
-        if msg.get("text") == "ping":
-            await ws.send_text('{"type":"pong"}')

@@ -60,10 +60,10 @@ class LiveOut(Out):
     unserved: list[UnservedOut] = Field(default_factory=list)
 
 
-class ReportRowOut(Out):
-    category: str
-    category_name: str
-    category_name_en: str = ""
+class FiguresOut(Out):
+    """The figures of a report row (docs/dashboard.md): tickets and what became of them, waits,
+    handling times, ratings (满意率, 差评)."""
+
     tickets: int = 0
     served: int = 0
     no_show: int = 0
@@ -75,8 +75,14 @@ class ReportRowOut(Out):
     handling_p50_s: int | None = None
     ratings: int = 0
     rating_avg: float | None = None
-    rating_good_rate: float | None = None
-    rating_bad: int = 0
+    rating_good_rate: float | None = None  # 满意率
+    rating_bad: int = 0  # 差评
+
+
+class ReportRowOut(FiguresOut):
+    category: str
+    category_name: str
+    category_name_en: str = ""
 
 
 class ReportOut(Out):
@@ -97,26 +103,13 @@ class StatsReportOut(ReportOut):
     to: str
 
 
-class BreakdownRowOut(Out):
+class BreakdownRowOut(FiguresOut):
     """One value of the dimension (``key`` a category code, window number, clerk, item code; ``-`` none;
     ``ALL`` the total) with the figures of docs/dashboard.md, "Reports by anything"."""
 
     key: str
     name: str
     name_en: str = ""
-    tickets: int = 0
-    served: int = 0
-    no_show: int = 0
-    cancelled: int = 0
-    no_show_rate: float | None = None
-    wait_p50_s: int | None = None
-    wait_p90_s: int | None = None
-    handling_avg_s: int | None = None
-    handling_p50_s: int | None = None
-    ratings: int = 0
-    rating_avg: float | None = None
-    rating_good_rate: float | None = None  # 满意率
-    rating_bad: int = 0  # 差评
     rectified: int = 0
     rectify_rate: float | None = None  # 整改率
     revisited: int = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import httpx
 from config import load_settings
 from tests.rigs.forms import STANDARD_ANSWERS
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import hall_today
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import budget, citizen_budget_under_load, qt_wait_until
 
@@ -80,12 +81,6 @@ def press(qtbot: Any, win: Any, key: Any) -> None:
     qtbot.keyClick(win, key)
 
 
-def hall_today() -> date:
-    from hall.server.domain.hallday import HALL_TZ
-
-    return datetime.now(UTC).astimezone(HALL_TZ).date()
-
-
 def working_today(db_url: str) -> None:
     """Today becomes a working day (调休) when it falls on a weekend: the counter shows today's slots."""
     today = hall_today()
@@ -100,6 +95,24 @@ def working_today(db_url: str) -> None:
         store(db, parse_holiday_csv(f"日期,类型,名称\n{today.isoformat()},班,测试调休\n"))
     finally:
         db.dispose()
+
+
+def working_day_server(tmp_path: Path) -> Iterator[HallServer]:
+    """For a fixture: :func:`start_on_a_working_day`, stopped after the test."""
+    hall = start_on_a_working_day(tmp_path)
+    yield hall
+    hall.stop()
+
+
+def counter_window(qtbot: Any, server: HallServer, tmp_path: Path, window: int) -> Iterator[Any]:
+    """For a fixture: the counter program of ``window`` against ``server``, shown, shut down after."""
+    from hall.counter.app import build_counter
+
+    win = build_counter(settings_for(server, tmp_path), window=window)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown()
 
 
 def start_on_a_working_day(tmp_path: Path) -> HallServer:

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, update
 
 from hall.counter.bookings import REFRESH_S, pretty_code
-from tests.e2e.hall_windows import api, hall_today, press, settings_for, start_on_a_working_day
+from tests.e2e.hall_windows import api, counter_window, press, working_day_server
 from tests.rigs.hall_server import HallServer, start_hall_server
-from tests.rigs.hall_time import earlier_today
+from tests.rigs.hall_time import earlier_today, hall_today
 from tests.rigs.waiting import qt_wait_until
 
 pytestmark = pytest.mark.usefixtures("cjk_fonts")
@@ -27,20 +27,12 @@ IDS = ("110101199003071233", "11010519491231002X", "110101199003070038")
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[HallServer]:
-    hall = start_on_a_working_day(tmp_path)
-    yield hall
-    hall.stop()
+    yield from working_day_server(tmp_path)
 
 
 @pytest.fixture
 def counter(qtbot: Any, server: HallServer, tmp_path: Path) -> Iterator[Any]:
-    from hall.counter.app import build_counter
-
-    win = build_counter(settings_for(server, tmp_path), window=WINDOW)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.shutdown()
+    yield from counter_window(qtbot, server, tmp_path, WINDOW)
 
 
 def _book(server: HallServer, category: str, slot: dict[str, Any], id_number: str, item: str | None = None) -> str:

@@ -22,8 +22,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from hall.qtkit.screen_fit import fit_problems, small_targets, small_text
-from tests.e2e.hall_windows import api, hall_today, issue, page_png, settings_for, start_on_a_working_day
+from tests.e2e.hall_windows import api, counter_window, issue, page_png, working_day_server
 from tests.rigs.hall_server import HallServer
+from tests.rigs.hall_time import hall_today
 from tests.rigs.proofs import card_proof
 from tests.rigs.waiting import qt_wait_until
 
@@ -39,20 +40,12 @@ ITEM = "D-001"  # 国有建设用地使用权及房屋所有权转移登记: the
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[HallServer]:
-    hall = start_on_a_working_day(tmp_path)
-    yield hall
-    hall.stop()
+    yield from working_day_server(tmp_path)
 
 
 @pytest.fixture
 def counter(qtbot: Any, server: HallServer, tmp_path: Path) -> Iterator[Any]:
-    from hall.counter.app import build_counter
-
-    win = build_counter(settings_for(server, tmp_path), window=WINDOW)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.shutdown()
+    yield from counter_window(qtbot, server, tmp_path, WINDOW)
 
 
 def _served_earlier(server: HallServer) -> None:

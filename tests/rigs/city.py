@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import pytest
 
 from tests.rigs import free_port, rig_missing
 from tests.rigs.hall_server import ROOT, prepare_hall
-from tests.rigs.private_postgres import PrivatePostgres, dispose, find_bindir
+from tests.rigs.private_postgres import PrivatePostgres, dispose, find_bindir, start_private_postgres
 from tests.rigs.waiting import budget, wait_until
 
 LOGICAL = ("-c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40 "
@@ -62,19 +61,8 @@ class LogicalPostgres(PrivatePostgres):
 
 
 def start_logical_postgres(name: str) -> LogicalPostgres:
-    bindir = find_bindir()
-    assert bindir is not None
-    run_as = "postgres" if os.geteuid() == 0 else None
-    root = Path(tempfile.mkdtemp(prefix=f"city-pg-{name}-"))
-    if run_as:
-        shutil.chown(root, user=run_as, group=None)
-    cluster = LogicalPostgres(root=root, port=free_port(), bindir=bindir, run_as=run_as)
-    try:
-        cluster.init()
-        cluster.start()
-    except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
-        raise
+    cluster = start_private_postgres(LogicalPostgres, prefix=f"city-pg-{name}-")
+    assert isinstance(cluster, LogicalPostgres)
     return cluster
 
 

@@ -119,17 +119,19 @@ class PrivatePostgres:
             return ""
 
 
-def start_private_postgres() -> PrivatePostgres:
-    """Init and start a cluster; raises RuntimeError if the binaries fail (callers decide how to report)."""
+def start_private_postgres(kind: type[PrivatePostgres] = PrivatePostgres,
+                           prefix: str = "private-pg-") -> PrivatePostgres:
+    """Init and start a cluster (``kind``: a subclass with other settings); raises RuntimeError if the
+    binaries fail (callers decide how to report)."""
     bindir = find_bindir()
     if bindir is None:
         raise FileNotFoundError("initdb/pg_ctl not found (apt package postgresql, or set PG_BINDIR)")
     run_as = "postgres" if os.geteuid() == 0 else None
     # Not under pytest's tmp_path: as root that is a 0700 directory the postgres user cannot enter.
-    root = Path(tempfile.mkdtemp(prefix="private-pg-"))
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     if run_as:
         shutil.chown(root, user=run_as, group=None)
-    cluster = PrivatePostgres(root=root, port=free_port(), bindir=bindir, run_as=run_as)
+    cluster = kind(root=root, port=free_port(), bindir=bindir, run_as=run_as)
     try:
         cluster.init()
         cluster.start()

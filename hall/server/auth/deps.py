@@ -18,7 +18,7 @@ from hall.server.auth.tokens import (
     RATERS,
     WINDOW_STAFF,
     allowed,
-    authenticate,
+    authenticate_off_loop,
     bearer_token,
     check_role,
 )
@@ -40,11 +40,12 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 def require(roles: frozenset[str]) -> Callable[[Request], Awaitable[Principal]]:
     """Dependency: a valid token whose role is in ``roles``."""
 
-    # async so FastAPI does not hop to a thread for it; the DB is touched at most once a second per token.
+    # async so FastAPI does not hop to a thread for it; the DB is touched at most once a second per token,
+    # on a thread.
     async def dep(request: Request) -> Principal:
         hall = get_hall(request)
         token = bearer_token(request.headers.get("authorization"))
-        who = check_role(authenticate(hall, token, client_address(request)), roles)
+        who = check_role(await authenticate_off_loop(hall, token, client_address(request)), roles)
         if request.method not in _READS:
             hall.limits.charge(who)  # 429 rate_limited beyond [server.limits]
         return who

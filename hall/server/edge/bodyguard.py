@@ -26,7 +26,7 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from hall.server.auth.tokens import authenticate, bearer_token
+from hall.server.auth.tokens import authenticate_off_loop, bearer_token
 from hall.server.core.context import HallContext
 from hall.server.core.errors import DatabaseUnavailable, LengthRequired, PayloadTooLarge
 from hall.server.core.http_errors import DB_UNREACHABLE, domain_body, domain_headers, domain_status
@@ -53,13 +53,13 @@ class BodyGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            refusal = self.refusal(scope)
+            refusal = await self.refusal(scope)
             if refusal is not None:
                 await _refuse(send, refusal)
                 return
         await self.app(scope, receive, send)
 
-    def refusal(self, scope: Scope) -> DomainError | None:
+    async def refusal(self, scope: Scope) -> DomainError | None:
         """Why this request's body must not be read (None: it may)."""
         length: bytes | None = None
         chunked = False
@@ -86,15 +86,15 @@ class BodyGuard:
             return PayloadTooLarge()
         if _PUBLIC.match(scope["path"]):
             return PayloadTooLarge() if size > self.public_max_body else None
-        return self._credential_refusal(scope, auth, cookie)
+        return await self._credential_refusal(scope, auth, cookie)
 
-    def _credential_refusal(self, scope: Scope, auth: bytes, cookie: bytes) -> DomainError | None:
+    async def _credential_refusal(self, scope: Scope, auth: bytes, cookie: bytes) -> DomainError | None:
         token = bearer_token(auth.decode("latin-1"))
         if token is None and _COOKIE in cookie and self._signed_session(cookie):
             return None
         client = scope.get("client")
         try:
-            authenticate(self.hall, token, client[0] if client else "?")
+            await authenticate_off_loop(self.hall, token, client[0] if client else "?")
         except DomainError as exc:
             return exc
         except DB_UNREACHABLE as exc:

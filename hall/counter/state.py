@@ -53,6 +53,9 @@ class CounterState:
     avg_handling_s: float | None = None
     appointment: dict[str, Any] | None = None  # GET /appointments/{id} of the current ticket
     message: Message | None = None
+    # How many of our actions the server has answered: a snapshot asked for before the latest answer
+    # is older than it (a refresh at sign-in answering after F1 must not take the called ticket away).
+    answered: int = 0
 
     # -- what the clerk may do -------------------------------------------------------------------
     def actions(self) -> dict[str, bool]:
@@ -123,6 +126,22 @@ class CounterState:
             if code:
                 self.category_names[code] = str(row.get("name") or code)
                 self.waiting[code] = int(row.get("waiting") or 0)
+
+    def action_answered(self) -> None:
+        """The server answered one of our actions (its answer is applied next)."""
+        self.busy = None
+        self.answered += 1
+
+    def set_snapshot(self, snap: dict[str, Any], *, asked: int) -> bool:
+        """A refresh's answer, asked for when :attr:`answered` was ``asked``. The line counts always
+        apply; the window and the current ticket only when no action was answered meanwhile. False when
+        they were left out (ask again)."""
+        self.set_categories(snap["categories"])
+        if asked != self.answered:
+            return False
+        self.set_window(snap["window"])
+        self.set_ticket(snap["current"])
+        return True
 
     def set_ticket(self, ticket: dict[str, Any] | None) -> None:
         """An action's answer (or None: nothing waits). Done/no-show/transferred tickets leave the panel."""

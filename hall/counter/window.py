@@ -236,13 +236,14 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         self.login.error.setText(error_text(exc, "登录"))
 
     def refresh(self) -> None:
-        self.runner.op(self.service.snapshot).success(self._snapshot).failure(
+        asked = self.state.answered
+        self.runner.op(self.service.snapshot).success(lambda snap: self._snapshot(snap, asked)).failure(
             lambda e: self.say("warn", error_text(e, "刷新"))).run()
 
-    def _snapshot(self, snap: dict[str, Any]) -> None:
-        self.state.set_window(snap["window"])
-        self.state.set_categories(snap["categories"])
-        self.state.set_ticket(snap["current"])
+    def _snapshot(self, snap: dict[str, Any], asked: int) -> None:
+        if not self.state.set_snapshot(snap, asked=asked):
+            self.refresh()  # outdated by an action's answer: read the window again
+            return
         self._load_details()
         self.redraw()
 
@@ -273,7 +274,7 @@ class CounterWindow(BookingsMixin, UndoMixin, ReviewMixin, TerminalWindow):
         self.redraw()
 
         def ok(result: Any) -> None:
-            self.state.busy = None
+            self.state.action_answered()
             done(result)
             self.redraw()
 

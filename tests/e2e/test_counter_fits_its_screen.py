@@ -110,7 +110,8 @@ def _live(qtbot: Any, win: Any, server: HallServer) -> None:
     qt_wait_until(qtbot, lambda: win.board.fetched_at is not None and not win._bookings_loading, timeout=10_000)
     images = [m.id for m in win.panel.review.view.materials if m.is_image and m.sha256]
     qt_wait_until(qtbot, lambda: all(i in win.panel.thumbs for i in images), timeout=10_000)
-    qt_wait_until(qtbot, lambda: win.state.waiting_total() >= 36 and win.state.served_today >= 1, timeout=10_000)
+    qt_wait_until(qtbot, lambda: win.state.waiting_total() >= 36 and win.state.served_today >= 1, timeout=10_000,
+                  what=f"36 waiting and one served (now: {win.state.waiting}, served {win.state.served_today})")
     win.redraw()
 
 

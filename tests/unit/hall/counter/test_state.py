@@ -115,3 +115,16 @@ def test_appointment_text_is_masked_and_readable() -> None:
     local = f"{start.astimezone():%H:%M}–{(start + timedelta(minutes=30)).astimezone():%H:%M}"
     assert text == f"预约号 Y7K2 · {local} · 社保卡申领 · 已签到 · 110101********1233"
     assert appointment_text({"id": 9}) == "预约号 9"
+
+
+def test_a_snapshot_asked_before_an_actions_answer_does_not_take_the_called_ticket_away() -> None:
+    st = ready(waiting={"D": 3})
+    asked = st.answered  # the refresh at sign-in goes out; F1 is pressed before it answers
+    st.action_answered()
+    st.set_ticket(ticket("called", tid=7))
+    window = {"number": 5, "status": "open", "current_ticket_id": None}
+    stale = {"window": window, "categories": [{"code": "D", "name": "不动产", "waiting": 2}], "current": None}
+    assert st.set_snapshot(stale, asked=asked) is False  # the window is read again
+    assert st.current is not None and st.current["id"] == 7 and st.waiting["D"] == 2  # counts still apply
+    fresh = {**stale, "window": {**window, "current_ticket_id": 7}, "current": ticket("called", tid=7)}
+    assert st.set_snapshot(fresh, asked=st.answered) and st.current["id"] == 7

@@ -9,7 +9,7 @@ audited in the transaction that makes it (docs/dashboard.md, "Admin tab").
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -26,6 +26,7 @@ from hall.server.core.params import WindowNo
 from hall.server.core.schemas import FreeText, In, Out
 from hall.server.dashboard.auth import DashUser, current_user, writing_user
 from hall.server.dashboard.errors import AdminOnly, BadCalendarDay, CalendarDayNotFound
+from hall.server.domain.hallday import hall_day
 from hall.server.domain.holidays import MAX_NAME, parse_holiday_csv
 from hall.server.stats.service import refresh_estimates
 from hall.server.windows import service as windows
@@ -114,8 +115,8 @@ def put_window(window: WindowNo, body: WindowIn, request: Request,
 @router.get("/calendar", response_model=list[CalendarDayOut])
 def list_calendar(request: Request, user: Admin,
                   year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> list[CalendarDayOut]:
-    """The stored days of ``year`` (default: this year)."""
-    year = year or date.today().year
+    """The stored days of ``year`` (default: the hall's current year, in its time zone)."""
+    year = year or hall_day(datetime.now(UTC)).year
     with hall_of(request).db.read() as s:
         rows = s.scalars(select(CalendarDay).where(extract("year", CalendarDay.day) == year).order_by(CalendarDay.day))
         return [CalendarDayOut(day=r.day, working=bool(r.working), name=r.name or "") for r in rows]

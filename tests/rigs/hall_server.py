@@ -196,10 +196,65 @@ def wait_healthy(server: HallServer, timeout_s: float = 60) -> None:
         raise RuntimeError(f"hall server did not become healthy:\n{server.log()}") from exc
 
 
+class SpareServer:
+    """The next test's server, started while the current test runs.
+
+    A server takes 2–3 s of CPU-bound start-up (imports, routes) and some 400 tests each want a fresh
+    one, mostly one after another; a test spends most of its time waiting on sockets, so the second core
+    is free to start the next test's server meanwhile. :meth:`take` hands over the server started ahead
+    (a copy of the seeded template in a folder of its own, as ``hall_server`` always gave) and starts
+    the next; when none was started or it did not come up, it starts one as before. The last spare is
+    stopped when the test session ends.
+    """
+
+    def __init__(self) -> None:
+        self.server: HallServer | None = None
+
+    def take(self, workdir: Path) -> HallServer:
+        spare, self.server = self.server, None
+        server = None
+        if spare is not None:
+            try:
+                wait_healthy(spare)
+                server = spare
+            except RuntimeError:  # its port was taken meanwhile, or it died: start one the usual way
+                pass
+        if server is None:
+            server = start_prepared(f"sqlite:///{workdir / 'hall.db'}", workdir)
+        self._start_next(workdir.parent)
+        return server
+
+    def _start_next(self, under: Path) -> None:
+        import shutil
+        import tempfile
+
+        template, tokens = sqlite_template()
+        workdir = Path(tempfile.mkdtemp(prefix="spare-", dir=under))
+        shutil.copyfile(template, workdir / "hall.db")
+        self.server = _launch(f"sqlite:///{workdir / 'hall.db'}", workdir, port=free_port(), name="server",
+                              extra_env=None, sets=["--set", "server.limits.enabled=false"])
+        self.server.tokens = dict(tokens)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+_SPARE = SpareServer()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _spare_server_stops_with_the_session() -> Iterator[None]:
+    yield
+    _SPARE.close()
+
+
 @pytest.fixture
 def hall_server(tmp_path: Path) -> Iterator[HallServer]:
-    """A fresh server per test: SQLite, demo hall seeded, ``server.tokens[role]`` for every role."""
-    server = start_prepared(f"sqlite:///{tmp_path / 'hall.db'}", tmp_path)
+    """A fresh server per test: SQLite, demo hall seeded, ``server.tokens[role]`` for every role. Its
+    folder (database, log, data) is ``Path(server.log_path).parent``, not always ``tmp_path``."""
+    server = _SPARE.take(tmp_path)
     yield server
     server.stop()
 
@@ -224,7 +279,6 @@ def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def hall_server_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HallServer]:
     """Like ``hall_server`` but shared by a test module (tests must not depend on an empty queue)."""
-    workdir = tmp_path_factory.mktemp("hall")
-    server = start_prepared(f"sqlite:///{workdir / 'hall.db'}", workdir)
+    server = _SPARE.take(tmp_path_factory.mktemp("hall"))
     yield server
     server.stop()

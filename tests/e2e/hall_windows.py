@@ -117,14 +117,11 @@ def counter_window(qtbot: Any, server: HallServer, tmp_path: Path, window: int) 
 
 def start_on_a_working_day(tmp_path: Path) -> HallServer:
     """A server on a copy of the seeded template with today made a working day (slots to show)."""
-    import shutil
+    from tests.rigs.hall_server import start_hall_server, template_copy
 
-    from tests.rigs.hall_server import sqlite_template, start_hall_server
-
-    template, tokens = sqlite_template()
-    shutil.copyfile(template, tmp_path / "hall.db")
+    tokens = template_copy(tmp_path / "hall.db")
     url = f"sqlite:///{tmp_path / 'hall.db'}"
     working_today(url)
     hall = start_hall_server(url, tmp_path)
-    hall.tokens = dict(tokens)
+    hall.tokens = tokens
     return hall

@@ -158,6 +158,16 @@ def _sqlite_file(db_url: str) -> Path | None:
     return Path(db_url[len(prefix):])
 
 
+def template_copy(path: Path) -> dict[str, str]:
+    """A copy of the session's seeded template at ``path``; its tokens (role → token)."""
+    import shutil
+
+    template, tokens = sqlite_template()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, path)
+    return dict(tokens)
+
+
 def start_prepared(db_url: str, workdir: Path, **kwargs: object) -> HallServer:
     """A running server on a migrated, seeded database with ``server.tokens[role]`` set.
 
@@ -165,12 +175,7 @@ def start_prepared(db_url: str, workdir: Path, **kwargs: object) -> HallServer:
     costs time); other databases are prepared in place."""
     path = _sqlite_file(db_url)
     if path is not None and not path.exists():
-        import shutil
-
-        template, tokens = sqlite_template()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(template, path)
-        tokens = dict(tokens)
+        tokens = template_copy(path)
     else:
         tokens = prepare_hall(db_url)
     server = start_hall_server(db_url, workdir, **kwargs)  # type: ignore[arg-type]
@@ -225,15 +230,13 @@ class SpareServer:
         return server
 
     def _start_next(self, under: Path) -> None:
-        import shutil
         import tempfile
 
-        template, tokens = sqlite_template()
         workdir = Path(tempfile.mkdtemp(prefix="spare-", dir=under))
-        shutil.copyfile(template, workdir / "hall.db")
+        tokens = template_copy(workdir / "hall.db")
         self.server = _launch(f"sqlite:///{workdir / 'hall.db'}", workdir, port=free_port(), name="server",
                               extra_env=None, sets=["--set", "server.limits.enabled=false"])
-        self.server.tokens = dict(tokens)
+        self.server.tokens = tokens
 
     def close(self) -> None:
         if self.server is not None:

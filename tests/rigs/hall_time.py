@@ -9,13 +9,14 @@ from 16:00 UTC on. These helpers keep such tests on the day the server is living
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-HALL_TZ = ZoneInfo("Asia/Shanghai")
+from hall.server.domain.hallday import HALL_TZ, day_bounds, hall_day
+
+__all__ = ["HALL_TZ", "earlier_today", "hall_time", "hall_today"]
 
 
 def hall_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(HALL_TZ).date()
+    return hall_day(now or datetime.now(UTC))
 
 
 def hall_time(hhmm: str, day: date | None = None) -> datetime:
@@ -27,5 +28,5 @@ def earlier_today(ago: timedelta, now: datetime | None = None) -> datetime:
     """``now - ago``, or halfway back to the hall's midnight when ``ago`` reaches into yesterday: the
     event stays earlier than now and on today's hall day."""
     now = now or datetime.now(UTC)
-    since_midnight = now - hall_time("00:00", hall_today(now))
+    since_midnight = now - day_bounds(hall_today(now))[0]
     return now - min(ago, since_midnight / 2)
